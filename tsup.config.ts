@@ -1,0 +1,32 @@
+import { defineConfig } from 'tsup';
+
+export default defineConfig([
+  {
+    // The library: one bundle per package entry point, with declarations.
+    entry: {
+      index: 'src/index.ts',
+    },
+    format: ['esm'],
+    target: 'node20',
+    platform: 'node',
+    dts: true,
+    sourcemap: true,
+    clean: true,
+    outDir: 'dist',
+  },
+  {
+    // The lab's apps, built once so the local cloud starts them with plain
+    // `node` (no compile step when a task starts).
+    entry: {
+      'apps/inventory': 'apps/inventory/src/main.ts',
+      'apps/gateway': 'apps/gateway/src/main.ts',
+    },
+    format: ['esm'],
+    target: 'node20',
+    platform: 'node',
+    dts: false,
+    sourcemap: false,
+    clean: false,
+    outDir: 'dist',
+  },
+]);
