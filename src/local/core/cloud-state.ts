@@ -1,0 +1,119 @@
+/**
+ * The local cloud's in-memory state (accounts → regions → service slices)
+ * and the in-process dispatcher that runs one operation against it. The HTTP
+ * server decodes a request and calls {@link CloudState.invoke}; tests can call
+ * it directly.
+ *
+ * @internal
+ */
+import { EventEmitter } from 'node:events';
+import { services as allServices } from '../services/index.js';
+import { AwsError, type RegionState, type RequestContext, type ServiceDefinition } from './types.js';
+import { uuid } from './util.js';
+
+export interface CloudStateOptions {
+  /** Default account id (the lab's `123456789012`). */
+  accountId?: string;
+  /** Multiplies every AWS duration the local cloud honours. Default 1. */
+  timeScale?: number;
+  /** Clock, for tests. */
+  now?: () => Date;
+  /** Services to serve; default all. */
+  services?: readonly ServiceDefinition[];
+}
+
+/** Persisted form: account → region → service slice. */
+export type StateSnapshot = Record<string, Record<string, RegionState>>;
+
+const isReadOnly = (operation: string) => /^(Describe|List|Get|Discover|Filter)/.test(operation);
+
+export class CloudState {
+  readonly accountId: string;
+  readonly timeScale: number;
+  readonly events = new EventEmitter();
+  readonly now: () => Date;
+  readonly services: readonly ServiceDefinition[];
+  #data: StateSnapshot = {};
+  #version = 0;
+
+  constructor(options: CloudStateOptions = {}) {
+    this.accountId = options.accountId ?? '123456789012';
+    this.timeScale = options.timeScale ?? 1;
+    this.now = options.now ?? (() => new Date());
+    this.services = options.services ?? allServices;
+    this.events.setMaxListeners(0);
+  }
+
+  /** Increments on every state change; the persister watches it. */
+  get version(): number {
+    return this.#version;
+  }
+
+  /** Marks state as changed. */
+  touch(): void {
+    this.#version++;
+    this.events.emit('state:changed', this.#version);
+  }
+
+  region(region: string, accountId = this.accountId): RegionState {
+    const account = (this.#data[accountId] ??= {});
+    return (account[region] ??= {});
+  }
+
+  snapshot(): StateSnapshot {
+    return this.#data;
+  }
+
+  restore(snapshot: StateSnapshot): void {
+    this.#data = snapshot;
+    this.touch();
+  }
+
+  reset(): void {
+    this.#data = {};
+    this.touch();
+    this.events.emit('state:reset');
+  }
+
+  service(signingName: string): ServiceDefinition | undefined {
+    return this.services.find((s) => s.signingName === signingName);
+  }
+
+  /** Builds the context a handler runs with. */
+  context(service: string, operation: string, region: string, accountId = this.accountId, requestId = uuid()): RequestContext {
+    return {
+      accountId,
+      region,
+      service,
+      operation,
+      requestId,
+      now: this.now,
+      timeScale: this.timeScale,
+      state: this.region(region, accountId),
+      stateOf: (other) => this.region(other, accountId),
+      events: this.events,
+      changed: () => this.touch(),
+    };
+  }
+
+  /**
+   * Runs one operation. Throws {@link AwsError} for unknown services or
+   * operations (the protocol layer renders the right code for each protocol).
+   */
+  async invoke(
+    service: string,
+    operation: string,
+    input: unknown,
+    options: { region?: string; accountId?: string; requestId?: string } = {},
+  ): Promise<unknown> {
+    const definition = this.service(service);
+    if (!definition) throw new AwsError('UnrecognizedClientException', `The service ${service} is not served by the ecskit local cloud.`);
+    const handler = Object.hasOwn(definition.operations, operation) ? definition.operations[operation] : undefined;
+    if (!handler) throw new AwsError('UnknownOperationException', `Unknown operation ${operation}`);
+    const ctx = this.context(service, operation, options.region ?? 'us-east-1', options.accountId, options.requestId);
+    const result = await handler((input ?? {}) as object, ctx);
+    const readOnly = definition.readOnly ? definition.readOnly(operation) : isReadOnly(operation);
+    if (!readOnly) this.touch();
+    return result ?? {};
+  }
+}
