@@ -1,6 +1,16 @@
 /**
- * ecskit — script Amazon ECS from TypeScript.
+ * ecskit — script Amazon ECS from TypeScript: immutable, validated builders
+ * that produce the exact `@aws-sdk` command inputs, the typed client bundle,
+ * idempotent operations and deployment-aware waiters.
  *
  * @packageDocumentation
  */
 export { ValidationError, type Problem } from './builders/internal/validation.js';
+// Task definitions, containers, services.
+export * from './builders/ecs.js';
+// Cloud Map, load balancers, target groups, listeners, rules.
+export * from './builders/networking.js';
+// Application Auto Scaling, CloudWatch alarms and dashboards.
+export * from './builders/monitoring.js';
+// The typed bundle of SDK clients.
+export * from './clients.js';

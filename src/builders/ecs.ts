@@ -1,0 +1,5 @@
+/**
+ * @module
+ * @internal
+ */
+export {};
