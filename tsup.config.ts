@@ -5,6 +5,8 @@ export default defineConfig([
     // The library: one bundle per package entry point, with declarations.
     entry: {
       index: 'src/index.ts',
+      'local/index': 'src/local/index.ts',
+      cli: 'src/cli/main.ts',
     },
     format: ['esm'],
     target: 'node20',

@@ -1,0 +1,3 @@
+#!/usr/bin/env node
+// ecskit command line (see `ecskit --help`).
+export {};
