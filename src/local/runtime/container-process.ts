@@ -1,0 +1,128 @@
+/**
+ * One local container = one child process started through the shim
+ * (`shim/container-shim.mjs`). Its environment is exactly what the caller
+ * passes (the task definition's environment plus what ECS injects) — never
+ * the host's variables or AWS credentials. Output is split into lines for
+ * the log driver; stop sends SIGTERM, then SIGKILL after the stop timeout.
+ *
+ * @internal
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { LocalImage } from './images.js';
+
+/** Where a container's output goes, one line at a time. */
+export type OutputSink = (line: string, stream: 'stdout' | 'stderr', timeMs: number) => void;
+
+/** What to start. */
+export interface ContainerStart {
+  readonly image: LocalImage;
+  /** The complete environment of the process. */
+  readonly env: Readonly<Record<string, string>>;
+  /** ECS `entryPoint` + `command`: for a command image they replace its argv; for a node image they become its arguments. */
+  readonly entryPoint?: readonly string[];
+  readonly command?: readonly string[];
+  /** DNS server and private namespace suffixes for the shim's resolver. */
+  readonly dns?: { readonly host: string; readonly port: number; readonly suffixes: readonly string[] };
+  readonly onOutput?: OutputSink;
+}
+
+/** How a container process ended. */
+export interface ContainerExit {
+  /** Exit code; 128 + signal number when killed by a signal (Docker's convention). */
+  readonly exitCode: number;
+  readonly signal: NodeJS.Signals | null;
+}
+
+const SIGNALS: Record<string, number> = { SIGKILL: 9, SIGTERM: 15, SIGINT: 2, SIGHUP: 1 };
+
+/** Path of the shim, from the source tree (tsx) or next to the built bundle. */
+function shimPath(): string {
+  const here = dirname(fileURLToPath(import.meta.url));
+  const candidates = [join(here, 'shim', 'container-shim.mjs'), join(here, 'local', 'shim', 'container-shim.mjs'), join(here, '..', 'local', 'shim', 'container-shim.mjs')];
+  return candidates.find((p) => existsSync(p)) ?? candidates[0]!;
+}
+
+/** A running container process. */
+export class ContainerProcess {
+  readonly #child: ChildProcess;
+  /** Resolves once the process has exited. */
+  readonly exited: Promise<ContainerExit>;
+  #exit: ContainerExit | undefined;
+
+  constructor(start: ContainerStart) {
+    const { image } = start;
+    const args = [...(start.entryPoint ?? []), ...(start.command ?? [])];
+    const shim = {
+      kind: image.kind,
+      ...(image.kind === 'node' ? { entry: image.entry, args } : { command: args.length > 0 ? args : image.command }),
+      ...(start.dns ? { dns: start.dns } : {}),
+    };
+    this.#child = spawn(process.execPath, [shimPath()], {
+      env: { ...start.env, ECSKIT_SHIM: JSON.stringify(shim) },
+      stdio: ['pipe', 'pipe', 'pipe'],
+      detached: false,
+    });
+    this.exited = new Promise((resolve) => {
+      this.#child.once('exit', (code, signal) => {
+        this.#exit = { exitCode: code ?? 128 + (SIGNALS[signal ?? ''] ?? 0), signal };
+        resolve(this.#exit);
+      });
+      this.#child.once('error', () => {
+        this.#exit = { exitCode: 127, signal: null };
+        resolve(this.#exit);
+      });
+    });
+    const sink = start.onOutput;
+    for (const stream of ['stdout', 'stderr'] as const) {
+      let buffered = '';
+      const source = this.#child[stream];
+      source?.setEncoding('utf8');
+      source?.on('data', (chunk: string) => {
+        buffered += chunk;
+        let newline;
+        while ((newline = buffered.indexOf('\n')) >= 0) {
+          sink?.(buffered.slice(0, newline).replace(/\r$/, ''), stream, Date.now());
+          buffered = buffered.slice(newline + 1);
+        }
+        if (buffered.length > 256 * 1024) {
+          sink?.(buffered, stream, Date.now());
+          buffered = '';
+        }
+      });
+      source?.on('end', () => {
+        if (buffered) sink?.(buffered, stream, Date.now());
+        buffered = '';
+      });
+    }
+  }
+
+  /** Process id (undefined if the spawn failed). */
+  get pid(): number | undefined {
+    return this.#child.pid;
+  }
+
+  /** The exit, once the process has exited. */
+  get exit(): ContainerExit | undefined {
+    return this.#exit;
+  }
+
+  /** SIGTERM, then SIGKILL after `timeoutMs` (ECS `stopTimeout`, already time-scaled). */
+  async stop(timeoutMs: number): Promise<ContainerExit> {
+    if (this.#exit) return this.#exit;
+    this.#child.kill('SIGTERM');
+    const timer = setTimeout(() => this.#child.kill('SIGKILL'), Math.max(0, timeoutMs));
+    try {
+      return await this.exited;
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  /** SIGKILL now. */
+  kill(): void {
+    if (!this.#exit) this.#child.kill('SIGKILL');
+  }
+}
