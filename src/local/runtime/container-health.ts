@@ -1,0 +1,121 @@
+/**
+ * Container health checks as the ECS agent runs them: the task definition's
+ * `healthCheck.command` (`CMD-SHELL` through `/bin/sh -c`, or `CMD` argv),
+ * on its interval, with a timeout, a number of retries and a start period
+ * during which failures do not count. `localhost` and `127.0.0.1` in the
+ * command are rewritten to the task's own address, because on this machine
+ * the container does not have a network namespace of its own.
+ *
+ * @internal
+ */
+import { spawn } from 'node:child_process';
+
+/** The task definition's health check, in seconds as the API reports it. */
+export interface HealthCheckSpec {
+  readonly command: readonly string[];
+  readonly interval?: number;
+  readonly timeout?: number;
+  readonly retries?: number;
+  readonly startPeriod?: number;
+}
+
+/** Health as ECS reports it for a container. */
+export type ContainerHealth = 'UNKNOWN' | 'HEALTHY' | 'UNHEALTHY';
+
+/** Rewrites loopback host names in a health-check command to the task's address. */
+export function targetCommand(command: readonly string[], address: string): string[] {
+  const rewrite = (s: string) => s.replace(/\b(localhost|127\.0\.0\.1)\b/g, address);
+  const [kind, ...rest] = command;
+  if (kind === 'CMD-SHELL') return ['/bin/sh', '-c', rewrite(rest.join(' '))];
+  if (kind === 'CMD') return rest.map(rewrite);
+  return ['/bin/sh', '-c', rewrite(command.join(' '))];
+}
+
+/** Runs a command once; resolves true on exit 0 within `timeoutMs`. */
+export function runProbe(argv: readonly string[], timeoutMs: number, env: Record<string, string> = {}): Promise<boolean> {
+  return new Promise((resolve) => {
+    const [file, ...args] = argv;
+    if (!file) return resolve(false);
+    const child = spawn(file, args, {
+      stdio: 'ignore',
+      env: { PATH: process.env.PATH ?? '/usr/local/bin:/usr/bin:/bin', ...env },
+    });
+    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
+    child.once('error', () => {
+      clearTimeout(timer);
+      resolve(false);
+    });
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      resolve(code === 0);
+    });
+  });
+}
+
+/**
+ * Follows one container's health: call `start()` once the process runs,
+ * `stop()` when it ends. `onChange` fires when the status changes.
+ */
+export class ContainerHealthMonitor {
+  #status: ContainerHealth = 'UNKNOWN';
+  #failures = 0;
+  #timer: NodeJS.Timeout | undefined;
+  #stopped = false;
+  readonly #startedAt = Date.now();
+
+  constructor(
+    private readonly spec: HealthCheckSpec,
+    private readonly address: string,
+    /** Multiplies every duration (the local cloud's time scale). */
+    private readonly timeScale: number,
+    private readonly onChange: (status: ContainerHealth) => void,
+    /** Probe runner (tests pass a fake). */
+    private readonly probe: (argv: readonly string[], timeoutMs: number) => Promise<boolean> = runProbe,
+  ) {}
+
+  get status(): ContainerHealth {
+    return this.#status;
+  }
+
+  start(): void {
+    // The first check runs right away; ECS also checks before the first interval elapses.
+    this.#schedule(Math.min(1000, this.#intervalMs()));
+  }
+
+  stop(): void {
+    this.#stopped = true;
+    if (this.#timer) clearTimeout(this.#timer);
+  }
+
+  #intervalMs() {
+    return Math.max(10, (this.spec.interval ?? 30) * 1000 * this.timeScale);
+  }
+
+  #schedule(ms: number) {
+    if (this.#stopped) return;
+    this.#timer = setTimeout(() => void this.#check(), ms);
+    this.#timer.unref?.();
+  }
+
+  async #check() {
+    if (this.#stopped) return;
+    const timeoutMs = Math.max(50, (this.spec.timeout ?? 5) * 1000 * this.timeScale);
+    const ok = await this.probe(targetCommand(this.spec.command, this.address), timeoutMs);
+    if (this.#stopped) return;
+    const inStartPeriod = Date.now() - this.#startedAt < (this.spec.startPeriod ?? 0) * 1000 * this.timeScale;
+    if (ok) {
+      this.#failures = 0;
+      this.#set('HEALTHY');
+    } else if (!inStartPeriod) {
+      this.#failures++;
+      if (this.#failures >= (this.spec.retries ?? 3)) this.#set('UNHEALTHY');
+    }
+    this.#schedule(this.#intervalMs());
+  }
+
+  #set(status: ContainerHealth) {
+    if (status === this.#status) return;
+    this.#status = status;
+    this.onChange(status);
+  }
+}
