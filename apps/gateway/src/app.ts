@@ -1,0 +1,115 @@
+/**
+ * The gateway as an Elysia app: forwards `/items` routes to the inventory and
+ * passes status, body and content type through unchanged.
+ *
+ * @internal
+ * @module
+ */
+import { randomUUID } from 'node:crypto';
+import { Elysia } from 'elysia';
+import { node } from '@elysiajs/node';
+import { httpBasics, stdoutLog, type RouteSpec } from '../../shared/src/basics.js';
+import { jsonResponse, readBodyLimited } from '../../shared/src/http.js';
+import { createLifecycle, type Lifecycle } from '../../shared/src/lifecycle.js';
+import { UpstreamTimeoutError, UpstreamUnavailableError, type Upstream } from './upstream.js';
+
+/** Service name reported by `/version`. @internal */
+export const GATEWAY_SERVICE = 'gateway';
+
+/** Every gateway route, for 404 vs 405. @internal */
+export const GATEWAY_ROUTES: readonly RouteSpec[] = [
+  { path: '/', methods: ['GET'] },
+  { path: '/items', methods: ['GET', 'POST'] },
+  { path: '/items/:id', methods: ['GET', 'PUT', 'DELETE'] },
+  { path: '/version', methods: ['GET'] },
+  { path: '/health', methods: ['GET'] },
+  { path: '/health/ready', methods: ['GET'] },
+  { path: '/health/live', methods: ['GET'] },
+];
+
+/** Dependencies of {@link createGatewayApp}. @internal */
+export interface GatewayDeps {
+  /** Calls the inventory (see `createUpstream`). */
+  upstream: Upstream;
+  /** Reported by `/version`. */
+  version: string;
+  /** Readiness state; default: always ready. */
+  lifecycle?: Lifecycle;
+  /** Request log sink; default stdout. */
+  log?: (line: string) => void;
+  /** Clock in epoch milliseconds; default `Date.now`. */
+  now?: () => number;
+}
+
+/**
+ * Builds the gateway app. It never listens: tests call `app.handle()`,
+ * `main.ts` calls `serveApp()`.
+ *
+ * @internal
+ */
+export function createGatewayApp(deps: GatewayDeps) {
+  const { upstream, version } = deps;
+  const lifecycle = deps.lifecycle ?? createLifecycle();
+
+  const forward = async ({ request, set }: { request: Request; set: { status?: number | string } }) => {
+    const url = new URL(request.url);
+    const headers: Record<string, string> = {
+      'x-request-id': request.headers.get('x-request-id') || randomUUID(),
+    };
+    let body: Uint8Array | undefined;
+    if (request.method === 'POST' || request.method === 'PUT') {
+      body = await readBodyLimited(request);
+      headers['content-type'] = request.headers.get('content-type') || 'application/json';
+    }
+    try {
+      const answer = await upstream({ method: request.method, pathAndQuery: url.pathname + url.search, headers, body });
+      set.status = answer.status;
+      const out = new Headers({ 'x-request-id': headers['x-request-id'] ?? '' });
+      if (answer.contentType) out.set('content-type', answer.contentType);
+      return new Response(answer.body, { status: answer.status, headers: out });
+    } catch (error) {
+      const id = { 'x-request-id': headers['x-request-id'] ?? '' };
+      if (error instanceof UpstreamTimeoutError) {
+        set.status = 504;
+        return jsonResponse(504, { message: 'Inventory service timed out' }, id);
+      }
+      if (error instanceof UpstreamUnavailableError) {
+        set.status = 502;
+        return jsonResponse(502, { message: 'Inventory service unavailable' }, id);
+      }
+      throw error;
+    }
+  };
+
+  return new Elysia({ adapter: node() })
+    .use(
+      httpBasics({
+        service: GATEWAY_SERVICE,
+        routes: GATEWAY_ROUTES,
+        log: deps.log ?? stdoutLog,
+        now: deps.now ?? Date.now,
+      }),
+    )
+    .get(
+      '/',
+      () => new Response('Hello from Gateway!', { headers: { 'content-type': 'text/plain; charset=utf-8' } }),
+    )
+    .get('/items', forward)
+    .post('/items', forward)
+    .get('/items/:id', forward)
+    .put('/items/:id', forward)
+    .delete('/items/:id', forward)
+    .get('/health', () => ({ status: 'healthy' }))
+    .get('/health/ready', ({ set }) => {
+      if (lifecycle.draining) {
+        set.status = 503;
+        return { ready: false };
+      }
+      return { ready: true };
+    })
+    .get('/health/live', () => ({ alive: true }))
+    .get('/version', () => ({ version, service: GATEWAY_SERVICE }));
+}
+
+/** The gateway app's type. @internal */
+export type GatewayApp = ReturnType<typeof createGatewayApp>;

@@ -1,0 +1,163 @@
+/**
+ * The gateway's client for the inventory: ofetch for the call, p-retry for
+ * connection failures (GET, PUT, DELETE only — a POST is never sent twice),
+ * one deadline over all attempts.
+ *
+ * @internal
+ * @module
+ */
+import { ofetch, FetchError } from 'ofetch';
+import pRetry, { AbortError } from 'p-retry';
+
+/** What to forward upstream. @internal */
+export interface UpstreamRequest {
+  /** HTTP method, upper case. */
+  method: string;
+  /** Path and query string, as received (percent-encoding kept). */
+  pathAndQuery: string;
+  /** Headers to send (content type, request id). */
+  headers: Record<string, string>;
+  /** Raw body, for POST and PUT. */
+  body?: Uint8Array;
+}
+
+/** What came back from upstream, passed through unchanged. @internal */
+export interface UpstreamResponse {
+  /** Upstream status. */
+  status: number;
+  /** Upstream content type, when it sent one. */
+  contentType: string | null;
+  /** Upstream body bytes. */
+  body: ArrayBuffer;
+}
+
+/** Upstream could not be reached (refused, reset, unresolvable): answer 502. @internal */
+export class UpstreamUnavailableError extends Error {
+  /** Wraps the last connection failure. */
+  constructor(url: string, cause: unknown) {
+    super(`inventory at ${url} is unreachable: ${describe(cause)}`, { cause });
+    this.name = 'UpstreamUnavailableError';
+  }
+}
+
+/** Upstream did not answer within the deadline: answer 504. @internal */
+export class UpstreamTimeoutError extends Error {
+  /** Names the URL and the deadline. */
+  constructor(url: string, timeoutMs: number) {
+    super(`inventory at ${url} did not answer within ${timeoutMs} ms (GATEWAY_TIMEOUT_MS)`);
+    this.name = 'UpstreamTimeoutError';
+  }
+}
+
+/** Options of {@link createUpstream}. @internal */
+export interface UpstreamOptions {
+  /** Base URL of the inventory, e.g. `http://invsys.local:5000`. */
+  baseUrl: string;
+  /** Deadline for the whole call, retries included. */
+  timeoutMs: number;
+  /** Retries after a connection failure for GET/PUT/DELETE. Default 2. */
+  retries?: number;
+  /** First backoff delay; doubles per retry. Default 50 ms. */
+  minBackoffMs?: number;
+}
+
+/** Calls the inventory. @internal */
+export type Upstream = (request: UpstreamRequest) => Promise<UpstreamResponse>;
+
+const RETRYABLE_METHODS = new Set(['GET', 'PUT', 'DELETE']);
+const CONNECTION_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'EPIPE',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'UND_ERR_SOCKET',
+  'UND_ERR_CLOSED',
+]);
+
+function causes(error: unknown): unknown[] {
+  const chain: unknown[] = [];
+  let current: unknown = error;
+  while (current !== undefined && current !== null && chain.length < 6) {
+    chain.push(current);
+    current = (current as { cause?: unknown }).cause;
+  }
+  return chain;
+}
+
+function describe(error: unknown): string {
+  const last = causes(error).at(-1);
+  const code = (last as { code?: unknown } | undefined)?.code;
+  const message = last instanceof Error ? last.message : String(last);
+  return typeof code === 'string' ? `${code} (${message})` : message;
+}
+
+/** True for failures where no HTTP response arrived (refused, reset, DNS). @internal */
+export function isConnectionFailure(error: unknown): boolean {
+  return causes(error).some((e) => {
+    const code = (e as { code?: unknown }).code;
+    return typeof code === 'string' && CONNECTION_CODES.has(code);
+  }) || causes(error).some((e) => e instanceof TypeError && /fetch failed/i.test(e.message));
+}
+
+/**
+ * Makes the upstream caller. Upstream statuses (4xx, 5xx) are returned, not
+ * thrown; only a missing answer throws.
+ *
+ * @internal
+ */
+export function createUpstream(options: UpstreamOptions): Upstream {
+  const base = options.baseUrl.replace(/\/+$/, '');
+  const retries = options.retries ?? 2;
+  const minTimeout = options.minBackoffMs ?? 50;
+  const { timeoutMs } = options;
+
+  return async (request) => {
+    const url = `${base}${request.pathAndQuery}`;
+    const deadline = new AbortController();
+    let timedOut = false;
+    const timer = setTimeout(() => {
+      timedOut = true;
+      deadline.abort();
+    }, timeoutMs);
+    const retryable = RETRYABLE_METHODS.has(request.method);
+    try {
+      return await pRetry(
+        async () => {
+          try {
+            const response = await ofetch.raw<ArrayBuffer, 'arrayBuffer'>(url, {
+              method: request.method,
+              headers: request.headers,
+              body: request.body,
+              responseType: 'arrayBuffer',
+              ignoreResponseError: true,
+              retry: 0,
+              signal: deadline.signal,
+            });
+            return {
+              status: response.status,
+              contentType: response.headers.get('content-type'),
+              body: response._data ?? new ArrayBuffer(0),
+            };
+          } catch (error) {
+            if (timedOut) throw new AbortError(new UpstreamTimeoutError(base, timeoutMs));
+            if (isConnectionFailure(error) || error instanceof FetchError) {
+              const failure = new UpstreamUnavailableError(base, error);
+              if (!retryable) throw new AbortError(failure);
+              throw failure;
+            }
+            throw new AbortError(error instanceof Error ? error : new Error(String(error)));
+          }
+        },
+        { retries, minTimeout, factor: 2, randomize: false, signal: deadline.signal },
+      );
+    } catch (error) {
+      if (timedOut) throw new UpstreamTimeoutError(base, timeoutMs);
+      throw error;
+    } finally {
+      clearTimeout(timer);
+    }
+  };
+}

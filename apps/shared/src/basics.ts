@@ -1,0 +1,156 @@
+/**
+ * The plumbing both apps share, as one Elysia plugin: request ids, one JSON
+ * log line per request, the 64 KiB body limit, and JSON for every error
+ * (404, 405, 413, 500) — never an HTML page or a stack trace.
+ *
+ * @internal
+ * @module
+ */
+import { randomUUID } from 'node:crypto';
+import { Elysia } from 'elysia';
+import { BODY_LIMIT_BYTES, HttpError, jsonResponse, payloadTooLarge } from './http.js';
+
+/** One route of an app: its path (`:param` segments allowed) and methods. @internal */
+export interface RouteSpec {
+  /** Path such as `/items/:id`. */
+  readonly path: string;
+  /** Methods the path answers, upper case. */
+  readonly methods: readonly string[];
+}
+
+/** The fields of one request log line. @internal */
+export interface RequestLogLine {
+  /** ISO time the request arrived. */
+  time: string;
+  /** Service name. */
+  service: string;
+  /** The `x-request-id` received, or the one generated. */
+  requestId: string;
+  /** HTTP method. */
+  method: string;
+  /** Path without the query string. */
+  path: string;
+  /** Status answered. */
+  status: number;
+  /** Time from arrival to response, in milliseconds. */
+  durationMs: number;
+}
+
+/** Options of {@link httpBasics}. @internal */
+export interface HttpBasicsOptions {
+  /** Service name written in each log line. */
+  service: string;
+  /** The app's routes, used to tell 405 from 404. */
+  routes: readonly RouteSpec[];
+  /** Where each JSON log line goes (one call per line, no newline). */
+  log: (line: string) => void;
+  /** Clock, in milliseconds since the epoch. */
+  now: () => number;
+}
+
+interface Started {
+  start: number;
+  id: string;
+}
+
+function compile(routes: readonly RouteSpec[]): { re: RegExp; methods: readonly string[] }[] {
+  return routes.map((route) => ({
+    re: new RegExp(
+      `^${route.path
+        .split('/')
+        .map((seg) => (seg.startsWith(':') ? '[^/]+' : seg.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')))
+        .join('/')}/?$`,
+    ),
+    methods: route.methods,
+  }));
+}
+
+/** Writes one JSON line to stdout. @internal */
+export function stdoutLog(line: string): void {
+  process.stdout.write(`${line}\n`);
+}
+
+/**
+ * The shared plugin. Register it first so its hooks cover every route.
+ *
+ * @internal
+ */
+export function httpBasics(options: HttpBasicsOptions) {
+  const { service, log, now } = options;
+  const compiled = compile(options.routes);
+  const started = new WeakMap<Request, Started>();
+
+  const allowedFor = (path: string): readonly string[] | undefined =>
+    compiled.find((route) => route.re.test(path))?.methods;
+
+  return new Elysia({ name: `ecskit-http-basics:${service}` })
+    .onRequest(({ request, set }) => {
+      const id = request.headers.get('x-request-id') || randomUUID();
+      started.set(request, { start: now(), id });
+      set.headers['x-request-id'] = id;
+      const declared = Number(request.headers.get('content-length') ?? '0');
+      if (declared > BODY_LIMIT_BYTES) {
+        const error = payloadTooLarge();
+        set.status = error.status;
+        return jsonResponse(error.status, error.body, { 'x-request-id': id });
+      }
+      return undefined;
+    })
+    .onError({ as: 'global' }, ({ code, error, request, set, path }) => {
+      const id = started.get(request)?.id ?? '';
+      const headers: Record<string, string> = id ? { 'x-request-id': id } : {};
+      if (error instanceof HttpError) {
+        set.status = error.status;
+        return jsonResponse(error.status, error.body, headers);
+      }
+      if (code === 'NOT_FOUND') {
+        const allowed = allowedFor(path);
+        if (allowed) {
+          set.status = 405;
+          return jsonResponse(405, { message: 'Method not allowed' }, { ...headers, allow: allowed.join(', ') });
+        }
+        set.status = 404;
+        return jsonResponse(404, { message: 'Not found' }, headers);
+      }
+      if (code === 'PARSE') {
+        set.status = 400;
+        return jsonResponse(400, { _schema: ['Invalid JSON.'] }, headers);
+      }
+      if (error instanceof URIError) {
+        set.status = 400;
+        return jsonResponse(400, { message: 'Malformed percent-encoding in the URL' }, headers);
+      }
+      // Anything else is our bug: log it with its stack, answer without one.
+      process.stderr.write(
+        `${JSON.stringify({
+          time: new Date(now()).toISOString(),
+          service,
+          requestId: id,
+          level: 'error',
+          error: error instanceof Error ? (error.stack ?? error.message) : String(error),
+        })}\n`,
+      );
+      set.status = 500;
+      return jsonResponse(500, { message: 'Internal server error' }, headers);
+    })
+    .onAfterResponse({ as: 'global' }, ({ request, set, path, responseValue }) => {
+      const info = started.get(request);
+      const end = now();
+      const status =
+        responseValue instanceof Response
+          ? responseValue.status
+          : typeof set.status === 'number'
+            ? set.status
+            : Number(set.status) || 200;
+      const line: RequestLogLine = {
+        time: new Date(info?.start ?? end).toISOString(),
+        service,
+        requestId: info?.id ?? '',
+        method: request.method,
+        path,
+        status,
+        durationMs: info ? end - info.start : 0,
+      };
+      log(JSON.stringify(line));
+    });
+}

@@ -1,0 +1,128 @@
+/**
+ * Test helpers: build the apps' entries the way tsup does and run them as
+ * real processes on loopback.
+ *
+ * Each test file bundles the entries itself with esbuild (the bundler tsup
+ * drives, same options as `tsup.config.ts`: ESM, node20, dependencies
+ * external) into `node_modules/.cache/ecskit-apps/`, so tests always run the
+ * current source as a plain `node` program — never a stale `dist/`, and
+ * without `tsup`'s `clean` wiping `dist/` under other users of the checkout.
+ *
+ * @internal
+ * @module
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { createInterface } from 'node:readline';
+import { build } from 'esbuild';
+
+const root = new URL('../../../', import.meta.url).pathname;
+
+/** Which app to build. @internal */
+export type AppName = 'inventory' | 'gateway';
+
+const built = new Map<AppName, Promise<string>>();
+
+/** Bundles `apps/<name>/src/main.ts` once per test process; returns the file. @internal */
+export function buildApp(name: AppName): Promise<string> {
+  let pending = built.get(name);
+  if (!pending) {
+    pending = (async () => {
+      const pkg = JSON.parse(readFileSync(`${root}package.json`, 'utf8')) as {
+        dependencies?: Record<string, string>;
+        devDependencies?: Record<string, string>;
+      };
+      const dir = `${root}node_modules/.cache/ecskit-apps/${process.pid}`;
+      mkdirSync(dir, { recursive: true });
+      const outfile = `${dir}/${name}.js`;
+      await build({
+        entryPoints: [`${root}apps/${name}/src/main.ts`],
+        outfile,
+        bundle: true,
+        format: 'esm',
+        target: 'node20',
+        platform: 'node',
+        external: [...Object.keys(pkg.dependencies ?? {}), ...Object.keys(pkg.devDependencies ?? {})],
+        logLevel: 'silent',
+      });
+      process.once('exit', () => rmSync(dir, { recursive: true, force: true }));
+      return outfile;
+    })();
+    built.set(name, pending);
+  }
+  return pending;
+}
+
+/** A running app process. @internal */
+export interface AppProcess {
+  /** The child process. */
+  child: ChildProcess;
+  /** Base URL, e.g. `http://127.0.0.1:41234`. */
+  url: string;
+  /** Port it bound. */
+  port: number;
+  /** Milliseconds from spawn to the "listening" log line. */
+  startupMs: number;
+  /** Every stdout line so far. */
+  lines: string[];
+  /** Resolves with the exit code (or signal name) once the process exits. */
+  exited: Promise<number | string>;
+  /** Kills the process (SIGKILL unless told) if still running, and waits. */
+  stop(signal?: NodeJS.Signals): Promise<number | string>;
+}
+
+/**
+ * Spawns a built app with only the given environment (as the local cloud
+ * does) plus `HOST=127.0.0.1` and `PORT=0`, and waits until it listens.
+ *
+ * @internal
+ */
+export async function startApp(name: AppName, env: Record<string, string>, timeoutMs = 10_000): Promise<AppProcess> {
+  const entry = await buildApp(name);
+  const started = performance.now();
+  const child = spawn(process.execPath, [entry], {
+    cwd: root,
+    env: { HOST: '127.0.0.1', PORT: '0', PATH: process.env.PATH ?? '', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const lines: string[] = [];
+  let stderr = '';
+  child.stderr?.on('data', (chunk: Buffer) => {
+    stderr += chunk.toString();
+  });
+  const exited = new Promise<number | string>((resolve) => {
+    child.once('exit', (code, signal) => resolve(code ?? signal ?? -1));
+  });
+  const port = await new Promise<number>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`${name} did not listen within ${timeoutMs} ms; stderr: ${stderr}`)), timeoutMs);
+    createInterface({ input: child.stdout! }).on('line', (line) => {
+      lines.push(line);
+      try {
+        const parsed = JSON.parse(line) as { msg?: string; port?: number };
+        if (parsed.msg === 'listening' && typeof parsed.port === 'number') {
+          clearTimeout(timer);
+          resolve(parsed.port);
+        }
+      } catch {
+        // not JSON: keep it in `lines` for the assertion messages
+      }
+    });
+    void exited.then((code) => {
+      clearTimeout(timer);
+      reject(new Error(`${name} exited (${code}) before listening; stderr: ${stderr}`));
+    });
+  });
+  const startupMs = performance.now() - started;
+  return {
+    child,
+    url: `http://127.0.0.1:${port}`,
+    port,
+    startupMs,
+    lines,
+    exited,
+    async stop(signal: NodeJS.Signals = 'SIGKILL') {
+      if (child.exitCode === null && child.signalCode === null) child.kill(signal);
+      return exited;
+    },
+  };
+}
