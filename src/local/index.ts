@@ -1,6 +1,160 @@
 /**
- * The local cloud: an embedded AWS emulator for ECS and the services around it.
+ * The local cloud: an embedded AWS emulator for ECS and the services around
+ * it. One HTTP endpoint speaks the real AWS wire protocols (JSON 1.0/1.1,
+ * Query, EC2 Query), so unmodified `@aws-sdk` clients and the AWS CLI work
+ * against it.
+ *
+ * ```ts
+ * import { startLocalCloud } from 'ecskit/local';
+ * const cloud = await startLocalCloud({ port: 0 });
+ * const ecs = new ECSClient({ endpoint: cloud.endpoint, region: cloud.region,
+ *   credentials: { accessKeyId: 'test', secretAccessKey: 'test' } });
+ * // …
+ * await cloud.stop();
+ * ```
  *
  * @packageDocumentation
  */
-export {};
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { CloudState, type StateSnapshot } from './core/cloud-state.js';
+import type { ServiceDefinition } from './core/types.js';
+import { createRequestListener } from './server/handler.js';
+import { loadStateFile, StatePersister, StateFileError } from './server/persistence.js';
+
+export { CloudState, type StateSnapshot } from './core/cloud-state.js';
+export { AwsError, type LocalCloudEvent } from './core/types.js';
+export { StateFileError } from './server/persistence.js';
+
+/** Options of {@link startLocalCloud}. */
+export interface LocalCloudOptions {
+  /** Interface to bind. Default `127.0.0.1`. A non-loopback address also needs {@link LocalCloudOptions.allowNonLoopback}. */
+  host?: string;
+  /** TCP port. Default `4566`; `0` picks any free port (read it from `endpoint`). */
+  port?: number;
+  /** Region used for requests that carry no SigV4 scope. Default `us-east-1`. */
+  region?: string;
+  /** Account id of every resource. Default `123456789012`. */
+  accountId?: string;
+  /** Multiplies every AWS duration (health-check intervals, grace periods, …). Default `1`; `0.05` runs 20× faster. */
+  timeScale?: number;
+  /** JSON file the state is loaded from at start and saved to after changes and on stop. Default: in memory only. */
+  stateFile?: string;
+  /**
+   * When set, every request must carry a valid SigV4 signature made with these
+   * credentials (answered with AWS's `InvalidSignatureException`/`SignatureDoesNotMatch`,
+   * `UnrecognizedClientException`/`InvalidClientTokenId`, `IncompleteSignature` otherwise).
+   * Default: signatures are read for their scope but not checked.
+   */
+  credentials?: { accessKeyId: string; secretAccessKey: string };
+  /** Required to bind a non-loopback `host`: the local cloud has no real authentication. */
+  allowNonLoopback?: boolean;
+  /** Largest accepted request body in bytes. Default 10 MiB. */
+  maxBodyBytes?: number;
+  /** Log sink for warnings and internal errors. Default `console.error`. */
+  log?: (line: string) => void;
+  /** Services to serve (tests). Default: all of them. */
+  services?: readonly ServiceDefinition[];
+}
+
+/** A running local cloud, from {@link startLocalCloud}. */
+export interface LocalCloud {
+  /** Base URL for SDK clients (`endpoint`) and the AWS CLI (`--endpoint-url`), e.g. `http://127.0.0.1:4566`. */
+  readonly endpoint: string;
+  /** Default region. */
+  readonly region: string;
+  /** Account id. */
+  readonly accountId: string;
+  /**
+   * The control-plane state and its event bus. The runtime (task processes,
+   * load balancers, health checks) subscribes to `state.events`.
+   */
+  readonly state: CloudState;
+  /** Stops accepting requests, closes connections and saves the state file. Safe to call twice. */
+  stop(): Promise<void>;
+}
+
+const LOOPBACK = /^(127\.\d{1,3}\.\d{1,3}\.\d{1,3}|::1|localhost|::ffff:127\.\d{1,3}\.\d{1,3}\.\d{1,3})$/i;
+
+/** `true` for addresses that only this machine can reach. */
+export function isLoopbackHost(host: string): boolean {
+  return LOOPBACK.test(host.replace(/^\[|\]$/g, ''));
+}
+
+/**
+ * Starts the local cloud's HTTP endpoint.
+ *
+ * @throws {@link StateFileError} when `stateFile` exists but is corrupt.
+ * @throws Error when `host` is not loopback and `allowNonLoopback` is not set, or the port is taken.
+ */
+export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<LocalCloud> {
+  const host = options.host ?? '127.0.0.1';
+  const port = options.port ?? 4566;
+  const region = options.region ?? 'us-east-1';
+  const accountId = options.accountId ?? '123456789012';
+  const timeScale = options.timeScale ?? 1;
+  const log = options.log ?? ((line: string) => console.error(line));
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new RangeError(`port must be an integer 0-65535, got: ${port}`);
+  if (!(timeScale > 0) || !Number.isFinite(timeScale)) throw new RangeError(`timeScale must be a positive number, got: ${timeScale}`);
+  if (!/^\d{12}$/.test(accountId)) throw new RangeError(`accountId must be 12 digits, got: ${accountId}`);
+  if (!/^[a-z]{2}(-[a-z]+)+-\d$/.test(region)) throw new RangeError(`region must look like us-east-1, got: ${region}`);
+  if (!isLoopbackHost(host)) {
+    if (!options.allowNonLoopback) {
+      throw new Error(`host ${host} is not a loopback address; the local cloud has no real authentication. Bind 127.0.0.1, or pass allowNonLoopback: true (CLI: --allow-non-loopback) if you really want it reachable from the network.`);
+    }
+    log(`[ecskit local] WARNING: listening on ${host}, reachable from the network. Anyone who can reach it can read and change the local cloud.`);
+  }
+
+  const state = new CloudState({ accountId, timeScale, ...(options.services ? { services: options.services } : {}) });
+  let persister: StatePersister | undefined;
+  if (options.stateFile) {
+    const snapshot: StateSnapshot | undefined = loadStateFile(options.stateFile);
+    if (snapshot) state.restore(snapshot);
+    persister = new StatePersister(state, options.stateFile, { log });
+  }
+
+  const listener = createRequestListener({
+    state,
+    region,
+    ...(options.credentials ? { credentials: options.credentials } : {}),
+    ...(options.maxBodyBytes ? { maxBodyBytes: options.maxBodyBytes } : {}),
+    log,
+    health: () => ({ region, accountId, timeScale }),
+  });
+  const server: Server = createServer({ maxHeaderSize: 64 * 1024 }, listener);
+  server.keepAliveTimeout = 5_000;
+  server.headersTimeout = 30_000;
+  server.requestTimeout = 120_000;
+  server.on('clientError', (_error, socket) => {
+    if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nconnection: close\r\ncontent-length: 0\r\n\r\n');
+    else socket.destroy();
+  });
+
+  await new Promise<void>((resolve, reject) => {
+    const onError = (error: NodeJS.ErrnoException) => {
+      persister?.close();
+      reject(error.code === 'EADDRINUSE' ? new Error(`port ${port} on ${host} is already in use; pick another with port (CLI: --port), or 0 for any free port`) : error);
+    };
+    server.once('error', onError);
+    server.listen(port, host, () => {
+      server.off('error', onError);
+      resolve();
+    });
+  });
+  const address = server.address() as AddressInfo;
+  const urlHost = address.family === 'IPv6' || address.address.includes(':') ? `[${address.address}]` : address.address;
+  const endpoint = `http://${urlHost}:${address.port}`;
+
+  let stopping: Promise<void> | undefined;
+  const stop = () =>
+    (stopping ??= new Promise<void>((resolve) => {
+      state.events.emit('cloud:stopping');
+      server.close(() => resolve());
+      server.closeAllConnections();
+    }).then(() => {
+      persister?.close();
+      state.events.emit('cloud:stopped');
+    }));
+
+  return { endpoint, region, accountId, state, stop };
+}
