@@ -1,0 +1,115 @@
+/**
+ * Helpers shared by the Cloud Map and ELBv2 builders: tags, ids/ARNs that may
+ * be CloudFormation intrinsics, ELB names, and type-state flags.
+ *
+ * @internal
+ */
+import { type CfnValue, isCfnIntrinsic } from '../cfn-value.js';
+import { fail, type Problem, show } from './validation.js';
+
+/** @internal A tag as both the SDKs and CloudFormation spell it. */
+export interface KeyValueTag {
+  readonly Key: string;
+  readonly Value: string;
+}
+
+/** @internal Sets flag `K` of a type-state record to `true`. */
+export type With<S, K extends keyof S> = { [P in keyof S]: P extends K ? true : S[P] };
+
+/** @internal Immediate check of one tag (AWS: key 1-128, value 0-256, no `aws:` prefix). */
+export function assertTag(subject: string, path: string, key: string, value: string): void {
+  if (typeof key !== 'string' || key.length < 1 || key.length > 128) {
+    fail(subject, `${path}.Key`, key, 'tag key must be 1-128 characters');
+  }
+  if (key.toLowerCase().startsWith('aws:')) {
+    fail(subject, `${path}.Key`, key, 'tag keys starting with "aws:" are reserved by AWS; choose another prefix');
+  }
+  if (typeof value !== 'string' || value.length > 256) {
+    fail(subject, `${path}.Value`, value, 'tag value must be a string of at most 256 characters');
+  }
+}
+
+/** @internal Replaces or appends a tag, keeping order. */
+export function withTag(tags: readonly KeyValueTag[], key: string, value: string): KeyValueTag[] {
+  const index = tags.findIndex((t) => t.Key === key);
+  if (index === -1) return [...tags, { Key: key, Value: value }];
+  return tags.map((t, i) => (i === index ? { Key: key, Value: value } : t));
+}
+
+/** @internal Adds tags from a record, checking each at once. */
+export function addTags(
+  subject: string,
+  tags: readonly KeyValueTag[],
+  record: Readonly<Record<string, string>>,
+): KeyValueTag[] {
+  let out = [...tags];
+  for (const [key, value] of Object.entries(record)) {
+    assertTag(subject, `Tags[${out.length}]`, key, value);
+    out = withTag(out, key, value);
+  }
+  return out;
+}
+
+/**
+ * @internal Immediate check of a value that is a literal string or an
+ * intrinsic: literals must match `pattern`; anything else is refused.
+ */
+export function assertCfnValue(
+  subject: string,
+  path: string,
+  value: CfnValue,
+  pattern: RegExp,
+  rule: string,
+): void {
+  if (isCfnIntrinsic(value)) return;
+  if (typeof value !== 'string' || !pattern.test(value)) fail(subject, path, value, rule);
+}
+
+/** @internal `.build()` check: an SDK input needs the literal, never an intrinsic. */
+export function literalProblem(path: string, value: unknown, what: string): Problem[] {
+  if (!isCfnIntrinsic(value)) return [];
+  return [
+    {
+      path,
+      value,
+      message: `a CloudFormation intrinsic only works in toCloudFormation(); pass the real ${what} string to build()`,
+    },
+  ];
+}
+
+/** @internal Narrows a checked value to the literal string for an SDK input. */
+export function literal(value: CfnValue): string;
+export function literal(value: CfnValue | undefined): string | undefined;
+export function literal(value: CfnValue | undefined): string | undefined {
+  return value as string | undefined;
+}
+
+/** @internal Immediate check of an ELBv2 load balancer or target group name. */
+export function assertElbName(subject: string, path: string, name: string, kind: string): void {
+  if (typeof name !== 'string' || name.length < 1 || name.length > 32) {
+    fail(subject, path, name, `${kind} name must be 1-32 characters`);
+  }
+  if (!/^[A-Za-z0-9-]+$/.test(name)) {
+    fail(subject, path, name, `${kind} name may contain only letters, digits and hyphens`);
+  }
+  if (name.startsWith('-') || name.endsWith('-')) {
+    fail(subject, path, name, `${kind} name must not begin or end with a hyphen`);
+  }
+}
+
+/** @internal Formats a subject such as `targetGroup "invsys-tg"`. */
+export function subjectOf(kind: string, name: CfnValue): string {
+  return `${kind} ${typeof name === 'string' ? JSON.stringify(name) : show(name)}`;
+}
+
+/** @internal Patterns for ids and ARNs given as literals. */
+export const patterns = {
+  vpcId: /^vpc-[0-9a-z]+$/,
+  subnetId: /^subnet-[0-9a-z]+$/,
+  securityGroupId: /^sg-[0-9a-z]+$/,
+  namespaceId: /^(ns-[0-9a-z]+|arn:aws[a-z-]*:servicediscovery:[^:]*:\d*:namespace\/ns-[0-9a-z]+)$/,
+  loadBalancerArn: /^arn:aws[a-z-]*:elasticloadbalancing:[^:]*:\d*:loadbalancer\/app\/[^/]+\/[^/]+$/,
+  listenerArn: /^arn:aws[a-z-]*:elasticloadbalancing:[^:]*:\d*:listener\/app\/[^/]+\/[^/]+\/[^/]+$/,
+  targetGroupArn: /^arn:aws[a-z-]*:elasticloadbalancing:[^:]*:\d*:targetgroup\/[^/]+\/[^/]+$/,
+  certificateArn: /^arn:aws[a-z-]*:(acm|iam):/,
+} as const;

@@ -1,0 +1,235 @@
+/**
+ * Cloud Map private DNS namespace builder.
+ *
+ * @module
+ */
+import type { CreatePrivateDnsNamespaceCommandInput } from '@aws-sdk/client-servicediscovery';
+import type { CfnResource, CfnValue } from './cfn-value.js';
+import {
+  addTags,
+  assertCfnValue,
+  assertTag,
+  type KeyValueTag,
+  literal,
+  literalProblem,
+  patterns,
+  withTag,
+} from './internal/networking.js';
+import { assertInteger, compact, fail, freeze, type Problem, throwIfProblems } from './internal/validation.js';
+
+/** Which required fields of a {@link PrivateDnsNamespaceBuilder} are set. */
+export interface PrivateDnsNamespaceState {
+  /** `.vpc()` was called. */
+  readonly vpc: boolean;
+}
+
+interface NamespaceProps {
+  readonly name: string;
+  readonly vpc?: CfnValue;
+  readonly description?: string;
+  readonly soaTtlSeconds?: number;
+  readonly tags: readonly KeyValueTag[];
+}
+
+/** The `Properties` of an `AWS::ServiceDiscovery::PrivateDnsNamespace`. */
+export interface PrivateDnsNamespaceCfnProperties {
+  /** Namespace name, e.g. `local`. */
+  readonly Name: string;
+  /** VPC id or intrinsic. */
+  readonly Vpc: CfnValue;
+  /** Free text. */
+  readonly Description?: string;
+  /** SOA record settings. */
+  readonly Properties?: { readonly DnsProperties: { readonly SOA: { readonly TTL: number } } };
+  /** Tags. */
+  readonly Tags?: readonly KeyValueTag[];
+}
+
+/** `AWS::ServiceDiscovery::PrivateDnsNamespace` as `.toCloudFormation()` returns it. */
+export type PrivateDnsNamespaceCfn = CfnResource<
+  'AWS::ServiceDiscovery::PrivateDnsNamespace',
+  PrivateDnsNamespaceCfnProperties
+>;
+
+/** DNS name: labels of letters, digits and hyphens (≤ 63, no edge hyphen), ≤ 253 in all. */
+const dnsName = /^(?!-)[A-Za-z0-9-]{1,63}(?<!-)(\.(?!-)[A-Za-z0-9-]{1,63}(?<!-))*\.?$/;
+
+/**
+ * Immutable builder of a Cloud Map private DNS namespace. Each method returns a
+ * new builder; `.build()` is only callable once `.vpc()` is set.
+ *
+ * @example
+ * ```ts
+ * privateDnsNamespace('local')
+ *   .vpc('vpc-0abc1234def567890')
+ *   .description('Service discovery for Flask inventory app')
+ *   .build();
+ * // { Name: 'local', Vpc: 'vpc-0abc1234def567890',
+ * //   Description: 'Service discovery for Flask inventory app' }
+ * ```
+ */
+export class PrivateDnsNamespaceBuilder<S extends PrivateDnsNamespaceState = { vpc: false }> {
+  /** Type-level record of the required fields set so far (no runtime value). */
+  declare readonly '~state': S;
+  readonly #props: NamespaceProps;
+
+  /** @internal Use {@link privateDnsNamespace}. */
+  constructor(props: NamespaceProps) {
+    this.#props = freeze(props);
+  }
+
+  get #subject(): string {
+    return `privateDnsNamespace ${JSON.stringify(this.#props.name)}`;
+  }
+
+  /**
+   * The VPC the namespace is visible in: an id (`vpc-…`) or an intrinsic such as `{ Ref: 'VpcId' }`.
+   *
+   * @example
+   * ```ts
+   * privateDnsNamespace('local').vpc('vpc-0abc1234def567890'); // → { Vpc: 'vpc-0abc1234def567890' }
+   * ```
+   */
+  vpc(vpcId: CfnValue): PrivateDnsNamespaceBuilder<{ vpc: true }> {
+    assertCfnValue(this.#subject, 'Vpc', vpcId, patterns.vpcId, 'VPC id must look like "vpc-0abc1234"');
+    return new PrivateDnsNamespaceBuilder({ ...this.#props, vpc: vpcId });
+  }
+
+  /**
+   * Free-text description (at most 1024 characters).
+   *
+   * @example
+   * ```ts
+   * privateDnsNamespace('local').description('Service discovery'); // → { Description: 'Service discovery' }
+   * ```
+   */
+  description(text: string): PrivateDnsNamespaceBuilder<S> {
+    if (typeof text !== 'string' || text.length > 1024) {
+      fail(this.#subject, 'Description', text, 'description must be a string of at most 1024 characters');
+    }
+    return new PrivateDnsNamespaceBuilder({ ...this.#props, description: text });
+  }
+
+  /**
+   * TTL of the namespace's SOA record, in seconds (0-2147483647).
+   *
+   * @example
+   * ```ts
+   * privateDnsNamespace('local').soaTtlSeconds(60);
+   * // → { Properties: { DnsProperties: { SOA: { TTL: 60 } } } }
+   * ```
+   */
+  soaTtlSeconds(ttl: number): PrivateDnsNamespaceBuilder<S> {
+    assertInteger(this.#subject, 'Properties.DnsProperties.SOA.TTL', ttl, 0, 2147483647, 'SOA TTL');
+    return new PrivateDnsNamespaceBuilder({ ...this.#props, soaTtlSeconds: ttl });
+  }
+
+  /**
+   * Adds (or replaces) one tag.
+   *
+   * @example
+   * ```ts
+   * privateDnsNamespace('local').tag('ecskit:stack', 'lab'); // → { Tags: [{ Key: 'ecskit:stack', Value: 'lab' }] }
+   * ```
+   */
+  tag(key: string, value: string): PrivateDnsNamespaceBuilder<S> {
+    assertTag(this.#subject, `Tags[${this.#props.tags.length}]`, key, value);
+    return new PrivateDnsNamespaceBuilder({ ...this.#props, tags: withTag(this.#props.tags, key, value) });
+  }
+
+  /**
+   * Adds (or replaces) several tags from a record.
+   *
+   * @example
+   * ```ts
+   * privateDnsNamespace('local').tags({ team: 'inventory' }); // → { Tags: [{ Key: 'team', Value: 'inventory' }] }
+   * ```
+   */
+  tags(record: Readonly<Record<string, string>>): PrivateDnsNamespaceBuilder<S> {
+    return new PrivateDnsNamespaceBuilder({ ...this.#props, tags: addTags(this.#subject, this.#props.tags, record) });
+  }
+
+  /**
+   * The `CreatePrivateDnsNamespace` input. Throws a `ValidationError` listing
+   * every problem (e.g. an intrinsic where the SDK needs the VPC id).
+   *
+   * @example
+   * ```ts
+   * privateDnsNamespace('local').vpc('vpc-0abc1234def567890').build();
+   * // { Name: 'local', Vpc: 'vpc-0abc1234def567890' }
+   * ```
+   */
+  build(this: PrivateDnsNamespaceBuilder<{ vpc: true }>): CreatePrivateDnsNamespaceCommandInput {
+    const p = this.#props;
+    throwIfProblems(this.#subject, [...this.#problems(), ...literalProblem('Vpc', p.vpc, 'VPC id')]);
+    return compact({
+      Name: p.name,
+      Vpc: literal(p.vpc),
+      Description: p.description,
+      Properties: this.#soa(),
+      Tags: p.tags.length > 0 ? p.tags.map((t) => ({ ...t })) : undefined,
+    });
+  }
+
+  /**
+   * The `AWS::ServiceDiscovery::PrivateDnsNamespace` resource (its `Ref` is the namespace id).
+   *
+   * @example
+   * ```ts
+   * privateDnsNamespace('local').vpc(cfnRef('VpcId')).description('Service discovery for microservices').toCloudFormation();
+   * // { Type: 'AWS::ServiceDiscovery::PrivateDnsNamespace',
+   * //   Properties: { Name: 'local', Vpc: { Ref: 'VpcId' }, Description: 'Service discovery for microservices' } }
+   * ```
+   */
+  toCloudFormation(this: PrivateDnsNamespaceBuilder<{ vpc: true }>): PrivateDnsNamespaceCfn {
+    const p = this.#props;
+    throwIfProblems(this.#subject, this.#problems());
+    return {
+      Type: 'AWS::ServiceDiscovery::PrivateDnsNamespace',
+      Properties: compact({
+        Name: p.name,
+        Vpc: p.vpc as CfnValue,
+        Description: p.description,
+        Properties: this.#soa(),
+        Tags: p.tags.length > 0 ? p.tags.map((t) => ({ ...t })) : undefined,
+      }),
+    };
+  }
+
+  #problems(): Problem[] {
+    if (this.#props.vpc !== undefined) return [];
+    return [{ path: 'Vpc', value: undefined, message: 'a private DNS namespace needs a VPC; call .vpc(id)' }];
+  }
+
+  #soa(): { DnsProperties: { SOA: { TTL: number } } } | undefined {
+    const ttl = this.#props.soaTtlSeconds;
+    return ttl === undefined ? undefined : { DnsProperties: { SOA: { TTL: ttl } } };
+  }
+}
+
+/**
+ * Starts a Cloud Map private DNS namespace. The name must be a DNS name
+ * (labels of letters, digits and hyphens, at most 253 characters); a bad name
+ * throws at once.
+ *
+ * @example
+ * ```ts
+ * privateDnsNamespace('local')
+ *   .vpc('vpc-0abc1234def567890')
+ *   .description('Service discovery for Flask inventory app')
+ *   .build();
+ * // { Name: 'local', Vpc: 'vpc-0abc1234def567890', Description: 'Service discovery for Flask inventory app' }
+ * ```
+ */
+export function privateDnsNamespace(name: string): PrivateDnsNamespaceBuilder<{ vpc: false }> {
+  const subject = `privateDnsNamespace ${JSON.stringify(name)}`;
+  if (typeof name !== 'string' || name.length > 253 || !dnsName.test(name)) {
+    fail(
+      subject,
+      'Name',
+      name,
+      'namespace name must be a DNS name: dot-separated labels of letters, digits and hyphens (1-63 each, no leading or trailing hyphen), at most 253 characters',
+    );
+  }
+  return new PrivateDnsNamespaceBuilder({ name, tags: [] });
+}
