@@ -1,3 +1,9 @@
 #!/usr/bin/env node
-// ecskit command line (see `ecskit --help`).
-export {};
+/**
+ * The `ecskit` command line (see `ecskit --help`).
+ *
+ * @internal
+ */
+import { runCli } from './run.js';
+
+process.exitCode = await runCli(process.argv.slice(2));
