@@ -49,10 +49,11 @@ export function parseJsonObject(text: string): Validated<Record<string, unknown>
 }
 
 function checkFields(body: Record<string, unknown>, required: boolean): { errors: FieldErrors; values: Partial<Device> } {
-  const errors: FieldErrors = {};
+  // No prototype: a "__proto__" key in the body must become an error entry, not a prototype.
+  const errors: FieldErrors = Object.create(null) as FieldErrors;
   const values: Partial<Device> = {};
   for (const key of Object.keys(body)) {
-    if (!(key in FIELDS)) errors[key] = ['Unknown field.'];
+    if (!Object.hasOwn(FIELDS, key)) errors[key] = ['Unknown field.'];
   }
   for (const field of FIELD_NAMES) {
     if (!Object.hasOwn(body, field)) {
