@@ -1,0 +1,407 @@
+/**
+ * The task definition builder: `RegisterTaskDefinition` input and the
+ * `AWS::ECS::TaskDefinition` resource.
+ *
+ * @module
+ */
+import type {
+  Compatibility,
+  ContainerDefinition,
+  EFSVolumeConfiguration,
+  NetworkMode,
+  RegisterTaskDefinitionCommandInput,
+  Tag,
+  Volume,
+} from '@aws-sdk/client-ecs';
+import type { CfnValue, CfnResource } from './cfn-value.js';
+import {
+  ContainerBuilder,
+  containerProblems,
+  type ContainerInput,
+  type ContainerSpec,
+} from './container-builder.js';
+import { intrinsicProblems, toCfnProperties } from './internal/ecs-cfn.js';
+import { checkInt, checkName, FARGATE_SIZES, rules } from './internal/ecs-rules.js';
+import { compact, freeze, throwIfProblems, type Problem } from './internal/validation.js';
+
+/** A task definition input whose role ARNs and containers may hold CloudFormation intrinsics. */
+export type TaskDefinitionSpec = Omit<
+  RegisterTaskDefinitionCommandInput,
+  'containerDefinitions' | 'executionRoleArn' | 'taskRoleArn'
+> & {
+  /** The containers, in order. */
+  containerDefinitions?: ContainerSpec[];
+  /** Role the ECS agent uses to pull images and write logs. */
+  executionRoleArn?: CfnValue;
+  /** Role the application's AWS calls use. */
+  taskRoleArn?: CfnValue;
+};
+
+/** What other builders and operations need to know about a task definition to check against it. */
+export interface TaskDefinitionShape {
+  /** The family name. */
+  readonly family: string;
+  /** The network mode in effect (`bridge` when none is set, as on EC2 Linux). */
+  readonly networkMode: NetworkMode;
+  /** The launch types the task definition is validated for. */
+  readonly requiresCompatibilities: readonly Compatibility[];
+  /** Each container's name, mapped container ports, and whether it is essential. */
+  readonly containers: readonly {
+    readonly name: string;
+    readonly containerPorts: readonly number[];
+    readonly essential: boolean;
+  }[];
+}
+
+/**
+ * The {@link TaskDefinitionShape} of a task definition given as a builder or as
+ * plain SDK data (a `RegisterTaskDefinition` input, or `taskDefinition` from
+ * `DescribeTaskDefinition`).
+ *
+ * @example
+ * ```ts
+ * taskDefinitionShape(invsysTaskDefinition);
+ * // { "family": "flask-inventory-invsys", "networkMode": "awsvpc", "requiresCompatibilities": ["EC2"],
+ * //   "containers": [{ "name": "invsys", "containerPorts": [5000], "essential": true }] }
+ * ```
+ */
+export function taskDefinitionShape(
+  td:
+    | TaskDefinitionBuilder
+    | {
+        family?: string | undefined;
+        networkMode?: NetworkMode | undefined;
+        requiresCompatibilities?: Compatibility[] | undefined;
+        containerDefinitions?: ContainerSpec[] | ContainerDefinition[] | undefined;
+      },
+): TaskDefinitionShape {
+  if (td instanceof TaskDefinitionBuilder) return td.shape;
+  return freeze({
+    family: td.family ?? '',
+    networkMode: td.networkMode ?? 'bridge',
+    requiresCompatibilities: [...(td.requiresCompatibilities ?? [])],
+    containers: (td.containerDefinitions ?? []).map((c) => ({
+      name: c.name ?? '',
+      containerPorts: (c.portMappings ?? []).flatMap((p) => (p.containerPort === undefined ? [] : [p.containerPort])),
+      essential: c.essential !== false,
+    })),
+  });
+}
+
+/**
+ * Builds a task definition. Immutable: every method returns a new builder.
+ * `HasContainer` tracks whether a container was added; `.build()` needs one.
+ * Read-only getters (`family`, `containerNames`, and `shape` with the network
+ * mode and container ports) let a service builder check itself against it.
+ *
+ * Create one with {@link taskDefinition}.
+ */
+export class TaskDefinitionBuilder<HasContainer extends boolean = boolean> {
+  readonly #props: TaskDefinitionSpec;
+  /** Phantom: whether a container was added. */
+  private declare readonly __hasContainer: HasContainer;
+
+  /** @internal Use {@link taskDefinition}. */
+  constructor(props: TaskDefinitionSpec) {
+    this.#props = freeze(props);
+  }
+
+  /** The family name. */
+  get family(): string {
+    return this.#props.family ?? '';
+  }
+
+  /** Names of the containers, in order. */
+  get containerNames(): readonly string[] {
+    return (this.#props.containerDefinitions ?? []).map((c) => c.name ?? '');
+  }
+
+  /** Everything set so far, as frozen plain data (intrinsics included). */
+  get definition(): Readonly<TaskDefinitionSpec> {
+    return this.#props;
+  }
+
+  /** The summary other builders validate against; see {@link taskDefinitionShape}. */
+  get shape(): TaskDefinitionShape {
+    return taskDefinitionShape(this.#props);
+  }
+
+  get #subject(): string {
+    return `taskDefinition ${JSON.stringify(this.#props.family)}`;
+  }
+
+  #with<H extends boolean = HasContainer>(patch: Partial<TaskDefinitionSpec>): TaskDefinitionBuilder<H> {
+    return new TaskDefinitionBuilder<H>({ ...this.#props, ...patch });
+  }
+
+  /** `awsvpc` (own ENI per task; needed by Fargate and Cloud Map A records), `bridge`, `host` or `none`. */
+  networkMode(mode: NetworkMode): TaskDefinitionBuilder<HasContainer> {
+    return this.#with({ networkMode: mode });
+  }
+
+  /** Launch types to validate the task definition for, e.g. `'EC2'` or `'FARGATE'`. */
+  requiresCompatibilities(...compatibilities: Compatibility[]): TaskDefinitionBuilder<HasContainer> {
+    return this.#with({ requiresCompatibilities: compatibilities });
+  }
+
+  /** Task-level CPU units (1024 = 1 vCPU); emitted as the string the API takes. */
+  cpu(units: number): TaskDefinitionBuilder<HasContainer> {
+    checkInt(this.#subject, 'cpu', units, rules.cpu);
+    return this.#with({ cpu: String(units) });
+  }
+
+  /** Task-level memory in MiB; emitted as the string the API takes. */
+  memory(mib: number): TaskDefinitionBuilder<HasContainer> {
+    checkInt(this.#subject, 'memory', mib, rules.memory);
+    return this.#with({ memory: String(mib) });
+  }
+
+  /** Role the ECS agent uses to pull images and send logs (e.g. `ecsTaskExecutionRole`). */
+  executionRoleArn(arn: CfnValue): TaskDefinitionBuilder<HasContainer> {
+    return this.#with({ executionRoleArn: arn });
+  }
+
+  /** Role the application's own AWS calls use. */
+  taskRoleArn(arn: CfnValue): TaskDefinitionBuilder<HasContainer> {
+    return this.#with({ taskRoleArn: arn });
+  }
+
+  /**
+   * Adds a container: a {@link container} builder with an image, or a plain
+   * definition with `name` and `image`.
+   */
+  container(definition: ContainerBuilder<true> | ContainerInput): TaskDefinitionBuilder<true> {
+    const spec = definition instanceof ContainerBuilder ? definition.definition : definition;
+    return this.#with<true>({ containerDefinitions: [...(this.#props.containerDefinitions ?? []), spec] });
+  }
+
+  /** Adds a volume given as SDK data. */
+  volume(volume: Volume): TaskDefinitionBuilder<HasContainer> {
+    return this.#with({ volumes: [...(this.#props.volumes ?? []), volume] });
+  }
+
+  /**
+   * Adds a bind-mount volume: `sourcePath` on the host, or Docker-managed
+   * scratch space when omitted.
+   *
+   * @example
+   * ```ts
+   * taskDefinition('app').hostVolume('data', '/srv/data').definition.volumes;
+   * // [{ "name": "data", "host": { "sourcePath": "/srv/data" } }]
+   * ```
+   */
+  hostVolume(name: string, sourcePath?: string): TaskDefinitionBuilder<HasContainer> {
+    return this.volume(sourcePath === undefined ? { name, host: {} } : { name, host: { sourcePath } });
+  }
+
+  /**
+   * Adds an Amazon EFS volume.
+   *
+   * @example
+   * ```ts
+   * taskDefinition('app').efsVolume('shared', { fileSystemId: 'fs-12345678', transitEncryption: 'ENABLED' })
+   * // volumes: [{ "name": "shared", "efsVolumeConfiguration": { "fileSystemId": "fs-12345678", "transitEncryption": "ENABLED" } }]
+   * ```
+   */
+  efsVolume(name: string, config: EFSVolumeConfiguration): TaskDefinitionBuilder<HasContainer> {
+    return this.volume({ name, efsVolumeConfiguration: compact(config) });
+  }
+
+  /** Adds tags; later calls add keys or replace them in place. */
+  tags(tags: Readonly<Record<string, string>>): TaskDefinitionBuilder<HasContainer> {
+    return this.#with({ tags: mergeTags(this.#props.tags, tags) });
+  }
+
+  /** Every whole-object problem, intrinsics aside. */
+  #problems(): Problem[] {
+    return taskDefinitionProblems(this.#props);
+  }
+
+  /**
+   * The `RegisterTaskDefinition` input, after checking the whole task definition.
+   *
+   * @example
+   * ```ts
+   * taskDefinition('web').networkMode('awsvpc').requiresCompatibilities('FARGATE').cpu(256).memory(512)
+   *   .container(container('web').image('nginx:1.27').port(80))
+   *   .build();
+   * // { "family": "web", "networkMode": "awsvpc", "requiresCompatibilities": ["FARGATE"],
+   * //   "cpu": "256", "memory": "512",
+   * //   "containerDefinitions": [{ "name": "web", "image": "nginx:1.27",
+   * //                              "portMappings": [{ "containerPort": 80, "protocol": "tcp" }] }] }
+   * ```
+   * @throws {@link ValidationError} listing every problem, each with path, value and fix.
+   */
+  build(this: TaskDefinitionBuilder<true>): RegisterTaskDefinitionCommandInput {
+    throwIfProblems(this.#subject, [...this.#problems(), ...intrinsicProblems(this.#props)]);
+    return this.#props as RegisterTaskDefinitionCommandInput;
+  }
+
+  /**
+   * The `AWS::ECS::TaskDefinition` resource (PascalCase properties; intrinsics kept).
+   *
+   * @example
+   * ```ts
+   * taskDefinition('web').cpu(256).memory(512).container(container('web').image(cfnRef('WebImage')))
+   *   .toCloudFormation();
+   * // { "Type": "AWS::ECS::TaskDefinition",
+   * //   "Properties": { "Family": "web", "Cpu": "256", "Memory": "512",
+   * //                   "ContainerDefinitions": [{ "Name": "web", "Image": { "Ref": "WebImage" } }] } }
+   * ```
+   * @throws {@link ValidationError} listing every problem.
+   */
+  toCloudFormation(this: TaskDefinitionBuilder<true>): CfnResource<'AWS::ECS::TaskDefinition', Record<string, unknown>> {
+    throwIfProblems(this.#subject, this.#problems());
+    return {
+      Type: 'AWS::ECS::TaskDefinition',
+      Properties: toCfnProperties(this.#props) as Record<string, unknown>,
+    };
+  }
+}
+
+/** @internal */
+export function mergeTags(existing: readonly Tag[] | undefined, tags: Readonly<Record<string, string>>): Tag[] {
+  const list: Tag[] = [...(existing ?? [])];
+  for (const [key, value] of Object.entries(tags)) {
+    const at = list.findIndex((t) => t.key === key);
+    if (at >= 0) list[at] = { key, value };
+    else list.push({ key, value });
+  }
+  return list;
+}
+
+function describeSizes(sizes: readonly number[]): string {
+  if (sizes.length <= 3) return sizes.join(', ').replace(/, (\d+)$/, ' or $1');
+  const step = (sizes[1] ?? 0) - (sizes[0] ?? 0);
+  return `${sizes[0]}-${sizes[sizes.length - 1]} in steps of ${step}`;
+}
+
+/** Whole-object rules of a task definition (AWS's own, checked before any call). @internal */
+export function taskDefinitionProblems(td: TaskDefinitionSpec): Problem[] {
+  const problems: Problem[] = [];
+  const containers = td.containerDefinitions ?? [];
+  const mode = td.networkMode ?? 'bridge';
+  const taskCpu = td.cpu === undefined ? undefined : Number(td.cpu);
+  const taskMemory = td.memory === undefined ? undefined : Number(td.memory);
+
+  if (containers.length === 0) {
+    problems.push({
+      path: 'containerDefinitions',
+      value: [],
+      message: 'a task definition needs at least one container; add one with .container(...)',
+    });
+  }
+
+  const seen = new Map<string, number>();
+  containers.forEach((c, i) => {
+    const at = `containerDefinitions[${i}]`;
+    problems.push(...containerProblems(c, `${at}.`));
+    if (c.name !== undefined) {
+      const first = seen.get(c.name);
+      if (first === undefined) seen.set(c.name, i);
+      else {
+        problems.push({
+          path: `${at}.name`,
+          value: c.name,
+          message: `container names must be unique; containerDefinitions[${first}] has the same name`,
+        });
+      }
+    }
+    if (mode === 'awsvpc' || mode === 'host') {
+      (c.portMappings ?? []).forEach((p, j) => {
+        if (p.hostPort !== undefined && p.hostPort !== p.containerPort) {
+          problems.push({
+            path: `${at}.portMappings[${j}].hostPort`,
+            value: p.hostPort,
+            message: `${mode} requires hostPort to equal containerPort (${p.containerPort})`,
+          });
+        }
+      });
+    }
+    if (taskMemory === undefined && c.memory === undefined && c.memoryReservation === undefined) {
+      problems.push({
+        path: `${at}.memory`,
+        value: undefined,
+        message:
+          'without a task-level memory each container needs memory or memoryReservation (MiB); set one, or set the task memory',
+      });
+    }
+  });
+
+  const cpuSum = containers.reduce((sum, c) => sum + (c.cpu ?? 0), 0);
+  if (taskCpu !== undefined && cpuSum > taskCpu) {
+    problems.push({
+      path: 'containerDefinitions[*].cpu',
+      value: cpuSum,
+      message: `containers reserve more cpu than the task has (${taskCpu}); lower a container's cpu or raise the task cpu`,
+    });
+  }
+  const memorySum = containers.reduce((sum, c) => sum + (c.memory ?? c.memoryReservation ?? 0), 0);
+  if (taskMemory !== undefined && memorySum > taskMemory) {
+    problems.push({
+      path: 'containerDefinitions[*].memory',
+      value: memorySum,
+      message: `containers reserve more memory than the task has (${taskMemory} MiB); lower a container's memory or memoryReservation, or raise the task memory`,
+    });
+  }
+
+  if (containers.length > 0 && containers.every((c) => c.essential === false)) {
+    problems.push({
+      path: 'containerDefinitions[*].essential',
+      value: false,
+      message: 'at least one container must be essential; call .essential() on the main container',
+    });
+  }
+
+  if (td.requiresCompatibilities?.includes('FARGATE')) {
+    const cpus = [...FARGATE_SIZES.keys()];
+    if (mode !== 'awsvpc') {
+      problems.push({ path: 'networkMode', value: td.networkMode, message: 'Fargate requires networkMode "awsvpc"' });
+    }
+    if (taskCpu === undefined) {
+      problems.push({
+        path: 'cpu',
+        value: undefined,
+        message: `Fargate requires a task-level cpu: ${describeSizes(cpus)}`,
+      });
+    } else if (!FARGATE_SIZES.has(taskCpu)) {
+      problems.push({ path: 'cpu', value: td.cpu, message: `Fargate supports cpu ${cpus.join(', ')}` });
+    }
+    if (taskMemory === undefined) {
+      problems.push({ path: 'memory', value: undefined, message: 'Fargate requires a task-level memory (MiB)' });
+    } else if (taskCpu !== undefined) {
+      const allowed = FARGATE_SIZES.get(taskCpu);
+      if (allowed && !allowed.includes(taskMemory)) {
+        problems.push({
+          path: 'memory',
+          value: td.memory,
+          message: `Fargate cpu ${taskCpu} allows memory ${describeSizes(allowed)} (MiB)`,
+        });
+      }
+    }
+  }
+  return problems;
+}
+
+/**
+ * Starts a task definition for `family`.
+ *
+ * @example
+ * ```ts
+ * const invsysTd = taskDefinition('flask-inventory-invsys')
+ *   .networkMode('awsvpc').requiresCompatibilities('EC2').cpu(256).memory(512)
+ *   .executionRoleArn('arn:aws:iam::123456789012:role/ecsTaskExecutionRole')
+ *   .container(container('invsys').image(`${INVSYS_REPO_URI}:latest`).cpu(256).memory(512).port(5000));
+ * invsysTd.build();
+ * // { "family": "flask-inventory-invsys", "networkMode": "awsvpc", "requiresCompatibilities": ["EC2"],
+ * //   "cpu": "256", "memory": "512",
+ * //   "executionRoleArn": "arn:aws:iam::123456789012:role/ecsTaskExecutionRole",
+ * //   "containerDefinitions": [{ "name": "invsys", "image": "…/flask-inventory/invsys:latest",
+ * //     "cpu": 256, "memory": 512, "portMappings": [{ "containerPort": 5000, "protocol": "tcp" }] }] }
+ * ```
+ * @throws {@link ValidationError} when `family` is not 1-255 letters, digits, hyphens or underscores.
+ */
+export function taskDefinition(family: string): TaskDefinitionBuilder<false> {
+  checkName(`taskDefinition ${JSON.stringify(family)}`, 'family', family);
+  return new TaskDefinitionBuilder<false>({ family });
+}
