@@ -1,0 +1,74 @@
+/**
+ * CreateTags, DeleteTags and DescribeTags over the resources the local cloud
+ * keeps (VPCs, subnets, security groups).
+ *
+ * @internal
+ */
+import { AwsError, type OperationHandler } from '../../core/types.js';
+import { list, matchesFilters, strings } from './input.js';
+import { ec2State, type Ec2State } from './state.js';
+
+/** The EC2 resource type of an id, throwing EC2's not-found error when it does not exist. */
+function resourceType(state: Ec2State, id: string): string {
+  if (id.startsWith('sg-')) {
+    if (!state.securityGroups[id]) throw new AwsError('InvalidGroup.NotFound', `The security group '${id}' does not exist`);
+    return 'security-group';
+  }
+  if (id.startsWith('subnet-')) {
+    if (!state.subnets[id]) throw new AwsError('InvalidSubnetID.NotFound', `The subnet ID '${id}' does not exist`);
+    return 'subnet';
+  }
+  if (id.startsWith('vpc-')) {
+    if (!state.vpcs[id]) throw new AwsError('InvalidVpcID.NotFound', `The vpc ID '${id}' does not exist`);
+    return 'vpc';
+  }
+  throw new AwsError('InvalidID', `The ID '${id}' is not valid`);
+}
+
+/** CreateTags: `ResourceId.N` + `Tag.N.Key/Value`. */
+export const createTags: OperationHandler = (input: Record<string, unknown>, ctx) => {
+  const state = ec2State(ctx);
+  const ids = strings(input['ResourceId'] ?? input['Resources']);
+  if (ids.length === 0) throw new AwsError('MissingParameter', 'The request must contain the parameter resourceIdSet');
+  const tags = list<{ Key?: string; Value?: string }>(input['Tag'] ?? input['Tags']);
+  for (const tag of tags) {
+    if (!tag.Key) throw new AwsError('InvalidParameterValue', 'Tag keys must not be empty.');
+    if (tag.Key.toLowerCase().startsWith('aws:')) throw new AwsError('InvalidParameterValue', `Tag keys starting with 'aws:' are reserved for internal use, got: ${tag.Key}`);
+  }
+  for (const id of ids) resourceType(state, id);
+  for (const id of ids) {
+    const current = (state.tags[id] ??= {});
+    for (const tag of tags) current[tag.Key ?? ''] = tag.Value ?? '';
+  }
+  return { return: true };
+};
+
+/** DeleteTags: removes keys (or key+value pairs) from resources. */
+export const deleteTags: OperationHandler = (input: Record<string, unknown>, ctx) => {
+  const state = ec2State(ctx);
+  const ids = strings(input['ResourceId'] ?? input['Resources']);
+  const tags = list<{ Key?: string; Value?: string }>(input['Tag'] ?? input['Tags']);
+  for (const id of ids) resourceType(state, id);
+  for (const id of ids) {
+    const current = state.tags[id];
+    if (!current) continue;
+    if (tags.length === 0) delete state.tags[id];
+    for (const tag of tags) {
+      if (tag.Key !== undefined && (tag.Value === undefined || current[tag.Key] === tag.Value)) delete current[tag.Key];
+    }
+  }
+  return { return: true };
+};
+
+/** DescribeTags: filters `resource-id`, `resource-type`, `key`, `value`. */
+export const describeTags: OperationHandler = (input: Record<string, unknown>, ctx) => {
+  const state = ec2State(ctx);
+  const rows = Object.entries(state.tags).flatMap(([resourceId, tags]) =>
+    Object.entries(tags).map(([key, value]) => ({ resourceId, resourceType: resourceType(state, resourceId), key, value })),
+  );
+  return {
+    tagSet: rows.filter((row) =>
+      matchesFilters(input, (name) => ({ 'resource-id': [row.resourceId], 'resource-type': [row.resourceType], key: [row.key], value: [row.value] })[name]),
+    ),
+  };
+};
