@@ -156,3 +156,16 @@ export async function startTestCloud(options: LocalCloudOptions = {}): Promise<T
     },
   };
 }
+
+/** An error thrown by an SDK v3 client. */
+export type SdkError = Error & { $fault?: 'client' | 'server'; $metadata: { httpStatusCode?: number; requestId?: string }; Code?: string; Type?: string };
+
+/** Awaits a call that must fail and returns its error (fails the test if it succeeds). */
+export async function rejection(call: Promise<unknown>): Promise<SdkError> {
+  try {
+    await call;
+  } catch (error) {
+    return error as SdkError;
+  }
+  throw new Error('expected the call to fail, but it succeeded');
+}
