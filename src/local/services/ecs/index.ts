@@ -1,9 +1,69 @@
-/** @internal */
+/**
+ * The ECS control plane of the local cloud (JSON 1.1,
+ * `AmazonEC2ContainerServiceV20141113`). Handlers live one concept per file;
+ * the runtime's accessors are in `state.ts` (see `README.md`).
+ *
+ * @internal
+ */
 import type { ServiceDefinition } from '../../core/types.js';
+import * as accountSettings from './account-settings.js';
+import * as clusters from './clusters.js';
+import * as containerInstances from './container-instances.js';
+import * as services from './services.js';
+import * as tags from './tags.js';
+import * as taskDefinitions from './task-definitions.js';
+import * as tasks from './tasks.js';
 
+export { registerVirtualInstances, remainingResources } from './container-instances.js';
+
+/** The ECS service definition. */
 export const ecs: ServiceDefinition = {
   signingName: 'ecs',
   protocols: ['json1.1'],
   targetPrefix: 'AmazonEC2ContainerServiceV20141113',
-  operations: {},
+  operations: {
+    CreateCluster: clusters.CreateCluster,
+    DescribeClusters: clusters.DescribeClusters,
+    ListClusters: clusters.ListClusters,
+    DeleteCluster: clusters.DeleteCluster,
+    UpdateCluster: clusters.UpdateCluster,
+    UpdateClusterSettings: clusters.UpdateClusterSettings,
+    PutClusterCapacityProviders: clusters.PutClusterCapacityProviders,
+
+    RegisterTaskDefinition: taskDefinitions.RegisterTaskDefinition,
+    DescribeTaskDefinition: taskDefinitions.DescribeTaskDefinition,
+    ListTaskDefinitions: taskDefinitions.ListTaskDefinitions,
+    ListTaskDefinitionFamilies: taskDefinitions.ListTaskDefinitionFamilies,
+    DeregisterTaskDefinition: taskDefinitions.DeregisterTaskDefinition,
+    DeleteTaskDefinitions: taskDefinitions.DeleteTaskDefinitions,
+
+    CreateService: services.CreateService,
+    UpdateService: services.UpdateService,
+    DescribeServices: services.DescribeServices,
+    ListServices: services.ListServices,
+    DeleteService: services.DeleteService,
+    ListServiceDeployments: services.ListServiceDeployments,
+    DescribeServiceDeployments: services.DescribeServiceDeployments,
+    DescribeServiceRevisions: services.DescribeServiceRevisions,
+
+    RunTask: tasks.RunTask,
+    StopTask: tasks.StopTask,
+    DescribeTasks: tasks.DescribeTasks,
+    ListTasks: tasks.ListTasks,
+
+    RegisterContainerInstance: containerInstances.RegisterContainerInstance,
+    DeregisterContainerInstance: containerInstances.DeregisterContainerInstance,
+    ListContainerInstances: containerInstances.ListContainerInstances,
+    DescribeContainerInstances: containerInstances.DescribeContainerInstances,
+    UpdateContainerInstancesState: containerInstances.UpdateContainerInstancesState,
+
+    TagResource: tags.TagResource,
+    UntagResource: tags.UntagResource,
+    ListTagsForResource: tags.ListTagsForResource,
+
+    ListAccountSettings: accountSettings.ListAccountSettings,
+    PutAccountSetting: accountSettings.PutAccountSetting,
+    PutAccountSettingDefault: accountSettings.PutAccountSettingDefault,
+    DeleteAccountSetting: accountSettings.DeleteAccountSetting,
+  },
 };

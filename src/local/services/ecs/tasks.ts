@@ -1,0 +1,201 @@
+/**
+ * ECS tasks: RunTask, StopTask, DescribeTasks, ListTasks. The control plane
+ * records tasks (PROVISIONING, desired RUNNING); placing and running them is
+ * the runtime's job (it listens for `ecs:task-run-requested`).
+ *
+ * @internal
+ */
+import { AwsError, type OperationHandler, type RequestContext } from '../../core/types.js';
+import { paginate } from '../../core/util.js';
+import { activeTaskDefinition, resolveLaunch, validateNetworkConfiguration } from './services.js';
+import {
+  clean,
+  date,
+  emit,
+  EcsEvents,
+  findContainerInstance,
+  findService,
+  findTask,
+  newTaskRecords,
+  requestTaskStop,
+  requireCluster,
+  shortName,
+  stateOf,
+  updateTask,
+  type Json,
+  type TaskRecord,
+} from './state.js';
+import { putTags, tagsOf, validateTags } from './tags.js';
+
+function invalid(message: string): never {
+  throw new AwsError('InvalidParameterException', message);
+}
+
+/** The SDK `Task` shape. */
+export function taskOut(ctx: RequestContext, t: TaskRecord, withTags = false): Json {
+  return clean({
+    attachments: t.attachments,
+    availabilityZone: t.availabilityZone,
+    clusterArn: t.clusterArn,
+    connectivity: t.connectivity,
+    connectivityAt: date(t.connectivityAt),
+    containerInstanceArn: t.containerInstanceArn,
+    containers: t.containers.map((c) =>
+      clean({
+        containerArn: c.containerArn,
+        taskArn: t.taskArn,
+        name: c.name,
+        image: c.image,
+        lastStatus: c.lastStatus,
+        exitCode: c.exitCode,
+        reason: c.reason,
+        networkBindings: c.networkBindings,
+        networkInterfaces: c.networkInterfaces,
+        healthStatus: c.healthStatus,
+        cpu: c.cpu,
+        memory: c.memory,
+        memoryReservation: c.memoryReservation,
+      }),
+    ),
+    cpu: t.cpu,
+    createdAt: date(t.createdAt),
+    desiredStatus: t.desiredStatus,
+    enableExecuteCommand: t.enableExecuteCommand,
+    executionStoppedAt: date(t.executionStoppedAt),
+    group: t.group,
+    healthStatus: t.healthStatus,
+    lastStatus: t.lastStatus,
+    launchType: t.launchType,
+    capacityProviderName: t.capacityProviderName,
+    memory: t.memory,
+    overrides: t.overrides,
+    platformVersion: t.platformVersion,
+    platformFamily: t.platformVersion ? 'Linux' : undefined,
+    pullStartedAt: date(t.pullStartedAt),
+    pullStoppedAt: date(t.pullStoppedAt),
+    startedAt: date(t.startedAt),
+    startedBy: t.startedBy,
+    stopCode: t.stopCode,
+    stoppedAt: date(t.stoppedAt),
+    stoppedReason: t.stoppedReason,
+    stoppingAt: date(t.stoppingAt),
+    tags: withTags ? tagsOf(stateOf(ctx), t.taskArn) : [],
+    taskArn: t.taskArn,
+    taskDefinitionArn: t.taskDefinitionArn,
+    version: t.version,
+  });
+}
+
+/** ECS RunTask: records 1-10 PROVISIONING tasks; EC2 needs at least one registered container instance. */
+export const RunTask: OperationHandler = (input, ctx) => {
+  const s = stateOf(ctx);
+  const cluster = requireCluster(ctx, input.cluster);
+  const td = activeTaskDefinition(ctx, input.taskDefinition);
+  const count: number = input.count ?? 1;
+  if (!Number.isInteger(count) || count < 1 || count > 10) invalid(`count must be between 1 and 10, got: ${count}`);
+  if (input.startedBy !== undefined && String(input.startedBy).length > 128) invalid('startedBy can be at most 128 characters.');
+  if (input.group !== undefined && String(input.group).length > 255) invalid('group can be at most 255 characters.');
+  const launch = resolveLaunch(cluster, td, input);
+  const effectiveLaunchType = launch.launchType ?? (launch.platformVersion ? 'FARGATE' : 'EC2');
+  const networkConfiguration = validateNetworkConfiguration(input.networkConfiguration, td, effectiveLaunchType);
+  const tags = validateTags(input.tags);
+  if (effectiveLaunchType === 'EC2') {
+    const instances = Object.values(s.containerInstances).filter((c) => c.clusterArn === cluster.clusterArn && c.status === 'ACTIVE');
+    if (instances.length === 0) {
+      return { tasks: [], failures: [{ arn: cluster.clusterArn, reason: 'No Container Instances were found in your cluster.' }] };
+    }
+  }
+  const tasks = newTaskRecords(ctx.state, td, cluster.clusterArn, count, {
+    now: ctx.now().getTime(),
+    launchType: launch.launchType,
+    capacityProviderName: launch.capacityProviderStrategy?.[0]?.capacityProvider,
+    platformVersion: input.platformVersion ?? launch.platformVersion,
+    group: input.group ?? `family:${td.family}`,
+    startedBy: input.startedBy,
+    networkConfiguration,
+    overrides: input.overrides,
+    enableExecuteCommand: Boolean(input.enableExecuteCommand),
+  });
+  for (const t of tasks) putTags(s, t.taskArn, tags);
+  emit(ctx, EcsEvents.taskRunRequested, {
+    clusterArn: cluster.clusterArn,
+    taskArns: tasks.map((t) => t.taskArn),
+    taskDefinitionArn: td.taskDefinitionArn,
+    networkConfiguration,
+  });
+  return { tasks: tasks.map((t) => taskOut(ctx, t, true)), failures: [] };
+};
+
+/**
+ * ECS StopTask: desiredStatus STOPPED with the reason. With no runtime
+ * listening for `ecs:task-stop-requested`, the task stops at once.
+ */
+export const StopTask: OperationHandler = (input, ctx) => {
+  const cluster = requireCluster(ctx, input.cluster);
+  if (!input.task) invalid('task must not be null or empty.');
+  const task = findTask(ctx.state, String(input.task), cluster.clusterArn);
+  if (!task) invalid('The referenced task was not found.');
+  const reason = input.reason !== undefined ? String(input.reason).slice(0, 1024) : 'Task stopped by user';
+  const now = ctx.now().getTime();
+  if (task.lastStatus !== 'STOPPED') {
+    const runtimeAttached = ctx.events.listenerCount(EcsEvents.taskStopRequested) > 0;
+    requestTaskStop(ctx.state, task.taskArn, reason, { now, stopCode: 'UserInitiated' });
+    if (!runtimeAttached) updateTask(ctx.state, task.taskArn, { lastStatus: 'STOPPED' }, { now });
+    emit(ctx, EcsEvents.taskStopRequested, { clusterArn: cluster.clusterArn, taskArn: task.taskArn, serviceArn: task.serviceArn, reason });
+  }
+  return { task: taskOut(ctx, task) };
+};
+
+/** ECS DescribeTasks (up to 100; `failures` MISSING; include TAGS). */
+export const DescribeTasks: OperationHandler = (input, ctx) => {
+  const cluster = requireCluster(ctx, input.cluster);
+  const refs: unknown = input.tasks;
+  if (!Array.isArray(refs) || refs.length === 0) invalid('Tasks cannot be empty.');
+  if (refs.length > 100) invalid(`tasks can have at most 100 items, got: ${refs.length}`);
+  const withTags = ((input.include ?? []) as string[]).includes('TAGS');
+  const tasks: Json[] = [];
+  const failures: Json[] = [];
+  for (const ref of refs as string[]) {
+    const t = findTask(ctx.state, ref, cluster.clusterArn);
+    if (t) tasks.push(taskOut(ctx, t, withTags));
+    else failures.push({ arn: ref.startsWith('arn:') ? ref : `${cluster.clusterArn.replace(':cluster/', ':task/')}/${ref}`, reason: 'MISSING' });
+  }
+  return { tasks, failures };
+};
+
+/** ECS ListTasks (filters: family, serviceName, desiredStatus, startedBy, containerInstance, launchType; ≤100 per page). */
+export const ListTasks: OperationHandler = (input, ctx) => {
+  const cluster = requireCluster(ctx, input.cluster);
+  const desiredStatus: string = input.desiredStatus ?? 'RUNNING';
+  if (!['RUNNING', 'PENDING', 'STOPPED'].includes(desiredStatus)) invalid(`desiredStatus must be RUNNING, PENDING or STOPPED, got: ${desiredStatus}`);
+  if (input.serviceName && (input.family || input.startedBy)) {
+    invalid('serviceName may not be specified with family or startedBy.');
+  }
+  let serviceArn: string | undefined;
+  if (input.serviceName) {
+    const svc = findService(ctx.state, cluster.clusterArn, String(input.serviceName));
+    if (!svc) throw new AwsError('ServiceNotFoundException', 'Service not found.');
+    serviceArn = svc.serviceArn;
+  }
+  let instanceArn: string | undefined;
+  if (input.containerInstance) {
+    const ci = findContainerInstance(ctx.state, String(input.containerInstance), cluster.clusterArn);
+    if (!ci) invalid('The referenced container instance was not found.');
+    instanceArn = ci.containerInstanceArn;
+  }
+  const familyOf = (t: TaskRecord) => shortName(t.taskDefinitionArn).split(':')[0];
+  const arns = Object.values(stateOf(ctx).tasks)
+    .filter(
+      (t) =>
+        t.clusterArn === cluster.clusterArn &&
+        (desiredStatus === 'STOPPED' ? t.desiredStatus === 'STOPPED' : t.desiredStatus === 'RUNNING' && (desiredStatus === 'RUNNING' || t.lastStatus !== 'RUNNING')) &&
+        (!serviceArn || t.serviceArn === serviceArn) &&
+        (!input.family || familyOf(t) === input.family) &&
+        (!input.startedBy || t.startedBy === input.startedBy) &&
+        (!instanceArn || t.containerInstanceArn === instanceArn) &&
+        (!input.launchType || (t.launchType ?? (t.capacityProviderName?.startsWith('FARGATE') ? 'FARGATE' : 'EC2')) === input.launchType),
+    )
+    .map((t) => t.taskArn);
+  const { page, nextToken } = paginate(arns, input.nextToken, input.maxResults, { pageSize: 100, maxPageSize: 100 });
+  return clean({ taskArns: page, nextToken });
+};
