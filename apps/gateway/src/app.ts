@@ -88,6 +88,7 @@ export function createGatewayApp(deps: GatewayDeps) {
         routes: GATEWAY_ROUTES,
         log: deps.log ?? stdoutLog,
         now: deps.now ?? Date.now,
+        lifecycle,
       }),
     )
     .get(

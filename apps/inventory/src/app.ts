@@ -59,6 +59,7 @@ export function createInventoryApp(deps: InventoryDeps) {
         routes: INVENTORY_ROUTES,
         log: deps.log ?? stdoutLog,
         now: deps.now ?? Date.now,
+        lifecycle,
       }),
     )
     .get('/items', () => ({ items: store.list() }))

@@ -2,10 +2,15 @@
  * The inventory's device store: SQLite through better-sqlite3, in WAL mode,
  * so several inventory processes can share one file and see the same data.
  *
- * Every write is one autocommit statement; `synchronous=FULL` makes a commit
- * durable before the 201 is sent, so an acknowledged write survives SIGKILL
- * (and power loss). `busy_timeout` lets a process wait for the other's
- * write lock instead of failing.
+ * Every write is one autocommit statement, committed to the WAL before the
+ * 201 is sent. With the default `synchronous=NORMAL` a committed transaction
+ * is in the WAL file (the OS page cache) when the call returns, so it
+ * survives SIGKILL, a crash of the process and a restart — what the contract
+ * asks; only an OS crash or power loss could roll back the last commits.
+ * `synchronous: 'FULL'` also fsyncs every commit (durable across power loss)
+ * at about four times the cost per write on the lab machine (8.5 ms vs 2 ms
+ * per POST). `busy_timeout` lets a process wait for the other's write lock
+ * instead of failing.
  *
  * @internal
  * @module
@@ -60,6 +65,8 @@ export interface SqliteStoreOptions {
   seed?: 'demo' | 'none';
   /** How long to wait for another process's write lock. Default 5000 ms. */
   busyTimeoutMs?: number;
+  /** SQLite `synchronous`: NORMAL (survives process crashes; default) or FULL (also power loss). */
+  synchronous?: 'NORMAL' | 'FULL';
 }
 
 /**
@@ -70,7 +77,7 @@ export interface SqliteStoreOptions {
 export function openSqliteStore(options: SqliteStoreOptions): DeviceStore {
   const db = new Database(options.path, { timeout: options.busyTimeoutMs ?? 5000 });
   if (options.path !== ':memory:') db.pragma('journal_mode = WAL');
-  db.pragma('synchronous = FULL');
+  db.pragma(`synchronous = ${options.synchronous === 'FULL' ? 'FULL' : 'NORMAL'}`);
   db.exec(`CREATE TABLE IF NOT EXISTS devices (
     seq INTEGER PRIMARY KEY AUTOINCREMENT,
     id TEXT NOT NULL UNIQUE,

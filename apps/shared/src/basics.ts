@@ -8,6 +8,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { Elysia } from 'elysia';
+import type { Lifecycle } from './lifecycle.js';
 import { BODY_LIMIT_BYTES, HttpError, jsonResponse, payloadTooLarge } from './http.js';
 
 /** One route of an app: its path (`:param` segments allowed) and methods. @internal */
@@ -46,6 +47,8 @@ export interface HttpBasicsOptions {
   log: (line: string) => void;
   /** Clock, in milliseconds since the epoch. */
   now: () => number;
+  /** While draining, responses carry `Connection: close` so clients stop reusing connections. */
+  lifecycle?: Lifecycle;
 }
 
 interface Started {
@@ -88,6 +91,7 @@ export function httpBasics(options: HttpBasicsOptions) {
       const id = request.headers.get('x-request-id') || randomUUID();
       started.set(request, { start: now(), id });
       set.headers['x-request-id'] = id;
+      if (options.lifecycle?.draining) set.headers.connection = 'close';
       const declared = Number(request.headers.get('content-length') ?? '0');
       if (declared > BODY_LIMIT_BYTES) {
         const error = payloadTooLarge();
