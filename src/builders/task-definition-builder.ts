@@ -270,8 +270,12 @@ export function mergeTags(existing: readonly Tag[] | undefined, tags: Readonly<R
   return list;
 }
 
+function listOr(items: readonly number[]): string {
+  return items.join(', ').replace(/, (\d+)$/, ' or $1');
+}
+
 function describeSizes(sizes: readonly number[]): string {
-  if (sizes.length <= 3) return sizes.join(', ').replace(/, (\d+)$/, ' or $1');
+  if (sizes.length <= 3) return listOr(sizes);
   const step = (sizes[1] ?? 0) - (sizes[0] ?? 0);
   return `${sizes[0]}-${sizes[sizes.length - 1]} in steps of ${step}`;
 }
@@ -362,10 +366,10 @@ export function taskDefinitionProblems(td: TaskDefinitionSpec): Problem[] {
       problems.push({
         path: 'cpu',
         value: undefined,
-        message: `Fargate requires a task-level cpu: ${describeSizes(cpus)}`,
+        message: `Fargate requires a task-level cpu: ${listOr(cpus)}`,
       });
     } else if (!FARGATE_SIZES.has(taskCpu)) {
-      problems.push({ path: 'cpu', value: td.cpu, message: `Fargate supports cpu ${cpus.join(', ')}` });
+      problems.push({ path: 'cpu', value: td.cpu, message: `Fargate supports cpu ${listOr(cpus)}` });
     }
     if (taskMemory === undefined) {
       problems.push({ path: 'memory', value: undefined, message: 'Fargate requires a task-level memory (MiB)' });
