@@ -566,6 +566,7 @@ export const ListServiceDeployments: OperationHandler = (input, ctx) => {
         (after === undefined || sd.createdAt >= after) &&
         (before === undefined || sd.createdAt <= before),
     )
+    .reverse()
     .sort((a, b) => b.createdAt - a.createdAt)
     .map((sd) =>
       clean({

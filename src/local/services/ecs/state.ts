@@ -985,8 +985,9 @@ function previousCompletedRevision(
 ): { taskDefinition: string; launchType?: string; capacityProviderStrategy?: Json[]; platformVersion?: string; networkConfiguration?: Json; serviceRevisionArn: string } | undefined {
   const done = Object.values(s.serviceDeployments)
     .filter((x) => x.serviceArn === svc.serviceArn && x.deploymentId !== failed.id && (x.status === 'SUCCESSFUL' || x.status === 'ROLLBACK_SUCCESSFUL' || x.status === 'IN_PROGRESS'))
+    .reverse()
     .sort((a, b) => b.createdAt - a.createdAt);
-  const successful = done.find((x) => x.status === 'SUCCESSFUL') ?? done[0];
+  const successful = done.find((x) => x.status === 'SUCCESSFUL');
   if (!successful) return undefined;
   const rev = s.serviceRevisions[successful.targetServiceRevision.arn];
   if (!rev) return undefined;
