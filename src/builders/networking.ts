@@ -25,3 +25,46 @@ export {
   type DiscoveryServiceCfnProperties,
   type DiscoveryServiceState,
 } from './discovery-service-builder.js';
+export {
+  loadBalancer,
+  LoadBalancerBuilder,
+  type CfnList,
+  type LoadBalancerCfn,
+  type LoadBalancerCfnProperties,
+  type LoadBalancerState,
+} from './load-balancer-builder.js';
+export {
+  targetGroup,
+  TargetGroupBuilder,
+  targetGroupHealthCheckUpdate,
+  type HealthCheckProtocol,
+  type TargetGroupCfn,
+  type TargetGroupCfnProperties,
+  type TargetGroupHealthCheck,
+  type TargetGroupProtocol,
+  type TargetGroupReady,
+  type TargetGroupState,
+  type TargetType,
+} from './target-group-builder.js';
+export {
+  listener,
+  ListenerBuilder,
+  type CfnAction,
+  type FixedResponseOptions,
+  type ForwardOptions,
+  type ForwardTarget,
+  type ListenerCfn,
+  type ListenerCfnProperties,
+  type ListenerProtocol,
+  type ListenerReady,
+  type ListenerState,
+} from './listener-builder.js';
+export {
+  listenerRule,
+  ListenerRuleBuilder,
+  type CfnRuleCondition,
+  type ListenerRuleCfn,
+  type ListenerRuleCfnProperties,
+  type ListenerRuleReady,
+  type ListenerRuleState,
+} from './listener-rule-builder.js';

@@ -1,0 +1,161 @@
+/**
+ * Listener and listener-rule actions shared by both builders: forward (to one
+ * or more weighted target groups) and fixed-response.
+ *
+ * @internal
+ */
+import type { Action } from '@aws-sdk/client-elastic-load-balancing-v2';
+import type { CfnValue } from '../cfn-value.js';
+import { assertCfnValue, literalProblem, patterns } from './networking.js';
+import { assertInteger, assertOneOf, compact, fail, type Problem } from './validation.js';
+
+/** @internal One target group of a forward action, with its optional weight (0-999). */
+export interface ForwardTargetSpec {
+  readonly targetGroupArn: CfnValue;
+  readonly weight?: number;
+}
+
+/** @internal Content types a fixed response may declare. */
+export const fixedResponseContentTypes = [
+  'text/plain',
+  'text/css',
+  'text/html',
+  'application/javascript',
+  'application/json',
+] as const;
+
+/** @internal An action as builders store it. */
+export type ActionSpec =
+  | { readonly type: 'forward'; readonly targets: readonly ForwardTargetSpec[]; readonly stickinessSeconds?: number }
+  | {
+      readonly type: 'fixed-response';
+      readonly statusCode: string;
+      readonly contentType?: (typeof fixedResponseContentTypes)[number];
+      readonly messageBody?: string;
+    };
+
+/** @internal Action in SDK/CloudFormation shape (same names in both). */
+export interface ActionShape {
+  Type: 'forward' | 'fixed-response';
+  TargetGroupArn?: CfnValue;
+  ForwardConfig?: {
+    TargetGroups: { TargetGroupArn: CfnValue; Weight?: number }[];
+    TargetGroupStickinessConfig?: { Enabled: boolean; DurationSeconds: number };
+  };
+  FixedResponseConfig?: { StatusCode: string; ContentType?: string; MessageBody?: string };
+}
+
+const arnRule = 'target group ARN must look like "arn:aws:elasticloadbalancing:REGION:ACCOUNT:targetgroup/NAME/ID"';
+
+/** @internal Immediate checks of a forward action; `path` is e.g. `Actions[0]`. */
+export function forwardSpec(
+  subject: string,
+  path: string,
+  targets: CfnValue | readonly ForwardTargetSpec[],
+  stickinessSeconds: number | undefined,
+): ActionSpec {
+  const list: readonly ForwardTargetSpec[] = Array.isArray(targets)
+    ? (targets as readonly ForwardTargetSpec[])
+    : [{ targetGroupArn: targets as CfnValue }];
+  if (list.length < 1 || list.length > 5) {
+    fail(subject, `${path}.ForwardConfig.TargetGroups`, list.length, 'forward to 1-5 target groups');
+  }
+  const seen = new Set<string>();
+  list.forEach((target, i) => {
+    const at = `${path}.ForwardConfig.TargetGroups[${i}]`;
+    assertCfnValue(subject, `${at}.TargetGroupArn`, target.targetGroupArn, patterns.targetGroupArn, arnRule);
+    if (target.weight !== undefined) assertInteger(subject, `${at}.Weight`, target.weight, 0, 999, 'weight');
+    const key = JSON.stringify(target.targetGroupArn);
+    if (seen.has(key)) {
+      fail(subject, `${at}.TargetGroupArn`, target.targetGroupArn, 'each target group may appear once in a forward action');
+    }
+    seen.add(key);
+  });
+  if (stickinessSeconds !== undefined) {
+    assertInteger(
+      subject,
+      `${path}.ForwardConfig.TargetGroupStickinessConfig.DurationSeconds`,
+      stickinessSeconds,
+      1,
+      604800,
+      'stickiness duration',
+    );
+  }
+  return compact({ type: 'forward' as const, targets: list.map((t) => compact({ ...t })), stickinessSeconds });
+}
+
+/** @internal Immediate checks of a fixed-response action. */
+export function fixedResponseSpec(
+  subject: string,
+  path: string,
+  statusCode: number | string,
+  options: { readonly contentType?: (typeof fixedResponseContentTypes)[number]; readonly messageBody?: string },
+): ActionSpec {
+  const code = String(statusCode);
+  if (!/^[245]\d\d$/.test(code)) {
+    fail(subject, `${path}.FixedResponseConfig.StatusCode`, statusCode, 'status code must be 2XX, 4XX or 5XX');
+  }
+  if (options.contentType !== undefined) {
+    assertOneOf(subject, `${path}.FixedResponseConfig.ContentType`, options.contentType, fixedResponseContentTypes);
+  }
+  if (options.messageBody !== undefined && (typeof options.messageBody !== 'string' || options.messageBody.length > 1024)) {
+    fail(
+      subject,
+      `${path}.FixedResponseConfig.MessageBody`,
+      options.messageBody,
+      'message body must be a string of at most 1024 characters',
+    );
+  }
+  return compact({
+    type: 'fixed-response' as const,
+    statusCode: code,
+    contentType: options.contentType,
+    messageBody: options.messageBody,
+  });
+}
+
+/** @internal `.build()` problems: intrinsics where the SDK needs ARNs. */
+export function actionLiteralProblems(spec: ActionSpec, path: string): Problem[] {
+  if (spec.type !== 'forward') return [];
+  if (spec.targets.length === 1 && spec.targets[0]?.weight === undefined && spec.stickinessSeconds === undefined) {
+    return literalProblem(`${path}.TargetGroupArn`, spec.targets[0]?.targetGroupArn, 'target group ARN');
+  }
+  return spec.targets.flatMap((t, i) =>
+    literalProblem(`${path}.ForwardConfig.TargetGroups[${i}].TargetGroupArn`, t.targetGroupArn, 'target group ARN'),
+  );
+}
+
+/**
+ * @internal Renders an action. One unweighted target group without
+ * stickiness uses the short form `{ Type, TargetGroupArn }` (as the lab's CLI
+ * does); anything else uses `ForwardConfig`.
+ */
+export function renderAction(spec: ActionSpec): ActionShape {
+  if (spec.type === 'fixed-response') {
+    return {
+      Type: 'fixed-response',
+      FixedResponseConfig: compact({
+        StatusCode: spec.statusCode,
+        ContentType: spec.contentType,
+        MessageBody: spec.messageBody,
+      }),
+    };
+  }
+  const [only] = spec.targets;
+  if (spec.targets.length === 1 && only && only.weight === undefined && spec.stickinessSeconds === undefined) {
+    return { Type: 'forward', TargetGroupArn: only.targetGroupArn };
+  }
+  return {
+    Type: 'forward',
+    ForwardConfig: compact({
+      TargetGroups: spec.targets.map((t) => compact({ TargetGroupArn: t.targetGroupArn, Weight: t.weight })),
+      TargetGroupStickinessConfig:
+        spec.stickinessSeconds === undefined ? undefined : { Enabled: true, DurationSeconds: spec.stickinessSeconds },
+    }),
+  };
+}
+
+/** @internal The SDK form of an action (after {@link actionLiteralProblems} found no intrinsics). */
+export function sdkAction(spec: ActionSpec): Action {
+  return renderAction(spec) as Action;
+}
