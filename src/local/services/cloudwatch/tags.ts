@@ -1,0 +1,49 @@
+/**
+ * CloudWatch tagging (alarms and dashboards): TagResource, UntagResource,
+ * ListTagsForResource.
+ *
+ * @internal
+ */
+import { AwsError, type OperationHandler, type RequestContext } from '../../core/types.js';
+import { list, need } from './common.js';
+import { cloudWatchState } from './state.js';
+
+/** Stores `[{Key, Value}]` tags on `arn`. */
+export function applyTags(ctx: RequestContext, arn: string, tags: unknown): void {
+  const items = list<{ Key?: unknown; Value?: unknown }>(tags);
+  if (items.length === 0) return;
+  const state = cloudWatchState(ctx.state);
+  const current = { ...(state.tags[arn] ?? {}) };
+  for (const t of items) {
+    if (typeof t?.Key !== 'string' || t.Key.length < 1 || t.Key.length > 128) throw new AwsError('InvalidParameterValue', `Tag key ${JSON.stringify(t?.Key)} must be 1 to 128 characters.`);
+    if (t.Value === undefined || String(t.Value).length > 256) throw new AwsError('InvalidParameterValue', `Tag value for ${t.Key} must be at most 256 characters.`);
+    current[t.Key] = String(t.Value);
+  }
+  if (Object.keys(current).length > 50) throw new AwsError('LimitExceededException', `A resource can have at most 50 tags; ${arn} would have ${Object.keys(current).length}.`);
+  state.tags[arn] = current;
+}
+
+function resource(ctx: RequestContext, input: any): string {
+  const arn = String(need(input.ResourceARN, 'ResourceARN'));
+  const state = cloudWatchState(ctx.state);
+  const exists = Object.values(state.alarms).some((a) => a.AlarmArn === arn) || Object.values(state.dashboards).some((d) => d.arn === arn);
+  if (!exists) throw new AwsError('ResourceNotFoundException', `The specified resource does not exist: ${arn}`, 404);
+  return arn;
+}
+
+export const tagResource: OperationHandler = (input, ctx) => {
+  applyTags(ctx, resource(ctx, input), need(input.Tags, 'Tags'));
+  return {};
+};
+
+export const untagResource: OperationHandler = (input, ctx) => {
+  const arn = resource(ctx, input);
+  const tags = cloudWatchState(ctx.state).tags[arn];
+  if (tags) for (const key of list(input.TagKeys)) delete tags[String(key)];
+  return {};
+};
+
+export const listTagsForResource: OperationHandler = (input, ctx) => {
+  const arn = resource(ctx, input);
+  return { Tags: Object.entries(cloudWatchState(ctx.state).tags[arn] ?? {}).map(([Key, Value]) => ({ Key, Value })) };
+};
