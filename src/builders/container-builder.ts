@@ -37,7 +37,12 @@ export type ContainerSpec = Omit<ContainerDefinition, 'image' | 'logConfiguratio
 };
 
 /** A complete container given as a plain object: name and image are required. */
-export type ContainerInput = ContainerSpec & { name: string; image: CfnValue };
+export type ContainerInput = ContainerSpec & {
+  /** The container name (1-255 letters, digits, hyphens or underscores). */
+  name: string;
+  /** The image to run, or an intrinsic inside a template. */
+  image: CfnValue;
+};
 
 /**
  * Builds one container definition. Immutable: every method returns a new

@@ -64,9 +64,19 @@ export interface DeploymentOptions {
   /** Upper bound of running tasks during a deployment, percent of desired (0-200). */
   readonly maximumPercent?: number;
   /** Deployment circuit breaker: `true` enables it with rollback. */
-  readonly circuitBreaker?: boolean | { readonly rollback: boolean };
+  readonly circuitBreaker?:
+    | boolean
+    | {
+        /** Roll back to the last completed deployment when the breaker trips. */
+        readonly rollback: boolean;
+      };
   /** CloudWatch alarms that fail the deployment; `rollback` defaults to true. */
-  readonly alarms?: { readonly alarmNames: readonly string[]; readonly rollback?: boolean };
+  readonly alarms?: {
+    /** Names of the CloudWatch alarms to watch during a deployment. */
+    readonly alarmNames: readonly string[];
+    /** Roll back when an alarm fires (default true). */
+    readonly rollback?: boolean;
+  };
 }
 
 /** Options of {@link ServiceBuilder.buildUpdate}. */

@@ -47,8 +47,11 @@ export interface TaskDefinitionShape {
   readonly requiresCompatibilities: readonly Compatibility[];
   /** Each container's name, mapped container ports, and whether it is essential. */
   readonly containers: readonly {
+    /** The container name. */
     readonly name: string;
+    /** Its mapped container ports, in order. */
     readonly containerPorts: readonly number[];
+    /** Whether the task stops when it stops. */
     readonly essential: boolean;
   }[];
 }
