@@ -1,9 +1,38 @@
-/** @internal */
+/**
+ * The local cloud's IAM: roles (the lab's `ecsTaskExecutionRole` and
+ * `ecsAutoscaleRole` exist by default), managed-policy attachments and tags.
+ *
+ * @internal
+ */
 import type { ServiceDefinition } from '../../core/types.js';
+import {
+  attachRolePolicy,
+  createRole,
+  deleteRole,
+  detachRolePolicy,
+  getRole,
+  listAttachedRolePolicies,
+  listRoles,
+  listRoleTags,
+  tagRole,
+  untagRole,
+} from './roles.js';
 
+/** IAM (AWS Query, version 2010-05-08; global, state kept with us-east-1). */
 export const iam: ServiceDefinition = {
   signingName: 'iam',
   protocols: ['query'],
   xmlNamespace: 'https://iam.amazonaws.com/doc/2010-05-08/',
-  operations: {},
+  operations: {
+    CreateRole: createRole,
+    GetRole: getRole,
+    ListRoles: listRoles,
+    DeleteRole: deleteRole,
+    AttachRolePolicy: attachRolePolicy,
+    DetachRolePolicy: detachRolePolicy,
+    ListAttachedRolePolicies: listAttachedRolePolicies,
+    TagRole: tagRole,
+    UntagRole: untagRole,
+    ListRoleTags: listRoleTags,
+  },
 };

@@ -1,0 +1,64 @@
+/**
+ * ECR state: repositories per account+region. The lab's two repositories
+ * (`flask-inventory/invsys`, `flask-inventory/gateway`) are pre-created the
+ * first time the region's ECR is used, because the lab's prerequisites
+ * assume they exist; deleting them sticks.
+ *
+ * @internal
+ */
+import type { RequestContext } from '../../core/types.js';
+
+/** Repositories every fresh region starts with (the lab's prerequisites). */
+export const LAB_REPOSITORIES = ['flask-inventory/invsys', 'flask-inventory/gateway'] as const;
+
+/** A repository as stored. */
+export interface StoredRepository {
+  repositoryName: string;
+  repositoryArn: string;
+  registryId: string;
+  repositoryUri: string;
+  createdAt: number;
+  imageTagMutability: 'MUTABLE' | 'IMMUTABLE';
+  scanOnPush: boolean;
+  encryptionType: 'AES256' | 'KMS';
+  kmsKey?: string;
+  tags: { Key: string; Value: string }[];
+}
+
+/** The `ecr` slice of one account+region. */
+export interface EcrState {
+  repositories: Record<string, StoredRepository>;
+}
+
+/** A repository record with AWS's URI and ARN. */
+export function newRepository(ctx: Pick<RequestContext, 'accountId' | 'region'>, name: string, createdAt: number): StoredRepository {
+  return {
+    repositoryName: name,
+    repositoryArn: `arn:aws:ecr:${ctx.region}:${ctx.accountId}:repository/${name}`,
+    registryId: ctx.accountId,
+    repositoryUri: `${ctx.accountId}.dkr.ecr.${ctx.region}.amazonaws.com/${name}`,
+    createdAt,
+    imageTagMutability: 'MUTABLE',
+    scanOnPush: false,
+    encryptionType: 'AES256',
+    tags: [],
+  };
+}
+
+/** The ECR slice of this account+region, with the lab's repositories on first use. */
+export function ecrState(ctx: Pick<RequestContext, 'state' | 'accountId' | 'region' | 'now'> & Partial<Pick<RequestContext, 'changed'>>): EcrState {
+  const existing = ctx.state['ecr'] as EcrState | undefined;
+  if (existing) return existing;
+  const now = ctx.now().getTime();
+  const created: EcrState = { repositories: {} };
+  for (const name of LAB_REPOSITORIES) created.repositories[name] = newRepository(ctx, name, now);
+  ctx.state['ecr'] = created;
+  ctx.changed?.();
+  return created;
+}
+
+/** The repository with this name, or undefined (the runtime resolves image URIs with it). */
+export function findRepository(ctx: Pick<RequestContext, 'state' | 'accountId' | 'region' | 'now'>, name: string): StoredRepository | undefined {
+  const repositories = ecrState(ctx).repositories;
+  return Object.hasOwn(repositories, name) ? repositories[name] : undefined;
+}
