@@ -6,7 +6,10 @@
  * @internal
  * @module
  */
-import { ofetch, FetchError } from 'ofetch';
+import { createFetch, FetchError } from 'ofetch';
+import { httpFetch } from './http-fetch.js';
+
+const ofetch = createFetch({ fetch: httpFetch as typeof globalThis.fetch });
 import pRetry, { AbortError } from 'p-retry';
 
 /** What to forward upstream. @internal */
