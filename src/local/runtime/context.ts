@@ -1,0 +1,79 @@
+/**
+ * What every part of the runtime shares: the control-plane state, the time
+ * scale, local images, loopback addresses, the DNS and metadata endpoints,
+ * and the registry of live tasks (which processes run where). The parts —
+ * task runner + service scheduler, load balancers, metrics/alarms/scaling —
+ * each implement {@link RuntimeComponent} and talk to each other only
+ * through the control-plane state and this context.
+ *
+ * @internal
+ */
+import type { CloudState } from '../core/cloud-state.js';
+import type { RegionState } from '../core/types.js';
+import type { AddressPool } from './addresses.js';
+import type { ContainerProcess } from './container-process.js';
+import type { ImageRegistry } from './images.js';
+import type { MetadataServer } from './metadata-server.js';
+
+/** One live container of a live task. */
+export interface LiveContainer {
+  readonly name: string;
+  readonly process: ContainerProcess;
+  /** Where the container listens, per container port (awsvpc: task address + container port; bridge: 127.0.0.1 + host port). */
+  readonly ports: ReadonlyArray<{ readonly containerPort: number; readonly host: string; readonly hostPort: number; readonly protocol: string }>;
+  readonly essential: boolean;
+}
+
+/** A task whose processes run on this machine. */
+export interface LiveTask {
+  readonly accountId: string;
+  readonly region: string;
+  readonly taskArn: string;
+  readonly clusterArn: string;
+  readonly serviceArn?: string;
+  readonly taskDefinitionArn: string;
+  /** The task's own loopback address (awsvpc), or 127.0.0.1. */
+  readonly address: string;
+  /** CPU units and MiB the task reserves (task level, else the containers' sum), for utilisation metrics. */
+  readonly cpuUnits: number;
+  readonly memoryMiB: number;
+  readonly containers: LiveContainer[];
+  /** When the task reached RUNNING (epoch ms), once it has. */
+  runningSince?: number;
+}
+
+/** A part of the runtime. */
+export interface RuntimeComponent {
+  /** Name for logs. */
+  readonly name: string;
+  /** Called once before the first tick. */
+  start?(): Promise<void>;
+  /** Called on every scheduler tick (a few times a second); must be quick and never throw. */
+  tick?(nowMs: number): void | Promise<void>;
+  /** Stops everything this part started (processes, servers, timers). */
+  stop(): Promise<void>;
+}
+
+/** Everything the runtime's parts share. */
+export interface RuntimeContext {
+  readonly cloud: CloudState;
+  /** Multiplies every AWS duration. */
+  readonly timeScale: number;
+  readonly images: ImageRegistry;
+  /** Addresses for awsvpc tasks (127.10.x.y). */
+  readonly taskAddresses: AddressPool;
+  /** Addresses for load balancers (127.20.x.y). */
+  readonly loadBalancerAddresses: AddressPool;
+  /** The Cloud Map DNS server, once started. */
+  dns?: { readonly host: string; readonly port: number };
+  /** The task metadata endpoint, once started. */
+  metadata?: MetadataServer;
+  /** Live tasks by task ARN. */
+  readonly tasks: Map<string, LiveTask>;
+  /** Every account+region that has state, for components that scan state each tick. */
+  regions(): Array<{ readonly accountId: string; readonly region: string; readonly state: RegionState }>;
+  /** Real milliseconds for an AWS duration in seconds. */
+  scaledMs(seconds: number): number;
+  /** Log line (runtime diagnostics, not container output). */
+  log(line: string): void;
+}

@@ -1,0 +1,116 @@
+/**
+ * The local runtime: makes the control plane real. It owns the shared
+ * context (images, addresses, DNS and metadata endpoints, live tasks) and
+ * drives its components on one tick loop:
+ *
+ * - `tasks` — task runner and service scheduler (placement, processes,
+ *   health, logs, Cloud Map registration, rolling deployments, circuit breaker);
+ * - `load-balancers` — one reverse proxy per ALB listener, target-group
+ *   health checks, draining, ALB metrics;
+ * - `monitoring` — CPU/memory metrics of tasks, alarm evaluation, Application
+ *   Auto Scaling.
+ *
+ * @internal
+ */
+import type { CloudState } from '../core/cloud-state.js';
+import { AddressPool, assertLoopbackRange } from './addresses.js';
+import type { LiveTask, RuntimeComponent, RuntimeContext } from './context.js';
+import { startDnsServer, type DnsServer } from './dns-server.js';
+import { ImageRegistry } from './images.js';
+import { startMetadataServer } from './metadata-server.js';
+
+/** Options of {@link LocalRuntime}. */
+export interface RuntimeOptions {
+  /** Local images; default: the lab's apps and the demo images. */
+  readonly images?: ImageRegistry;
+  /** Real milliseconds between scheduler ticks. Default 100. */
+  readonly tickMs?: number;
+  /** Log sink. Default `console.error`. */
+  readonly log?: (line: string) => void;
+  /** Port of the Cloud Map DNS server (UDP+TCP on 127.0.0.1). Default 0 (any free). */
+  readonly dnsPort?: number;
+  /** Builds the components; default: every part of the runtime. Tests pass a subset. */
+  readonly components?: (context: RuntimeContext) => RuntimeComponent[];
+}
+
+/** The runtime attached to a {@link CloudState}. */
+export class LocalRuntime {
+  readonly context: RuntimeContext;
+  readonly #components: RuntimeComponent[] = [];
+  readonly #options: RuntimeOptions;
+  #dns: DnsServer | undefined;
+  #timer: NodeJS.Timeout | undefined;
+  #ticking = false;
+  #stopped = false;
+
+  constructor(cloud: CloudState, options: RuntimeOptions = {}) {
+    this.#options = options;
+    const log = options.log ?? ((line: string) => console.error(line));
+    const tasks = new Map<string, LiveTask>();
+    this.context = {
+      cloud,
+      timeScale: cloud.timeScale,
+      images: options.images ?? new ImageRegistry(),
+      taskAddresses: new AddressPool(10),
+      loadBalancerAddresses: new AddressPool(20),
+      tasks,
+      regions: () =>
+        Object.entries(cloud.snapshot()).flatMap(([accountId, regions]) =>
+          Object.entries(regions).map(([region, state]) => ({ accountId, region, state })),
+        ),
+      scaledMs: (seconds) => Math.max(0, seconds * 1000 * cloud.timeScale),
+      log: (line) => log(`[ecskit runtime] ${line}`),
+    };
+  }
+
+  /** Starts the DNS and metadata endpoints, then every component, then the tick loop. */
+  async start(): Promise<void> {
+    await assertLoopbackRange();
+    const { createComponents } = await import('./components.js');
+    this.#components.push(...(this.#options.components ?? createComponents)(this.context));
+    this.#dns = await startDnsServer({
+      port: this.#options.dnsPort ?? 0,
+      resolve: (await import('./discovery.js')).cloudMapResolver(this.context),
+    });
+    this.context.dns = { host: this.#dns.host, port: this.#dns.port };
+    this.context.metadata = await startMetadataServer();
+    for (const component of this.#components) await component.start?.();
+    const tickMs = this.#options.tickMs ?? 100;
+    const loop = async () => {
+      if (this.#stopped) return;
+      if (!this.#ticking) {
+        this.#ticking = true;
+        const now = Date.now();
+        for (const component of this.#components) {
+          try {
+            await component.tick?.(now);
+          } catch (error) {
+            this.context.log(`${component.name}: tick failed: ${(error as Error).stack ?? String(error)}`);
+          }
+        }
+        this.#ticking = false;
+      }
+      if (!this.#stopped) this.#timer = setTimeout(loop, tickMs);
+    };
+    this.#timer = setTimeout(loop, 0);
+  }
+
+  /** Stops the tick loop and every component (all task processes end), then the endpoints. */
+  async stop(): Promise<void> {
+    if (this.#stopped) return;
+    this.#stopped = true;
+    if (this.#timer) clearTimeout(this.#timer);
+    for (const component of [...this.#components].reverse()) {
+      try {
+        await component.stop();
+      } catch (error) {
+        this.context.log(`${component.name}: stop failed: ${(error as Error).message}`);
+      }
+    }
+    // Whatever a component left behind: no task process outlives the runtime.
+    for (const task of this.context.tasks.values()) for (const container of task.containers) container.process.kill();
+    this.context.tasks.clear();
+    await this.#dns?.close();
+    await this.context.metadata?.close();
+  }
+}
