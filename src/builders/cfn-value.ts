@@ -17,12 +17,30 @@
  * `{ Ref: 'X' }`, `!GetAtt X.Arn` is `{ 'Fn::GetAtt': ['X', 'Arn'] }`).
  */
 export type CfnIntrinsic =
-  | { readonly Ref: string }
-  | { readonly 'Fn::GetAtt': readonly [string, string] }
-  | { readonly 'Fn::Sub': string | readonly [string, Readonly<Record<string, CfnValue>>] }
-  | { readonly 'Fn::ImportValue': CfnValue }
-  | { readonly 'Fn::Join': readonly [string, readonly CfnValue[]] }
-  | { readonly 'Fn::Select': readonly [number, CfnIntrinsic | readonly CfnValue[]] };
+  | {
+      /** Logical id of a parameter or resource. */
+      readonly Ref: string;
+    }
+  | {
+      /** `[logicalId, attribute]`. */
+      readonly 'Fn::GetAtt': readonly [string, string];
+    }
+  | {
+      /** A template string, or `[template, variables]`. */
+      readonly 'Fn::Sub': string | readonly [string, Readonly<Record<string, CfnValue>>];
+    }
+  | {
+      /** Name of another stack's export. */
+      readonly 'Fn::ImportValue': CfnValue;
+    }
+  | {
+      /** `[delimiter, values]`. */
+      readonly 'Fn::Join': readonly [string, readonly CfnValue[]];
+    }
+  | {
+      /** `[index, list]`. */
+      readonly 'Fn::Select': readonly [number, CfnIntrinsic | readonly CfnValue[]];
+    };
 
 /**
  * An id or ARN owned by another resource: a plain string (usable everywhere)
@@ -56,7 +74,10 @@ export interface CfnResource<TType extends string, TProperties> {
  * cfnRef('VpcId'); // { Ref: 'VpcId' }
  * ```
  */
-export function cfnRef(logicalId: string): { readonly Ref: string } {
+export function cfnRef(logicalId: string): {
+  /** The logical id given. */
+  readonly Ref: string;
+} {
   return { Ref: logicalId };
 }
 
@@ -71,9 +92,34 @@ export function cfnRef(logicalId: string): { readonly Ref: string } {
 export function cfnGetAtt(
   logicalId: string,
   attribute: string,
-): { readonly 'Fn::GetAtt': readonly [string, string] } {
+): {
+  /** `[logicalId, attribute]`. */
+  readonly 'Fn::GetAtt': readonly [string, string];
+} {
   return { 'Fn::GetAtt': [logicalId, attribute] };
 }
+
+/**
+ * A tag, spelled `{ Key, Value }` as both the Cloud Map/ELBv2 APIs and
+ * CloudFormation spell it.
+ *
+ * @example
+ * ```ts
+ * const tag: KeyValueTag = { Key: 'ecskit:stack', Value: 'lab' };
+ * ```
+ */
+export interface KeyValueTag {
+  /** Tag key, 1-128 characters, not starting with `aws:`. */
+  readonly Key: string;
+  /** Tag value, at most 256 characters. */
+  readonly Value: string;
+}
+
+/**
+ * Marks field `K` of a builder's type-state record as set (`true`), keeping the
+ * others: builder methods return `XBuilder<BuilderStateWith<S, 'port'>>`.
+ */
+export type BuilderStateWith<S, K extends keyof S> = { readonly [P in keyof S]: P extends K ? true : S[P] };
 
 const intrinsicKeys = new Set(['Ref', 'Fn::GetAtt', 'Fn::Sub', 'Fn::ImportValue', 'Fn::Join', 'Fn::Select']);
 

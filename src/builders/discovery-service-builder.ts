@@ -40,6 +40,19 @@ export interface DiscoveryDnsRecord {
   readonly ttlSeconds: number;
 }
 
+
+/** A DiscoveryServiceState with nothing set: what the factory returns. */
+export interface DiscoveryServiceInitial extends DiscoveryServiceState {
+  /** Not set yet. */
+  readonly namespace: false;
+}
+
+/** A DiscoveryServiceState with every required field set: `.build()` and `.toCloudFormation()` accept it. */
+export interface DiscoveryServiceReady extends DiscoveryServiceState {
+  /** Set. */
+  readonly namespace: true;
+}
+
 interface DiscoveryProps {
   readonly name: string;
   readonly namespaceId?: CfnValue;
@@ -60,11 +73,21 @@ export interface DiscoveryServiceCfnProperties {
   readonly Description?: string;
   /** DNS records and routing policy. */
   readonly DnsConfig?: {
+    /** `MULTIVALUE` or `WEIGHTED`. */
     readonly RoutingPolicy?: RoutingPolicy;
-    readonly DnsRecords: readonly { readonly Type: RecordType; readonly TTL: number }[];
+    /** One record per type. */
+    readonly DnsRecords: readonly {
+      /** Record type. */
+      readonly Type: RecordType;
+      /** TTL in seconds. */
+      readonly TTL: number;
+    }[];
   };
   /** Custom health check (ECS reports task health). */
-  readonly HealthCheckCustomConfig?: { readonly FailureThreshold: number };
+  readonly HealthCheckCustomConfig?: {
+    /** 1-10 (AWS applies 1). */
+    readonly FailureThreshold: number;
+  };
   /** Tags. */
   readonly Tags?: readonly KeyValueTag[];
 }
@@ -162,7 +185,7 @@ export function discoveryNeedsPort(types: readonly RecordType[]): boolean {
  * //   HealthCheckCustomConfig: { FailureThreshold: 1 } }
  * ```
  */
-export class DiscoveryServiceBuilder<S extends DiscoveryServiceState = { namespace: false }> {
+export class DiscoveryServiceBuilder<S extends DiscoveryServiceState = DiscoveryServiceInitial> {
   /** Type-level record of the required fields set so far (no runtime value). */
   declare readonly '~state': S;
   readonly #props: DiscoveryProps;
@@ -189,7 +212,7 @@ export class DiscoveryServiceBuilder<S extends DiscoveryServiceState = { namespa
    * discoveryService('invsys').namespaceId('ns-abcd1234efgh5678'); // → { NamespaceId: 'ns-abcd1234efgh5678' }
    * ```
    */
-  namespaceId(id: CfnValue): DiscoveryServiceBuilder<{ namespace: true }> {
+  namespaceId(id: CfnValue): DiscoveryServiceBuilder<DiscoveryServiceReady> {
     assertCfnValue(
       this.#subject,
       'NamespaceId',
@@ -319,7 +342,7 @@ export class DiscoveryServiceBuilder<S extends DiscoveryServiceState = { namespa
    * // { Name: 'invsys', NamespaceId: 'ns-abcd1234efgh5678', DnsConfig: { DnsRecords: [{ Type: 'A', TTL: 60 }] } }
    * ```
    */
-  build(this: DiscoveryServiceBuilder<{ namespace: true }>): CreateServiceCommandInput {
+  build(this: DiscoveryServiceBuilder<DiscoveryServiceReady>): CreateServiceCommandInput {
     const p = this.#props;
     throwIfProblems(this.#subject, [...literalProblem('NamespaceId', p.namespaceId, 'namespace id'), ...this.#problems()]);
     return compact({
@@ -345,7 +368,7 @@ export class DiscoveryServiceBuilder<S extends DiscoveryServiceState = { namespa
    * //     HealthCheckCustomConfig: { FailureThreshold: 1 }, NamespaceId: { Ref: 'ServiceDiscoveryNamespace' } } }
    * ```
    */
-  toCloudFormation(this: DiscoveryServiceBuilder<{ namespace: true }>): DiscoveryServiceCfn {
+  toCloudFormation(this: DiscoveryServiceBuilder<DiscoveryServiceReady>): DiscoveryServiceCfn {
     const p = this.#props;
     throwIfProblems(this.#subject, this.#problems());
     return {
@@ -418,7 +441,7 @@ export class DiscoveryServiceBuilder<S extends DiscoveryServiceState = { namespa
  * // { Name: 'invsys', NamespaceId: 'ns-abcd1234efgh5678', DnsConfig: { DnsRecords: [{ Type: 'A', TTL: 60 }] } }
  * ```
  */
-export function discoveryService(name: string): DiscoveryServiceBuilder<{ namespace: false }> {
+export function discoveryService(name: string): DiscoveryServiceBuilder<DiscoveryServiceInitial> {
   if (typeof name !== 'string' || !serviceName.test(name)) {
     fail(
       `discoveryService ${JSON.stringify(name)}`,

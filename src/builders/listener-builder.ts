@@ -4,9 +4,8 @@
  * @module
  */
 import type { CreateListenerCommandInput } from '@aws-sdk/client-elastic-load-balancing-v2';
-import type { CfnResource, CfnValue } from './cfn-value.js';
+import type { BuilderStateWith, CfnResource, CfnValue } from './cfn-value.js';
 import {
-  type ActionShape,
   type ActionSpec,
   actionLiteralProblems,
   fixedResponseContentTypes,
@@ -53,11 +52,75 @@ export interface ListenerState {
   readonly action: boolean;
 }
 
-/** A {@link ListenerState} with everything set. */
-export type ListenerReady = { port: true; protocol: true; action: true };
 
-/** A listener or rule action in CloudFormation form (the same names as the API). */
-export type CfnAction = ActionShape;
+/** A ListenerState with nothing set: what the factory returns. */
+export interface ListenerInitial extends ListenerState {
+  /** Not set yet. */
+  readonly port: false;
+  /** Not set yet. */
+  readonly protocol: false;
+  /** Not set yet. */
+  readonly action: false;
+}
+
+/** A ListenerState with every required field set: `.build()` and `.toCloudFormation()` accept it. */
+export interface ListenerReady extends ListenerState {
+  /** Set. */
+  readonly port: true;
+  /** Set. */
+  readonly protocol: true;
+  /** Set. */
+  readonly action: true;
+}
+
+/**
+ * A listener or rule action in CloudFormation form (the same names as the API):
+ * `forward` with `TargetGroupArn` or `ForwardConfig`, or `fixed-response`.
+ */
+export interface CfnAction {
+  /** `forward` or `fixed-response`. */
+  Type: 'forward' | 'fixed-response';
+  /** The one target group of a simple forward. */
+  TargetGroupArn?: CfnValue;
+  /** Weighted target groups and stickiness of a forward. */
+  ForwardConfig?: CfnForwardConfig;
+  /** Status, content type and body of a fixed response. */
+  FixedResponseConfig?: CfnFixedResponseConfig;
+}
+
+/** `ForwardConfig` of a {@link CfnAction}. */
+export interface CfnForwardConfig {
+  /** 1-5 target groups with weights. */
+  TargetGroups: CfnWeightedTargetGroup[];
+  /** Stickiness across the target groups. */
+  TargetGroupStickinessConfig?: CfnTargetGroupStickiness;
+}
+
+/** One entry of {@link CfnForwardConfig.TargetGroups}. */
+export interface CfnWeightedTargetGroup {
+  /** Target group ARN or intrinsic. */
+  TargetGroupArn: CfnValue;
+  /** Weight 0-999. */
+  Weight?: number;
+}
+
+/** {@link CfnForwardConfig.TargetGroupStickinessConfig}. */
+export interface CfnTargetGroupStickiness {
+  /** Always `true` when present. */
+  Enabled: boolean;
+  /** 1-604800 seconds. */
+  DurationSeconds: number;
+}
+
+/** `FixedResponseConfig` of a {@link CfnAction}. */
+export interface CfnFixedResponseConfig {
+  /** `2XX`, `4XX` or `5XX`. */
+  StatusCode: string;
+  /** Content type of the body. */
+  ContentType?: string;
+  /** Body text, at most 1024 characters. */
+  MessageBody?: string;
+}
 
 /** The `Properties` of an `AWS::ElasticLoadBalancingV2::Listener`. */
 export interface ListenerCfnProperties {
@@ -70,7 +133,10 @@ export interface ListenerCfnProperties {
   /** The default action (exactly one). */
   readonly DefaultActions: readonly CfnAction[];
   /** Server certificate for HTTPS. */
-  readonly Certificates?: readonly { readonly CertificateArn: CfnValue }[];
+  readonly Certificates?: readonly {
+    /** ACM or IAM certificate ARN, or intrinsic. */
+    readonly CertificateArn: CfnValue;
+  }[];
   /** TLS policy for HTTPS. */
   readonly SslPolicy?: string;
 }
@@ -87,11 +153,6 @@ interface ListenerProps {
   readonly sslPolicy?: string;
 }
 
-type Set<S extends ListenerState, K extends keyof ListenerState> = {
-  port: K extends 'port' ? true : S['port'];
-  protocol: K extends 'protocol' ? true : S['protocol'];
-  action: K extends 'action' ? true : S['action'];
-};
 
 /**
  * Immutable builder of an Application Load Balancer listener. `.build()` is
@@ -108,7 +169,7 @@ type Set<S extends ListenerState, K extends keyof ListenerState> = {
  * //     ContentType: 'application/json', MessageBody: '{"error":"not found"}' } }] }
  * ```
  */
-export class ListenerBuilder<S extends ListenerState = { port: false; protocol: false; action: false }> {
+export class ListenerBuilder<S extends ListenerState = ListenerInitial> {
   /** Type-level record of the required fields set so far (no runtime value). */
   declare readonly '~state': S;
   readonly #props: ListenerProps;
@@ -135,7 +196,7 @@ export class ListenerBuilder<S extends ListenerState = { port: false; protocol: 
    * listener(albArn).port(80); // → { Port: 80 }
    * ```
    */
-  port(port: number): ListenerBuilder<Set<S, 'port'>> {
+  port(port: number): ListenerBuilder<BuilderStateWith<S, 'port'>> {
     assertInteger(this.#subject, 'Port', port, 1, 65535, 'port');
     return this.#with({ port });
   }
@@ -148,7 +209,7 @@ export class ListenerBuilder<S extends ListenerState = { port: false; protocol: 
    * listener(albArn).protocol('HTTP'); // → { Protocol: 'HTTP' }
    * ```
    */
-  protocol(protocol: ListenerProtocol): ListenerBuilder<Set<S, 'protocol'>> {
+  protocol(protocol: ListenerProtocol): ListenerBuilder<BuilderStateWith<S, 'protocol'>> {
     assertOneOf(this.#subject, 'Protocol', protocol, ['HTTP', 'HTTPS'] as const);
     return this.#with({ protocol });
   }
@@ -193,7 +254,7 @@ export class ListenerBuilder<S extends ListenerState = { port: false; protocol: 
    * //      { TargetGroupArn: blue, Weight: 90 }, { TargetGroupArn: green, Weight: 10 }] } }] }
    * ```
    */
-  forward(targets: CfnValue | readonly ForwardTarget[], options: ForwardOptions = {}): ListenerBuilder<Set<S, 'action'>> {
+  forward(targets: CfnValue | readonly ForwardTarget[], options: ForwardOptions = {}): ListenerBuilder<BuilderStateWith<S, 'action'>> {
     return this.#with({ action: forwardSpec(this.#subject, 'DefaultActions[0]', targets, options.stickinessSeconds) });
   }
 
@@ -207,7 +268,7 @@ export class ListenerBuilder<S extends ListenerState = { port: false; protocol: 
    * //      FixedResponseConfig: { StatusCode: '404', ContentType: 'text/plain', MessageBody: 'not found' } }] }
    * ```
    */
-  fixedResponse(statusCode: number, options: FixedResponseOptions = {}): ListenerBuilder<Set<S, 'action'>> {
+  fixedResponse(statusCode: number, options: FixedResponseOptions = {}): ListenerBuilder<BuilderStateWith<S, 'action'>> {
     return this.#with({ action: fixedResponseSpec(this.#subject, 'DefaultActions[0]', statusCode, options) });
   }
 
@@ -319,7 +380,7 @@ export class ListenerBuilder<S extends ListenerState = { port: false; protocol: 
  * //   DefaultActions: [{ Type: 'forward', TargetGroupArn: '…targetgroup/gateway-tg/fedcba9876543210' }] }
  * ```
  */
-export function listener(loadBalancerArn: CfnValue): ListenerBuilder<{ port: false; protocol: false; action: false }> {
+export function listener(loadBalancerArn: CfnValue): ListenerBuilder<ListenerInitial> {
   assertCfnValue(
     'listener',
     'LoadBalancerArn',

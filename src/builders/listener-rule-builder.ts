@@ -4,7 +4,7 @@
  * @module
  */
 import type { CreateRuleCommandInput, RuleCondition } from '@aws-sdk/client-elastic-load-balancing-v2';
-import type { CfnResource, CfnValue } from './cfn-value.js';
+import type { BuilderStateWith, CfnResource, CfnValue } from './cfn-value.js';
 import {
   type ActionSpec,
   actionLiteralProblems,
@@ -27,17 +27,41 @@ export interface ListenerRuleState {
   readonly action: boolean;
 }
 
-/** A {@link ListenerRuleState} with everything set. */
-export type ListenerRuleReady = { priority: true; condition: true; action: true };
+
+/** A ListenerRuleState with nothing set: what the factory returns. */
+export interface ListenerRuleInitial extends ListenerRuleState {
+  /** Not set yet. */
+  readonly priority: false;
+  /** Not set yet. */
+  readonly condition: false;
+  /** Not set yet. */
+  readonly action: false;
+}
+
+/** A ListenerRuleState with every required field set: `.build()` and `.toCloudFormation()` accept it. */
+export interface ListenerRuleReady extends ListenerRuleState {
+  /** Set. */
+  readonly priority: true;
+  /** Set. */
+  readonly condition: true;
+  /** Set. */
+  readonly action: true;
+}
 
 /** A rule condition in CloudFormation form. */
 export interface CfnRuleCondition {
   /** `path-pattern` or `host-header`. */
   readonly Field: 'path-pattern' | 'host-header';
   /** Path patterns, for `path-pattern`. */
-  readonly PathPatternConfig?: { readonly Values: readonly string[] };
+  readonly PathPatternConfig?: {
+    /** 1-3 path patterns. */
+    readonly Values: readonly string[];
+  };
   /** Host names, for `host-header`. */
-  readonly HostHeaderConfig?: { readonly Values: readonly string[] };
+  readonly HostHeaderConfig?: {
+    /** 1-3 host names. */
+    readonly Values: readonly string[];
+  };
 }
 
 /** The `Properties` of an `AWS::ElasticLoadBalancingV2::ListenerRule`. */
@@ -70,11 +94,6 @@ interface RuleProps {
   readonly tags: readonly KeyValueTag[];
 }
 
-type Set<S extends ListenerRuleState, K extends keyof ListenerRuleState> = {
-  priority: K extends 'priority' ? true : S['priority'];
-  condition: K extends 'condition' ? true : S['condition'];
-  action: K extends 'action' ? true : S['action'];
-};
 
 const pathPatternChars = /^[A-Za-z0-9_\-.$/~"'@:+&*?]+$/;
 const hostHeaderChars = /^[A-Za-z0-9\-.*?]+$/;
@@ -91,7 +110,7 @@ const hostHeaderChars = /^[A-Za-z0-9\-.*?]+$/;
  * //   Actions: [{ Type: 'forward', TargetGroupArn: gatewayTgArn }] }
  * ```
  */
-export class ListenerRuleBuilder<S extends ListenerRuleState = { priority: false; condition: false; action: false }> {
+export class ListenerRuleBuilder<S extends ListenerRuleState = ListenerRuleInitial> {
   /** Type-level record of the required fields set so far (no runtime value). */
   declare readonly '~state': S;
   readonly #props: RuleProps;
@@ -118,7 +137,7 @@ export class ListenerRuleBuilder<S extends ListenerRuleState = { priority: false
    * listenerRule(listenerArn).priority(10); // → { Priority: 10 }
    * ```
    */
-  priority(priority: number): ListenerRuleBuilder<Set<S, 'priority'>> {
+  priority(priority: number): ListenerRuleBuilder<BuilderStateWith<S, 'priority'>> {
     assertInteger(this.#subject, 'Priority', priority, 1, 50000, 'priority');
     return this.#with({ priority });
   }
@@ -134,7 +153,7 @@ export class ListenerRuleBuilder<S extends ListenerRuleState = { priority: false
    * // → { Conditions: [{ Field: 'path-pattern', PathPatternConfig: { Values: ['/api/*', '/health'] } }] }
    * ```
    */
-  pathPattern(...patterns: string[]): ListenerRuleBuilder<Set<S, 'condition'>> {
+  pathPattern(...patterns: string[]): ListenerRuleBuilder<BuilderStateWith<S, 'condition'>> {
     return this.#condition('path-pattern', patterns, pathPatternChars, 'letters, digits and _-.$/~"\'@:+&*?');
   }
 
@@ -149,7 +168,7 @@ export class ListenerRuleBuilder<S extends ListenerRuleState = { priority: false
    * // → { Conditions: [{ Field: 'host-header', Values: ['api.example.com'] }] }
    * ```
    */
-  hostHeader(...hosts: string[]): ListenerRuleBuilder<Set<S, 'condition'>> {
+  hostHeader(...hosts: string[]): ListenerRuleBuilder<BuilderStateWith<S, 'condition'>> {
     return this.#condition('host-header', hosts, hostHeaderChars, 'letters, digits and -.*?');
   }
 
@@ -158,7 +177,7 @@ export class ListenerRuleBuilder<S extends ListenerRuleState = { priority: false
     values: readonly string[],
     chars: RegExp,
     allowed: string,
-  ): ListenerRuleBuilder<Set<S, 'condition'>> {
+  ): ListenerRuleBuilder<BuilderStateWith<S, 'condition'>> {
     const index = this.#props.conditions.length;
     const path = `Conditions[${index}]`;
     if (this.#props.conditions.some((c) => c.field === field)) {
@@ -189,7 +208,7 @@ export class ListenerRuleBuilder<S extends ListenerRuleState = { priority: false
    * //      { TargetGroupArn: v1, Weight: 80 }, { TargetGroupArn: v2, Weight: 20 }] } }] }
    * ```
    */
-  forward(targets: CfnValue | readonly ForwardTarget[], options: ForwardOptions = {}): ListenerRuleBuilder<Set<S, 'action'>> {
+  forward(targets: CfnValue | readonly ForwardTarget[], options: ForwardOptions = {}): ListenerRuleBuilder<BuilderStateWith<S, 'action'>> {
     return this.#with({ action: forwardSpec(this.#subject, 'Actions[0]', targets, options.stickinessSeconds) });
   }
 
@@ -203,7 +222,7 @@ export class ListenerRuleBuilder<S extends ListenerRuleState = { priority: false
    * //      FixedResponseConfig: { StatusCode: '503', ContentType: 'text/plain', MessageBody: 'maintenance' } }] }
    * ```
    */
-  fixedResponse(statusCode: number, options: FixedResponseOptions = {}): ListenerRuleBuilder<Set<S, 'action'>> {
+  fixedResponse(statusCode: number, options: FixedResponseOptions = {}): ListenerRuleBuilder<BuilderStateWith<S, 'action'>> {
     return this.#with({ action: fixedResponseSpec(this.#subject, 'Actions[0]', statusCode, options) });
   }
 
@@ -345,7 +364,7 @@ export class ListenerRuleBuilder<S extends ListenerRuleState = { priority: false
  * //   Actions: [{ Type: 'forward', TargetGroupArn: '…targetgroup/gateway-tg/fedcba9876543210' }] }
  * ```
  */
-export function listenerRule(listenerArn: CfnValue): ListenerRuleBuilder<{ priority: false; condition: false; action: false }> {
+export function listenerRule(listenerArn: CfnValue): ListenerRuleBuilder<ListenerRuleInitial> {
   assertCfnValue(
     'listenerRule',
     'ListenerArn',

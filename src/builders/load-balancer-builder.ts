@@ -47,6 +47,19 @@ export interface LoadBalancerCfnProperties {
 /** `AWS::ElasticLoadBalancingV2::LoadBalancer` as `.toCloudFormation()` returns it. */
 export type LoadBalancerCfn = CfnResource<'AWS::ElasticLoadBalancingV2::LoadBalancer', LoadBalancerCfnProperties>;
 
+
+/** A LoadBalancerState with nothing set: what the factory returns. */
+export interface LoadBalancerInitial extends LoadBalancerState {
+  /** Not set yet. */
+  readonly subnets: false;
+}
+
+/** A LoadBalancerState with every required field set: `.build()` and `.toCloudFormation()` accept it. */
+export interface LoadBalancerReady extends LoadBalancerState {
+  /** Set. */
+  readonly subnets: true;
+}
+
 interface LoadBalancerProps {
   readonly name: string;
   readonly scheme?: LoadBalancerSchemeEnum;
@@ -73,7 +86,7 @@ const ipAddressTypes: readonly IpAddressType[] = ['ipv4', 'dualstack', 'dualstac
  * //   Subnets: ['subnet-0aaa1111', 'subnet-0bbb2222'], SecurityGroups: ['sg-0123456789'] }
  * ```
  */
-export class LoadBalancerBuilder<S extends LoadBalancerState = { subnets: false }> {
+export class LoadBalancerBuilder<S extends LoadBalancerState = LoadBalancerInitial> {
   /** Type-level record of the required fields set so far (no runtime value). */
   declare readonly '~state': S;
   readonly #props: LoadBalancerProps;
@@ -114,7 +127,7 @@ export class LoadBalancerBuilder<S extends LoadBalancerState = { subnets: false 
    * // → { Subnets: ['subnet-0aaa1111', 'subnet-0bbb2222'] }
    * ```
    */
-  subnets(subnets: CfnList): LoadBalancerBuilder<{ subnets: true }> {
+  subnets(subnets: CfnList): LoadBalancerBuilder<LoadBalancerReady> {
     this.#assertList('Subnets', subnets, patterns.subnetId, 'subnet id must look like "subnet-0abc1234"');
     return this.#with({ subnets: Array.isArray(subnets) ? [...subnets] : subnets });
   }
@@ -184,7 +197,7 @@ export class LoadBalancerBuilder<S extends LoadBalancerState = { subnets: false 
    * // { Name: 'ecskit-lab-alb', Type: 'application', Subnets: ['subnet-0aaa1111', 'subnet-0bbb2222'] }
    * ```
    */
-  build(this: LoadBalancerBuilder<{ subnets: true }>): CreateLoadBalancerCommandInput {
+  build(this: LoadBalancerBuilder<LoadBalancerReady>): CreateLoadBalancerCommandInput {
     const p = this.#props;
     throwIfProblems(this.#subject, [
       ...this.#problems(),
@@ -214,7 +227,7 @@ export class LoadBalancerBuilder<S extends LoadBalancerState = { subnets: false 
    * //     SecurityGroups: [{ Ref: 'AlbSecurityGroup' }] } }
    * ```
    */
-  toCloudFormation(this: LoadBalancerBuilder<{ subnets: true }>): LoadBalancerCfn {
+  toCloudFormation(this: LoadBalancerBuilder<LoadBalancerReady>): LoadBalancerCfn {
     const p = this.#props;
     throwIfProblems(this.#subject, this.#problems());
     return {
@@ -288,7 +301,7 @@ export class LoadBalancerBuilder<S extends LoadBalancerState = { subnets: false 
  * //   Subnets: ['subnet-0aaa1111', 'subnet-0bbb2222'] }
  * ```
  */
-export function loadBalancer(name: string): LoadBalancerBuilder<{ subnets: false }> {
+export function loadBalancer(name: string): LoadBalancerBuilder<LoadBalancerInitial> {
   const subject = `loadBalancer ${JSON.stringify(name)}`;
   assertElbName(subject, 'Name', name, 'load balancer');
   if (name.toLowerCase().startsWith('internal-')) {

@@ -23,6 +23,19 @@ export interface PrivateDnsNamespaceState {
   readonly vpc: boolean;
 }
 
+
+/** A PrivateDnsNamespaceState with nothing set: what the factory returns. */
+export interface PrivateDnsNamespaceInitial extends PrivateDnsNamespaceState {
+  /** Not set yet. */
+  readonly vpc: false;
+}
+
+/** A PrivateDnsNamespaceState with every required field set: `.build()` and `.toCloudFormation()` accept it. */
+export interface PrivateDnsNamespaceReady extends PrivateDnsNamespaceState {
+  /** Set. */
+  readonly vpc: true;
+}
+
 interface NamespaceProps {
   readonly name: string;
   readonly vpc?: CfnValue;
@@ -40,7 +53,16 @@ export interface PrivateDnsNamespaceCfnProperties {
   /** Free text. */
   readonly Description?: string;
   /** SOA record settings. */
-  readonly Properties?: { readonly DnsProperties: { readonly SOA: { readonly TTL: number } } };
+  readonly Properties?: {
+    /** DNS settings. */
+    readonly DnsProperties: {
+      /** The namespace's SOA record. */
+      readonly SOA: {
+        /** SOA TTL in seconds. */
+        readonly TTL: number;
+      };
+    };
+  };
   /** Tags. */
   readonly Tags?: readonly KeyValueTag[];
 }
@@ -68,7 +90,7 @@ const dnsName = /^(?!-)[A-Za-z0-9-]{1,63}(?<!-)(\.(?!-)[A-Za-z0-9-]{1,63}(?<!-))
  * //   Description: 'Service discovery for Flask inventory app' }
  * ```
  */
-export class PrivateDnsNamespaceBuilder<S extends PrivateDnsNamespaceState = { vpc: false }> {
+export class PrivateDnsNamespaceBuilder<S extends PrivateDnsNamespaceState = PrivateDnsNamespaceInitial> {
   /** Type-level record of the required fields set so far (no runtime value). */
   declare readonly '~state': S;
   readonly #props: NamespaceProps;
@@ -90,7 +112,7 @@ export class PrivateDnsNamespaceBuilder<S extends PrivateDnsNamespaceState = { v
    * privateDnsNamespace('local').vpc('vpc-0abc1234def567890'); // → { Vpc: 'vpc-0abc1234def567890' }
    * ```
    */
-  vpc(vpcId: CfnValue): PrivateDnsNamespaceBuilder<{ vpc: true }> {
+  vpc(vpcId: CfnValue): PrivateDnsNamespaceBuilder<PrivateDnsNamespaceReady> {
     assertCfnValue(this.#subject, 'Vpc', vpcId, patterns.vpcId, 'VPC id must look like "vpc-0abc1234"');
     return new PrivateDnsNamespaceBuilder({ ...this.#props, vpc: vpcId });
   }
@@ -159,7 +181,7 @@ export class PrivateDnsNamespaceBuilder<S extends PrivateDnsNamespaceState = { v
    * // { Name: 'local', Vpc: 'vpc-0abc1234def567890' }
    * ```
    */
-  build(this: PrivateDnsNamespaceBuilder<{ vpc: true }>): CreatePrivateDnsNamespaceCommandInput {
+  build(this: PrivateDnsNamespaceBuilder<PrivateDnsNamespaceReady>): CreatePrivateDnsNamespaceCommandInput {
     const p = this.#props;
     throwIfProblems(this.#subject, [...this.#problems(), ...literalProblem('Vpc', p.vpc, 'VPC id')]);
     return compact({
@@ -181,7 +203,7 @@ export class PrivateDnsNamespaceBuilder<S extends PrivateDnsNamespaceState = { v
    * //   Properties: { Name: 'local', Vpc: { Ref: 'VpcId' }, Description: 'Service discovery for microservices' } }
    * ```
    */
-  toCloudFormation(this: PrivateDnsNamespaceBuilder<{ vpc: true }>): PrivateDnsNamespaceCfn {
+  toCloudFormation(this: PrivateDnsNamespaceBuilder<PrivateDnsNamespaceReady>): PrivateDnsNamespaceCfn {
     const p = this.#props;
     throwIfProblems(this.#subject, this.#problems());
     return {
@@ -221,7 +243,7 @@ export class PrivateDnsNamespaceBuilder<S extends PrivateDnsNamespaceState = { v
  * // { Name: 'local', Vpc: 'vpc-0abc1234def567890', Description: 'Service discovery for Flask inventory app' }
  * ```
  */
-export function privateDnsNamespace(name: string): PrivateDnsNamespaceBuilder<{ vpc: false }> {
+export function privateDnsNamespace(name: string): PrivateDnsNamespaceBuilder<PrivateDnsNamespaceInitial> {
   const subject = `privateDnsNamespace ${JSON.stringify(name)}`;
   if (typeof name !== 'string' || name.length > 253 || !dnsName.test(name)) {
     fail(

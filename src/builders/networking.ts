@@ -6,12 +6,23 @@
  *
  * @module
  */
-export { type CfnIntrinsic, type CfnResource, type CfnValue, cfnGetAtt, cfnRef, isCfnIntrinsic } from './cfn-value.js';
+export {
+  type BuilderStateWith,
+  type CfnIntrinsic,
+  type CfnResource,
+  type CfnValue,
+  cfnGetAtt,
+  cfnRef,
+  isCfnIntrinsic,
+  type KeyValueTag,
+} from './cfn-value.js';
 export {
   privateDnsNamespace,
   PrivateDnsNamespaceBuilder,
   type PrivateDnsNamespaceCfn,
   type PrivateDnsNamespaceCfnProperties,
+  type PrivateDnsNamespaceInitial,
+  type PrivateDnsNamespaceReady,
   type PrivateDnsNamespaceState,
 } from './namespace-builder.js';
 export {
@@ -23,6 +34,8 @@ export {
   type DiscoveryNetworkMode,
   type DiscoveryServiceCfn,
   type DiscoveryServiceCfnProperties,
+  type DiscoveryServiceInitial,
+  type DiscoveryServiceReady,
   type DiscoveryServiceState,
 } from './discovery-service-builder.js';
 export {
@@ -31,6 +44,8 @@ export {
   type CfnList,
   type LoadBalancerCfn,
   type LoadBalancerCfnProperties,
+  type LoadBalancerInitial,
+  type LoadBalancerReady,
   type LoadBalancerState,
 } from './load-balancer-builder.js';
 export {
@@ -42,6 +57,7 @@ export {
   type TargetGroupCfnProperties,
   type TargetGroupHealthCheck,
   type TargetGroupProtocol,
+  type TargetGroupInitial,
   type TargetGroupReady,
   type TargetGroupState,
   type TargetType,
@@ -50,12 +66,17 @@ export {
   listener,
   ListenerBuilder,
   type CfnAction,
+  type CfnFixedResponseConfig,
+  type CfnForwardConfig,
+  type CfnTargetGroupStickiness,
+  type CfnWeightedTargetGroup,
   type FixedResponseOptions,
   type ForwardOptions,
   type ForwardTarget,
   type ListenerCfn,
   type ListenerCfnProperties,
   type ListenerProtocol,
+  type ListenerInitial,
   type ListenerReady,
   type ListenerState,
 } from './listener-builder.js';
@@ -65,6 +86,7 @@ export {
   type CfnRuleCondition,
   type ListenerRuleCfn,
   type ListenerRuleCfnProperties,
+  type ListenerRuleInitial,
   type ListenerRuleReady,
   type ListenerRuleState,
 } from './listener-rule-builder.js';

@@ -11,7 +11,7 @@ import type {
   ProtocolEnum,
   TargetTypeEnum,
 } from '@aws-sdk/client-elastic-load-balancing-v2';
-import type { CfnResource, CfnValue } from './cfn-value.js';
+import type { BuilderStateWith, CfnResource, CfnValue } from './cfn-value.js';
 import {
   addTags,
   assertCfnValue,
@@ -75,8 +75,26 @@ export interface TargetGroupState {
   readonly vpc: boolean;
 }
 
-/** A {@link TargetGroupState} with everything set. */
-export type TargetGroupReady = { protocol: true; port: true; vpc: true };
+
+/** A TargetGroupState with nothing set: what the factory returns. */
+export interface TargetGroupInitial extends TargetGroupState {
+  /** Not set yet. */
+  readonly protocol: false;
+  /** Not set yet. */
+  readonly port: false;
+  /** Not set yet. */
+  readonly vpc: false;
+}
+
+/** A TargetGroupState with every required field set: `.build()` and `.toCloudFormation()` accept it. */
+export interface TargetGroupReady extends TargetGroupState {
+  /** Set. */
+  readonly protocol: true;
+  /** Set. */
+  readonly port: true;
+  /** Set. */
+  readonly vpc: true;
+}
 
 interface TargetGroupProps {
   readonly name: string;
@@ -121,7 +139,10 @@ export interface TargetGroupCfnProperties {
   /** Failures before unhealthy. */
   readonly UnhealthyThresholdCount?: number;
   /** Success codes. */
-  readonly Matcher?: { readonly HttpCode: string };
+  readonly Matcher?: {
+    /** e.g. `200` or `200-299`. */
+    readonly HttpCode: string;
+  };
   /** Attributes such as `deregistration_delay.timeout_seconds`. */
   readonly TargetGroupAttributes?: readonly KeyValueTag[];
   /** Tags. */
@@ -247,7 +268,7 @@ function healthCheckFields(hc: TargetGroupHealthCheck) {
  * //   HealthyThresholdCount: 2, UnhealthyThresholdCount: 3 }
  * ```
  */
-export class TargetGroupBuilder<S extends TargetGroupState = { protocol: false; port: false; vpc: false }> {
+export class TargetGroupBuilder<S extends TargetGroupState = TargetGroupInitial> {
   /** Type-level record of the required fields set so far (no runtime value). */
   declare readonly '~state': S;
   readonly #props: TargetGroupProps;
@@ -273,7 +294,7 @@ export class TargetGroupBuilder<S extends TargetGroupState = { protocol: false; 
    * targetGroup('invsys-tg').protocol('HTTP'); // → { Protocol: 'HTTP' }
    * ```
    */
-  protocol(protocol: TargetGroupProtocol): TargetGroupBuilder<{ protocol: true; port: S['port']; vpc: S['vpc'] }> {
+  protocol(protocol: TargetGroupProtocol): TargetGroupBuilder<BuilderStateWith<S, 'protocol'>> {
     assertOneOf(this.#subject, 'Protocol', protocol, protocols);
     return this.#with({ protocol });
   }
@@ -286,7 +307,7 @@ export class TargetGroupBuilder<S extends TargetGroupState = { protocol: false; 
    * targetGroup('invsys-tg').port(5000); // → { Port: 5000 }
    * ```
    */
-  port(port: number): TargetGroupBuilder<{ protocol: S['protocol']; port: true; vpc: S['vpc'] }> {
+  port(port: number): TargetGroupBuilder<BuilderStateWith<S, 'port'>> {
     assertInteger(this.#subject, 'Port', port, 1, 65535, 'port');
     return this.#with({ port });
   }
@@ -299,7 +320,7 @@ export class TargetGroupBuilder<S extends TargetGroupState = { protocol: false; 
    * targetGroup('invsys-tg').vpc('vpc-0abc1234def567890'); // → { VpcId: 'vpc-0abc1234def567890' }
    * ```
    */
-  vpc(vpcId: CfnValue): TargetGroupBuilder<{ protocol: S['protocol']; port: S['port']; vpc: true }> {
+  vpc(vpcId: CfnValue): TargetGroupBuilder<BuilderStateWith<S, 'vpc'>> {
     assertCfnValue(this.#subject, 'VpcId', vpcId, patterns.vpcId, 'VPC id must look like "vpc-0abc1234"');
     return this.#with({ vpc: vpcId });
   }
@@ -574,7 +595,7 @@ export class TargetGroupBuilder<S extends TargetGroupState = { protocol: false; 
  * // { Name: 'invsys-tg', Protocol: 'HTTP', Port: 5000, VpcId: 'vpc-0abc1234def567890', TargetType: 'ip' }
  * ```
  */
-export function targetGroup(name: string): TargetGroupBuilder<{ protocol: false; port: false; vpc: false }> {
+export function targetGroup(name: string): TargetGroupBuilder<TargetGroupInitial> {
   assertElbName(`targetGroup ${JSON.stringify(name)}`, 'Name', name, 'target group');
   return new TargetGroupBuilder({ name, healthCheck: {}, tags: [] });
 }

@@ -6,6 +6,7 @@
  */
 import type { Action } from '@aws-sdk/client-elastic-load-balancing-v2';
 import type { CfnValue } from '../cfn-value.js';
+import type { CfnAction } from '../listener-builder.js';
 import { assertCfnValue, literalProblem, patterns } from './networking.js';
 import { assertInteger, assertOneOf, compact, fail, type Problem } from './validation.js';
 
@@ -35,15 +36,7 @@ export type ActionSpec =
     };
 
 /** @internal Action in SDK/CloudFormation shape (same names in both). */
-export interface ActionShape {
-  Type: 'forward' | 'fixed-response';
-  TargetGroupArn?: CfnValue;
-  ForwardConfig?: {
-    TargetGroups: { TargetGroupArn: CfnValue; Weight?: number }[];
-    TargetGroupStickinessConfig?: { Enabled: boolean; DurationSeconds: number };
-  };
-  FixedResponseConfig?: { StatusCode: string; ContentType?: string; MessageBody?: string };
-}
+export type ActionShape = CfnAction;
 
 const arnRule = 'target group ARN must look like "arn:aws:elasticloadbalancing:REGION:ACCOUNT:targetgroup/NAME/ID"';
 

@@ -4,17 +4,10 @@
  *
  * @internal
  */
-import { type CfnValue, isCfnIntrinsic } from '../cfn-value.js';
+import { type CfnValue, isCfnIntrinsic, type KeyValueTag } from '../cfn-value.js';
 import { fail, type Problem, show } from './validation.js';
 
-/** @internal A tag as both the SDKs and CloudFormation spell it. */
-export interface KeyValueTag {
-  readonly Key: string;
-  readonly Value: string;
-}
-
-/** @internal Sets flag `K` of a type-state record to `true`. */
-export type With<S, K extends keyof S> = { [P in keyof S]: P extends K ? true : S[P] };
+export type { KeyValueTag };
 
 /** @internal Immediate check of one tag (AWS: key 1-128, value 0-256, no `aws:` prefix). */
 export function assertTag(subject: string, path: string, key: string, value: string): void {
