@@ -1,9 +1,29 @@
-/** @internal */
+/**
+ * The local cloud's Application Auto Scaling (`application-autoscaling`,
+ * JSON 1.1).
+ *
+ * @internal
+ */
 import type { ServiceDefinition } from '../../core/types.js';
+import { deleteScalingPolicy, describeScalingActivities, describeScalingPolicies, putScalingPolicy } from './policies.js';
+import { listTagsForResource, tagResource, untagResource } from './tags.js';
+import { deregisterScalableTarget, describeScalableTargets, registerScalableTarget } from './targets.js';
 
+/** Application Auto Scaling service definition. */
 export const applicationAutoScaling: ServiceDefinition = {
   signingName: 'application-autoscaling',
   protocols: ['json1.1'],
   targetPrefix: 'AnyScaleFrontendService',
-  operations: {},
+  operations: {
+    RegisterScalableTarget: registerScalableTarget,
+    DescribeScalableTargets: describeScalableTargets,
+    DeregisterScalableTarget: deregisterScalableTarget,
+    PutScalingPolicy: putScalingPolicy,
+    DescribeScalingPolicies: describeScalingPolicies,
+    DeleteScalingPolicy: deleteScalingPolicy,
+    DescribeScalingActivities: describeScalingActivities,
+    TagResource: tagResource,
+    UntagResource: untagResource,
+    ListTagsForResource: listTagsForResource,
+  },
 };

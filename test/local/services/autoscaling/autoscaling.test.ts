@@ -1,0 +1,224 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { CloudState } from '../../../../src/local/core/cloud-state.js';
+import { AwsError } from '../../../../src/local/core/types.js';
+import {
+  alarmCause,
+  desiredCountDescription,
+  findPoliciesByAlarm,
+  getScalableTarget,
+  recordScalingActivity,
+  updateScalableTargetState,
+} from '../../../../src/local/services/autoscaling/state.js';
+
+const T0 = Date.parse('2024-05-01T10:00:00Z');
+const RESOURCE = 'service/flask-inventory-cluster/invsys-service';
+const TARGET = { ServiceNamespace: 'ecs', ResourceId: RESOURCE, ScalableDimension: 'ecs:service:DesiredCount' };
+const LABEL = 'app/flask-inventory-alb/50dc6c495c0c9188/targetgroup/gateway-tg/6d0ecf831eec9f09';
+
+function setup() {
+  let now = T0;
+  const cloud = new CloudState({ now: () => new Date(now) });
+  const call = (op: string, input: unknown = {}) => cloud.invoke('application-autoscaling', op, input, { region: 'us-east-1' }) as Promise<any>;
+  const cw = (op: string, input: unknown = {}) => cloud.invoke('monitoring', op, input, { region: 'us-east-1' }) as Promise<any>;
+  return { cloud, call, cw, advance: (ms: number) => (now += ms), region: () => cloud.region('us-east-1') };
+}
+
+async function rejects(promise: Promise<unknown>, code: string, message?: RegExp) {
+  await assert.rejects(promise, (e: unknown) => {
+    assert.ok(e instanceof AwsError, `expected AwsError, got ${String(e)}`);
+    assert.equal(e.code, code);
+    if (message) assert.match(e.message, message);
+    return true;
+  });
+}
+
+async function registered(t = setup()) {
+  const out = await t.call('RegisterScalableTarget', { ...TARGET, MinCapacity: 1, MaxCapacity: 4, RoleARN: 'arn:aws:iam::123456789012:role/ecsAutoscaleRole' });
+  return { ...t, targetArn: out.ScalableTargetARN as string };
+}
+
+const cpuPolicy = {
+  PolicyName: 'cpu-scaling-policy',
+  ...TARGET,
+  PolicyType: 'TargetTrackingScaling',
+  TargetTrackingScalingPolicyConfiguration: {
+    TargetValue: 70,
+    PredefinedMetricSpecification: { PredefinedMetricType: 'ECSServiceAverageCPUUtilization' },
+    ScaleOutCooldown: 60,
+    ScaleInCooldown: 60,
+  },
+};
+
+describe('Application Auto Scaling targets', () => {
+  it('registers an ECS service as a scalable target and describes it', async () => {
+    const t = await registered();
+    assert.match(t.targetArn, /^arn:aws:application-autoscaling:us-east-1:123456789012:scalable-target\/[0-9a-f]{36}$/);
+    const { ScalableTargets } = await t.call('DescribeScalableTargets', { ServiceNamespace: 'ecs', ResourceIds: [RESOURCE] });
+    assert.equal(ScalableTargets.length, 1);
+    assert.equal(ScalableTargets[0].MinCapacity, 1);
+    assert.equal(ScalableTargets[0].MaxCapacity, 4);
+    assert.deepEqual(ScalableTargets[0].SuspendedState, { DynamicScalingInSuspended: false, DynamicScalingOutSuspended: false, ScheduledScalingSuspended: false });
+    assert.deepEqual(ScalableTargets[0].CreationTime, new Date(T0));
+  });
+
+  it('updates a target on re-registration and keeps its ARN', async () => {
+    const t = await registered();
+    const again = await t.call('RegisterScalableTarget', { ...TARGET, MaxCapacity: 6 });
+    assert.equal(again.ScalableTargetARN, t.targetArn);
+    assert.equal(getScalableTarget(t.region(), 'ecs', RESOURCE, 'ecs:service:DesiredCount')?.MaxCapacity, 6);
+  });
+
+  it('validates the resource id format, dimension and min <= max', async () => {
+    const t = setup();
+    await rejects(t.call('RegisterScalableTarget', { ...TARGET, ResourceId: 'flask-inventory-cluster/invsys', MinCapacity: 1, MaxCapacity: 2 }), 'ValidationException', /service\/<cluster-name>/);
+    await rejects(t.call('RegisterScalableTarget', { ...TARGET, ScalableDimension: 'ecs:service:Count', MinCapacity: 1, MaxCapacity: 2 }), 'ValidationException');
+    await rejects(t.call('RegisterScalableTarget', { ...TARGET, MinCapacity: 5, MaxCapacity: 2 }), 'ValidationException', /Minimum capacity cannot be greater than maximum capacity/);
+    await rejects(t.call('RegisterScalableTarget', { ...TARGET, ServiceNamespace: 'nope', MinCapacity: 1, MaxCapacity: 2 }), 'ValidationException');
+  });
+
+  it('deregisters a target together with its policies and their alarms', async () => {
+    const t = await registered();
+    await t.call('PutScalingPolicy', cpuPolicy);
+    await t.call('DeregisterScalableTarget', TARGET);
+    assert.equal((await t.call('DescribeScalableTargets', { ServiceNamespace: 'ecs' })).ScalableTargets.length, 0);
+    assert.equal((await t.call('DescribeScalingPolicies', { ServiceNamespace: 'ecs' })).ScalingPolicies.length, 0);
+    assert.equal((await t.cw('DescribeAlarms')).MetricAlarms.length, 0);
+    await rejects(t.call('DeregisterScalableTarget', TARGET), 'ObjectNotFoundException', /No scalable target registered/);
+  });
+
+  it('tags scalable targets', async () => {
+    const t = await registered();
+    await t.call('TagResource', { ResourceARN: t.targetArn, Tags: { project: 'lab', env: 'dev' } });
+    await t.call('UntagResource', { ResourceARN: t.targetArn, TagKeys: ['env'] });
+    assert.deepEqual((await t.call('ListTagsForResource', { ResourceARN: t.targetArn })).Tags, { project: 'lab' });
+    await rejects(t.call('ListTagsForResource', { ResourceARN: `${t.targetArn}0` }), 'ResourceNotFoundException');
+  });
+});
+
+describe('Application Auto Scaling policies', () => {
+  it('creates target-tracking alarms in CloudWatch as AWS does', async () => {
+    const t = await registered();
+    const out = await t.call('PutScalingPolicy', cpuPolicy);
+    assert.match(out.PolicyARN, /^arn:aws:autoscaling:us-east-1:123456789012:scalingPolicy:[0-9a-f-]{36}:resource\/ecs\/service\/flask-inventory-cluster\/invsys-service:policyName\/cpu-scaling-policy$/);
+    assert.equal(out.Alarms.length, 2);
+    const [high, low] = out.Alarms;
+    assert.match(high.AlarmName, /^TargetTracking-service\/flask-inventory-cluster\/invsys-service-AlarmHigh-[0-9a-f-]{36}$/);
+    assert.match(low.AlarmName, /^TargetTracking-service\/flask-inventory-cluster\/invsys-service-AlarmLow-[0-9a-f-]{36}$/);
+    const { MetricAlarms } = await t.cw('DescribeAlarms', { AlarmNamePrefix: 'TargetTracking-' });
+    const highAlarm = MetricAlarms.find((a: any) => a.AlarmName === high.AlarmName);
+    const lowAlarm = MetricAlarms.find((a: any) => a.AlarmName === low.AlarmName);
+    assert.equal(highAlarm.AlarmArn, high.AlarmARN);
+    assert.equal(highAlarm.Namespace, 'AWS/ECS');
+    assert.equal(highAlarm.MetricName, 'CPUUtilization');
+    assert.deepEqual(highAlarm.Dimensions, [{ Name: 'ClusterName', Value: 'flask-inventory-cluster' }, { Name: 'ServiceName', Value: 'invsys-service' }]);
+    assert.equal(highAlarm.Threshold, 70);
+    assert.equal(highAlarm.EvaluationPeriods, 3);
+    assert.equal(highAlarm.ComparisonOperator, 'GreaterThanThreshold');
+    assert.deepEqual(highAlarm.AlarmActions, [out.PolicyARN]);
+    assert.equal(lowAlarm.Threshold, 63);
+    assert.equal(lowAlarm.EvaluationPeriods, 15);
+    assert.equal(lowAlarm.ComparisonOperator, 'LessThanThreshold');
+  });
+
+  it('requires an ALB resource label of the form app/…/targetgroup/… for ALBRequestCountPerTarget (lab 8.3)', async () => {
+    const t = await registered();
+    const policy = (label?: string) => ({
+      PolicyName: 'alb-requests',
+      ...TARGET,
+      PolicyType: 'TargetTrackingScaling',
+      TargetTrackingScalingPolicyConfiguration: {
+        TargetValue: 100,
+        PredefinedMetricSpecification: { PredefinedMetricType: 'ALBRequestCountPerTarget', ...(label ? { ResourceLabel: label } : {}) },
+      },
+    });
+    await rejects(t.call('PutScalingPolicy', policy()), 'ValidationException', /Resource label should be specified/);
+    await rejects(t.call('PutScalingPolicy', policy(`loadbalancer/${LABEL}`)), 'ValidationException', /app\/<load-balancer-name>/);
+    const out = await t.call('PutScalingPolicy', policy(LABEL));
+    const { MetricAlarms } = await t.cw('DescribeAlarms', { AlarmNames: [out.Alarms[0].AlarmName] });
+    assert.equal(MetricAlarms[0].Namespace, 'AWS/ApplicationELB');
+    assert.equal(MetricAlarms[0].MetricName, 'RequestCountPerTarget');
+    assert.deepEqual(MetricAlarms[0].Dimensions, [{ Name: 'TargetGroup', Value: 'targetgroup/gateway-tg/6d0ecf831eec9f09' }]);
+    assert.equal(MetricAlarms[0].Statistic, 'Sum');
+  });
+
+  it('refuses a policy for an unregistered target', async () => {
+    await rejects(setup().call('PutScalingPolicy', cpuPolicy), 'ObjectNotFoundException', /No scalable target registered/);
+  });
+
+  it('creates only the high alarm when scale-in is disabled, and keeps alarm names on update', async () => {
+    const t = await registered();
+    const first = await t.call('PutScalingPolicy', cpuPolicy);
+    const updated = await t.call('PutScalingPolicy', {
+      ...cpuPolicy,
+      TargetTrackingScalingPolicyConfiguration: { ...cpuPolicy.TargetTrackingScalingPolicyConfiguration, TargetValue: 50, DisableScaleIn: true },
+    });
+    assert.equal(updated.PolicyARN, first.PolicyARN);
+    assert.deepEqual(updated.Alarms, [first.Alarms[0]]);
+    const { MetricAlarms } = await t.cw('DescribeAlarms');
+    assert.equal(MetricAlarms.length, 1);
+    assert.equal(MetricAlarms[0].Threshold, 50);
+  });
+
+  it('stores step scaling policies and rejects overlapping steps', async () => {
+    const t = await registered();
+    const step = {
+      PolicyName: 'step-out',
+      ...TARGET,
+      PolicyType: 'StepScaling',
+      StepScalingPolicyConfiguration: { AdjustmentType: 'ChangeInCapacity', StepAdjustments: [{ MetricIntervalLowerBound: 0, ScalingAdjustment: 1 }], Cooldown: 60, MetricAggregationType: 'Average' },
+    };
+    const out = await t.call('PutScalingPolicy', step);
+    assert.equal(out.Alarms, undefined);
+    const { ScalingPolicies } = await t.call('DescribeScalingPolicies', { ServiceNamespace: 'ecs', PolicyNames: ['step-out'] });
+    assert.equal(ScalingPolicies[0].StepScalingPolicyConfiguration.AdjustmentType, 'ChangeInCapacity');
+    await rejects(
+      t.call('PutScalingPolicy', {
+        ...step,
+        StepScalingPolicyConfiguration: { AdjustmentType: 'ChangeInCapacity', StepAdjustments: [{ MetricIntervalLowerBound: 0, ScalingAdjustment: 1 }, { MetricIntervalLowerBound: 5, MetricIntervalUpperBound: 10, ScalingAdjustment: 2 }] },
+      }),
+      'ValidationException',
+      /overlap/,
+    );
+    await t.cw('PutMetricAlarm', {
+      AlarmName: 'invsys-cpu-step', Namespace: 'AWS/ECS', MetricName: 'CPUUtilization', Statistic: 'Average', Period: 60, EvaluationPeriods: 1, Threshold: 80,
+      ComparisonOperator: 'GreaterThanThreshold', AlarmActions: [out.PolicyARN],
+    });
+    assert.deepEqual(findPoliciesByAlarm(t.region(), 'invsys-cpu-step').map((p) => p.PolicyName), ['step-out']);
+  });
+
+  it('deletes a policy together with its alarms', async () => {
+    const t = await registered();
+    await t.call('PutScalingPolicy', cpuPolicy);
+    await t.call('DeleteScalingPolicy', { PolicyName: 'cpu-scaling-policy', ...TARGET });
+    assert.equal((await t.cw('DescribeAlarms')).MetricAlarms.length, 0);
+    await rejects(t.call('DeleteScalingPolicy', { PolicyName: 'cpu-scaling-policy', ...TARGET }), 'ObjectNotFoundException', /No scaling policy found/);
+  });
+});
+
+describe('Application Auto Scaling accessors for the runtime', () => {
+  it('finds the policy behind an alarm and records an AWS-style scaling activity', async () => {
+    const t = await registered();
+    const out = await t.call('PutScalingPolicy', cpuPolicy);
+    const region = t.region();
+    const [policy] = findPoliciesByAlarm(region, out.Alarms[0].AlarmName);
+    assert.equal(policy?.PolicyARN, out.PolicyARN);
+    recordScalingActivity(region, {
+      ...TARGET,
+      Description: desiredCountDescription(2),
+      Cause: alarmCause(out.Alarms[0].AlarmName, 'ALARM', 'cpu-scaling-policy'),
+      StartTime: T0,
+      EndTime: T0 + 1000,
+      StatusCode: 'Successful',
+      StatusMessage: 'Successfully set desired count to 2. Change successfully fulfilled by ecs.',
+    });
+    updateScalableTargetState(region, TARGET, { lastScaleOutAt: T0 });
+    assert.equal(getScalableTarget(region, 'ecs', RESOURCE, 'ecs:service:DesiredCount')?.lastScaleOutAt, T0);
+    const { ScalingActivities } = await t.call('DescribeScalingActivities', { ServiceNamespace: 'ecs', ResourceId: RESOURCE });
+    assert.equal(ScalingActivities.length, 1);
+    assert.equal(ScalingActivities[0].Description, 'Setting desired count to 2.');
+    assert.match(ScalingActivities[0].Cause, /^monitor alarm TargetTracking-service\/flask-inventory-cluster\/invsys-service-AlarmHigh-.* in state ALARM triggered policy cpu-scaling-policy$/);
+    assert.deepEqual(ScalingActivities[0].EndTime, new Date(T0 + 1000));
+    assert.deepEqual(JSON.parse(JSON.stringify(region['application-autoscaling'])), region['application-autoscaling']);
+  });
+});
