@@ -8,6 +8,7 @@
 import { AwsError, type OperationHandler, type RequestContext } from '../../core/types.js';
 import { arn, paginate } from '../../core/util.js';
 import { findService as findCloudMapService } from '../cloudmap/state.js';
+import { findSecurityGroup, findSubnet } from '../ec2/state.js';
 import { findTargetGroup } from '../elbv2/state.js';
 import {
   clean,
@@ -52,7 +53,12 @@ export function activeTaskDefinition(ctx: RequestContext, ref: unknown): TaskDef
  * Validates a network configuration against the task definition's network
  * mode, as CreateService/UpdateService/RunTask do, and returns the echoed form.
  */
-export function validateNetworkConfiguration(networkConfiguration: Json | undefined, td: TaskDefinitionRecord, launchType: string | undefined): Json | undefined {
+export function validateNetworkConfiguration(
+  ctx: RequestContext,
+  networkConfiguration: Json | undefined,
+  td: TaskDefinitionRecord,
+  launchType: string | undefined,
+): Json | undefined {
   const vpc = networkConfiguration?.awsvpcConfiguration as Json | undefined;
   if (td.networkMode !== 'awsvpc') {
     if (vpc) invalid('Network Configuration is not valid for the given networkMode of this task definition.');
@@ -62,8 +68,18 @@ export function validateNetworkConfiguration(networkConfiguration: Json | undefi
   const subnets = vpc.subnets as unknown;
   if (!Array.isArray(subnets) || subnets.length === 0) invalid('subnets can not be empty.');
   if (subnets.length > 16) invalid(`awsvpcConfiguration.subnets can have at most 16 subnets, got: ${subnets.length}`);
+  for (const subnet of subnets as string[]) {
+    if (!findSubnet(ctx, String(subnet))) {
+      invalid(`Error retrieving subnet information for [${subnet}]: The subnet ID '${subnet}' does not exist (ErrorCode: InvalidSubnetID.NotFound)`);
+    }
+  }
   const groups = (vpc.securityGroups ?? []) as unknown[];
   if (groups.length > 5) invalid(`awsvpcConfiguration.securityGroups can have at most 5 security groups, got: ${groups.length}`);
+  for (const group of groups as string[]) {
+    if (!findSecurityGroup(ctx, String(group))) {
+      invalid(`Error retrieving security group information for [${group}]: The security group '${group}' does not exist (ErrorCode: InvalidGroup.NotFound)`);
+    }
+  }
   const assign = vpc.assignPublicIp ?? 'DISABLED';
   if (assign !== 'ENABLED' && assign !== 'DISABLED') invalid(`assignPublicIp must be ENABLED or DISABLED, got: ${String(assign)}`);
   if (assign === 'ENABLED' && launchType !== 'FARGATE') invalid('Assign public IP is not supported for this launch type.');
@@ -289,7 +305,7 @@ export const CreateService: OperationHandler = (input, ctx) => {
   if (scheduling === 'DAEMON' && (launch.launchType === 'FARGATE' || launch.capacityProviderStrategy)) {
     invalid('The DAEMON scheduling strategy does not support the FARGATE launch type or capacity provider strategies.');
   }
-  const networkConfiguration = validateNetworkConfiguration(input.networkConfiguration, td, launch.launchType ?? (launch.platformVersion ? 'FARGATE' : 'EC2'));
+  const networkConfiguration = validateNetworkConfiguration(ctx, input.networkConfiguration, td, launch.launchType ?? (launch.platformVersion ? 'FARGATE' : 'EC2'));
   const loadBalancers = validateLoadBalancers(ctx, input.loadBalancers, td);
   const serviceRegistries = validateServiceRegistries(ctx, input.serviceRegistries, td);
   const grace = input.healthCheckGracePeriodSeconds;
@@ -390,7 +406,7 @@ export const UpdateService: OperationHandler = (input, ctx) => {
     invalid('Task definition does not support launch_type FARGATE.');
   }
   const effectiveNetwork = input.networkConfiguration ?? svc.networkConfiguration;
-  const networkConfiguration = validateNetworkConfiguration(effectiveNetwork, td, launchType ?? 'FARGATE');
+  const networkConfiguration = validateNetworkConfiguration(ctx, effectiveNetwork, td, launchType ?? 'FARGATE');
   const loadBalancers = input.loadBalancers !== undefined ? validateLoadBalancers(ctx, input.loadBalancers, td) : validateLoadBalancers(ctx, svc.loadBalancers, td);
   const serviceRegistries =
     input.serviceRegistries !== undefined ? validateServiceRegistries(ctx, input.serviceRegistries, td) : validateServiceRegistries(ctx, svc.serviceRegistries, td);
@@ -452,7 +468,7 @@ export const UpdateService: OperationHandler = (input, ctx) => {
       serviceDeploymentArn: deployment.serviceDeploymentArn,
     });
   }
-  return { service: serviceOut(ctx, svc) };
+  return { service: serviceOut(ctx, svc, true) };
 };
 
 /** ECS DescribeServices (up to 10; `failures` MISSING; include TAGS). */
@@ -518,7 +534,7 @@ export const DeleteService: OperationHandler = (input, ctx) => {
   setDesiredCount(ctx.state, svc.serviceArn, 0);
   for (const d of svc.deployments) d.desiredCount = 0;
   svc.status = 'DRAINING';
-  const out = serviceOut(ctx, svc);
+  const out = serviceOut(ctx, svc, true);
   const primary = svc.deployments.find((d) => d.status === 'PRIMARY');
   emit(ctx, EcsEvents.serviceDeleted, { clusterArn: cluster.clusterArn, serviceArn: svc.serviceArn });
   stopServiceTasks(ctx, svc, `Scaling activity initiated by (deployment ${primary?.id ?? 'unknown'})`);

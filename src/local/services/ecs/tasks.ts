@@ -97,7 +97,7 @@ export const RunTask: OperationHandler = (input, ctx) => {
   if (input.group !== undefined && String(input.group).length > 255) invalid('group can be at most 255 characters.');
   const launch = resolveLaunch(cluster, td, input);
   const effectiveLaunchType = launch.launchType ?? (launch.platformVersion ? 'FARGATE' : 'EC2');
-  const networkConfiguration = validateNetworkConfiguration(input.networkConfiguration, td, effectiveLaunchType);
+  const networkConfiguration = validateNetworkConfiguration(ctx, input.networkConfiguration, td, effectiveLaunchType);
   const tags = validateTags(input.tags);
   if (effectiveLaunchType === 'EC2') {
     const instances = Object.values(s.containerInstances).filter((c) => c.clusterArn === cluster.clusterArn && c.status === 'ACTIVE');

@@ -118,6 +118,12 @@ describe('ECS CreateService', () => {
       r.ecs('CreateService', invsysService(r, { networkConfiguration: { awsvpcConfiguration: { subnets: r.subnets, assignPublicIp: 'ENABLED' } } })),
     );
     assert.equal(publicIp.message, 'Assign public IP is not supported for this launch type.');
+    const subnet = await rejection(() => r.ecs('CreateService', invsysService(r, { networkConfiguration: { awsvpcConfiguration: { subnets: ['subnet-0000000f'] } } })));
+    assert.equal(subnet.message, "Error retrieving subnet information for [subnet-0000000f]: The subnet ID 'subnet-0000000f' does not exist (ErrorCode: InvalidSubnetID.NotFound)");
+    const group = await rejection(() =>
+      r.ecs('CreateService', invsysService(r, { networkConfiguration: { awsvpcConfiguration: { subnets: r.subnets, securityGroups: ['sg-0000000f'] } } })),
+    );
+    assert.match(group.message, /security group 'sg-0000000f' does not exist/);
   });
 
   it('rejects unknown and INACTIVE task definitions', async () => {
