@@ -6,8 +6,11 @@
  * @internal
  */
 import type { RuntimeComponent, RuntimeContext } from './context.js';
+import { loadBalancingComponent } from './load-balancing/index.js';
+import { monitoringComponent } from './monitoring/index.js';
+import { tasksComponent } from './tasks/index.js';
 
 /** Every component of the default runtime. */
-export function createComponents(_context: RuntimeContext): RuntimeComponent[] {
-  return [];
+export function createComponents(context: RuntimeContext): RuntimeComponent[] {
+  return [tasksComponent(context), loadBalancingComponent(context), monitoringComponent(context)];
 }
