@@ -399,7 +399,12 @@ export const UpdateService: OperationHandler = (input, ctx) => {
   let platformVersion = input.platformVersion ?? svc.platformVersion;
   if (input.capacityProviderStrategy !== undefined) {
     const launch = resolveLaunch(cluster, td, { capacityProviderStrategy: input.capacityProviderStrategy });
-    if (svc.launchType) invalid('Updating a service from a launch type to a capacity provider strategy requires forceNewDeployment and is not supported by the local cloud.');
+    if (!input.forceNewDeployment && (svc.launchType || !sameJson(launch.capacityProviderStrategy, svc.capacityProviderStrategy))) {
+      invalid(
+        'When switching from launch type to capacity provider strategy on an existing service, or making a change to a capacity provider strategy on a service that is already using one, you must force a new deployment.',
+      );
+    }
+    launchType = undefined;
     capacityProviderStrategy = launch.capacityProviderStrategy;
     platformVersion = input.platformVersion ?? launch.platformVersion;
   } else if (launchType === 'FARGATE' && !td.compatibilities.includes('FARGATE')) {

@@ -6,7 +6,15 @@ import {
   CreateServiceCommand,
   DeleteClusterCommand,
   DeleteServiceCommand,
+  DeregisterContainerInstanceCommand,
   DeregisterTaskDefinitionCommand,
+  DescribeContainerInstancesCommand,
+  DescribeServiceDeploymentsCommand,
+  DescribeTasksCommand,
+  ListContainerInstancesCommand,
+  ListServiceDeploymentsCommand,
+  RunTaskCommand,
+  StopTaskCommand,
   DescribeClustersCommand,
   DescribeServicesCommand,
   DescribeTaskDefinitionCommand,
@@ -22,6 +30,7 @@ import {
 } from '@aws-sdk/client-ecs';
 import { CreateListenerCommand, CreateLoadBalancerCommand, CreateTargetGroupCommand } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { CreatePrivateDnsNamespaceCommand, CreateServiceCommand as CreateDiscoveryServiceCommand, GetOperationCommand } from '@aws-sdk/client-servicediscovery';
+import { registerVirtualInstances } from '../../../../src/local/services/ecs/index.js';
 import { rejection, startTestCloud, type TestCloud } from '../../helpers.js';
 import { CLUSTER, gatewayTaskDefinition, invsysBridgeTaskDefinition, invsysTaskDefinition } from './fixtures.js';
 
@@ -150,6 +159,32 @@ describe('ECS through the SDK v3 client: the lab sequence', () => {
     assert.equal(described.failures?.[0]?.reason, 'MISSING');
     const tasks = await t.clients.ecs.send(new ListTasksCommand({ cluster: CLUSTER, serviceName: 'invsys-service' }));
     assert.deepEqual(tasks.taskArns, []);
+  });
+
+  it('reads service deployments, tasks and container instances with SDK types (dates, nested lists)', async () => {
+    const list = await t.clients.ecs.send(new ListServiceDeploymentsCommand({ cluster: CLUSTER, service: 'invsys-service' }));
+    assert.equal(list.serviceDeployments?.length, 2);
+    assert.ok(list.serviceDeployments?.[0]?.createdAt instanceof Date);
+    const described = await t.clients.ecs.send(new DescribeServiceDeploymentsCommand({ serviceDeploymentArns: [list.serviceDeployments![0]!.serviceDeploymentArn!] }));
+    const sd = described.serviceDeployments?.[0];
+    assert.equal(sd?.status, 'IN_PROGRESS');
+    assert.equal(sd?.sourceServiceRevisions?.length, 1);
+    assert.equal(sd?.deploymentConfiguration?.minimumHealthyPercent, 50);
+    registerVirtualInstances(t.cloud.state.region(t.cloud.region), `arn:aws:ecs:${t.cloud.region}:123456789012:cluster/${CLUSTER}`, { count: 1, cpu: 2048, memory: 4096 });
+    const { containerInstanceArns } = await t.clients.ecs.send(new ListContainerInstancesCommand({ cluster: CLUSTER }));
+    const ci = (await t.clients.ecs.send(new DescribeContainerInstancesCommand({ cluster: CLUSTER, containerInstances: containerInstanceArns }))).containerInstances?.[0];
+    assert.equal(ci?.registeredResources?.find((x) => x.name === 'MEMORY')?.integerValue, 4096);
+    assert.ok(ci?.registeredAt instanceof Date);
+    const run = await t.clients.ecs.send(new RunTaskCommand({ cluster: CLUSTER, taskDefinition: 'flask-inventory-gateway:1', networkConfiguration: network() }));
+    const taskArn = run.tasks![0]!.taskArn!;
+    assert.equal(run.tasks?.[0]?.lastStatus, 'PROVISIONING');
+    assert.ok(run.tasks?.[0]?.createdAt instanceof Date);
+    const stopped = await t.clients.ecs.send(new StopTaskCommand({ cluster: CLUSTER, task: taskArn, reason: 'done' }));
+    assert.equal(stopped.task?.desiredStatus, 'STOPPED');
+    const tasks = await t.clients.ecs.send(new DescribeTasksCommand({ cluster: CLUSTER, tasks: [taskArn] }));
+    assert.equal(tasks.tasks?.[0]?.stoppedReason, 'done');
+    assert.equal(tasks.tasks?.[0]?.attachments?.[0]?.type, 'ElasticNetworkInterface');
+    await t.clients.ecs.send(new DeregisterContainerInstanceCommand({ cluster: CLUSTER, containerInstance: containerInstanceArns![0]! }));
   });
 
   it('pages with the SDK paginators', async () => {

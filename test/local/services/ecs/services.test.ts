@@ -241,6 +241,19 @@ describe('ECS UpdateService, DescribeServices, ListServices, DeleteService', () 
     assert.deepEqual(net.service.deployments.map((d: any) => d.status), ['PRIMARY', 'ACTIVE', 'ACTIVE']);
   });
 
+  it('moves a service from a launch type to a capacity provider strategy only with forceNewDeployment', async () => {
+    const r = await lab();
+    await r.ecs('PutClusterCapacityProviders', { cluster: CLUSTER, capacityProviders: ['FARGATE'], defaultCapacityProviderStrategy: [] });
+    await r.ecs('CreateService', gatewayService(r));
+    const strategy = [{ capacityProvider: 'FARGATE', weight: 1 }];
+    const error = await rejection(() => r.ecs('UpdateService', { cluster: CLUSTER, service: 'gateway-service', capacityProviderStrategy: strategy }));
+    assert.match(error.message, /you must force a new deployment/);
+    const { service } = await r.ecs('UpdateService', { cluster: CLUSTER, service: 'gateway-service', capacityProviderStrategy: strategy, forceNewDeployment: true });
+    assert.equal(service.launchType, undefined);
+    assert.deepEqual(service.capacityProviderStrategy, [{ capacityProvider: 'FARGATE', weight: 1, base: 0 }]);
+    assert.equal(service.deployments.length, 2);
+  });
+
   it('answers ServiceNotFoundException for an unknown service and validates the new task definition', async () => {
     const r = await lab();
     assert.equal((await rejection(() => r.ecs('UpdateService', { cluster: CLUSTER, service: 'ghost', desiredCount: 1 }))).code, 'ServiceNotFoundException');
