@@ -5,7 +5,7 @@
  *
  * @internal
  */
-import { AwsError, type OperationHandler, type RequestContext } from '../../core/types.js';
+import { AwsError, type OperationHandler } from '../../core/types.js';
 import { arn, paginate } from '../../core/util.js';
 import { clean, ecsState, requireCluster, stateOf, type ClusterRecord, type EcsState, type Json } from './state.js';
 import { putTags, tagsOf, validateTags } from './tags.js';
@@ -223,9 +223,3 @@ export const PutClusterCapacityProviders: OperationHandler = (input, ctx) => {
   c.defaultCapacityProviderStrategy = cp.strategy;
   return { cluster: clusterOut(s, c) };
 };
-
-/** @internal used by describe calls needing a cluster ARN for a name */
-export function clusterArnFor(ctx: RequestContext, ref: string | undefined): string {
-  const r = ref || 'default';
-  return r.startsWith('arn:') ? r : arn(ctx, 'ecs', `cluster/${r}`);
-}
