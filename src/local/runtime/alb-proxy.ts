@@ -42,8 +42,12 @@ export interface ProxyTarget {
 
 /** What the proxy asks the runtime on every request. */
 export interface ProxyRouting {
-  /** Rules by any order (sorted here), the default rule last with priority Infinity. */
-  rules(): readonly ProxyRule[];
+  /**
+   * Rules by any order (sorted here), the default rule last with priority Infinity.
+   * `request` carries the request's Host header and path, so one listener can
+   * serve several load balancers by host name.
+   */
+  rules(request: { readonly host: string; readonly path: string }): readonly ProxyRule[];
   /** Targets of a target group: healthy ones, and every registered one that is not draining (for fail-open). */
   targets(targetGroupArn: string): { readonly healthy: readonly ProxyTarget[]; readonly registered: readonly ProxyTarget[] };
 }
@@ -57,6 +61,8 @@ export interface ProxyRequestRecord {
   readonly targetResponseSeconds?: number;
   /** Who answered: the target, or the load balancer itself (ELB 5XX / fixed response). */
   readonly source: 'target' | 'elb';
+  /** The request's Host header (which load balancer it was for, when a listener serves several). */
+  readonly host?: string;
 }
 
 /** Options of {@link startAlbListener}. */
@@ -129,25 +135,27 @@ export async function startAlbListener(options: AlbListenerOptions): Promise<Alb
 
   const handle = (req: IncomingMessage, res: ServerResponse) => {
     const path = (req.url ?? '/').split('?')[0] ?? '/';
-    const rule = matchRule(options.routing.rules(), req.headers.host ?? '', path);
+    const host = req.headers.host ?? '';
+    const onRequest = options.onRequest && ((record: ProxyRequestRecord) => options.onRequest?.({ ...record, host }));
+    const rule = matchRule(options.routing.rules({ host, path }), host, path);
     if (!rule) {
-      options.onRequest?.({ status: 503, source: 'elb' });
+      onRequest?.({ status: 503, source: 'elb' });
       return json(res, 503, errorPage(503, 'Service Temporarily Unavailable'));
     }
     const action = rule.action;
     if (action.type === 'fixed-response') {
-      options.onRequest?.({ status: action.statusCode, source: 'elb' });
+      onRequest?.({ status: action.statusCode, source: 'elb' });
       return json(res, action.statusCode, action.body ?? '', action.contentType ?? 'text/plain');
     }
     const group = pickWeighted(action.targetGroups);
     if (!group) {
-      options.onRequest?.({ status: 503, source: 'elb' });
+      onRequest?.({ status: 503, source: 'elb' });
       return json(res, 503, errorPage(503, 'Service Temporarily Unavailable'));
     }
     const { healthy, registered } = options.routing.targets(group.arn);
     const pool = healthy.length > 0 ? healthy : registered; // ALB fails open when no target is healthy
     if (pool.length === 0) {
-      options.onRequest?.({ targetGroupArn: group.arn, status: 503, source: 'elb' });
+      onRequest?.({ targetGroupArn: group.arn, status: 503, source: 'elb' });
       return json(res, 503, errorPage(503, 'Service Temporarily Unavailable'));
     }
     const cursor = cursors.get(group.arn) ?? 0;
@@ -168,7 +176,7 @@ export async function startAlbListener(options: AlbListenerOptions): Promise<Alb
       if (settled) return;
       settled = true;
       const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-      options.onRequest?.({
+      onRequest?.({
         targetGroupArn: group.arn,
         target,
         status,
