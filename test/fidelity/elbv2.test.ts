@@ -18,15 +18,22 @@ import {
 import { startFidelity, type AllowedDivergence, type Fidelity, type FidelityCase, type Side } from './harness.js';
 
 /** Per-side ids (each emulator makes its own). */
-const ids = new Map<string, { vpcId: string; subnetIds: string[]; tgArn?: string; lbArn?: string; listenerArn?: string }>();
+interface SideIds {
+  vpcId: string;
+  subnetIds: string[];
+  tgArn?: string;
+  lbArn?: string;
+  listenerArn?: string;
+}
+const ids = new Map<string, SideIds>();
 
-async function net(side: Side) {
+async function net(side: Side): Promise<SideIds> {
   const known = ids.get(side.name);
   if (known) return known;
   const vpcs = await side.query('ec2', 'DescribeVpcs');
   const vpcId = vpcs.xml.DescribeVpcsResponse.vpcSet.item.find((v: { isDefault: string }) => v.isDefault === 'true').vpcId as string;
   const subnets = await side.query('ec2', 'DescribeSubnets', { 'Filter.1.Name': 'vpc-id', 'Filter.1.Value.1': vpcId });
-  const entry = { vpcId, subnetIds: subnets.xml.DescribeSubnetsResponse.subnetSet.item.map((s: { subnetId: string }) => s.subnetId) as string[] };
+  const entry: SideIds = { vpcId, subnetIds: subnets.xml.DescribeSubnetsResponse.subnetSet.item.map((s: { subnetId: string }) => s.subnetId) as string[] };
   ids.set(side.name, entry);
   return entry;
 }
