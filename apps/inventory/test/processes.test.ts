@@ -135,21 +135,26 @@ describe('inventory shutdown on SIGTERM', () => {
     });
     await Promise.all(burst.map((r) => r.connected));
     app.child.kill('SIGTERM');
-    const probes: ('ready' | 'not-ready' | 'refused')[] = [];
-    const probe = async () => {
-      try {
-        const res = await fetch(`${app.url}/health/ready`, { headers: { connection: 'close' } });
-        await res.arrayBuffer();
-        probes.push(res.status === 200 ? 'ready' : res.status === 503 ? 'not-ready' : 'ready');
-      } catch {
-        probes.push('refused');
-      }
-    };
+    // probes start every 10 ms and run concurrently (recorded in start order), so a slow
+    // machine still lands some inside the drain window
+    const pending: Promise<'ready' | 'not-ready' | 'refused'>[] = [];
     const deadline = Date.now() + 5_000;
-    while (!probes.includes('refused') && Date.now() < deadline) {
-      await probe();
-      await new Promise((resolve) => setTimeout(resolve, 15));
+    let refusedSeen = false;
+    while (!refusedSeen && Date.now() < deadline) {
+      const p = fetch(`${app.url}/health/ready`, { headers: { connection: 'close' } }).then(
+        async (res) => {
+          await res.arrayBuffer();
+          return res.status === 503 ? ('not-ready' as const) : ('ready' as const);
+        },
+        () => {
+          refusedSeen = true;
+          return 'refused' as const;
+        },
+      );
+      pending.push(p);
+      await new Promise((resolve) => setTimeout(resolve, 10));
     }
+    const probes = await Promise.all(pending);
     const firstNotReady = probes.indexOf('not-ready');
     const firstRefused = probes.indexOf('refused');
     assert.ok(firstNotReady >= 0, `readiness never answered 503: ${probes.join(',')}`);

@@ -68,40 +68,25 @@ export async function serveApp(app: Elysia<any, any, any, any, any, any, any>, o
   const drainDelayMs = options.drainDelayMs ?? 300;
   const forceCloseAfterMs = options.forceCloseAfterMs ?? 10_000;
 
-  let raw: SrvxLike | undefined;
-  app.listen(
-    {
-      hostname: options.host,
-      port: options.port,
-      // srvx would otherwise install its own SIGINT/SIGTERM handlers.
-      gracefulShutdown: false,
-      reusePort: false,
-    } as Parameters<typeof app.listen>[0],
-    (info) => {
-      raw = (info as unknown as { raw: SrvxLike }).raw;
-    },
-  );
-  if (!raw?.node?.server) throw new Error(`${service}: the Elysia Node adapter did not create an HTTP server`);
-  await raw.ready();
-  const server = raw.node.server;
-  const port = (server.address() as AddressInfo).port;
-  log(JSON.stringify({ time: new Date().toISOString(), service, msg: 'listening', host: options.host, port }));
-
   let shuttingDown: Promise<void> | undefined;
+  let server: HttpServer | undefined;
   const shutdown = (): Promise<void> => {
     shuttingDown ??= (async () => {
+      await listening;
       lifecycle.draining = true;
       log(JSON.stringify({ time: new Date().toISOString(), service, msg: 'draining', drainDelayMs }));
       await new Promise((resolve) => setTimeout(resolve, drainDelayMs));
       await new Promise<void>((resolve) => {
-        const idle = setInterval(() => server.closeIdleConnections(), 25);
-        const force = setTimeout(() => server.closeAllConnections(), forceCloseAfterMs);
-        server.close(() => {
+        if (!server) return resolve();
+        const s = server;
+        const idle = setInterval(() => s.closeIdleConnections(), 25);
+        const force = setTimeout(() => s.closeAllConnections(), forceCloseAfterMs);
+        s.close(() => {
           clearInterval(idle);
           clearTimeout(force);
           resolve();
         });
-        server.closeIdleConnections();
+        s.closeIdleConnections();
       });
       await options.onClosed?.();
       log(JSON.stringify({ time: new Date().toISOString(), service, msg: 'stopped' }));
@@ -119,7 +104,31 @@ export async function serveApp(app: Elysia<any, any, any, any, any, any, any>, o
       },
     );
   };
+  let markListening!: () => void;
+  const listening = new Promise<void>((resolve) => (markListening = resolve));
+  let raw: SrvxLike | undefined;
+  app.listen(
+    {
+      hostname: options.host,
+      port: options.port,
+      // srvx would otherwise install its own SIGINT/SIGTERM handlers.
+      gracefulShutdown: false,
+      reusePort: false,
+    } as Parameters<typeof app.listen>[0],
+    (info) => {
+      raw = (info as unknown as { raw: SrvxLike }).raw;
+    },
+  );
+  if (!raw?.node?.server) throw new Error(`${service}: the Elysia Node adapter did not create an HTTP server`);
+  server = raw.node.server;
+  // Signal handlers go in before the "listening" line: a supervisor may send
+  // SIGTERM the moment it reads it.
   process.once('SIGTERM', onSignal);
   process.once('SIGINT', onSignal);
+  await raw.ready();
+  markListening();
+  const port = (server.address() as AddressInfo).port;
+  log(JSON.stringify({ time: new Date().toISOString(), service, msg: 'listening', host: options.host, port }));
+
   return { port, shutdown };
 }
