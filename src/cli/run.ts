@@ -4,8 +4,10 @@
  *
  * @internal
  */
+import { readFileSync } from 'node:fs';
+import { isAbsolute, resolve as resolvePath, dirname } from 'node:path';
 import { parseArgs } from 'node:util';
-import { startLocalCloud, type LocalCloud } from '../local/index.js';
+import { ImageRegistry, startLocalCloud, type LocalCloud, type LocalImage } from '../local/index.js';
 
 const MAIN_HELP = `ecskit — script Amazon ECS from TypeScript
 
@@ -29,6 +31,16 @@ Options:
   --time-scale <factor>   multiply every AWS duration (default 1; 0.05 = 20x faster)
   --state-file <path>     load state from this JSON file and save changes to it
   --allow-non-loopback    allow a --host reachable from the network (no real auth!)
+  --no-runtime            serve the control plane only (no task processes, no proxies)
+  --image <name>=<how>    add a local image (repeatable): repo[:tag]=./entry.js runs a
+                          Node module, repo[:tag]=cmd:/path/to/bin arg… runs a command
+  --container-instances <n>  virtual EC2 instances per new cluster (default 2; 0 = none)
+  --instance-cpu <units>  CPU units per instance (default 2048)
+  --instance-memory <MiB> memory per instance (default 3943)
+  --config <file.json>    { "timeScale", "images": { "repo[:tag]": "./entry.js" |
+                          { "entry" | "command": [...], "env" } }, "containerInstances":
+                          { "count", "cpu", "memory" } } (flags win)
+  --list-images           print the local images and exit
   -h, --help              show this help
 
 Then, in another shell, point the AWS CLI or SDK at it with the printed export lines.
@@ -70,8 +82,79 @@ const LOCAL_OPTIONS = {
   'time-scale': { type: 'string' },
   'state-file': { type: 'string' },
   'allow-non-loopback': { type: 'boolean' },
+  'no-runtime': { type: 'boolean' },
+  image: { type: 'string', multiple: true },
+  'container-instances': { type: 'string' },
+  'instance-cpu': { type: 'string' },
+  'instance-memory': { type: 'string' },
+  config: { type: 'string' },
+  'list-images': { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
 } as const;
+
+/** `--image` value: `repo[:tag]=./entry.js` or `repo[:tag]=cmd:/path/to/bin arg…`. */
+function parseImageFlag(value: string, baseDir: string): { name: string; image: LocalImage } {
+  const eq = value.indexOf('=');
+  const name = eq > 0 ? value.slice(0, eq).trim() : '';
+  const how = eq > 0 ? value.slice(eq + 1).trim() : '';
+  if (!name || !how) {
+    throw new UsageError(`ecskit local: --image must look like repo[:tag]=./entry.js or repo[:tag]=cmd:/path/to/bin arg…, got: ${value}`);
+  }
+  if (how.startsWith('cmd:')) {
+    const command = how.slice(4).trim().split(/\s+/).filter(Boolean);
+    if (command.length === 0) throw new UsageError(`ecskit local: --image ${name}: cmd: needs a program, e.g. ${name}=cmd:/usr/bin/python3 app.py`);
+    return { name, image: { kind: 'command', command } };
+  }
+  return { name, image: { kind: 'node', entry: isAbsolute(how) ? how : resolvePath(baseDir, how) } };
+}
+
+/** The `--config` file, validated. */
+interface CliConfig {
+  timeScale?: number;
+  images: Array<{ name: string; image: LocalImage }>;
+  containerInstances?: { count?: number; cpu?: number; memory?: number };
+  runtime?: boolean;
+}
+
+function readConfig(file: string): CliConfig {
+  let raw: any;
+  try {
+    raw = JSON.parse(readFileSync(file, 'utf8'));
+  } catch (error) {
+    throw new UsageError(`ecskit local: --config ${file}: ${(error as Error).message}`);
+  }
+  const bad = (field: string, value: unknown, expected: string) =>
+    new UsageError(`ecskit local: --config ${file}: ${field} must be ${expected}, got: ${JSON.stringify(value)}`);
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) throw bad('the file', raw, 'a JSON object');
+  const baseDir = dirname(resolvePath(file));
+  const out: CliConfig = { images: [] };
+  if (raw.timeScale !== undefined) {
+    if (typeof raw.timeScale !== 'number' || !(raw.timeScale > 0)) throw bad('timeScale', raw.timeScale, 'a positive number');
+    out.timeScale = raw.timeScale;
+  }
+  if (raw.runtime !== undefined) {
+    if (typeof raw.runtime !== 'boolean') throw bad('runtime', raw.runtime, 'true or false');
+    out.runtime = raw.runtime;
+  }
+  for (const [name, spec] of Object.entries((raw.images ?? {}) as Record<string, any>)) {
+    const env = spec?.env;
+    if (env !== undefined && (typeof env !== 'object' || Object.values(env).some((v) => typeof v !== 'string'))) throw bad(`images.${name}.env`, env, 'an object of strings');
+    if (typeof spec === 'string') out.images.push(parseImageFlag(`${name}=${spec}`, baseDir));
+    else if (typeof spec?.entry === 'string') {
+      out.images.push({ name, image: { kind: 'node', entry: isAbsolute(spec.entry) ? spec.entry : resolvePath(baseDir, spec.entry), ...(env ? { env } : {}) } });
+    } else if (Array.isArray(spec?.command) && spec.command.length > 0 && spec.command.every((c: unknown) => typeof c === 'string')) {
+      out.images.push({ name, image: { kind: 'command', command: spec.command, ...(env ? { env } : {}) } });
+    } else throw bad(`images.${name}`, spec, 'a path ("./entry.js"), "cmd:/path/to/bin arg…", { "entry": … } or { "command": [ … ] }');
+  }
+  if (raw.containerInstances !== undefined) {
+    const ci = raw.containerInstances;
+    for (const key of ['count', 'cpu', 'memory'] as const) {
+      if (ci?.[key] !== undefined && (!Number.isInteger(ci[key]) || ci[key] < 0)) throw bad(`containerInstances.${key}`, ci[key], 'a non-negative integer');
+    }
+    out.containerInstances = { ...(ci.count !== undefined ? { count: ci.count } : {}), ...(ci.cpu !== undefined ? { cpu: ci.cpu } : {}), ...(ci.memory !== undefined ? { memory: ci.memory } : {}) };
+  }
+  return out;
+}
 
 function parseLocal(args: string[]) {
   try {
@@ -84,6 +167,10 @@ function parseLocal(args: string[]) {
     if (code === 'ERR_PARSE_ARGS_UNEXPECTED_POSITIONAL') throw new UsageError(`ecskit local: unexpected argument ${flag ?? message}. Run "ecskit local --help" for the options.`);
     throw new UsageError(`ecskit local: ${message}. Run "ecskit local --help" for the options.`);
   }
+}
+
+function defined<K extends string>(key: K, value: number | undefined): { [P in K]?: number } {
+  return (value === undefined ? {} : { [key]: value }) as { [P in K]?: number };
 }
 
 function number(flag: string, value: string | undefined, check: (n: number) => boolean, expected: string): number | undefined {
@@ -100,7 +187,29 @@ async function local(args: string[], io: CliIo): Promise<number> {
     return 0;
   }
   const port = number('--port', values.port, (n) => Number.isInteger(n) && n >= 0 && n <= 65535, 'an integer 0-65535');
-  const timeScale = number('--time-scale', values['time-scale'], (n) => n > 0, 'a positive number');
+  const config = values.config !== undefined ? readConfig(values.config) : { images: [] as CliConfig['images'] };
+  const timeScale = number('--time-scale', values['time-scale'], (n) => n > 0, 'a positive number') ?? config.timeScale;
+  const nonNegative = (n: number) => Number.isInteger(n) && n >= 0;
+  const containerInstances = {
+    ...config.containerInstances,
+    ...defined('count', number('--container-instances', values['container-instances'], nonNegative, 'a non-negative integer')),
+    ...defined('cpu', number('--instance-cpu', values['instance-cpu'], (n) => nonNegative(n) && n > 0, 'a positive integer')),
+    ...defined('memory', number('--instance-memory', values['instance-memory'], (n) => nonNegative(n) && n > 0, 'a positive integer')),
+  };
+  const images = new ImageRegistry();
+  for (const { name, image } of config.images) images.register(name, image);
+  for (const flag of values.image ?? []) {
+    const { name, image } = parseImageFlag(flag, process.cwd());
+    images.register(name, image);
+  }
+  if (values['list-images']) {
+    for (const name of images.names()) {
+      const image = images.resolve(name);
+      io.out(`${name}\t${image?.kind === 'node' ? image.entry : image?.command.join(' ')}\n`);
+    }
+    return 0;
+  }
+  const runtime = values['no-runtime'] === true ? false : config.runtime === false ? false : { containerInstances };
   let cloud: LocalCloud;
   try {
     cloud = await startLocalCloud({
@@ -111,6 +220,8 @@ async function local(args: string[], io: CliIo): Promise<number> {
       ...(timeScale !== undefined ? { timeScale } : {}),
       ...(values['state-file'] !== undefined ? { stateFile: values['state-file'] } : {}),
       allowNonLoopback: values['allow-non-loopback'] === true,
+      runtime,
+      images,
       log: (line) => io.err(`${line}\n`),
     });
   } catch (error) {
@@ -126,6 +237,7 @@ async function local(args: string[], io: CliIo): Promise<number> {
       `  export AWS_ACCESS_KEY_ID=test\n` +
       `  export AWS_SECRET_ACCESS_KEY=test\n` +
       (values['state-file'] ? `State is saved to ${values['state-file']}\n` : '') +
+      (cloud.runtime ? `Tasks run as local processes (images: ${cloud.images.names().join(', ')}).\n` : 'Control plane only (--no-runtime): tasks are recorded, not run.\n') +
       `Press Ctrl-C to stop.\n`,
   );
   const signal = await io.untilSignal();

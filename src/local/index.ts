@@ -19,12 +19,17 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { CloudState, type StateSnapshot } from './core/cloud-state.js';
 import type { ServiceDefinition } from './core/types.js';
+import { ImageRegistry, type LocalImage } from './runtime/images.js';
+import { LocalRuntime, type RuntimeOptions } from './runtime/runtime.js';
 import { createRequestListener } from './server/handler.js';
 import { loadStateFile, StatePersister, StateFileError } from './server/persistence.js';
 
 export { CloudState, type StateSnapshot } from './core/cloud-state.js';
 export { AwsError, type LocalCloudEvent } from './core/types.js';
 export { StateFileError } from './server/persistence.js';
+export { ImageRegistry, parseImage, type ImageReference, type LocalImage } from './runtime/images.js';
+export type { RuntimeOptions } from './runtime/runtime.js';
+export type { ContainerInstanceDefaults } from './runtime/context.js';
 
 /** Options of {@link startLocalCloud}. */
 export interface LocalCloudOptions {
@@ -55,6 +60,19 @@ export interface LocalCloudOptions {
   log?: (line: string) => void;
   /** Services to serve (tests). Default: all of them. */
   services?: readonly ServiceDefinition[];
+  /**
+   * The runtime that runs tasks as local processes, load balancers as proxies
+   * and metrics/alarms/scaling. Default `true`; `false` serves the control
+   * plane only (nothing runs; StopTask stops at once). Options tune it
+   * (`containerInstances`, `tickMs`, `dnsPort`, …).
+   */
+  runtime?: boolean | RuntimeOptions;
+  /**
+   * Local images to add to the built-in ones (`flask-inventory/invsys`,
+   * `flask-inventory/gateway`, `ecskit/unhealthy`, `ecskit/crash`), by
+   * `repository` or `repository:tag`; or a whole {@link ImageRegistry}.
+   */
+  images?: ImageRegistry | Readonly<Record<string, LocalImage>>;
 }
 
 /** A running local cloud, from {@link startLocalCloud}. */
@@ -70,7 +88,13 @@ export interface LocalCloud {
    * load balancers, health checks) subscribes to `state.events`.
    */
   readonly state: CloudState;
-  /** Stops accepting requests, closes connections and saves the state file. Safe to call twice. */
+  /** The local images task definitions can name (shared with the runtime). */
+  readonly images: ImageRegistry;
+  /** The runtime, unless started with `runtime: false`. */
+  readonly runtime: LocalRuntime | undefined;
+  /** Registers a local image (`repository` for any tag, or `repository:tag`); tasks started later can use it. */
+  registerImage(name: string, image: LocalImage): void;
+  /** Stops every task process, then accepting requests, closes connections and saves the state file. Safe to call twice. */
   stop(): Promise<void>;
 }
 
@@ -113,6 +137,24 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
     persister = new StatePersister(state, options.stateFile, { log });
   }
 
+  const runtimeOptions: RuntimeOptions | undefined = options.runtime === false ? undefined : options.runtime === true || options.runtime === undefined ? {} : options.runtime;
+  const images =
+    options.images instanceof ImageRegistry ? options.images : (runtimeOptions?.images ?? new ImageRegistry());
+  if (options.images && !(options.images instanceof ImageRegistry)) {
+    for (const [name, image] of Object.entries(options.images)) images.register(name, image);
+  }
+  let runtime: LocalRuntime | undefined;
+  if (runtimeOptions) {
+    runtime = new LocalRuntime(state, { log, ...runtimeOptions, images });
+    try {
+      await runtime.start();
+    } catch (error) {
+      await runtime.stop();
+      persister?.close();
+      throw error;
+    }
+  }
+
   const listener = createRequestListener({
     state,
     region,
@@ -136,9 +178,12 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
       persister?.close();
       reject(error.code === 'EADDRINUSE' ? new Error(`port ${port} on ${host} is already in use; pick another with port (CLI: --port), or 0 for any free port`) : error);
     };
-    server.once('error', onError);
+    const onListenError = (error: NodeJS.ErrnoException) => {
+      void (runtime?.stop() ?? Promise.resolve()).finally(() => onError(error));
+    };
+    server.once('error', onListenError);
     server.listen(port, host, () => {
-      server.off('error', onError);
+      server.off('error', onListenError);
       resolve();
     });
   });
@@ -150,12 +195,17 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
   const stop = () =>
     (stopping ??= new Promise<void>((resolve) => {
       state.events.emit('cloud:stopping');
-      server.close(() => resolve());
-      server.closeAllConnections();
+      const closeServer = () => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      };
+      // Task processes end before the endpoint goes away (their final state is saved).
+      if (runtime) runtime.stop().finally(closeServer);
+      else closeServer();
     }).then(() => {
       persister?.close();
       state.events.emit('cloud:stopped');
     }));
 
-  return { endpoint, region, accountId, state, stop };
+  return { endpoint, region, accountId, state, images, runtime, registerImage: (name, image) => void images.register(name, image), stop };
 }

@@ -210,7 +210,7 @@ export async function startFidelity(): Promise<Fidelity> {
   const moto = await startMoto();
   let cloud: LocalCloud;
   try {
-    cloud = await startLocalCloud({ port: 0, log: () => {} });
+    cloud = await startLocalCloud({ port: 0, log: () => {}, runtime: false });
   } catch (error) {
     await moto.stop();
     throw error;

@@ -115,9 +115,12 @@ export async function signedPost(
   return out;
 }
 
-/** Starts a local cloud on a free loopback port with SDK clients pointed at it. */
+/**
+ * Starts a local cloud on a free loopback port with SDK clients pointed at it.
+ * The control plane only, unless `runtime` is passed (`true` or runtime options).
+ */
 export async function startTestCloud(options: LocalCloudOptions = {}): Promise<TestCloud> {
-  const cloud = await startLocalCloud({ host: '127.0.0.1', port: 0, log: () => {}, ...options });
+  const cloud = await startLocalCloud({ host: '127.0.0.1', port: 0, log: () => {}, runtime: false, ...options });
   const config = {
     endpoint: cloud.endpoint,
     region: cloud.region,

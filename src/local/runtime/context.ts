@@ -76,4 +76,22 @@ export interface RuntimeContext {
   scaledMs(seconds: number): number;
   /** Log line (runtime diagnostics, not container output). */
   log(line: string): void;
+  /**
+   * Virtual EC2 container instances every new cluster gets (the tasks
+   * component registers them when a cluster is created). `count: 0` = none.
+   */
+  containerInstances?: ContainerInstanceDefaults;
 }
+
+/** Size and number of the virtual container instances a new cluster gets. */
+export interface ContainerInstanceDefaults {
+  /** Instances per new cluster (0 = none; EC2 RunTask then fails as on ECS). */
+  readonly count: number;
+  /** CPU units per instance (1024 = 1 vCPU). */
+  readonly cpu: number;
+  /** Memory per instance, MiB. */
+  readonly memory: number;
+}
+
+/** t3.medium as ECS registers it: 2 × 2048 CPU units, 3943 MiB. */
+export const DEFAULT_CONTAINER_INSTANCES: ContainerInstanceDefaults = { count: 2, cpu: 2048, memory: 3943 };

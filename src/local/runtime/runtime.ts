@@ -14,7 +14,7 @@
  */
 import type { CloudState } from '../core/cloud-state.js';
 import { AddressPool, assertLoopbackRange } from './addresses.js';
-import type { LiveTask, RuntimeComponent, RuntimeContext } from './context.js';
+import { DEFAULT_CONTAINER_INSTANCES, type ContainerInstanceDefaults, type LiveTask, type RuntimeComponent, type RuntimeContext } from './context.js';
 import { startDnsServer, type DnsServer } from './dns-server.js';
 import { ImageRegistry } from './images.js';
 import { startMetadataServer } from './metadata-server.js';
@@ -29,6 +29,8 @@ export interface RuntimeOptions {
   readonly log?: (line: string) => void;
   /** Port of the Cloud Map DNS server (UDP+TCP on 127.0.0.1). Default 0 (any free). */
   readonly dnsPort?: number;
+  /** Virtual EC2 container instances each new cluster gets. Default 2 × (2048 CPU, 3943 MiB), like t3.medium; `count: 0` = none. */
+  readonly containerInstances?: Partial<ContainerInstanceDefaults>;
   /** Builds the components; default: every part of the runtime. Tests pass a subset. */
   readonly components?: (context: RuntimeContext) => RuntimeComponent[];
 }
@@ -60,6 +62,7 @@ export class LocalRuntime {
         ),
       scaledMs: (seconds) => Math.max(0, seconds * 1000 * cloud.timeScale),
       log: (line) => log(`[ecskit runtime] ${line}`),
+      containerInstances: { ...DEFAULT_CONTAINER_INSTANCES, ...options.containerInstances },
     };
   }
 
