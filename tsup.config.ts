@@ -30,5 +30,9 @@ export default defineConfig([
     sourcemap: false,
     clean: false,
     outDir: 'dist',
+    // Bundle every dependency except the native better-sqlite3: a task's
+    // spawn-to-serving time drops by a third or more (measured in bench/apps.ts).
+    noExternal: [/^(?!better-sqlite3$)/],
+    splitting: false,
   },
 ]);
