@@ -13,7 +13,8 @@ export default defineConfig([
     platform: 'node',
     dts: true,
     sourcemap: true,
-    clean: true,
+    // Not `clean`: both configs write into dist/ concurrently (`npm run build` empties it first).
+    clean: false,
     outDir: 'dist',
   },
   {
