@@ -55,8 +55,7 @@ export function matchesFilters(input: Record<string, unknown>, valuesOf: (name: 
   return true;
 }
 
-/** EC2's `tagSet` for a resource (omitted when it has no tags). */
-export function tagSet(tags: Record<string, string> | undefined): { tagSet?: { key: string; value: string }[] } {
-  const entries = Object.entries(tags ?? {});
-  return entries.length ? { tagSet: entries.map(([key, value]) => ({ key, value })) } : {};
+/** EC2's `tagSet` for a resource (an empty set when it has no tags). */
+export function tagSet(tags: Record<string, string> | undefined): { tagSet: { key: string; value: string }[] } {
+  return { tagSet: Object.entries(tags ?? {}).map(([key, value]) => ({ key, value })) };
 }

@@ -17,6 +17,7 @@ const vpcShape = (vpc: StoredVpc, tags: Record<string, string> | undefined) => (
   dhcpOptionsId: vpc.dhcpOptionsId,
   instanceTenancy: 'default',
   isDefault: vpc.isDefault,
+  ipv6CidrBlockAssociationSet: [],
   ...tagSet(tags),
 });
 
@@ -61,6 +62,9 @@ const subnetShape = (subnet: StoredSubnet, region: string, tags: Record<string, 
   defaultForAz: subnet.defaultForAz,
   mapPublicIpOnLaunch: subnet.mapPublicIpOnLaunch,
   assignIpv6AddressOnCreation: false,
+  ipv6CidrBlockAssociationSet: [],
+  ipv6Native: false,
+  privateDnsNameOptionsOnLaunch: { hostnameType: 'ip-name', enableResourceNameDnsARecord: false, enableResourceNameDnsAAAARecord: false },
   ownerId: subnet.ownerId,
   ...tagSet(tags),
 });

@@ -105,10 +105,9 @@ export const createSecurityGroup: OperationHandler = (input: Record<string, unkn
   state.securityGroups[group.groupId] = group;
   if (Object.keys(tags).length) state.tags[group.groupId] = tags;
   return {
-    return: true,
     groupId: group.groupId,
     securityGroupArn: `arn:aws:ec2:${ctx.region}:${ctx.accountId}:security-group/${group.groupId}`,
-    ...tagSet(tags),
+    ...(Object.keys(tags).length ? tagSet(tags) : {}),
   };
 };
 
@@ -230,8 +229,8 @@ export const authorizeSecurityGroupIngress: OperationHandler = (input: Record<st
     existing.ipRanges.push(...p.ipRanges);
     existing.groups.push(...p.groups);
     const base = { groupId: group.groupId, groupOwnerId: group.ownerId, isEgress: false, ipProtocol: p.ipProtocol, fromPort: p.fromPort ?? -1, toPort: p.toPort ?? -1 };
-    for (const r of p.ipRanges) rules.push({ securityGroupRuleId: `sgr-${hexId(17)}`, ...base, cidrIpv4: r.cidrIp });
-    for (const g of p.groups) rules.push({ securityGroupRuleId: `sgr-${hexId(17)}`, ...base, referencedGroupInfo: { groupId: g.groupId, userId: g.userId } });
+    for (const r of p.ipRanges) rules.push({ securityGroupRuleId: `sgr-${hexId(17)}`, ...base, cidrIpv4: r.cidrIp, tagSet: [] });
+    for (const g of p.groups) rules.push({ securityGroupRuleId: `sgr-${hexId(17)}`, ...base, referencedGroupInfo: { groupId: g.groupId, userId: g.userId }, tagSet: [] });
   }
   return { return: true, securityGroupRuleSet: rules };
 };
