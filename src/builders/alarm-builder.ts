@@ -72,7 +72,12 @@ export interface AlarmCfnProperties {
   /** Metric namespace. */ readonly Namespace: string;
   /** Statistic. */ readonly Statistic?: AlarmStatistic;
   /** Percentile statistic. */ readonly ExtendedStatistic?: string;
-  /** Dimensions as a list. */ readonly Dimensions?: readonly { readonly Name: string; readonly Value: CfnValue }[];
+  /** Dimensions as a list. */ readonly Dimensions?: readonly {
+    /** Dimension name, e.g. `ClusterName`, `ServiceName`, `LoadBalancer`. */
+    readonly Name: string;
+    /** Dimension value (1-1024 characters), or an intrinsic producing it. */
+    readonly Value: CfnValue;
+  }[];
   /** Seconds per period. */ readonly Period: number;
   /** Unit. */ readonly Unit?: MetricUnit;
   /** Periods evaluated. */ readonly EvaluationPeriods: number;
@@ -80,7 +85,12 @@ export interface AlarmCfnProperties {
   /** Threshold. */ readonly Threshold: number;
   /** Comparison. */ readonly ComparisonOperator: AlarmComparison;
   /** Missing-data treatment. */ readonly TreatMissingData?: TreatMissingData;
-  /** Tags. */ readonly Tags?: readonly { readonly Key: string; readonly Value: string }[];
+  /** Tags. */ readonly Tags?: readonly {
+    /** Tag key. */
+    readonly Key: string;
+    /** Tag value. */
+    readonly Value: string;
+  }[];
 }
 
 interface Props {

@@ -46,12 +46,19 @@ export interface MetricWidgetJson {
   readonly height?: number;
   /** Widget properties. */
   readonly properties: {
+    /** The metrics drawn, one row each: `[namespace, name, dimName, dimValue, …, options?]`. */
     readonly metrics: readonly MetricRow[];
+    /** How the metrics are drawn; CloudWatch defaults to `timeSeries`. */
     readonly view?: WidgetView;
+    /** `true` stacks the time series as areas. */
     readonly stacked?: boolean;
+    /** Region the metrics are read from, e.g. `us-east-1` (or `{ Ref: 'AWS::Region' }` in a template). */
     readonly region?: CfnValue;
+    /** Title shown above the widget. */
     readonly title?: string;
+    /** Default seconds per datapoint: 1, 5, 10, 30 or a multiple of 60. */
     readonly period?: number;
+    /** Default statistic for every metric, e.g. `Average`, `Sum`, `p99`. */
     readonly stat?: string;
   };
 }

@@ -95,8 +95,11 @@ export interface ScalableTargetCfnProperties {
   readonly RoleARN?: CfnValue;
   /** Paused scaling activities. */
   readonly SuspendedState?: {
+    /** `true` stops scaling policies from removing tasks. */
     readonly DynamicScalingInSuspended?: boolean;
+    /** `true` stops scaling policies from adding tasks. */
     readonly DynamicScalingOutSuspended?: boolean;
+    /** `true` stops scheduled actions. */
     readonly ScheduledScalingSuspended?: boolean;
   };
 }

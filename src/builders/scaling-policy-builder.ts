@@ -37,7 +37,12 @@ export type AdjustmentType = 'ChangeInCapacity' | 'ExactCapacity' | 'PercentChan
 export type MetricAggregation = 'Average' | 'Minimum' | 'Maximum';
 
 /** Anything a policy can be attached to: a scalable target builder or its ref. */
-export type PolicyTarget = { readonly ref: ScalableTargetRef | undefined } | ScalableTargetRef;
+export type PolicyTarget =
+  | {
+      /** The target's `{ ServiceNamespace, ResourceId, ScalableDimension }`; `undefined` until its service is set. */
+      readonly ref: ScalableTargetRef | undefined;
+    }
+  | ScalableTargetRef;
 
 /** Options of a policy's `.toCloudFormation()`. */
 export interface PolicyCfnOptions {
@@ -65,21 +70,33 @@ export interface ScalingPolicyCfnProperties {
   readonly ScalableDimension?: 'ecs:service:DesiredCount';
   /** The target-tracking configuration. */
   readonly TargetTrackingScalingPolicyConfiguration?: {
+    /** The metric value the policy keeps the service at (percent for CPU/memory, requests per task for `ALBRequestCountPerTarget`). */
     readonly TargetValue: number;
+    /** The predefined metric to track. */
     readonly PredefinedMetricSpecification: {
+      /** Which ECS service metric: average CPU, average memory, or ALB requests per target. */
       readonly PredefinedMetricType: EcsPredefinedMetric;
+      /** `app/<alb-name>/<id>/targetgroup/<tg-name>/<id>`; required only for `ALBRequestCountPerTarget`. */
       readonly ResourceLabel?: CfnValue;
     };
+    /** Seconds after a scale-in before another scale-in may start. */
     readonly ScaleInCooldown?: number;
+    /** Seconds after a scale-out before another scale-out may start. */
     readonly ScaleOutCooldown?: number;
+    /** `true` to let the policy only add tasks, never remove them. */
     readonly DisableScaleIn?: boolean;
   };
   /** The step configuration. */
   readonly StepScalingPolicyConfiguration?: {
+    /** How each step's `ScalingAdjustment` is read: change in tasks, exact count, or percent change. */
     readonly AdjustmentType: AdjustmentType;
+    /** The steps, each a range of (metric − alarm threshold) with its `ScalingAdjustment`. */
     readonly StepAdjustments: readonly StepAdjustment[];
+    /** Seconds after a scaling activity before the next one may start. */
     readonly Cooldown?: number;
+    /** How the metric's datapoints are aggregated: `Average`, `Minimum` or `Maximum`. */
     readonly MetricAggregationType?: MetricAggregation;
+    /** The least number of tasks a `PercentChangeInCapacity` step changes by. */
     readonly MinAdjustmentMagnitude?: number;
   };
 }

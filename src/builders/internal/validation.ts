@@ -51,6 +51,7 @@ export function formatProblem(problem: Problem): string {
  * ```
  */
 export class ValidationError extends Error {
+  /** Always `'ValidationError'`, so the error is recognisable after serialisation or across realms. */
   override readonly name = 'ValidationError';
   /** Every problem found, in field order. */
   readonly problems: readonly Problem[];
