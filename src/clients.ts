@@ -56,6 +56,7 @@ export interface Clients {
 
 /** Thrown by {@link connect} when no region can be resolved. */
 export class ConnectError extends Error {
+  /** Always `'ConnectError'`, so the error is recognisable after serialisation or across realms. */
   override readonly name = 'ConnectError';
 }
 
