@@ -1,8 +1,260 @@
-/** @internal */
+/**
+ * The `load-balancing` part of the runtime (see `../runtime.ts`): Application
+ * Load Balancers as real reverse proxies on loopback.
+ *
+ * **Listeners.** Every HTTP listener of an application load balancer is
+ * served by {@link startAlbListener}. Listeners are grouped by port: one
+ * proxy per listener port on 127.0.0.1, shared by every load balancer with a
+ * listener on that port, picks the load balancer by the request's Host header
+ * (its `DNSName`, `<name>-<digits>.<region>.elb.localhost`); when only one
+ * load balancer uses the port, any Host reaches it (so `curl
+ * http://127.0.0.1/…` works too). Rules (`rulesOfListener`, by priority, the
+ * default rule last) and the targets of each target group are read from the
+ * ELBv2 state on every request, so rule and health changes apply at once.
+ * Every tick reconciles the proxies with the API: listeners created,
+ * modified (port) or deleted, and deleted load balancers.
+ *
+ * **Reaching `DNSName`.** curl and browsers resolve `*.localhost` to
+ * 127.0.0.1 by themselves (RFC 6761), so `curl http://$ALB_DNS/items` works
+ * as in the lab. Node's resolver does not; the component calls
+ * {@link installLocalhostResolution} when it starts in-process, and scripts in
+ * other processes call it themselves. When a listener port cannot be bound
+ * (port 80 as non-root: `EACCES`; a port already in use: `EADDRINUSE`), the
+ * listener is served on a free port instead and the load balancer's stored
+ * `DNSName` becomes `<name>…elb.localhost:<port>` (logged once), so
+ * `curl http://$ALB_DNS/…` still works; the original name is restored when
+ * the runtime stops. The port in `DNSName` is that of the load balancer's
+ * port-80 listener, else its first listener.
+ *
+ * **Health checks, draining, metrics.** See `health-checks.ts` (target
+ * health with AWS's reason codes) and `metrics.ts` (`AWS/ApplicationELB`).
+ * Draining targets get no new requests; requests in flight complete; they
+ * are removed once their (time-scaled) deregistration delay has passed.
+ *
+ * Local limits: only `HTTP` listeners are served (an `HTTPS` listener is
+ * served as plain HTTP on its port); path-pattern and host-header conditions
+ * match, rules with other conditions never match; redirect actions answer
+ * 501. The proxy's idle timeout is the load balancer's
+ * `idle_timeout.timeout_seconds`, time-scaled but never below 10 s.
+ *
+ * @internal
+ */
+import type { RegionState } from '../../core/types.js';
+import { elbv2State, pruneDrainedTargets, rulesOfListener, findTargetGroup } from '../../services/elbv2/state.js';
+import { startAlbListener, type AlbListener, type ProxyRequestRecord } from '../alb-proxy.js';
 import type { RuntimeComponent, RuntimeContext } from '../context.js';
+import { HealthChecker } from './health-checks.js';
+import { installLocalhostResolution } from './localhost-dns.js';
+import { AlbMetrics } from './metrics.js';
+import { arnScope, proxyRules, proxyTargets } from './routing.js';
 
-/** The `load-balancing` part of the runtime (see `../runtime.ts`). */
-export function loadBalancingComponent(context: RuntimeContext): RuntimeComponent {
-  void context;
-  return { name: 'load-balancing', stop: async () => {} };
+export { installLocalhostResolution, isLocalhostName, uninstallLocalhostResolution } from './localhost-dns.js';
+
+/** Options of {@link loadBalancingComponent}. */
+export interface LoadBalancingOptions {
+  /** Interface the listener proxies bind. Default `127.0.0.1` (where `*.localhost` resolves). */
+  readonly host?: string;
+  /** Smallest health-check timeout in real ms (see `HealthCheckerOptions`). Default 1000. */
+  readonly minHealthCheckTimeoutMs?: number;
+  /** Smallest proxy idle timeout in real ms. Default 10 000. */
+  readonly minIdleTimeoutMs?: number;
+  /** Patch `dns.lookup` so `*.localhost` resolves in this process. Default true. */
+  readonly installLocalhostResolution?: boolean;
+}
+
+/** One listener served by a front proxy. */
+interface Member {
+  readonly state: RegionState;
+  readonly loadBalancerArn: string;
+  readonly listenerArn: string;
+  /** The load balancer's DNS name without any port, lower case. */
+  readonly hostname: string;
+}
+
+/** One proxy on one listener port, shared by every load balancer with a listener on it. */
+interface Front {
+  readonly port: number;
+  /** Set once bound (on `port`, or on a free port when `port` cannot be bound). */
+  listener: AlbListener | undefined;
+  members: Member[];
+}
+
+/** The DNS name without a `:port` suffix. */
+const baseName = (dnsName: string) => dnsName.replace(/:\d+$/, '');
+
+/** The `load-balancing` part of the runtime. */
+export function loadBalancingComponent(context: RuntimeContext, options: LoadBalancingOptions = {}): RuntimeComponent {
+  const bindHost = options.host ?? '127.0.0.1';
+  const health = new HealthChecker(context, options.minHealthCheckTimeoutMs !== undefined ? { minTimeoutMs: options.minHealthCheckTimeoutMs } : {});
+  const metrics = new AlbMetrics(context);
+  const fronts = new Map<number, Front>();
+  /** Load balancers whose DNSName we changed: ARN → region state. */
+  const renamed = new Map<string, RegionState>();
+  const logged = new Set<string>();
+  let stopped = false;
+
+  const logOnce = (key: string, line: string) => {
+    if (logged.has(key)) return;
+    logged.add(key);
+    context.log(`load-balancing: ${line}`);
+  };
+
+  const memberFor = (front: Front, host: string): Member | undefined => {
+    const name = host.toLowerCase().replace(/:\d+$/, '').replace(/\.$/, '');
+    const members = front.members;
+    const exact = members.find((m) => m.hostname === name);
+    if (exact) return exact;
+    // Another load balancer's name (of this or another local cloud) never falls through to ours.
+    if (name.endsWith('.elb.localhost')) return undefined;
+    const first = members[0];
+    return first && members.every((m) => m.loadBalancerArn === first.loadBalancerArn) ? first : undefined;
+  };
+
+  const startFront = async (port: number, members: Member[]): Promise<Front & { listener: AlbListener }> => {
+    const front: Front = { port, members, listener: undefined };
+    const first = members[0];
+    const idleSeconds = Number((first && elbv2State(first.state).loadBalancers[first.loadBalancerArn]?.Attributes['idle_timeout.timeout_seconds']) ?? 60);
+    const listen = (bindPort: number) =>
+      startAlbListener({
+        host: bindHost,
+        port: bindPort,
+        timeoutMs: Math.max(options.minIdleTimeoutMs ?? 10_000, context.scaledMs(idleSeconds)),
+        routing: {
+          rules: ({ host }) => {
+            const member = memberFor(front, host);
+            return member ? proxyRules(rulesOfListener(member.state, member.listenerArn)) : [];
+          },
+          targets: (targetGroupArn) => {
+            const scope = arnScope(targetGroupArn);
+            return proxyTargets(scope ? findTargetGroup(context.cloud.region(scope.region, scope.accountId), targetGroupArn) : undefined);
+          },
+        },
+        onRequest: (record: ProxyRequestRecord) => {
+          const member = memberFor(front, record.host ?? '');
+          if (member) metrics.record(member.state, member.loadBalancerArn, record);
+        },
+      });
+    try {
+      front.listener = await listen(port);
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      if (code !== 'EACCES' && code !== 'EADDRINUSE') throw error;
+      front.listener = await listen(0);
+      const why = code === 'EACCES' ? 'needs privileges to bind' : 'is in use';
+      context.log(`load-balancing: listener port ${port} ${why} (${code}); serving it on ${bindHost}:${front.listener.port} instead, and load balancers with a port-${port} listener carry :${front.listener.port} in their DNSName`);
+    }
+    return front as Front & { listener: AlbListener };
+  };
+
+  /** Listeners the API has now, by port. */
+  const desiredListeners = (): Map<number, Member[]> => {
+    const byPort = new Map<number, Member[]>();
+    for (const { state } of context.regions()) {
+      const elbv2 = state['elbv2'] === undefined ? undefined : elbv2State(state);
+      if (!elbv2) continue;
+      for (const listener of Object.values(elbv2.listeners)) {
+        const lb = elbv2.loadBalancers[listener.LoadBalancerArn];
+        if (!lb || lb.Type !== 'application') continue;
+        if (listener.Protocol !== 'HTTP') {
+          logOnce(`protocol:${listener.ListenerArn}`, `listener ${listener.ListenerArn} uses ${listener.Protocol}; the local ALB serves it as plain HTTP on port ${listener.Port}`);
+        }
+        const members = byPort.get(listener.Port) ?? [];
+        members.push({ state, loadBalancerArn: lb.LoadBalancerArn, listenerArn: listener.ListenerArn, hostname: baseName(lb.DNSName).toLowerCase() });
+        byPort.set(listener.Port, members);
+      }
+    }
+    return byPort;
+  };
+
+  const reconcile = async () => {
+    const desired = desiredListeners();
+    for (const [port, front] of fronts) {
+      if (desired.has(port)) continue;
+      fronts.delete(port);
+      await front.listener?.close();
+    }
+    for (const [port, members] of desired) {
+      const front = fronts.get(port);
+      if (front) {
+        front.members = members;
+        continue;
+      }
+      try {
+        const started = await startFront(port, members);
+        if (stopped) {
+          await started.listener.close();
+          return;
+        }
+        fronts.set(port, started);
+      } catch (error) {
+        logOnce(`bind:${port}`, `cannot serve listener port ${port}: ${(error as Error).message}`);
+      }
+    }
+    // DNSName carries the real port when the listener port could not be bound.
+    let changed = false;
+    for (const { state } of context.regions()) {
+      if (state['elbv2'] === undefined) continue;
+      const elbv2 = elbv2State(state);
+      for (const lb of Object.values(elbv2.loadBalancers)) {
+        if (lb.Type !== 'application') continue;
+        const ports = Object.values(elbv2.listeners)
+          .filter((l) => l.LoadBalancerArn === lb.LoadBalancerArn)
+          .map((l) => l.Port);
+        const primary = ports.includes(80) ? 80 : ports[0];
+        const actual = primary === undefined ? undefined : fronts.get(primary)?.listener?.port;
+        const base = baseName(lb.DNSName);
+        const wanted = primary !== undefined && actual !== undefined && actual !== primary ? `${base}:${actual}` : base;
+        if (lb.DNSName === wanted) continue;
+        lb.DNSName = wanted;
+        changed = true;
+        if (wanted !== base) {
+          renamed.set(lb.LoadBalancerArn, state);
+          logOnce(`dns:${lb.LoadBalancerArn}:${wanted}`, `load balancer ${lb.LoadBalancerName}: port ${primary} is served on ${bindHost}:${actual}; DNSName is ${wanted}`);
+        }
+      }
+    }
+    if (changed) context.cloud.touch();
+  };
+
+  const pruneDrained = (nowMs: number) => {
+    let changed = false;
+    for (const { state } of context.regions()) {
+      if (state['elbv2'] === undefined) continue;
+      for (const tg of Object.values(elbv2State(state).targetGroups)) {
+        const before = tg.Targets.length;
+        pruneDrainedTargets(tg, nowMs);
+        if (tg.Targets.length !== before) changed = true;
+      }
+    }
+    if (changed) context.cloud.touch();
+  };
+
+  return {
+    name: 'load-balancing',
+    start: async () => {
+      if (options.installLocalhostResolution !== false) installLocalhostResolution();
+    },
+    tick: async (nowMs) => {
+      if (stopped) return;
+      await reconcile();
+      pruneDrained(nowMs);
+      health.tick(nowMs);
+      metrics.flush(nowMs);
+    },
+    stop: async () => {
+      if (stopped) return;
+      stopped = true;
+      health.stop();
+      metrics.flush(Date.now(), true);
+      const closing = [...fronts.values()].map((front) => front.listener?.close());
+      fronts.clear();
+      await Promise.all(closing);
+      for (const [arn, state] of renamed) {
+        const lb = elbv2State(state).loadBalancers[arn];
+        if (lb) lb.DNSName = baseName(lb.DNSName);
+      }
+      if (renamed.size > 0) context.cloud.touch();
+      renamed.clear();
+    },
+  };
 }

@@ -1,0 +1,90 @@
+/**
+ * From ELBv2 state to what the ALB proxy needs: a listener's rules as
+ * {@link ProxyRule}s and a target group's targets as {@link ProxyTarget}s,
+ * plus the CloudWatch dimension values of load balancers and target groups.
+ * Pure functions over the stored records.
+ *
+ * @internal
+ */
+import type { ProxyAction, ProxyRule, ProxyTarget } from '../alb-proxy.js';
+import type { Action, Condition, StoredRule, StoredTarget, StoredTargetGroup } from '../../services/elbv2/state.js';
+
+/** Region and account of an ARN (`arn:aws:service:region:account:…`). */
+export function arnScope(arn: string): { region: string; accountId: string } | undefined {
+  const parts = arn.split(':');
+  if (parts.length < 6 || !parts[3] || !parts[4]) return undefined;
+  return { region: parts[3], accountId: parts[4] };
+}
+
+/** CloudWatch `LoadBalancer` dimension: `app/NAME/ID`. */
+export function loadBalancerDimension(loadBalancerArn: string): string {
+  return loadBalancerArn.split(':loadbalancer/')[1] ?? loadBalancerArn;
+}
+
+/** CloudWatch `TargetGroup` dimension: `targetgroup/NAME/ID`. */
+export function targetGroupDimension(targetGroupArn: string): string {
+  const index = targetGroupArn.indexOf(':targetgroup/');
+  return index >= 0 ? targetGroupArn.slice(index + 1) : targetGroupArn;
+}
+
+/** Where the runtime reaches a target: its IP for `ip` targets, 127.0.0.1 (the virtual instance's host port) otherwise. */
+export function targetHost(target: Pick<StoredTarget, 'Id'>): string {
+  return /^\d{1,3}(\.\d{1,3}){3}$/.test(target.Id) ? target.Id : '127.0.0.1';
+}
+
+const conditionValues = (condition: Condition): string[] =>
+  condition.PathPatternConfig?.Values ?? condition.HostHeaderConfig?.Values ?? condition.Values ?? [];
+
+/** The proxy form of a rule's action (the first by `Order`). */
+export function proxyAction(actions: readonly Action[]): ProxyAction {
+  const action = [...actions].sort((a, b) => (a.Order ?? 0) - (b.Order ?? 0))[0];
+  if (action?.Type === 'forward') {
+    const groups = action.ForwardConfig?.TargetGroups ?? (action.TargetGroupArn ? [{ TargetGroupArn: action.TargetGroupArn, Weight: 1 }] : []);
+    return { type: 'forward', targetGroups: groups.map((g) => ({ arn: g.TargetGroupArn, weight: g.Weight })) };
+  }
+  if (action?.Type === 'fixed-response' && action.FixedResponseConfig) {
+    const config = action.FixedResponseConfig;
+    return {
+      type: 'fixed-response',
+      statusCode: Number(config.StatusCode),
+      ...(config.ContentType ? { contentType: config.ContentType } : {}),
+      ...(config.MessageBody !== undefined ? { body: config.MessageBody } : {}),
+    };
+  }
+  // Redirects are stored and reported by the API but not performed by the local proxy.
+  return { type: 'fixed-response', statusCode: 501, contentType: 'text/plain', body: `The local ALB does not perform ${action?.Type ?? 'empty'} actions; use forward or fixed-response.` };
+}
+
+/**
+ * A listener's rules (from `rulesOfListener`) as proxy rules. Path-pattern and
+ * host-header conditions match as on AWS; a rule with any other condition
+ * (http-header, method, query-string, source-ip) never matches locally.
+ */
+export function proxyRules(rules: readonly StoredRule[]): ProxyRule[] {
+  return rules.map((rule) => ({
+    priority: rule.IsDefault ? Infinity : Number(rule.Priority),
+    conditions: rule.Conditions.map((c) => ({ field: c.Field, values: conditionValues(c) })),
+    action: proxyAction(rule.Actions),
+  }));
+}
+
+/** Whether a target still takes part (not draining past its delay, not draining at all for new requests). */
+const isDraining = (target: StoredTarget) => target.State === 'draining';
+
+/**
+ * The targets of a group as the proxy wants them: `healthy` (healthy, or
+ * health checks disabled) and `registered` (every target that is not
+ * draining or unused, for ALB's fail-open).
+ */
+export function proxyTargets(tg: StoredTargetGroup | undefined): { healthy: ProxyTarget[]; registered: ProxyTarget[] } {
+  if (!tg) return { healthy: [], registered: [] };
+  const registered: ProxyTarget[] = [];
+  const healthy: ProxyTarget[] = [];
+  for (const target of tg.Targets) {
+    if (isDraining(target) || target.State === 'unused') continue;
+    const place = { host: targetHost(target), port: target.Port };
+    registered.push(place);
+    if (target.State === 'healthy' || target.State === 'unavailable') healthy.push(place);
+  }
+  return { healthy, registered };
+}
