@@ -1,0 +1,132 @@
+/**
+ * Test harness for the monitoring component: a local cloud on loopback with
+ * a runtime made of the monitoring component only, helpers to create an ECS
+ * service, to run "tasks" (container processes registered in the runtime's
+ * live-task registry, as the task runner would) and to wait on conditions.
+ *
+ * @internal
+ */
+import { randomUUID } from 'node:crypto';
+import { fileURLToPath } from 'node:url';
+import { CreateClusterCommand, DescribeClustersCommand, CreateServiceCommand, DescribeServicesCommand, RegisterTaskDefinitionCommand } from '@aws-sdk/client-ecs';
+import { ContainerProcess } from '../../../../src/local/runtime/container-process.js';
+import { LocalRuntime } from '../../../../src/local/runtime/runtime.js';
+import { monitoringComponent, type MonitoringOptions, type PolicyOutcome } from '../../../../src/local/runtime/monitoring/index.js';
+import { startTestCloud, type TestCloud } from '../../helpers.js';
+
+/** A test cloud plus a monitoring-only runtime. */
+export interface MonitoringHarness extends TestCloud {
+  runtime: LocalRuntime;
+  /** Every scaling policy run so far. */
+  outcomes: PolicyOutcome[];
+}
+
+/** Starts the cloud and the runtime; `stop()` stops both. */
+export async function startMonitoring(options: { timeScale: number } & MonitoringOptions): Promise<MonitoringHarness> {
+  const { timeScale, ...monitoring } = options;
+  const t = await startTestCloud({ timeScale });
+  const outcomes: PolicyOutcome[] = [];
+  const runtime = new LocalRuntime(t.cloud.state, {
+    log: () => {},
+    tickMs: 50,
+    components: (ctx) => [monitoringComponent(ctx, { ...monitoring, onPolicy: (o) => outcomes.push(o) })],
+  });
+  await runtime.start();
+  return {
+    ...t,
+    runtime,
+    outcomes,
+    stop: async () => {
+      await runtime.stop();
+      await t.stop();
+    },
+  };
+}
+
+/** Polls `check` until it returns a truthy value or `timeoutMs` passes (then throws with `what`). */
+export async function waitFor<T>(what: string, check: () => Promise<T | undefined | false> | T | undefined | false, timeoutMs = 15_000, everyMs = 50): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let last: unknown;
+  for (;;) {
+    try {
+      const value = await check();
+      if (value) return value;
+    } catch (error) {
+      last = error;
+    }
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${last ? ` (last error: ${(last as Error).message})` : ''}`);
+    await new Promise((r) => setTimeout(r, everyMs));
+  }
+}
+
+/** Creates a cluster, a Fargate task definition and a service with `desiredCount` (no scheduler runs in these tests). */
+export async function createService(
+  t: TestCloud,
+  names: { cluster: string; service: string; desiredCount: number; containerInsights?: 'enabled' | 'disabled'; existingCluster?: boolean },
+): Promise<{ clusterArn: string; serviceArn: string; taskDefinitionArn: string }> {
+  const clusterArn = names.existingCluster
+    ? (await t.clients.ecs.send(new DescribeClustersCommand({ clusters: [names.cluster] }))).clusters![0]!.clusterArn!
+    : (await t.clients.ecs.send(new CreateClusterCommand({ clusterName: names.cluster, settings: [{ name: 'containerInsights', value: names.containerInsights ?? 'disabled' }] }))).cluster!.clusterArn!;
+  const td = await t.clients.ecs.send(
+    new RegisterTaskDefinitionCommand({
+      family: `${names.service}-td`,
+      requiresCompatibilities: ['FARGATE'],
+      networkMode: 'awsvpc',
+      cpu: '256',
+      memory: '512',
+      containerDefinitions: [{ name: 'app', image: 'ecskit-test/busy', essential: true }],
+    }),
+  );
+  const subnets = ((await t.cloud.state.invoke('ec2', 'DescribeSubnets', {}, { region: t.cloud.region })) as { subnetSet: { subnetId: string }[] }).subnetSet;
+  const svc = await t.clients.ecs.send(
+    new CreateServiceCommand({
+      cluster: names.cluster,
+      serviceName: names.service,
+      taskDefinition: td.taskDefinition!.taskDefinitionArn!,
+      desiredCount: names.desiredCount,
+      launchType: 'FARGATE',
+      networkConfiguration: { awsvpcConfiguration: { subnets: [subnets[0]!.subnetId], assignPublicIp: 'ENABLED' } },
+    }),
+  );
+  return { clusterArn, serviceArn: svc.service!.serviceArn!, taskDefinitionArn: td.taskDefinition!.taskDefinitionArn! };
+}
+
+/** Desired count of a service, through DescribeServices. */
+export async function desiredCount(t: TestCloud, cluster: string, service: string): Promise<number> {
+  const out = await t.clients.ecs.send(new DescribeServicesCommand({ cluster, services: [service] }));
+  return out.services?.[0]?.desiredCount ?? -1;
+}
+
+const BUSY = fileURLToPath(new URL('./fixtures/busy.mjs', import.meta.url));
+
+/**
+ * Runs one container process from the busy-loop image (or idle with
+ * `busy: false`) and registers it as a live task of the service, reserving
+ * `cpuUnits`/`memoryMiB` as the task definition would.
+ */
+export function runLiveTask(
+  h: MonitoringHarness,
+  where: { clusterArn: string; serviceArn?: string; taskDefinitionArn: string },
+  options: { busy: boolean; cpuUnits: number; memoryMiB: number; holdMiB?: number },
+): { taskArn: string; process: ContainerProcess } {
+  const process = new ContainerProcess({
+    image: { kind: 'node', entry: BUSY },
+    env: { BUSY: options.busy ? '1' : '0', HOLD_MIB: String(options.holdMiB ?? 0) },
+  });
+  const clusterName = where.clusterArn.slice(where.clusterArn.lastIndexOf('/') + 1);
+  const taskArn = where.clusterArn.replace(/:cluster\/.*$/, `:task/${clusterName}/${randomUUID().replaceAll('-', '')}`);
+  h.runtime.context.tasks.set(taskArn, {
+    accountId: h.cloud.accountId,
+    region: h.cloud.region,
+    taskArn,
+    clusterArn: where.clusterArn,
+    ...(where.serviceArn ? { serviceArn: where.serviceArn } : {}),
+    taskDefinitionArn: where.taskDefinitionArn,
+    address: '127.0.0.1',
+    cpuUnits: options.cpuUnits,
+    memoryMiB: options.memoryMiB,
+    containers: [{ name: 'app', process, ports: [], essential: true }],
+    runningSince: Date.now(),
+  });
+  return { taskArn, process };
+}
