@@ -5,6 +5,8 @@
  * 2-core machine, so this finds every `*.test.ts` and runs them with a
  * fixed concurrency. Pass paths or substrings to run a subset:
  * `npm test -- builders` or `node --import tsx scripts/run-tests.ts test/builders`.
+ * Without arguments it runs everything except the moto differential suite
+ * (`test/fidelity`, run by `npm run test:fidelity`).
  */
 import { readdirSync } from 'node:fs';
 import { join, relative } from 'node:path';
@@ -31,9 +33,13 @@ function find(dir: string): string[] {
 }
 
 const filters = process.argv.slice(2);
+// The moto differential suite needs moto_server (Python); it runs as `npm run test:fidelity`.
+const isFidelity = (file: string) => relative(root, file).startsWith('test/fidelity/');
 const files = roots
   .flatMap((dir) => find(join(root, dir)))
-  .filter((file) => filters.length === 0 || filters.some((f) => relative(root, file).includes(f)))
+  .filter((file) =>
+    filters.length === 0 ? !isFidelity(file) : filters.some((f) => relative(root, file).includes(f)),
+  )
   .sort();
 
 if (files.length === 0) {
