@@ -1,0 +1,194 @@
+/**
+ * What every ecskit waiter shares: options (time in seconds, `AbortSignal`,
+ * a clock for tests), the acceptor contract, the typed outcome of a
+ * resource waiter and the named error its `waitUntil…` form throws.
+ *
+ * @module
+ */
+import type { Clock } from './clock.js';
+import { poll } from './poller.js';
+
+/** Options every waiter takes. Times are in seconds. */
+export interface WaiterOptions {
+  /** Give up after this many seconds (outcome `timedOut`). Default: never — there is no hidden cap. */
+  readonly timeoutSeconds?: number;
+  /** Seconds between polls (the first poll is immediate). Default 2. */
+  readonly intervalSeconds?: number;
+  /** Jitter as a fraction of the interval (0.2 = ±20 %). Default 0.2. */
+  readonly jitter?: number;
+  /** Longest back-off while AWS throttles, in seconds. Default 30. */
+  readonly maxBackoffSeconds?: number;
+  /** Stops waiting (outcome `aborted`) and cancels the request in flight. */
+  readonly signal?: AbortSignal;
+  /** Time source; tests pass a fake one. Default: the system clock. */
+  readonly clock?: Clock;
+  /** Random source in [0, 1) for the jitter; tests pass a fixed one. */
+  readonly random?: () => number;
+}
+
+/**
+ * What a pure acceptor decides about one observation (after smithy's
+ * waiter states): `success` and `failure` end the wait, `retry` polls again.
+ *
+ * @example
+ * ```ts
+ * const verdict: Acceptance = { state: 'retry', reason: '1 of 2 tasks RUNNING' };
+ * ```
+ */
+export type Acceptance =
+  | { readonly state: 'success'; readonly reason: string }
+  | { readonly state: 'failure'; readonly reason: string }
+  | { readonly state: 'retry'; readonly reason: string };
+
+/**
+ * How a resource waiter ended (a discriminated union on `outcome`). Every
+ * variant carries the elapsed seconds, the number of API calls made and the
+ * last observation (`undefined` only when no poll ever succeeded).
+ *
+ * @example
+ * ```ts
+ * const result = await waitForTasksRunning(aws, { cluster: 'lab', tasks: [taskArn] });
+ * if (result.outcome !== 'success') console.error(result.outcome, result.reason);
+ * // → e.g. 'failure' 'task 0f3a… STOPPED: Essential container in task exited (exit code 1)'
+ * ```
+ */
+export type WaiterOutcome<O> =
+  | { readonly outcome: 'success'; readonly reason: string; readonly last: O; readonly elapsedSeconds: number; readonly apiCalls: number }
+  | { readonly outcome: 'failure'; readonly reason: string; readonly last: O; readonly elapsedSeconds: number; readonly apiCalls: number }
+  | {
+      readonly outcome: 'timedOut' | 'aborted';
+      readonly reason: string;
+      readonly last: O | undefined;
+      readonly elapsedSeconds: number;
+      readonly apiCalls: number;
+    };
+
+/**
+ * Base of every error a `waitUntil…` function throws; `outcome` is what the
+ * matching `waitFor…` would have returned.
+ *
+ * @example
+ * ```ts
+ * try {
+ *   await waitUntilTasksStopped(aws, { cluster: 'lab', tasks: [arn] }, { timeoutSeconds: 60 });
+ * } catch (error) {
+ *   if (error instanceof WaiterError) console.error(error.outcome.outcome); // 'timedOut'
+ * }
+ * ```
+ */
+export class WaiterError<O extends { readonly outcome: string } = { readonly outcome: string; readonly reason?: string }> extends Error {
+  override readonly name: string = 'WaiterError';
+  /** The typed outcome of the wait. */
+  readonly outcome: O;
+  /**
+   * @param waiter - name of the waiter, e.g. `waitUntilTasksRunning`
+   * @param outcome - the outcome it ended with
+   * @param message - the sentence after `[waiter] `
+   */
+  constructor(waiter: string, outcome: O, message: string) {
+    super(`[${waiter}] ${message}`);
+    this.outcome = outcome;
+  }
+}
+
+/**
+ * Counts API calls and forwards the poll's abort signal to each of them.
+ *
+ * @internal
+ */
+export class ApiCalls {
+  /** Calls made so far. */
+  count = 0;
+  /** Runs one SDK call, counting it. */
+  async call<T>(send: () => Promise<T>): Promise<T> {
+    this.count++;
+    return send();
+  }
+}
+
+/**
+ * Runs the generic poller with a pure acceptor and maps its result to a
+ * {@link WaiterOutcome}.
+ *
+ * @internal
+ */
+export async function runWaiter<O>(
+  options: WaiterOptions,
+  observe: (api: ApiCalls, signal: AbortSignal) => Promise<O>,
+  accept: (observation: O) => Acceptance,
+  onObservation?: (observation: O) => void,
+): Promise<WaiterOutcome<O>> {
+  const api = new ApiCalls();
+  const result = await poll<O, { acceptance: Acceptance; observation: O }>({
+    ...pollTiming(options),
+    observe: (signal) => observe(api, signal),
+    accept: (observation) => {
+      const acceptance = accept(observation);
+      return acceptance.state === 'retry' ? { state: 'pending', reason: acceptance.reason } : { state: 'done', value: { acceptance, observation } };
+    },
+    ...(onObservation && { onObservation: (o: O) => onObservation(o) }),
+  });
+  if (result.state === 'done') {
+    const { acceptance, observation } = result.value;
+    return {
+      outcome: acceptance.state === 'success' ? 'success' : 'failure',
+      reason: acceptance.reason,
+      last: observation,
+      elapsedSeconds: result.elapsedSeconds,
+      apiCalls: api.count,
+    };
+  }
+  const what = result.state === 'timedOut' ? `timed out after ${round(result.elapsedSeconds)} s` : `aborted after ${round(result.elapsedSeconds)} s`;
+  return {
+    outcome: result.state,
+    reason: result.reason ? `${what}; still waiting: ${result.reason}` : what,
+    last: result.last,
+    elapsedSeconds: result.elapsedSeconds,
+    apiCalls: api.count,
+  };
+}
+
+/**
+ * The poller's timing options from a waiter's options (only those set).
+ *
+ * @internal
+ */
+export function pollTiming(options: WaiterOptions) {
+  return {
+    ...(options.timeoutSeconds !== undefined && { timeoutSeconds: options.timeoutSeconds }),
+    ...(options.intervalSeconds !== undefined && { intervalSeconds: options.intervalSeconds }),
+    ...(options.jitter !== undefined && { jitter: options.jitter }),
+    ...(options.maxBackoffSeconds !== undefined && { maxBackoffSeconds: options.maxBackoffSeconds }),
+    ...(options.signal !== undefined && { signal: options.signal }),
+    ...(options.clock !== undefined && { clock: options.clock }),
+    ...(options.random !== undefined && { random: options.random }),
+  };
+}
+
+/**
+ * Throws the named error unless the outcome is `success`.
+ *
+ * @internal
+ */
+export function successOrThrow<O>(waiter: string, outcome: WaiterOutcome<O>): WaiterOutcome<O> & { outcome: 'success' } {
+  if (outcome.outcome === 'success') return outcome;
+  throw new WaiterError(waiter, outcome, `${outcome.outcome}: ${outcome.reason}`);
+}
+
+/**
+ * Seconds rounded to one decimal, for messages.
+ *
+ * @internal
+ */
+export function round(seconds: number): number {
+  return Math.round(seconds * 10) / 10;
+}
+
+/**
+ * Last path element of an ARN (`…/task/lab/0f3a…` → `0f3a…`).
+ *
+ * @internal
+ */
+export function lastSegment(arn: string): string {
+  return arn.slice(arn.lastIndexOf('/') + 1);
+}
