@@ -120,6 +120,18 @@ interface Props {
  * threshold.
  *
  * @typeParam Missing - required fields not set yet (`never` when complete).
+ * @example
+ * ```ts
+ * metricAlarm('ecs-gateway-high-cpu')
+ *   .metric(ecsServiceMetric('flask-inventory-cluster', 'gateway-service', 'CPUUtilization'))
+ *   .statistic('Average').periodSeconds(300).evaluationPeriods(2)
+ *   .threshold(80).comparisonOperator('GreaterThanThreshold')
+ *   .build();
+ * // { AlarmName: 'ecs-gateway-high-cpu', MetricName: 'CPUUtilization', Namespace: 'AWS/ECS',
+ * //   Statistic: 'Average', Dimensions: [{ Name: 'ServiceName', Value: 'gateway-service' },
+ * //     { Name: 'ClusterName', Value: 'flask-inventory-cluster' }],
+ * //   Period: 300, EvaluationPeriods: 2, Threshold: 80, ComparisonOperator: 'GreaterThanThreshold' }
+ * ```
  */
 export class MetricAlarmBuilder<Missing extends AlarmRequired = AlarmRequired> {
   /** @internal Type-level record of what is still missing. */

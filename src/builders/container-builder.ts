@@ -50,6 +50,14 @@ export type ContainerInput = ContainerSpec & {
  * whether `.image()` was called; `.build()` needs it.
  *
  * Create one with {@link container}.
+ *
+ * @example
+ * ```ts
+ * const base = container('web').memory(256).port(80); // a reusable template
+ * base.image('nginx:1.27').build();
+ * // { "name": "web", "memory": 256,
+ * //   "portMappings": [{ "containerPort": 80, "protocol": "tcp" }], "image": "nginx:1.27" }
+ * ```
  */
 export class ContainerBuilder<HasImage extends boolean = boolean> {
   readonly #props: ContainerSpec;
@@ -89,7 +97,8 @@ export class ContainerBuilder<HasImage extends boolean = boolean> {
    *
    * @example
    * ```ts
-   * container('invsys').image('123456789012.dkr.ecr.us-east-1.amazonaws.com/flask-inventory/invsys:latest')
+   * container('invsys').image('123456789012.dkr.ecr.us-east-1.amazonaws.com/flask-inventory/invsys:latest').build();
+   * // { "name": "invsys", "image": "123456789012.dkr.ecr.us-east-1.amazonaws.com/flask-inventory/invsys:latest" }
    * ```
    */
   image(uri: CfnValue): ContainerBuilder<true> {

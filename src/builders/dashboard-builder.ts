@@ -93,7 +93,18 @@ interface WidgetProps {
   readonly height?: number;
 }
 
-/** Immutable builder for one metric widget of a dashboard. */
+/**
+ * Immutable builder for one metric widget of a dashboard.
+ *
+ * @example
+ * ```ts
+ * metricWidget('Gateway CPU').region('us-east-1')
+ *   .metric(ecsServiceMetric('flask-inventory-cluster', 'gateway-service', 'CPUUtilization'))
+ *   .toJSON();
+ * // { type: 'metric', properties: { metrics: [['AWS/ECS', 'CPUUtilization', 'ServiceName', 'gateway-service',
+ * //   'ClusterName', 'flask-inventory-cluster']], region: 'us-east-1', title: 'Gateway CPU' } }
+ * ```
+ */
 export class MetricWidgetBuilder {
   readonly #props: WidgetProps;
 
@@ -266,7 +277,21 @@ interface DashboardProps {
   readonly periodOverride?: 'auto' | 'inherit';
 }
 
-/** Immutable builder for `PutDashboard`. */
+/**
+ * Immutable builder for `PutDashboard`.
+ *
+ * @example
+ * ```ts
+ * dashboard('FlaskInventoryMonitoring')
+ *   .widget(metricWidget('Gateway CPU').region('us-east-1')
+ *     .metric(ecsServiceMetric('flask-inventory-cluster', 'gateway-service', 'CPUUtilization')))
+ *   .build();
+ * // { DashboardName: 'FlaskInventoryMonitoring',
+ * //   DashboardBody: '{"widgets":[{"type":"metric","properties":{"metrics":[["AWS/ECS","CPUUtilization",
+ * //     "ServiceName","gateway-service","ClusterName","flask-inventory-cluster"]],
+ * //     "region":"us-east-1","title":"Gateway CPU"}}]}' }
+ * ```
+ */
 export class DashboardBuilder {
   readonly #props: DashboardProps;
 

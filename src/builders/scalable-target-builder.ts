@@ -119,6 +119,12 @@ interface Props {
  * `minCapacity` and `maxCapacity` are set.
  *
  * @typeParam Missing - required fields not set yet (`never` when complete).
+ * @example
+ * ```ts
+ * scalableTarget().service('flask-inventory-cluster', 'gateway-service').minCapacity(2).maxCapacity(4).build();
+ * // { ServiceNamespace: 'ecs', ResourceId: 'service/flask-inventory-cluster/gateway-service',
+ * //   ScalableDimension: 'ecs:service:DesiredCount', MinCapacity: 2, MaxCapacity: 4 }
+ * ```
  */
 export class ScalableTargetBuilder<Missing extends ScalableTargetRequired = ScalableTargetRequired> {
   /** @internal Type-level record of what is still missing. */

@@ -161,6 +161,16 @@ interface TargetTrackingProps {
  * predefined ECS metric at a target value.
  *
  * @typeParam Missing - required fields not set yet (`never` when complete).
+ * @example
+ * ```ts
+ * targetTrackingPolicy('gateway-cpu-scaling').service('flask-inventory-cluster', 'gateway-service')
+ *   .predefinedMetric('ECSServiceAverageCPUUtilization').targetValue(70).build();
+ * // { PolicyName: 'gateway-cpu-scaling', ServiceNamespace: 'ecs',
+ * //   ResourceId: 'service/flask-inventory-cluster/gateway-service',
+ * //   ScalableDimension: 'ecs:service:DesiredCount', PolicyType: 'TargetTrackingScaling',
+ * //   TargetTrackingScalingPolicyConfiguration: { TargetValue: 70,
+ * //     PredefinedMetricSpecification: { PredefinedMetricType: 'ECSServiceAverageCPUUtilization' } } }
+ * ```
  */
 export class TargetTrackingPolicyBuilder<Missing extends TargetTrackingRequired = TargetTrackingRequired> {
   /** @internal Type-level record of what is still missing. */
@@ -406,6 +416,16 @@ function range(step: ScalingStep): string {
  * alarm triggers it and the size of the breach picks the step.
  *
  * @typeParam Missing - required fields not set yet (`never` when complete).
+ * @example
+ * ```ts
+ * stepScalingPolicy('gateway-step-out').service('flask-inventory-cluster', 'gateway-service')
+ *   .adjustmentType('ChangeInCapacity').step({ lowerBound: 0, adjustment: 1 }).build();
+ * // { PolicyName: 'gateway-step-out', ServiceNamespace: 'ecs',
+ * //   ResourceId: 'service/flask-inventory-cluster/gateway-service',
+ * //   ScalableDimension: 'ecs:service:DesiredCount', PolicyType: 'StepScaling',
+ * //   StepScalingPolicyConfiguration: { AdjustmentType: 'ChangeInCapacity',
+ * //     StepAdjustments: [{ MetricIntervalLowerBound: 0, ScalingAdjustment: 1 }] } }
+ * ```
  */
 export class StepScalingPolicyBuilder<Missing extends StepScalingRequired = StepScalingRequired> {
   /** @internal Type-level record of what is still missing. */

@@ -109,6 +109,14 @@ const TASK_DEFINITION_PATTERN =
  * (network mode, container names and ports).
  *
  * Create one with {@link service}.
+ *
+ * @example
+ * ```ts
+ * service('invsys-service').cluster('flask-inventory-cluster')
+ *   .taskDefinition('flask-inventory-invsys:1').desiredCount(2).build();
+ * // { "serviceName": "invsys-service", "cluster": "flask-inventory-cluster",
+ * //   "taskDefinition": "flask-inventory-invsys:1", "desiredCount": 2 }
+ * ```
  */
 export class ServiceBuilder<HasCluster extends boolean = boolean, HasTaskDefinition extends boolean = boolean> {
   readonly #state: State;
@@ -156,8 +164,8 @@ export class ServiceBuilder<HasCluster extends boolean = boolean, HasTaskDefinit
    *
    * @example
    * ```ts
-   * service('invsys-service').taskDefinition(invsysTd, { revision: 1 }) // "taskDefinition": "flask-inventory-invsys:1"
-   * service('invsys-service').taskDefinition('flask-inventory-invsys:2')
+   * service('invsys-service').taskDefinition(invsysTd, { revision: 1 }) // → "taskDefinition": "flask-inventory-invsys:1"
+   * service('invsys-service').taskDefinition('flask-inventory-invsys:2') // → "taskDefinition": "flask-inventory-invsys:2"
    * ```
    * @throws {@link ValidationError} on a malformed string or revision.
    */

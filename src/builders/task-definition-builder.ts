@@ -98,6 +98,16 @@ export function taskDefinitionShape(
  * mode and container ports) let a service builder check itself against it.
  *
  * Create one with {@link taskDefinition}.
+ *
+ * @example
+ * ```ts
+ * taskDefinition('flask-inventory-invsys').networkMode('awsvpc')
+ *   .container(container('invsys').image('invsys:latest').memory(512).port(5000))
+ *   .build();
+ * // { "family": "flask-inventory-invsys", "networkMode": "awsvpc",
+ * //   "containerDefinitions": [{ "name": "invsys", "image": "invsys:latest", "memory": 512,
+ * //     "portMappings": [{ "containerPort": 5000, "protocol": "tcp" }] }] }
+ * ```
  */
 export class TaskDefinitionBuilder<HasContainer extends boolean = boolean> {
   readonly #props: TaskDefinitionSpec;
