@@ -7,6 +7,7 @@
 import { ApplicationAutoScalingClient } from '@aws-sdk/client-application-auto-scaling';
 import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
+import { EC2Client } from '@aws-sdk/client-ec2';
 import { ECSClient, type ECSClientConfig } from '@aws-sdk/client-ecs';
 import { ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { ServiceDiscoveryClient } from '@aws-sdk/client-servicediscovery';
@@ -48,6 +49,8 @@ export interface Clients {
   readonly cloudWatch: CloudWatchClient;
   /** CloudWatch Logs. */
   readonly logs: CloudWatchLogsClient;
+  /** EC2, for the default VPC and subnet lookups and the tasks' security groups. */
+  readonly ec2: EC2Client;
   /** The region every client uses, as resolved. */
   readonly region: string;
   /** The shared endpoint when one was given (option or `AWS_ENDPOINT_URL`); per-service env overrides still apply. */
@@ -79,7 +82,7 @@ function quietly<T>(allowWarning: boolean, create: () => T): T {
 }
 
 /**
- * Creates the six SDK clients ecskit uses. Only the options you pass are set
+ * Creates the seven SDK clients ecskit uses. Only the options you pass are set
  * on them; everything else (region, profile, credentials, endpoints, retries)
  * resolves through the SDK's standard chain exactly as a plain client would,
  * including per-service `AWS_ENDPOINT_URL_ECS`-style overrides. All clients
@@ -121,6 +124,7 @@ export async function connect(options: ConnectOptions = {}): Promise<Clients> {
       autoScaling: new ApplicationAutoScalingClient(shared),
       cloudWatch: new CloudWatchClient(shared),
       logs: new CloudWatchLogsClient(shared),
+      ec2: new EC2Client(shared),
     };
   });
   let region: string;
@@ -148,7 +152,9 @@ export async function connect(options: ConnectOptions = {}): Promise<Clients> {
  * try { await deploy(aws, …); } finally { close(aws); }
  * ```
  */
-export function close(clients: Pick<Clients, 'ecs' | 'serviceDiscovery' | 'elbv2' | 'autoScaling' | 'cloudWatch' | 'logs'>): void {
+export function close(
+  clients: Pick<Clients, 'ecs' | 'serviceDiscovery' | 'elbv2' | 'autoScaling' | 'cloudWatch' | 'logs'> & { readonly ec2?: EC2Client },
+): void {
   for (const client of [
     clients.ecs,
     clients.serviceDiscovery,
@@ -156,7 +162,8 @@ export function close(clients: Pick<Clients, 'ecs' | 'serviceDiscovery' | 'elbv2
     clients.autoScaling,
     clients.cloudWatch,
     clients.logs,
+    clients.ec2,
   ]) {
-    client.destroy();
+    client?.destroy();
   }
 }

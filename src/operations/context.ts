@@ -1,0 +1,170 @@
+/**
+ * The operation context every verb takes: the clients, the stack name that
+ * tags what gets created, an optional log sink, and the retry/poll settings.
+ *
+ * @module
+ */
+import pRetry from 'p-retry';
+import type { Clients } from '../clients.js';
+import { isRetryableError } from '../waiters/poller.js';
+import { OperationError } from './errors.js';
+
+/** The SDK clients operations use: {@link Clients} from `connect()` fits. */
+export type OperationClients = Pick<Clients, 'ecs' | 'serviceDiscovery' | 'elbv2' | 'autoScaling' | 'cloudWatch' | 'logs' | 'ec2'>;
+
+/** Settings of an {@link OperationContext} besides the clients. */
+export interface OperationSettings {
+  /** The stack name: every resource an operation creates is tagged `ecskit:stack=<stack>`. */
+  readonly stack: string;
+  /** Extra tags put on every resource an operation creates. */
+  readonly tags?: Readonly<Record<string, string>>;
+  /** Receives one human-readable line per action (`created cluster flask-inventory-cluster`). */
+  readonly log?: (line: string) => void;
+  /** Default of `destroy()`'s `dryRun`: plan only, call no mutating API. */
+  readonly dryRun?: boolean;
+  /** Retries of a throttled or transient AWS call (on top of the SDK's own). Default 4. */
+  readonly retries?: number;
+  /** First retry delay in seconds, doubling each time. Default 0.5. */
+  readonly retryDelaySeconds?: number;
+  /** Seconds between polls while waiting (Cloud Map operations, services draining). Default 2. */
+  readonly pollIntervalSeconds?: number;
+  /** Longest wait, in seconds, for anything an operation waits on. Default 600. */
+  readonly waitTimeoutSeconds?: number;
+}
+
+/**
+ * What every operation takes as its first argument.
+ *
+ * @example
+ * ```ts
+ * const ctx: OperationContext = { clients: await connect(), stack: 'flask-inventory-lab', log: console.log };
+ * await ensureCluster(ctx, 'flask-inventory-cluster');
+ * ```
+ */
+export interface OperationContext extends OperationSettings {
+  /** The SDK clients, e.g. from `connect()`. */
+  readonly clients: OperationClients;
+}
+
+/** The tag key that marks a resource as part of a stack. */
+export const STACK_TAG = 'ecskit:stack';
+
+/** The stack tag plus the context's own tags, as one record. @internal */
+export function stackTags(ctx: OperationSettings, extra?: Readonly<Record<string, string>>): Record<string, string> {
+  return { ...ctx.tags, ...extra, [STACK_TAG]: ctx.stack };
+}
+
+/** `{ Key, Value }[]` (ELBv2, Cloud Map, CloudWatch, EC2). @internal */
+export function keyValueTags(tags: Readonly<Record<string, string>>): { Key: string; Value: string }[] {
+  return Object.entries(tags).map(([Key, Value]) => ({ Key, Value }));
+}
+
+/** `{ key, value }[]` (ECS). @internal */
+export function lowerKeyValueTags(tags: Readonly<Record<string, string>>): { key: string; value: string }[] {
+  return Object.entries(tags).map(([key, value]) => ({ key, value }));
+}
+
+/** Reads `{Key,Value}` or `{key,value}` lists into a record. @internal */
+export function tagRecord(tags: readonly { Key?: string; Value?: string; key?: string; value?: string }[] | undefined): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const t of tags ?? []) {
+    const key = t.Key ?? t.key;
+    if (key !== undefined) out[key] = t.Value ?? t.value ?? '';
+  }
+  return out;
+}
+
+/** True when the tags say the resource belongs to the context's stack. @internal */
+export function ownedBy(tags: Readonly<Record<string, string>>, stack: string): boolean {
+  return tags[STACK_TAG] === stack;
+}
+
+/** AWS's message of an SDK error. @internal */
+function awsMessage(error: unknown): string {
+  if (error && typeof error === 'object') {
+    const e = error as { message?: unknown; Message?: unknown; name?: unknown };
+    const text = typeof e.message === 'string' && e.message ? e.message : typeof e.Message === 'string' ? e.Message : '';
+    if (text && text !== 'UnknownError') return text;
+    if (typeof e.name === 'string') return e.name;
+  }
+  return String(error);
+}
+
+/** AWS's error code of an SDK error. @internal */
+function awsCode(error: unknown): string | undefined {
+  if (!error || typeof error !== 'object') return undefined;
+  const e = error as { name?: unknown; Code?: unknown };
+  if (typeof e.name === 'string' && e.name !== 'Error') return e.name;
+  return typeof e.Code === 'string' ? e.Code : undefined;
+}
+
+/**
+ * Runs one AWS call for an operation: throttling and transient faults are
+ * retried with p-retry (exponential, jittered), anything else becomes an
+ * {@link OperationError} naming `operation` and `resource`.
+ *
+ * @internal
+ */
+export async function call<T>(ctx: OperationSettings, operation: string, resource: string, fn: () => Promise<T>): Promise<T> {
+  try {
+    return await pRetry(fn, {
+      retries: ctx.retries ?? 4,
+      minTimeout: (ctx.retryDelaySeconds ?? 0.5) * 1000,
+      factor: 2,
+      randomize: true,
+      shouldRetry: ({ error }) => isRetryableError(error),
+    });
+  } catch (error) {
+    if (error instanceof OperationError) throw error;
+    const code = awsCode(error);
+    throw new OperationError(operation, resource, awsMessage(error), { cause: error, ...(code !== undefined && { code }) });
+  }
+}
+
+/**
+ * Like {@link call}, but also retries while AWS answers one of `codes`
+ * ("in use", "dependency violation") — for deletes that must wait for
+ * something else to let go. Gives up after `timeoutSeconds`.
+ *
+ * @internal
+ */
+export async function callRetryingWhile<T>(
+  ctx: OperationSettings,
+  codes: readonly string[],
+  operation: string,
+  resource: string,
+  fn: () => Promise<T>,
+): Promise<T> {
+  const wanted = new Set(codes.map((c) => c.replace(/Exception$/, '')));
+  const busy = (error: unknown) => {
+    const code = awsCode(error) ?? '';
+    const raw = (error as { Code?: string } | undefined)?.Code ?? '';
+    return wanted.has(code.replace(/Exception$/, '')) || wanted.has(raw.replace(/Exception$/, ''));
+  };
+  const interval = (ctx.pollIntervalSeconds ?? 2) * 1000;
+  try {
+    return await pRetry(fn, {
+      retries: Number.MAX_SAFE_INTEGER,
+      maxRetryTime: (ctx.waitTimeoutSeconds ?? 600) * 1000,
+      minTimeout: Math.min(interval, (ctx.retryDelaySeconds ?? 0.5) * 1000),
+      maxTimeout: interval,
+      factor: 2,
+      randomize: true,
+      shouldRetry: ({ error }) => busy(error) || isRetryableError(error),
+      onFailedAttempt: ({ error, attemptNumber }) => {
+        if (busy(error) && attemptNumber === 1) ctx.log?.(`waiting: ${operation} ${resource}: ${awsMessage(error)}`);
+      },
+    });
+  } catch (error) {
+    const code = awsCode(error);
+    throw new OperationError(operation, resource, awsMessage(error), { cause: error, ...(code !== undefined && { code }) });
+  }
+}
+
+/** A builder or the plain SDK input it builds. */
+export type Buildable<T> = T | { build(): T };
+
+/** The SDK input of a builder or plain input. @internal */
+export function built<T extends object>(value: Buildable<T>): T {
+  return typeof (value as { build?: unknown }).build === 'function' ? (value as { build(): T }).build() : (value as T);
+}

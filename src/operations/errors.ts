@@ -1,0 +1,74 @@
+/**
+ * The one error every operation throws for an AWS failure it cannot handle:
+ * `[ecs:UpdateService] invsys-service: <AWS's message>`.
+ *
+ * @module
+ */
+
+/** Options of {@link OperationError}. */
+export interface OperationErrorOptions {
+  /** AWS's error code (`ServiceNotFoundException`, `ResourceInUse`, …), when AWS sent one. */
+  readonly code?: string;
+  /** The original error (the SDK's exception). */
+  readonly cause?: unknown;
+}
+
+/**
+ * An AWS call made by an operation failed with a non-transient error (or a
+ * transient one that kept failing). Carries the operation (`ecs:UpdateService`),
+ * the resource it was about (`invsys-service`), AWS's error code and message.
+ *
+ * @example
+ * ```ts
+ * try {
+ *   await ops.scale({ cluster: 'flask-inventory-cluster', service: 'nope', desiredCount: 2 });
+ * } catch (error) {
+ *   if (error instanceof OperationError) {
+ *     error.message;   // '[ecs:UpdateService] nope: Service not found.'
+ *     error.operation; // 'ecs:UpdateService'
+ *     error.code;      // 'ServiceNotFoundException'
+ *   }
+ * }
+ * ```
+ */
+export class OperationError extends Error {
+  override readonly name = 'OperationError';
+  /** `service:Action`, e.g. `ecs:UpdateService`. */
+  readonly operation: string;
+  /** The resource the call was about (name, id or ARN). */
+  readonly resource: string;
+  /** AWS's error code, when there was one. */
+  readonly code: string | undefined;
+  /** AWS's own message (or the reason ecskit gives). */
+  readonly awsMessage: string;
+
+  constructor(operation: string, resource: string, awsMessage: string, options: OperationErrorOptions = {}) {
+    super(`[${operation}] ${resource}: ${awsMessage}`, options.cause === undefined ? undefined : { cause: options.cause });
+    this.operation = operation;
+    this.resource = resource;
+    this.code = options.code;
+    this.awsMessage = awsMessage;
+  }
+}
+
+/**
+ * True when `error` is an {@link OperationError} (or a raw SDK error) whose
+ * AWS code is one of `codes`.
+ *
+ * @example
+ * ```ts
+ * try { … } catch (error) { if (!hasErrorCode(error, 'ServiceNotFoundException')) throw error; }
+ * ```
+ */
+export function hasErrorCode(error: unknown, ...codes: string[]): boolean {
+  if (!error || typeof error !== 'object') return false;
+  const e = error as { code?: unknown; name?: unknown; Code?: unknown };
+  const found = error instanceof OperationError ? [e.code] : [e.Code, e.name];
+  const wanted = new Set(codes.map(bareCode));
+  return found.some((code) => typeof code === 'string' && wanted.has(bareCode(code)));
+}
+
+/** `LoadBalancerNotFoundException` and `LoadBalancerNotFound` name the same AWS error. @internal */
+function bareCode(code: string): string {
+  return code.endsWith('Exception') ? code.slice(0, -'Exception'.length) : code;
+}

@@ -1,0 +1,328 @@
+/**
+ * Elastic Load Balancing v2: `ensureLoadBalancer`, `ensureTargetGroup`,
+ * `ensureListener` (by port) and `ensureListenerRule` (by priority or by
+ * matching conditions).
+ *
+ * @module
+ */
+import {
+  CreateListenerCommand,
+  CreateLoadBalancerCommand,
+  CreateRuleCommand,
+  CreateTargetGroupCommand,
+  DescribeListenersCommand,
+  DescribeLoadBalancersCommand,
+  DescribeRulesCommand,
+  DescribeTargetGroupAttributesCommand,
+  DescribeTargetGroupsCommand,
+  ModifyListenerCommand,
+  ModifyRuleCommand,
+  ModifyTargetGroupAttributesCommand,
+  ModifyTargetGroupCommand,
+  type Action,
+  type CreateListenerCommandInput,
+  type CreateLoadBalancerCommandInput,
+  type CreateRuleCommandInput,
+  type CreateTargetGroupCommandInput,
+  type Listener,
+  type LoadBalancer,
+  type ModifyTargetGroupCommandInput,
+  type Rule,
+  type RuleCondition,
+  type TargetGroup,
+  type TargetGroupAttribute,
+} from '@aws-sdk/client-elastic-load-balancing-v2';
+import { built, call, keyValueTags, stackTags, tagRecord, type Buildable, type OperationContext } from './context.js';
+import { hasErrorCode, OperationError } from './errors.js';
+
+/** What an `ensure…` verb of this module returns. */
+export interface Ensured<T> {
+  /** The resource as ELBv2 describes it. */
+  readonly resource: T;
+  /** `true` when this call created it. */
+  readonly created: boolean;
+  /** `true` when this call changed an existing one to match. */
+  readonly modified: boolean;
+}
+
+/**
+ * Returns the load balancer with the input's name, or creates it tagged with
+ * the stack.
+ *
+ * @example
+ * ```ts
+ * const { resource: alb } = await ensureLoadBalancer(ctx,
+ *   loadBalancer('flask-inventory-alb').subnets(...net.subnetIds).securityGroups(albSg));
+ * // alb.DNSName → 'flask-inventory-alb-123.us-east-1.elb.amazonaws.com'
+ * ```
+ */
+export async function ensureLoadBalancer(
+  ctx: OperationContext,
+  definition: Buildable<CreateLoadBalancerCommandInput>,
+): Promise<Ensured<LoadBalancer>> {
+  const input = built(definition);
+  const name = input.Name ?? '';
+  const { elbv2 } = ctx.clients;
+  try {
+    const out = await call(ctx, 'elasticloadbalancing:DescribeLoadBalancers', name, () =>
+      elbv2.send(new DescribeLoadBalancersCommand({ Names: [name] })),
+    );
+    const found = out.LoadBalancers?.[0];
+    if (found) return { resource: found, created: false, modified: false };
+  } catch (error) {
+    if (!hasErrorCode(error, 'LoadBalancerNotFound')) throw error;
+  }
+  const tags = { ...tagRecord(input.Tags), ...stackTags(ctx) };
+  const out = await call(ctx, 'elasticloadbalancing:CreateLoadBalancer', name, () =>
+    elbv2.send(new CreateLoadBalancerCommand({ ...input, Tags: keyValueTags(tags) })),
+  );
+  ctx.log?.(`created load balancer ${name}`);
+  return { resource: out.LoadBalancers?.[0] ?? { LoadBalancerName: name }, created: true, modified: false };
+}
+
+/** Health-check fields of CreateTargetGroup that ModifyTargetGroup can change. */
+const HEALTH_FIELDS = [
+  'HealthCheckProtocol',
+  'HealthCheckPort',
+  'HealthCheckEnabled',
+  'HealthCheckPath',
+  'HealthCheckIntervalSeconds',
+  'HealthCheckTimeoutSeconds',
+  'HealthyThresholdCount',
+  'UnhealthyThresholdCount',
+  'Matcher',
+] as const;
+
+/** Fields a target group can never change. */
+const FIXED_FIELDS = ['Protocol', 'Port', 'VpcId', 'TargetType', 'ProtocolVersion', 'IpAddressType'] as const;
+
+/** Options of {@link ensureTargetGroup}. */
+export interface TargetGroupOptions {
+  /** Attributes (deregistration delay, stickiness, …); default: the builder's `attributes()`. */
+  readonly attributes?: readonly TargetGroupAttribute[];
+}
+
+/**
+ * Returns the target group with the input's name, creating it (tagged) when
+ * missing. When it exists with a different health check or attributes, they
+ * are modified to match rather than failing; fields a target group can never
+ * change (protocol, port, VPC, target type) throw an {@link OperationError}
+ * that says so.
+ *
+ * @example
+ * ```ts
+ * const { resource: tg } = await ensureTargetGroup(ctx,
+ *   targetGroup('gateway-tg').protocol('HTTP').port(5001).vpc(net.vpcId).targetType('ip').healthCheck({ path: '/health' }));
+ * // tg.TargetGroupArn → 'arn:aws:elasticloadbalancing:…:targetgroup/gateway-tg/…'
+ * ```
+ */
+export async function ensureTargetGroup(
+  ctx: OperationContext,
+  definition: Buildable<CreateTargetGroupCommandInput> & { attributes?(): TargetGroupAttribute[] },
+  options: TargetGroupOptions = {},
+): Promise<Ensured<TargetGroup>> {
+  const input = built(definition);
+  const attributes = options.attributes ?? (typeof definition.attributes === 'function' ? definition.attributes() : []);
+  const name = input.Name ?? '';
+  const { elbv2 } = ctx.clients;
+  let found: TargetGroup | undefined;
+  try {
+    const out = await call(ctx, 'elasticloadbalancing:DescribeTargetGroups', name, () =>
+      elbv2.send(new DescribeTargetGroupsCommand({ Names: [name] })),
+    );
+    found = out.TargetGroups?.[0];
+  } catch (error) {
+    if (!hasErrorCode(error, 'TargetGroupNotFound')) throw error;
+  }
+  let created = false;
+  let modified = false;
+  let group: TargetGroup;
+  if (!found) {
+    const tags = { ...tagRecord(input.Tags), ...stackTags(ctx) };
+    const out = await call(ctx, 'elasticloadbalancing:CreateTargetGroup', name, () =>
+      elbv2.send(new CreateTargetGroupCommand({ ...input, Tags: keyValueTags(tags) })),
+    );
+    group = out.TargetGroups?.[0] ?? { TargetGroupName: name };
+    created = true;
+    ctx.log?.(`created target group ${name}`);
+  } else {
+    group = found;
+    const fixed = FIXED_FIELDS.filter((f) => input[f] !== undefined && found[f] !== undefined && input[f] !== found[f]);
+    if (fixed.length > 0) {
+      throw new OperationError(
+        'elasticloadbalancing:ModifyTargetGroup',
+        name,
+        `${fixed.map((f) => `${f} is ${JSON.stringify(found[f])}, wanted ${JSON.stringify(input[f])}`).join('; ')}: ` +
+          'a target group cannot change these; use a new name or delete it first',
+      );
+    }
+    const change: Record<string, unknown> = {};
+    for (const f of HEALTH_FIELDS) {
+      if (input[f] !== undefined && JSON.stringify(input[f]) !== JSON.stringify(found[f])) change[f] = input[f];
+    }
+    if (Object.keys(change).length > 0) {
+      const out = await call(ctx, 'elasticloadbalancing:ModifyTargetGroup', name, () =>
+        elbv2.send(new ModifyTargetGroupCommand({ TargetGroupArn: found.TargetGroupArn, ...change } as ModifyTargetGroupCommandInput)),
+      );
+      group = out.TargetGroups?.[0] ?? group;
+      modified = true;
+      ctx.log?.(`target group ${name}: health check updated (${Object.keys(change).join(', ')})`);
+    }
+  }
+  if (attributes.length > 0 && group.TargetGroupArn) {
+    const arn = group.TargetGroupArn;
+    const current = created
+      ? new Map<string | undefined, string | undefined>()
+      : new Map(
+          (
+            (await call(ctx, 'elasticloadbalancing:DescribeTargetGroupAttributes', name, () =>
+              elbv2.send(new DescribeTargetGroupAttributesCommand({ TargetGroupArn: arn })),
+            )).Attributes ?? []
+          ).map((a) => [a.Key, a.Value]),
+        );
+    const differing = attributes.filter((a) => current.get(a.Key) !== a.Value);
+    if (differing.length > 0) {
+      await call(ctx, 'elasticloadbalancing:ModifyTargetGroupAttributes', name, () =>
+        elbv2.send(new ModifyTargetGroupAttributesCommand({ TargetGroupArn: arn, Attributes: differing })),
+      );
+      if (!created) {
+        modified = true;
+        ctx.log?.(`target group ${name}: attributes updated (${differing.map((a) => a.Key).join(', ')})`);
+      }
+    }
+  }
+  return { resource: group, created, modified };
+}
+
+/** Comparable JSON of actions (order, defaults such as Order and empty fields dropped). @internal */
+function actionsKey(actions: readonly Action[] | undefined): string {
+  return JSON.stringify(
+    (actions ?? []).map((a) => ({
+      Type: a.Type,
+      TargetGroupArn: a.TargetGroupArn ?? (a.ForwardConfig?.TargetGroups?.length === 1 ? a.ForwardConfig.TargetGroups[0]?.TargetGroupArn : undefined),
+      FixedResponseConfig: a.FixedResponseConfig,
+      RedirectConfig: a.RedirectConfig,
+      Weights:
+        (a.ForwardConfig?.TargetGroups?.length ?? 0) > 1
+          ? a.ForwardConfig?.TargetGroups?.map((t) => [t.TargetGroupArn, t.Weight ?? 1])
+          : undefined,
+    })),
+  );
+}
+
+/** Comparable JSON of rule conditions (Values and *Config forms alike). @internal */
+function conditionsKey(conditions: readonly RuleCondition[] | undefined): string {
+  const norm = (conditions ?? []).map((c) => {
+    const values =
+      c.PathPatternConfig?.Values ??
+      c.HostHeaderConfig?.Values ??
+      c.HttpRequestMethodConfig?.Values ??
+      c.SourceIpConfig?.Values ??
+      c.HttpHeaderConfig?.Values ??
+      c.QueryStringConfig?.Values?.map((q) => `${q.Key ?? ''}=${q.Value ?? ''}`) ??
+      c.Values ??
+      [];
+    return `${c.Field}:${c.HttpHeaderConfig?.HttpHeaderName ?? ''}:${[...values].sort().join(',')}`;
+  });
+  return JSON.stringify(norm.sort());
+}
+
+/**
+ * Returns the listener on the input's port of its load balancer, creating it
+ * (tagged) when missing; different default actions are modified to match.
+ *
+ * @example
+ * ```ts
+ * const { resource: http } = await ensureListener(ctx,
+ *   listener(alb.LoadBalancerArn!).port(80).forward(tg.TargetGroupArn!));
+ * // http.ListenerArn → 'arn:aws:elasticloadbalancing:…:listener/app/flask-inventory-alb/…/…'
+ * ```
+ */
+export async function ensureListener(ctx: OperationContext, definition: Buildable<CreateListenerCommandInput>): Promise<Ensured<Listener>> {
+  const input = built(definition);
+  const lb = input.LoadBalancerArn ?? '';
+  const resource = `${lb.split('/').at(-2) ?? lb}:${input.Port}`;
+  const { elbv2 } = ctx.clients;
+  const listeners: Listener[] = [];
+  let Marker: string | undefined;
+  do {
+    const out = await call(ctx, 'elasticloadbalancing:DescribeListeners', resource, () =>
+      elbv2.send(new DescribeListenersCommand({ LoadBalancerArn: lb, Marker })),
+    );
+    listeners.push(...(out.Listeners ?? []));
+    Marker = out.NextMarker;
+  } while (Marker);
+  const found = listeners.find((l) => l.Port === input.Port);
+  if (!found) {
+    const tags = { ...tagRecord(input.Tags), ...stackTags(ctx) };
+    const out = await call(ctx, 'elasticloadbalancing:CreateListener', resource, () =>
+      elbv2.send(new CreateListenerCommand({ ...input, Tags: keyValueTags(tags) })),
+    );
+    ctx.log?.(`created listener ${resource}`);
+    return { resource: out.Listeners?.[0] ?? { Port: input.Port }, created: true, modified: false };
+  }
+  if (actionsKey(input.DefaultActions) === actionsKey(found.DefaultActions) && (input.Protocol === undefined || input.Protocol === found.Protocol)) {
+    return { resource: found, created: false, modified: false };
+  }
+  const out = await call(ctx, 'elasticloadbalancing:ModifyListener', resource, () =>
+    elbv2.send(
+      new ModifyListenerCommand({
+        ListenerArn: found.ListenerArn,
+        DefaultActions: input.DefaultActions,
+        ...(input.Protocol !== undefined && { Protocol: input.Protocol }),
+        ...(input.Certificates !== undefined && { Certificates: input.Certificates }),
+        ...(input.SslPolicy !== undefined && { SslPolicy: input.SslPolicy }),
+      }),
+    ),
+  );
+  ctx.log?.(`listener ${resource}: default actions updated`);
+  return { resource: out.Listeners?.[0] ?? found, created: false, modified: true };
+}
+
+/**
+ * Returns the listener rule with the input's priority — or, failing that, the
+ * one with the same conditions — creating it (tagged) when there is none.
+ * A found rule whose conditions or actions differ is modified to match.
+ *
+ * @example
+ * ```ts
+ * const { resource: rule } = await ensureListenerRule(ctx,
+ *   listenerRule(http.ListenerArn!).priority(100).pathPattern('/api/*').forward(gatewayTg.TargetGroupArn!));
+ * // rule.Priority → '100'
+ * ```
+ */
+export async function ensureListenerRule(ctx: OperationContext, definition: Buildable<CreateRuleCommandInput>): Promise<Ensured<Rule>> {
+  const input = built(definition);
+  const listenerArn = input.ListenerArn ?? '';
+  const resource = `rule ${input.Priority} of ${listenerArn.split('/').slice(-3).join('/')}`;
+  const { elbv2 } = ctx.clients;
+  const rules: Rule[] = [];
+  let Marker: string | undefined;
+  do {
+    const out = await call(ctx, 'elasticloadbalancing:DescribeRules', resource, () =>
+      elbv2.send(new DescribeRulesCommand({ ListenerArn: listenerArn, Marker })),
+    );
+    rules.push(...(out.Rules ?? []));
+    Marker = out.NextMarker;
+  } while (Marker);
+  const wantConditions = conditionsKey(input.Conditions);
+  const found =
+    rules.find((r) => !r.IsDefault && r.Priority === String(input.Priority)) ??
+    rules.find((r) => !r.IsDefault && conditionsKey(r.Conditions) === wantConditions);
+  if (!found) {
+    const tags = { ...tagRecord(input.Tags), ...stackTags(ctx) };
+    const out = await call(ctx, 'elasticloadbalancing:CreateRule', resource, () =>
+      elbv2.send(new CreateRuleCommand({ ...input, Tags: keyValueTags(tags) })),
+    );
+    ctx.log?.(`created listener ${resource}`);
+    return { resource: out.Rules?.[0] ?? { Priority: String(input.Priority) }, created: true, modified: false };
+  }
+  if (conditionsKey(found.Conditions) === wantConditions && actionsKey(found.Actions) === actionsKey(input.Actions)) {
+    return { resource: found, created: false, modified: false };
+  }
+  const out = await call(ctx, 'elasticloadbalancing:ModifyRule', resource, () =>
+    elbv2.send(new ModifyRuleCommand({ RuleArn: found.RuleArn, Conditions: input.Conditions, Actions: input.Actions })),
+  );
+  ctx.log?.(`listener ${resource}: conditions/actions updated`);
+  return { resource: out.Rules?.[0] ?? found, created: false, modified: true };
+}
