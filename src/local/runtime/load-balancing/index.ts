@@ -101,7 +101,8 @@ export function loadBalancingComponent(context: RuntimeContext, options: LoadBal
 
   const memberFor = (front: Front, host: string): Member | undefined => {
     const name = host.toLowerCase().replace(/:\d+$/, '').replace(/\.$/, '');
-    const members = front.members;
+    // Deleted or moved to another port since the last reconcile: gone at once.
+    const members = front.members.filter((m) => elbv2State(m.state).listeners[m.listenerArn]?.Port === front.port);
     const exact = members.find((m) => m.hostname === name);
     if (exact) return exact;
     // Another load balancer's name (of this or another local cloud) never falls through to ours.
