@@ -61,6 +61,8 @@ export function tasksComponent(context: RuntimeContext): RuntimeComponent {
   let dirty = false;
   let stopped = false;
   let provisioning = false;
+  /** How long a task must have been RUNNING before it counts for a deployment (10 AWS seconds, at least 0.5 s). */
+  const stableMs = Math.max(500, context.scaledMs(10));
 
   const changed = () => {
     dirty = true;
@@ -217,6 +219,8 @@ export function tasksComponent(context: RuntimeContext): RuntimeComponent {
     if (task.lastStatus !== 'RUNNING' || task.desiredStatus !== 'RUNNING') return false;
     const run = runs.get(task.taskArn);
     if (!run || run.phase !== 'running') return false;
+    // A container that exits right after it starts must not complete a deployment.
+    if (run.runningSince === undefined || Date.now() - run.runningSince < stableMs) return false;
     const health = run.containerHealth;
     if (health !== 'NONE' && health !== 'HEALTHY') return false;
     if (svc.loadBalancers.length > 0) {
