@@ -1,7 +1,7 @@
 /**
  * Metric alarm evaluation for the runtime: every round evaluates each
- * metric alarm of every region against the stored metrics (period scaled by
- * the time scale; evaluation periods, datapoints to alarm and missing-data
+ * metric alarm of every region against the stored metrics over whole,
+ * aligned periods (scaled by the time scale; evaluation periods, datapoints to alarm and missing-data
  * treatment as `evaluateAlarm` implements them) and applies the result with
  * `setAlarmState` (reason, reason data, history on transitions).
  *
@@ -17,7 +17,7 @@ import { AUTOSCALING_KEY, autoScalingState } from '../../services/autoscaling/st
 import { alarmDatapoints, evaluateAlarm } from '../../services/cloudwatch/evaluate.js';
 import { CLOUDWATCH_KEY, cloudWatchState, recordHistory, setAlarmState, type AlarmState, type MetricAlarmRecord } from '../../services/cloudwatch/state.js';
 import type { RuntimeContext } from '../context.js';
-import { executeScalingPolicy, type PolicyOutcome } from './scaling.js';
+import { alignedEvaluationTime, executeScalingPolicy, type PolicyOutcome } from './scaling.js';
 
 /** How often an alarm in a state with Auto Scaling actions re-runs them, in AWS seconds. */
 export const ACTION_REPEAT_SECONDS = 60;
@@ -51,7 +51,8 @@ export class AlarmEvaluator {
         if (alarm.Metrics) continue; // metric-math alarms are stored, not evaluated
         const key = `${accountId}\u0000${region}\u0000${alarm.AlarmName}`;
         live.add(key);
-        const evaluation = evaluateAlarm(alarm, alarmDatapoints(regionState, alarm, nowMs, this.#context.timeScale), nowMs, { timeScale: this.#context.timeScale });
+        const at = alignedEvaluationTime(alarm, nowMs, this.#context.timeScale);
+        const evaluation = evaluateAlarm(alarm, alarmDatapoints(regionState, alarm, at, this.#context.timeScale), at, { timeScale: this.#context.timeScale });
         // `ignore` with no data keeps the state and the last real reason.
         if (alarm.TreatMissingData === 'ignore' && evaluation.state === alarm.StateValue && evaluation.reason.startsWith('Insufficient Data')) continue;
         const { changed, alarm: updated } = setAlarmState(regionState, alarm.AlarmName, evaluation.state, evaluation.reason, nowMs, evaluation.reasonData);

@@ -105,6 +105,17 @@ function aggregateValues(values: readonly number[], type: string | undefined): n
   return values.reduce((a, b) => a + b, 0) / values.length;
 }
 
+/**
+ * The instant an alarm is evaluated at: `nowMs` rounded down to a multiple
+ * of its (scaled) period, so that, as in CloudWatch, every evaluated period
+ * is a whole, aligned one (a 60 s period spans one clock minute) rather than
+ * a window that straddles two.
+ */
+export function alignedEvaluationTime(alarm: Pick<MetricAlarmRecord, 'Period'>, nowMs: number, timeScale: number): number {
+  const periodMs = (alarm.Period ?? 60) * 1000 * timeScale;
+  return periodMs > 0 ? Math.floor(nowMs / periodMs) * periodMs : nowMs;
+}
+
 /** Where a policy runs and how the runtime reaches the rest of the cloud. */
 export interface PolicyRunContext {
   readonly accountId: string;
@@ -135,7 +146,7 @@ export function executeScalingPolicy(run: PolicyRunContext, policy: ScalingPolic
     return { ...base, result: 'failed', reason: `ECS service ${serviceName} in cluster ${clusterName} not found or not ACTIVE` };
   }
   const current = service.desiredCount;
-  const points = alarmDatapoints(rs, alarm, nowMs, run.timeScale);
+  const points = alarmDatapoints(rs, alarm, alignedEvaluationTime(alarm, nowMs, run.timeScale), run.timeScale);
 
   let wanted: number;
   let outCooldownSeconds: number;

@@ -9,6 +9,7 @@
 import { randomUUID } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { CreateClusterCommand, DescribeClustersCommand, CreateServiceCommand, DescribeServicesCommand, RegisterTaskDefinitionCommand } from '@aws-sdk/client-ecs';
+import { PutMetricDataCommand, type StandardUnit } from '@aws-sdk/client-cloudwatch';
 import { ContainerProcess } from '../../../../src/local/runtime/container-process.js';
 import { LocalRuntime } from '../../../../src/local/runtime/runtime.js';
 import { monitoringComponent, type MonitoringOptions, type PolicyOutcome } from '../../../../src/local/runtime/monitoring/index.js';
@@ -129,4 +130,59 @@ export function runLiveTask(
     runningSince: Date.now(),
   });
   return { taskArn, process };
+}
+
+/** A loop that puts one datapoint of a metric every `everyMs` with the current value. */
+export interface MetricFeeder {
+  /** Changes the value the next datapoints carry. */
+  set(value: number): void;
+  stop(): Promise<void>;
+}
+
+/** Starts a {@link MetricFeeder} that calls PutMetricData (as an app or agent would; not for `AWS/` namespaces, which AWS reserves). */
+export function feedMetric(
+  t: TestCloud,
+  metric: { namespace: string; metricName: string; dimensions: Record<string, string>; unit?: StandardUnit },
+  initial: number,
+  everyMs = 50,
+): MetricFeeder {
+  let value = initial;
+  let running = true;
+  let succeeded = 0;
+  let lastError: unknown;
+  const loop = (async () => {
+    while (running) {
+      await t.clients.cloudWatch
+        .send(
+          new PutMetricDataCommand({
+            Namespace: metric.namespace,
+            MetricData: [
+              {
+                MetricName: metric.metricName,
+                Dimensions: Object.entries(metric.dimensions).map(([Name, Value]) => ({ Name, Value })),
+                Value: value,
+                ...(metric.unit ? { Unit: metric.unit } : {}),
+              },
+            ],
+          }),
+        )
+        .then(
+          () => succeeded++,
+          (error: unknown) => {
+            lastError = error;
+          },
+        );
+      await new Promise((r) => setTimeout(r, everyMs));
+    }
+  })();
+  return {
+    set: (v) => {
+      value = v;
+    },
+    stop: async () => {
+      running = false;
+      await loop;
+      if (succeeded === 0 && lastError) throw lastError;
+    },
+  };
 }
