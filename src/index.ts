@@ -14,3 +14,5 @@ export * from './builders/networking.js';
 export * from './builders/monitoring.js';
 // The typed bundle of SDK clients.
 export * from './clients.js';
+// Where a script's calls go: real AWS or the in-process local cloud.
+export * from './target.js';

@@ -1,0 +1,114 @@
+/**
+ * `openTarget()`: where a script's AWS calls go. The same script runs against
+ * real AWS (`--target aws`, or an AWS profile, credentials or endpoint in the
+ * environment) or, with no AWS settings at all, against the local cloud
+ * started in this process with a small time scale and the lab's apps as
+ * local images.
+ *
+ * @module
+ */
+import { close, connect, type Clients, type ConnectOptions } from './clients.js';
+
+/** Which cloud a script talks to. */
+export type TargetKind = 'local' | 'aws';
+
+/** Options of {@link openTarget}. */
+export interface TargetOptions {
+  /** `aws`, `local`, or `auto` (default): AWS when the environment names a profile, credentials or endpoint, else local. */
+  readonly target?: TargetKind | 'auto';
+  /** Local cloud only: multiplies every AWS duration (default 0.02: a 30 s health-check interval takes 0.6 s). */
+  readonly timeScale?: number;
+  /** Region (default `AWS_REGION`, then the profile's, then `us-east-1` for the local cloud). */
+  readonly region?: string;
+  /** Further `connect()` options for the AWS target. */
+  readonly connect?: ConnectOptions;
+  /** Local cloud only: where its diagnostics go. Default: stderr when `ECSKIT_DEBUG` is set, else nowhere. */
+  readonly log?: (line: string) => void;
+  /** Environment to read (tests pass their own). Default `process.env`. */
+  readonly env?: Readonly<Record<string, string | undefined>>;
+}
+
+/** An open target: the clients, and for the local cloud the running emulator. */
+export interface Target {
+  readonly kind: TargetKind;
+  readonly clients: Clients;
+  readonly region: string;
+  /** The local cloud's endpoint (`http://127.0.0.1:PORT`), when local. */
+  readonly endpoint?: string;
+  /** The local cloud itself (for `registerImage`, `state`…), when local. */
+  readonly local?: import('./local/index.js').LocalCloud;
+  /** Closes the clients, and stops the local cloud and every task process it runs. */
+  close(): Promise<void>;
+}
+
+/** Thrown when the AWS target cannot be used (no credentials, no region). */
+export class TargetError extends Error {
+  override readonly name = 'TargetError';
+}
+
+const AWS_SIGNALS = ['AWS_PROFILE', 'AWS_ACCESS_KEY_ID', 'AWS_ENDPOINT_URL', 'AWS_ENDPOINT_URL_ECS', 'AWS_WEB_IDENTITY_TOKEN_FILE', 'AWS_CONTAINER_CREDENTIALS_FULL_URI'];
+
+/** The target `auto` resolves to for an environment. */
+export function detectTarget(env: Readonly<Record<string, string | undefined>> = process.env): TargetKind {
+  return AWS_SIGNALS.some((name) => env[name]) ? 'aws' : 'local';
+}
+
+/**
+ * Opens the target a script should use.
+ *
+ * @example
+ * ```ts
+ * const target = await openTarget({ target: values.target as 'aws' | 'local' | undefined });
+ * console.log(target.kind); // 'local' on a machine with no AWS settings
+ * await ensureCluster({ clients: target.clients, stack: 'lab' }, 'flask-inventory-cluster');
+ * await target.close();
+ * ```
+ */
+export async function openTarget(options: TargetOptions = {}): Promise<Target> {
+  const env = options.env ?? process.env;
+  const kind = !options.target || options.target === 'auto' ? detectTarget(env) : options.target;
+  if (kind === 'aws') {
+    const clients = await connect({ ...options.connect, ...(options.region ? { region: options.region } : {}) });
+    try {
+      await clients.ecs.config.credentials();
+    } catch (error) {
+      close(clients);
+      throw new TargetError(
+        `--target aws needs AWS credentials, but none were found (${(error as Error).message}). ` +
+          'Set AWS_PROFILE (after `aws configure` or `aws sso login`) or AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, ' +
+          'or drop --target aws to run against the local cloud.',
+      );
+    }
+    return { kind, clients, region: clients.region, close: async () => close(clients) };
+  }
+  const { startLocalCloud } = await import('./local/index.js');
+  const region = options.region ?? 'us-east-1';
+  const local = await startLocalCloud({
+    port: 0,
+    region,
+    timeScale: options.timeScale ?? 0.02,
+    log: options.log ?? (env.ECSKIT_DEBUG ? (line) => console.error(line) : () => {}),
+  });
+  try {
+    const clients = await connect({
+      endpoint: local.endpoint,
+      region,
+      credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+      ...options.connect,
+    });
+    return {
+      kind,
+      clients,
+      region,
+      endpoint: local.endpoint,
+      local,
+      close: async () => {
+        close(clients);
+        await local.stop();
+      },
+    };
+  } catch (error) {
+    await local.stop();
+    throw error;
+  }
+}
