@@ -16,3 +16,5 @@ export * from './builders/monitoring.js';
 export * from './clients.js';
 // Where a script's calls go: real AWS or the in-process local cloud.
 export * from './target.js';
+// Shared flags and step output for Deno-style scripts.
+export * from './script/index.js';

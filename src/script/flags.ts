@@ -1,0 +1,112 @@
+/**
+ * The flags every ecskit script shares, parsed with `node:util` `parseArgs`:
+ * `--target`, `--time-scale`, `--json`, `--keep`, `--help`, plus the
+ * script's own. Unknown flags and bad values are refused with a message that
+ * names the flag, the value and the fix.
+ *
+ * @module
+ */
+import { parseArgs, type ParseArgsConfig } from 'node:util';
+
+/** The shared flags, parsed. */
+export interface ScriptFlags {
+  /** `auto` (default), `aws` or `local`. */
+  readonly target: 'auto' | 'aws' | 'local';
+  /** Local cloud time scale (`--time-scale 0.02`), when given. */
+  readonly timeScale?: number;
+  /** Machine-readable JSON lines instead of text (`--json`). */
+  readonly json: boolean;
+  /** Leave the stack running at the end (`--keep`). */
+  readonly keep: boolean;
+  /** Colour in text output: off with `NO_COLOR`, `--json` or a non-TTY stdout. */
+  readonly color: boolean;
+  /** The script's own flags, as `parseArgs` returns them. */
+  readonly extra: Record<string, string | boolean | undefined>;
+}
+
+/** Thrown for bad flags; scripts print its message and exit 2. */
+export class UsageError extends Error {
+  override readonly name = 'UsageError';
+}
+
+/** What a script tells {@link parseScriptFlags}. */
+export interface ScriptUsage {
+  /** First line of `--help`, e.g. `examples/full-lab.ts — the whole ECS lab`. */
+  readonly title: string;
+  /** More `--help` text (what it does, what it creates). */
+  readonly description?: string;
+  /** The script's own flags (parseArgs option config) with a help line each. */
+  readonly options?: Record<string, NonNullable<ParseArgsConfig['options']>[string] & { readonly help: string }>;
+}
+
+const SHARED = {
+  target: { type: 'string', help: 'aws | local | auto (default: AWS when AWS_PROFILE/credentials/endpoint are set, else the local cloud)' },
+  'time-scale': { type: 'string', help: 'local cloud only: multiplies every AWS duration (default 0.02)' },
+  json: { type: 'boolean', help: 'print JSON lines (one event per line) instead of text' },
+  keep: { type: 'boolean', help: 'leave the stack running at the end, and print how to reach and remove it' },
+  help: { type: 'boolean', short: 'h', help: 'show this help' },
+} as const;
+
+/** The `--help` text. */
+export function helpText(usage: ScriptUsage): string {
+  const rows = Object.entries({ ...SHARED, ...usage.options }).map(([name, o]) => {
+    const value = o.type === 'string' ? ' <value>' : '';
+    return `  --${name}${value}`.padEnd(30) + o.help;
+  });
+  return [usage.title, ...(usage.description ? ['', usage.description] : []), '', 'Options:', ...rows].join('\n');
+}
+
+/**
+ * Parses `argv` (default `process.argv.slice(2)`). Returns `undefined` after
+ * printing help for `--help`.
+ *
+ * @example
+ * ```ts
+ * const flags = parseScriptFlags({ title: 'examples/03-invsys-service.ts — lab Task 3' }, ['--target', 'local']);
+ * // → { target: 'local', json: false, keep: false, color: …, extra: {} }
+ * ```
+ */
+export function parseScriptFlags(
+  usage: ScriptUsage,
+  argv: readonly string[] = process.argv.slice(2),
+  out: { write(text: string): unknown; isTTY?: boolean } = process.stdout,
+  env: Readonly<Record<string, string | undefined>> = process.env,
+): ScriptFlags | undefined {
+  const options: NonNullable<ParseArgsConfig['options']> = {};
+  for (const [name, o] of Object.entries({ ...SHARED, ...usage.options })) {
+    const { help: _help, ...config } = o as { help: string } & NonNullable<ParseArgsConfig['options']>[string];
+    options[name] = config;
+  }
+  let values: Record<string, string | boolean | (string | boolean)[] | undefined>;
+  try {
+    ({ values } = parseArgs({ args: [...argv], options, strict: true, allowPositionals: false }));
+  } catch (error) {
+    throw new UsageError(`${(error as Error).message.replace(/\. To specify.*$/, '')}. Run with --help for the options.`);
+  }
+  if (values.help) {
+    out.write(`${helpText(usage)}\n`);
+    return undefined;
+  }
+  const target = (values.target as string | undefined) ?? 'auto';
+  if (!['auto', 'aws', 'local'].includes(target)) {
+    throw new UsageError(`--target must be aws, local or auto, got: ${JSON.stringify(target)}`);
+  }
+  let timeScale: number | undefined;
+  if (values['time-scale'] !== undefined) {
+    timeScale = Number(values['time-scale']);
+    if (!(timeScale > 0) || !Number.isFinite(timeScale)) {
+      throw new UsageError(`--time-scale must be a positive number such as 0.02, got: ${JSON.stringify(values['time-scale'])}`);
+    }
+  }
+  const json = values.json === true;
+  const extra: Record<string, string | boolean | undefined> = {};
+  for (const name of Object.keys(usage.options ?? {})) extra[name] = values[name] as string | boolean | undefined;
+  return {
+    target: target as ScriptFlags['target'],
+    ...(timeScale !== undefined ? { timeScale } : {}),
+    json,
+    keep: values.keep === true,
+    color: !json && !env.NO_COLOR && out.isTTY === true,
+    extra,
+  };
+}

@@ -1,0 +1,124 @@
+/**
+ * Output of an ecskit script: one line per step with its status and elapsed
+ * time, free-form notes, and a final summary — as text (colour unless
+ * `NO_COLOR` or not a TTY) or as JSON lines (`--json`) for machines.
+ *
+ * @module
+ */
+
+/** One line of a script's JSON output. */
+export type ScriptEvent =
+  | { readonly type: 'step'; readonly step: string; readonly status: 'started' }
+  | { readonly type: 'step'; readonly step: string; readonly status: 'ok'; readonly seconds: number; readonly result?: unknown }
+  | { readonly type: 'step'; readonly step: string; readonly status: 'failed'; readonly seconds: number; readonly error: string; readonly code?: string }
+  | { readonly type: 'note'; readonly step?: string; readonly message: string; readonly data?: unknown }
+  | { readonly type: 'summary'; readonly ok: boolean; readonly seconds: number; readonly data: Record<string, unknown> };
+
+/** Options of {@link createReporter}. */
+export interface ReporterOptions {
+  /** JSON lines instead of text. */
+  readonly json?: boolean;
+  /** Colour in text output. */
+  readonly color?: boolean;
+  /** Where output goes. Default `process.stdout`. */
+  readonly out?: { write(text: string): unknown };
+  /** Clock in ms (tests). */
+  readonly now?: () => number;
+}
+
+/** Thrown by {@link Reporter.step} after reporting the failure; carries the step name. */
+export class StepError extends Error {
+  override readonly name = 'StepError';
+  constructor(
+    /** The step that failed. */
+    readonly step: string,
+    /** What went wrong. */
+    override readonly cause: unknown,
+  ) {
+    super(`${step} failed: ${(cause as Error)?.message ?? String(cause)}`);
+  }
+}
+
+/** A script's output. */
+export interface Reporter {
+  /** Runs one step, printing `✔ name (1.2 s)` or `✖ name: reason`; rethrows failures as {@link StepError}. */
+  step<T>(name: string, run: () => Promise<T>, describe?: (result: T) => unknown): Promise<T>;
+  /** A line of information inside the current step. */
+  note(message: string, data?: unknown): void;
+  /** The final summary (`key: value` lines, or one JSON object). */
+  summary(ok: boolean, data: Record<string, unknown>): void;
+  /** Every event so far (what `--json` printed). */
+  readonly events: readonly ScriptEvent[];
+}
+
+const paint = (on: boolean, code: string, text: string) => (on ? `\u001b[${code}m${text}\u001b[0m` : text);
+
+/**
+ * Creates the reporter a script prints through.
+ *
+ * @example
+ * ```ts
+ * const report = createReporter({ json: false });
+ * await report.step('Task 2: register task definitions', async () => registerBoth());
+ * // ✔ Task 2: register task definitions (0.4 s)
+ * ```
+ */
+export function createReporter(options: ReporterOptions = {}): Reporter {
+  const out = options.out ?? process.stdout;
+  const now = options.now ?? (() => performance.now());
+  const started = now();
+  const events: ScriptEvent[] = [];
+  let current: string | undefined;
+  const emit = (event: ScriptEvent, text?: string) => {
+    events.push(event);
+    if (options.json) out.write(`${JSON.stringify(event)}\n`);
+    else if (text !== undefined) out.write(`${text}\n`);
+  };
+  const color = options.color === true && !options.json;
+  return {
+    events,
+    async step(name, run, describe) {
+      const t0 = now();
+      current = name;
+      emit({ type: 'step', step: name, status: 'started' }, color ? paint(color, '2', `… ${name}`) : undefined);
+      try {
+        const result = await run();
+        const seconds = Math.round((now() - t0) / 100) / 10;
+        const described = describe?.(result);
+        emit(
+          { type: 'step', step: name, status: 'ok', seconds, ...(described !== undefined ? { result: described } : {}) },
+          `${paint(color, '32', '✔')} ${name} ${paint(color, '2', `(${seconds.toFixed(1)} s)`)}`,
+        );
+        return result;
+      } catch (error) {
+        const seconds = Math.round((now() - t0) / 100) / 10;
+        const code = (error as { code?: unknown; name?: unknown }).code ?? (error as { name?: unknown }).name;
+        emit(
+          {
+            type: 'step',
+            step: name,
+            status: 'failed',
+            seconds,
+            error: (error as Error)?.message ?? String(error),
+            ...(typeof code === 'string' ? { code } : {}),
+          },
+          `${paint(color, '31', '✖')} ${name} ${paint(color, '2', `(${seconds.toFixed(1)} s)`)}: ${(error as Error)?.message ?? String(error)}`,
+        );
+        throw new StepError(name, error);
+      } finally {
+        current = undefined;
+      }
+    },
+    note(message, data) {
+      emit({ type: 'note', ...(current ? { step: current } : {}), message, ...(data !== undefined ? { data } : {}) }, `  ${message}`);
+    },
+    summary(ok, data) {
+      const seconds = Math.round((now() - started) / 100) / 10;
+      const lines = Object.entries(data).map(([k, v]) => `  ${k}: ${typeof v === 'string' ? v : JSON.stringify(v)}`);
+      emit(
+        { type: 'summary', ok, seconds, data },
+        [`${ok ? paint(color, '32', 'Done') : paint(color, '31', 'Failed')} in ${seconds.toFixed(1)} s`, ...lines].join('\n'),
+      );
+    },
+  };
+}
