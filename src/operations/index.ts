@@ -1,0 +1,79 @@
+/**
+ * Operations: idempotent verbs over `connect()`'s clients. Everything they
+ * create is tagged `ecskit:stack=<stack>`; `destroy()` removes it by tag in
+ * reverse dependency order.
+ *
+ * @module
+ */
+export { operations, type Operations } from './operations.js';
+export {
+  STACK_TAG,
+  type Buildable,
+  type OperationClients,
+  type OperationContext,
+  type OperationSettings,
+} from './context.js';
+export { hasErrorCode, OperationError, type OperationErrorOptions } from './errors.js';
+export { ensureCluster, type ClusterOptions, type EnsureClusterResult } from './cluster.js';
+export {
+  ensureLogGroup,
+  normalizeTaskDefinition,
+  registerTaskDefinition,
+  sameTaskDefinition,
+  type RegisterTaskDefinitionOptions,
+  type RegisterTaskDefinitionResult,
+} from './task-definition.js';
+export {
+  ensureDiscoveryService,
+  ensureNamespace,
+  waitForCloudMapOperation,
+  type EnsureDiscoveryServiceResult,
+  type EnsureNamespaceResult,
+} from './discovery.js';
+export {
+  ensureSecurityGroup,
+  lookupDefaultNetwork,
+  type DefaultNetwork,
+  type EnsureSecurityGroupResult,
+  type IngressRule,
+  type SecurityGroupOptions,
+  type SubnetInfo,
+} from './network.js';
+export {
+  ensureListener,
+  ensureListenerRule,
+  ensureLoadBalancer,
+  ensureTargetGroup,
+  type Ensured,
+  type TargetGroupOptions,
+} from './load-balancing.js';
+export {
+  deploy,
+  ensureService,
+  rollback,
+  scale,
+  type DeployResult,
+  type EnsureServiceOptions,
+  type EnsureServiceResult,
+  type ServiceDefinitionInput,
+  type ServiceRef,
+} from './service.js';
+export {
+  ownsDashboard,
+  putAlarm,
+  putDashboard,
+  putScalingPolicy,
+  registerScalableTarget,
+  type ScalableTargetResult,
+} from './monitoring.js';
+export { tailLogs, type LogEvent, type TailLogsOptions } from './logs.js';
+export {
+  destroy,
+  DESTROY_ORDER,
+  listStackResources,
+  type DestroyOptions,
+  type DestroyReport,
+  type DestroyStep,
+  type StackResource,
+  type StackResourceKind,
+} from './destroy.js';

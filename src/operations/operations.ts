@@ -1,0 +1,75 @@
+/**
+ * `operations(clients, { stack })`: every verb bound to one context, for
+ * scripts that read top to bottom.
+ *
+ * @module
+ */
+import { ensureCluster } from './cluster.js';
+import type { OperationClients, OperationContext, OperationSettings } from './context.js';
+import { destroy, listStackResources } from './destroy.js';
+import { ensureDiscoveryService, ensureNamespace, waitForCloudMapOperation } from './discovery.js';
+import { ensureListener, ensureListenerRule, ensureLoadBalancer, ensureTargetGroup } from './load-balancing.js';
+import { tailLogs } from './logs.js';
+import { putAlarm, putDashboard, putScalingPolicy, registerScalableTarget } from './monitoring.js';
+import { ensureSecurityGroup, lookupDefaultNetwork } from './network.js';
+import { deploy, ensureService, rollback, scale } from './service.js';
+import { ensureLogGroup, registerTaskDefinition } from './task-definition.js';
+
+/** A verb with its context argument already applied. */
+type Bound<F> = F extends (ctx: OperationContext, ...args: infer A) => infer R ? (...args: A) => R : never;
+
+const VERBS = {
+  ensureCluster,
+  registerTaskDefinition,
+  ensureLogGroup,
+  ensureNamespace,
+  ensureDiscoveryService,
+  waitForCloudMapOperation,
+  lookupDefaultNetwork,
+  ensureSecurityGroup,
+  ensureLoadBalancer,
+  ensureTargetGroup,
+  ensureListener,
+  ensureListenerRule,
+  ensureService,
+  deploy,
+  rollback,
+  scale,
+  registerScalableTarget,
+  putScalingPolicy,
+  putAlarm,
+  putDashboard,
+  tailLogs,
+  listStackResources,
+  destroy,
+};
+
+/** Every operation bound to one {@link OperationContext} (see {@link operations}). */
+export type Operations = { readonly [K in keyof typeof VERBS]: Bound<(typeof VERBS)[K]> } & {
+  /** The context the verbs share. */
+  readonly context: OperationContext;
+};
+
+/**
+ * Binds every operation to one context, so a script reads as a list of steps.
+ *
+ * @example
+ * ```ts
+ * const aws = await connect();
+ * const ops = operations(aws, { stack: 'flask-inventory-lab', log: console.log });
+ * const net = await ops.lookupDefaultNetwork();
+ * await ops.ensureCluster('flask-inventory-cluster');
+ * const invsys = await ops.registerTaskDefinition(invsysTd);
+ * const { deploymentId } = await ops.ensureService(invsysService.taskDefinition(invsys.familyRevision));
+ * // … later
+ * await ops.destroy({ dryRun: true }); // prints the plan
+ * ```
+ */
+export function operations(clients: OperationClients, settings: OperationSettings): Operations {
+  const context: OperationContext = { ...settings, clients };
+  const bound: Record<string, unknown> = { context };
+  for (const [name, verb] of Object.entries(VERBS)) {
+    bound[name] = (...args: unknown[]) => (verb as (ctx: OperationContext, ...rest: unknown[]) => unknown)(context, ...args);
+  }
+  return bound as Operations;
+}
