@@ -30,6 +30,7 @@ export { StateFileError } from './server/persistence.js';
 export { ImageRegistry, parseImage, type ImageReference, type LocalImage } from './runtime/images.js';
 export type { RuntimeOptions } from './runtime/runtime.js';
 export type { ContainerInstanceDefaults } from './runtime/context.js';
+export { installLocalhostResolution, uninstallLocalhostResolution, isLocalhostName } from './runtime/load-balancing/localhost-dns.js';
 
 /** Options of {@link startLocalCloud}. */
 export interface LocalCloudOptions {

@@ -9,7 +9,7 @@
  * itself; {@link installLocalhostResolution} closes that gap for the current
  * process.
  *
- * @packageDocumentation
+ * @module
  */
 import dns from 'node:dns';
 import { syncBuiltinESMExports } from 'node:module';
