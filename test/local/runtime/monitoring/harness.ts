@@ -8,12 +8,13 @@
  */
 import { randomUUID } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
-import { CreateClusterCommand, DescribeClustersCommand, CreateServiceCommand, DescribeServicesCommand, RegisterTaskDefinitionCommand } from '@aws-sdk/client-ecs';
-import { PutMetricDataCommand, type StandardUnit } from '@aws-sdk/client-cloudwatch';
+import { CreateClusterCommand, DescribeClustersCommand, ECSClient, CreateServiceCommand, DescribeServicesCommand, RegisterTaskDefinitionCommand } from '@aws-sdk/client-ecs';
+import { ApplicationAutoScalingClient } from '@aws-sdk/client-application-auto-scaling';
+import { CloudWatchClient, PutMetricDataCommand, type StandardUnit } from '@aws-sdk/client-cloudwatch';
 import { ContainerProcess } from '../../../../src/local/runtime/container-process.js';
 import { LocalRuntime } from '../../../../src/local/runtime/runtime.js';
 import { monitoringComponent, type MonitoringOptions, type PolicyOutcome } from '../../../../src/local/runtime/monitoring/index.js';
-import { startTestCloud, type TestCloud } from '../../helpers.js';
+import { startTestCloud, TEST_CREDENTIALS, type TestCloud } from '../../helpers.js';
 
 /** A test cloud plus a monitoring-only runtime. */
 export interface MonitoringHarness extends TestCloud {
@@ -26,6 +27,13 @@ export interface MonitoringHarness extends TestCloud {
 export async function startMonitoring(options: { timeScale: number } & MonitoringOptions): Promise<MonitoringHarness> {
   const { timeScale, ...monitoring } = options;
   const t = await startTestCloud({ timeScale });
+  // These tests poll for many seconds while some clients sit idle longer than the
+  // server's 5 s keep-alive; let the SDK retry the rare reset of a reused socket.
+  const config = { endpoint: t.cloud.endpoint, region: t.cloud.region, credentials: TEST_CREDENTIALS, maxAttempts: 3 };
+  for (const client of [t.clients.ecs, t.clients.autoScaling, t.clients.cloudWatch]) client.destroy();
+  t.clients.ecs = new ECSClient(config);
+  t.clients.autoScaling = new ApplicationAutoScalingClient(config);
+  t.clients.cloudWatch = new CloudWatchClient(config);
   const outcomes: PolicyOutcome[] = [];
   const runtime = new LocalRuntime(t.cloud.state, {
     log: () => {},

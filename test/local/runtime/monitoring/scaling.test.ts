@@ -1,0 +1,123 @@
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import {
+  DescribeScalingActivitiesCommand,
+  PutScalingPolicyCommand,
+  RegisterScalableTargetCommand,
+  type ScalingActivity,
+} from '@aws-sdk/client-application-auto-scaling';
+import { createService, desiredCount, feedMetric, startMonitoring, waitFor, type MonitoringHarness } from './harness.js';
+
+// 1 AWS minute = 0.3 s: AlarmHigh (3 minutes) fires in ~1 s, AlarmLow (15 minutes) in ~4.5 s.
+let h: MonitoringHarness;
+before(async () => {
+  h = await startMonitoring({ timeScale: 0.005 });
+});
+after(async () => {
+  await h?.stop();
+});
+
+const DIMENSION = 'ecs:service:DesiredCount' as const;
+
+/** Target tracking on the service's CPU as the tests publish it (AWS/ namespaces are AWS's own). */
+async function trackCpu(cluster: string, service: string, config: { target: number; outCooldown: number; inCooldown: number }) {
+  await h.clients.autoScaling.send(
+    new PutScalingPolicyCommand({
+      PolicyName: `${service}-cpu`,
+      ServiceNamespace: 'ecs',
+      ResourceId: `service/${cluster}/${service}`,
+      ScalableDimension: DIMENSION,
+      PolicyType: 'TargetTrackingScaling',
+      TargetTrackingScalingPolicyConfiguration: {
+        TargetValue: config.target,
+        CustomizedMetricSpecification: {
+          Namespace: 'Lab/ECS',
+          MetricName: 'CPUUtilization',
+          Dimensions: [
+            { Name: 'ClusterName', Value: cluster },
+            { Name: 'ServiceName', Value: service },
+          ],
+          Statistic: 'Average',
+          Unit: 'Percent',
+        },
+        ScaleOutCooldown: config.outCooldown,
+        ScaleInCooldown: config.inCooldown,
+      },
+    }),
+  );
+}
+
+async function activities(resourceId: string): Promise<ScalingActivity[]> {
+  const out = await h.clients.autoScaling.send(new DescribeScalingActivitiesCommand({ ServiceNamespace: 'ecs', ResourceId: resourceId, ScalableDimension: DIMENSION }));
+  return [...(out.ScalingActivities ?? [])].reverse(); // oldest first
+}
+
+test('target tracking scales 2 → 3 → 4 under load, holds at the maximum, and scales back in to the minimum after its cooldowns', async () => {
+  const [cluster, service] = ['tt-cluster', 'gateway-service'];
+  const resourceId = `service/${cluster}/${service}`;
+  await createService(h, { cluster, service, desiredCount: 2 });
+  await h.clients.autoScaling.send(new RegisterScalableTargetCommand({ ServiceNamespace: 'ecs', ResourceId: resourceId, ScalableDimension: DIMENSION, MinCapacity: 2, MaxCapacity: 4 }));
+  await trackCpu(cluster, service, { target: 50, outCooldown: 60, inCooldown: 120 });
+  const feeder = feedMetric(h, { namespace: 'Lab/ECS', metricName: 'CPUUtilization', dimensions: { ClusterName: cluster, ServiceName: service }, unit: 'Percent' }, 70);
+  try {
+    // 70 % against a 50 % target: ceil(2 × 70 / 50) = 3, then (load unchanged) ceil(3 × 70 / 50) = 5, capped at 4.
+    await waitFor('desired count 4', async () => (await desiredCount(h, cluster, service)) === 4, 20_000, 100);
+    const [toThree, toFour] = await activities(resourceId);
+    assert.equal(toThree?.Description, 'Setting desired count to 3.');
+    assert.equal(toFour?.Description, 'Setting desired count to 4.');
+    assert.match(toThree?.Cause ?? '', new RegExp(`^monitor alarm TargetTracking-service/${cluster}/${service}-AlarmHigh-[0-9a-f-]{36} in state ALARM triggered policy ${service}-cpu$`));
+    assert.equal(toThree?.StatusCode, 'Successful');
+    assert.ok(toThree?.EndTime && toThree.StartTime && toThree.EndTime >= toThree.StartTime);
+    const outGap = toFour!.StartTime!.getTime() - toThree!.StartTime!.getTime();
+    assert.ok(outGap >= 300, `second scale-out ${outGap} ms after the first, inside the 60 s (0.3 s) scale-out cooldown`);
+
+    // Still 70 %: the policy keeps running but the maximum holds.
+    const start = h.outcomes.length;
+    await waitFor('two more runs held at the maximum', () => h.outcomes.slice(start).filter((o) => o.policyName === `${service}-cpu` && o.result === 'unchanged').length >= 2, 10_000);
+    assert.equal(await desiredCount(h, cluster, service), 4);
+
+    // Load drops to 30 % (< 90 % of the target): ceil(4 × 30 / 50) = 3, after the 0.6 s cooldown ceil(3 × 30 / 50) = 2 = the minimum.
+    feeder.set(30);
+    await waitFor('desired count back to 2', async () => (await desiredCount(h, cluster, service)) === 2, 25_000, 100);
+    const all = await activities(resourceId);
+    assert.deepEqual(all.map((a) => a.Description), ['Setting desired count to 3.', 'Setting desired count to 4.', 'Setting desired count to 3.', 'Setting desired count to 2.']);
+    const [inOne, inTwo] = all.slice(2);
+    assert.match(inOne?.Cause ?? '', /-AlarmLow-[0-9a-f-]{36} in state ALARM triggered policy gateway-service-cpu$/);
+    const inGap = inTwo!.StartTime!.getTime() - inOne!.StartTime!.getTime();
+    assert.ok(inGap >= 600, `second scale-in ${inGap} ms after the first, inside the 120 s (0.6 s) scale-in cooldown`);
+    // At the minimum, further low load changes nothing.
+    const mark = h.outcomes.length;
+    await waitFor('two more runs held at the minimum', () => h.outcomes.slice(mark).filter((o) => o.policyName === `${service}-cpu` && o.result === 'unchanged').length >= 2, 10_000);
+    assert.equal(await desiredCount(h, cluster, service), 2);
+    assert.equal((await activities(resourceId)).length, 4);
+  } finally {
+    await feeder.stop();
+  }
+});
+
+test('suspended dynamic scale-out leaves the service alone until it is resumed', async () => {
+  const [cluster, service] = ['suspended-cluster', 'quiet-service'];
+  const resourceId = `service/${cluster}/${service}`;
+  await createService(h, { cluster, service, desiredCount: 2 });
+  const target = { ServiceNamespace: 'ecs' as const, ResourceId: resourceId, ScalableDimension: DIMENSION, MinCapacity: 1, MaxCapacity: 5 };
+  await h.clients.autoScaling.send(
+    new RegisterScalableTargetCommand({ ...target, SuspendedState: { DynamicScalingOutSuspended: true, DynamicScalingInSuspended: false, ScheduledScalingSuspended: false } }),
+  );
+  await trackCpu(cluster, service, { target: 50, outCooldown: 60, inCooldown: 60 });
+  const feeder = feedMetric(h, { namespace: 'Lab/ECS', metricName: 'CPUUtilization', dimensions: { ClusterName: cluster, ServiceName: service }, unit: 'Percent' }, 90);
+  try {
+    await waitFor('the policy to run twice while suspended', () => h.outcomes.filter((o) => o.policyName === `${service}-cpu` && o.result === 'suspended').length >= 2, 15_000);
+    assert.equal(await desiredCount(h, cluster, service), 2);
+    assert.deepEqual(await activities(resourceId), []);
+
+    await h.clients.autoScaling.send(
+      new RegisterScalableTargetCommand({ ...target, SuspendedState: { DynamicScalingOutSuspended: false, DynamicScalingInSuspended: false, ScheduledScalingSuspended: false } }),
+    );
+    // 90 % against 50 %: ceil(2 × 90 / 50) = 4.
+    await waitFor('scale-out once resumed', async () => (await desiredCount(h, cluster, service)) === 4, 15_000, 100);
+    const [first] = await activities(resourceId);
+    assert.equal(first?.Description, 'Setting desired count to 4.');
+  } finally {
+    await feeder.stop();
+  }
+});
