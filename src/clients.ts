@@ -113,13 +113,18 @@ export async function connect(options: ConnectOptions = {}): Promise<Clients> {
     ...(options.endpoint !== undefined && { endpoint: options.endpoint }),
     ...(options.maxAttempts !== undefined && { maxAttempts: options.maxAttempts }),
   };
+  const ignoreEnv = process.env.AWS_IGNORE_CONFIGURED_ENDPOINT_URLS === 'true';
+  const endpoint = options.endpoint ?? (ignoreEnv ? undefined : process.env.AWS_ENDPOINT_URL || undefined);
+  const discoveryEndpoint = endpoint ?? (ignoreEnv ? undefined : process.env.AWS_ENDPOINT_URL_SERVICEDISCOVERY || undefined);
   const clients = quietly(options.sdkNodeVersionWarning === true, () => {
     const ecs = new ECSClient(base);
     // One memoised provider for all: resolved by the first client per the standard chain.
     const shared = { ...base, credentials: options.credentials ?? ecs.config.credentials };
     return {
       ecs,
-      serviceDiscovery: new ServiceDiscoveryClient(shared),
+      // DiscoverInstances goes to a `data-` host prefix on AWS; against a custom
+      // endpoint (the local cloud, an IP) that host does not exist.
+      serviceDiscovery: new ServiceDiscoveryClient(discoveryEndpoint ? { ...shared, disableHostPrefix: true } : shared),
       elbv2: new ElasticLoadBalancingV2Client(shared),
       autoScaling: new ApplicationAutoScalingClient(shared),
       cloudWatch: new CloudWatchClient(shared),
@@ -137,8 +142,6 @@ export async function connect(options: ConnectOptions = {}): Promise<Clients> {
       { cause: error },
     );
   }
-  const ignoreEnv = process.env.AWS_IGNORE_CONFIGURED_ENDPOINT_URLS === 'true';
-  const endpoint = options.endpoint ?? (ignoreEnv ? undefined : process.env.AWS_ENDPOINT_URL || undefined);
   return endpoint === undefined ? { ...clients, region } : { ...clients, region, endpoint };
 }
 

@@ -45,3 +45,27 @@ test('the AWS target without credentials refuses to start and says how to fix it
     process.env = saved;
   }
 });
+
+test('DiscoverInstances works against the local cloud (no data- host prefix on a custom endpoint)', async () => {
+  const { CreatePrivateDnsNamespaceCommand, CreateServiceCommand, DiscoverInstancesCommand, ListNamespacesCommand, RegisterInstanceCommand } = await import(
+    '@aws-sdk/client-servicediscovery'
+  );
+  const target = await openTarget({ target: 'local', timeScale: 0.001 });
+  try {
+    const sd = target.clients.serviceDiscovery;
+    await sd.send(new CreatePrivateDnsNamespaceCommand({ Name: 'local', Vpc: 'vpc-0123456789abcdef0' }));
+    let namespaceId: string | undefined;
+    for (let i = 0; i < 50 && !namespaceId; i++) {
+      namespaceId = (await sd.send(new ListNamespacesCommand({}))).Namespaces?.[0]?.Id;
+      if (!namespaceId) await new Promise((r) => setTimeout(r, 20));
+    }
+    const { Service } = await sd.send(
+      new CreateServiceCommand({ Name: 'invsys', NamespaceId: namespaceId, DnsConfig: { DnsRecords: [{ Type: 'A', TTL: 60 }] } }),
+    );
+    await sd.send(new RegisterInstanceCommand({ ServiceId: Service!.Id!, InstanceId: 'task1', Attributes: { AWS_INSTANCE_IPV4: '127.10.0.2' } }));
+    const found = await sd.send(new DiscoverInstancesCommand({ NamespaceName: 'local', ServiceName: 'invsys' }));
+    assert.deepEqual(found.Instances?.map((i) => i.Attributes?.AWS_INSTANCE_IPV4), ['127.10.0.2']);
+  } finally {
+    await target.close();
+  }
+});
