@@ -18,3 +18,5 @@ export * from './clients.js';
 export * from './target.js';
 // Shared flags and step output for Deno-style scripts.
 export * from './script/index.js';
+// Deployment-aware waiters, acceptors and progress renderers.
+export * from './waiters/index.js';
