@@ -41,7 +41,7 @@
  */
 import type { RegionState } from '../../core/types.js';
 import { elbv2State, pruneDrainedTargets, rulesOfListener, findTargetGroup } from '../../services/elbv2/state.js';
-import { startAlbListener, type AlbListener, type ProxyRequestRecord } from '../alb-proxy.js';
+import { startAlbListener, type AlbListener, type ProxyRequestRecord, type ProxyRule } from '../alb-proxy.js';
 import type { RuntimeComponent, RuntimeContext } from '../context.js';
 import { HealthChecker } from './health-checks.js';
 import { installLocalhostResolution } from './localhost-dns.js';
@@ -111,6 +111,17 @@ export function loadBalancingComponent(context: RuntimeContext, options: LoadBal
     return first && members.every((m) => m.loadBalancerArn === first.loadBalancerArn) ? first : undefined;
   };
 
+  /** Proxy rules per listener, recomputed when the state changes (every API write bumps `cloud.version`). */
+  const ruleCache = new Map<string, { version: number; rules: ProxyRule[] }>();
+  const rulesOf = (member: Member): ProxyRule[] => {
+    const version = context.cloud.version;
+    const cached = ruleCache.get(member.listenerArn);
+    if (cached && cached.version === version) return cached.rules;
+    const rules = proxyRules(rulesOfListener(member.state, member.listenerArn));
+    ruleCache.set(member.listenerArn, { version, rules });
+    return rules;
+  };
+
   const startFront = async (port: number, members: Member[]): Promise<Front & { listener: AlbListener }> => {
     const front: Front = { port, members, listener: undefined };
     const first = members[0];
@@ -123,7 +134,7 @@ export function loadBalancingComponent(context: RuntimeContext, options: LoadBal
         routing: {
           rules: ({ host }) => {
             const member = memberFor(front, host);
-            return member ? proxyRules(rulesOfListener(member.state, member.listenerArn)) : [];
+            return member ? rulesOf(member) : [];
           },
           targets: (targetGroupArn) => {
             const scope = arnScope(targetGroupArn);
@@ -169,6 +180,8 @@ export function loadBalancingComponent(context: RuntimeContext, options: LoadBal
 
   const reconcile = async () => {
     const desired = desiredListeners();
+    const served = new Set([...desired.values()].flat().map((m) => m.listenerArn));
+    for (const arn of ruleCache.keys()) if (!served.has(arn)) ruleCache.delete(arn);
     for (const [port, front] of fronts) {
       if (desired.has(port)) continue;
       fronts.delete(port);
