@@ -35,6 +35,8 @@ export class AlarmEvaluator {
   readonly #onPolicy: ((outcome: PolicyOutcome) => void) | undefined;
   /** Last time each alarm's actions ran (`account \0 region \0 name`), with the state they ran for. */
   readonly #lastActions = new Map<string, { state: AlarmState; atMs: number }>();
+  /** Last failure logged per policy, so a lasting failure is logged once. */
+  readonly #lastFailures = new Map<string, string>();
 
   constructor(context: RuntimeContext, onPolicy?: (outcome: PolicyOutcome) => void) {
     this.#context = context;
@@ -100,8 +102,12 @@ export class AlarmEvaluator {
           if (outcome.result === 'scaled') {
             changedAny = true;
             this.#context.log(`auto scaling: ${policy.ResourceId} desired count ${outcome.from} → ${outcome.to} (policy ${policy.PolicyName}, alarm ${updated.AlarmName} in ${updated.StateValue})`);
-          } else if (outcome.result === 'failed') {
-            this.#context.log(`auto scaling: policy ${policy.PolicyName} failed: ${outcome.reason ?? 'unknown'}`);
+          }
+          if (outcome.result === 'failed') {
+            if (this.#lastFailures.get(policyArn) !== outcome.reason) this.#context.log(`auto scaling: policy ${policy.PolicyName} failed: ${outcome.reason ?? 'unknown'}`);
+            this.#lastFailures.set(policyArn, outcome.reason ?? '');
+          } else {
+            this.#lastFailures.delete(policyArn);
           }
           this.#onPolicy?.(outcome);
         }

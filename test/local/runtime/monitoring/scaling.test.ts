@@ -6,6 +6,7 @@ import {
   RegisterScalableTargetCommand,
   type ScalingActivity,
 } from '@aws-sdk/client-application-auto-scaling';
+import { putMetricDatum } from '../../../../src/local/services/cloudwatch/state.js';
 import { createService, desiredCount, feedMetric, startMonitoring, waitFor, type MonitoringHarness } from './harness.js';
 
 // 1 AWS minute = 0.3 s: AlarmHigh (3 minutes) fires in ~1 s, AlarmLow (15 minutes) in ~4.5 s.
@@ -119,5 +120,42 @@ test('suspended dynamic scale-out leaves the service alone until it is resumed',
     assert.equal(first?.Description, 'Setting desired count to 4.');
   } finally {
     await feeder.stop();
+  }
+});
+
+test('target tracking on ALBRequestCountPerTarget follows the load balancer metric of the target group', async () => {
+  const [cluster, service] = ['alb-cluster', 'web-service'];
+  const resourceId = `service/${cluster}/${service}`;
+  await createService(h, { cluster, service, desiredCount: 2 });
+  await h.clients.autoScaling.send(new RegisterScalableTargetCommand({ ServiceNamespace: 'ecs', ResourceId: resourceId, ScalableDimension: DIMENSION, MinCapacity: 1, MaxCapacity: 6 }));
+  const targetGroup = 'targetgroup/web-tg/0123456789abcdef';
+  await h.clients.autoScaling.send(
+    new PutScalingPolicyCommand({
+      PolicyName: 'requests-per-target',
+      ServiceNamespace: 'ecs',
+      ResourceId: resourceId,
+      ScalableDimension: DIMENSION,
+      PolicyType: 'TargetTrackingScaling',
+      TargetTrackingScalingPolicyConfiguration: {
+        TargetValue: 100,
+        PredefinedMetricSpecification: { PredefinedMetricType: 'ALBRequestCountPerTarget', ResourceLabel: `app/web-alb/fedcba9876543210/${targetGroup}` },
+        ScaleOutCooldown: 60,
+        ScaleInCooldown: 60,
+      },
+    }),
+  );
+  // The load balancer publishes this metric (AWS/ is reserved for AWS, so the test writes it
+  // where the load balancer does): 25 requests per target every 50 ms ≈ 150 per (0.3 s) minute.
+  const regionState = h.cloud.state.region(h.cloud.region);
+  const timer = setInterval(() => {
+    putMetricDatum(regionState, { namespace: 'AWS/ApplicationELB', metricName: 'RequestCountPerTarget', dimensions: [{ Name: 'TargetGroup', Value: targetGroup }], unit: 'Count', value: 25 }, Date.now());
+  }, 50);
+  try {
+    await waitFor('scale-out on requests per target', async () => (await desiredCount(h, cluster, service)) >= 3, 15_000, 100);
+    const [first] = await activities(resourceId);
+    assert.match(first?.Cause ?? '', /-AlarmHigh-[0-9a-f-]{36} in state ALARM triggered policy requests-per-target$/);
+    assert.match(first?.Description ?? '', /^Setting desired count to [3-6]\.$/);
+  } finally {
+    clearInterval(timer);
   }
 });
