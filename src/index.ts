@@ -20,3 +20,4 @@ export * from './target.js';
 export * from './script/index.js';
 // Deployment-aware waiters, acceptors and progress renderers.
 export * from './waiters/index.js';
+export * from './operations/index.js';

@@ -62,7 +62,7 @@ import {
 } from '@aws-sdk/client-servicediscovery';
 import { poll } from '../waiters/poller.js';
 import { call, callRetryingWhile, ownedBy, STACK_TAG, tagRecord, type OperationContext } from './context.js';
-import { waitForCloudMapOperation } from './discovery.js';
+import { settleCloudMapOperation } from './discovery.js';
 import { hasErrorCode, OperationError } from './errors.js';
 import { ownsDashboard } from './monitoring.js';
 
@@ -526,7 +526,7 @@ async function remove(ctx: OperationContext, r: StackResource): Promise<{ action
         );
         operationId = out.OperationId;
       }, 'NamespaceNotFound');
-      if (operationId) await waitForCloudMapOperation(ctx, operationId, r.name);
+      if (operationId) await settleCloudMapOperation(ctx, operationId, r.name);
       return { action: 'servicediscovery:DeleteNamespace + wait for the operation', wasGone };
     }
     case 'listener-rule':

@@ -56,15 +56,12 @@ async function listNamespaces(ctx: OperationContext): Promise<NamespaceSummary[]
 
 /**
  * Polls a Cloud Map operation until SUCCESS (returns it) or FAIL (throws an
- * {@link OperationError} with Cloud Map's reason).
+ * {@link OperationError} with Cloud Map's reason). The public, outcome-typed
+ * form is the waiters' `waitForCloudMapOperation`.
  *
- * @example
- * ```ts
- * const { OperationId } = await sd.send(new DeleteNamespaceCommand({ Id: 'ns-…' }));
- * await waitForCloudMapOperation(ctx, OperationId!, 'namespace local');
- * ```
+ * @internal
  */
-export async function waitForCloudMapOperation(ctx: OperationContext & OperationSettings, operationId: string, resource: string): Promise<Operation> {
+export async function settleCloudMapOperation(ctx: OperationContext & OperationSettings, operationId: string, resource: string): Promise<Operation> {
   const result = await poll({
     observe: () =>
       call(ctx, 'servicediscovery:GetOperation', operationId, () =>
@@ -113,7 +110,7 @@ export async function ensureNamespace(
       new CreatePrivateDnsNamespaceCommand({ ...input, CreatorRequestId: input.CreatorRequestId ?? randomUUID(), Tags: keyValueTags(tags) }),
     ),
   );
-  const operation = await waitForCloudMapOperation(ctx, out.OperationId ?? '', name);
+  const operation = await settleCloudMapOperation(ctx, out.OperationId ?? '', name);
   const id = operation.Targets?.NAMESPACE;
   const namespace = id
     ? ((await call(ctx, 'servicediscovery:GetNamespace', id, () => ctx.clients.serviceDiscovery.send(new GetNamespaceCommand({ Id: id }))))

@@ -26,7 +26,6 @@ export {
 export {
   ensureDiscoveryService,
   ensureNamespace,
-  waitForCloudMapOperation,
   type EnsureDiscoveryServiceResult,
   type EnsureNamespaceResult,
 } from './discovery.js';

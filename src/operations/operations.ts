@@ -7,7 +7,7 @@
 import { ensureCluster } from './cluster.js';
 import type { OperationClients, OperationContext, OperationSettings } from './context.js';
 import { destroy, listStackResources } from './destroy.js';
-import { ensureDiscoveryService, ensureNamespace, waitForCloudMapOperation } from './discovery.js';
+import { ensureDiscoveryService, ensureNamespace } from './discovery.js';
 import { ensureListener, ensureListenerRule, ensureLoadBalancer, ensureTargetGroup } from './load-balancing.js';
 import { tailLogs } from './logs.js';
 import { putAlarm, putDashboard, putScalingPolicy, registerScalableTarget } from './monitoring.js';
@@ -24,7 +24,6 @@ const VERBS = {
   ensureLogGroup,
   ensureNamespace,
   ensureDiscoveryService,
-  waitForCloudMapOperation,
   lookupDefaultNetwork,
   ensureSecurityGroup,
   ensureLoadBalancer,
