@@ -1,0 +1,411 @@
+#!/usr/bin/env -S npx tsx
+/**
+ * Lab "Lab Environment Setup" + Task 1 (Understanding ECS Core Concepts).
+ *
+ * Checks the prerequisites the lab checks with the AWS CLI — who we are
+ * (account, region), the cluster (created when missing, tagged with the
+ * stack), the two image repositories — and prints the concept overview of
+ * Task 1 with live data: the cluster, its capacity, and the network mode of
+ * each service the lab deploys.
+ *
+ * What it fixes from ERRATA: Task 1.3 says the lab uses `bridge` *and*
+ * `awsvpc`; in fact both services must be `awsvpc` (ERRATA 2.1 + 3.4), and
+ * the overview says so.
+ *
+ * This file also exports the shared lab harness every other script uses:
+ * {@link Lab}, {@link NAMES}, {@link runScript} and {@link isMain}.
+ *
+ * Run: `npx tsx examples/01-core-concepts.ts [--target aws|local] [--json]`
+ */
+import { realpathSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import {
+  createReporter,
+  jsonRenderer,
+  openTarget,
+  operations,
+  parseScriptFlags,
+  StepError,
+  tableRenderer,
+  TargetError,
+  UsageError,
+  waitUntilDeploymentCompleted,
+  type Clients,
+  type DeploymentOutcome,
+  type Operations,
+  type Reporter,
+  type ScriptFlags,
+  type ScriptUsage,
+  type Target,
+} from 'ecskit';
+import { ListContainerInstancesCommand, DescribeContainerInstancesCommand } from '@aws-sdk/client-ecs';
+
+// ---------------------------------------------------------------------------
+// The shared lab harness
+
+/** The lab's names, as the guide spells them. */
+export const NAMES = {
+  /** Every resource the scripts create is tagged `ecskit:stack=flask-inventory-lab`. */
+  stack: 'flask-inventory-lab',
+  cluster: 'flask-inventory-cluster',
+  invsysService: 'invsys-service',
+  gatewayService: 'gateway-service',
+  invsysFamily: 'flask-inventory-invsys',
+  gatewayFamily: 'flask-inventory-gateway',
+  /** Task definition families share this prefix (ERRATA 2.5: list families by prefix). */
+  familyPrefix: 'flask-inventory',
+  invsysRepository: 'flask-inventory/invsys',
+  gatewayRepository: 'flask-inventory/gateway',
+  invsysLogGroup: '/ecs/flask-inventory-invsys',
+  gatewayLogGroup: '/ecs/flask-inventory-gateway',
+  namespace: 'local',
+  invsysDiscovery: 'invsys',
+  invsysTargetGroup: 'invsys-tg',
+  gatewayTargetGroup: 'gateway-tg',
+  loadBalancer: 'flask-inventory-alb',
+  securityGroup: 'flask-inventory-ecs-sg',
+  dashboard: 'FlaskInventoryMonitoring',
+  highCpuAlarm: 'ecs-gateway-high-cpu',
+  taskFailuresAlarm: 'ecs-gateway-task-failures',
+  cpuPolicy: 'gateway-cpu-scaling',
+  requestPolicy: 'gateway-request-scaling',
+  invsysPort: 5000,
+  gatewayPort: 5001,
+} as const;
+
+/** The lab's names (see {@link NAMES}). */
+export type LabNames = typeof NAMES;
+
+/**
+ * Everything a lab script shares: the target, the bound operations, the
+ * reporter, the flags, the names, and the resources found or created so far
+ * (each task fills the fields it owns, so later tasks can use them).
+ */
+export interface Lab {
+  /** Where the calls go (AWS or the in-process local cloud). */
+  readonly target: Target;
+  /** The SDK clients (`target.clients`). */
+  readonly clients: Clients;
+  /** Every operation bound to the stack `flask-inventory-lab`; each action is reported as a note. */
+  readonly ops: Operations;
+  /** Step-by-step output (text, or JSON lines with `--json`). */
+  readonly report: Reporter;
+  /** The parsed flags. */
+  readonly flags: ScriptFlags;
+  /** The lab's names. */
+  readonly names: LabNames;
+  /** The region. */
+  readonly region: string;
+  /** Aborted on Ctrl-C: waiters stop, the script exits and says how to clean up. */
+  readonly signal: AbortSignal;
+  /** Waiter settings for this target: generous timeouts in AWS seconds, scaled polling on the local cloud. */
+  readonly wait: { readonly timeoutSeconds: number; readonly intervalSeconds: number; readonly stalledAfterSeconds: number };
+  /** Human-readable list of what this run created (`cluster flask-inventory-cluster`, …), from the operations' log. */
+  readonly created: string[];
+  /** Account id (from the cluster ARN). Set by Task 1. */
+  accountId?: string;
+  /** Image repositories without tag (ECR URIs on AWS; local image names on the local cloud). Set by Task 1. */
+  images?: { invsys: string; gateway: string };
+  /** Cluster ARN. Set by Task 1. */
+  clusterArn?: string;
+  /** Default VPC, its CIDR and subnets. Set by runScript on AWS, else by Task 3. */
+  network?: { vpcId: string; cidrBlock: string; subnetIds: readonly string[] };
+  /** `flask-inventory-ecs-sg`. Set by Task 3. */
+  securityGroupId?: string;
+  /** Task definition ARNs. Set by Task 2 (and Task 5 for `invsysV2`). */
+  taskDefinitions: { invsys?: string; gateway?: string; invsysV2?: string; [name: string]: string | undefined };
+  /** Cloud Map namespace `local`. Set by Task 3. */
+  namespaceId?: string;
+  /** Cloud Map service `invsys`. Set by Task 3. */
+  invsysDiscoveryArn?: string;
+  /** `invsys-tg`. Set by Task 3. */
+  invsysTargetGroupArn?: string;
+  /** `gateway-tg`. Set by Task 4. */
+  gatewayTargetGroupArn?: string;
+  /** `flask-inventory-alb`. Set by Task 4. */
+  loadBalancerArn?: string;
+  /** The ALB's DNS name. Set by Task 4. */
+  albDnsName?: string;
+  /** `http://<albDnsName>`. Set by Task 4. */
+  albUrl?: string;
+  /** The HTTP :80 listener. Set by Task 4. */
+  listenerArn?: string;
+  /** The gateway listener rule. Set by Task 4. */
+  listenerRuleArn?: string;
+  /** The last deployment id followed per service name. */
+  deployments: Record<string, string>;
+  /** Anything else a task wants to hand to a later one. */
+  extra: Record<string, unknown>;
+  /**
+   * Follows one deployment to its outcome with the live table (TTY), plain
+   * lines (CI) or JSON lines (`--json`); throws a `DeploymentError` unless
+   * it completes.
+   */
+  followDeployment(service: string, deploymentId: string): Promise<DeploymentOutcome & { readonly outcome: 'completed' }>;
+}
+
+/**
+ * Runs `import.meta.url`'s file only when it is the script being executed
+ * (not when imported by `full-lab.ts`).
+ */
+export function isMain(url: string): boolean {
+  const entry = process.argv[1];
+  if (!entry) return false;
+  try {
+    return realpathSync(fileURLToPath(url)) === realpathSync(entry);
+  } catch {
+    return false;
+  }
+}
+
+/** What {@link runScript} returns to a caller (tests): the exit code it set. */
+export type ScriptExit = 0 | 1 | 2 | 130;
+
+/**
+ * The standard `main` of a lab script: parses the shared flags (`--help`,
+ * bad flags → exit 2), opens the target (the local cloud in-process unless
+ * AWS is configured; on AWS refuses without credentials or a default VPC),
+ * runs `body` with the {@link Lab}, prints the final summary (ALB URL, what
+ * was created, total time), honours `--keep`, closes the target and sets the
+ * exit code: 0, 1 naming the failed step and AWS's reason, 2 for bad flags,
+ * 130 on Ctrl-C.
+ */
+export async function runScript(usage: ScriptUsage, body: (lab: Lab) => Promise<void>, argv: readonly string[] = process.argv.slice(2)): Promise<ScriptExit> {
+  const exit = (code: ScriptExit) => {
+    process.exitCode = code;
+    return code;
+  };
+  let flags: ScriptFlags | undefined;
+  try {
+    flags = parseScriptFlags(usage, argv);
+  } catch (error) {
+    if (error instanceof UsageError) {
+      process.stderr.write(`${error.message}\n`);
+      return exit(2);
+    }
+    throw error;
+  }
+  if (!flags) return exit(0);
+
+  const report = createReporter({ json: flags.json, color: flags.color });
+  const controller = new AbortController();
+  const state = { interrupted: false };
+  const onSignal = () => {
+    if (state.interrupted) process.exit(130);
+    state.interrupted = true;
+    process.stderr.write('\nInterrupted: stopping. Run `npx tsx examples/cleanup.ts` to remove what was created.\n');
+    controller.abort(new Error('interrupted (Ctrl-C)'));
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+
+  let target: Target;
+  try {
+    target = await openTarget({ target: flags.target, ...(flags.timeScale !== undefined && { timeScale: flags.timeScale }) });
+  } catch (error) {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+    const message = error instanceof TargetError ? error.message : `could not open the target: ${(error as Error).message}`;
+    report.summary(false, { failedStep: 'open target', error: message });
+    if (!flags.json) process.stderr.write(`${message}\n`);
+    return exit(1);
+  }
+  if (target.kind === 'local') {
+    // Node asks the system resolver for `*.elb.localhost`; curl and browsers need no help.
+    const { installLocalhostResolution } = await import('ecskit/local');
+    installLocalhostResolution();
+  }
+
+  const created: string[] = [];
+  const ops = operations(target.clients, {
+    stack: NAMES.stack,
+    log: (line) => {
+      if (line.startsWith('created ') || line.startsWith('registered ')) created.push(line.replace(/^(created|registered) /, ''));
+      report.note(line);
+    },
+  });
+  const timeScale = target.kind === 'local' ? (flags.timeScale ?? 0.02) : 1;
+  const wait = {
+    // 900 AWS seconds; on the local cloud everything runs 1/timeScale faster, with a generous floor.
+    timeoutSeconds: target.kind === 'aws' ? 900 : Math.max(120, 900 * timeScale * 5),
+    intervalSeconds: target.kind === 'aws' ? 5 : Math.min(2, Math.max(0.1, 10 * timeScale)),
+    stalledAfterSeconds: target.kind === 'aws' ? 600 : Math.max(60, 600 * timeScale * 5),
+  };
+  const lab: Lab = {
+    target,
+    clients: target.clients,
+    ops,
+    report,
+    flags,
+    names: NAMES,
+    region: target.region,
+    signal: controller.signal,
+    wait,
+    created,
+    taskDefinitions: {},
+    deployments: {},
+    extra: {},
+    followDeployment: async (service, deploymentId) => {
+      lab.deployments[service] = deploymentId;
+      const onEvent = flags.json ? jsonRenderer(process.stdout) : tableRenderer(process.stdout, { color: flags.color });
+      return waitUntilDeploymentCompleted(
+        target.clients,
+        { cluster: NAMES.cluster, service, deploymentId },
+        { ...wait, signal: controller.signal, onEvent },
+      );
+    },
+  };
+
+  let ok = true;
+  let failure: Record<string, unknown> = {};
+  try {
+    if (target.kind === 'aws') {
+      // Refuse early and clearly: everything in the lab needs the default VPC (ERRATA 4.1).
+      await report.step('Check the AWS account has a default VPC', async () => {
+        const net = await ops.lookupDefaultNetwork();
+        lab.network = { vpcId: net.vpcId, cidrBlock: net.cidrBlock, subnetIds: net.subnetIds };
+        return net;
+      }, (net) => ({ vpcId: net.vpcId, subnets: net.subnetIds.length }));
+    }
+    await body(lab);
+  } catch (error) {
+    ok = false;
+    const step = error instanceof StepError ? error.step : 'script';
+    const cause = error instanceof StepError ? error.cause : error;
+    failure = { failedStep: step, error: (cause as Error)?.message ?? String(cause) };
+    if (!(error instanceof StepError)) report.note(`✖ ${step}: ${failure.error}`);
+  }
+
+  const summary: Record<string, unknown> = {
+    target: target.kind === 'local' ? `local cloud (${target.endpoint}, time scale ${timeScale})` : `AWS ${target.region}`,
+    ...(lab.albUrl && { albUrl: lab.albUrl }),
+    created: created.length > 0 ? created : 'nothing (everything already existed)',
+    ...failure,
+    ...(state.interrupted && { interrupted: true, cleanup: 'npx tsx examples/cleanup.ts' }),
+  };
+  if (ok && flags.keep) {
+    summary.kept = true;
+    summary.reach = lab.albUrl ? `curl ${lab.albUrl}/items` : `cluster ${NAMES.cluster}`;
+    summary.cleanup = target.kind === 'aws' ? 'npx tsx examples/cleanup.ts --target aws' : 'npx tsx examples/cleanup.ts';
+    if (target.kind === 'local') summary.note = 'the local cloud lives in this process: it keeps running until you press Ctrl-C';
+  }
+  report.summary(ok, summary);
+  if (!ok && !flags.json) process.stderr.write(`Failed at step "${String(failure.failedStep)}": ${String(failure.error)}\n`);
+
+  if (ok && flags.keep && target.kind === 'local' && !state.interrupted) {
+    if (!flags.json) process.stdout.write(`Local cloud endpoint: ${target.endpoint} (AWS_ENDPOINT_URL=${target.endpoint} aws ecs list-services --cluster ${NAMES.cluster})\n`);
+    await new Promise<void>((resolve) => controller.signal.addEventListener('abort', () => resolve(), { once: true }));
+  }
+  await target.close();
+  process.off('SIGINT', onSignal);
+  process.off('SIGTERM', onSignal);
+  if (state.interrupted) return exit(130);
+  return exit(ok ? 0 : 1);
+}
+
+// ---------------------------------------------------------------------------
+// Task 1
+
+/** What Task 1 reports. */
+export interface CoreConceptsResult {
+  readonly task: 1;
+  readonly target: 'aws' | 'local';
+  readonly accountId: string;
+  readonly region: string;
+  readonly cluster: string;
+  readonly clusterStatus: string;
+  readonly clusterCreated: boolean;
+  readonly containerInstances: number;
+  readonly registeredCpu: number;
+  readonly registeredMemoryMiB: number;
+  readonly images: { invsys: string; gateway: string };
+  readonly networkModes: Record<string, 'awsvpc'>;
+}
+
+/**
+ * Lab setup + Task 1: prerequisites (identity, region, cluster, images) and
+ * the concept overview with live data. Idempotent: the cluster is created
+ * only when missing.
+ */
+export async function run(lab: Lab): Promise<CoreConceptsResult> {
+  const { report, ops, names } = lab;
+  const cluster = await report.step(
+    'Setup: ensure cluster flask-inventory-cluster',
+    () => ops.ensureCluster(names.cluster, { settings: [{ name: 'containerInsights', value: 'enabled' }] }),
+    (r) => ({ cluster: r.cluster.clusterName, status: r.cluster.status, created: r.created }),
+  );
+  lab.clusterArn = cluster.cluster.clusterArn;
+  // The account id is the 5th field of any ARN we own (arn:aws:ecs:REGION:ACCOUNT:cluster/NAME).
+  lab.accountId = lab.clusterArn?.split(':')[4] ?? '';
+
+  const images = await report.step('Setup: image repositories', async () => {
+    if (lab.target.kind === 'local') {
+      const registry = lab.target.local!.images;
+      for (const repo of [names.invsysRepository, names.gatewayRepository]) {
+        if (!registry.resolve(`${repo}:latest`)) throw new Error(`the local cloud has no image ${repo}; known: ${registry.names().join(', ')}`);
+      }
+      return { invsys: names.invsysRepository, gateway: names.gatewayRepository };
+    }
+    const registry = `${lab.accountId}.dkr.ecr.${lab.region}.amazonaws.com`;
+    report.note(`assuming the lab's ECR repositories exist in ${registry} (push the images as in the previous guide)`);
+    return { invsys: `${registry}/${names.invsysRepository}`, gateway: `${registry}/${names.gatewayRepository}` };
+  }, (r) => r);
+  lab.images = images;
+
+  const capacity = await report.step('Task 1: cluster capacity', async () => {
+    const list = await lab.clients.ecs.send(new ListContainerInstancesCommand({ cluster: names.cluster }));
+    const arns = list.containerInstanceArns ?? [];
+    let cpu = 0;
+    let memory = 0;
+    if (arns.length > 0) {
+      const described = await lab.clients.ecs.send(new DescribeContainerInstancesCommand({ cluster: names.cluster, containerInstances: arns }));
+      for (const ci of described.containerInstances ?? []) {
+        cpu += ci.registeredResources?.find((r) => r.name === 'CPU')?.integerValue ?? 0;
+        memory += ci.registeredResources?.find((r) => r.name === 'MEMORY')?.integerValue ?? 0;
+      }
+    }
+    return { containerInstances: arns.length, registeredCpu: cpu, registeredMemoryMiB: memory };
+  }, (r) => r);
+  if (capacity.containerInstances === 0) {
+    report.note(
+      lab.target.kind === 'aws'
+        ? 'the cluster has no container instances yet: launch ECS-optimized EC2 instances into it (EC2 launch type), or tasks will stay PENDING'
+        : 'no container instances registered: tasks will not be placed',
+    );
+  }
+
+  const result: CoreConceptsResult = {
+    task: 1,
+    target: lab.target.kind,
+    accountId: lab.accountId,
+    region: lab.region,
+    cluster: names.cluster,
+    clusterStatus: cluster.cluster.status ?? 'UNKNOWN',
+    clusterCreated: cluster.created,
+    ...capacity,
+    images,
+    // ERRATA 2.1 + 3.4: both services are awsvpc (Cloud Map A records and `ip` target groups need it).
+    networkModes: { [names.invsysService]: 'awsvpc', [names.gatewayService]: 'awsvpc' },
+  };
+  await report.step('Task 1: ECS core concepts', async () => {
+    report.note(`Cluster      ${names.cluster} (${result.clusterStatus}) in ${lab.region}, account ${lab.accountId}`);
+    report.note(`Capacity     ${capacity.containerInstances} container instance(s), ${capacity.registeredCpu} CPU units, ${capacity.registeredMemoryMiB} MiB`);
+    report.note(`Task defs    ${names.invsysFamily} (${images.invsys}), ${names.gatewayFamily} (${images.gateway})`);
+    report.note(`Services     ${names.invsysService}: awsvpc, Cloud Map invsys.${names.namespace} (A records); ${names.gatewayService}: awsvpc, behind ${names.loadBalancer}`);
+    report.note('Networking   awsvpc gives each task its own ENI and IP: required for A records and ip target groups (the lab\'s bridge mode is ERRATA 2.1)');
+    return result;
+  }, (r) => r);
+  return result;
+}
+
+if (isMain(import.meta.url)) {
+  await runScript(
+    {
+      title: 'examples/01-core-concepts.ts — lab setup and Task 1: prerequisites, cluster, ECS concepts with live data',
+      description: 'Ensures the cluster flask-inventory-cluster (tagged ecskit:stack=flask-inventory-lab) and prints the overview.',
+    },
+    async (lab) => {
+      await run(lab);
+    },
+  );
+}
