@@ -19,9 +19,14 @@ export class AddressPool {
   readonly #used = new Set<number>();
   #next = 2;
 
-  /** `secondOctet` picks the block: tasks use 127.10.x.y, load balancers 127.20.x.y by default. */
-  constructor(secondOctet: number) {
+  /**
+   * `secondOctet` picks the block: tasks use 127.10.x.y, load balancers 127.20.x.y by default.
+   * `start` (2-65533) is the first candidate; the runtime starts at a random one so that
+   * several local clouds on one machine (parallel test files) rarely pick the same address.
+   */
+  constructor(secondOctet: number, options: { start?: number } = {}) {
     this.#prefix = `127.${secondOctet}`;
+    if (options.start !== undefined) this.#next = Math.min(65_533, Math.max(2, Math.floor(options.start)));
   }
 
   /** The next free address (never .0 or .255 in the last octet). */

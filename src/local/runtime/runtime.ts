@@ -53,8 +53,9 @@ export class LocalRuntime {
       cloud,
       timeScale: cloud.timeScale,
       images: options.images ?? new ImageRegistry(),
-      taskAddresses: new AddressPool(10),
-      loadBalancerAddresses: new AddressPool(20),
+      // A random first address: parallel local clouds (test files) rarely collide.
+      taskAddresses: new AddressPool(10, { start: 2 + Math.floor(Math.random() * 60_000) }),
+      loadBalancerAddresses: new AddressPool(20, { start: 2 + Math.floor(Math.random() * 60_000) }),
       tasks,
       regions: () =>
         Object.entries(cloud.snapshot()).flatMap(([accountId, regions]) =>

@@ -61,8 +61,12 @@ export function tasksComponent(context: RuntimeContext): RuntimeComponent {
   let dirty = false;
   let stopped = false;
   let provisioning = false;
-  /** How long a task must have been RUNNING before it counts for a deployment (10 AWS seconds, at least 0.5 s). */
-  const stableMs = Math.max(500, context.scaledMs(10));
+  /**
+   * How long a task must have been RUNNING before it counts for a deployment
+   * (30 AWS seconds, at least 1.5 s real time: a container that crashes while
+   * it boots on a busy machine must not complete a deployment).
+   */
+  const stableMs = Math.max(1500, context.scaledMs(30));
 
   const changed = () => {
     dirty = true;

@@ -90,6 +90,20 @@ async function freePort(): Promise<number> {
   return port;
 }
 
+/** Whether every port can be bound on `address` right now. */
+async function portsFree(address: string, ports: readonly number[]): Promise<boolean> {
+  for (const port of ports) {
+    const server = createServer();
+    const free = await new Promise<boolean>((resolve) => {
+      server.once('error', () => resolve(false));
+      server.listen(port, address, () => resolve(true));
+    });
+    if (server.listening) await new Promise<void>((resolve) => server.close(() => resolve()));
+    if (!free) return false;
+  }
+  return true;
+}
+
 /** A task being started, running, or stopping. */
 export class TaskRun {
   readonly taskArn: string;
@@ -207,7 +221,15 @@ export class TaskRun {
     // Address and ports.
     const networkMode = this.td.networkMode || 'bridge';
     if (networkMode === 'awsvpc') {
-      this.address = this.context.taskAddresses.allocate();
+      const containerPorts = this.containers.flatMap((c) => ((c.def.portMappings ?? []) as Json[]).map((pm) => Number(pm.containerPort)).filter(Number.isInteger));
+      // Another local cloud on this machine may use an address: skip the ones whose ports are taken.
+      for (let attempt = 0; ; attempt++) {
+        const address = this.context.taskAddresses.allocate();
+        if (attempt >= 20 || (await portsFree(address, containerPorts))) {
+          this.address = address;
+          break;
+        }
+      }
       this.#ownAddress = true;
     }
     const bindings = new Map<string, NonNullable<TaskUpdate['containers']>[number]['networkBindings']>();

@@ -70,7 +70,7 @@ describe("the lab's invsys service on the runtime", () => {
               essential: true,
               portMappings: [{ containerPort: port }],
               environment: [...env],
-              healthCheck: { command: ['CMD-SHELL', check], interval: 5, timeout: 5, retries: 3, startPeriod: 10 },
+              healthCheck: { command: ['CMD-SHELL', check], interval: 10, timeout: 10, retries: 3, startPeriod: 60 },
             },
           ],
         }),
