@@ -162,7 +162,10 @@ export async function callRetryingWhile<T>(
 }
 
 /** A builder or the plain SDK input it builds. */
-export type Buildable<T> = T | { build(): T };
+export type Buildable<T> = T | {
+  /** Produces the SDK input (every builder's exit). */
+  build(): T;
+};
 
 /** The SDK input of a builder or plain input. @internal */
 export function built<T extends object>(value: Buildable<T>): T {

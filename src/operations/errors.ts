@@ -32,6 +32,7 @@ export interface OperationErrorOptions {
  * ```
  */
 export class OperationError extends Error {
+  /** Always `'OperationError'`. */
   override readonly name = 'OperationError';
   /** `service:Action`, e.g. `ecs:UpdateService`. */
   readonly operation: string;

@@ -5,7 +5,7 @@
  *
  * @module
  */
-export { operations, type Operations } from './operations.js';
+export { operations, type BoundOperation, type Operations, type OperationVerbs } from './operations.js';
 export {
   STACK_TAG,
   type Buildable,

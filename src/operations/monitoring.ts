@@ -109,7 +109,10 @@ export async function putScalingPolicy(
  * const { alarmArn } = await putAlarm(ctx, metricAlarm('invsys-high-cpu').metric(ecsServiceMetric(…)).threshold(80));
  * ```
  */
-export async function putAlarm(ctx: OperationContext, definition: Buildable<PutMetricAlarmCommandInput>): Promise<{ readonly alarmArn: string }> {
+export async function putAlarm(ctx: OperationContext, definition: Buildable<PutMetricAlarmCommandInput>): Promise<{
+  /** The alarm's ARN. */
+  readonly alarmArn: string;
+}> {
   const input = built(definition);
   const name = input.AlarmName ?? '';
   const tags = { ...tagRecord(input.Tags), ...stackTags(ctx) };
@@ -151,7 +154,10 @@ export function ownsDashboard(stack: string, name: string): boolean {
  * await putDashboard(ctx, dashboard('flask-inventory-lab-monitoring').widget(…));
  * ```
  */
-export async function putDashboard(ctx: OperationContext, definition: Buildable<PutDashboardCommandInput>): Promise<{ readonly dashboardName: string }> {
+export async function putDashboard(ctx: OperationContext, definition: Buildable<PutDashboardCommandInput>): Promise<{
+  /** The dashboard's name. */
+  readonly dashboardName: string;
+}> {
   const input = built(definition);
   const name = input.DashboardName ?? '';
   if (!ownsDashboard(ctx.stack, name)) {

@@ -16,9 +16,57 @@ import { deploy, ensureService, rollback, scale } from './service.js';
 import { ensureLogGroup, registerTaskDefinition } from './task-definition.js';
 
 /** A verb with its context argument already applied. */
-type Bound<F> = F extends (ctx: OperationContext, ...args: infer A) => infer R ? (...args: A) => R : never;
+export type BoundOperation<F> = F extends (ctx: OperationContext, ...args: infer A) => infer R ? (...args: A) => R : never;
 
-const VERBS = {
+/** The verbs {@link operations} binds, by name (each documented on its own function). */
+export interface OperationVerbs {
+  /** See {@link ensureCluster}. */
+  readonly ensureCluster: typeof ensureCluster;
+  /** See {@link registerTaskDefinition}. */
+  readonly registerTaskDefinition: typeof registerTaskDefinition;
+  /** See {@link ensureLogGroup}. */
+  readonly ensureLogGroup: typeof ensureLogGroup;
+  /** See {@link ensureNamespace}. */
+  readonly ensureNamespace: typeof ensureNamespace;
+  /** See {@link ensureDiscoveryService}. */
+  readonly ensureDiscoveryService: typeof ensureDiscoveryService;
+  /** See {@link lookupDefaultNetwork}. */
+  readonly lookupDefaultNetwork: typeof lookupDefaultNetwork;
+  /** See {@link ensureSecurityGroup}. */
+  readonly ensureSecurityGroup: typeof ensureSecurityGroup;
+  /** See {@link ensureLoadBalancer}. */
+  readonly ensureLoadBalancer: typeof ensureLoadBalancer;
+  /** See {@link ensureTargetGroup}. */
+  readonly ensureTargetGroup: typeof ensureTargetGroup;
+  /** See {@link ensureListener}. */
+  readonly ensureListener: typeof ensureListener;
+  /** See {@link ensureListenerRule}. */
+  readonly ensureListenerRule: typeof ensureListenerRule;
+  /** See {@link ensureService}. */
+  readonly ensureService: typeof ensureService;
+  /** See {@link deploy}. */
+  readonly deploy: typeof deploy;
+  /** See {@link rollback}. */
+  readonly rollback: typeof rollback;
+  /** See {@link scale}. */
+  readonly scale: typeof scale;
+  /** See {@link registerScalableTarget}. */
+  readonly registerScalableTarget: typeof registerScalableTarget;
+  /** See {@link putScalingPolicy}. */
+  readonly putScalingPolicy: typeof putScalingPolicy;
+  /** See {@link putAlarm}. */
+  readonly putAlarm: typeof putAlarm;
+  /** See {@link putDashboard}. */
+  readonly putDashboard: typeof putDashboard;
+  /** See {@link tailLogs}. */
+  readonly tailLogs: typeof tailLogs;
+  /** See {@link listStackResources}. */
+  readonly listStackResources: typeof listStackResources;
+  /** See {@link destroy}. */
+  readonly destroy: typeof destroy;
+}
+
+const VERBS: OperationVerbs = {
   ensureCluster,
   registerTaskDefinition,
   ensureLogGroup,
@@ -44,7 +92,7 @@ const VERBS = {
 };
 
 /** Every operation bound to one {@link OperationContext} (see {@link operations}). */
-export type Operations = { readonly [K in keyof typeof VERBS]: Bound<(typeof VERBS)[K]> } & {
+export type Operations = { readonly [K in keyof OperationVerbs]: BoundOperation<OperationVerbs[K]> } & {
   /** The context the verbs share. */
   readonly context: OperationContext;
 };

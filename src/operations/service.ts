@@ -22,7 +22,12 @@ import { OperationError } from './errors.js';
 /** A service builder (`service(…)` with cluster and task definition) or the CreateService input. */
 export type ServiceDefinitionInput =
   | CreateServiceCommandInput
-  | { build(): CreateServiceCommandInput; buildUpdate(options?: { forceNewDeployment?: boolean }): UpdateServiceCommandInput };
+  | {
+      /** The CreateService input. */
+      build(): CreateServiceCommandInput;
+      /** The UpdateService input for the same service. */
+      buildUpdate(options?: { forceNewDeployment?: boolean }): UpdateServiceCommandInput;
+    };
 
 /** Options of {@link ensureService}. */
 export interface EnsureServiceOptions {

@@ -212,7 +212,10 @@ export async function ensureLogGroup(
   ctx: OperationContext,
   name: string,
   options: { readonly retentionDays?: number } = {},
-): Promise<{ readonly created: boolean }> {
+): Promise<{
+  /** `true` when this call created the group. */
+  readonly created: boolean;
+}> {
   const { logs } = ctx.clients;
   const out = await call(ctx, 'logs:DescribeLogGroups', name, () =>
     logs.send(new DescribeLogGroupsCommand({ logGroupNamePrefix: name })),
