@@ -217,13 +217,6 @@ export async function runScript(usage: ScriptUsage, body: (lab: Lab) => Promise<
   }
 
   const created: string[] = [];
-  const ops = operations(target.clients, {
-    stack: NAMES.stack,
-    log: (line) => {
-      if (line.startsWith('created ') || line.startsWith('registered ')) created.push(line.replace(/^(created|registered) /, ''));
-      report.note(line);
-    },
-  });
   const timeScale = target.kind === 'local' ? (flags.timeScale ?? 0.02) : 1;
   const wait = {
     // 900 AWS seconds; on the local cloud everything runs 1/timeScale faster, with a generous floor.
@@ -231,6 +224,14 @@ export async function runScript(usage: ScriptUsage, body: (lab: Lab) => Promise<
     intervalSeconds: target.kind === 'aws' ? 5 : Math.min(2, Math.max(0.1, 10 * timeScale)),
     stalledAfterSeconds: target.kind === 'aws' ? 600 : Math.max(60, 600 * timeScale * 5),
   };
+  const ops = operations(target.clients, {
+    stack: NAMES.stack,
+    ...(target.kind === 'local' && { pollIntervalSeconds: wait.intervalSeconds }),
+    log: (line) => {
+      if (line.startsWith('created ') || line.startsWith('registered ')) created.push(line.replace(/^(created|registered) /, ''));
+      report.note(line);
+    },
+  });
   const lab: Lab = {
     target,
     clients: target.clients,
