@@ -35,10 +35,15 @@ export interface WaiterOptions {
  * const verdict: Acceptance = { state: 'retry', reason: '1 of 2 tasks RUNNING' };
  * ```
  */
-export type Acceptance =
-  | { readonly state: 'success'; readonly reason: string }
-  | { readonly state: 'failure'; readonly reason: string }
-  | { readonly state: 'retry'; readonly reason: string };
+export type Acceptance = AcceptanceOf<'success'> | AcceptanceOf<'failure'> | AcceptanceOf<'retry'>;
+
+/** One acceptor verdict: its state and why. */
+export interface AcceptanceOf<S extends 'success' | 'failure' | 'retry'> {
+  /** `success` and `failure` end the wait, `retry` polls again. */
+  readonly state: S;
+  /** One sentence: what was seen, or what is still awaited. */
+  readonly reason: string;
+}
 
 /**
  * How a resource waiter ended (a discriminated union on `outcome`). Every
@@ -53,15 +58,30 @@ export type Acceptance =
  * ```
  */
 export type WaiterOutcome<O> =
-  | { readonly outcome: 'success'; readonly reason: string; readonly last: O; readonly elapsedSeconds: number; readonly apiCalls: number }
-  | { readonly outcome: 'failure'; readonly reason: string; readonly last: O; readonly elapsedSeconds: number; readonly apiCalls: number }
-  | {
-      readonly outcome: 'timedOut' | 'aborted';
-      readonly reason: string;
-      readonly last: O | undefined;
-      readonly elapsedSeconds: number;
-      readonly apiCalls: number;
-    };
+  | WaiterEnded<O, 'success', O>
+  | WaiterEnded<O, 'failure', O>
+  | WaiterEnded<O, 'timedOut', O | undefined>
+  | WaiterEnded<O, 'aborted', O | undefined>;
+
+/** The fields of every {@link WaiterOutcome}. */
+export interface WaiterEnded<O, K extends string, L extends O | undefined> {
+  /** How the wait ended. */
+  readonly outcome: K;
+  /** One sentence saying why. */
+  readonly reason: string;
+  /** The last observation. */
+  readonly last: L;
+  /** Seconds from the first poll to the outcome. */
+  readonly elapsedSeconds: number;
+  /** API calls made. */
+  readonly apiCalls: number;
+}
+
+/** Anything with an `outcome` discriminant (every waiter outcome). */
+export interface OutcomeLike {
+  /** How the wait ended. */
+  readonly outcome: string;
+}
 
 /**
  * Base of every error a `waitUntil…` function throws; `outcome` is what the
@@ -76,7 +96,8 @@ export type WaiterOutcome<O> =
  * }
  * ```
  */
-export class WaiterError<O extends { readonly outcome: string } = { readonly outcome: string; readonly reason?: string }> extends Error {
+export class WaiterError<O extends OutcomeLike = OutcomeLike> extends Error {
+  /** `WaiterError`, or the subclass's name. */
   override readonly name: string = 'WaiterError';
   /** The typed outcome of the wait. */
   readonly outcome: O;
@@ -170,7 +191,7 @@ export function pollTiming(options: WaiterOptions) {
  *
  * @internal
  */
-export function successOrThrow<O>(waiter: string, outcome: WaiterOutcome<O>): WaiterOutcome<O> & { outcome: 'success' } {
+export function successOrThrow<O>(waiter: string, outcome: WaiterOutcome<O>): WaiterEnded<O, 'success', O> {
   if (outcome.outcome === 'success') return outcome;
   throw new WaiterError(waiter, outcome, `${outcome.outcome}: ${outcome.reason}`);
 }

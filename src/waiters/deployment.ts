@@ -84,12 +84,21 @@ export interface ObservedTask {
   /** Container instance ARN (EC2 launch type). */
   readonly containerInstanceArn: string | undefined;
   /** Containers with their exit codes and port bindings. */
-  readonly containers: readonly {
-    readonly name: string;
-    readonly exitCode: number | undefined;
-    readonly reason: string | undefined;
-    readonly bindings: readonly { readonly containerPort: number | undefined; readonly hostPort: number | undefined }[];
-  }[];
+  readonly containers: readonly ObservedContainer[];
+}
+
+/** A container of an {@link ObservedTask}. */
+export interface ObservedContainer extends StoppedContainer {
+  /** Port bindings (bridge/host networking). */
+  readonly bindings: readonly PortBinding[];
+}
+
+/** A container port bound to a host port. */
+export interface PortBinding {
+  /** Port inside the container. */
+  readonly containerPort: number | undefined;
+  /** Port on the host (`hostPort: 0` becomes a dynamic one). */
+  readonly hostPort: number | undefined;
 }
 
 /** The load-balancer target of one new task in one target group. */
@@ -190,7 +199,17 @@ export interface StoppedTask {
   /** `stopCode`, e.g. `EssentialContainerExited`. */
   readonly stopCode: string | undefined;
   /** Every container with its exit code and reason. */
-  readonly containers: readonly { readonly name: string; readonly exitCode: number | undefined; readonly reason: string | undefined }[];
+  readonly containers: readonly StoppedContainer[];
+}
+
+/** A container's exit. */
+export interface StoppedContainer {
+  /** Container name. */
+  readonly name: string;
+  /** Exit code, once it exited. */
+  readonly exitCode: number | undefined;
+  /** Why it stopped (e.g. `CannotPullContainerError: …`). */
+  readonly reason: string | undefined;
 }
 
 /** Fields of every {@link DeploymentOutcome}. */
@@ -231,20 +250,77 @@ export interface RollbackTarget {
  * }
  * ```
  */
-export type DeploymentOutcome =
-  | (DeploymentOutcomeBase & { readonly outcome: 'completed'; readonly taskDefinition: string; readonly runningCount: number })
-  | (DeploymentOutcomeBase & { readonly outcome: 'rolledBack'; readonly rolledBackTo: RollbackTarget; readonly stoppedTasks: readonly StoppedTask[] })
-  | (DeploymentOutcomeBase & { readonly outcome: 'failed'; readonly stoppedTasks: readonly StoppedTask[] })
-  | (DeploymentOutcomeBase & { readonly outcome: 'superseded'; readonly by: { readonly deploymentId: string | undefined; readonly taskDefinition: string | undefined } })
-  | (DeploymentOutcomeBase & { readonly outcome: 'stalled'; readonly stalledForSeconds: number })
-  | (DeploymentOutcomeBase & { readonly outcome: 'timedOut' | 'aborted' });
+export type DeploymentOutcome = DeploymentCompleted | DeploymentRolledBack | DeploymentFailed | DeploymentSuperseded | DeploymentStalled | DeploymentUnfinished;
+
+/** Rollout COMPLETED, running = desired, new tasks healthy and registered. */
+export interface DeploymentCompleted extends DeploymentOutcomeBase {
+  /** Discriminant. */
+  readonly outcome: 'completed';
+  /** The task definition now running. */
+  readonly taskDefinition: string;
+  /** Tasks running. */
+  readonly runningCount: number;
+}
+
+/** The deployment circuit breaker rolled the deployment back. */
+export interface DeploymentRolledBack extends DeploymentOutcomeBase {
+  /** Discriminant. */
+  readonly outcome: 'rolledBack';
+  /** Where it went back to. */
+  readonly rolledBackTo: RollbackTarget;
+  /** The deployment's stopped tasks, with reasons and exit codes. */
+  readonly stoppedTasks: readonly StoppedTask[];
+}
+
+/** Rollout FAILED without a rollback (or the service was deleted). */
+export interface DeploymentFailed extends DeploymentOutcomeBase {
+  /** Discriminant. */
+  readonly outcome: 'failed';
+  /** The deployment's stopped tasks, with reasons and exit codes. */
+  readonly stoppedTasks: readonly StoppedTask[];
+}
+
+/** Another deployment became PRIMARY. */
+export interface DeploymentSuperseded extends DeploymentOutcomeBase {
+  /** Discriminant. */
+  readonly outcome: 'superseded';
+  /** The deployment that took over. */
+  readonly by: SupersedingDeployment;
+}
+
+/** The deployment that superseded the followed one. */
+export interface SupersedingDeployment {
+  /** Its id, when visible. */
+  readonly deploymentId: string | undefined;
+  /** Its task definition, when visible. */
+  readonly taskDefinition: string | undefined;
+}
+
+/** Nothing changed for `stalledAfterSeconds`. */
+export interface DeploymentStalled extends DeploymentOutcomeBase {
+  /** Discriminant. */
+  readonly outcome: 'stalled';
+  /** Seconds without progress. */
+  readonly stalledForSeconds: number;
+}
+
+/** The wait ended before the deployment did. */
+export interface DeploymentUnfinished extends DeploymentOutcomeBase {
+  /** Discriminant: the timeout passed or the signal aborted. */
+  readonly outcome: 'timedOut' | 'aborted';
+}
 
 /** What {@link acceptDeployment} decides: the outcome without timing and call counts. */
-export type DeploymentVerdict = DeploymentOutcome extends infer U
-  ? U extends DeploymentOutcome
-    ? Omit<U, 'elapsedSeconds' | 'apiCalls' | 'last'>
-    : never
-  : never;
+export type DeploymentVerdict =
+  | Omit<DeploymentCompleted, OutcomeMeta>
+  | Omit<DeploymentRolledBack, OutcomeMeta>
+  | Omit<DeploymentFailed, OutcomeMeta>
+  | Omit<DeploymentSuperseded, OutcomeMeta>
+  | Omit<DeploymentStalled, OutcomeMeta>
+  | Omit<DeploymentUnfinished, OutcomeMeta>;
+
+/** The fields the waiter adds to a {@link DeploymentVerdict}. */
+export type OutcomeMeta = 'elapsedSeconds' | 'apiCalls' | 'last';
 
 /** Rules of {@link acceptDeployment}. */
 export interface DeploymentAcceptorOptions {
@@ -270,19 +346,57 @@ export const DEFAULT_DEPLOYMENT_RULES: DeploymentAcceptorOptions = { stalledAfte
  * // { type: 'deploymentCounts', at: 1700000000000, deployments: [{ id: 'ecs-svc/1…', status: 'PRIMARY', running: 1, pending: 1, desired: 2, … }] }
  * ```
  */
-export type DeploymentEvent =
-  | { readonly type: 'deploymentCounts'; readonly at: number; readonly deploymentId: string; readonly deployments: readonly DeploymentCounts[] }
-  | { readonly type: 'serviceEvent'; readonly at: number; readonly deploymentId: string; readonly event: ObservedServiceEvent }
-  | {
-      readonly type: 'targetHealth';
-      readonly at: number;
-      readonly deploymentId: string;
-      readonly target: ObservedTarget;
-      /** The state before, `undefined` when the target is new. */
-      readonly previousState: string | undefined;
-    }
-  | { readonly type: 'taskStopped'; readonly at: number; readonly deploymentId: string; readonly task: StoppedTask }
-  | { readonly type: 'outcome'; readonly at: number; readonly deploymentId: string; readonly outcome: DeploymentOutcome };
+export type DeploymentEvent = DeploymentCountsEvent | ServiceEventEvent | TargetHealthEvent | TaskStoppedEvent | OutcomeEvent;
+
+/** Fields of every {@link DeploymentEvent}. */
+export interface DeploymentEventBase {
+  /** Epoch milliseconds of the poll that saw it. */
+  readonly at: number;
+  /** The followed deployment. */
+  readonly deploymentId: string;
+}
+
+/** Deployment counts changed (always the first event). */
+export interface DeploymentCountsEvent extends DeploymentEventBase {
+  /** Discriminant. */
+  readonly type: 'deploymentCounts';
+  /** Every deployment of the service, PRIMARY first. */
+  readonly deployments: readonly DeploymentCounts[];
+}
+
+/** A new service event (each id once). */
+export interface ServiceEventEvent extends DeploymentEventBase {
+  /** Discriminant. */
+  readonly type: 'serviceEvent';
+  /** The event. */
+  readonly event: ObservedServiceEvent;
+}
+
+/** A new task's target changed state. */
+export interface TargetHealthEvent extends DeploymentEventBase {
+  /** Discriminant. */
+  readonly type: 'targetHealth';
+  /** The target now. */
+  readonly target: ObservedTarget;
+  /** The state before, `undefined` when the target is new. */
+  readonly previousState: string | undefined;
+}
+
+/** A task of the deployment stopped. */
+export interface TaskStoppedEvent extends DeploymentEventBase {
+  /** Discriminant. */
+  readonly type: 'taskStopped';
+  /** The task with its reasons and exit codes. */
+  readonly task: StoppedTask;
+}
+
+/** The wait ended (always the last event). */
+export interface OutcomeEvent extends DeploymentEventBase {
+  /** Discriminant. */
+  readonly type: 'outcome';
+  /** The outcome. */
+  readonly outcome: DeploymentOutcome;
+}
 
 /** Options of {@link waitForDeployment}. */
 export interface DeploymentWaiterOptions extends WaiterOptions, Partial<DeploymentAcceptorOptions> {
@@ -743,6 +857,7 @@ export class DeploymentObserver {
  * ```
  */
 export class DeploymentError extends WaiterError<DeploymentOutcome> {
+  /** Always `DeploymentError`. */
   override readonly name = 'DeploymentError';
 }
 
@@ -815,7 +930,7 @@ export async function waitUntilDeploymentCompleted(
   clients: WaiterClients,
   ref: DeploymentRef,
   options: DeploymentWaiterOptions = {},
-): Promise<DeploymentOutcome & { readonly outcome: 'completed' }> {
+): Promise<DeploymentCompleted> {
   const outcome = await waitForDeployment(clients, ref, options);
   if (outcome.outcome === 'completed') return outcome;
   throw new DeploymentError(

@@ -7,7 +7,7 @@
  */
 export { systemClock, type Clock } from './clock.js';
 export { poll, isRetryableError, type PollOptions, type PollResult, type Verdict } from './poller.js';
-export { WaiterError, type Acceptance, type WaiterOptions, type WaiterOutcome } from './common.js';
+export { WaiterError, type Acceptance, type AcceptanceOf, type OutcomeLike, type WaiterEnded, type WaiterOptions, type WaiterOutcome } from './common.js';
 export {
   acceptDeployment,
   deploymentEvents,
@@ -17,6 +17,23 @@ export {
   waitForDeployment,
   waitUntilDeploymentCompleted,
   type DeploymentAcceptorOptions,
+  type DeploymentCompleted,
+  type DeploymentCountsEvent,
+  type DeploymentEventBase,
+  type DeploymentFailed,
+  type DeploymentRolledBack,
+  type DeploymentStalled,
+  type DeploymentSuperseded,
+  type DeploymentUnfinished,
+  type ObservedContainer,
+  type OutcomeEvent,
+  type OutcomeMeta,
+  type PortBinding,
+  type ServiceEventEvent,
+  type StoppedContainer,
+  type SupersedingDeployment,
+  type TargetHealthEvent,
+  type TaskStoppedEvent,
   type DeploymentCounts,
   type DeploymentEvent,
   type DeploymentObservation,
@@ -54,6 +71,14 @@ export {
   waitUntilTasksRunning,
   waitUntilTasksStopped,
   type AlarmsObservation,
+  type AlarmStateObservation,
+  type ContainerExitCode,
+  type FailedDeployment,
+  type StabilityDeployment,
+  type StabilityTargetGroup,
+  type TargetHealthState,
+  type TargetId,
+  type TaskState,
   type AlarmStateRef,
   type CloudMapOperationObservation,
   type ServicesRef,

@@ -8,8 +8,18 @@ import { systemClock, type Clock } from './clock.js';
 
 /** What an acceptor decides about one observation. */
 export type Verdict<T> =
-  | { readonly state: 'pending'; readonly reason?: string }
-  | { readonly state: 'done'; readonly value: T };
+  | {
+      /** Still waiting. */
+      readonly state: 'pending';
+      /** What it is waiting for. */
+      readonly reason?: string;
+    }
+  | {
+      /** Waiting is over. */
+      readonly state: 'done';
+      /** The acceptor's result. */
+      readonly value: T;
+    };
 
 /** Options of {@link poll}. */
 export interface PollOptions<O, T> {
@@ -37,14 +47,26 @@ export interface PollOptions<O, T> {
 
 /** How a {@link poll} ended. */
 export type PollResult<O, T> =
-  | { readonly state: 'done'; readonly value: T; readonly attempts: number; readonly elapsedSeconds: number }
   | {
+      /** The acceptor said done. */
+      readonly state: 'done';
+      /** The acceptor's result. */
+      readonly value: T;
+      /** Observations made. */
+      readonly attempts: number;
+      /** Seconds from the first poll to the last. */
+      readonly elapsedSeconds: number;
+    }
+  | {
+      /** The timeout passed or the signal aborted. */
       readonly state: 'timedOut' | 'aborted';
       /** The last observation, if any poll succeeded. */
       readonly last: O | undefined;
       /** The acceptor's last reason for still waiting. */
       readonly reason: string | undefined;
+      /** Observations attempted. */
       readonly attempts: number;
+      /** Seconds from the first poll to the end. */
       readonly elapsedSeconds: number;
     };
 

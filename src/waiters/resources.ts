@@ -30,15 +30,45 @@ export interface ServiceStability {
   /** PENDING tasks. */
   readonly pendingCount: number;
   /** Deployments with their rollout state. */
-  readonly deployments: readonly { readonly id: string; readonly status: string; readonly rolloutState: string | undefined; readonly rolloutStateReason: string | undefined }[];
+  readonly deployments: readonly StabilityDeployment[];
   /** Per target group of the service: targets by state (draining ones left out). */
-  readonly targetGroups: readonly { readonly targetGroupArn: string; readonly healthy: number; readonly notHealthy: readonly string[] }[];
+  readonly targetGroups: readonly StabilityTargetGroup[];
   /**
    * Deployments seen FAILED at any poll of this wait, or named by a new
    * `deployment failed` service event (a completed circuit-breaker rollback
    * leaves no other trace in DescribeServices).
    */
-  readonly failedDeployments: readonly { readonly id: string; readonly reason: string }[];
+  readonly failedDeployments: readonly FailedDeployment[];
+}
+
+/** A deployment as {@link ServiceStability} records it. */
+export interface StabilityDeployment {
+  /** `ecs-svc/…` id. */
+  readonly id: string;
+  /** `PRIMARY`, `ACTIVE`, `INACTIVE`. */
+  readonly status: string;
+  /** `IN_PROGRESS`, `COMPLETED`, `FAILED`. */
+  readonly rolloutState: string | undefined;
+  /** Why. */
+  readonly rolloutStateReason: string | undefined;
+}
+
+/** Target health of one of a service's target groups. */
+export interface StabilityTargetGroup {
+  /** Target group ARN. */
+  readonly targetGroupArn: string;
+  /** Healthy targets. */
+  readonly healthy: number;
+  /** The others, as `id:port state` (draining ones left out). */
+  readonly notHealthy: readonly string[];
+}
+
+/** A deployment that failed during the wait. */
+export interface FailedDeployment {
+  /** `ecs-svc/…` id. */
+  readonly id: string;
+  /** The circuit breaker's reason. */
+  readonly reason: string;
 }
 
 /** What {@link acceptServicesStable} decides on. */
@@ -246,11 +276,23 @@ export interface TargetsObservation {
   /** Target group ARN. */
   readonly targetGroupArn: string;
   /** Every target asked for (or every registered one). */
-  readonly targets: readonly { readonly id: string; readonly port: number | undefined; readonly state: string; readonly reason: string | undefined }[];
+  readonly targets: readonly TargetHealthState[];
   /** How many healthy targets are wanted when no targets were named. */
   readonly minHealthy: number;
   /** Whether targets were named. */
   readonly named: boolean;
+}
+
+/** One target's health. */
+export interface TargetHealthState {
+  /** IP address or instance id. */
+  readonly id: string;
+  /** Port. */
+  readonly port: number | undefined;
+  /** `initial`, `healthy`, `unhealthy`, `draining`, `unused`, `unavailable`. */
+  readonly state: string;
+  /** ELB reason code. */
+  readonly reason: string | undefined;
 }
 
 /**
@@ -278,9 +320,17 @@ export interface TargetsRef {
   /** Target group ARN. */
   readonly targetGroupArn: string;
   /** Specific targets; default: every registered target. */
-  readonly targets?: readonly { readonly id: string; readonly port?: number }[];
+  readonly targets?: readonly TargetId[];
   /** With no targets named: how many must be healthy. Default 1. */
   readonly minHealthy?: number;
+}
+
+/** A target as DescribeTargetHealth names it. */
+export interface TargetId {
+  /** IP address or instance id. */
+  readonly id: string;
+  /** Port; default the group's. */
+  readonly port?: number;
 }
 
 /**
@@ -333,13 +383,29 @@ export async function waitUntilTargetsHealthy(clients: Pick<Clients, 'elbv2'>, r
 /** Tasks as DescribeTasks reports them. */
 export interface TasksObservation {
   /** One entry per task asked for; `MISSING` when ECS does not know it. */
-  readonly tasks: readonly {
-    readonly taskArn: string;
-    readonly lastStatus: string;
-    readonly stoppedReason: string | undefined;
-    readonly stopCode: string | undefined;
-    readonly exitCodes: readonly { readonly name: string; readonly exitCode: number | undefined }[];
-  }[];
+  readonly tasks: readonly TaskState[];
+}
+
+/** One task's state. */
+export interface TaskState {
+  /** Task ARN (as asked when MISSING). */
+  readonly taskArn: string;
+  /** `PROVISIONING` … `RUNNING` … `STOPPED`, or `MISSING`. */
+  readonly lastStatus: string;
+  /** Why it stopped. */
+  readonly stoppedReason: string | undefined;
+  /** `EssentialContainerExited`, `TaskFailedToStart`, `UserInitiated`, … */
+  readonly stopCode: string | undefined;
+  /** Each container's exit code. */
+  readonly exitCodes: readonly ContainerExitCode[];
+}
+
+/** A container's exit code. */
+export interface ContainerExitCode {
+  /** Container name. */
+  readonly name: string;
+  /** Exit code, once it exited. */
+  readonly exitCode: number | undefined;
 }
 
 const describeStopped = (t: TasksObservation['tasks'][number]) =>
@@ -468,7 +534,17 @@ export interface AlarmsObservation {
   /** The state waited for. */
   readonly wanted: StateValue;
   /** One entry per alarm asked for; state `MISSING` when it does not exist (yet). */
-  readonly alarms: readonly { readonly alarmName: string; readonly state: string; readonly reason: string | undefined }[];
+  readonly alarms: readonly AlarmStateObservation[];
+}
+
+/** One alarm's state. */
+export interface AlarmStateObservation {
+  /** Alarm name. */
+  readonly alarmName: string;
+  /** `OK`, `ALARM`, `INSUFFICIENT_DATA` or `MISSING`. */
+  readonly state: string;
+  /** CloudWatch's state reason. */
+  readonly reason: string | undefined;
 }
 
 /**
