@@ -1,6 +1,8 @@
 /**
  * CloudWatch dashboards: PutDashboard, GetDashboard, ListDashboards,
- * DeleteDashboards.
+ * DeleteDashboards. As on AWS, PutDashboard's `Tags` apply only when it
+ * creates the dashboard (tags on an update are ignored; use TagResource with
+ * the dashboard ARN), and DeleteDashboards drops the dashboard's tags.
  *
  * @internal
  */
@@ -8,6 +10,7 @@ import { AwsError, type OperationHandler } from '../../core/types.js';
 import { paginate } from '../../core/util.js';
 import { list, need } from './common.js';
 import { cloudWatchState } from './state.js';
+import { readTags } from './tags.js';
 
 const WIDGET_TYPES = ['metric', 'text', 'log', 'alarm', 'explorer', 'custom'];
 
@@ -23,6 +26,7 @@ export const putDashboard: OperationHandler = (input, ctx) => {
     throw new AwsError('InvalidParameterInput', `The value ${name} for parameter DashboardName is invalid: use 1 to 255 letters, digits, hyphens and underscores.`);
   }
   const body = String(need(input.DashboardBody, 'DashboardBody'));
+  const tags = readTags(input.Tags);
   let parsed: unknown;
   try {
     parsed = JSON.parse(body);
@@ -45,7 +49,13 @@ export const putDashboard: OperationHandler = (input, ctx) => {
     }
   });
   const state = cloudWatchState(ctx.state);
-  state.dashboards[name] = { name, arn: `arn:aws:cloudwatch::${ctx.accountId}:dashboard/${name}`, body, lastModified: ctx.now().getTime() };
+  const arn = `arn:aws:cloudwatch::${ctx.accountId}:dashboard/${name}`;
+  const created = state.dashboards[name] === undefined;
+  state.dashboards[name] = { name, arn, body, lastModified: ctx.now().getTime() };
+  if (created) {
+    if (Object.keys(tags).length > 0) state.tags[arn] = tags;
+    else delete state.tags[arn];
+  }
   return { DashboardValidationMessages: messages };
 };
 

@@ -8,17 +8,32 @@ import { AwsError, type OperationHandler, type RequestContext } from '../../core
 import { list, need } from './common.js';
 import { cloudWatchState } from './state.js';
 
-/** Stores `[{Key, Value}]` tags on `arn`. */
-export function applyTags(ctx: RequestContext, arn: string, tags: unknown): void {
+/**
+ * Reads and validates a `[{Key, Value}]` list: at most 50 tags, keys 1 to 128
+ * characters, values at most 256. Nothing is stored.
+ */
+export function readTags(tags: unknown, field = 'Tags'): Record<string, string> {
   const items = list<{ Key?: unknown; Value?: unknown }>(tags);
-  if (items.length === 0) return;
+  if (items.length > 50) throw new AwsError('InvalidParameterValue', `The collection ${field} must not have more than 50 members, got ${items.length}.`);
+  const out: Record<string, string> = {};
+  items.forEach((t, i) => {
+    if (typeof t?.Key !== 'string' || t.Key.length < 1 || t.Key.length > 128) {
+      throw new AwsError('InvalidParameterValue', `${field}.member.${i + 1}.Key: tag key ${JSON.stringify(t?.Key)} must be 1 to 128 characters.`);
+    }
+    if (t.Value === undefined || t.Value === null || String(t.Value).length > 256) {
+      throw new AwsError('InvalidParameterValue', `${field}.member.${i + 1}.Value: the value of tag ${t.Key} is required and must be at most 256 characters.`);
+    }
+    out[t.Key] = String(t.Value);
+  });
+  return out;
+}
+
+/** Stores `[{Key, Value}]` tags on `arn` (merged with its current tags; at most 50 in all). */
+export function applyTags(ctx: RequestContext, arn: string, tags: unknown): void {
+  const incoming = readTags(tags);
+  if (Object.keys(incoming).length === 0) return;
   const state = cloudWatchState(ctx.state);
-  const current = { ...(state.tags[arn] ?? {}) };
-  for (const t of items) {
-    if (typeof t?.Key !== 'string' || t.Key.length < 1 || t.Key.length > 128) throw new AwsError('InvalidParameterValue', `Tag key ${JSON.stringify(t?.Key)} must be 1 to 128 characters.`);
-    if (t.Value === undefined || String(t.Value).length > 256) throw new AwsError('InvalidParameterValue', `Tag value for ${t.Key} must be at most 256 characters.`);
-    current[t.Key] = String(t.Value);
-  }
+  const current = { ...(state.tags[arn] ?? {}), ...incoming };
   if (Object.keys(current).length > 50) throw new AwsError('LimitExceededException', `A resource can have at most 50 tags; ${arn} would have ${Object.keys(current).length}.`);
   state.tags[arn] = current;
 }

@@ -3,7 +3,7 @@ import { describe, it } from 'node:test';
 import { CloudState } from '../../../../src/local/core/cloud-state.js';
 import { AwsError } from '../../../../src/local/core/types.js';
 import { evaluateAlarm, evaluateStoredAlarm } from '../../../../src/local/services/cloudwatch/evaluate.js';
-import { putMetricDatum, setAlarmState } from '../../../../src/local/services/cloudwatch/state.js';
+import { cloudWatchState, putMetricDatum, setAlarmState } from '../../../../src/local/services/cloudwatch/state.js';
 
 const T0 = Date.parse('2024-05-01T10:00:00Z');
 const sec = (ms: number) => ms / 1000;
@@ -271,6 +271,42 @@ describe('CloudWatch dashboards and tags', () => {
     await rejects(t.call('PutDashboard', { DashboardName: 'd', DashboardBody: '{not json' }), 'InvalidParameterInput');
     await rejects(t.call('PutDashboard', { DashboardName: 'd', DashboardBody: '{}' }), 'InvalidParameterInput', /widgets/);
     await rejects(t.call('PutDashboard', { DashboardName: 'd', DashboardBody: '{"widgets":[{"type":"pie","properties":{}}]}' }), 'InvalidParameterInput', /allowed values/);
+  });
+
+  it('tags a dashboard only when PutDashboard creates it, and forgets the tags when the dashboard is deleted', async () => {
+    const t = setup();
+    const body = JSON.stringify({ widgets: [{ type: 'text', properties: { markdown: '# lab' } }] });
+    const arn = 'arn:aws:cloudwatch::123456789012:dashboard/FlaskInventoryMonitoring';
+    await t.call('PutDashboard', { DashboardName: 'FlaskInventoryMonitoring', DashboardBody: body, Tags: [{ Key: 'ecskit:stack', Value: 'lab' }] });
+    assert.deepEqual((await t.call('ListTagsForResource', { ResourceARN: arn })).Tags, [{ Key: 'ecskit:stack', Value: 'lab' }]);
+    // An update's Tags are ignored, as on AWS: the body changes, the tags do not.
+    const updated = JSON.stringify({ widgets: [{ type: 'text', properties: { markdown: '# v2' } }] });
+    await t.call('PutDashboard', { DashboardName: 'FlaskInventoryMonitoring', DashboardBody: updated, Tags: [{ Key: 'ecskit:stack', Value: 'thief' }, { Key: 'extra', Value: 'x' }] });
+    assert.equal((await t.call('GetDashboard', { DashboardName: 'FlaskInventoryMonitoring' })).DashboardBody, updated);
+    assert.deepEqual((await t.call('ListTagsForResource', { ResourceARN: arn })).Tags, [{ Key: 'ecskit:stack', Value: 'lab' }]);
+    await t.call('TagResource', { ResourceARN: arn, Tags: [{ Key: 'env', Value: 'dev' }] });
+    await t.call('UntagResource', { ResourceARN: arn, TagKeys: ['ecskit:stack'] });
+    assert.deepEqual((await t.call('ListTagsForResource', { ResourceARN: arn })).Tags, [{ Key: 'env', Value: 'dev' }]);
+    await t.call('DeleteDashboards', { DashboardNames: ['FlaskInventoryMonitoring'] });
+    await rejects(t.call('ListTagsForResource', { ResourceARN: arn }), 'ResourceNotFoundException');
+    assert.deepEqual(cloudWatchState(t.region()).tags, {});
+    // Re-created without tags, it has none: the deleted dashboard's tags are not resurrected.
+    await t.call('PutDashboard', { DashboardName: 'FlaskInventoryMonitoring', DashboardBody: body });
+    assert.deepEqual((await t.call('ListTagsForResource', { ResourceARN: arn })).Tags, []);
+  });
+
+  it('rejects dashboard tags beyond the limits, naming the tag, and creates nothing', async () => {
+    const t = setup();
+    const body = JSON.stringify({ widgets: [] });
+    const tooMany = Array.from({ length: 51 }, (_, i) => ({ Key: `k${i}`, Value: 'v' }));
+    await rejects(t.call('PutDashboard', { DashboardName: 'd', DashboardBody: body, Tags: tooMany }), 'InvalidParameterValue', /not have more than 50 members, got 51/);
+    await rejects(t.call('PutDashboard', { DashboardName: 'd', DashboardBody: body, Tags: [{ Key: '', Value: 'v' }] }), 'InvalidParameterValue', /Tags\.member\.1\.Key.*1 to 128/);
+    await rejects(t.call('PutDashboard', { DashboardName: 'd', DashboardBody: body, Tags: [{ Key: 'k'.repeat(129), Value: 'v' }] }), 'InvalidParameterValue', /1 to 128/);
+    await rejects(t.call('PutDashboard', { DashboardName: 'd', DashboardBody: body, Tags: [{ Key: 'ok', Value: 'v'.repeat(257) }] }), 'InvalidParameterValue', /Tags\.member\.1\.Value.*at most 256/);
+    await rejects(t.call('GetDashboard', { DashboardName: 'd' }), 'ResourceNotFound');
+    const fifty = Array.from({ length: 50 }, (_, i) => ({ Key: `k${i}`, Value: 'v'.repeat(256) }));
+    await t.call('PutDashboard', { DashboardName: 'd', DashboardBody: body, Tags: [...fifty.slice(0, 49), { Key: 'k'.repeat(128), Value: '' }] });
+    assert.equal((await t.call('ListTagsForResource', { ResourceARN: 'arn:aws:cloudwatch::123456789012:dashboard/d' })).Tags.length, 50);
   });
 
   it('tags alarms', async () => {

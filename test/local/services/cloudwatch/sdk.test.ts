@@ -7,12 +7,18 @@ import {
   ValidationException,
 } from '@aws-sdk/client-application-auto-scaling';
 import {
+  DeleteDashboardsCommand,
   DescribeAlarmsCommand,
+  GetDashboardCommand,
   GetMetricDataCommand,
   GetMetricStatisticsCommand,
   PutDashboardCommand,
   PutMetricAlarmCommand,
   PutMetricDataCommand,
+  ListTagsForResourceCommand,
+  ResourceNotFoundException,
+  TagResourceCommand,
+  UntagResourceCommand,
   paginateDescribeAlarms,
 } from '@aws-sdk/client-cloudwatch';
 import { CreateLogGroupCommand, CreateLogStreamCommand, GetLogEventsCommand, PutLogEventsCommand, paginateDescribeLogGroups, ResourceAlreadyExistsException } from '@aws-sdk/client-cloudwatch-logs';
@@ -68,6 +74,24 @@ describe('monitoring services through the real SDK v3 clients', () => {
     assert.ok(one.MetricAlarms?.[0]?.StateUpdatedTimestamp instanceof Date);
     const dash = await cw.send(new PutDashboardCommand({ DashboardName: 'lab', DashboardBody: JSON.stringify({ widgets: [] }) }));
     assert.deepEqual(dash.DashboardValidationMessages, []);
+  });
+
+  it('CloudWatch: tags a dashboard on creation, ignores tags on update, and tags/untags it by ARN', async () => {
+    const cw = t.clients.cloudWatch;
+    const body = (text: string) => JSON.stringify({ widgets: [{ type: 'text', x: 0, y: 0, width: 6, height: 2, properties: { markdown: text } }] });
+    await cw.send(new PutDashboardCommand({ DashboardName: 'FlaskInventoryMonitoring', DashboardBody: body('v1'), Tags: [{ Key: 'ecskit:stack', Value: 'lab' }, { Key: 'team', Value: 'ops' }] }));
+    const { DashboardArn: arn } = await cw.send(new GetDashboardCommand({ DashboardName: 'FlaskInventoryMonitoring' }));
+    assert.match(arn ?? '', /^arn:aws:cloudwatch::\d{12}:dashboard\/FlaskInventoryMonitoring$/);
+    const tagsOf = async () => Object.fromEntries(((await cw.send(new ListTagsForResourceCommand({ ResourceARN: arn }))).Tags ?? []).map((x) => [x.Key, x.Value]));
+    assert.deepEqual(await tagsOf(), { 'ecskit:stack': 'lab', team: 'ops' });
+    await cw.send(new PutDashboardCommand({ DashboardName: 'FlaskInventoryMonitoring', DashboardBody: body('v2'), Tags: [{ Key: 'ecskit:stack', Value: 'other' }] }));
+    assert.equal((await cw.send(new GetDashboardCommand({ DashboardName: 'FlaskInventoryMonitoring' }))).DashboardBody, body('v2'));
+    assert.deepEqual(await tagsOf(), { 'ecskit:stack': 'lab', team: 'ops' });
+    await cw.send(new TagResourceCommand({ ResourceARN: arn, Tags: [{ Key: 'env', Value: 'dev' }] }));
+    await cw.send(new UntagResourceCommand({ ResourceARN: arn, TagKeys: ['team'] }));
+    assert.deepEqual(await tagsOf(), { 'ecskit:stack': 'lab', env: 'dev' });
+    await cw.send(new DeleteDashboardsCommand({ DashboardNames: ['FlaskInventoryMonitoring'] }));
+    await assert.rejects(cw.send(new ListTagsForResourceCommand({ ResourceARN: arn })), ResourceNotFoundException);
   });
 
   it('CloudWatch Logs: rejects duplicate groups, pages groups and reads events', async () => {
