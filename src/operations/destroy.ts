@@ -1,7 +1,7 @@
 /**
  * `listStackResources` and `destroy`: find every resource tagged
- * `ecskit:stack=<stack>` (plus the dashboards named after the stack and the
- * scaling policies of its scalable targets) and remove them in reverse
+ * `ecskit:stack=<stack>` (plus the scaling policies of its scalable targets)
+ * and remove them in reverse
  * dependency order. Missing resources are fine, so it is safe to run twice
  * and after a crashed run; a dry run calls no mutating API.
  *
@@ -19,7 +19,7 @@ import {
   DeleteDashboardsCommand,
   DescribeAlarmsCommand,
   ListDashboardsCommand,
-  ListTagsForResourceCommand as ListAlarmTagsCommand,
+  ListTagsForResourceCommand as ListCloudWatchTagsCommand,
 } from '@aws-sdk/client-cloudwatch';
 import {
   DeleteLogGroupCommand,
@@ -64,7 +64,6 @@ import { poll } from '../waiters/poller.js';
 import { call, callRetryingWhile, ownedBy, STACK_TAG, tagRecord, type OperationContext } from './context.js';
 import { settleCloudMapOperation } from './discovery.js';
 import { hasErrorCode, OperationError } from './errors.js';
-import { ownsDashboard } from './monitoring.js';
 
 /** The kinds of resource a stack can own, in the order `destroy()` removes them. */
 export const DESTROY_ORDER = [
@@ -203,7 +202,7 @@ async function scalingResources(ctx: OperationContext): Promise<StackResource[]>
   return out;
 }
 
-/** CloudWatch: tagged alarms and the dashboards named after the stack. @internal */
+/** CloudWatch: tagged alarms and tagged dashboards. @internal */
 async function cloudWatchResources(ctx: OperationContext): Promise<StackResource[]> {
   const cw = ctx.clients.cloudWatch;
   const out: StackResource[] = [];
@@ -216,17 +215,27 @@ async function cloudWatchResources(ctx: OperationContext): Promise<StackResource
   for (const a of alarms) {
     if (!a.AlarmArn) continue;
     const arn = a.AlarmArn;
-    const tags = await call(ctx, 'cloudwatch:ListTagsForResource', arn, () => cw.send(new ListAlarmTagsCommand({ ResourceARN: arn })));
+    const tags = await call(ctx, 'cloudwatch:ListTagsForResource', arn, () => cw.send(new ListCloudWatchTagsCommand({ ResourceARN: arn })));
     if (ownedBy(tagRecord(tags.Tags), ctx.stack)) out.push({ kind: 'alarm', id: a.AlarmName ?? arn, name: a.AlarmName ?? arn });
   }
   const dashboards = (
     await pages(
-      (NextToken) => call(ctx, 'cloudwatch:ListDashboards', ctx.stack, () => cw.send(new ListDashboardsCommand({ DashboardNamePrefix: ctx.stack, NextToken }))),
+      (NextToken) => call(ctx, 'cloudwatch:ListDashboards', '*', () => cw.send(new ListDashboardsCommand({ NextToken }))),
       (p) => p.NextToken,
     )
   ).flatMap((p) => p.DashboardEntries ?? []);
   for (const d of dashboards) {
-    if (d.DashboardName && ownsDashboard(ctx.stack, d.DashboardName)) out.push({ kind: 'dashboard', id: d.DashboardName, name: d.DashboardName });
+    const arn = d.DashboardArn;
+    if (!arn || !d.DashboardName) continue;
+    const name = d.DashboardName;
+    const tags = await call(ctx, 'cloudwatch:ListTagsForResource', name, () => cw.send(new ListCloudWatchTagsCommand({ ResourceARN: arn }))).catch(
+      (error: unknown) => {
+        // Deleted between the listing and this call: nothing to remove.
+        if (hasErrorCode(error, 'ResourceNotFound')) return undefined;
+        throw error;
+      },
+    );
+    if (tags && ownedBy(tagRecord(tags.Tags), ctx.stack)) out.push({ kind: 'dashboard', id: name, name });
   }
   return out;
 }
@@ -411,9 +420,9 @@ async function logResources(ctx: OperationContext): Promise<StackResource[]> {
 
 /**
  * Every resource of the context's stack, in the order `destroy()` would
- * remove them: the tagged ones (ECS, ELBv2, Cloud Map, CloudWatch alarms,
- * Auto Scaling, EC2, Logs), the scaling policies of tagged scalable targets,
- * and the dashboards named after the stack. Empty after a successful destroy.
+ * remove them: the tagged ones (ECS, ELBv2, Cloud Map, CloudWatch alarms and
+ * dashboards, Auto Scaling, EC2, Logs) and the scaling policies of tagged
+ * scalable targets. Empty after a successful destroy.
  *
  * @example
  * ```ts

@@ -58,11 +58,11 @@ export {
   type ServiceRef,
 } from './service.js';
 export {
-  ownsDashboard,
   putAlarm,
   putDashboard,
   putScalingPolicy,
   registerScalableTarget,
+  type PutDashboardResult,
   type ScalableTargetResult,
 } from './monitoring.js';
 export { tailLogs, type LogEvent, type TailLogsOptions } from './logs.js';

@@ -3,9 +3,9 @@
  * `putAlarm`, `putDashboard`. All four are upserts on AWS's side, so calling
  * them twice changes nothing.
  *
- * Dashboards cannot carry tags, so a stack owns the dashboards **named after
- * it**: `putDashboard` accepts only names equal to the stack name or starting
- * with `<stack>-`, and `destroy()` removes exactly those.
+ * Like every other resource, alarms and dashboards are tagged
+ * `ecskit:stack=<stack>` when an operation creates them, and `destroy()` finds
+ * them by that tag, whatever their name (the lab's `FlaskInventoryMonitoring`).
  *
  * @module
  */
@@ -20,14 +20,16 @@ import {
 } from '@aws-sdk/client-application-auto-scaling';
 import {
   DescribeAlarmsCommand,
+  GetDashboardCommand,
+  ListTagsForResourceCommand,
   PutDashboardCommand,
   PutMetricAlarmCommand,
   TagResourceCommand,
   type PutDashboardCommandInput,
   type PutMetricAlarmCommandInput,
 } from '@aws-sdk/client-cloudwatch';
-import { built, call, keyValueTags, stackTags, tagRecord, type Buildable, type OperationContext } from './context.js';
-import { OperationError } from './errors.js';
+import { built, call, keyValueTags, ownedBy, stackTags, tagRecord, type Buildable, type OperationContext } from './context.js';
+import { hasErrorCode } from './errors.js';
 
 /** What {@link registerScalableTarget} returns. */
 export interface ScalableTargetResult {
@@ -129,45 +131,71 @@ export async function putAlarm(ctx: OperationContext, definition: Buildable<PutM
   return { alarmArn };
 }
 
-/**
- * True when the dashboard `name` belongs to `stack` by the naming convention
- * (`<stack>` or `<stack>-…`).
- *
- * @example
- * ```ts
- * ownsDashboard('flask-inventory-lab', 'flask-inventory-lab-monitoring'); // true
- * ownsDashboard('flask-inventory-lab', 'FlaskInventoryMonitoring');       // false
- * ```
- */
-export function ownsDashboard(stack: string, name: string): boolean {
-  return name === stack || name.startsWith(`${stack}-`);
+/** What {@link putDashboard} returns. */
+export interface PutDashboardResult {
+  /** The dashboard's name. */
+  readonly dashboardName: string;
+  /** The dashboard's ARN (`arn:aws:cloudwatch::<account>:dashboard/<name>`), what its tags hang on. */
+  readonly dashboardArn: string;
+  /** `true` when this call created the dashboard (and so tagged it with the stack). */
+  readonly created: boolean;
+  /**
+   * `true` when the dashboard carries the stack tag, so `destroy()` removes it;
+   * `false` for an existing dashboard that is untagged or another stack's: it is
+   * updated, but left as it is tagged.
+   */
+  readonly owned: boolean;
 }
 
 /**
- * Puts (creates or replaces) a dashboard. Dashboards have no tags, so the
- * name must follow the stack's naming convention (see {@link ownsDashboard})
- * for `destroy()` to find it.
+ * Puts (creates or replaces) a dashboard of any valid name. A dashboard it
+ * creates is tagged with the stack tag and the context's tags (PutDashboard
+ * applies `Tags` only on creation). An existing dashboard of the stack gets
+ * any of those tags it lacks; an existing dashboard without the stack tag
+ * (made by hand, or by another stack) is updated but not tagged — ecskit
+ * cannot know it was ever this stack's — and the log says that `destroy()`
+ * will leave it.
  *
- * @throws {@link OperationError} when the name does not start with `<stack>-`.
  * @example
  * ```ts
- * await putDashboard(ctx, dashboard('flask-inventory-lab-monitoring').widget(…));
+ * await putDashboard(ctx, dashboard('FlaskInventoryMonitoring').widget(…));
+ * // { dashboardName: 'FlaskInventoryMonitoring', dashboardArn: 'arn:aws:cloudwatch::123456789012:dashboard/FlaskInventoryMonitoring', created: true, owned: true }
  * ```
  */
-export async function putDashboard(ctx: OperationContext, definition: Buildable<PutDashboardCommandInput>): Promise<{
-  /** The dashboard's name. */
-  readonly dashboardName: string;
-}> {
+export async function putDashboard(ctx: OperationContext, definition: Buildable<PutDashboardCommandInput>): Promise<PutDashboardResult> {
   const input = built(definition);
   const name = input.DashboardName ?? '';
-  if (!ownsDashboard(ctx.stack, name)) {
-    throw new OperationError(
-      'cloudwatch:PutDashboard',
-      name,
-      `DashboardName: dashboards have no tags, so a stack owns the dashboards named after it; name it "${ctx.stack}-${name || 'dashboard'}" (or "${ctx.stack}")`,
-    );
+  const cw = ctx.clients.cloudWatch;
+  const tags = { ...tagRecord(input.Tags), ...stackTags(ctx) };
+  const find = async (): Promise<string | undefined> => {
+    try {
+      const out = await call(ctx, 'cloudwatch:GetDashboard', name, () => cw.send(new GetDashboardCommand({ DashboardName: name })));
+      return out.DashboardArn ?? '';
+    } catch (error) {
+      if (hasErrorCode(error, 'ResourceNotFound', 'DashboardNotFoundError')) return undefined;
+      throw error;
+    }
+  };
+  const existingArn = await find();
+  if (existingArn === undefined) {
+    await call(ctx, 'cloudwatch:PutDashboard', name, () => cw.send(new PutDashboardCommand({ ...input, Tags: keyValueTags(tags) })));
+    ctx.log?.(`created dashboard ${name}`);
+    return { dashboardName: name, dashboardArn: (await find()) ?? '', created: true, owned: true };
   }
-  await call(ctx, 'cloudwatch:PutDashboard', name, () => ctx.clients.cloudWatch.send(new PutDashboardCommand(input)));
-  ctx.log?.(`put dashboard ${name}`);
-  return { dashboardName: name };
+  const { Tags: _ignoredOnUpdate, ...update } = input;
+  await call(ctx, 'cloudwatch:PutDashboard', name, () => cw.send(new PutDashboardCommand(update)));
+  const have = existingArn
+    ? tagRecord((await call(ctx, 'cloudwatch:ListTagsForResource', name, () => cw.send(new ListTagsForResourceCommand({ ResourceARN: existingArn })))).Tags)
+    : {};
+  const owned = ownedBy(have, ctx.stack);
+  if (owned) {
+    const missing = Object.fromEntries(Object.entries(tags).filter(([k, v]) => have[k] !== v));
+    if (Object.keys(missing).length > 0) {
+      await call(ctx, 'cloudwatch:TagResource', name, () => cw.send(new TagResourceCommand({ ResourceARN: existingArn, Tags: keyValueTags(missing) })));
+    }
+    ctx.log?.(`updated dashboard ${name}`);
+  } else {
+    ctx.log?.(`updated existing dashboard ${name} (not tagged with stack ${ctx.stack}: destroy will leave it)`);
+  }
+  return { dashboardName: name, dashboardArn: existingArn, created: false, owned };
 }

@@ -73,7 +73,8 @@ async function buildStack(ops: Operations, prefix = '') {
     metricAlarm(`${prefix}invsys-high-cpu`).metric(cpu).statistic('Average').periodSeconds(60).evaluationPeriods(2).threshold(80)
       .comparisonOperator('GreaterThanThreshold').alarmActions(step.PolicyARN ?? ''),
   );
-  const board = await ops.putDashboard(dashboard(`${ops.context.stack}-monitoring`).widget(metricWidget('invsys CPU').region('us-east-1').metric(cpu)));
+  // The lab's own dashboard name: the stack tag, not the name, says whose it is.
+  const board = await ops.putDashboard(dashboard(`${prefix}FlaskInventoryMonitoring`).widget(metricWidget('invsys CPU').region('us-east-1').metric(cpu)));
   return { net, cluster, sg, td, ns, disco, alb, tg, http, rule, svc, target, alarm, board };
 }
 
@@ -160,11 +161,11 @@ describe('operations over the local cloud: the lab stack', () => {
     );
   });
 
-  test('a dashboard not named after the stack is refused with the name to use', async () => {
-    await assert.rejects(ops.putDashboard(dashboard('FlaskInventoryMonitoring').widget(metricWidget('x').region('us-east-1').metric(ecsServiceMetric(CLUSTER, 'invsys-service', 'CPUUtilization')))), {
-      name: 'OperationError',
-      message: /name it "flask-inventory-lab-FlaskInventoryMonitoring"/,
-    });
+  test('the dashboard is created tagged with the stack the first time and updated the second', () => {
+    assert.deepEqual([first.board.created, first.board.owned], [true, true]);
+    assert.deepEqual([second.board.created, second.board.owned], [false, true]);
+    assert.equal(second.board.dashboardArn, first.board.dashboardArn);
+    assert.match(first.board.dashboardArn, /:dashboard\/FlaskInventoryMonitoring$/);
   });
 
   test('listStackResources finds every kind the stack owns', async () => {
@@ -183,7 +184,7 @@ describe('operations over the local cloud: the lab stack', () => {
     assert.deepEqual(order, [...order].sort((a, b) => a - b));
     assert.ok(ops.lines.some((l) => l.startsWith('would remove service invsys-service')));
     assert.deepEqual((await ops.listStackResources()).map((r) => r.id), beforeList.map((r) => r.id));
-    await t.clients.cloudWatch.send(new GetDashboardCommand({ DashboardName: 'flask-inventory-lab-monitoring' }));
+    await t.clients.cloudWatch.send(new GetDashboardCommand({ DashboardName: 'FlaskInventoryMonitoring' }));
   });
 
   test('destroy leaves another stack untouched, removes everything of its own, and a second run removes nothing', async () => {
