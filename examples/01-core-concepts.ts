@@ -17,7 +17,9 @@
  *
  * Run: `npx tsx examples/01-core-concepts.ts [--target aws|local] [--json]`
  */
-import { realpathSync } from 'node:fs';
+import { mkdtempSync, realpathSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import {
   createReporter,
@@ -137,6 +139,13 @@ export interface Lab {
   /** Anything else a task wants to hand to a later one. */
   extra: Record<string, unknown>;
   /**
+   * Local cloud only: a directory for this run (removed when the script
+   * ends). The invsys replicas share their SQLite file here, so a device
+   * posted through one task is read back through the other (see
+   * `invsysStore()` in 02-task-definitions.ts).
+   */
+  readonly scratchDir?: string;
+  /**
    * Follows one deployment to its outcome with the live table (TTY), plain
    * lines (CI) or JSON lines (`--json`); throws a `DeploymentError` unless
    * it completes.
@@ -232,7 +241,9 @@ export async function runScript(usage: ScriptUsage, body: (lab: Lab) => Promise<
       report.note(line);
     },
   });
+  const scratchDir = target.kind === 'local' ? mkdtempSync(join(tmpdir(), 'ecskit-flask-inventory-lab-')) : undefined;
   const lab: Lab = {
+    ...(scratchDir && { scratchDir }),
     target,
     clients: target.clients,
     ops,
@@ -298,6 +309,7 @@ export async function runScript(usage: ScriptUsage, body: (lab: Lab) => Promise<
     await new Promise<void>((resolve) => controller.signal.addEventListener('abort', () => resolve(), { once: true }));
   }
   await target.close();
+  if (scratchDir) rmSync(scratchDir, { recursive: true, force: true });
   process.off('SIGINT', onSignal);
   process.off('SIGTERM', onSignal);
   if (state.interrupted) return exit(130);
