@@ -1,0 +1,59 @@
+/**
+ * Lab Tasks 6–9 and cleanup as scripts: `--help` names the lab task and the
+ * flags, bad flags exit 2, and the cleanup dry run on a fresh local cloud
+ * changes nothing and finds nothing tagged.
+ */
+import { describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+
+const run = promisify(execFile);
+const root = fileURLToPath(new URL('../../../', import.meta.url));
+const tsx = (script: string, args: string[], env: Record<string, string> = {}) =>
+  run(process.execPath, ['--import', 'tsx', `examples/${script}`, ...args], {
+    cwd: root,
+    timeout: 60_000,
+    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', NO_COLOR: '1', ...env },
+  });
+
+const HELP: Record<string, RegExp[]> = {
+  '06-scaling.ts': [/lab Task 6/, /--requests <value>/],
+  '07-health-checks.ts': [/lab Task 7/, /health checks/],
+  '08-auto-scaling.ts': [/lab Task 8/, /--load-seconds <value>/, /--scale-in-seconds <value>/],
+  '09-monitoring.ts': [/lab Task 9/, /dashboard, alarms, logs/],
+  'cleanup.ts': [/lab cleanup/, /--dry-run/],
+};
+
+describe('lab scripts for Tasks 6–9 and cleanup', () => {
+  for (const [script, patterns] of Object.entries(HELP)) {
+    test(`${script} --help names its lab task and its own flags, and exits 0`, async () => {
+      const { stdout } = await tsx(script, ['--help']);
+      for (const p of patterns) assert.match(stdout, p);
+      assert.match(stdout, /--target <value>/);
+      assert.match(stdout, /--json/);
+    });
+  }
+
+  test('an unknown flag is refused with exit code 2 and a message naming it', async () => {
+    await assert.rejects(tsx('06-scaling.ts', ['--bogus']), (error: { code?: number; stderr?: string }) => {
+      assert.equal(error.code, 2);
+      assert.match(error.stderr ?? '', /bogus/);
+      return true;
+    });
+  });
+
+  test('cleanup --dry-run on a fresh local cloud plans nothing, finds nothing tagged and exits 0 (JSON lines)', async () => {
+    const { stdout } = await tsx('cleanup.ts', ['--dry-run', '--json', '--target', 'local']);
+    const events = stdout.trim().split('\n').map((l) => JSON.parse(l) as { type: string; status?: string; result?: Record<string, unknown>; ok?: boolean });
+    const plan = events.find((e) => e.type === 'step' && e.status === 'ok' && e.result?.dryRun === true);
+    assert.ok(plan, 'a dry-run step result');
+    assert.equal(plan.result?.planned, 0);
+    assert.equal(plan.result?.removed, 0);
+    const proof = events.find((e) => e.type === 'step' && e.status === 'ok' && Array.isArray(e.result?.remaining));
+    assert.deepEqual(proof?.result?.remaining, []);
+    assert.equal(events.at(-1)?.type, 'summary');
+    assert.equal(events.at(-1)?.ok, true);
+  });
+});
