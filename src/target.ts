@@ -30,8 +30,11 @@ export interface TargetOptions {
 
 /** An open target: the clients, and for the local cloud the running emulator. */
 export interface Target {
+  /** `local` or `aws`. */
   readonly kind: TargetKind;
+  /** The SDK clients, pointed at the target. */
   readonly clients: Clients;
+  /** The region the clients use. */
   readonly region: string;
   /** The local cloud's endpoint (`http://127.0.0.1:PORT`), when local. */
   readonly endpoint?: string;
@@ -43,6 +46,7 @@ export interface Target {
 
 /** Thrown when the AWS target cannot be used (no credentials, no region). */
 export class TargetError extends Error {
+  /** Always `TargetError`. */
   override readonly name = 'TargetError';
 }
 

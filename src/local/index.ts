@@ -24,12 +24,23 @@ import { LocalRuntime, type RuntimeOptions } from './runtime/runtime.js';
 import { createRequestListener } from './server/handler.js';
 import { loadStateFile, StatePersister, StateFileError } from './server/persistence.js';
 
-export { CloudState, type StateSnapshot } from './core/cloud-state.js';
-export { AwsError, type LocalCloudEvent } from './core/types.js';
+export { CloudState, type CloudStateOptions, type StateSnapshot } from './core/cloud-state.js';
+export {
+  AwsError,
+  type LocalCloudEvent,
+  type OperationHandler,
+  type Protocol,
+  type RegionState,
+  type RequestContext,
+  type ServiceDefinition,
+} from './core/types.js';
 export { StateFileError } from './server/persistence.js';
 export { ImageRegistry, parseImage, type ImageReference, type LocalImage } from './runtime/images.js';
-export type { RuntimeOptions } from './runtime/runtime.js';
-export type { ContainerInstanceDefaults } from './runtime/context.js';
+export { LocalRuntime, type RuntimeOptions } from './runtime/runtime.js';
+export type { ContainerInstanceDefaults, LiveContainer, LiveTask, RuntimeComponent, RuntimeContext } from './runtime/context.js';
+export type { ContainerProcess, ContainerExit } from './runtime/container-process.js';
+export type { AddressPool } from './runtime/addresses.js';
+export type { MetadataServer, ContainerMetadata } from './runtime/metadata-server.js';
 export { installLocalhostResolution, uninstallLocalhostResolution, isLocalhostName } from './runtime/load-balancing/localhost-dns.js';
 
 /** Options of {@link startLocalCloud}. */
@@ -52,7 +63,12 @@ export interface LocalCloudOptions {
    * `UnrecognizedClientException`/`InvalidClientTokenId`, `IncompleteSignature` otherwise).
    * Default: signatures are read for their scope but not checked.
    */
-  credentials?: { accessKeyId: string; secretAccessKey: string };
+  credentials?: {
+    /** Access key id requests must be signed with. */
+    accessKeyId: string;
+    /** Secret access key requests must be signed with. */
+    secretAccessKey: string;
+  };
   /** Required to bind a non-loopback `host`: the local cloud has no real authentication. */
   allowNonLoopback?: boolean;
   /** Largest accepted request body in bytes. Default 10 MiB. */

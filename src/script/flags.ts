@@ -26,8 +26,15 @@ export interface ScriptFlags {
 
 /** Thrown for bad flags; scripts print its message and exit 2. */
 export class UsageError extends Error {
+  /** Always `UsageError`. */
   override readonly name = 'UsageError';
 }
+
+/** One of a script's own flags: a `parseArgs` option plus its `--help` line. */
+export type ScriptOption = NonNullable<ParseArgsConfig['options']>[string] & {
+  /** The flag's line in `--help`. */
+  readonly help: string;
+};
 
 /** What a script tells {@link parseScriptFlags}. */
 export interface ScriptUsage {
@@ -36,7 +43,7 @@ export interface ScriptUsage {
   /** More `--help` text (what it does, what it creates). */
   readonly description?: string;
   /** The script's own flags (parseArgs option config) with a help line each. */
-  readonly options?: Record<string, NonNullable<ParseArgsConfig['options']>[string] & { readonly help: string }>;
+  readonly options?: Record<string, ScriptOption>;
 }
 
 const SHARED = {

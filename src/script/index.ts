@@ -3,5 +3,15 @@
  *
  * @module
  */
-export { helpText, parseScriptFlags, UsageError, type ScriptFlags, type ScriptUsage } from './flags.js';
-export { createReporter, StepError, type Reporter, type ReporterOptions, type ScriptEvent } from './reporter.js';
+export { helpText, parseScriptFlags, UsageError, type ScriptFlags, type ScriptOption, type ScriptUsage } from './flags.js';
+export {
+  createReporter,
+  StepError,
+  type NoteEvent,
+  type OutputStream,
+  type Reporter,
+  type ReporterOptions,
+  type ScriptEvent,
+  type StepEvent,
+  type SummaryEvent,
+} from './reporter.js';

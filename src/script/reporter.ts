@@ -7,12 +7,55 @@
  */
 
 /** One line of a script's JSON output. */
-export type ScriptEvent =
-  | { readonly type: 'step'; readonly step: string; readonly status: 'started' }
-  | { readonly type: 'step'; readonly step: string; readonly status: 'ok'; readonly seconds: number; readonly result?: unknown }
-  | { readonly type: 'step'; readonly step: string; readonly status: 'failed'; readonly seconds: number; readonly error: string; readonly code?: string }
-  | { readonly type: 'note'; readonly step?: string; readonly message: string; readonly data?: unknown }
-  | { readonly type: 'summary'; readonly ok: boolean; readonly seconds: number; readonly data: Record<string, unknown> };
+export type ScriptEvent = StepEvent | NoteEvent | SummaryEvent;
+
+/** A step started, finished (`ok`, with its result) or failed (with AWS's error code when there is one). */
+export interface StepEvent {
+  /** Always `step`. */
+  readonly type: 'step';
+  /** The step's name, e.g. `Task 3: deploy invsys`. */
+  readonly step: string;
+  /** `started`, `ok` or `failed`. */
+  readonly status: 'started' | 'ok' | 'failed';
+  /** Elapsed seconds (when finished). */
+  readonly seconds?: number;
+  /** What the step observed (when `ok`). */
+  readonly result?: unknown;
+  /** The error message (when `failed`). */
+  readonly error?: string;
+  /** The error's code or name, e.g. `InvalidParameterException` (when `failed`). */
+  readonly code?: string;
+}
+
+/** A line of information, inside a step or between steps. */
+export interface NoteEvent {
+  /** Always `note`. */
+  readonly type: 'note';
+  /** The step it belongs to, if any. */
+  readonly step?: string;
+  /** The text. */
+  readonly message: string;
+  /** Structured detail. */
+  readonly data?: unknown;
+}
+
+/** The final summary. */
+export interface SummaryEvent {
+  /** Always `summary`. */
+  readonly type: 'summary';
+  /** Whether every step succeeded. */
+  readonly ok: boolean;
+  /** Total elapsed seconds. */
+  readonly seconds: number;
+  /** What to tell the user (ALB URL, what was created…). */
+  readonly data: Record<string, unknown>;
+}
+
+/** Where a reporter writes (a `process.stdout`-like stream). */
+export interface OutputStream {
+  /** Writes text. */
+  write(text: string): unknown;
+}
 
 /** Options of {@link createReporter}. */
 export interface ReporterOptions {
@@ -21,13 +64,14 @@ export interface ReporterOptions {
   /** Colour in text output. */
   readonly color?: boolean;
   /** Where output goes. Default `process.stdout`. */
-  readonly out?: { write(text: string): unknown };
+  readonly out?: OutputStream;
   /** Clock in ms (tests). */
   readonly now?: () => number;
 }
 
 /** Thrown by {@link Reporter.step} after reporting the failure; carries the step name. */
 export class StepError extends Error {
+  /** Always `StepError`. */
   override readonly name = 'StepError';
   constructor(
     /** The step that failed. */

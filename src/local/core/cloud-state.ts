@@ -11,6 +11,7 @@ import { services as allServices } from '../services/index.js';
 import { AwsError, type RegionState, type RequestContext, type ServiceDefinition } from './types.js';
 import { uuid } from './util.js';
 
+/** Options of {@link CloudState}. */
 export interface CloudStateOptions {
   /** Default account id (the lab's `123456789012`). */
   accountId?: string;
@@ -27,11 +28,27 @@ export type StateSnapshot = Record<string, Record<string, RegionState>>;
 
 const isReadOnly = (operation: string) => /^(Describe|List|Get|Discover|Filter)/.test(operation);
 
+/**
+ * The local cloud's control-plane state: every account and region, the
+ * services that act on it, and the event bus the runtime listens to.
+ *
+ * @example
+ * ```ts
+ * const state = new CloudState({ timeScale: 0.05 });
+ * await state.invoke('ecs', 'CreateCluster', { clusterName: 'lab' }, { region: 'us-east-1' });
+ * // → { cluster: { clusterName: 'lab', status: 'ACTIVE', … } }
+ * ```
+ */
 export class CloudState {
+  /** Account id of every resource (default `123456789012`). */
   readonly accountId: string;
+  /** Multiplies every AWS duration the local cloud honours. */
   readonly timeScale: number;
+  /** Event bus: control-plane changes (`ecs:task-run-requested`, …) and `state:changed`. */
   readonly events = new EventEmitter();
+  /** The clock handlers read. */
   readonly now: () => Date;
+  /** The services served. */
   readonly services: readonly ServiceDefinition[];
   #data: StateSnapshot = {};
   #version = 0;
@@ -55,26 +72,31 @@ export class CloudState {
     this.events.emit('state:changed', this.#version);
   }
 
+  /** The state of one account in one region (created empty on first use). */
   region(region: string, accountId = this.accountId): RegionState {
     const account = (this.#data[accountId] ??= {});
     return (account[region] ??= {});
   }
 
+  /** All state, as persisted (live object: do not mutate outside handlers/accessors). */
   snapshot(): StateSnapshot {
     return this.#data;
   }
 
+  /** Replaces all state (loading a state file). */
   restore(snapshot: StateSnapshot): void {
     this.#data = snapshot;
     this.touch();
   }
 
+  /** Clears all state (`POST /_ecskit/reset`). */
   reset(): void {
     this.#data = {};
     this.touch();
     this.events.emit('state:reset');
   }
 
+  /** The service with this SigV4 signing name, if served. */
   service(signingName: string): ServiceDefinition | undefined {
     return this.services.find((s) => s.signingName === signingName);
   }

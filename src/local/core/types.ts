@@ -18,6 +18,7 @@ export type Protocol = 'json1.1' | 'json1.0' | 'query' | 'ec2';
  * JSON, `<ErrorResponse>` for Query/EC2).
  */
 export class AwsError extends Error {
+  /** Always `AwsError`. */
   override readonly name = 'AwsError';
   constructor(
     /** AWS error code, e.g. `ClusterNotFoundException`, `ValidationError`. */
@@ -37,11 +38,15 @@ export type RegionState = Record<string, unknown>;
 
 /** Everything a handler may use; handlers never touch globals. */
 export interface RequestContext {
+  /** Account the request acts in. */
   readonly accountId: string;
+  /** Region from the SigV4 scope (or the default). */
   readonly region: string;
   /** Signing name of the service, e.g. `ecs`, `elasticloadbalancing`. */
   readonly service: string;
+  /** Operation name, e.g. `CreateService`. */
   readonly operation: string;
+  /** Request id returned in `x-amzn-RequestId` / `RequestId`. */
   readonly requestId: string;
   /** Wall clock (tests may fake it). */
   now(): Date;
@@ -81,7 +86,9 @@ export interface ServiceDefinition {
  * changed, for the runtime to act on. Payloads carry ids/ARNs, not copies.
  */
 export interface LocalCloudEvent {
+  /** Account of the changed resource. */
   readonly accountId: string;
+  /** Region of the changed resource. */
   readonly region: string;
   /** e.g. `ecs:service-created`, `ecs:task-stop-requested`. */
   readonly type: string;

@@ -33,6 +33,7 @@ export interface ContainerStart {
 export interface ContainerExit {
   /** Exit code; 128 + signal number when killed by a signal (Docker's convention). */
   readonly exitCode: number;
+  /** The signal that ended it, if any. */
   readonly signal: NodeJS.Signals | null;
 }
 

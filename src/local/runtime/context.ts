@@ -17,26 +17,46 @@ import type { MetadataServer } from './metadata-server.js';
 
 /** One live container of a live task. */
 export interface LiveContainer {
+  /** Container name from the task definition. */
   readonly name: string;
+  /** Its process. */
   readonly process: ContainerProcess;
   /** Where the container listens, per container port (awsvpc: task address + container port; bridge: 127.0.0.1 + host port). */
-  readonly ports: ReadonlyArray<{ readonly containerPort: number; readonly host: string; readonly hostPort: number; readonly protocol: string }>;
+  readonly ports: ReadonlyArray<{
+    /** Port in the task definition. */
+    readonly containerPort: number;
+    /** Address it listens on. */
+    readonly host: string;
+    /** Port it listens on. */
+    readonly hostPort: number;
+    /** `tcp` or `udp`. */
+    readonly protocol: string;
+  }>;
+  /** Whether the task stops when this container exits. */
   readonly essential: boolean;
 }
 
 /** A task whose processes run on this machine. */
 export interface LiveTask {
+  /** Account of the task. */
   readonly accountId: string;
+  /** Region of the task. */
   readonly region: string;
+  /** The task's ARN. */
   readonly taskArn: string;
+  /** Its cluster's ARN. */
   readonly clusterArn: string;
+  /** Its service's ARN, for service tasks. */
   readonly serviceArn?: string;
+  /** Its task definition's ARN. */
   readonly taskDefinitionArn: string;
   /** The task's own loopback address (awsvpc), or 127.0.0.1. */
   readonly address: string;
   /** CPU units and MiB the task reserves (task level, else the containers' sum), for utilisation metrics. */
   readonly cpuUnits: number;
+  /** MiB the task reserves. */
   readonly memoryMiB: number;
+  /** Its containers' processes. */
   readonly containers: LiveContainer[];
   /** When the task reached RUNNING (epoch ms), once it has. */
   runningSince?: number;
@@ -56,22 +76,36 @@ export interface RuntimeComponent {
 
 /** Everything the runtime's parts share. */
 export interface RuntimeContext {
+  /** The control-plane state. */
   readonly cloud: CloudState;
   /** Multiplies every AWS duration. */
   readonly timeScale: number;
+  /** Local images task definitions can name. */
   readonly images: ImageRegistry;
   /** Addresses for awsvpc tasks (127.10.x.y). */
   readonly taskAddresses: AddressPool;
   /** Addresses for load balancers (127.20.x.y). */
   readonly loadBalancerAddresses: AddressPool;
   /** The Cloud Map DNS server, once started. */
-  dns?: { readonly host: string; readonly port: number };
+  dns?: {
+    /** Address of the DNS server. */
+    readonly host: string;
+    /** UDP/TCP port of the DNS server. */
+    readonly port: number;
+  };
   /** The task metadata endpoint, once started. */
   metadata?: MetadataServer;
   /** Live tasks by task ARN. */
   readonly tasks: Map<string, LiveTask>;
   /** Every account+region that has state, for components that scan state each tick. */
-  regions(): Array<{ readonly accountId: string; readonly region: string; readonly state: RegionState }>;
+  regions(): Array<{
+    /** Account id. */
+    readonly accountId: string;
+    /** Region name. */
+    readonly region: string;
+    /** That account's state in that region. */
+    readonly state: RegionState;
+  }>;
   /** Real milliseconds for an AWS duration in seconds. */
   scaledMs(seconds: number): number;
   /** Log line (runtime diagnostics, not container output). */

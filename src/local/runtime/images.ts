@@ -23,7 +23,9 @@ export type LocalImage =
   | {
       /** Runs a command (argv form). */
       readonly kind: 'command';
+      /** Executable and arguments (ECS `entryPoint` + `command` replace them when set). */
       readonly command: readonly string[];
+      /** Extra environment the image bakes in (the task definition's environment wins). */
       readonly env?: Readonly<Record<string, string>>;
     };
 

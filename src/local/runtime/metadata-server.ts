@@ -22,9 +22,16 @@ export interface ContainerMetadata {
 
 /** A running metadata endpoint. */
 export interface MetadataServer {
+  /** Port on 127.0.0.1. */
   readonly port: number;
   /** Registers a container and returns its `ECS_CONTAINER_METADATA_URI_V4` value. */
-  register(metadata: ContainerMetadata): { uri: string; release(): void };
+  register(metadata: ContainerMetadata): {
+    /** The container's `ECS_CONTAINER_METADATA_URI_V4`. */
+    uri: string;
+    /** Forgets the container (its URI then answers 404). */
+    release(): void;
+  };
+  /** Stops the endpoint. */
   close(): Promise<void>;
 }
 

@@ -37,6 +37,7 @@ export interface RuntimeOptions {
 
 /** The runtime attached to a {@link CloudState}. */
 export class LocalRuntime {
+  /** What the runtime's components share (live tasks, images, endpoints). */
   readonly context: RuntimeContext;
   readonly #components: RuntimeComponent[] = [];
   readonly #options: RuntimeOptions;

@@ -16,6 +16,7 @@ const FORMAT = 'ecskit-local-state';
 
 /** A state file that exists but cannot be used. */
 export class StateFileError extends Error {
+  /** Always `StateFileError`. */
   override readonly name = 'StateFileError';
 }
 
