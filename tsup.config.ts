@@ -1,4 +1,11 @@
+import { cpSync } from 'node:fs';
 import { defineConfig } from 'tsup';
+
+/** Plain-JS files the local runtime spawns as they are: the container shim and the demo images. */
+function copyRuntimeFiles(): void {
+  cpSync('src/local/runtime/shim', 'dist/local/shim', { recursive: true });
+  cpSync('src/local/runtime/images', 'dist/local/images', { recursive: true });
+}
 
 export default defineConfig([
   {
@@ -16,6 +23,7 @@ export default defineConfig([
     // Not `clean`: both configs write into dist/ concurrently (`npm run build` empties it first).
     clean: false,
     outDir: 'dist',
+    onSuccess: async () => copyRuntimeFiles(),
   },
   {
     // The lab's apps, built once so the local cloud starts them with plain

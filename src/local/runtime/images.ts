@@ -89,11 +89,11 @@ export function builtAppEntry(name: 'inventory' | 'gateway'): string {
   return join(packageRoot(), 'dist', 'apps', `${name}.js`);
 }
 
-/** Absolute path of one of the runtime's own fixture programs (`dist/local/images/<name>.js` or the source). */
+/** Absolute path of one of the runtime's demo image programs (the source, or its copy in `dist/local/images`). */
 function fixtureEntry(name: string): string {
   const root = packageRoot();
-  const built = join(root, 'dist', 'local', 'images', `${name}.js`);
-  return existsSync(built) ? built : join(root, 'src', 'local', 'runtime', 'images', `${name}.mjs`);
+  const source = join(root, 'src', 'local', 'runtime', 'images', `${name}.mjs`);
+  return existsSync(source) ? source : join(root, 'dist', 'local', 'images', `${name}.mjs`);
 }
 
 /**
