@@ -157,7 +157,6 @@ export async function run(lab: Lab): Promise<GatewayServiceResult> {
   return report.step(
     'Task 4.3: end-to-end through the ALB (GET /, GET /items, POST a device, GET it back)',
     async () => {
-      report.note(`ALB: ${lab.albUrl}`);
       // A new ALB takes a few minutes to provision on AWS: ask until it answers.
       const answered = await poll<HttpAnswer | { error: string }, HttpAnswer>({
         observe: async () => {
@@ -168,7 +167,6 @@ export async function run(lab: Lab): Promise<GatewayServiceResult> {
           if (lb.DNSName && lb.DNSName !== lab.albDnsName) {
             lab.albDnsName = lb.DNSName;
             lab.albUrl = `http://${lb.DNSName}`;
-            report.note(`ALB: ${lab.albUrl}`);
           }
           return albRequest(lab, '/').catch((error: unknown) => ({ error: `GET /: ${(error as Error).message}` }));
         },
@@ -182,6 +180,7 @@ export async function run(lab: Lab): Promise<GatewayServiceResult> {
         throw new Error(`GET ${lab.albUrl}/ never answered 200 (${answered.state}; last: ${last === undefined ? 'no answer' : 'error' in last ? last.error : `HTTP ${last.status} ${last.body}`})`);
       }
       const root = answered.value;
+      report.note(`ALB: ${lab.albUrl}`);
       report.note(`GET / → ${root.status} ${root.body.trim()}`);
       if (root.body.trim() !== 'Hello from Gateway!') throw new Error(`GET / answered ${JSON.stringify(root.body)}, expected "Hello from Gateway!"`);
 
