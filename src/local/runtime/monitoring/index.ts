@@ -4,7 +4,7 @@
  * alarms and runs the Application Auto Scaling policies their actions name.
  *
  * Rates (real time): processes are sampled every `sampleIntervalMs`
- * (default: a third of a scaled minute, between 200 ms and 1 s, so every
+ * (default: a quarter of a scaled minute, between 150 ms and 1 s, so every
  * scaled metric period holds a few datapoints); alarms are evaluated every
  * `evaluateIntervalMs` (default: a sixth of a scaled minute, between 100 ms
  * and 10 s).
@@ -32,7 +32,7 @@ const clamp = (value: number, low: number, high: number) => Math.min(high, Math.
 
 /** The `monitoring` part of the runtime: ECS metrics, alarm evaluation, Application Auto Scaling. */
 export function monitoringComponent(context: RuntimeContext, options: MonitoringOptions = {}): RuntimeComponent {
-  const sampleEveryMs = options.sampleIntervalMs ?? clamp(context.scaledMs(60) / 3, 200, 1000);
+  const sampleEveryMs = options.sampleIntervalMs ?? clamp(context.scaledMs(60) / 4, 150, 1000);
   const evaluateEveryMs = options.evaluateIntervalMs ?? clamp(context.scaledMs(60) / 6, 100, 10_000);
   const metrics = new EcsMetricsPublisher(context);
   const alarms = new AlarmEvaluator(context, options.onPolicy);

@@ -66,11 +66,18 @@ test('a CPU alarm goes OK → ALARM → OK with AWS-style reasons and history', 
 
     feeder.set(30);
     const calm = await inState('cpu-high', 'OK');
-    assert.match(calm.StateReason!, /were not greater than the threshold \(80\.0\) \(minimum 2 datapoints for ALARM -> OK transition\)\.$/);
+    assert.match(calm.StateReason!, /^Threshold Crossed: [12] datapoints? \[.+\] (was|were) not greater than the threshold \(80\.0\) \(minimum 2 datapoints for ALARM -> OK transition\)\.$/);
 
     const history = await h.clients.cloudWatch.send(new DescribeAlarmHistoryCommand({ AlarmName: 'cpu-high', HistoryItemType: 'StateUpdate' }));
     const summaries = (history.AlarmHistoryItems ?? []).map((i) => i.HistorySummary).reverse();
-    assert.deepEqual(summaries, ['Alarm updated from INSUFFICIENT_DATA to OK', 'Alarm updated from OK to ALARM', 'Alarm updated from ALARM to OK']);
+    // On a heavily loaded machine a stalled publisher can leave periods empty and add a
+    // transition or two; the story is still: OK, then ALARM, then OK at the end.
+    let at = -1;
+    for (const step of ['Alarm updated from INSUFFICIENT_DATA to OK', 'Alarm updated from OK to ALARM', 'Alarm updated from ALARM to OK']) {
+      at = summaries.indexOf(step, at + 1);
+      assert.ok(at >= 0, `"${step}" in order in:\n${summaries.join('\n')}`);
+    }
+    assert.match(summaries.at(-1) ?? '', / to OK$/, summaries.join('\n'));
     const toAlarm = (history.AlarmHistoryItems ?? []).find((i) => i.HistorySummary === 'Alarm updated from OK to ALARM');
     const item = JSON.parse(toAlarm!.HistoryData!);
     assert.equal(item.oldState.stateValue, 'OK');

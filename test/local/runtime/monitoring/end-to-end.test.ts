@@ -69,8 +69,9 @@ test('real tasks under CPU load make target tracking scale the service out, the 
       ScalableDimension: 'ecs:service:DesiredCount',
       PolicyType: 'TargetTrackingScaling',
       TargetTrackingScalingPolicyConfiguration: {
-        // A busy loop against 256 reserved units reads far above 30 % even on a loaded 2-core machine.
-        TargetValue: 30,
+        // A busy loop against 256 reserved units reads well above 10 % even when the 2-core
+        // machine is shared with a dozen other processes (an idle task reads under 1 %).
+        TargetValue: 10,
         PredefinedMetricSpecification: { PredefinedMetricType: 'ECSServiceAverageCPUUtilization' },
         ScaleOutCooldown: 60,
         ScaleInCooldown: 60,
@@ -103,14 +104,14 @@ test('real tasks under CPU load make target tracking scale the service out, the 
       Statistics: ['Average', 'SampleCount'],
     }),
   );
-  assert.ok((cpu.Datapoints?.[0]?.Average ?? 0) > 30, `service CPU ${cpu.Datapoints?.[0]?.Average}%`);
+  assert.ok((cpu.Datapoints?.[0]?.Average ?? 0) > 10, `service CPU ${cpu.Datapoints?.[0]?.Average}%`);
 
   // The load stops: after 15 low (scaled) minutes AlarmLow fires and the service goes back to 1 task.
   rmSync(loadFile);
   await waitFor('scale-in to 1 running task', async () => {
     const s = await service();
     return s.desiredCount === 1 && s.runningCount === 1;
-  }, 40_000, 200);
+  }, 45_000, 200);
   const last = ((await t.clients.autoScaling.send(new DescribeScalingActivitiesCommand({ ServiceNamespace: 'ecs', ResourceId: resourceId }))).ScalingActivities ?? [])[0];
   assert.equal(last?.Description, 'Setting desired count to 1.');
   assert.match(last?.Cause ?? '', /-AlarmLow-[0-9a-f-]{36} in state ALARM triggered policy gateway-cpu-scaling$/);
