@@ -170,6 +170,77 @@ export function isMain(url: string): boolean {
 /** What {@link runScript} returns to a caller (tests): the exit code it set. */
 export type ScriptExit = 0 | 1 | 2 | 130;
 
+/** Options of {@link createLab}. */
+export interface CreateLabOptions {
+  /** The open target (from `openTarget`). */
+  readonly target: Target;
+  /** The parsed flags (`parseScriptFlags`). */
+  readonly flags: ScriptFlags;
+  /** Where steps and notes go. */
+  readonly report: Reporter;
+  /** Aborts waits (Ctrl-C). */
+  readonly signal?: AbortSignal;
+  /** Where the deployment progress (table, lines or JSON) goes. Default `process.stdout`. */
+  readonly out?: { write(text: string): unknown; readonly isTTY?: boolean };
+}
+
+/**
+ * Builds the {@link Lab} over an open target: operations bound to the stack
+ * (each action reported as a note and remembered in `created`), waiter
+ * settings for the target, and on the local cloud a scratch directory.
+ * `runScript` uses it; tests use it to run tasks in-process. Call `dispose()`
+ * after closing the target.
+ */
+export function createLab(options: CreateLabOptions): { lab: Lab; dispose(): void } {
+  const { target, flags, report } = options;
+  const signal = options.signal ?? new AbortController().signal;
+  const out = options.out ?? process.stdout;
+  const created: string[] = [];
+  const timeScale = target.kind === 'local' ? (flags.timeScale ?? 0.02) : 1;
+  const wait = {
+    // 900 AWS seconds; on the local cloud everything runs 1/timeScale faster, with a generous floor.
+    timeoutSeconds: target.kind === 'aws' ? 900 : Math.max(120, 900 * timeScale * 5),
+    intervalSeconds: target.kind === 'aws' ? 5 : Math.min(2, Math.max(0.1, 10 * timeScale)),
+    stalledAfterSeconds: target.kind === 'aws' ? 600 : Math.max(60, 600 * timeScale * 5),
+  };
+  const ops = operations(target.clients, {
+    stack: NAMES.stack,
+    ...(target.kind === 'local' && { pollIntervalSeconds: wait.intervalSeconds }),
+    log: (line) => {
+      if (line.startsWith('created ') || line.startsWith('registered ')) created.push(line.replace(/^(created|registered) /, ''));
+      report.note(line);
+    },
+  });
+  const scratchDir = target.kind === 'local' ? mkdtempSync(join(tmpdir(), 'ecskit-flask-inventory-lab-')) : undefined;
+  const lab: Lab = {
+    ...(scratchDir && { scratchDir }),
+    target,
+    clients: target.clients,
+    ops,
+    report,
+    flags,
+    names: NAMES,
+    region: target.region,
+    signal,
+    wait,
+    created,
+    taskDefinitions: {},
+    deployments: {},
+    extra: {},
+    followDeployment: async (service, deploymentId) => {
+      lab.deployments[service] = deploymentId;
+      const onEvent = flags.json ? jsonRenderer(out) : tableRenderer(out, { color: flags.color });
+      return waitUntilDeploymentCompleted(target.clients, { cluster: NAMES.cluster, service, deploymentId }, { ...wait, signal, onEvent });
+    },
+  };
+  return {
+    lab,
+    dispose: () => {
+      if (scratchDir) rmSync(scratchDir, { recursive: true, force: true });
+    },
+  };
+}
+
 /**
  * The standard `main` of a lab script: parses the shared flags (`--help`,
  * bad flags → exit 2), opens the target (the local cloud in-process unless
@@ -225,48 +296,9 @@ export async function runScript(usage: ScriptUsage, body: (lab: Lab) => Promise<
     installLocalhostResolution();
   }
 
-  const created: string[] = [];
+  const { lab, dispose } = createLab({ target, flags, report, signal: controller.signal });
+  const { ops, created } = lab;
   const timeScale = target.kind === 'local' ? (flags.timeScale ?? 0.02) : 1;
-  const wait = {
-    // 900 AWS seconds; on the local cloud everything runs 1/timeScale faster, with a generous floor.
-    timeoutSeconds: target.kind === 'aws' ? 900 : Math.max(120, 900 * timeScale * 5),
-    intervalSeconds: target.kind === 'aws' ? 5 : Math.min(2, Math.max(0.1, 10 * timeScale)),
-    stalledAfterSeconds: target.kind === 'aws' ? 600 : Math.max(60, 600 * timeScale * 5),
-  };
-  const ops = operations(target.clients, {
-    stack: NAMES.stack,
-    ...(target.kind === 'local' && { pollIntervalSeconds: wait.intervalSeconds }),
-    log: (line) => {
-      if (line.startsWith('created ') || line.startsWith('registered ')) created.push(line.replace(/^(created|registered) /, ''));
-      report.note(line);
-    },
-  });
-  const scratchDir = target.kind === 'local' ? mkdtempSync(join(tmpdir(), 'ecskit-flask-inventory-lab-')) : undefined;
-  const lab: Lab = {
-    ...(scratchDir && { scratchDir }),
-    target,
-    clients: target.clients,
-    ops,
-    report,
-    flags,
-    names: NAMES,
-    region: target.region,
-    signal: controller.signal,
-    wait,
-    created,
-    taskDefinitions: {},
-    deployments: {},
-    extra: {},
-    followDeployment: async (service, deploymentId) => {
-      lab.deployments[service] = deploymentId;
-      const onEvent = flags.json ? jsonRenderer(process.stdout) : tableRenderer(process.stdout, { color: flags.color });
-      return waitUntilDeploymentCompleted(
-        target.clients,
-        { cluster: NAMES.cluster, service, deploymentId },
-        { ...wait, signal: controller.signal, onEvent },
-      );
-    },
-  };
 
   let ok = true;
   let failure: Record<string, unknown> = {};
@@ -309,7 +341,7 @@ export async function runScript(usage: ScriptUsage, body: (lab: Lab) => Promise<
     await new Promise<void>((resolve) => controller.signal.addEventListener('abort', () => resolve(), { once: true }));
   }
   await target.close();
-  if (scratchDir) rmSync(scratchDir, { recursive: true, force: true });
+  dispose();
   process.off('SIGINT', onSignal);
   process.off('SIGTERM', onSignal);
   if (state.interrupted) return exit(130);
