@@ -14,15 +14,16 @@
  *   (`ECS/ContainerInsights`), not an `AWS/ECS` one: the guide's alarm in
  *   `AWS/ECS` never gets data. It is created as the guide writes it (and the
  *   output says so), next to the Container Insights form that works.
- * - Dashboards carry no tags, so the stack owns the dashboards named after
- *   it: the lab's `FlaskInventoryMonitoring` is created as
- *   `flask-inventory-lab-FlaskInventoryMonitoring`, which cleanup removes.
+ * - The dashboard keeps the lab's name `FlaskInventoryMonitoring`: when
+ *   `putDashboard` creates it, it tags it `ecskit:stack=flask-inventory-lab`,
+ *   and the cleanup finds it by that tag (a dashboard of that name made by
+ *   hand beforehand is updated but left untagged, and the output says so).
  *
  * Run: `npx tsx examples/09-monitoring.ts [--target aws|local] [--json]`
  */
 import { DescribeAlarmsCommand, GetMetricStatisticsCommand, ListMetricsCommand } from '@aws-sdk/client-cloudwatch';
 import { DescribeClustersCommand } from '@aws-sdk/client-ecs';
-import { albMetric, containerInsightsMetric, dashboard, ecsServiceMetric, metricAlarm, metricWidget, type MetricSpec } from 'ecskit';
+import { containerInsightsMetric, dashboard, ecsServiceMetric, loadBalancerDimension, metricAlarm, metricWidget, type CfnValue, type MetricSpec } from 'ecskit';
 import { isMain, runScript, run as coreConcepts, type Lab } from './01-core-concepts.ts';
 import { run as taskDefinitions } from './02-task-definitions.ts';
 import { run as invsysService } from './03-invsys-service.ts';
@@ -36,8 +37,8 @@ export interface MonitoringResult {
   /** CPU and memory statistics over the last hour (Average, Maximum); `null` without datapoints. */
   readonly cpu: { readonly average: number; readonly maximum: number; readonly datapoints: number } | null;
   readonly memory: { readonly average: number; readonly maximum: number; readonly datapoints: number } | null;
-  /** The dashboard's name and widget count (9.2). */
-  readonly dashboard: { readonly name: string; readonly widgets: number };
+  /** The dashboard's name, widget count, and whether it carries the stack tag (9.2). */
+  readonly dashboard: { readonly name: string; readonly widgets: number; readonly owned: boolean };
   /** Alarm name → state and metric (9.3). */
   readonly alarms: Readonly<Record<string, { readonly state: string; readonly namespace: string; readonly metric: string }>>;
   /** 9.4: log lines read from the gateway's log group, and lines matching `ERROR`. */
@@ -46,14 +47,33 @@ export interface MonitoringResult {
   readonly containerInsights: boolean;
 }
 
-/** The dashboard the stack owns (ERRATA 9.2 dimensions; named after the stack so cleanup finds it). */
-export function labDashboard(lab: Lab, loadBalancerArn: string) {
+/**
+ * Where the dashboard's ALB metrics and widgets point: the SDK form (the ALB's
+ * ARN, the lab's region) or a template's (intrinsics such as
+ * `cfnGetAtt('ALB', 'LoadBalancerFullName')` and `cfnRef('AWS::Region')`).
+ */
+export interface DashboardPlacement {
+  /** The `LoadBalancer` dimension: `app/NAME/ID` (see `loadBalancerDimension(arn)`), or an intrinsic. */
+  readonly loadBalancer: CfnValue;
+  /** The widgets' region (default: the lab's region). */
+  readonly region?: CfnValue;
+}
+
+/**
+ * The lab's dashboard `FlaskInventoryMonitoring` (9.2) with the ERRATA 9.2
+ * dimensions. Give an ALB ARN for the SDK, or a {@link DashboardPlacement}
+ * for a CloudFormation template (Task 10).
+ */
+export function labDashboard(lab: Lab, alb: string | DashboardPlacement) {
   const { cluster, gatewayService: gateway, invsysService: invsys } = lab.names;
-  return dashboard(`${lab.names.stack}-${lab.names.dashboard}`)
+  const placement: DashboardPlacement = typeof alb === 'string' ? { loadBalancer: loadBalancerDimension(alb) } : alb;
+  const region = placement.region ?? lab.region;
+  const albMetricOf = (metricName: string): MetricSpec => ({ namespace: 'AWS/ApplicationELB', metricName, dimensions: { LoadBalancer: placement.loadBalancer } });
+  return dashboard(lab.names.dashboard)
     .widget(
       metricWidget('ECS Service Metrics')
         .view('timeSeries')
-        .region(lab.region)
+        .region(region)
         .periodSeconds(300)
         .metric(ecsServiceMetric(cluster, gateway, 'CPUUtilization'), { stat: 'Average' })
         .metric(ecsServiceMetric(cluster, gateway, 'MemoryUtilization'), { stat: 'Average' })
@@ -63,10 +83,10 @@ export function labDashboard(lab: Lab, loadBalancerArn: string) {
     .widget(
       metricWidget('ALB Metrics')
         .view('timeSeries')
-        .region(lab.region)
+        .region(region)
         .periodSeconds(60)
-        .metric(albMetric(loadBalancerArn, 'RequestCount'), { stat: 'Sum' })
-        .metric(albMetric(loadBalancerArn, 'TargetResponseTime'), { stat: 'Average' }),
+        .metric(albMetricOf('RequestCount'), { stat: 'Sum' })
+        .metric(albMetricOf('TargetResponseTime'), { stat: 'Average' }),
     );
 }
 
@@ -145,14 +165,15 @@ export async function run(lab: Lab): Promise<MonitoringResult> {
     'Task 9.2: dashboard with cluster/service dimensions (ERRATA 9.2)',
     async () => {
       const definition = labDashboard(lab, loadBalancerArn);
-      const { dashboardName } = await ops.putDashboard(definition);
+      const { dashboardName, owned } = await ops.putDashboard(definition);
       const widgets = (JSON.parse(definition.build().DashboardBody ?? '{}') as { widgets?: unknown[] }).widgets?.length ?? 0;
       report.note(
         lab.target.kind === 'aws'
           ? `https://console.aws.amazon.com/cloudwatch/home?region=${lab.region}#dashboards:name=${dashboardName}`
           : `dashboard ${dashboardName} stored in the local cloud (${widgets} widgets)`,
       );
-      return { name: dashboardName, widgets };
+      report.note(owned ? `tagged ecskit:stack=${names.stack}: the cleanup removes it` : `not tagged with the stack (it existed before): the cleanup leaves it`);
+      return { name: dashboardName, widgets, owned };
     },
     (r) => ({ task: 9, step: '9.2', dashboard: r }),
   );
