@@ -181,7 +181,8 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
     health: () => ({ region, accountId, timeScale }),
   });
   const server: Server = createServer({ maxHeaderSize: 64 * 1024 }, listener);
-  server.keepAliveTimeout = 5_000;
+  // Longer than an SDK client's idle gaps, so a reused keep-alive socket is not closed under it ("socket hang up").
+  server.keepAliveTimeout = 65_000;
   server.headersTimeout = 30_000;
   server.requestTimeout = 120_000;
   server.on('clientError', (error: NodeJS.ErrnoException, socket) => {

@@ -13,10 +13,18 @@
  * @internal
  */
 import type { RegionState } from '../../core/types.js';
-import { getScalableTarget, recordScalingActivity, updateScalableTargetState, alarmCause, desiredCountDescription, type ScalingPolicyRecord } from '../../services/autoscaling/state.js';
+import {
+  alarmCause,
+  desiredCountDescription,
+  getScalableTarget,
+  recordScalingActivity,
+  targetPolicies,
+  updateScalableTargetState,
+  type ScalingPolicyRecord,
+} from '../../services/autoscaling/state.js';
 import { ecsNames } from '../../services/autoscaling/validation.js';
 import { alarmDatapoints, breaches } from '../../services/cloudwatch/evaluate.js';
-import type { AlarmState, MetricAlarmRecord } from '../../services/cloudwatch/state.js';
+import { getAlarm, type AlarmState, type MetricAlarmRecord } from '../../services/cloudwatch/state.js';
 import { EcsEvents, findCluster, findService, setDesiredCount } from '../../services/ecs/state.js';
 
 /** AWS's default cooldown for ECS services (target tracking and step scaling), in seconds. */
@@ -160,6 +168,16 @@ export function executeScalingPolicy(run: PolicyRunContext, policy: ScalingPolic
     if (scaleIn && config.DisableScaleIn === true) return { ...base, result: 'unchanged', from: current, reason: 'scale-in is disabled' };
     const proportional = targetTrackingCapacity(current, latest, targetValue);
     wanted = scaleIn ? Math.min(current, proportional) : Math.max(current, proportional);
+    if (scaleIn && wanted < current) {
+      // AWS: with several target-tracking policies, scale out when any asks,
+      // scale in only when every policy with scale-in enabled agrees — and
+      // never below what any of them needs.
+      const others = otherScaleInCapacities(run, policy, current, nowMs);
+      if (others === 'disagree') {
+        return { ...base, result: 'unchanged', from: current, reason: 'another target-tracking policy is not ready to scale in' };
+      }
+      wanted = Math.max(wanted, ...others);
+    }
     outCooldownSeconds = Number(config.ScaleOutCooldown ?? DEFAULT_COOLDOWN_SECONDS);
     inCooldownSeconds = Number(config.ScaleInCooldown ?? DEFAULT_COOLDOWN_SECONDS);
   } else {
@@ -201,4 +219,24 @@ export function executeScalingPolicy(run: PolicyRunContext, policy: ScalingPolic
   });
   run.emit(EcsEvents.serviceUpdated, { clusterArn: cluster.clusterArn, serviceArn: service.serviceArn });
   return { ...base, result: 'scaled', from: current, to: next };
+}
+
+/**
+ * For a target-tracking scale-in: the capacities the scalable target's other
+ * target-tracking policies (scale-in enabled) would scale in to, or
+ * `'disagree'` when one of them is not in its low alarm.
+ */
+function otherScaleInCapacities(run: PolicyRunContext, policy: ScalingPolicyRecord, current: number, nowMs: number): number[] | 'disagree' {
+  const capacities: number[] = [];
+  for (const other of targetPolicies(run.regionState, policy)) {
+    if (other.PolicyARN === policy.PolicyARN || other.PolicyType !== 'TargetTrackingScaling') continue;
+    const config = other.TargetTrackingScalingPolicyConfiguration ?? {};
+    if (config.DisableScaleIn === true) continue;
+    const low = other.Alarms.map((a) => getAlarm(run.regionState, a.AlarmName)).find((a) => a?.ComparisonOperator.startsWith('Less'));
+    if (!low || low.StateValue !== 'ALARM') return 'disagree';
+    const latest = alarmDatapoints(run.regionState, low, alignedEvaluationTime(low, nowMs, run.timeScale), run.timeScale).at(-1)?.value;
+    if (latest === undefined) return 'disagree';
+    capacities.push(Math.min(current, targetTrackingCapacity(current, latest, Number(config.TargetValue))));
+  }
+  return capacities;
 }

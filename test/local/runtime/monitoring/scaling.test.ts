@@ -164,3 +164,40 @@ test('target tracking on ALBRequestCountPerTarget follows the load balancer metr
     clearInterval(timer);
   }
 });
+
+test('with two target-tracking policies the service scales in only when both are ready to scale in', async () => {
+  const [cluster, service] = ['two-policy-cluster', 'gateway-service'];
+  const resourceId = `service/${cluster}/${service}`;
+  await createService(h, { cluster, service, desiredCount: 4 });
+  await h.clients.autoScaling.send(new RegisterScalableTargetCommand({ ServiceNamespace: 'ecs', ResourceId: resourceId, ScalableDimension: DIMENSION, MinCapacity: 2, MaxCapacity: 4 }));
+  await trackCpu(cluster, service, { target: 50, outCooldown: 60, inCooldown: 60 });
+  // A second policy on another metric, at its target: it does not want to scale in.
+  await h.clients.autoScaling.send(
+    new PutScalingPolicyCommand({
+      PolicyName: `${service}-requests`,
+      ServiceNamespace: 'ecs',
+      ResourceId: resourceId,
+      ScalableDimension: DIMENSION,
+      PolicyType: 'TargetTrackingScaling',
+      TargetTrackingScalingPolicyConfiguration: {
+        TargetValue: 100,
+        CustomizedMetricSpecification: { Namespace: 'Lab/ALB', MetricName: 'Requests', Dimensions: [{ Name: 'ServiceName', Value: service }], Statistic: 'Average', Unit: 'Count' },
+        ScaleOutCooldown: 60,
+        ScaleInCooldown: 60,
+      },
+    }),
+  );
+  const cpu = feedMetric(h, { namespace: 'Lab/ECS', metricName: 'CPUUtilization', dimensions: { ClusterName: cluster, ServiceName: service }, unit: 'Percent' }, 10);
+  const requests = feedMetric(h, { namespace: 'Lab/ALB', metricName: 'Requests', dimensions: { ServiceName: service }, unit: 'Count' }, 100);
+  try {
+    // CPU alone would scale in (10 % against 50 %), but the request policy is at its target.
+    await waitFor('the CPU policy to be held back twice', () => h.outcomes.filter((o) => o.policyName === `${service}-cpu` && o.reason === 'another target-tracking policy is not ready to scale in').length >= 2, 20_000);
+    assert.equal(await desiredCount(h, cluster, service), 4);
+    // Once requests drop too, both agree and the service scales in.
+    requests.set(10);
+    await waitFor('scale-in once both policies agree', async () => (await desiredCount(h, cluster, service)) < 4, 30_000, 100);
+  } finally {
+    await cpu.stop();
+    await requests.stop();
+  }
+});
