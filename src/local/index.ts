@@ -183,7 +183,7 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
   const server: Server = createServer({ maxHeaderSize: 64 * 1024 }, listener);
   // Longer than an SDK client's idle gaps, so a reused keep-alive socket is not closed under it ("socket hang up").
   server.keepAliveTimeout = 65_000;
-  server.headersTimeout = 30_000;
+  server.headersTimeout = 70_000; // above keepAliveTimeout, as Node requires for idle keep-alive sockets
   server.requestTimeout = 120_000;
   server.on('clientError', (error: NodeJS.ErrnoException, socket) => {
     const status = error.code === 'HPE_HEADER_OVERFLOW' ? '431 Request Header Fields Too Large' : '400 Bad Request';
