@@ -1,0 +1,396 @@
+#!/usr/bin/env -S npx tsx
+/**
+ * The lab's "Troubleshooting Common Issues" as checks, each with a verdict
+ * (ok / warning / problem) and, when it is not ok, the fix the lab suggests:
+ *
+ * 1. Capacity (Issue 1, tasks won't start): registered container instances,
+ *    running/pending tasks, each instance's remaining CPU and memory, and
+ *    "unable to place a task" events not followed by a steady state.
+ * 2. Service discovery (Issue 2): the namespace `local`, the Cloud Map service
+ *    `invsys` and its instances against the running invsys tasks; on the
+ *    local cloud also a DNS lookup of `invsys.local` through its DNS server.
+ * 3. Target health (Issue 3): every lab target group's targets with their
+ *    reasons, and whether each running task of a service behind it is healthy.
+ * 4. Stopped tasks (Issues 3–4): recent stopped tasks' reasons and exit codes.
+ * 5. Stuck deployments (Issue 5): IN_PROGRESS longer than a threshold, with
+ *    the last service events.
+ * 6. High memory (Issue 4): MemoryUtilization maximum against the task's
+ *    memory reservation.
+ *
+ * It inspects an existing stack (`--target aws`). On the local cloud, which
+ * starts empty in this process, it first runs Tasks 1–4 so there is
+ * something to inspect. With `--json` each check's verdict is the `result`
+ * of its step event.
+ *
+ * Run: `npx tsx examples/troubleshoot.ts [--target aws|local] [--json]`
+ */
+import { Resolver } from 'node:dns/promises';
+import {
+  DescribeClustersCommand,
+  DescribeContainerInstancesCommand,
+  DescribeServicesCommand,
+  DescribeTaskDefinitionCommand,
+  DescribeTasksCommand,
+  ListContainerInstancesCommand,
+  ListTasksCommand,
+  type Service,
+} from '@aws-sdk/client-ecs';
+import { DescribeTargetGroupsCommand, DescribeTargetHealthCommand } from '@aws-sdk/client-elastic-load-balancing-v2';
+import { ListInstancesCommand, ListNamespacesCommand, ListServicesCommand } from '@aws-sdk/client-servicediscovery';
+import { GetMetricStatisticsCommand } from '@aws-sdk/client-cloudwatch';
+import { isMain, runScript, run as coreConcepts, type Lab } from './01-core-concepts.ts';
+import { run as taskDefinitions } from './02-task-definitions.ts';
+import { run as invsysService, runningTaskAddresses } from './03-invsys-service.ts';
+import { run as gatewayService } from './04-gateway-service.ts';
+
+/** A check's verdict. */
+export type Verdict = 'ok' | 'warning' | 'problem';
+
+/** What one check reports (the `result` of its step event). */
+export interface CheckResult {
+  readonly task: 'troubleshoot';
+  /** `capacity`, `discovery`, `targets`, `stopped-tasks`, `deployments` or `memory`. */
+  readonly check: string;
+  readonly verdict: Verdict;
+  /** One line saying what was found. */
+  readonly summary: string;
+  /** The lab's suggested fix, when the verdict is not ok. */
+  readonly fix?: string;
+  /** What the check observed. */
+  readonly details: Readonly<Record<string, unknown>>;
+}
+
+/** What the whole troubleshooting run reports. */
+export interface TroubleshootResult {
+  readonly task: 'troubleshoot';
+  /** Check name → verdict. */
+  readonly verdicts: Readonly<Record<string, Verdict>>;
+  readonly checks: readonly CheckResult[];
+}
+
+/** Options of {@link run}. */
+export interface TroubleshootOptions {
+  /** A deployment IN_PROGRESS longer than this (AWS seconds) is stuck. Default 1800 (30 min), at the local time scale. */
+  readonly stuckAfterSeconds?: number;
+  /** Stopped tasks and service events younger than this (AWS seconds) are "recent". Default 3600, at the local time scale. */
+  readonly recentSeconds?: number;
+}
+
+const FIXES = {
+  capacity: 'add more EC2 instances to the cluster; reduce the task CPU/memory; check the security group allows the ECS agent traffic (lab Issue 1)',
+  discovery:
+    'use the awsvpc network mode (required for A records); enable enableDnsHostnames and enableDnsSupport on the VPC; confirm the tasks are registered in Cloud Map (lab Issue 2)',
+  targets:
+    'increase the health-check grace period (try 60 s); check the health endpoint returns 200; let the security group admit ALB → container traffic; fix the health-check path (lab Issue 3)',
+  stopped: 'read the container logs (aws logs tail /ecs/<family> --since 5m); for OutOfMemory raise the memory reservation (lab Issues 3–4)',
+  deployments: 'check the new tasks pass their health checks; verify the image exists in ECR; review the task execution role; read the container logs (lab Issue 5)',
+  memory: 'increase the memory reservation in the task definition; profile the app for leaks; add memory limits (lab Issue 4)',
+} as const;
+
+const RESOURCE = (list: { name?: string; integerValue?: number }[] | undefined, name: string) => list?.find((r) => r.name === name)?.integerValue ?? 0;
+
+async function describeServices(lab: Lab): Promise<Service[]> {
+  const { names } = lab;
+  const out = await lab.clients.ecs.send(new DescribeServicesCommand({ cluster: names.cluster, services: [names.invsysService, names.gatewayService] }));
+  return (out.services ?? []).filter((s) => s.status === 'ACTIVE');
+}
+
+/** "unable to place a task" events newer than the service's last steady state. */
+function unresolvedPlacementFailures(s: Service): string[] {
+  const events = [...(s.events ?? [])].sort((a, b) => (a.createdAt?.getTime() ?? 0) - (b.createdAt?.getTime() ?? 0));
+  const steady = Math.max(0, ...events.filter((e) => e.message?.includes('reached a steady state')).map((e) => e.createdAt?.getTime() ?? 0));
+  return events.filter((e) => (e.createdAt?.getTime() ?? 0) > steady && e.message?.includes('unable to place a task')).map((e) => e.message ?? '');
+}
+
+/** Issue 1: capacity. */
+export async function checkCapacity(lab: Lab): Promise<CheckResult> {
+  const { ecs } = lab.clients;
+  const cluster = lab.names.cluster;
+  const c = (await ecs.send(new DescribeClustersCommand({ clusters: [cluster] }))).clusters?.[0];
+  if (!c || c.status !== 'ACTIVE') {
+    return { task: 'troubleshoot', check: 'capacity', verdict: 'problem', summary: `cluster ${cluster} does not exist (${c?.status ?? 'missing'})`, fix: 'run Task 1 (examples/01-core-concepts.ts)', details: {} };
+  }
+  const arns = (await ecs.send(new ListContainerInstancesCommand({ cluster }))).containerInstanceArns ?? [];
+  const described = arns.length > 0 ? ((await ecs.send(new DescribeContainerInstancesCommand({ cluster, containerInstances: arns }))).containerInstances ?? []) : [];
+  const instances = described.map((ci) => ({
+    id: ci.containerInstanceArn?.split('/').pop() ?? '',
+    status: ci.status ?? '',
+    agentConnected: ci.agentConnected ?? false,
+    remainingCpu: RESOURCE(ci.remainingResources, 'CPU'),
+    remainingMemoryMiB: RESOURCE(ci.remainingResources, 'MEMORY'),
+    registeredCpu: RESOURCE(ci.registeredResources, 'CPU'),
+    registeredMemoryMiB: RESOURCE(ci.registeredResources, 'MEMORY'),
+  }));
+  for (const i of instances) lab.report.note(`instance ${i.id.slice(0, 12)}  ${i.status}  remaining ${i.remainingCpu}/${i.registeredCpu} CPU, ${i.remainingMemoryMiB}/${i.registeredMemoryMiB} MiB`);
+  const placement = (await describeServices(lab)).flatMap((s) => unresolvedPlacementFailures(s).map((m) => `${s.serviceName}: ${m}`));
+  for (const m of placement.slice(-3)) lab.report.note(m);
+  const running = c.runningTasksCount ?? 0;
+  const pending = c.pendingTasksCount ?? 0;
+  // One more lab task needs 256 CPU units and 512 MiB (Task 2).
+  const room = instances.some((i) => i.status === 'ACTIVE' && i.remainingCpu >= 256 && i.remainingMemoryMiB >= 512);
+  const details = { registeredContainerInstances: c.registeredContainerInstancesCount ?? arns.length, runningTasks: running, pendingTasks: pending, instances, placementFailures: placement };
+  const counts = `${details.registeredContainerInstances} container instance(s), ${running} running, ${pending} pending`;
+  if (instances.filter((i) => i.status === 'ACTIVE').length === 0) return { task: 'troubleshoot', check: 'capacity', verdict: 'problem', summary: `${counts}: no ACTIVE container instance, nothing can be placed`, fix: FIXES.capacity, details };
+  if (placement.length > 0) return { task: 'troubleshoot', check: 'capacity', verdict: 'problem', summary: `${counts}; ${placement.length} "unable to place a task" event(s) since the last steady state`, fix: FIXES.capacity, details };
+  if (!room) return { task: 'troubleshoot', check: 'capacity', verdict: 'warning', summary: `${counts}; no instance has room for one more task (256 CPU, 512 MiB): scaling out will stay PENDING`, fix: FIXES.capacity, details };
+  if (pending > 0) return { task: 'troubleshoot', check: 'capacity', verdict: 'warning', summary: `${counts}: tasks are still starting`, fix: FIXES.capacity, details };
+  return { task: 'troubleshoot', check: 'capacity', verdict: 'ok', summary: `${counts}; room for more tasks`, details };
+}
+
+/** Issue 2: service discovery. */
+export async function checkDiscovery(lab: Lab): Promise<CheckResult> {
+  const { serviceDiscovery } = lab.clients;
+  const { names } = lab;
+  const hostname = `${names.invsysDiscovery}.${names.namespace}`;
+  const namespaces = (await serviceDiscovery.send(new ListNamespacesCommand({}))).Namespaces ?? [];
+  const ns = namespaces.find((n) => n.Name === names.namespace);
+  if (!ns?.Id) return { task: 'troubleshoot', check: 'discovery', verdict: 'problem', summary: `no Cloud Map namespace "${names.namespace}"`, fix: `run Task 3 (examples/03-invsys-service.ts); ${FIXES.discovery}`, details: {} };
+  const services = (await serviceDiscovery.send(new ListServicesCommand({ Filters: [{ Name: 'NAMESPACE_ID', Values: [ns.Id], Condition: 'EQ' }] }))).Services ?? [];
+  const sd = services.find((s) => s.Name === names.invsysDiscovery);
+  if (!sd?.Id) return { task: 'troubleshoot', check: 'discovery', verdict: 'problem', summary: `namespace ${names.namespace} (${ns.Id}) has no service "${names.invsysDiscovery}"`, fix: FIXES.discovery, details: { namespaceId: ns.Id } };
+  const instances = ((await serviceDiscovery.send(new ListInstancesCommand({ ServiceId: sd.Id }))).Instances ?? []).map((i) => i.Attributes?.AWS_INSTANCE_IPV4 ?? '').filter(Boolean).sort();
+  const tasks = (await runningTaskAddresses(lab, names.invsysService)).map((t) => t.address).filter(Boolean).sort();
+  lab.report.note(`namespace ${names.namespace} (${ns.Id}), service ${names.invsysDiscovery} (${sd.Id}): ${instances.join(', ') || 'no instances'}`);
+
+  let dns: string[] | { error: string } | undefined;
+  const server = lab.target.local?.runtime?.context.dns;
+  if (server) {
+    const resolver = new Resolver({ timeout: 2000, tries: 2 });
+    resolver.setServers([`${server.host}:${server.port}`]);
+    dns = await resolver.resolve4(hostname).then(
+      (a) => a.sort(),
+      (error: NodeJS.ErrnoException) => ({ error: error.code ?? error.message }),
+    );
+    lab.report.note(`DNS ${hostname} via ${server.host}:${server.port} → ${Array.isArray(dns) ? dns.join(', ') || '(no addresses)' : dns.error}`);
+  } else {
+    lab.report.note(`${hostname} resolves only inside the VPC: run \`dig ${hostname}\` from an instance there`);
+  }
+
+  const details = { namespaceId: ns.Id, serviceId: sd.Id, instances, runningTasks: tasks, ...(dns !== undefined && { dns }) };
+  const missing = tasks.filter((ip) => !instances.includes(ip));
+  const stale = instances.filter((ip) => !tasks.includes(ip));
+  if (instances.length === 0) return { task: 'troubleshoot', check: 'discovery', verdict: 'problem', summary: `${hostname} has no registered instance: the gateway cannot reach invsys`, fix: FIXES.discovery, details };
+  if (dns !== undefined && (!Array.isArray(dns) || dns.length === 0)) {
+    return { task: 'troubleshoot', check: 'discovery', verdict: 'problem', summary: `${hostname} does not resolve (${Array.isArray(dns) ? 'no addresses' : dns.error})`, fix: FIXES.discovery, details };
+  }
+  if (missing.length > 0 || stale.length > 0) {
+    const parts = [...(missing.length > 0 ? [`running but not registered: ${missing.join(', ')}`] : []), ...(stale.length > 0 ? [`registered but not running: ${stale.join(', ')}`] : [])];
+    return { task: 'troubleshoot', check: 'discovery', verdict: 'warning', summary: `${hostname}: ${parts.join('; ')}`, fix: FIXES.discovery, details };
+  }
+  return { task: 'troubleshoot', check: 'discovery', verdict: 'ok', summary: `${hostname} → ${instances.length} instance(s), exactly the running invsys tasks${Array.isArray(dns) ? ', DNS agrees' : ''}`, details };
+}
+
+/** Issue 3: target health of every lab target group, against the running tasks of the service behind it. */
+export async function checkTargets(lab: Lab): Promise<CheckResult> {
+  const { elbv2 } = lab.clients;
+  const { names } = lab;
+  const services = await describeServices(lab);
+  const groups: Record<string, unknown>[] = [];
+  const problems: string[] = [];
+  const warnings: string[] = [];
+  for (const name of [names.invsysTargetGroup, names.gatewayTargetGroup]) {
+    const tg = await elbv2.send(new DescribeTargetGroupsCommand({ Names: [name] })).then(
+      (o) => o.TargetGroups?.[0],
+      (error: Error) => {
+        if (error.name === 'TargetGroupNotFoundException') return undefined;
+        throw error;
+      },
+    );
+    if (!tg?.TargetGroupArn) {
+      warnings.push(`${name} does not exist`);
+      continue;
+    }
+    const health = (await elbv2.send(new DescribeTargetHealthCommand({ TargetGroupArn: tg.TargetGroupArn }))).TargetHealthDescriptions ?? [];
+    const targets = health.map((h) => ({ id: h.Target?.Id ?? '', port: h.Target?.Port, state: h.TargetHealth?.State ?? '', reason: h.TargetHealth?.Reason ?? null, description: h.TargetHealth?.Description ?? null }));
+    const svc = services.find((s) => s.loadBalancers?.some((l) => l.targetGroupArn === tg.TargetGroupArn));
+    lab.report.note(
+      `${name} (${tg.HealthCheckPath}): ${targets.map((t) => `${t.id} ${t.state}${t.reason ? ` (${t.reason})` : ''}`).join(', ') || 'no targets'}${svc ? ` ← ${svc.serviceName}` : ''}`,
+    );
+    for (const t of targets.filter((t) => t.state === 'unhealthy')) problems.push(`${name}: ${t.id} unhealthy (${t.reason}: ${t.description})`);
+    let runningTasks: string[] = [];
+    if (svc?.serviceName) {
+      runningTasks = (await runningTaskAddresses(lab, svc.serviceName)).map((t) => t.address);
+      for (const ip of runningTasks) {
+        const t = targets.find((x) => x.id === ip);
+        if (!t) problems.push(`${name}: running ${svc.serviceName} task ${ip} is not registered: it gets no traffic`);
+        else if (t.state === 'draining' || t.state === 'unused') problems.push(`${name}: running ${svc.serviceName} task ${ip} is ${t.state} (${t.reason}): it gets no traffic`);
+        else if (t.state === 'initial') warnings.push(`${name}: ${ip} is still in its first health checks`);
+      }
+      if (runningTasks.length > 0 && !targets.some((t) => t.state === 'healthy')) problems.push(`${name}: no healthy target behind ${svc.serviceName}`);
+    }
+    groups.push({ name, healthCheckPath: tg.HealthCheckPath, service: svc?.serviceName ?? null, runningTasks, targets });
+  }
+  const details = { targetGroups: groups };
+  if (problems.length > 0) return { task: 'troubleshoot', check: 'targets', verdict: 'problem', summary: problems.join('; '), fix: FIXES.targets, details };
+  if (warnings.length > 0) return { task: 'troubleshoot', check: 'targets', verdict: 'warning', summary: warnings.join('; '), fix: FIXES.targets, details };
+  const healthy = groups.reduce((n, g) => n + (g.targets as { state: string }[]).filter((t) => t.state === 'healthy').length, 0);
+  return { task: 'troubleshoot', check: 'targets', verdict: 'ok', summary: `${healthy} healthy target(s); every running task behind a target group is healthy in it`, details };
+}
+
+/** Stop reasons that are routine (deployments, scale-in), not failures. */
+const ROUTINE = /deployment|scaling activity|scale-in|scale in|ServiceSchedulerInitiated/i;
+
+/** Issues 3–4: recent stopped tasks, their reasons and exit codes. */
+export async function checkStoppedTasks(lab: Lab, recentSeconds: number): Promise<CheckResult> {
+  const { ecs } = lab.clients;
+  const { names } = lab;
+  const since = Date.now() - recentSeconds * 1000;
+  const stopped: { service: string; task: string; stoppedAt: string; stopCode: string; reason: string; exitCodes: Record<string, number | null> }[] = [];
+  for (const serviceName of [names.invsysService, names.gatewayService]) {
+    const arns = (await ecs.send(new ListTasksCommand({ cluster: names.cluster, serviceName, desiredStatus: 'STOPPED' })).catch(() => ({ taskArns: [] }))).taskArns ?? [];
+    if (arns.length === 0) continue;
+    const tasks = (await ecs.send(new DescribeTasksCommand({ cluster: names.cluster, tasks: arns.slice(0, 100) }))).tasks ?? [];
+    for (const t of tasks) {
+      const at = t.stoppedAt ?? t.stoppingAt;
+      if (at && at.getTime() < since) continue;
+      stopped.push({
+        service: serviceName,
+        task: t.taskArn?.split('/').pop() ?? '',
+        stoppedAt: at?.toISOString() ?? '',
+        stopCode: t.stopCode ?? '',
+        reason: t.stoppedReason ?? '',
+        exitCodes: Object.fromEntries((t.containers ?? []).map((c) => [c.name ?? '', c.exitCode ?? null])),
+      });
+    }
+  }
+  stopped.sort((a, b) => b.stoppedAt.localeCompare(a.stoppedAt));
+  const failed = stopped.filter((s) => Object.values(s.exitCodes).some((code) => code !== null && code !== 0) || /OutOfMemory|health check|exited/i.test(s.reason));
+  const other = stopped.filter((s) => !failed.includes(s) && !ROUTINE.test(`${s.reason} ${s.stopCode}`));
+  for (const s of stopped.slice(0, 5)) {
+    const codes = Object.entries(s.exitCodes).map(([c, code]) => `${c} exit ${code ?? '—'}`).join(', ');
+    lab.report.note(`${s.service} task ${s.task.slice(0, 12)} stopped ${s.stoppedAt.slice(11, 19)}: ${s.reason || s.stopCode} (${codes})`);
+  }
+  const details = { recentSeconds, stopped: stopped.slice(0, 10), failed: failed.length };
+  const oom = failed.some((s) => /OutOfMemory/i.test(s.reason));
+  if (failed.length > 0) return { task: 'troubleshoot', check: 'stopped-tasks', verdict: 'problem', summary: `${failed.length} task(s) stopped by a failure: ${failed[0]!.reason}`, fix: oom ? FIXES.memory : FIXES.stopped, details };
+  if (other.length > 0) return { task: 'troubleshoot', check: 'stopped-tasks', verdict: 'warning', summary: `${other.length} task(s) stopped outside a deployment or scale-in: ${other[0]!.reason || other[0]!.stopCode}`, fix: FIXES.stopped, details };
+  return { task: 'troubleshoot', check: 'stopped-tasks', verdict: 'ok', summary: stopped.length === 0 ? 'no task stopped recently' : `${stopped.length} task(s) stopped recently, all by deployments or scale-in`, details };
+}
+
+/** Issue 5: deployments IN_PROGRESS longer than the threshold, or rolled back. */
+export async function checkDeployments(lab: Lab, stuckAfterSeconds: number): Promise<CheckResult> {
+  const services = await describeServices(lab);
+  const now = Date.now();
+  const rows = services.flatMap((s) =>
+    (s.deployments ?? []).map((d) => ({
+      service: s.serviceName ?? '',
+      id: d.id ?? '',
+      status: d.status ?? '',
+      rolloutState: d.rolloutState ?? '',
+      reason: d.rolloutStateReason ?? '',
+      taskDefinition: d.taskDefinition?.split('/').pop() ?? '',
+      running: d.runningCount ?? 0,
+      desired: d.desiredCount ?? 0,
+      ageSeconds: Math.round((now - (d.createdAt?.getTime() ?? now)) / 1000),
+    })),
+  );
+  for (const r of rows) lab.report.note(`${r.service} ${r.status} ${r.rolloutState} ${r.taskDefinition} ${r.running}/${r.desired}${r.reason ? ` — ${r.reason}` : ''}`);
+  const stuck = rows.filter((r) => r.rolloutState === 'IN_PROGRESS' && r.ageSeconds > stuckAfterSeconds);
+  const failed = rows.filter((r) => r.rolloutState === 'FAILED' && r.status === 'PRIMARY');
+  const inProgress = rows.filter((r) => r.rolloutState === 'IN_PROGRESS');
+  const lastEvents = (name: string) => (services.find((s) => s.serviceName === name)?.events ?? []).slice(0, 5).map((e) => `${e.createdAt?.toISOString().slice(11, 19) ?? ''} ${e.message ?? ''}`);
+  const details = { stuckAfterSeconds, deployments: rows };
+  if (stuck.length > 0 || failed.length > 0) {
+    const bad = [...stuck, ...failed];
+    const events = Object.fromEntries([...new Set(bad.map((r) => r.service))].map((s) => [s, lastEvents(s)]));
+    for (const [s, list] of Object.entries(events)) for (const e of list) lab.report.note(`${s}: ${e}`);
+    const what = [...stuck.map((r) => `${r.service} ${r.taskDefinition} IN_PROGRESS for ${r.ageSeconds} s (${r.running}/${r.desired} running)`), ...failed.map((r) => `${r.service} ${r.taskDefinition} FAILED: ${r.reason}`)];
+    return { task: 'troubleshoot', check: 'deployments', verdict: 'problem', summary: what.join('; '), fix: FIXES.deployments, details: { ...details, events } };
+  }
+  if (inProgress.length > 0) return { task: 'troubleshoot', check: 'deployments', verdict: 'warning', summary: `${inProgress.map((r) => r.service).join(', ')} deploying (for less than ${stuckAfterSeconds} s)`, fix: FIXES.deployments, details };
+  if (rows.length === 0) return { task: 'troubleshoot', check: 'deployments', verdict: 'warning', summary: 'no lab service exists yet', fix: 'run Tasks 3–4', details };
+  return { task: 'troubleshoot', check: 'deployments', verdict: 'ok', summary: `${services.length} service(s), every deployment COMPLETED`, details };
+}
+
+/** Issue 4: MemoryUtilization maximum (last hour, 1-minute periods) against the reservation. */
+export async function checkMemory(lab: Lab, recentSeconds: number): Promise<CheckResult> {
+  const services = await describeServices(lab);
+  const rows: { service: string; reservationMiB: number; maxPercent: number | null; maxMiB: number | null }[] = [];
+  const end = new Date();
+  for (const s of services) {
+    const td = (await lab.clients.ecs.send(new DescribeTaskDefinitionCommand({ taskDefinition: s.taskDefinition ?? '' }))).taskDefinition;
+    const reservationMiB = Number(td?.memory ?? 0) || (td?.containerDefinitions ?? []).reduce((n, c) => n + (c.memory ?? c.memoryReservation ?? 0), 0);
+    const stats = await lab.clients.cloudWatch.send(
+      new GetMetricStatisticsCommand({
+        Namespace: 'AWS/ECS',
+        MetricName: 'MemoryUtilization',
+        Dimensions: [{ Name: 'ServiceName', Value: s.serviceName ?? '' }, { Name: 'ClusterName', Value: lab.names.cluster }],
+        StartTime: new Date(end.getTime() - recentSeconds * 1000),
+        EndTime: new Date(end.getTime() + 60_000),
+        Period: 60,
+        Statistics: ['Maximum'],
+      }),
+    );
+    const points = stats.Datapoints ?? [];
+    const maxPercent = points.length > 0 ? Math.round(Math.max(...points.map((p) => p.Maximum ?? 0)) * 10) / 10 : null;
+    const maxMiB = maxPercent === null ? null : Math.round((maxPercent / 100) * reservationMiB);
+    rows.push({ service: s.serviceName ?? '', reservationMiB, maxPercent, maxMiB });
+    lab.report.note(`${s.serviceName}: MemoryUtilization max ${maxPercent === null ? 'no datapoints' : `${maxPercent} % ≈ ${maxMiB} of ${reservationMiB} MiB`}`);
+  }
+  const details = { services: rows };
+  const high = rows.filter((r) => (r.maxPercent ?? 0) >= 90);
+  const elevated = rows.filter((r) => (r.maxPercent ?? 0) >= 75 && !high.includes(r));
+  const noData = rows.filter((r) => r.maxPercent === null);
+  if (high.length > 0) return { task: 'troubleshoot', check: 'memory', verdict: 'problem', summary: high.map((r) => `${r.service} peaked at ${r.maxPercent} % of ${r.reservationMiB} MiB`).join('; '), fix: FIXES.memory, details };
+  if (elevated.length > 0) return { task: 'troubleshoot', check: 'memory', verdict: 'warning', summary: elevated.map((r) => `${r.service} peaked at ${r.maxPercent} % of ${r.reservationMiB} MiB`).join('; '), fix: FIXES.memory, details };
+  if (rows.length === 0 || noData.length === rows.length) return { task: 'troubleshoot', check: 'memory', verdict: 'warning', summary: 'no MemoryUtilization datapoints yet (ECS publishes every minute)', details };
+  const peak = Math.max(...rows.map((r) => r.maxPercent ?? 0));
+  return { task: 'troubleshoot', check: 'memory', verdict: 'ok', summary: `peak ${peak} % of the reservation (below 75 %)`, details };
+}
+
+const MARK: Record<Verdict, string> = { ok: 'ok', warning: 'WARNING', problem: 'PROBLEM' };
+
+/** Runs every check, one step each; a check that cannot run is a problem, not a crash. */
+export async function run(lab: Lab, options: TroubleshootOptions = {}): Promise<TroubleshootResult> {
+  const scale = lab.target.kind === 'local' ? (lab.flags.timeScale ?? 0.02) : 1;
+  const stuckAfterSeconds = options.stuckAfterSeconds ?? Math.max(10, 1800 * scale);
+  const recentSeconds = options.recentSeconds ?? Math.max(60, 3600 * scale);
+  const checks: [string, string, () => Promise<CheckResult>][] = [
+    ['capacity', 'Issue 1: capacity (container instances, pending tasks, placement)', () => checkCapacity(lab)],
+    ['discovery', 'Issue 2: service discovery (invsys.local)', () => checkDiscovery(lab)],
+    ['targets', 'Issue 3: target health', () => checkTargets(lab)],
+    ['stopped-tasks', 'Issues 3–4: recently stopped tasks', () => checkStoppedTasks(lab, recentSeconds)],
+    ['deployments', 'Issue 5: stuck or rolled-back deployments', () => checkDeployments(lab, stuckAfterSeconds)],
+    ['memory', 'Issue 4: memory against the reservation', () => checkMemory(lab, recentSeconds)],
+  ];
+  const results: CheckResult[] = [];
+  for (const [check, title, body] of checks) {
+    const result = await lab.report.step(
+      `Troubleshoot ${title}`,
+      async () => {
+        const r = await body().catch(
+          (error: Error): CheckResult => ({ task: 'troubleshoot', check, verdict: 'problem', summary: `the check could not run: ${error.message}`, details: {} }),
+        );
+        lab.report.note(`${MARK[r.verdict]}: ${r.summary}`);
+        if (r.fix) lab.report.note(`fix: ${r.fix}`);
+        return r;
+      },
+      (r) => r,
+    );
+    results.push(result);
+  }
+  const verdicts = Object.fromEntries(results.map((r) => [r.check, r.verdict]));
+  const count = (v: Verdict) => results.filter((r) => r.verdict === v).length;
+  lab.report.note(`${count('ok')} ok, ${count('warning')} warning(s), ${count('problem')} problem(s)`);
+  return { task: 'troubleshoot', verdicts, checks: results };
+}
+
+if (isMain(import.meta.url)) {
+  await runScript(
+    {
+      title: 'examples/troubleshoot.ts — the lab\'s troubleshooting section: capacity, service discovery, target health, stopped tasks, stuck deployments, memory',
+      description:
+        'Inspects the existing lab stack and gives each check a verdict (ok / warning / problem) with the lab\'s fix.\n' +
+        'On the local cloud (empty at start) it first runs Tasks 1–4 so there is something to inspect.',
+    },
+    async (lab) => {
+      if (lab.target.kind === 'local') {
+        await coreConcepts(lab);
+        await taskDefinitions(lab);
+        await invsysService(lab);
+        await gatewayService(lab);
+      }
+      await run(lab);
+    },
+  );
+}
