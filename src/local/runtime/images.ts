@@ -7,6 +7,7 @@
  * entry (`repo:tag`) wins over the repository entry.
  */
 import { existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -19,6 +20,12 @@ export type LocalImage =
       readonly entry: string;
       /** Extra environment the image bakes in (the task definition's environment wins). */
       readonly env?: Readonly<Record<string, string>>;
+      /**
+       * Why the image cannot start on this machine (e.g. a missing optional
+       * dependency), or undefined when it can. Asked before each start; a
+       * reason stops the task with it as `CannotStartContainerError`.
+       */
+      readonly unavailable?: () => string | undefined;
     }
   | {
       /** Runs a command (argv form). */
@@ -89,6 +96,36 @@ export function builtAppEntry(name: 'inventory' | 'gateway'): string {
   return join(packageRoot(), 'dist', 'apps', `${name}.js`);
 }
 
+/** Entries whose native dependency loaded (a failure is not remembered: installing it fixes the next start). */
+const nativeLoaded = new Set<string>();
+
+/**
+ * Why the native package `name` cannot be loaded by the module at `entry`, or
+ * undefined when it loads. better-sqlite3 (the inventory app's database) is an
+ * optional dependency of ecskit: npm skips it where it cannot be built, and
+ * `--ignore-scripts` installs it without its binary. Loads it once per entry.
+ *
+ * @internal
+ */
+export function nativeDependencyProblem(entry: string, name = 'better-sqlite3'): string | undefined {
+  const key = `${entry}\0${name}`;
+  if (nativeLoaded.has(key)) return undefined;
+  try {
+    const loaded = createRequire(entry)(name) as unknown;
+    // better-sqlite3 loads its binary on the first database, so open one.
+    if (name === 'better-sqlite3') new (loaded as new (path: string) => { close(): void })(':memory:').close();
+    nativeLoaded.add(key);
+    return undefined;
+  } catch (error) {
+    const detail = String((error as Error).message).split('\n')[0];
+    return (
+      `${name} (an optional dependency of ecskit) cannot be loaded from ${entry}: ${detail}. ` +
+      `Install it with \`npm install ${name}\` (it needs a prebuilt binary for this platform or a C++ toolchain, ` +
+      `and install scripts enabled)`
+    );
+  }
+}
+
 /** Absolute path of one of the runtime's demo image programs (the source, or its copy in `dist/local/images`). */
 function fixtureEntry(name: string): string {
   const root = packageRoot();
@@ -107,7 +144,16 @@ export class ImageRegistry {
 
   constructor(options: { builtins?: boolean } = {}) {
     if (options.builtins !== false) {
-      this.register('flask-inventory/invsys', { kind: 'node', entry: builtAppEntry('inventory'), env: { INVENTORY_DB: ':memory:' } });
+      const inventory = builtAppEntry('inventory');
+      this.register('flask-inventory/invsys', {
+        kind: 'node',
+        entry: inventory,
+        env: { INVENTORY_DB: ':memory:' },
+        unavailable: () => {
+          const problem = nativeDependencyProblem(inventory);
+          return problem && `image flask-inventory/invsys needs ${problem}`;
+        },
+      });
       this.register('flask-inventory/gateway', { kind: 'node', entry: builtAppEntry('gateway') });
       this.register('ecskit/unhealthy', { kind: 'node', entry: fixtureEntry('unhealthy') });
       this.register('ecskit/crash', { kind: 'node', entry: fixtureEntry('crash') });

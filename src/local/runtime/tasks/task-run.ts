@@ -189,6 +189,11 @@ export class TaskRun {
         const reason = cannotPullReason(String(c.def.image));
         return this.#failToStart(reason, [{ name: c.name, reason }]);
       }
+      const problem = image.kind === 'node' ? image.unavailable?.() : undefined;
+      if (problem) {
+        const reason = `CannotStartContainerError: ${problem}`;
+        return this.#failToStart(reason, [{ name: c.name, reason }]);
+      }
       images.set(c.name, image);
     }
     // awslogs: the group must exist unless awslogs-create-group is "true".
