@@ -254,7 +254,10 @@ export async function checkStoppedTasks(lab: Lab, recentSeconds: number): Promis
     }
   }
   stopped.sort((a, b) => b.stoppedAt.localeCompare(a.stoppedAt));
-  const failed = stopped.filter((s) => Object.values(s.exitCodes).some((code) => code !== null && code !== 0) || /OutOfMemory|health check|exited/i.test(s.reason));
+  // A task someone stopped (StopTask, `UserInitiated`) exits non-zero on SIGTERM: worth a look, not a failure.
+  const failed = stopped.filter(
+    (s) => s.stopCode !== 'UserInitiated' && (Object.values(s.exitCodes).some((code) => code !== null && code !== 0) || /OutOfMemory|health check|exited/i.test(s.reason)),
+  );
   const other = stopped.filter((s) => !failed.includes(s) && !ROUTINE.test(`${s.reason} ${s.stopCode}`));
   for (const s of stopped.slice(0, 5)) {
     const codes = Object.entries(s.exitCodes).map(([c, code]) => `${c} exit ${code ?? '—'}`).join(', ');

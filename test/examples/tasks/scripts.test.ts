@@ -1,5 +1,5 @@
 /**
- * Lab Tasks 6–9 and cleanup as scripts: `--help` names the lab task and the
+ * Lab Tasks 6–10, troubleshooting and cleanup as scripts: `--help` names the lab task and the
  * flags, bad flags exit 2, and the cleanup dry run on a fresh local cloud
  * changes nothing and finds nothing tagged.
  */
@@ -24,9 +24,11 @@ const HELP: Record<string, RegExp[]> = {
   '08-auto-scaling.ts': [/lab Task 8/, /--load-seconds <value>/, /--scale-in-seconds <value>/],
   '09-monitoring.ts': [/lab Task 9/, /dashboard, alarms, logs/],
   'cleanup.ts': [/lab cleanup/, /--dry-run/],
+  '10-cloudformation.ts': [/lab Task 10/, /--out <value>/, /no AWS calls/],
+  'troubleshoot.ts': [/troubleshooting section/, /ok \/ warning \/ problem/],
 };
 
-describe('lab scripts for Tasks 6–9 and cleanup', () => {
+describe('lab scripts for Tasks 6–10, troubleshooting and cleanup', () => {
   for (const [script, patterns] of Object.entries(HELP)) {
     test(`${script} --help names its lab task and its own flags, and exits 0`, async () => {
       const { stdout } = await tsx(script, ['--help']);
