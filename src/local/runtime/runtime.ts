@@ -33,6 +33,12 @@ export interface RuntimeOptions {
   readonly containerInstances?: Partial<ContainerInstanceDefaults>;
   /** Builds the components; default: every part of the runtime. Tests pass a subset. */
   readonly components?: (context: RuntimeContext) => RuntimeComponent[];
+  /**
+   * Called after every scheduler tick with how long it took in milliseconds
+   * (all components' `tick`), for benchmarks and diagnostics. An exception it
+   * throws is logged and ignored.
+   */
+  readonly onTick?: (ms: number) => void;
 }
 
 /** The runtime attached to a {@link CloudState}. */
@@ -86,6 +92,7 @@ export class LocalRuntime {
       if (!this.#ticking) {
         this.#ticking = true;
         const now = Date.now();
+        const started = performance.now();
         for (const component of this.#components) {
           try {
             await component.tick?.(now);
@@ -94,6 +101,11 @@ export class LocalRuntime {
           }
         }
         this.#ticking = false;
+        try {
+          this.#options.onTick?.(performance.now() - started);
+        } catch (error) {
+          this.context.log(`onTick failed: ${(error as Error).message}`);
+        }
       }
       if (!this.#stopped) this.#timer = setTimeout(loop, tickMs);
     };
