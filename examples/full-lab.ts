@@ -26,13 +26,14 @@ import { run as scaling } from './06-scaling.ts';
 import { run as healthChecks } from './07-health-checks.ts';
 import { run as autoScaling } from './08-auto-scaling.ts';
 import { run as monitoring } from './09-monitoring.ts';
+import { run as cloudFormation } from './10-cloudformation.ts';
 import { run as cleanup } from './cleanup.ts';
 
 /** One lab task of the full run. */
 interface LabTask {
   readonly title: string;
-  /** The task script's `run`, or the file to load it from when it may not exist yet. */
-  readonly run: ((lab: Lab) => Promise<unknown>) | { readonly file: string };
+  /** The task script's `run`. */
+  readonly run: (lab: Lab) => Promise<unknown>;
 }
 
 /** Tasks 1–10, in the lab's order. */
@@ -46,42 +47,22 @@ export const TASKS: readonly LabTask[] = [
   { title: 'Task 7: health checks', run: healthChecks },
   { title: 'Task 8: service auto scaling', run: (lab) => autoScaling(lab) },
   { title: 'Task 9: monitoring with CloudWatch', run: monitoring },
-  { title: 'Task 10: CloudFormation template', run: { file: './10-cloudformation.ts' } },
+  { title: 'Task 10: CloudFormation template', run: (lab) => cloudFormation(lab) },
 ];
-
-/** Loads a task script that may not be written yet; `undefined` when the file does not exist. */
-async function load(file: string): Promise<((lab: Lab) => Promise<unknown>) | undefined> {
-  try {
-    const module = (await import(new URL(file, import.meta.url).href)) as { run?: (lab: Lab) => Promise<unknown> };
-    return module.run;
-  } catch (error) {
-    if ((error as { code?: string }).code === 'ERR_MODULE_NOT_FOUND' && String((error as Error).message).includes(file.replace('./', ''))) return undefined;
-    throw error;
-  }
-}
 
 /**
  * Runs every lab task, one reporter step per task (its result is the task's
- * result), then the cleanup unless `--keep`. Returns the titles of the tasks
- * that were skipped because their script does not exist.
+ * result), then the cleanup unless `--keep`.
  */
-export async function runFullLab(lab: Lab): Promise<{ skipped: string[] }> {
-  const skipped: string[] = [];
+export async function runFullLab(lab: Lab): Promise<void> {
   for (const task of TASKS) {
-    const run = typeof task.run === 'function' ? task.run : await load(task.run.file);
-    if (!run) {
-      skipped.push(task.title);
-      lab.report.note(`${task.title}: skipped — ${(task.run as { file: string }).file} is not in this checkout`);
-      continue;
-    }
-    await lab.report.step(task.title, () => run(lab), (result) => result);
+    await lab.report.step(task.title, () => task.run(lab), (result) => result);
   }
   if (lab.flags.keep) {
     lab.report.note('--keep: the stack stays up; remove it with `npx tsx examples/cleanup.ts`');
   } else {
     await lab.report.step('Cleanup: remove everything the lab created', () => cleanup(lab), (result) => result);
   }
-  return { skipped };
 }
 
 if (isMain(import.meta.url)) {
@@ -93,8 +74,7 @@ if (isMain(import.meta.url)) {
         'then removes everything and proves nothing tagged remains (skip the cleanup with --keep).',
     },
     async (lab) => {
-      const { skipped } = await runFullLab(lab);
-      if (skipped.length > 0) lab.report.note(`not run (script missing): ${skipped.join('; ')}`);
+      await runFullLab(lab);
     },
   );
 }

@@ -7,6 +7,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createReporter, openTarget } from '../../src/index.js';
 import { createLab, run as coreConcepts } from '../../examples/01-core-concepts.ts';
@@ -18,13 +21,15 @@ import { run as rollingDeployment } from '../../examples/05-rolling-deployment.t
 const root = fileURLToPath(new URL('../..', import.meta.url));
 
 /** Runs an example script with tsx in a child process; resolves with its exit code and output. */
-function runExample(args: readonly string[], timeoutMs: number): Promise<{ code: number | null; stdout: string; stderr: string; seconds: number }> {
+function runExample(args: readonly string[], timeoutMs: number): Promise<{ code: number | null; stdout: string; stderr: string; seconds: number; cwd: string }> {
   const started = performance.now();
+  // A scratch working directory: files a task writes (Task 10's template) stay out of the checkout.
+  const cwd = mkdtempSync(join(tmpdir(), 'ecskit-full-lab-test-'));
   return new Promise((resolve, reject) => {
     // No AWS settings in the child's environment: the script must pick the local cloud by itself.
-    const env: NodeJS.ProcessEnv = { ...process.env, NO_COLOR: '1' };
+    const env: NodeJS.ProcessEnv = { ...process.env, NO_COLOR: '1', TSX_TSCONFIG_PATH: join(root, 'tsconfig.json') };
     for (const name of Object.keys(env)) if (name.startsWith('AWS_')) delete env[name];
-    const child = spawn(process.execPath, ['--import', 'tsx', ...args], { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, ['--import', import.meta.resolve('tsx'), ...args.map((a) => (a.startsWith('examples/') ? join(root, a) : a))], { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
@@ -36,7 +41,7 @@ function runExample(args: readonly string[], timeoutMs: number): Promise<{ code:
     child.on('error', reject);
     child.on('close', (code) => {
       clearTimeout(timer);
-      resolve({ code, stdout, stderr, seconds: (performance.now() - started) / 1000 });
+      resolve({ code, stdout, stderr, seconds: (performance.now() - started) / 1000, cwd });
     });
   });
 }
@@ -52,21 +57,24 @@ function taskResult(events: readonly Record<string, unknown>[], task: number | s
 }
 
 test('full-lab.ts --help describes the script and its flags and exits 0', async () => {
-  const { code, stdout } = await runExample(['examples/full-lab.ts', '--help'], 60_000);
+  const { code, stdout, cwd } = await runExample(['examples/full-lab.ts', '--help'], 60_000);
+  rmSync(cwd, { recursive: true, force: true });
   assert.equal(code, 0);
   assert.match(stdout, /^examples\/full-lab\.ts — the whole ECS lab/);
   for (const flag of ['--target', '--time-scale', '--json', '--keep', '--help']) assert.ok(stdout.includes(flag), `--help does not mention ${flag}`);
 });
 
 test('full-lab.ts refuses an unknown flag with exit code 2 and names the flag', async () => {
-  const { code, stdout, stderr } = await runExample(['examples/full-lab.ts', '--colour'], 60_000);
+  const { code, stdout, stderr, cwd } = await runExample(['examples/full-lab.ts', '--colour'], 60_000);
+  rmSync(cwd, { recursive: true, force: true });
   assert.equal(code, 2);
   assert.match(stderr, /--colour/);
   assert.equal(stdout, '', 'nothing runs after a bad flag');
 });
 
-test('full-lab.ts --json completes every lab task on the local cloud, each with its observable result, and the cleanup leaves nothing tagged', { timeout: 240_000 }, async () => {
-  const { code, stdout, stderr, seconds } = await runExample(['examples/full-lab.ts', '--json'], 230_000);
+test('full-lab.ts --json completes every lab task on the local cloud, each with its observable result, and the cleanup leaves nothing tagged', { timeout: 240_000 }, async (t) => {
+  const { code, stdout, stderr, seconds, cwd } = await runExample(['examples/full-lab.ts', '--json'], 230_000);
+  t.after(() => rmSync(cwd, { recursive: true, force: true }));
   const events = stdout
     .split('\n')
     .filter((line) => line.trim())
@@ -150,6 +158,12 @@ test('full-lab.ts --json completes every lab task on the local cloud, each with 
   const t9 = taskResult(events, 9);
   assert.ok(t9.dashboard.widgets > 0);
   assert.deepEqual(Object.keys(t9.alarms).sort(), ['ecs-gateway-high-cpu', 'ecs-gateway-task-failures']);
+
+  // Task 10: the template, written and checked, with the lab's services in it.
+  const t10 = taskResult(events, 10);
+  assert.deepEqual(t10.problems, []);
+  assert.ok(existsSync(t10.file), `template written at ${t10.file}`);
+  assert.ok(Object.values(t10.resources).includes('AWS::ECS::Service'));
 
   // Cleanup: everything removed, nothing tagged ecskit:stack=flask-inventory-lab remains.
   const cleanup = taskResult(events, 'cleanup');
