@@ -31,6 +31,7 @@ export function buildApp(name: AppName): Promise<string> {
       const pkg = JSON.parse(readFileSync(`${root}package.json`, 'utf8')) as {
         dependencies?: Record<string, string>;
         devDependencies?: Record<string, string>;
+        optionalDependencies?: Record<string, string>;
       };
       const dir = `${root}node_modules/.cache/ecskit-apps/${process.pid}`;
       mkdirSync(dir, { recursive: true });
@@ -42,7 +43,11 @@ export function buildApp(name: AppName): Promise<string> {
         format: 'esm',
         target: 'node20',
         platform: 'node',
-        external: [...Object.keys(pkg.dependencies ?? {}), ...Object.keys(pkg.devDependencies ?? {})],
+        external: [
+          ...Object.keys(pkg.dependencies ?? {}),
+          ...Object.keys(pkg.devDependencies ?? {}),
+          ...Object.keys(pkg.optionalDependencies ?? {}),
+        ],
         logLevel: 'silent',
       });
       process.once('exit', () => rmSync(dir, { recursive: true, force: true }));
