@@ -199,20 +199,33 @@ export async function run(lab: Lab, options: { readonly loadSeconds?: number; re
   const scaleIn = await report.step(
     `Task 8.5: load stopped, watch the scale-in (up to ${scaleInSeconds} s)`,
     async () => {
-      const result = await poll({
-        observe: async () => {
-          const c = await noteCounts();
-          await noteActivities();
-          return c;
-        },
-        accept: (c) => (c.desired <= 2 && c.running === c.desired ? { state: 'done', value: c } : { state: 'pending', reason: `desired ${c.desired}` }),
-        intervalSeconds: local ? 1 : 15,
-        timeoutSeconds: scaleInSeconds,
-        signal: lab.signal,
-      });
-      const scaledIn = result.state === 'done' && scaledOut;
-      if (result.state !== 'done') {
-        report.note(`no scale-in within ${scaleInSeconds} s: target tracking scales in only after 15 low datapoints and the 300 s scale-in cooldown (scaled on the local cloud); it will happen later`);
+      // A trickle of traffic, as a real service has: the ALB publishes
+      // RequestCountPerTarget only for periods with requests, and with no
+      // datapoints the request policy's low alarm has INSUFFICIENT_DATA — with
+      // two target-tracking policies AWS scales in only when both agree.
+      const trickle = autocannon({ url: `${albUrl}/items`, connections: 1, overallRate: local ? 20 : 2, duration: scaleInSeconds, timeout: 10 }, () => {});
+      report.note(`a trickle of ${local ? 20 : 2} requests/s keeps both policies' metrics reporting`);
+      let scaledIn = false;
+      try {
+        const result = await poll({
+          observe: async () => {
+            const c = await noteCounts();
+            await noteActivities();
+            return c;
+          },
+          accept: (c) => (c.desired <= 2 && c.running === c.desired ? { state: 'done', value: c } : { state: 'pending', reason: `desired ${c.desired}` }),
+          intervalSeconds: local ? 1 : 15,
+          timeoutSeconds: scaleInSeconds,
+          signal: lab.signal,
+        });
+        scaledIn = result.state === 'done' && scaledOut;
+        if (result.state !== 'done') {
+          report.note(
+            `no scale-in within ${scaleInSeconds} s: target tracking scales in only after 15 low datapoints of both policies and the 300 s scale-in cooldown (time-scaled on the local cloud)`,
+          );
+        }
+      } finally {
+        trickle.stop();
       }
       const final = await serviceCounts(lab, names.gatewayService);
       const activities = await activitiesSince(lab, started);
