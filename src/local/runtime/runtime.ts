@@ -19,6 +19,11 @@ import { startDnsServer, type DnsServer } from './dns-server.js';
 import { ImageRegistry } from './images.js';
 import { startMetadataServer } from './metadata-server.js';
 
+/** First address of a pool: random on Linux (all of 127/8 is routed), 127.x.0.2 on macOS. */
+function randomStart(): number {
+  return process.platform === 'darwin' ? 2 : 2 + Math.floor(Math.random() * 60_000);
+}
+
 /** Options of {@link LocalRuntime}. */
 export interface RuntimeOptions {
   /** Local images; default: the lab's apps and the demo images. */
@@ -61,8 +66,10 @@ export class LocalRuntime {
       timeScale: cloud.timeScale,
       images: options.images ?? new ImageRegistry(),
       // A random first address: parallel local clouds (test files) rarely collide.
-      taskAddresses: new AddressPool(10, { start: 2 + Math.floor(Math.random() * 60_000) }),
-      loadBalancerAddresses: new AddressPool(20, { start: 2 + Math.floor(Math.random() * 60_000) }),
+      // A random start keeps several local clouds on one machine (parallel tests) apart; macOS
+      // routes only the aliases the user added (see addresses.ts), so there it starts at .0.2.
+      taskAddresses: new AddressPool(10, { start: randomStart() }),
+      loadBalancerAddresses: new AddressPool(20, { start: randomStart() }),
       tasks,
       regions: () =>
         Object.entries(cloud.snapshot()).flatMap(([accountId, regions]) =>
