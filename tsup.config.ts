@@ -42,6 +42,8 @@ export default defineConfig([
     // Bundle every dependency except the native better-sqlite3: a task's
     // spawn-to-serving time drops by a third or more (measured in bench/apps.ts).
     noExternal: [/^(?!better-sqlite3$)/],
+    // Native, and an optional dependency (which tsup would otherwise bundle).
+    external: ['better-sqlite3'],
     splitting: false,
   },
 ]);
