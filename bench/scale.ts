@@ -206,9 +206,14 @@ if (values.child) {
   for (const spec of specs) {
     const l = await level(spec);
     levels.push(l);
-    const leftovers = leftoverTasks();
+    // The container shim ends its command when the cloud's process is gone (it checks every 500 ms).
+    let leftovers = leftoverTasks();
+    for (let waited = 0; leftovers.length && waited < 10_000; waited += 250) {
+      await sleep(250);
+      leftovers = leftoverTasks();
+    }
     if (leftovers.length) {
-      console.error(`${leftovers.length} task processes outlived level ${spec}; killing them`);
+      console.error(`${leftovers.length} task processes outlived level ${spec} by 10 s; killing them`);
       for (const pid of leftovers) process.kill(pid, 'SIGKILL');
     }
     console.error(`${l.level}: ${l.tasks} tasks, RSS ${l.rssMiB} MiB, tick p99 ${l.tickP99Ms} ms${l.note ? ` (${l.note})` : ''}`);
