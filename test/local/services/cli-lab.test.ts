@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
+import { CreateClusterCommand, CreateServiceCommand, RegisterTaskDefinitionCommand } from '@aws-sdk/client-ecs';
 import { CreateLogGroupCommand, CreateLogStreamCommand, PutLogEventsCommand } from '@aws-sdk/client-cloudwatch-logs';
 import { awsCli, awsCliSkip, type AwsCliResult } from '../aws-cli.js';
 import { startTestCloud, type TestCloud } from '../helpers.js';
@@ -79,6 +80,14 @@ describe("the lab's Cloud Map, Application Auto Scaling, CloudWatch and Logs com
   });
 
   test('8.1–8.5: the scalable target, both target-tracking policies and the activities, as the guide writes them', async () => {
+    // Task 4 created gateway-service; AWS registers a scalable target only for an ECS service that exists.
+    await t.clients.ecs.send(new CreateClusterCommand({ clusterName: CLUSTER }));
+    await t.clients.ecs.send(new RegisterTaskDefinitionCommand({ family: 'flask-inventory-gateway', networkMode: 'bridge', containerDefinitions: [{ name: 'gateway', image: 'gateway:latest', memory: 128, essential: true }] }));
+    await t.clients.ecs.send(new CreateServiceCommand({ cluster: CLUSTER, serviceName: 'gateway-service', taskDefinition: 'flask-inventory-gateway', desiredCount: 2 }));
+    const ghost = await aws('application-autoscaling', 'register-scalable-target', '--service-namespace', 'ecs', '--resource-id', `service/${CLUSTER}/ghost-service`,
+      '--scalable-dimension', 'ecs:service:DesiredCount', '--min-capacity', '1', '--max-capacity', '2');
+    assert.notEqual(ghost.code, 0);
+    assert.match(ghost.stderr, /ValidationException.*ECS service doesn't exist/);
     const registered = await aws(
       'application-autoscaling', 'register-scalable-target', '--service-namespace', 'ecs', '--resource-id', RESOURCE,
       '--scalable-dimension', 'ecs:service:DesiredCount', '--min-capacity', '2', '--max-capacity', '4',

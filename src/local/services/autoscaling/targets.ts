@@ -7,6 +7,7 @@
 import { AwsError, type OperationHandler } from '../../core/types.js';
 import { arn, hexId, paginate } from '../../core/util.js';
 import { deleteAlarmRecords } from '../cloudwatch/state.js';
+import { findCluster, findService } from '../ecs/state.js';
 import { readTagMap } from './tags.js';
 import { autoScalingState, getScalableTarget, requireScalableTarget, targetKey, targetPolicies, type ScalableTargetRecord } from './state.js';
 import { readNamespace, readTarget } from './validation.js';
@@ -50,6 +51,13 @@ export const registerScalableTarget: OperationHandler = (input, ctx) => {
     }
     emit(ctx, existing);
     return { ScalableTargetARN: existing.ScalableTargetARN };
+  }
+  // AWS checks the ECS service when a target is first registered ("ECS service doesn't exist: service/<cluster>/<service>").
+  const [, clusterName = '', serviceName = ''] = id.ResourceId.split('/');
+  const cluster = findCluster(ctx.state, clusterName);
+  const service = cluster ? findService(ctx.state, cluster.clusterArn, serviceName) : undefined;
+  if (!service || service.status === 'INACTIVE') {
+    throw new AwsError('ValidationException', `ECS service doesn't exist: ${id.ResourceId}. Create the service (ecs create-service) before registering it as a scalable target.`);
   }
   const tags = readTagMap(input.Tags);
   const target: ScalableTargetRecord = {

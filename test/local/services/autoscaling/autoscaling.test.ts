@@ -21,7 +21,18 @@ function setup() {
   const cloud = new CloudState({ now: () => new Date(now) });
   const call = (op: string, input: unknown = {}) => cloud.invoke('application-autoscaling', op, input, { region: 'us-east-1' }) as Promise<any>;
   const cw = (op: string, input: unknown = {}) => cloud.invoke('monitoring', op, input, { region: 'us-east-1' }) as Promise<any>;
-  return { cloud, call, cw, advance: (ms: number) => (now += ms), region: () => cloud.region('us-east-1') };
+  // AWS registers a scalable target only for an ECS service that exists: create flask-inventory-cluster/invsys-service first.
+  const ecs = (op: string, input: unknown = {}) => cloud.invoke('ecs', op, input, { region: 'us-east-1' }) as Promise<any>;
+  const ready = (async () => {
+    await ecs('CreateCluster', { clusterName: 'flask-inventory-cluster' });
+    await ecs('RegisterTaskDefinition', { family: 'invsys', networkMode: 'bridge', containerDefinitions: [{ name: 'invsys', image: 'invsys:latest', memory: 128, essential: true }] });
+    await ecs('CreateService', { cluster: 'flask-inventory-cluster', serviceName: 'invsys-service', taskDefinition: 'invsys', desiredCount: 1 });
+  })();
+  const callWhenReady = async (op: string, input: unknown = {}) => {
+    await ready;
+    return call(op, input);
+  };
+  return { cloud, call: callWhenReady, cw, ecs, advance: (ms: number) => (now += ms), region: () => cloud.region('us-east-1') };
 }
 
 async function rejects(promise: Promise<unknown>, code: string, message?: RegExp) {
@@ -75,6 +86,16 @@ describe('Application Auto Scaling targets', () => {
     await rejects(t.call('RegisterScalableTarget', { ...TARGET, ScalableDimension: 'ecs:service:Count', MinCapacity: 1, MaxCapacity: 2 }), 'ValidationException');
     await rejects(t.call('RegisterScalableTarget', { ...TARGET, MinCapacity: 5, MaxCapacity: 2 }), 'ValidationException', /Minimum capacity cannot be greater than maximum capacity/);
     await rejects(t.call('RegisterScalableTarget', { ...TARGET, ServiceNamespace: 'nope', MinCapacity: 1, MaxCapacity: 2 }), 'ValidationException');
+  });
+
+  it('refuses to register a target for an ECS service that does not exist, as AWS does', async () => {
+    const t = setup();
+    await rejects(
+      t.call('RegisterScalableTarget', { ...TARGET, ResourceId: 'service/flask-inventory-cluster/ghost-service', MinCapacity: 1, MaxCapacity: 2 }),
+      'ValidationException',
+      /ECS service doesn't exist: service\/flask-inventory-cluster\/ghost-service/,
+    );
+    await rejects(t.call('RegisterScalableTarget', { ...TARGET, ResourceId: 'service/ghost-cluster/invsys-service', MinCapacity: 1, MaxCapacity: 2 }), 'ValidationException', /ECS service doesn't exist/);
   });
 
   it('deregisters a target together with its policies and their alarms', async () => {

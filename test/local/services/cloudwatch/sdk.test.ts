@@ -33,6 +33,7 @@ import {
   ResourceInUse,
   ServiceDiscoveryClient,
 } from '@aws-sdk/client-servicediscovery';
+import { CreateClusterCommand, CreateServiceCommand as CreateEcsServiceCommand, RegisterTaskDefinitionCommand } from '@aws-sdk/client-ecs';
 import { startTestCloud, TEST_CREDENTIALS, type TestCloud } from '../../helpers.js';
 
 let t: TestCloud;
@@ -133,6 +134,10 @@ describe('monitoring services through the real SDK v3 clients', () => {
   it('Application Auto Scaling: registers a target, creates target tracking alarms, and rejects a bad ALB label', async () => {
     const aas = t.clients.autoScaling;
     const target = { ServiceNamespace: 'ecs' as const, ResourceId: 'service/c/s', ScalableDimension: 'ecs:service:DesiredCount' as const };
+    // AWS registers a target only for an ECS service that exists.
+    await t.clients.ecs.send(new CreateClusterCommand({ clusterName: 'c' }));
+    await t.clients.ecs.send(new RegisterTaskDefinitionCommand({ family: 's', networkMode: 'bridge', containerDefinitions: [{ name: 's', image: 's:latest', memory: 128, essential: true }] }));
+    await t.clients.ecs.send(new CreateEcsServiceCommand({ cluster: 'c', serviceName: 's', taskDefinition: 's', desiredCount: 1 }));
     await aas.send(new RegisterScalableTargetCommand({ ...target, MinCapacity: 1, MaxCapacity: 3 }));
     const out = await aas.send(
       new PutScalingPolicyCommand({ ...target, PolicyName: 'cpu', PolicyType: 'TargetTrackingScaling', TargetTrackingScalingPolicyConfiguration: { TargetValue: 60, PredefinedMetricSpecification: { PredefinedMetricType: 'ECSServiceAverageCPUUtilization' } } }),
