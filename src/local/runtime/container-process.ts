@@ -64,7 +64,10 @@ export class ContainerProcess {
     this.#child = spawn(process.execPath, [shimPath()], {
       env: { ...start.env, ECSKIT_SHIM: JSON.stringify(shim) },
       stdio: ['pipe', 'pipe', 'pipe'],
-      detached: false,
+      // Its own process group, so a SIGKILL reaches a command image's process
+      // too (the shim cannot forward a SIGKILL). Ctrl-C in a terminal then goes
+      // to the local cloud only, which stops its tasks itself.
+      detached: true,
     });
     this.exited = new Promise((resolve) => {
       this.#child.once('exit', (code, signal) => {
@@ -114,7 +117,7 @@ export class ContainerProcess {
   async stop(timeoutMs: number): Promise<ContainerExit> {
     if (this.#exit) return this.#exit;
     this.#child.kill('SIGTERM');
-    const timer = setTimeout(() => this.#child.kill('SIGKILL'), Math.max(0, timeoutMs));
+    const timer = setTimeout(() => this.kill(), Math.max(0, timeoutMs));
     try {
       return await this.exited;
     } finally {
@@ -122,8 +125,15 @@ export class ContainerProcess {
     }
   }
 
-  /** SIGKILL now. */
+  /** SIGKILL now: the shim and everything in its process group. */
   kill(): void {
-    if (!this.#exit) this.#child.kill('SIGKILL');
+    if (this.#exit) return;
+    const pid = this.#child.pid;
+    try {
+      if (pid !== undefined) process.kill(-pid, 'SIGKILL');
+      else this.#child.kill('SIGKILL');
+    } catch {
+      this.#child.kill('SIGKILL');
+    }
   }
 }

@@ -124,3 +124,38 @@ test('a container resolves private-namespace names through the local DNS server,
     await dns.close();
   }
 });
+
+test('killing a command image kills the command too, not only the shim', async () => {
+  const container = new ContainerProcess({
+    image: { kind: 'command', command: ['/bin/sh', '-c', 'sleep 30 & echo $!; wait'] },
+    env: {},
+    onOutput: () => {},
+  });
+  const sleeper = await new Promise<number>((resolve) => {
+    const poll = setInterval(async () => {
+      const { execFileSync } = await import('node:child_process');
+      try {
+        const out = execFileSync('pgrep', ['-g', String(container.pid), 'sleep'], { encoding: 'utf8' }).trim();
+        if (out) {
+          clearInterval(poll);
+          resolve(Number(out.split('\n')[0]));
+        }
+      } catch {
+        /* not started yet */
+      }
+    }, 20);
+  });
+  container.kill();
+  await container.exited;
+  const alive = (pid: number) => {
+    try {
+      process.kill(pid, 0);
+      return true;
+    } catch {
+      return false;
+    }
+  };
+  const deadline = Date.now() + 2000;
+  while (alive(sleeper) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+  assert.equal(alive(sleeper), false, `the command's process ${sleeper} outlived the SIGKILLed container`);
+});
