@@ -30,6 +30,10 @@ const cases: FidelityCase[] = [
   { name: 'ecs CreateService gateway-service (set-up)', call: async (s) => ({ created: Boolean((await gatewayService(s)).service?.serviceArn) }) },
   { name: 'application-autoscaling RegisterScalableTarget', call: (s) => s.clients.autoScaling.send(new RegisterScalableTargetCommand({ ...target, MinCapacity: 2, MaxCapacity: 4, RoleARN: ROLE })) },
   { name: 'application-autoscaling RegisterScalableTarget min above max', call: (s) => s.clients.autoScaling.send(new RegisterScalableTargetCommand({ ...target, MinCapacity: 5, MaxCapacity: 4 })) },
+  {
+    name: 'application-autoscaling RegisterScalableTarget for a service that does not exist',
+    call: (s) => s.clients.autoScaling.send(new RegisterScalableTargetCommand({ ...target, ResourceId: 'service/fidelity-aas/ghost-service', MinCapacity: 1, MaxCapacity: 2 })),
+  },
   { name: 'application-autoscaling DescribeScalableTargets', call: (s) => s.clients.autoScaling.send(new DescribeScalableTargetsCommand({ ServiceNamespace: 'ecs', ResourceIds: [RESOURCE] })) },
   {
     name: 'application-autoscaling PutScalingPolicy target tracking CPU',
