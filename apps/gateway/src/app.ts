@@ -51,7 +51,17 @@ export function createGatewayApp(deps: GatewayDeps) {
   const { upstream, version } = deps;
   const lifecycle = deps.lifecycle ?? createLifecycle();
 
-  const forward = async ({ request, set }: { request: Request; set: { status?: number | string } }) => {
+  // Answers with the upstream bytes and `set.status`/`set.headers`, not a Web
+  // `Response`: the Elysia Node adapter writes bytes straight to the socket,
+  // while a `Response` it re-reads through a `ReadableStream` (a tenth of the
+  // gateway's CPU under load).
+  const forward = async ({
+    request,
+    set,
+  }: {
+    request: Request;
+    set: { status?: number | string; headers: Record<string, string | number> };
+  }) => {
     const url = new URL(request.url);
     const headers: Record<string, string> = {
       'x-request-id': request.headers.get('x-request-id') || randomUUID(),
@@ -64,9 +74,10 @@ export function createGatewayApp(deps: GatewayDeps) {
     try {
       const answer = await upstream({ method: request.method, pathAndQuery: url.pathname + url.search, headers, body });
       set.status = answer.status;
-      const out = new Headers({ 'x-request-id': headers['x-request-id'] ?? '' });
-      if (answer.contentType) out.set('content-type', answer.contentType);
-      return new Response(answer.body, { status: answer.status, headers: out });
+      set.headers['x-request-id'] = headers['x-request-id'] ?? '';
+      if (answer.contentType) set.headers['content-type'] = answer.contentType;
+      else delete set.headers['content-type'];
+      return Buffer.from(answer.body);
     } catch (error) {
       const id = { 'x-request-id': headers['x-request-id'] ?? '' };
       if (error instanceof UpstreamTimeoutError) {
