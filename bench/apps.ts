@@ -10,7 +10,8 @@
  * @module
  */
 import autocannon from 'autocannon';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -29,6 +30,8 @@ const spawns = Number(values.spawns);
 
 interface Row {
   name: string;
+  /** CPU used per process during the row, in % of one core. */
+  cpu: Record<string, number>;
   rps: number;
   p50: number;
   p99: number;
@@ -36,8 +39,21 @@ interface Row {
   errors: number;
 }
 
+/** CPU seconds a process has used so far (Linux `/proc/<pid>/stat`: utime + stime). */
+function cpuSeconds(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / 100; // clock ticks (USER_HZ = 100)
+}
+
+/** The processes whose CPU each row reports, besides this one (autocannon runs here). */
+const watched = new Map<string, number>();
+
 async function measure(name: string, url: string, method: 'GET' | 'POST', prefix: string): Promise<Row> {
   let n = 0;
+  const before = new Map([...watched].map(([label, pid]) => [label, cpuSeconds(pid)]));
+  const selfBefore = process.cpuUsage();
+  const wallBefore = performance.now();
   const result = await autocannon({
     url,
     method,
@@ -58,14 +74,75 @@ async function measure(name: string, url: string, method: 'GET' | 'POST', prefix
         }
       : {}),
   });
+  const wall = (performance.now() - wallBefore) / 1000;
+  const self = process.cpuUsage(selfBefore);
+  const cpu: Record<string, number> = { 'bench (autocannon)': (self.user + self.system) / 1e6 / wall };
+  for (const [label, pid] of watched) cpu[label] = (cpuSeconds(pid) - (before.get(label) ?? 0)) / wall;
   return {
     name,
+    cpu,
     rps: result.requests.average,
     p50: result.latency.p50,
     p99: result.latency.p99,
     non2xx: result.non2xx,
     errors: result.errors + result.timeouts,
   };
+}
+
+/**
+ * A trivial `node:http` reverse proxy (keep-alive agent, buffered bodies, one
+ * JSON log line per request): the ceiling any gateway on this machine can
+ * reach, to tell the gateway's own cost from the cost of a third process.
+ */
+const TRIVIAL_PROXY = `
+import http from 'node:http';
+const agent = new http.Agent({ keepAlive: true, maxSockets: 256 });
+const up = new URL(process.env.INVSYS_URL);
+const server = http.createServer((req, res) => {
+  const chunks = [];
+  req.on('data', (c) => chunks.push(c));
+  req.on('end', () => {
+    const started = Date.now();
+    const headers = { 'x-request-id': req.headers['x-request-id'] ?? 'x' };
+    if (req.headers['content-type']) headers['content-type'] = req.headers['content-type'];
+    const out = http.request({ hostname: up.hostname, port: up.port, path: req.url, method: req.method, agent, headers }, (ur) => {
+      const body = [];
+      ur.on('data', (c) => body.push(c));
+      ur.on('end', () => {
+        const h = {};
+        if (ur.headers['content-type']) h['content-type'] = ur.headers['content-type'];
+        res.writeHead(ur.statusCode, h);
+        res.end(Buffer.concat(body));
+        process.stdout.write(JSON.stringify({ time: new Date(started).toISOString(), method: req.method, path: req.url, status: ur.statusCode, durationMs: Date.now() - started }) + '\\n');
+      });
+    });
+    out.on('error', () => { res.writeHead(502); res.end(); });
+    out.end(Buffer.concat(chunks));
+  });
+});
+server.listen(0, '127.0.0.1', () => process.stdout.write(JSON.stringify({ msg: 'listening', port: server.address().port }) + '\\n'));
+`;
+
+async function startTrivialProxy(upstream: string): Promise<{ url: string; pid: number; stop(): void }> {
+  const child = spawn(process.execPath, ['--input-type=module', '-e', TRIVIAL_PROXY], {
+    env: { INVSYS_URL: upstream, PATH: process.env.PATH ?? '' },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const port = await new Promise<number>((resolve, reject) => {
+    let buffered = '';
+    const onData = (chunk: Buffer) => {
+      buffered += chunk.toString();
+      const m = /"port":(\d+)/.exec(buffered);
+      if (m) {
+        child.stdout!.off('data', onData);
+        child.stdout!.on('data', () => undefined);
+        resolve(Number(m[1]));
+      }
+    };
+    child.stdout!.on('data', onData);
+    child.once('exit', (code) => reject(new Error(`trivial proxy exited (${code}) before listening`)));
+  });
+  return { url: `http://127.0.0.1:${port}`, pid: child.pid!, stop: () => child.kill('SIGKILL') };
 }
 
 async function startupMs(name: AppName, env: Record<string, string>): Promise<number[]> {
@@ -82,39 +159,67 @@ const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.len
 
 const dir = mkdtempSync(join(tmpdir(), 'ecskit-bench-'));
 const running: AppProcess[] = [];
+let stopProxy = (): void => undefined;
 try {
   const invStart = await startupMs('inventory', { INVENTORY_DB: ':memory:' });
   const gwStart = await startupMs('gateway', { INVSYS_URL: 'http://127.0.0.1:9' });
 
-  const inventory = await startApp('inventory', { INVENTORY_DB: join(dir, 'bench.db'), INVENTORY_SEED: 'demo' });
+  // Apps' stdout is drained unread: the log lines are still written (one per
+  // request, as in production), but this process, which also runs
+  // autocannon, does not split and keep them.
+  const quiet = { keepLines: false };
+  const inventory = await startApp('inventory', { INVENTORY_DB: join(dir, 'bench.db'), INVENTORY_SEED: 'demo' }, 10_000, quiet);
   running.push(inventory);
-  const gateway = await startApp('gateway', { INVSYS_URL: inventory.url });
+  const gateway = await startApp('gateway', { INVSYS_URL: inventory.url }, 10_000, quiet);
   running.push(gateway);
+  const proxy = await startTrivialProxy(inventory.url);
+  stopProxy = proxy.stop;
+  watched.set('inventory', inventory.child.pid!);
+  watched.set('gateway', gateway.child.pid!);
+  watched.set('trivial proxy', proxy.pid);
 
   // warm-up: JIT, keep-alive pools
   await measure('warm-up', `${gateway.url}/items`, 'GET', 'w').catch(() => undefined);
+  await measure('warm-up', `${proxy.url}/items`, 'GET', 'w').catch(() => undefined);
+  await measure('warm-up', `${inventory.url}/items`, 'GET', 'w').catch(() => undefined);
 
-  const rows = [
-    await measure('GET /items direct', `${inventory.url}/items`, 'GET', 'g1'),
-    await measure('GET /items via gateway', `${gateway.url}/items`, 'GET', 'g2'),
-    await measure('POST /items direct', `${inventory.url}/items`, 'POST', 'p1'),
-    await measure('POST /items via gateway', `${gateway.url}/items`, 'POST', 'p2'),
-  ];
+  // GET rows first: every POST row adds devices, which GET /items lists.
+  const getDirectRow = await measure('GET /items direct', `${inventory.url}/items`, 'GET', 'g1');
+  const getGwRow = await measure('GET /items via gateway', `${gateway.url}/items`, 'GET', 'g2');
+  const getProxyRow = await measure('GET /items via trivial node:http proxy', `${proxy.url}/items`, 'GET', 'g3');
+  const postDirectRow = await measure('POST /items direct', `${inventory.url}/items`, 'POST', 'p1');
+  const postGwRow = await measure('POST /items via gateway', `${gateway.url}/items`, 'POST', 'p2');
+  const postProxyRow = await measure('POST /items via trivial node:http proxy', `${proxy.url}/items`, 'POST', 'p3');
+  const rows = [getDirectRow, getGwRow, postDirectRow, postGwRow];
+  const ceiling = [getProxyRow, postProxyRow];
 
   console.log(`machine: ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}`);
   console.log(`autocannon: ${connections} connections, ${duration} s per row; inventory SQLite file (WAL); load average at end ${loadavg().map((l) => l.toFixed(1)).join(' ')}\n`);
   console.log('| route | req/s | p50 ms | p99 ms | non-2xx | errors |');
   console.log('|---|---:|---:|---:|---:|---:|');
-  for (const r of rows) {
+  const ordered = [getDirectRow, getGwRow, getProxyRow, postDirectRow, postGwRow, postProxyRow];
+  for (const r of ordered) {
     console.log(`| ${r.name} | ${Math.round(r.rps)} | ${r.p50} | ${r.p99} | ${r.non2xx} | ${r.errors} |`);
   }
   const [getDirect, getGw, postDirect, postGw] = rows as [Row, Row, Row, Row];
+  const [getProxy, postProxy] = ceiling as [Row, Row];
   const ratio = (gw: Row, direct: Row) => `${((gw.rps / direct.rps) * 100).toFixed(0)} %`;
   console.log(`\ngateway/direct throughput: GET ${ratio(getGw, getDirect)}, POST ${ratio(postGw, postDirect)} (target ≥ 40 %)`);
+  console.log(
+    `ceiling, trivial node:http proxy/direct: GET ${ratio(getProxy, getDirect)}, POST ${ratio(postProxy, postDirect)}; gateway/trivial proxy: GET ${ratio(getGw, getProxy)}, POST ${ratio(postGw, postProxy)}`,
+  );
+  console.log('\nCPU per process during each row (% of one core; the machine has', cpus().length, 'cores):\n');
+  const labels = ['bench (autocannon)', ...watched.keys()];
+  console.log(`| route | ${labels.join(' | ')} |`);
+  console.log(`|---|${labels.map(() => '---:').join('|')}|`);
+  for (const r of ordered) {
+    console.log(`| ${r.name} | ${labels.map((l) => `${Math.round((r.cpu[l] ?? 0) * 100)}`).join(' | ')} |`);
+  }
   console.log(
     `spawn → serving (built entry, plain node): inventory ${invStart.join(', ')} ms (median ${median(invStart)}), gateway ${gwStart.join(', ')} ms (median ${median(gwStart)})`,
   );
 } finally {
+  stopProxy();
   await Promise.all(running.map((p) => p.stop()));
   rmSync(dir, { recursive: true, force: true });
 }

@@ -63,8 +63,11 @@ export function createGatewayApp(deps: GatewayDeps) {
     set: { status?: number | string; headers: Record<string, string | number> };
   }) => {
     const url = new URL(request.url);
+    // The shared plugin's onRequest hook already took the client's id or
+    // generated one: forward and answer that same id (the one logged).
+    const id = set.headers['x-request-id'];
     const headers: Record<string, string> = {
-      'x-request-id': request.headers.get('x-request-id') || randomUUID(),
+      'x-request-id': typeof id === 'string' && id !== '' ? id : request.headers.get('x-request-id') || randomUUID(),
     };
     let body: Uint8Array | undefined;
     if (request.method === 'POST' || request.method === 'PUT') {

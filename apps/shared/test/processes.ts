@@ -76,13 +76,25 @@ export interface AppProcess {
   stop(signal?: NodeJS.Signals): Promise<number | string>;
 }
 
+/** Options of {@link startApp}. @internal */
+export interface StartOptions {
+  /** Keep every stdout line in `lines` (default true); false drains stdout unread once listening. */
+  keepLines?: boolean;
+}
+
 /**
  * Spawns a built app with only the given environment (as the local cloud
  * does) plus `HOST=127.0.0.1` and `PORT=0`, and waits until it listens.
  *
  * @internal
  */
-export async function startApp(name: AppName, env: Record<string, string>, timeoutMs = 10_000): Promise<AppProcess> {
+export async function startApp(
+  name: AppName,
+  env: Record<string, string>,
+  timeoutMs = 10_000,
+  options: StartOptions = {},
+): Promise<AppProcess> {
+  const keepLines = options.keepLines ?? true;
   const entry = await buildApp(name);
   const started = performance.now();
   const child = spawn(process.execPath, [entry], {
@@ -98,10 +110,12 @@ export async function startApp(name: AppName, env: Record<string, string>, timeo
   const exited = new Promise<number | string>((resolve) => {
     child.once('exit', (code, signal) => resolve(code ?? signal ?? -1));
   });
+  const reader = createInterface({ input: child.stdout! });
   const port = await new Promise<number>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`${name} did not listen within ${timeoutMs} ms; stderr: ${stderr}`)), timeoutMs);
-    createInterface({ input: child.stdout! }).on('line', (line) => {
-      lines.push(line);
+    reader.on('line', (line) => {
+      if (keepLines) lines.push(line);
+      if (!line.includes('"listening"')) return;
       try {
         const parsed = JSON.parse(line) as { msg?: string; port?: number };
         if (parsed.msg === 'listening' && typeof parsed.port === 'number') {
@@ -118,6 +132,14 @@ export async function startApp(name: AppName, env: Record<string, string>, timeo
     });
   });
   const startupMs = performance.now() - started;
+  if (!keepLines) {
+    // Drain stdout without splitting or storing lines (benchmarks: the log
+    // reader must not compete with the load generator for CPU).
+    reader.close();
+    child.stdout!.removeAllListeners('data');
+    child.stdout!.on('data', () => undefined);
+    child.stdout!.resume();
+  }
   return {
     child,
     url: `http://127.0.0.1:${port}`,
