@@ -208,13 +208,17 @@ try {
   console.log(
     `ceiling, trivial node:http proxy/direct: GET ${ratio(getProxy, getDirect)}, POST ${ratio(postProxy, postDirect)}; gateway/trivial proxy: GET ${ratio(getGw, getProxy)}, POST ${ratio(postGw, postProxy)}`,
   );
-  console.log('\nCPU per process during each row (% of one core; the machine has', cpus().length, 'cores):\n');
+  console.log(
+    `\nCPU per process during each row, % of one core (µs of CPU per request); the machine has ${cpus().length} cores:\n`,
+  );
   const labels = ['bench (autocannon)', ...watched.keys()];
   console.log(`| route | ${labels.join(' | ')} |`);
   console.log(`|---|${labels.map(() => '---:').join('|')}|`);
-  for (const r of ordered) {
-    console.log(`| ${r.name} | ${labels.map((l) => `${Math.round((r.cpu[l] ?? 0) * 100)}`).join(' | ')} |`);
-  }
+  const cell = (r: Row, l: string) => {
+    const share = r.cpu[l] ?? 0;
+    return share < 0.02 ? '–' : `${Math.round(share * 100)} (${Math.round((share * 1e6) / r.rps)})`;
+  };
+  for (const r of ordered) console.log(`| ${r.name} | ${labels.map((l) => cell(r, l)).join(' | ')} |`);
   console.log(
     `spawn → serving (built entry, plain node): inventory ${invStart.join(', ')} ms (median ${median(invStart)}), gateway ${gwStart.join(', ')} ms (median ${median(gwStart)})`,
   );
