@@ -33,11 +33,10 @@ export async function startLabStack(options: { timeScale?: number } = {}): Promi
   const out = { write: (_text: string) => true };
   const report = createReporter({ json: true, out });
   const flags = { target: 'local' as const, json: true, keep: false, color: false, extra: {} };
-  const { lab, dispose } = createLab({ target, flags, report, out });
+  const lab = createLab({ target, flags, report, out });
   installLocalhostResolution();
   const stop = async () => {
     await target.close();
-    dispose();
   };
   try {
     await coreConcepts(lab);

@@ -17,9 +17,7 @@
  *
  * Run: `npx tsx examples/01-core-concepts.ts [--target aws|local] [--json]`
  */
-import { mkdtempSync, realpathSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { realpathSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import {
   createReporter,
@@ -139,13 +137,6 @@ export interface Lab {
   /** Anything else a task wants to hand to a later one. */
   extra: Record<string, unknown>;
   /**
-   * Local cloud only: a directory for this run (removed when the script
-   * ends). The invsys replicas share their SQLite file here, so a device
-   * posted through one task is read back through the other (see
-   * `invsysStore()` in 02-task-definitions.ts).
-   */
-  readonly scratchDir?: string;
-  /**
    * Follows one deployment to its outcome with the live table (TTY), plain
    * lines (CI) or JSON lines (`--json`); throws a `DeploymentError` unless
    * it completes.
@@ -187,11 +178,10 @@ export interface CreateLabOptions {
 /**
  * Builds the {@link Lab} over an open target: operations bound to the stack
  * (each action reported as a note and remembered in `created`), waiter
- * settings for the target, and on the local cloud a scratch directory.
- * `runScript` uses it; tests use it to run tasks in-process. Call `dispose()`
- * after closing the target.
+ * settings for the target. `runScript` uses it; tests use it to run tasks
+ * in-process.
  */
-export function createLab(options: CreateLabOptions): { lab: Lab; dispose(): void } {
+export function createLab(options: CreateLabOptions): Lab {
   const { target, flags, report } = options;
   const signal = options.signal ?? new AbortController().signal;
   const out = options.out ?? process.stdout;
@@ -211,9 +201,7 @@ export function createLab(options: CreateLabOptions): { lab: Lab; dispose(): voi
       report.note(line);
     },
   });
-  const scratchDir = target.kind === 'local' ? mkdtempSync(join(tmpdir(), 'ecskit-flask-inventory-lab-')) : undefined;
   const lab: Lab = {
-    ...(scratchDir && { scratchDir }),
     target,
     clients: target.clients,
     ops,
@@ -233,12 +221,7 @@ export function createLab(options: CreateLabOptions): { lab: Lab; dispose(): voi
       return waitUntilDeploymentCompleted(target.clients, { cluster: NAMES.cluster, service, deploymentId }, { ...wait, signal, onEvent });
     },
   };
-  return {
-    lab,
-    dispose: () => {
-      if (scratchDir) rmSync(scratchDir, { recursive: true, force: true });
-    },
-  };
+  return lab;
 }
 
 /**
@@ -290,13 +273,14 @@ export async function runScript(usage: ScriptUsage, body: (lab: Lab) => Promise<
     if (!flags.json) process.stderr.write(`${message}\n`);
     return exit(1);
   }
-  if (target.kind === 'local') {
-    // Node asks the system resolver for `*.elb.localhost`; curl and browsers need no help.
-    const { installLocalhostResolution } = await import('ecskit/local');
-    installLocalhostResolution();
-  }
+  // A local cloud's load balancers are `*.elb.localhost` — in this process, or an
+  // `ecskit local` reached through AWS_ENDPOINT_URL. Node asks the system
+  // resolver, which (unlike curl and browsers) does not map `*.localhost` to
+  // loopback as RFC 6761 says; this does, and touches no other name.
+  const { installLocalhostResolution } = await import('ecskit/local');
+  installLocalhostResolution();
 
-  const { lab, dispose } = createLab({ target, flags, report, signal: controller.signal });
+  const lab = createLab({ target, flags, report, signal: controller.signal });
   const { ops, created } = lab;
   const timeScale = target.kind === 'local' ? (flags.timeScale ?? 0.02) : 1;
 
@@ -341,7 +325,6 @@ export async function runScript(usage: ScriptUsage, body: (lab: Lab) => Promise<
     await new Promise<void>((resolve) => controller.signal.addEventListener('abort', () => resolve(), { once: true }));
   }
   await target.close();
-  dispose();
   process.off('SIGINT', onSignal);
   process.off('SIGTERM', onSignal);
   if (state.interrupted) return exit(130);

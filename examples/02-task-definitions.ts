@@ -15,8 +15,9 @@
  *   each family.
  * - 2.4 (the gateway reading `INVSYS_URL`) is already in the gateway app.
  * - Not in ERRATA: two invsys replicas with separate in-memory stores cannot
- *   pass 4.3's read-back; on the local cloud they share one SQLite file
- *   (see {@link invsysStore}).
+ *   pass 4.3's read-back. The local cloud's `flask-inventory/invsys` image
+ *   keeps one SQLite file for all its tasks (like a shared volume); on AWS
+ *   the replicas need a shared store (an EFS volume and `INVENTORY_DB`).
  *
  * Run: `npx tsx examples/02-task-definitions.ts [--target aws|local] [--json]`
  */
@@ -61,25 +62,11 @@ function images(lab: Lab): { invsys: string; gateway: string } {
   return lab.images;
 }
 
-/**
- * Where the invsys replicas keep their devices. The lab runs two invsys
- * tasks, each with its own in-memory store, so a device posted through one
- * task is missing when the next request lands on the other (the lab's 4.3
- * "Verify" shows it only by luck). On the local cloud the replicas share one
- * SQLite file (`INVENTORY_DB`, which the app supports for several processes)
- * in the run's scratch directory. On AWS the lab's per-task store is kept:
- * sharing needs a shared file system (an EFS volume), which the lab does not
- * create.
- */
-export function invsysStore(lab: Lab): Record<string, string> {
-  return lab.scratchDir ? { INVENTORY_DB: `${lab.scratchDir}/invsys.db` } : {};
-}
-
 /** Lab 2.1, fixed to awsvpc (ERRATA 2.1): `flask-inventory-invsys`, container `invsys` on 5000, health check on `/items`. */
 export function invsysTaskDefinition(lab: Lab): TaskDefinitionBuilder<true> {
   return labTask(lab, lab.names.invsysFamily).container(
     labContainer('invsys', `${images(lab).invsys}:latest`, lab.names.invsysPort, '/items')
-      .environment({ FLASK_ENV: 'production', PYTHONUNBUFFERED: '1', ...invsysStore(lab) })
+      .environment({ FLASK_ENV: 'production', PYTHONUNBUFFERED: '1' })
       .logConfiguration(awsLogs({ group: lab.names.invsysLogGroup, region: lab.region, streamPrefix: 'ecs', createGroup: true })),
   );
 }

@@ -29,7 +29,7 @@
 import { DescribeTaskDefinitionCommand } from '@aws-sdk/client-ecs';
 import { awsLogs, type DeploymentOutcome } from 'ecskit';
 import { isMain, runScript, run as coreConcepts, type Lab } from './01-core-concepts.ts';
-import { invsysStore, labContainer, labTask, registerOnce, run as taskDefinitions } from './02-task-definitions.ts';
+import { labContainer, labTask, registerOnce, run as taskDefinitions } from './02-task-definitions.ts';
 import { runningTaskAddresses, run as invsysService } from './03-invsys-service.ts';
 import { albRequest, run as gatewayService } from './04-gateway-service.ts';
 
@@ -41,7 +41,7 @@ export function invsysV2TaskDefinition(lab: Lab) {
   if (!lab.images) throw new Error('Task 1 (examples/01-core-concepts.ts) must run first: it finds the images');
   return labTask(lab, lab.names.invsysFamily).container(
     labContainer('invsys', `${lab.images.invsys}:v${V2}`, lab.names.invsysPort, '/version')
-      .environment({ FLASK_ENV: 'production', APP_VERSION: V2, ...invsysStore(lab) })
+      .environment({ FLASK_ENV: 'production', APP_VERSION: V2 })
       .logConfiguration(awsLogs({ group: lab.names.invsysLogGroup, region: lab.region, streamPrefix: 'ecs' })),
   );
 }

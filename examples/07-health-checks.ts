@@ -21,7 +21,7 @@ import { DescribeTargetHealthCommand, ModifyTargetGroupCommand } from '@aws-sdk/
 import { ListInstancesCommand } from '@aws-sdk/client-servicediscovery';
 import { awsLogs, poll, targetGroupHealthCheckUpdate, waitForTasksStopped, waitUntilTargetsHealthy, type TaskDefinitionBuilder } from 'ecskit';
 import { isMain, runScript, run as coreConcepts, type Lab } from './01-core-concepts.ts';
-import { invsysStore, labContainer, labTask, registerOnce, run as taskDefinitions } from './02-task-definitions.ts';
+import { labContainer, labTask, registerOnce, run as taskDefinitions } from './02-task-definitions.ts';
 import { run as invsysService } from './03-invsys-service.ts';
 import { run as gatewayService } from './04-gateway-service.ts';
 import { watchCounts } from './06-scaling.ts';
@@ -62,8 +62,7 @@ export function invsysWithHealthCheck(lab: Lab): TaskDefinitionBuilder<true> {
   const image = `${lab.images?.invsys ?? lab.names.invsysRepository}:latest`;
   return labTask(lab, lab.names.invsysFamily).container(
     labContainer('invsys', image, lab.names.invsysPort, '/health/live')
-      // The replicas keep sharing one store on the local cloud (see invsysStore in Task 2).
-      .environment({ FLASK_ENV: 'production', ...invsysStore(lab) })
+      .environment({ FLASK_ENV: 'production' })
       .logConfiguration(awsLogs({ group: lab.names.invsysLogGroup, region: lab.region, streamPrefix: 'ecs', createGroup: true })),
   );
 }

@@ -196,13 +196,16 @@ async function local(args: string[], io: CliIo): Promise<number> {
     ...defined('cpu', number('--instance-cpu', values['instance-cpu'], (n) => nonNegative(n) && n > 0, 'a positive integer')),
     ...defined('memory', number('--instance-memory', values['instance-memory'], (n) => nonNegative(n) && n > 0, 'a positive integer')),
   };
-  const images = new ImageRegistry();
-  for (const { name, image } of config.images) images.register(name, image);
+  // Config first, then --image flags (a later registration of a name wins).
+  const extraImages: Record<string, LocalImage> = {};
+  for (const { name, image } of config.images) extraImages[name] = image;
   for (const flag of values.image ?? []) {
     const { name, image } = parseImageFlag(flag, process.cwd());
-    images.register(name, image);
+    extraImages[name] = image;
   }
   if (values['list-images']) {
+    const images = new ImageRegistry();
+    for (const [name, image] of Object.entries(extraImages)) images.register(name, image);
     for (const name of images.names()) {
       const image = images.resolve(name);
       io.out(`${name}\t${image?.kind === 'node' ? image.entry : image?.command.join(' ')}\n`);
@@ -221,7 +224,7 @@ async function local(args: string[], io: CliIo): Promise<number> {
       ...(values['state-file'] !== undefined ? { stateFile: values['state-file'] } : {}),
       allowNonLoopback: values['allow-non-loopback'] === true,
       runtime,
-      images,
+      images: extraImages,
       log: (line) => io.err(`${line}\n`),
     });
   } catch (error) {

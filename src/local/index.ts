@@ -155,8 +155,8 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
   }
 
   const runtimeOptions: RuntimeOptions | undefined = options.runtime === false ? undefined : options.runtime === true || options.runtime === undefined ? {} : options.runtime;
-  const images =
-    options.images instanceof ImageRegistry ? options.images : (runtimeOptions?.images ?? new ImageRegistry());
+  const ownImages = options.images instanceof ImageRegistry || runtimeOptions?.images ? undefined : new ImageRegistry();
+  const images = options.images instanceof ImageRegistry ? options.images : (runtimeOptions?.images ?? ownImages!);
   if (options.images && !(options.images instanceof ImageRegistry)) {
     for (const [name, image] of Object.entries(options.images)) images.register(name, image);
   }
@@ -222,6 +222,7 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
       else closeServer();
     }).then(() => {
       persister?.close();
+      ownImages?.dispose(); // the built-in images' data files
       state.events.emit('cloud:stopped');
     }));
 

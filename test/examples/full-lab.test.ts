@@ -178,7 +178,7 @@ test('running Tasks 1–5 twice against one local cloud creates nothing the seco
   const out = { write: (text: string) => output.push(text) };
   const report = createReporter({ json: true, out });
   const flags = { target: 'local' as const, json: true, keep: false, color: false, extra: {} };
-  const { lab, dispose } = createLab({ target, flags, report, out });
+  const lab = createLab({ target, flags, report, out });
   const { installLocalhostResolution } = await import('../../src/local/index.js');
   installLocalhostResolution();
   try {
@@ -210,6 +210,5 @@ test('running Tasks 1–5 twice against one local cloud creates nothing the seco
     assert.equal(second.t4.deviceReadBack, true);
   } finally {
     await target.close();
-    dispose();
   }
 });

@@ -6,7 +6,9 @@
  * and `flask-inventory/invsys` are the same repository); a tag-specific
  * entry (`repo:tag`) wins over the repository entry.
  */
-import { existsSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { existsSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -126,6 +128,9 @@ export function nativeDependencyProblem(entry: string, name = 'better-sqlite3'):
   }
 }
 
+/** Registries made by this process (part of each one's data file name). */
+let registries = 0;
+
 /** Absolute path of one of the runtime's demo image programs (the source, or its copy in `dist/local/images`). */
 function fixtureEntry(name: string): string {
   const root = packageRoot();
@@ -141,14 +146,22 @@ function fixtureEntry(name: string): string {
  */
 export class ImageRegistry {
   readonly #images = new Map<string, LocalImage>();
+  readonly #dataFiles: string[] = [];
 
   constructor(options: { builtins?: boolean } = {}) {
     if (options.builtins !== false) {
       const inventory = builtAppEntry('inventory');
+      // Every invsys task of this local cloud keeps its devices in one SQLite
+      // file, as if the image mounted a shared volume: the lab runs two
+      // replicas behind one name, and a device POSTed through one must be
+      // readable through the other (the Flask original kept a dict per
+      // process). A task definition's own INVENTORY_DB wins.
+      const database = join(tmpdir(), `ecskit-invsys-${process.pid}-${++registries}-${randomBytes(4).toString('hex')}.db`);
+      this.#dataFiles.push(database, `${database}-wal`, `${database}-shm`);
       this.register('flask-inventory/invsys', {
         kind: 'node',
         entry: inventory,
-        env: { INVENTORY_DB: ':memory:' },
+        env: { INVENTORY_DB: database },
         unavailable: () => {
           const problem = nativeDependencyProblem(inventory);
           return problem && `image flask-inventory/invsys needs ${problem}`;
@@ -168,6 +181,11 @@ export class ImageRegistry {
     const ref = parseImage(name);
     this.#images.set(ref.tagged ? `${ref.repository}:${ref.tag}` : ref.repository, image);
     return this;
+  }
+
+  /** Deletes the data files the built-in images kept (the local runtime calls it when it stops). */
+  dispose(): void {
+    for (const file of this.#dataFiles) rmSync(file, { force: true });
   }
 
   /** The local image for a task definition's `image`, or undefined (→ `CannotPullContainerError`). */

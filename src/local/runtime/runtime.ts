@@ -53,6 +53,8 @@ export class LocalRuntime {
   readonly #components: RuntimeComponent[] = [];
   readonly #options: RuntimeOptions;
   #dns: DnsServer | undefined;
+  /** The registry this runtime made (and so cleans up), when none was passed in. */
+  #ownImages: ImageRegistry | undefined;
   #timer: NodeJS.Timeout | undefined;
   #ticking = false;
   #stopped = false;
@@ -64,7 +66,7 @@ export class LocalRuntime {
     this.context = {
       cloud,
       timeScale: cloud.timeScale,
-      images: options.images ?? new ImageRegistry(),
+      images: options.images ?? (this.#ownImages = new ImageRegistry()),
       // A random first address: parallel local clouds (test files) rarely collide.
       // A random start keeps several local clouds on one machine (parallel tests) apart; macOS
       // routes only the aliases the user added (see addresses.ts), so there it starts at .0.2.
@@ -135,6 +137,7 @@ export class LocalRuntime {
     for (const task of this.context.tasks.values()) for (const container of task.containers) container.process.kill();
     this.context.tasks.clear();
     await this.#dns?.close();
+    this.#ownImages?.dispose();
     await this.context.metadata?.close();
   }
 }

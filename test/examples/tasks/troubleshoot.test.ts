@@ -21,7 +21,7 @@ test('troubleshoot reports every check after Tasks 1–4 (capacity, discovery, t
   const out = { write: (text: string) => output.push(text) };
   const report = createReporter({ json: true, out });
   const flags = { target: 'local' as const, json: true, keep: false, color: false, extra: {} };
-  const { lab, dispose } = createLab({ target, flags, report, out });
+  const lab = createLab({ target, flags, report, out });
   const { installLocalhostResolution } = await import('../../../src/local/index.js');
   installLocalhostResolution();
   try {
@@ -71,6 +71,5 @@ test('troubleshoot reports every check after Tasks 1–4 (capacity, discovery, t
     );
   } finally {
     await target.close();
-    dispose();
   }
 });
