@@ -107,6 +107,27 @@ describe('gateway forwarding', () => {
     assert.equal(res.headers.get('x-request-id'), seen[0]!.headers['x-request-id']);
   });
 
+  it('logs the same generated request id it forwards upstream and answers with', async () => {
+    const { seen, upstream } = recording({ status: 200, contentType: 'application/json', body: '{"items":[]}' });
+    const { call, logs } = setup(upstream);
+    const res = await call('GET', '/items');
+    await new Promise((resolve) => setImmediate(resolve));
+    const forwarded = seen[0]!.headers['x-request-id'];
+    assert.match(forwarded ?? '', /^[0-9a-f-]{36}$/);
+    assert.equal(res.headers.get('x-request-id'), forwarded);
+    const line = logs.map((l) => JSON.parse(l) as { requestId: string; path: string }).find((l) => l.path === '/items');
+    assert.equal(line?.requestId, forwarded);
+  });
+
+  it('passes an upstream answer without a content type through without one', async () => {
+    const { upstream } = recording({ status: 200, contentType: null, body: 'raw' });
+    const { call } = setup(upstream);
+    const res = await call('GET', '/items/001');
+    assert.equal(res.status, 200);
+    assert.equal(res.type, null);
+    assert.equal(res.text, 'raw');
+  });
+
   it('maps an unreachable upstream to 502 and a slow one to 504, as JSON', async () => {
     const down = setup(async () => {
       throw new UpstreamUnavailableError('http://invsys:5000', new Error('ECONNREFUSED'));
