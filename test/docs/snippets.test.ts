@@ -18,7 +18,10 @@ function snippets(): { file: string; line: number; code: string }[] {
   });
 }
 
-test('every TypeScript snippet in the README and the guides type-checks against ecskit', async () => {
+test('every TypeScript snippet in the README and the guides type-checks against the built package', async () => {
+  for (const entry of ['dist/index.d.ts', 'dist/local/index.d.ts']) {
+    assert.ok(existsSync(join(root, entry)), `${entry} is missing: run npm run build (npm install runs it)`);
+  }
   const found = snippets();
   assert.ok(found.length >= 5, `expected snippets in README.md, found ${found.length}`);
   const dir = join(root, 'node_modules', '.cache', 'ecskit-snippets');
@@ -34,7 +37,8 @@ test('every TypeScript snippet in the README and the guides type-checks against 
     join(dir, 'tsconfig.json'),
     JSON.stringify({
       extends: '../../../tsconfig.json',
-      compilerOptions: { noUnusedLocals: false, baseUrl: '../../..', paths: { ecskit: ['src/index.ts'], 'ecskit/local': ['src/local/index.ts'] } },
+      // The built package's declarations, as a user's project sees them.
+      compilerOptions: { noUnusedLocals: false, baseUrl: '../../..', paths: { ecskit: ['dist/index.d.ts'], 'ecskit/local': ['dist/local/index.d.ts'] } },
       include: names,
       exclude: [],
     }),
