@@ -37,7 +37,8 @@ test('stdout and stderr arrive line by line, with the stream named', async () =>
 });
 
 test('stop sends SIGTERM first and a graceful app exits 0', async () => {
-  const entry = program('graceful.mjs', "console.log('up'); process.on('SIGTERM', () => { console.log('draining'); process.exit(0); }); setInterval(() => {}, 1000);");
+  // The handler is in place before 'up' is printed: until then SIGTERM's default action would kill the process.
+  const entry = program('graceful.mjs', "process.on('SIGTERM', () => { console.log('draining'); process.exit(0); }); console.log('up'); setInterval(() => {}, 1000);");
   const seen: string[] = [];
   const container = new ContainerProcess({ image: { kind: 'node', entry }, env: {}, onOutput: (l) => seen.push(l) });
   while (!seen.includes('up')) await new Promise((r) => setTimeout(r, 20));
