@@ -16,6 +16,22 @@ import { UpstreamTimeoutError, UpstreamUnavailableError, type Upstream } from '.
 /** Service name reported by `/version`. @internal */
 export const GATEWAY_SERVICE = 'gateway';
 
+/**
+ * The path and query of an absolute request URL, as the router saw them.
+ * `request.url` is already normalized (dot segments resolved), so slicing it
+ * forwards exactly what `new URL()` would give, without parsing a URL per
+ * request (a percent of the gateway's CPU under load).
+ *
+ * @internal
+ */
+export function pathAndQueryOf(url: string): string {
+  const scheme = url.indexOf('://');
+  const start = url.indexOf('/', scheme === -1 ? 0 : scheme + 3);
+  if (start === -1) return '/';
+  // `new URL()` drops an empty query (`/items?` → `/items`).
+  return url.indexOf('?', start) === url.length - 1 ? url.slice(start, -1) : url.slice(start);
+}
+
 /** Every gateway route, for 404 vs 405. @internal */
 export const GATEWAY_ROUTES: readonly RouteSpec[] = [
   { path: '/', methods: ['GET'] },
@@ -62,7 +78,6 @@ export function createGatewayApp(deps: GatewayDeps) {
     request: Request;
     set: { status?: number | string; headers: Record<string, string | number> };
   }) => {
-    const url = new URL(request.url);
     // The shared plugin's onRequest hook already took the client's id or
     // generated one: forward and answer that same id (the one logged).
     const id = set.headers['x-request-id'];
@@ -75,7 +90,7 @@ export function createGatewayApp(deps: GatewayDeps) {
       headers['content-type'] = request.headers.get('content-type') || 'application/json';
     }
     try {
-      const answer = await upstream({ method: request.method, pathAndQuery: url.pathname + url.search, headers, body });
+      const answer = await upstream({ method: request.method, pathAndQuery: pathAndQueryOf(request.url), headers, body });
       set.status = answer.status;
       set.headers['x-request-id'] = headers['x-request-id'] ?? '';
       if (answer.contentType) set.headers['content-type'] = answer.contentType;

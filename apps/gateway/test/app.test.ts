@@ -1,6 +1,6 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { createGatewayApp } from '../src/app.js';
+import { createGatewayApp, pathAndQueryOf } from '../src/app.js';
 import { UpstreamTimeoutError, UpstreamUnavailableError, type Upstream, type UpstreamRequest } from '../src/upstream.js';
 import { createLifecycle } from '../../shared/src/lifecycle.js';
 
@@ -169,6 +169,23 @@ describe('gateway forwarding', () => {
       assert.deepEqual(JSON.parse(res.text), { message: 'Internal server error' });
     } finally {
       process.stderr.write = originalWrite;
+    }
+  });
+});
+
+describe('gateway path and query', () => {
+  it('is what new URL() gives as pathname + search', () => {
+    for (const url of [
+      'http://h/items',
+      'http://h:80/items?',
+      'http://h/items?a=b?',
+      'http://h/items/x?q=1&r=%20',
+      'http://h',
+      'http://[::1]:5000/a/b?c',
+      'http://h/items/%2F..%00',
+    ]) {
+      const parsed = new URL(url);
+      assert.equal(pathAndQueryOf(url), parsed.pathname + parsed.search, url);
     }
   });
 });
