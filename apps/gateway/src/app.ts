@@ -95,7 +95,8 @@ export function createGatewayApp(deps: GatewayDeps) {
       set.headers['x-request-id'] = headers['x-request-id'] ?? '';
       if (answer.contentType) set.headers['content-type'] = answer.contentType;
       else delete set.headers['content-type'];
-      return Buffer.from(answer.body);
+      const bytes = answer.body;
+      return Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
     } catch (error) {
       const id = { 'x-request-id': headers['x-request-id'] ?? '' };
       if (error instanceof UpstreamTimeoutError) {

@@ -4,7 +4,7 @@ import { createGatewayApp, pathAndQueryOf } from '../src/app.js';
 import { UpstreamTimeoutError, UpstreamUnavailableError, type Upstream, type UpstreamRequest } from '../src/upstream.js';
 import { createLifecycle } from '../../shared/src/lifecycle.js';
 
-function setup(upstream: Upstream = async () => ({ status: 200, contentType: 'application/json', body: new TextEncoder().encode('{"items":[]}').buffer as ArrayBuffer })) {
+function setup(upstream: Upstream = async () => ({ status: 200, contentType: 'application/json', body: new TextEncoder().encode('{"items":[]}') })) {
   const logs: string[] = [];
   const lifecycle = createLifecycle();
   const app = createGatewayApp({ upstream, version: '2.0.0', lifecycle, log: (l) => logs.push(l) });
@@ -20,7 +20,7 @@ function recording(answer: { status: number; contentType: string | null; body: s
   const seen: UpstreamRequest[] = [];
   const upstream: Upstream = async (request) => {
     seen.push(request);
-    return { status: answer.status, contentType: answer.contentType, body: new TextEncoder().encode(answer.body).buffer as ArrayBuffer };
+    return { status: answer.status, contentType: answer.contentType, body: new TextEncoder().encode(answer.body) };
   };
   return { seen, upstream };
 }
