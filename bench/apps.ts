@@ -4,7 +4,8 @@
  * app a separate process on loopback, all measured in one run. Also measures
  * spawn → serving time of each built entry.
  *
- * Run: `npm run bench:apps` (options: `--duration 5 --connections 20`).
+ * Run: `npm run bench:apps` (options: `--duration 5 --connections 20
+ * --rounds 3 --spawns 5`).
  *
  * @internal
  * @module
@@ -16,17 +17,20 @@ import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { startApp, type AppName, type AppProcess } from '../apps/shared/test/processes.js';
+import { writeResult } from './lib.js';
 
 const { values } = parseArgs({
   options: {
     duration: { type: 'string', default: '5' },
     connections: { type: 'string', default: '20' },
     spawns: { type: 'string', default: '5' },
+    rounds: { type: 'string', default: '3' },
   },
 });
 const duration = Number(values.duration);
 const connections = Number(values.connections);
 const spawns = Number(values.spawns);
+const rounds = Number(values.rounds);
 
 interface Row {
   name: string;
@@ -183,45 +187,107 @@ try {
   await measure('warm-up', `${proxy.url}/items`, 'GET', 'w').catch(() => undefined);
   await measure('warm-up', `${inventory.url}/items`, 'GET', 'w').catch(() => undefined);
 
-  // GET rows first: every POST row adds devices, which GET /items lists.
-  const getDirectRow = await measure('GET /items direct', `${inventory.url}/items`, 'GET', 'g1');
-  const getGwRow = await measure('GET /items via gateway', `${gateway.url}/items`, 'GET', 'g2');
-  const getProxyRow = await measure('GET /items via trivial node:http proxy', `${proxy.url}/items`, 'GET', 'g3');
-  const postDirectRow = await measure('POST /items direct', `${inventory.url}/items`, 'POST', 'p1');
-  const postGwRow = await measure('POST /items via gateway', `${gateway.url}/items`, 'POST', 'p2');
-  const postProxyRow = await measure('POST /items via trivial node:http proxy', `${proxy.url}/items`, 'POST', 'p3');
-  const rows = [getDirectRow, getGwRow, postDirectRow, postGwRow];
-  const ceiling = [getProxyRow, postProxyRow];
+  // Rounds: each round measures direct, gateway and trivial proxy back to
+  // back (in a rotating order), so each gateway/direct ratio compares rows
+  // taken a few seconds apart; the reported ratio is the median over rounds,
+  // which a noisy neighbour in one round cannot move much. All GET rounds
+  // come first: every POST row adds devices, which GET /items lists.
+  const targets = [
+    { key: 'direct', label: 'direct', url: inventory.url },
+    { key: 'gateway', label: 'via gateway', url: gateway.url },
+    { key: 'proxy', label: 'via trivial node:http proxy', url: proxy.url },
+  ] as const;
+  type TargetKey = (typeof targets)[number]['key'];
+  const methods = ['GET', 'POST'] as const;
+  const measured = new Map<string, Row[]>();
+  const key = (method: string, target: TargetKey) => `${method} ${target}`;
+  for (const method of methods) {
+    for (let round = 0; round < rounds; round++) {
+      const order = targets.map((_, i) => targets[(i + round) % targets.length]!);
+      for (const t of order) {
+        const row = await measure(`${method} /items ${t.label}`, `${t.url}/items`, method, `${method[0]}${round}${t.key[0]}`);
+        const list = measured.get(key(method, t.key)) ?? [];
+        list.push(row);
+        measured.set(key(method, t.key), list);
+      }
+    }
+  }
+  const rowsOf = (method: string, target: TargetKey) => measured.get(key(method, target)) ?? [];
+  /** Per-round `a/b` throughput ratios, in %. */
+  const ratios = (method: string, a: TargetKey, b: TargetKey) =>
+    rowsOf(method, a).map((row, i) => (row.rps / (rowsOf(method, b)[i]?.rps ?? NaN)) * 100);
+  const pct = (xs: number[]) => `${Math.round(median(xs))} % (rounds ${xs.map((x) => x.toFixed(0)).join(', ')})`;
 
   console.log(`machine: ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}`);
-  console.log(`autocannon: ${connections} connections, ${duration} s per row; inventory SQLite file (WAL); load average at end ${loadavg().map((l) => l.toFixed(1)).join(' ')}\n`);
+  console.log(
+    `autocannon: ${connections} connections, ${duration} s per row, ${rounds} rounds; inventory SQLite file (WAL); load average at end ${loadavg()
+      .map((l) => l.toFixed(1))
+      .join(' ')}\n`,
+  );
+  console.log('Medians over the rounds (req/s of each round in brackets):\n');
   console.log('| route | req/s | p50 ms | p99 ms | non-2xx | errors |');
   console.log('|---|---:|---:|---:|---:|---:|');
-  const ordered = [getDirectRow, getGwRow, getProxyRow, postDirectRow, postGwRow, postProxyRow];
-  for (const r of ordered) {
-    console.log(`| ${r.name} | ${Math.round(r.rps)} | ${r.p50} | ${r.p99} | ${r.non2xx} | ${r.errors} |`);
+  const summary: Record<string, unknown>[] = [];
+  for (const method of methods) {
+    for (const t of targets) {
+      const rows = rowsOf(method, t.key);
+      const rps = rows.map((r) => r.rps);
+      const p50 = median(rows.map((r) => r.p50));
+      const p99 = median(rows.map((r) => r.p99));
+      const non2xx = rows.reduce((n, r) => n + r.non2xx, 0);
+      const errors = rows.reduce((n, r) => n + r.errors, 0);
+      console.log(
+        `| ${method} /items ${t.label} | ${Math.round(median(rps))} (${rps.map(Math.round).join(', ')}) | ${p50} | ${p99} | ${non2xx} | ${errors} |`,
+      );
+      summary.push({ route: `${method} /items ${t.label}`, rps: median(rps), roundsRps: rps, p50, p99, non2xx, errors });
+    }
   }
-  const [getDirect, getGw, postDirect, postGw] = rows as [Row, Row, Row, Row];
-  const [getProxy, postProxy] = ceiling as [Row, Row];
-  const ratio = (gw: Row, direct: Row) => `${((gw.rps / direct.rps) * 100).toFixed(0)} %`;
-  console.log(`\ngateway/direct throughput: GET ${ratio(getGw, getDirect)}, POST ${ratio(postGw, postDirect)} (target ≥ 40 %)`);
+  const gwGet = ratios('GET', 'gateway', 'direct');
+  const gwPost = ratios('POST', 'gateway', 'direct');
+  console.log(`\ngateway/direct throughput: GET ${pct(gwGet)}, POST ${pct(gwPost)} (target ≥ 40 %)`);
   console.log(
-    `ceiling, trivial node:http proxy/direct: GET ${ratio(getProxy, getDirect)}, POST ${ratio(postProxy, postDirect)}; gateway/trivial proxy: GET ${ratio(getGw, getProxy)}, POST ${ratio(postGw, postProxy)}`,
+    `ceiling, trivial node:http proxy/direct: GET ${pct(ratios('GET', 'proxy', 'direct'))}, POST ${pct(ratios('POST', 'proxy', 'direct'))}`,
   );
   console.log(
-    `\nCPU per process during each row, % of one core (µs of CPU per request); the machine has ${cpus().length} cores:\n`,
+    `gateway/trivial proxy: GET ${pct(ratios('GET', 'gateway', 'proxy'))}, POST ${pct(ratios('POST', 'gateway', 'proxy'))}`,
+  );
+  console.log(
+    `\nCPU per process during each row (median over rounds), % of one core (µs of CPU per request); the machine has ${cpus().length} cores:\n`,
   );
   const labels = ['bench (autocannon)', ...watched.keys()];
   console.log(`| route | ${labels.join(' | ')} |`);
   console.log(`|---|${labels.map(() => '---:').join('|')}|`);
-  const cell = (r: Row, l: string) => {
-    const share = r.cpu[l] ?? 0;
-    return share < 0.02 ? '–' : `${Math.round(share * 100)} (${Math.round((share * 1e6) / r.rps)})`;
-  };
-  for (const r of ordered) console.log(`| ${r.name} | ${labels.map((l) => cell(r, l)).join(' | ')} |`);
+  const cpuSummary: Record<string, Record<string, { share: number; usPerRequest: number }>> = {};
+  for (const method of methods) {
+    for (const t of targets) {
+      const rows = rowsOf(method, t.key);
+      const route = `${method} /items ${t.label}`;
+      cpuSummary[route] = {};
+      const cells = labels.map((l) => {
+        const share = median(rows.map((r) => r.cpu[l] ?? 0));
+        const us = median(rows.map((r) => ((r.cpu[l] ?? 0) * 1e6) / r.rps));
+        if (share >= 0.02) cpuSummary[route]![l] = { share, usPerRequest: us };
+        return share < 0.02 ? '–' : `${Math.round(share * 100)} (${Math.round(us)})`;
+      });
+      console.log(`| ${route} | ${cells.join(' | ')} |`);
+    }
+  }
   console.log(
     `spawn → serving (built entry, plain node): inventory ${invStart.join(', ')} ms (median ${median(invStart)}), gateway ${gwStart.join(', ')} ms (median ${median(gwStart)})`,
   );
+  const file = writeResult('apps', {
+    settings: { connections, durationS: duration, rounds },
+    rows: summary,
+    ratios: {
+      getGatewayToDirectPct: median(gwGet),
+      getGatewayToDirectRoundsPct: gwGet,
+      postGatewayToDirectPct: median(gwPost),
+      postGatewayToDirectRoundsPct: gwPost,
+    },
+    cpu: cpuSummary,
+    startupMs: { inventory: invStart, gateway: gwStart },
+  });
+  console.log(`\nwrote ${file}`);
 } finally {
   stopProxy();
   await Promise.all(running.map((p) => p.stop()));
