@@ -64,6 +64,8 @@ export async function run(lab: Lab, options: { readonly dryRun?: boolean } = {})
     },
     (left) => ({ task: 'cleanup', remaining: left }),
   );
+  // The ALB is gone: the run's summary must not advertise its URL.
+  if (!dryRun) lab.albUrl = undefined;
   return {
     task: 'cleanup',
     dryRun,
