@@ -112,6 +112,7 @@ try {
   const required = [
     'package.json',
     'README.md',
+    'LICENSE',
     'dist/index.js',
     'dist/index.d.ts',
     'dist/local/index.js',
