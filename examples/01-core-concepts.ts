@@ -186,16 +186,19 @@ export function createLab(options: CreateLabOptions): Lab {
   const signal = options.signal ?? new AbortController().signal;
   const out = options.out ?? process.stdout;
   const created: string[] = [];
-  const timeScale = target.kind === 'local' ? (flags.timeScale ?? 0.02) : 1;
+  // 1 on AWS (and on an `ecskit local` at time scale 1); below 1 everything
+  // runs 1/timeScale faster, on the in-process local cloud or a remote one.
+  const { timeScale } = target;
+  const awsPace = timeScale >= 1;
   const wait = {
-    // 900 AWS seconds; on the local cloud everything runs 1/timeScale faster, with a generous floor.
-    timeoutSeconds: target.kind === 'aws' ? 900 : Math.max(120, 900 * timeScale * 5),
-    intervalSeconds: target.kind === 'aws' ? 5 : Math.min(2, Math.max(0.1, 10 * timeScale)),
-    stalledAfterSeconds: target.kind === 'aws' ? 600 : Math.max(60, 600 * timeScale * 5),
+    // 900 AWS seconds; on a faster local cloud, scaled with a generous floor.
+    timeoutSeconds: awsPace ? 900 : Math.max(120, 900 * timeScale * 5),
+    intervalSeconds: awsPace ? 5 : Math.min(2, Math.max(0.1, 10 * timeScale)),
+    stalledAfterSeconds: awsPace ? 600 : Math.max(60, 600 * timeScale * 5),
   };
   const ops = operations(target.clients, {
     stack: NAMES.stack,
-    ...(target.kind === 'local' && { pollIntervalSeconds: wait.intervalSeconds }),
+    ...(!awsPace && { pollIntervalSeconds: wait.intervalSeconds }),
     log: (line) => {
       if (line.startsWith('created ') || line.startsWith('registered ')) created.push(line.replace(/^(created|registered) /, ''));
       report.note(line);
@@ -282,7 +285,7 @@ export async function runScript(usage: ScriptUsage, body: (lab: Lab) => Promise<
 
   const lab = createLab({ target, flags, report, signal: controller.signal });
   const { ops, created } = lab;
-  const timeScale = target.kind === 'local' ? (flags.timeScale ?? 0.02) : 1;
+  const { timeScale } = target;
 
   let ok = true;
   let failure: Record<string, unknown> = {};
@@ -305,7 +308,12 @@ export async function runScript(usage: ScriptUsage, body: (lab: Lab) => Promise<
   }
 
   const summary: Record<string, unknown> = {
-    target: target.kind === 'local' ? `local cloud (${target.endpoint}, time scale ${timeScale})` : `AWS ${target.region}`,
+    target:
+      target.kind === 'local'
+        ? `local cloud (${target.endpoint}, time scale ${timeScale})`
+        : target.emulated
+          ? `ecskit local at ${target.endpoint} (time scale ${timeScale}, through the AWS clients)`
+          : `AWS ${target.region}`,
     ...(lab.albUrl && { albUrl: lab.albUrl }),
     created: created.length > 0 ? created : 'nothing (everything already existed)',
     ...failure,

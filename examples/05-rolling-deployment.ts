@@ -85,7 +85,7 @@ function trafficDuring(lab: Lab): { stop(): Promise<{ requests: number; failures
         const key = (error as Error).name;
         statuses[key] = (statuses[key] ?? 0) + 1;
       }
-      await new Promise((resolve) => setTimeout(resolve, lab.target.kind === 'local' ? 20 : 250));
+      await new Promise((resolve) => setTimeout(resolve, lab.target.timeScale < 1 ? 20 : 250));
     }
   })();
   return {

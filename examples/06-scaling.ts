@@ -160,7 +160,7 @@ export async function requestsPerTask(lab: Lab, prefix: string, expected: number
       const total = Object.values(found).reduce((a, b) => a + b, 0);
       return total >= expected ? { state: 'done', value: found } : { state: 'pending', reason: `${total}/${expected} request lines delivered` };
     },
-    intervalSeconds: lab.target.kind === 'aws' ? 5 : 0.25,
+    intervalSeconds: lab.target.timeScale >= 1 ? 5 : 0.25,
     timeoutSeconds,
     signal: lab.signal,
   });
@@ -221,7 +221,7 @@ export async function run(lab: Lab, options: { readonly requests?: number } = {}
       const tasks = await runningTaskIds(lab, service);
       const ok = await sendTaggedRequests(`${albUrl}/`, prefix, requests, 4, lab.signal);
       report.note(`GET ${albUrl}/ × ${requests} → ${ok} × 200 "Hello from Gateway!"`);
-      const perTask = await requestsPerTask(lab, prefix, requests, started, lab.target.kind === 'aws' ? 120 : 15);
+      const perTask = await requestsPerTask(lab, prefix, requests, started, lab.target.timeScale >= 1 ? 120 : 15);
       const byTask: Record<string, number> = Object.fromEntries(tasks.map((id) => [id, perTask[id] ?? 0]));
       for (const [id, n] of Object.entries(perTask)) byTask[id] ??= n;
       for (const [id, n] of Object.entries(byTask)) report.note(`task ${id.slice(0, 12)}  ${String(n).padStart(3)} requests  ${'#'.repeat(n)}`);
@@ -236,8 +236,8 @@ export async function run(lab: Lab, options: { readonly requests?: number } = {}
           count = n;
           return n !== null && n >= requests ? { state: 'done', value: n } : { state: 'pending' };
         },
-        intervalSeconds: lab.target.kind === 'aws' ? 15 : 0.5,
-        timeoutSeconds: lab.target.kind === 'aws' ? 90 : 10,
+        intervalSeconds: lab.target.timeScale >= 1 ? 15 : 0.5,
+        timeoutSeconds: lab.target.timeScale >= 1 ? 90 : 10,
         signal: lab.signal,
       });
       report.note(

@@ -209,7 +209,7 @@ export async function run(lab: Lab): Promise<HealthChecksResult> {
         },
         accept: (status) => (status === 200 ? { state: 'done', value: status } : { state: 'pending', reason: `GET /items → ${status}` }),
         intervalSeconds: lab.wait.intervalSeconds,
-        timeoutSeconds: lab.target.kind === 'aws' ? 120 : 10,
+        timeoutSeconds: lab.target.timeScale >= 1 ? 120 : 10,
         signal: lab.signal,
       });
       const items = { status: statuses.at(-1) ?? 0 };

@@ -110,9 +110,11 @@ export async function run(lab: Lab, options: { readonly loadSeconds?: number; re
   const { report, ops, names, clients } = lab;
   const { albUrl, loadBalancerArn, gatewayTargetGroupArn: targetGroupArn } = lab;
   if (!albUrl || !loadBalancerArn || !targetGroupArn) throw new Error('Task 8 needs the ALB and gateway-tg from Task 4 (lab.albUrl, lab.loadBalancerArn, lab.gatewayTargetGroupArn)');
-  const local = lab.target.kind === 'local';
-  const loadSeconds = options.loadSeconds ?? (local ? 20 : 300);
-  const scaleInSeconds = options.scaleInSeconds ?? (local ? 45 : 900);
+  // A faster local cloud (in this process or an `ecskit local` behind
+  // AWS_ENDPOINT_URL) reaches the same alarms with a shorter load.
+  const fast = lab.target.timeScale < 1;
+  const loadSeconds = options.loadSeconds ?? (fast ? 20 : 300);
+  const scaleInSeconds = options.scaleInSeconds ?? (fast ? 45 : 900);
   const resourceId = resourceIdOf(lab);
 
   const target = await report.step(
@@ -173,11 +175,11 @@ export async function run(lab: Lab, options: { readonly loadSeconds?: number; re
     `Task 8.4: load through the ALB for ${loadSeconds} s, watch the scale-out`,
     async () => {
       await noteCounts();
-      const watcher = setInterval(() => void noteCounts().then(noteActivities).catch(() => {}), local ? 1000 : 10_000);
+      const watcher = setInterval(() => void noteCounts().then(noteActivities).catch(() => {}), fast ? 1000 : 10_000);
       try {
         // Bounded by time (autocannon ignores `duration` when `amount` is set) and stopped on Ctrl-C.
         const result = await new Promise<autocannon.Result>((resolve, reject) => {
-          const instance = autocannon({ url: `${albUrl}/items`, connections: local ? 8 : 10, duration: loadSeconds, timeout: 10 }, (error, r) =>
+          const instance = autocannon({ url: `${albUrl}/items`, connections: fast ? 8 : 10, duration: loadSeconds, timeout: 10 }, (error, r) =>
             error ? reject(error) : resolve(r),
           );
           lab.signal.addEventListener('abort', () => instance.stop(), { once: true });
@@ -203,8 +205,8 @@ export async function run(lab: Lab, options: { readonly loadSeconds?: number; re
       // RequestCountPerTarget only for periods with requests, and with no
       // datapoints the request policy's low alarm has INSUFFICIENT_DATA — with
       // two target-tracking policies AWS scales in only when both agree.
-      const trickle = autocannon({ url: `${albUrl}/items`, connections: 1, overallRate: local ? 20 : 2, duration: scaleInSeconds, timeout: 10 }, () => {});
-      report.note(`a trickle of ${local ? 20 : 2} requests/s keeps both policies' metrics reporting`);
+      const trickle = autocannon({ url: `${albUrl}/items`, connections: 1, overallRate: fast ? 20 : 2, duration: scaleInSeconds, timeout: 10 }, () => {});
+      report.note(`a trickle of ${fast ? 20 : 2} requests/s keeps both policies' metrics reporting`);
       let scaledIn = false;
       try {
         const result = await poll({
@@ -214,7 +216,7 @@ export async function run(lab: Lab, options: { readonly loadSeconds?: number; re
             return c;
           },
           accept: (c) => (c.desired <= 2 && c.running === c.desired ? { state: 'done', value: c } : { state: 'pending', reason: `desired ${c.desired}` }),
-          intervalSeconds: local ? 1 : 15,
+          intervalSeconds: fast ? 1 : 15,
           timeoutSeconds: scaleInSeconds,
           signal: lab.signal,
         });

@@ -168,7 +168,7 @@ export async function run(lab: Lab): Promise<MonitoringResult> {
       const { dashboardName, owned } = await ops.putDashboard(definition);
       const widgets = (JSON.parse(definition.build().DashboardBody ?? '{}') as { widgets?: unknown[] }).widgets?.length ?? 0;
       report.note(
-        lab.target.kind === 'aws'
+        !lab.target.emulated
           ? `https://console.aws.amazon.com/cloudwatch/home?region=${lab.region}#dashboards:name=${dashboardName}`
           : `dashboard ${dashboardName} stored in the local cloud (${widgets} widgets)`,
       );

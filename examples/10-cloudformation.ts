@@ -343,7 +343,7 @@ export async function run(lab: Lab, options: { readonly out?: string } = {}): Pr
       // 10.2, to run yourself (the stack needs EC2 container instances in the cluster, as the lab's does).
       report.note(`validate: aws cloudformation validate-template --template-body file://${file}`);
       report.note(`deploy (lab 10.2): aws cloudformation create-stack --stack-name flask-inventory-ecs --template-body file://${file} --parameters … (${Object.keys(template.Parameters).join(', ')})`);
-      if (lab.target.kind === 'aws') report.note('nothing was created in your account: this task only writes the file');
+      if (!lab.target.emulated) report.note('nothing was created in your account: this task only writes the file');
       const result: CloudFormationResult = {
         task: 10,
         file,

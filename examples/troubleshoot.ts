@@ -345,7 +345,7 @@ const MARK: Record<Verdict, string> = { ok: 'ok', warning: 'WARNING', problem: '
 
 /** Runs every check, one step each; a check that cannot run is a problem, not a crash. */
 export async function run(lab: Lab, options: TroubleshootOptions = {}): Promise<TroubleshootResult> {
-  const scale = lab.target.kind === 'local' ? (lab.flags.timeScale ?? 0.02) : 1;
+  const scale = lab.target.timeScale;
   const stuckAfterSeconds = options.stuckAfterSeconds ?? Math.max(10, 1800 * scale);
   const recentSeconds = options.recentSeconds ?? Math.max(60, 3600 * scale);
   const checks: [string, string, () => Promise<CheckResult>][] = [

@@ -40,6 +40,20 @@ export interface Target {
   readonly endpoint?: string;
   /** The local cloud itself (for `registerImage`, `state`…), when local. */
   readonly local?: import('./local/index.js').LocalCloud;
+  /**
+   * How fast AWS durations pass on this target, as a factor: 1 on AWS; the
+   * local cloud's time scale on a local cloud — the one started in this
+   * process, or an `ecskit local` reached through `AWS_ENDPOINT_URL` (read
+   * from its `GET /_ecskit/health`). Scripts scale their waits, poll
+   * intervals and load durations by it.
+   */
+  readonly timeScale: number;
+  /**
+   * True when the target is an ecskit local cloud rather than AWS: always
+   * for `local`, and for `aws` when its endpoint turns out to be an
+   * `ecskit local` (then the clients are the usual AWS ones, pointed at it).
+   */
+  readonly emulated: boolean;
   /** Closes the clients, and stops the local cloud and every task process it runs. */
   close(): Promise<void>;
 }
@@ -83,14 +97,24 @@ export async function openTarget(options: TargetOptions = {}): Promise<Target> {
           'or drop --target aws to run against the local cloud.',
       );
     }
-    return { kind, clients, region: clients.region, close: async () => close(clients) };
+    const emulator = clients.endpoint ? await probeLocalCloud(clients.endpoint) : undefined;
+    return {
+      kind,
+      clients,
+      region: clients.region,
+      timeScale: emulator?.timeScale ?? 1,
+      emulated: emulator !== undefined,
+      ...(clients.endpoint && { endpoint: clients.endpoint }),
+      close: async () => close(clients),
+    };
   }
   const { startLocalCloud } = await import('./local/index.js');
   const region = options.region ?? 'us-east-1';
+  const timeScale = options.timeScale ?? 0.02;
   const local = await startLocalCloud({
     port: 0,
     region,
-    timeScale: options.timeScale ?? 0.02,
+    timeScale,
     log: options.log ?? (env.ECSKIT_DEBUG ? (line) => console.error(line) : () => {}),
   });
   try {
@@ -106,6 +130,8 @@ export async function openTarget(options: TargetOptions = {}): Promise<Target> {
       region,
       endpoint: local.endpoint,
       local,
+      timeScale,
+      emulated: true,
       close: async () => {
         close(clients);
         await local.stop();
@@ -114,5 +140,46 @@ export async function openTarget(options: TargetOptions = {}): Promise<Target> {
   } catch (error) {
     await local.stop();
     throw error;
+  }
+}
+
+/** What {@link probeLocalCloud} learns from an `ecskit local` endpoint. */
+export interface LocalCloudProbe {
+  /** Its time scale (1 = AWS pace). */
+  readonly timeScale: number;
+  /** The region it reports (its default region). */
+  readonly region?: string;
+  /** The account id it reports. */
+  readonly accountId?: string;
+}
+
+/**
+ * Asks `endpoint` whether it is an ecskit local cloud (`GET /_ecskit/health`)
+ * and, if so, for its time scale. Anything else — AWS, another emulator, no
+ * answer within `timeoutMs` — gives `undefined`.
+ *
+ * @example
+ * ```ts
+ * const probe = await probeLocalCloud('http://127.0.0.1:4566');
+ * if (probe) console.log(`ecskit local cloud, time scale ${probe.timeScale}`);
+ * ```
+ */
+export async function probeLocalCloud(endpoint: string, timeoutMs = 1500): Promise<LocalCloudProbe | undefined> {
+  try {
+    const response = await fetch(new URL('/_ecskit/health', endpoint), { signal: AbortSignal.timeout(timeoutMs) });
+    if (!response.ok) {
+      await response.body?.cancel();
+      return undefined;
+    }
+    const body = (await response.json()) as { status?: unknown; timeScale?: unknown; region?: unknown; accountId?: unknown };
+    const { timeScale } = body;
+    if (body.status !== 'ok' || typeof timeScale !== 'number' || !(timeScale > 0)) return undefined;
+    return {
+      timeScale,
+      ...(typeof body.region === 'string' && { region: body.region }),
+      ...(typeof body.accountId === 'string' && { accountId: body.accountId }),
+    };
+  } catch {
+    return undefined;
   }
 }

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { ListClustersCommand } from '@aws-sdk/client-ecs';
-import { detectTarget, openTarget } from '../src/target.js';
+import { detectTarget, openTarget, probeLocalCloud } from '../src/target.js';
 
 test('with no AWS settings in the environment the target is the local cloud', () => {
   assert.equal(detectTarget({}), 'local');
@@ -67,5 +67,88 @@ test('DiscoverInstances works against the local cloud (no data- host prefix on a
     assert.deepEqual(found.Instances?.map((i) => i.Attributes?.AWS_INSTANCE_IPV4), ['127.10.0.2']);
   } finally {
     await target.close();
+  }
+});
+
+test('the local target reports its time scale and that it is emulated', async () => {
+  const target = await openTarget({ target: 'local', timeScale: 0.05 });
+  try {
+    assert.equal(target.timeScale, 0.05);
+    assert.equal(target.emulated, true);
+  } finally {
+    await target.close();
+  }
+});
+
+test('the AWS target pointed at an ecskit local cloud takes that cloud’s time scale; pointed elsewhere, AWS pace', async () => {
+  const { startLocalCloud } = await import('../src/local/index.js');
+  const cloud = await startLocalCloud({ port: 0, timeScale: 0.04 });
+  const { createServer } = await import('node:http');
+  const other = createServer((_req, res) => res.writeHead(404, { 'content-type': 'text/plain' }).end('not here'));
+  await new Promise<void>((resolve) => other.listen(0, '127.0.0.1', resolve));
+  const otherUrl = `http://127.0.0.1:${(other.address() as { port: number }).port}`;
+  const credentials = { accessKeyId: 'test', secretAccessKey: 'test' };
+  try {
+    const viaEndpoint = await openTarget({ target: 'aws', region: 'us-east-1', connect: { endpoint: cloud.endpoint, credentials } });
+    try {
+      assert.equal(viaEndpoint.kind, 'aws');
+      assert.equal(viaEndpoint.timeScale, 0.04);
+      assert.equal(viaEndpoint.emulated, true);
+      assert.equal(viaEndpoint.endpoint, cloud.endpoint);
+      assert.deepEqual((await viaEndpoint.clients.ecs.send(new ListClustersCommand({}))).clusterArns, []);
+    } finally {
+      await viaEndpoint.close();
+    }
+    const elsewhere = await openTarget({ target: 'aws', region: 'us-east-1', connect: { endpoint: otherUrl, credentials } });
+    try {
+      assert.equal(elsewhere.timeScale, 1);
+      assert.equal(elsewhere.emulated, false);
+    } finally {
+      await elsewhere.close();
+    }
+  } finally {
+    other.closeAllConnections();
+    await new Promise<void>((resolve) => other.close(() => resolve()));
+    await cloud.stop();
+  }
+});
+
+test('probeLocalCloud recognizes only an ecskit local cloud, and gives up quickly on a silent endpoint', async () => {
+  const { startLocalCloud } = await import('../src/local/index.js');
+  const { createServer } = await import('node:http');
+  const cloud = await startLocalCloud({ port: 0, timeScale: 0.5, region: 'eu-west-1' });
+  const answers: Record<string, [number, string]> = {
+    '/json': [200, '{"status":"ok","timeScale":"fast"}'],
+    '/text': [200, 'hello'],
+  };
+  let mode = '/json';
+  const server = createServer((req, res) => {
+    if (mode === '/silent') return; // never answers
+    const [status, body] = answers[mode]!;
+    res.writeHead(status, { 'content-type': 'application/json' }).end(req.method === 'GET' ? body : undefined);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const url = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
+  try {
+    const probe = await probeLocalCloud(cloud.endpoint);
+    assert.equal(probe?.timeScale, 0.5);
+    assert.equal(probe?.region, 'eu-west-1');
+    assert.match(probe?.accountId ?? '', /^\d{12}$/);
+    assert.equal(await probeLocalCloud(url), undefined, 'a health answer without a numeric timeScale');
+    mode = '/text';
+    assert.equal(await probeLocalCloud(url), undefined, 'not JSON');
+    mode = '/silent';
+    const started = performance.now();
+    assert.equal(await probeLocalCloud(url, 200), undefined, 'no answer');
+    assert.ok(performance.now() - started < 2000, 'the probe gave up at its timeout');
+    const dead = createServer();
+    await new Promise<void>((resolve) => dead.listen(0, '127.0.0.1', resolve));
+    const deadUrl = `http://127.0.0.1:${(dead.address() as { port: number }).port}`;
+    await new Promise<void>((resolve) => dead.close(() => resolve()));
+    assert.equal(await probeLocalCloud(deadUrl), undefined, 'connection refused');
+  } finally {
+    server.closeAllConnections();
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+    await cloud.stop();
   }
 });

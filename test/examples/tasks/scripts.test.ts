@@ -58,4 +58,23 @@ describe('lab scripts for Tasks 6–10, troubleshooting and cleanup', () => {
     assert.equal(events.at(-1)?.type, 'summary');
     assert.equal(events.at(-1)?.ok, true);
   });
+
+  test('pointed at an `ecskit local` through AWS_ENDPOINT_URL, a script uses the AWS clients at that cloud’s time scale', async () => {
+    const { startLocalCloud } = await import('../../../src/local/index.js');
+    const cloud = await startLocalCloud({ port: 0, timeScale: 0.03, runtime: false });
+    try {
+      const { stdout } = await tsx('cleanup.ts', ['--dry-run', '--json'], {
+        AWS_ENDPOINT_URL: cloud.endpoint,
+        AWS_REGION: 'us-east-1',
+        AWS_ACCESS_KEY_ID: 'test',
+        AWS_SECRET_ACCESS_KEY: 'test',
+      });
+      const summary = JSON.parse(stdout.trim().split('\n').at(-1)!) as { type: string; ok: boolean; data: { target: string } };
+      assert.equal(summary.type, 'summary');
+      assert.equal(summary.ok, true);
+      assert.equal(summary.data.target, `ecskit local at ${cloud.endpoint} (time scale 0.03, through the AWS clients)`);
+    } finally {
+      await cloud.stop();
+    }
+  });
 });
