@@ -27,7 +27,6 @@ import {
   recordFailedTasks,
   requestTaskStop,
   serviceEventMessage,
-  serviceTasks,
   shortName,
   updateTask,
   type EcsState,
@@ -38,6 +37,7 @@ import {
 import { deregisterTargets, findTargetGroup, registerTargets } from '../../services/elbv2/state.js';
 import type { RuntimeComponent, RuntimeContext } from '../context.js';
 import { placeTask } from './placement.js';
+import { ServiceTaskIndex } from './service-task-index.js';
 import { TaskRun, type StopCause } from './task-run.js';
 
 export { placeTask, closestMatchReason, missingResource, chooseInstance } from './placement.js';
@@ -316,7 +316,8 @@ export function tasksComponent(context: RuntimeContext): RuntimeComponent {
   // ---------------------------------------------------------------------------
   // the service scheduler
 
-  function schedule(rs: RegionState, svc: ServiceRecord, now: number): void {
+  /** Runs one service's scheduler; `index` holds the region's tasks by service (this tick's, kept current with the tasks it creates). */
+  function schedule(rs: RegionState, svc: ServiceRecord, index: ServiceTaskIndex, now: number): void {
     if (svc.status !== 'ACTIVE') return;
     const primary = svc.deployments.find((d) => d.status === 'PRIMARY');
     if (!primary) return;
@@ -327,7 +328,7 @@ export function tasksComponent(context: RuntimeContext): RuntimeComponent {
     const minPercent = Number(config.minimumHealthyPercent ?? 100);
     const maxTotal = Math.max(desired, Math.floor((desired * maxPercent) / 100));
     const minHealthy = Math.min(desired, Math.ceil((desired * minPercent) / 100));
-    const live = serviceTasks(rs, svc.serviceArn).filter((t) => t.lastStatus !== 'STOPPED' && t.desiredStatus === 'RUNNING');
+    const live = index.of(svc.serviceArn).filter((t) => t.lastStatus !== 'STOPPED' && t.desiredStatus === 'RUNNING');
     const primaryLive = live.filter((t) => t.deploymentId === primary.id);
     const ready = new Set(live.filter((t) => isReady(rs, svc, t)).map((t) => t.taskArn));
     const stopTask = (t: TaskRecord, deploymentId: string) => {
@@ -343,7 +344,7 @@ export function tasksComponent(context: RuntimeContext): RuntimeComponent {
       const room = maxTotal - live.length;
       const count = Math.min(desired - primaryLive.length, Math.max(0, room));
       if (count > 0) {
-        createTasks(rs, svc.serviceArn, primary.id, count);
+        for (const task of createTasks(rs, svc.serviceArn, primary.id, count)) index.add(task);
         memory.steady = false;
       }
     }
@@ -372,7 +373,7 @@ export function tasksComponent(context: RuntimeContext): RuntimeComponent {
     }
 
     // Completion and steady state.
-    const allTasks = serviceTasks(rs, svc.serviceArn);
+    const allTasks = index.of(svc.serviceArn);
     const othersDone = allTasks.every((t) => t.deploymentId === primary.id || t.lastStatus === 'STOPPED');
     const primaryNow = allTasks.filter((t) => t.deploymentId === primary.id && t.lastStatus !== 'STOPPED');
     const settled =
@@ -394,9 +395,10 @@ export function tasksComponent(context: RuntimeContext): RuntimeComponent {
     }
   }
 
-  function createTasks(rs: RegionState, serviceArn: string, deploymentId: string, count: number): void {
-    createTasksForDeployment(rs, serviceArn, deploymentId, count);
+  function createTasks(rs: RegionState, serviceArn: string, deploymentId: string, count: number): TaskRecord[] {
+    const created = createTasksForDeployment(rs, serviceArn, deploymentId, count);
     changed();
+    return created;
   }
 
   // ---------------------------------------------------------------------------
@@ -405,7 +407,9 @@ export function tasksComponent(context: RuntimeContext): RuntimeComponent {
   function tick(now: number): void {
     provisionClusters();
     for (const { accountId, region, state: rs, ecs } of ecsRegions()) {
-      for (const svc of Object.values(ecs.services)) schedule(rs, svc, now);
+      // One pass over the tasks, not one per service: serviceTasks() walks (and Object.values sorts) every task of the region.
+      const index = new ServiceTaskIndex(Object.values(ecs.tasks));
+      for (const svc of Object.values(ecs.services)) schedule(rs, svc, index, now);
       const placedBy = new Map<string, string[]>();
       for (const task of Object.values(ecs.tasks)) {
         if (task.lastStatus === 'STOPPED') continue;
