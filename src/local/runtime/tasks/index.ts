@@ -38,6 +38,7 @@ import { deregisterTargets, findTargetGroup, registerTargets } from '../../servi
 import type { RuntimeComponent, RuntimeContext } from '../context.js';
 import { placeTask } from './placement.js';
 import { ServiceTaskIndex } from './service-task-index.js';
+import { TargetLookup } from './target-lookup.js';
 import { TaskRun, type StopCause } from './task-run.js';
 
 export { placeTask, closestMatchReason, missingResource, chooseInstance } from './placement.js';
@@ -60,6 +61,8 @@ export function tasksComponent(context: RuntimeContext): RuntimeComponent {
   const knownClusters = new Set<string>();
   let dirty = false;
   let stopped = false;
+  /** Targets by Id and port, for this tick's per-task checks (a new one every tick). */
+  let targetLookup = new TargetLookup();
   let provisioning = false;
   /**
    * How long a task must have been RUNNING before it counts for a deployment
@@ -231,7 +234,7 @@ export function tasksComponent(context: RuntimeContext): RuntimeComponent {
       if (!run.targetsRegistered) return false;
       for (const target of run.targets) {
         const tg = findTargetGroup(rs, target.targetGroupArn);
-        const stored = tg?.Targets.find((t) => t.Id === target.Id && t.Port === target.Port);
+        const stored = tg ? targetLookup.find(tg, target.Id, target.Port) : undefined;
         if (!stored || !['healthy', 'unavailable', 'unused'].includes(stored.State)) return false;
       }
     }
@@ -305,7 +308,7 @@ export function tasksComponent(context: RuntimeContext): RuntimeComponent {
     }
     for (const target of run.targets) {
       const tg = findTargetGroup(rs, target.targetGroupArn);
-      const stored = tg?.Targets.find((t) => t.Id === target.Id && t.Port === target.Port);
+      const stored = tg ? targetLookup.find(tg, target.Id, target.Port) : undefined;
       if (stored?.State === 'unhealthy') {
         void run.stop({ reason: `Task failed ELB health checks in (target-group ${target.targetGroupArn})`, stopCode: 'ServiceSchedulerInitiated', failed: true });
         return;
@@ -405,6 +408,7 @@ export function tasksComponent(context: RuntimeContext): RuntimeComponent {
   // the tick
 
   function tick(now: number): void {
+    targetLookup = new TargetLookup();
     provisionClusters();
     for (const { accountId, region, state: rs, ecs } of ecsRegions()) {
       // One pass over the tasks, not one per service: serviceTasks() walks (and Object.values sorts) every task of the region.
