@@ -24,6 +24,7 @@ import {
   createTasksForDeployment,
   EcsEvents,
   failDeployment,
+  pruneStoppedTasks,
   recordFailedTasks,
   requestTaskStop,
   serviceEventMessage,
@@ -43,6 +44,9 @@ import { TaskRun, type StopCause } from './task-run.js';
 
 export { placeTask, closestMatchReason, missingResource, chooseInstance } from './placement.js';
 export { cannotPullReason, missingLogGroupReason } from './task-run.js';
+
+/** How often the tick removes STOPPED tasks past their retention (real time). */
+const PRUNE_EVERY_MS = 60_000;
 
 /** ECS's reason for tasks stopped by a deployment or scale-in. */
 const scalingReason = (deploymentId: string) => `Scaling activity initiated by (deployment ${deploymentId})`;
@@ -64,6 +68,8 @@ export function tasksComponent(context: RuntimeContext): RuntimeComponent {
   /** Targets by Id and port, for this tick's per-task checks (a new one every tick). */
   let targetLookup = new TargetLookup();
   let provisioning = false;
+  /** When STOPPED tasks past their retention were last removed. */
+  let lastPruneAt = 0;
   /**
    * How long a task must have been RUNNING before it counts for a deployment
    * (30 AWS seconds, at least 1.5 s real time: a container that crashes while
@@ -410,7 +416,10 @@ export function tasksComponent(context: RuntimeContext): RuntimeComponent {
   function tick(now: number): void {
     targetLookup = new TargetLookup();
     provisionClusters();
+    const prune = now - lastPruneAt >= PRUNE_EVERY_MS;
+    if (prune) lastPruneAt = now;
     for (const { accountId, region, state: rs, ecs } of ecsRegions()) {
+      if (prune && pruneStoppedTasks(rs, now).length > 0) changed();
       // One pass over the tasks, not one per service: serviceTasks() walks (and Object.values sorts) every task of the region.
       const index = new ServiceTaskIndex(Object.values(ecs.tasks));
       for (const svc of Object.values(ecs.services)) schedule(rs, svc, index, now);

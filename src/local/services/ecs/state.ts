@@ -402,6 +402,31 @@ export function findTaskDefinition(regionState: RegionState, ref: string): TaskD
   return s.taskDefinitions[family]?.[revision - 1];
 }
 
+/**
+ * How long a STOPPED task stays in the state: AWS shows stopped tasks for
+ * "at least 1 hour". Real time, not scaled by the time scale (keeping them
+ * longer than a scaled hour is still "at least"); what it bounds is the
+ * growth of a long-running local cloud, whose every task scan walks them.
+ */
+export const STOPPED_TASK_RETENTION_MS = 60 * 60 * 1000;
+
+/**
+ * Removes the tasks that have been STOPPED for longer than `retentionMs`
+ * (and their tags), as ECS forgets stopped tasks; returns their ARNs. A
+ * later DescribeTasks names them as `MISSING` failures, as on AWS.
+ */
+export function pruneStoppedTasks(regionState: RegionState, now: number, retentionMs = STOPPED_TASK_RETENTION_MS): string[] {
+  const s = ecsState(regionState);
+  const removed: string[] = [];
+  for (const task of Object.values(s.tasks)) {
+    if (task.lastStatus !== 'STOPPED' || task.stoppedAt === undefined || now - task.stoppedAt <= retentionMs) continue;
+    delete s.tasks[task.taskArn];
+    delete s.tags[task.taskArn];
+    removed.push(task.taskArn);
+  }
+  return removed;
+}
+
 /** Tasks of a service (optionally of one deployment, optionally only those not yet STOPPED). */
 export function serviceTasks(
   regionState: RegionState,

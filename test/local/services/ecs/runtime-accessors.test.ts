@@ -10,7 +10,9 @@ import {
   findService,
   findTask,
   findTaskDefinition,
+  pruneStoppedTasks,
   recordFailedTasks,
+  STOPPED_TASK_RETENTION_MS,
   serviceEventMessage,
   setRolloutState,
   updateTask,
@@ -101,6 +103,23 @@ describe('ECS runtime accessors', () => {
     assert.equal(t.containers[0].exitCode, 1);
     assert.equal(t.containers[0].lastStatus, 'STOPPED');
     assert.equal((await describeService(r)).deployments[0].failedTasks, 1);
+  });
+
+  it('forgets tasks stopped more than an hour ago (DescribeTasks: MISSING), keeps newer and live ones', async () => {
+    const r = await serviceWithRuntime();
+    const [old, recent, live] = createTasksForDeployment(r.rs, r.serviceArn, r.deploymentId, 3, { now: 1_000 });
+    updateTask(r.rs, old!.taskArn, { lastStatus: 'STOPPED', stoppedReason: 'old' }, { now: 10_000 });
+    updateTask(r.rs, recent!.taskArn, { lastStatus: 'STOPPED', stoppedReason: 'recent' }, { now: 10_000 + 30 * 60_000 });
+    await r.ecs('TagResource', { resourceArn: old!.taskArn, tags: [{ key: 'k', value: 'v' }] });
+    const now = 10_000 + STOPPED_TASK_RETENTION_MS + 1;
+    assert.deepEqual(pruneStoppedTasks(r.rs, now), [old!.taskArn]);
+    assert.deepEqual(pruneStoppedTasks(r.rs, now), [], 'pruning twice removes nothing more');
+    const described = await r.ecs('DescribeTasks', { cluster: CLUSTER, tasks: [old!.taskArn, recent!.taskArn, live!.taskArn] });
+    assert.deepEqual(described.tasks.map((t: { taskArn: string }) => t.taskArn).sort(), [recent!.taskArn, live!.taskArn].sort());
+    assert.deepEqual(described.failures, [{ arn: old!.taskArn, reason: 'MISSING' }]);
+    assert.equal(ecsState(r.rs).tags[old!.taskArn], undefined, 'its tags go with it');
+    const stopped = await r.ecs('ListTasks', { cluster: CLUSTER, desiredStatus: 'STOPPED' });
+    assert.deepEqual(stopped.taskArns, [recent!.taskArn]);
   });
 
   it('keeps service events newest first and at most 100', async () => {
