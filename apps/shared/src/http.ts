@@ -5,6 +5,7 @@
  * @internal
  * @module
  */
+import type { IncomingMessage } from 'node:http';
 
 /** Largest request body either app accepts (64 KiB); larger bodies get 413. @internal */
 export const BODY_LIMIT_BYTES = 64 * 1024;
@@ -48,21 +49,49 @@ export function jsonResponse(status: number, body: unknown, headers: Record<stri
   });
 }
 
+/** The 400 answer for a body the client stopped sending part-way. @internal */
+export function incompleteBody(): HttpError {
+  return new HttpError(400, {
+    message: 'The request body is incomplete: the connection closed before all of it arrived; send the request again',
+  });
+}
+
+/** The Node request under a srvx (`@elysiajs/node`) `Request`, if there is one. */
+interface NodeBackedRequest {
+  readonly runtime?: { readonly node?: { readonly req?: IncomingMessage } };
+}
+
 /**
  * Reads a request body, refusing (with a 413 {@link HttpError}) as soon as it
- * passes `limit` bytes, whether or not the client declared a length.
+ * passes `limit` bytes, whether or not the client declared a length; a body
+ * cut short by the client is a 400.
+ *
+ * Under the Elysia Node adapter the body is read straight from Node's
+ * `IncomingMessage` (`request.runtime.node.req`, srvx's documented escape
+ * hatch): `request.body` would first wrap it in a Web `ReadableStream`,
+ * about a tenth of the CPU of a proxied POST. Other `Request`s (tests'
+ * `app.handle()`) are read through their stream.
  *
  * @internal
  */
 export async function readBodyLimited(request: Request, limit = BODY_LIMIT_BYTES): Promise<Uint8Array> {
   const declared = Number(request.headers.get('content-length') ?? '0');
   if (declared > limit) throw payloadTooLarge();
+  const req = (request as Request & NodeBackedRequest).runtime?.node?.req;
+  // Untouched (no reader attached yet, not ended): read it ourselves.
+  if (req && req.readableFlowing === null && !req.readableEnded) return readIncoming(req, limit);
   if (!request.body) return new Uint8Array(0);
   const reader = request.body.getReader();
   const chunks: Uint8Array[] = [];
   let size = 0;
   for (;;) {
-    const { done, value } = await reader.read();
+    let next: ReadableStreamReadResult<Uint8Array>;
+    try {
+      next = await reader.read();
+    } catch {
+      throw incompleteBody();
+    }
+    const { done, value } = next;
     if (done) break;
     size += value.byteLength;
     if (size > limit) {
@@ -78,6 +107,47 @@ export async function readBodyLimited(request: Request, limit = BODY_LIMIT_BYTES
     offset += chunk.byteLength;
   }
   return out;
+}
+
+/**
+ * Reads a Node request body up to `limit` bytes. Past the limit it stops
+ * reading (Node discards the rest once the 413 is sent); a connection that
+ * closes before the end is a 400.
+ */
+function readIncoming(req: IncomingMessage, limit: number): Promise<Uint8Array> {
+  return new Promise((resolve, reject) => {
+    if (req.destroyed) return reject(incompleteBody());
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const finish = () => {
+      req.off('data', onData);
+      req.off('end', onEnd);
+      req.off('error', onFailure);
+      req.off('close', onFailure);
+    };
+    const onData = (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > limit) {
+        finish();
+        req.pause();
+        reject(payloadTooLarge());
+        return;
+      }
+      chunks.push(chunk);
+    };
+    const onEnd = () => {
+      finish();
+      resolve(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size));
+    };
+    const onFailure = () => {
+      finish();
+      reject(incompleteBody());
+    };
+    req.on('data', onData);
+    req.on('end', onEnd);
+    req.on('error', onFailure);
+    req.on('close', onFailure);
+  });
 }
 
 /** Reads a request body as UTF-8 text within the body limit. @internal */
