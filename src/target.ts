@@ -36,7 +36,7 @@ export interface Target {
   readonly clients: Clients;
   /** The region the clients use. */
   readonly region: string;
-  /** The local cloud's endpoint (`http://127.0.0.1:PORT`), when local. */
+  /** The endpoint the clients use when it is not AWS's own: the local cloud's (`http://127.0.0.1:PORT`), or the `AWS_ENDPOINT_URL` / `connect.endpoint` given for `aws`. */
   readonly endpoint?: string;
   /** The local cloud itself (for `registerImage`, `state`…), when local. */
   readonly local?: import('./local/index.js').LocalCloud;
