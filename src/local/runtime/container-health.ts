@@ -53,6 +53,15 @@ export function runProbe(argv: readonly string[], timeoutMs: number, env: Record
 }
 
 /**
+ * Smallest probe timeout in real ms, whatever the time scale. A probe starts
+ * a process and makes a request, which a busy 2-core machine does not do
+ * faster at a small time scale: the lab's 5 s timeout scaled by 0.02 was
+ * 100 ms, and invsys under sustained load failed its checks and was
+ * replaced. Same floor as the load balancer's health checks.
+ */
+export const MIN_PROBE_TIMEOUT_MS = 1000;
+
+/**
  * Follows one container's health: call `start()` once the process runs,
  * `stop()` when it ends. `onChange` fires when the status changes.
  */
@@ -99,7 +108,7 @@ export class ContainerHealthMonitor {
 
   async #check() {
     if (this.#stopped) return;
-    const timeoutMs = Math.max(50, (this.spec.timeout ?? 5) * 1000 * this.timeScale);
+    const timeoutMs = Math.max(MIN_PROBE_TIMEOUT_MS, (this.spec.timeout ?? 5) * 1000 * this.timeScale);
     const ok = await this.probe(targetCommand(this.spec.command, this.address), timeoutMs);
     if (this.#stopped) return;
     const inStartPeriod = Date.now() - this.#startedAt < (this.spec.startPeriod ?? 0) * 1000 * this.timeScale;

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { ContainerHealthMonitor, runProbe, targetCommand } from '../../../src/local/runtime/container-health.js';
+import { ContainerHealthMonitor, MIN_PROBE_TIMEOUT_MS, runProbe, targetCommand } from '../../../src/local/runtime/container-health.js';
 import { AddressPool, assertLoopbackRange } from '../../../src/local/runtime/addresses.js';
 
 test('localhost in a CMD-SHELL health check reaches the task address', () => {
@@ -65,6 +65,30 @@ test('failures during the start period do not count', async () => {
   await until(() => seen.length > 0, 2000);
   monitor.stop();
   assert.deepEqual(seen, ['UNHEALTHY']);
+});
+
+test('the probe timeout scales with the time scale but never drops below 1 s of real time', async () => {
+  const timeouts: number[] = [];
+  const monitorAt = (timeScale: number) =>
+    new ContainerHealthMonitor(
+      { command: ['CMD-SHELL', 'true'], interval: 5, timeout: 5, retries: 3, startPeriod: 0 },
+      '127.10.0.1',
+      timeScale,
+      () => undefined,
+      async (_argv, timeoutMs) => {
+        timeouts.push(timeoutMs);
+        return true;
+      },
+    );
+  for (const scale of [0.02, 0.5]) {
+    const monitor = monitorAt(scale);
+    monitor.start();
+    await until(() => monitor.status === 'HEALTHY');
+    monitor.stop();
+  }
+  // 5 s × 0.02 = 100 ms → the 1 s floor; 5 s × 0.5 = 2.5 s as configured.
+  assert.deepEqual(timeouts, [MIN_PROBE_TIMEOUT_MS, 2500]);
+  assert.equal(MIN_PROBE_TIMEOUT_MS, 1000);
 });
 
 test('the address pool hands out unique loopback addresses and reuses released ones', () => {
