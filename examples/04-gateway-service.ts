@@ -227,17 +227,24 @@ export async function run(lab: Lab): Promise<GatewayServiceResult> {
   );
 }
 
+/**
+ * Tasks 1–4 in order: the stack every later task builds on (cluster, task
+ * definitions, invsys behind Cloud Map, the gateway behind the ALB).
+ * Idempotent: on a stack that is already up it creates nothing.
+ */
+export async function runTasks1to4(lab: Lab): Promise<void> {
+  await coreConcepts(lab);
+  await taskDefinitions(lab);
+  await invsysService(lab);
+  await run(lab);
+}
+
 if (isMain(import.meta.url)) {
   await runScript(
     {
       title: 'examples/04-gateway-service.ts — lab Task 4: the gateway behind the ALB, end to end',
       description: 'Runs Tasks 1–3 first (idempotent), then the ALB, listener, gateway-tg, listener rule, gateway service and the 4.3 checks.',
     },
-    async (lab) => {
-      await coreConcepts(lab);
-      await taskDefinitions(lab);
-      await invsysService(lab);
-      await run(lab);
-    },
+    runTasks1to4,
   );
 }

@@ -28,10 +28,10 @@
  */
 import { DescribeTaskDefinitionCommand } from '@aws-sdk/client-ecs';
 import { awsLogs, type DeploymentOutcome } from 'ecskit';
-import { isMain, runScript, run as coreConcepts, type Lab } from './01-core-concepts.ts';
-import { labContainer, labTask, registerOnce, run as taskDefinitions } from './02-task-definitions.ts';
-import { runningTaskAddresses, run as invsysService } from './03-invsys-service.ts';
-import { albRequest, run as gatewayService } from './04-gateway-service.ts';
+import { isMain, runScript, type Lab } from './01-core-concepts.ts';
+import { labContainer, labTask, registerOnce } from './02-task-definitions.ts';
+import { runningTaskAddresses } from './03-invsys-service.ts';
+import { albRequest, runTasks1to4 } from './04-gateway-service.ts';
 
 /** The version the lab rolls out. */
 export const V2 = '2.0.0';
@@ -230,10 +230,7 @@ if (isMain(import.meta.url)) {
       description: 'Runs Tasks 1–4 first (idempotent), then registers invsys v2.0.0, rolls it out, verifies /version, rolls back and verifies again.',
     },
     async (lab) => {
-      await coreConcepts(lab);
-      await taskDefinitions(lab);
-      await invsysService(lab);
-      await gatewayService(lab);
+      await runTasks1to4(lab);
       await run(lab);
     },
   );

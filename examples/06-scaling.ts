@@ -20,10 +20,8 @@ import { GetMetricStatisticsCommand } from '@aws-sdk/client-cloudwatch';
 import { DescribeServicesCommand, DescribeTasksCommand, ListTasksCommand } from '@aws-sdk/client-ecs';
 import { DescribeTargetHealthCommand } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { albMetric, poll, waitUntilTargetsHealthy } from 'ecskit';
-import { isMain, runScript, run as coreConcepts, type Lab } from './01-core-concepts.ts';
-import { run as taskDefinitions } from './02-task-definitions.ts';
-import { run as invsysService } from './03-invsys-service.ts';
-import { run as gatewayService } from './04-gateway-service.ts';
+import { isMain, runScript, type Lab } from './01-core-concepts.ts';
+import { runTasks1to4 } from './04-gateway-service.ts';
 
 /** desired/running/pending of a service at one moment (the lab's 6.1 table row). */
 export interface ServiceCounts {
@@ -316,10 +314,7 @@ if (isMain(import.meta.url)) {
       if (requests !== undefined && !(Number.isInteger(requests) && requests > 0 && requests <= 10_000)) {
         throw new Error(`--requests must be a whole number 1-10000, got: ${JSON.stringify(lab.flags.extra.requests)}`);
       }
-      await coreConcepts(lab);
-      await taskDefinitions(lab);
-      await invsysService(lab);
-      await gatewayService(lab);
+      await runTasks1to4(lab);
       await run(lab, requests === undefined ? {} : { requests });
     },
   );

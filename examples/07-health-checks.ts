@@ -20,10 +20,9 @@ import { DescribeTasksCommand, ListTasksCommand, StopTaskCommand } from '@aws-sd
 import { DescribeTargetHealthCommand, ModifyTargetGroupCommand } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { ListInstancesCommand } from '@aws-sdk/client-servicediscovery';
 import { awsLogs, poll, targetGroupHealthCheckUpdate, waitForTasksStopped, waitUntilTargetsHealthy, type TaskDefinitionBuilder } from 'ecskit';
-import { isMain, runScript, run as coreConcepts, type Lab } from './01-core-concepts.ts';
-import { labContainer, labTask, registerOnce, run as taskDefinitions } from './02-task-definitions.ts';
-import { run as invsysService } from './03-invsys-service.ts';
-import { run as gatewayService } from './04-gateway-service.ts';
+import { isMain, runScript, type Lab } from './01-core-concepts.ts';
+import { labContainer, labTask, registerOnce } from './02-task-definitions.ts';
+import { runTasks1to4 } from './04-gateway-service.ts';
 import { watchCounts } from './06-scaling.ts';
 
 /** What Task 7 reports. */
@@ -251,10 +250,7 @@ if (isMain(import.meta.url)) {
       description: 'Runs Tasks 1–4 first when their resources are missing (idempotent).',
     },
     async (lab) => {
-      await coreConcepts(lab);
-      await taskDefinitions(lab);
-      await invsysService(lab);
-      await gatewayService(lab);
+      await runTasks1to4(lab);
       await run(lab);
     },
   );

@@ -26,10 +26,8 @@ import {
 } from '@aws-sdk/client-application-auto-scaling';
 import autocannon from 'autocannon';
 import { albResourceLabel, poll, scalableTarget, targetTrackingPolicy } from 'ecskit';
-import { isMain, runScript, run as coreConcepts, type Lab } from './01-core-concepts.ts';
-import { run as taskDefinitions } from './02-task-definitions.ts';
-import { run as invsysService } from './03-invsys-service.ts';
-import { run as gatewayService } from './04-gateway-service.ts';
+import { isMain, runScript, type Lab } from './01-core-concepts.ts';
+import { runTasks1to4 } from './04-gateway-service.ts';
 import { countsRow, serviceCounts, type ServiceCounts } from './06-scaling.ts';
 
 /** One scaling activity as the lab's 8.4 expected output shows it. */
@@ -272,10 +270,7 @@ if (isMain(import.meta.url)) {
       };
       const loadSeconds = seconds('load-seconds');
       const scaleInSeconds = seconds('scale-in-seconds');
-      await coreConcepts(lab);
-      await taskDefinitions(lab);
-      await invsysService(lab);
-      await gatewayService(lab);
+      await runTasks1to4(lab);
       await run(lab, { ...(loadSeconds !== undefined && { loadSeconds }), ...(scaleInSeconds !== undefined && { scaleInSeconds }) });
     },
   );

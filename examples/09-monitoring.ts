@@ -24,10 +24,8 @@
 import { DescribeAlarmsCommand, GetMetricStatisticsCommand, ListMetricsCommand } from '@aws-sdk/client-cloudwatch';
 import { DescribeClustersCommand } from '@aws-sdk/client-ecs';
 import { containerInsightsMetric, dashboard, ecsServiceMetric, loadBalancerDimension, metricAlarm, metricWidget, type CfnValue, type MetricSpec } from 'ecskit';
-import { isMain, runScript, run as coreConcepts, type Lab } from './01-core-concepts.ts';
-import { run as taskDefinitions } from './02-task-definitions.ts';
-import { run as invsysService } from './03-invsys-service.ts';
-import { run as gatewayService } from './04-gateway-service.ts';
+import { isMain, runScript, type Lab } from './01-core-concepts.ts';
+import { runTasks1to4 } from './04-gateway-service.ts';
 
 /** What Task 9 reports. */
 export interface MonitoringResult {
@@ -239,10 +237,7 @@ if (isMain(import.meta.url)) {
       description: 'Runs Tasks 1–4 first when their resources are missing (idempotent).',
     },
     async (lab) => {
-      await coreConcepts(lab);
-      await taskDefinitions(lab);
-      await invsysService(lab);
-      await gatewayService(lab);
+      await runTasks1to4(lab);
       await run(lab);
     },
   );

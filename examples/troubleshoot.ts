@@ -38,10 +38,9 @@ import {
 import { DescribeTargetGroupsCommand, DescribeTargetHealthCommand } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { ListInstancesCommand, ListNamespacesCommand, ListServicesCommand } from '@aws-sdk/client-servicediscovery';
 import { GetMetricStatisticsCommand } from '@aws-sdk/client-cloudwatch';
-import { isMain, runScript, run as coreConcepts, type Lab } from './01-core-concepts.ts';
-import { run as taskDefinitions } from './02-task-definitions.ts';
-import { run as invsysService, runningTaskAddresses } from './03-invsys-service.ts';
-import { run as gatewayService } from './04-gateway-service.ts';
+import { isMain, runScript, type Lab } from './01-core-concepts.ts';
+import { runningTaskAddresses } from './03-invsys-service.ts';
+import { runTasks1to4 } from './04-gateway-service.ts';
 
 /** A check's verdict. */
 export type Verdict = 'ok' | 'warning' | 'problem';
@@ -388,10 +387,7 @@ if (isMain(import.meta.url)) {
     },
     async (lab) => {
       if (lab.target.kind === 'local') {
-        await coreConcepts(lab);
-        await taskDefinitions(lab);
-        await invsysService(lab);
-        await gatewayService(lab);
+        await runTasks1to4(lab);
       }
       await run(lab);
     },

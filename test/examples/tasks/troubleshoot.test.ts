@@ -9,10 +9,9 @@ import assert from 'node:assert/strict';
 import { DescribeTargetHealthCommand, DeregisterTargetsCommand } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { StopTaskCommand } from '@aws-sdk/client-ecs';
 import { createReporter, openTarget } from '../../../src/index.js';
-import { createLab, run as coreConcepts } from '../../../examples/01-core-concepts.ts';
-import { run as taskDefinitions } from '../../../examples/02-task-definitions.ts';
-import { run as invsysService, runningTaskAddresses } from '../../../examples/03-invsys-service.ts';
-import { run as gatewayService } from '../../../examples/04-gateway-service.ts';
+import { createLab } from '../../../examples/01-core-concepts.ts';
+import { runningTaskAddresses } from '../../../examples/03-invsys-service.ts';
+import { runTasks1to4 } from '../../../examples/04-gateway-service.ts';
 import { run as troubleshoot, type CheckResult } from '../../../examples/troubleshoot.ts';
 
 test('troubleshoot reports every check after Tasks 1–4 (capacity, discovery, targets ok), then names a deregistered target and a stopped task', { timeout: 150_000 }, async () => {
@@ -25,10 +24,7 @@ test('troubleshoot reports every check after Tasks 1–4 (capacity, discovery, t
   const { installLocalhostResolution } = await import('../../../src/local/index.js');
   installLocalhostResolution();
   try {
-    await coreConcepts(lab);
-    await taskDefinitions(lab);
-    await invsysService(lab);
-    await gatewayService(lab);
+    await runTasks1to4(lab);
 
     const first = await troubleshoot(lab);
     assert.deepEqual(Object.keys(first.verdicts), ['capacity', 'discovery', 'targets', 'stopped-tasks', 'deployments', 'memory']);
