@@ -53,11 +53,12 @@ export function runProbe(argv: readonly string[], timeoutMs: number, env: Record
 }
 
 /**
- * Smallest probe timeout in real ms, whatever the time scale. A probe starts
- * a process and makes a request, which a busy 2-core machine does not do
- * faster at a small time scale: the lab's 5 s timeout scaled by 0.02 was
- * 100 ms, and invsys under sustained load failed its checks and was
- * replaced. Same floor as the load balancer's health checks.
+ * Smallest health-check timeout in real ms, whatever the time scale, for
+ * container probes and (by default) the load balancer's checks. A check
+ * makes a request — a container probe also starts a process — which a busy
+ * 2-core machine does not do faster at a small time scale: the lab's 5 s
+ * timeout scaled by 0.02 was 100 ms, and invsys under sustained load failed
+ * its container checks and was replaced.
  */
 export const MIN_PROBE_TIMEOUT_MS = 1000;
 

@@ -12,6 +12,7 @@
 import { request } from 'node:http';
 import type { RegionState } from '../../core/types.js';
 import { elbv2State, setTargetHealth, type StoredTarget, type StoredTargetGroup } from '../../services/elbv2/state.js';
+import { MIN_PROBE_TIMEOUT_MS } from '../container-health.js';
 import type { RuntimeContext } from '../context.js';
 import { targetHost } from './routing.js';
 
@@ -77,7 +78,8 @@ export interface HealthCheckerOptions {
   /**
    * Smallest probe timeout in real ms, whatever the time scale: a 5 s timeout
    * scaled by 0.01 would be 50 ms, which a busy 2-core machine misses under
-   * load. Default 1000.
+   * load. Default {@link MIN_PROBE_TIMEOUT_MS} (1000), the container
+   * health checks' floor too.
    */
   readonly minTimeoutMs?: number;
 }
@@ -91,7 +93,7 @@ export class HealthChecker {
 
   constructor(context: RuntimeContext, options: HealthCheckerOptions = {}) {
     this.#context = context;
-    this.#minTimeoutMs = options.minTimeoutMs ?? 1000;
+    this.#minTimeoutMs = options.minTimeoutMs ?? MIN_PROBE_TIMEOUT_MS;
   }
 
   /** Starts the probes that are due. */
