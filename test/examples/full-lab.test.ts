@@ -11,12 +11,12 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { createReporter, openTarget } from '../../src/index.js';
-import { createLab, run as coreConcepts } from '../../examples/01-core-concepts.ts';
+import { run as coreConcepts } from '../../examples/01-core-concepts.ts';
 import { run as taskDefinitions } from '../../examples/02-task-definitions.ts';
 import { run as invsysService } from '../../examples/03-invsys-service.ts';
 import { run as gatewayService } from '../../examples/04-gateway-service.ts';
 import { run as rollingDeployment } from '../../examples/05-rolling-deployment.ts';
+import { openLocalLab } from './local-lab.js';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 
@@ -174,14 +174,7 @@ test('full-lab.ts --json completes every lab task on the local cloud, each with 
 });
 
 test('running Tasks 1–5 twice against one local cloud creates nothing the second time', { timeout: 180_000 }, async () => {
-  const target = await openTarget({ target: 'local' });
-  const output: string[] = [];
-  const out = { write: (text: string) => output.push(text) };
-  const report = createReporter({ json: true, out });
-  const flags = { target: 'local' as const, json: true, keep: false, color: false, extra: {} };
-  const lab = createLab({ target, flags, report, out });
-  const { installLocalhostResolution } = await import('../../src/local/index.js');
-  installLocalhostResolution();
+  const { lab, target } = await openLocalLab();
   try {
     const round = async () => {
       const before = lab.created.length;

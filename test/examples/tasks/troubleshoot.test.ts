@@ -8,21 +8,13 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { DescribeTargetHealthCommand, DeregisterTargetsCommand } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { StopTaskCommand } from '@aws-sdk/client-ecs';
-import { createReporter, openTarget } from '../../../src/index.js';
-import { createLab } from '../../../examples/01-core-concepts.ts';
 import { runningTaskAddresses } from '../../../examples/03-invsys-service.ts';
 import { runTasks1to4 } from '../../../examples/04-gateway-service.ts';
 import { run as troubleshoot, type CheckResult } from '../../../examples/troubleshoot.ts';
+import { openLocalLab } from '../local-lab.js';
 
 test('troubleshoot reports every check after Tasks 1–4 (capacity, discovery, targets ok), then names a deregistered target and a stopped task', { timeout: 150_000 }, async () => {
-  const target = await openTarget({ target: 'local' });
-  const output: string[] = [];
-  const out = { write: (text: string) => output.push(text) };
-  const report = createReporter({ json: true, out });
-  const flags = { target: 'local' as const, json: true, keep: false, color: false, extra: {} };
-  const lab = createLab({ target, flags, report, out });
-  const { installLocalhostResolution } = await import('../../../src/local/index.js');
-  installLocalhostResolution();
+  const { lab, target, output } = await openLocalLab();
   try {
     await runTasks1to4(lab);
 
