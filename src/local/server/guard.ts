@@ -110,10 +110,15 @@ const LOOPBACK_HINT = 'localhost, *.localhost, 127.0.0.0/8 and [::1]';
  * cloud must not serve, or `undefined`. It reads only headers, so it runs
  * before the body is read.
  *
- * @throws TypeError when an allowed origin is not a `scheme://host[:port]` URL.
+ * @throws TypeError when an allowed host is not a name or address, or an allowed origin not a `scheme://host[:port]` URL.
  */
 export function createRequestGuard(options: RequestGuardOptions): (req: IncomingMessage) => GuardRefusal | undefined {
-  const hosts = new Set((options.allowedHosts ?? []).map(normalizeHost).filter(Boolean));
+  const hosts = new Set<string>();
+  for (const host of options.allowedHosts ?? []) {
+    const parsed = parseHostHeader(host.includes(':') && !host.startsWith('[') ? `[${host}]` : host);
+    if (!parsed || parsed.port !== undefined) throw new TypeError(`allowed host must be a host name or address without port, like dev.example or 192.168.1.5, got: ${JSON.stringify(host)}`);
+    hosts.add(parsed.hostname);
+  }
   const origins = new Set<string>();
   for (const origin of options.allowedOrigins ?? []) {
     const normal = normalizeOrigin(origin);
