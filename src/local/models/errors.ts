@@ -6,7 +6,7 @@
  * - Constraint failures (and, for Query services, malformed scalars): all
  *   problems in one message, AWS's own format —
  *   `2 validation errors detected: Value 'x' at 'a.b' failed to satisfy constraint: Member must …; Value null at 'c' …`
- *   — under the code the service uses for it (ECS `ClientException`,
+ *   — under the code the service uses for it (ECS `InvalidParameterException`,
  *   Cloud Map `InvalidInput`, Logs and ECR `InvalidParameterException`,
  *   Application Auto Scaling `ValidationException`, Query services `ValidationError`).
  * - EC2: one problem, as EC2 reports it: `MissingParameter`
@@ -20,7 +20,7 @@ import type { PathSegment, Problem, ValidationMode } from './validate.js';
 
 /** Error code for constraint failures, by signing name (the rest: `ValidationException` for JSON, `ValidationError` for Query). */
 const CONSTRAINT_CODES: Readonly<Record<string, string>> = {
-  ecs: 'ClientException',
+  ecs: 'InvalidParameterException',
   servicediscovery: 'InvalidInput',
   logs: 'InvalidParameterException',
   ecr: 'InvalidParameterException',
