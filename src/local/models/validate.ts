@@ -84,7 +84,7 @@ function patternOf(shape: StringShape): RegExp | undefined {
   return patternCache.get(source);
 }
 
-/** Longest value a pattern is tested on: past the model's length limit the length error says enough. */
+/** Longest value a pattern is tested on (a bounded cost; far past the model's length limit the length error says enough). */
 const PATTERN_TEST_LIMIT = 65_536;
 
 function lengthConstraints(length: number, shape: { min?: number; max?: number }): string[] {
@@ -99,7 +99,7 @@ export function stringConstraints(value: string, shape: StringShape): string[] {
   const out = lengthConstraints(value.length, shape);
   if (shape.e && !shape.e.includes(value)) out.push(`Member must satisfy enum value set: [${shape.e.join(', ')}]`);
   const pattern = patternOf(shape);
-  const withinLimit = value.length <= Math.min(shape.max ?? PATTERN_TEST_LIMIT, PATTERN_TEST_LIMIT);
+  const withinLimit = value.length <= Math.min(Math.max(shape.max ?? PATTERN_TEST_LIMIT, 4096), PATTERN_TEST_LIMIT);
   if (pattern && withinLimit && !pattern.test(value)) out.push(`Member must satisfy regular expression pattern: ${shape.p}`);
   return out;
 }
