@@ -7,8 +7,9 @@
  * @internal
  */
 import { EventEmitter } from 'node:events';
+import { checkInput } from '../models/index.js';
 import { services as allServices } from '../services/index.js';
-import { AwsError, type RegionState, type RequestContext, type ServiceDefinition } from './types.js';
+import { AwsError, type Protocol, type RegionState, type RequestContext, type ServiceDefinition } from './types.js';
 import { uuid } from './util.js';
 
 /** Options of {@link CloudState}. */
@@ -120,20 +121,22 @@ export class CloudState {
 
   /**
    * Runs one operation. Throws {@link AwsError} for unknown services or
-   * operations (the protocol layer renders the right code for each protocol).
+   * operations, and for input the AWS model rejects (checked before the
+   * handler runs; `protocol` says how scalars arrived, see `models/`).
    */
   async invoke(
     service: string,
     operation: string,
     input: unknown,
-    options: { region?: string; accountId?: string; requestId?: string } = {},
+    options: { region?: string; accountId?: string; requestId?: string; protocol?: Protocol } = {},
   ): Promise<unknown> {
     const definition = this.service(service);
     if (!definition) throw new AwsError('UnrecognizedClientException', `The service ${service} is not served by the ecskit local cloud.`);
     const handler = Object.hasOwn(definition.operations, operation) ? definition.operations[operation] : undefined;
     if (!handler) throw new AwsError('UnknownOperationException', `Unknown operation ${operation}`);
+    const checked = checkInput(definition, operation, input, options.protocol);
     const ctx = this.context(service, operation, options.region ?? 'us-east-1', options.accountId, options.requestId);
-    const result = await handler((input ?? {}) as object, ctx);
+    const result = await handler(checked, ctx);
     const readOnly = definition.readOnly ? definition.readOnly(operation) : isReadOnly(operation);
     if (!readOnly) this.touch();
     return result ?? {};
