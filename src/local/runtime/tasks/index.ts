@@ -366,7 +366,7 @@ export function tasksComponent(context: RuntimeContext): RuntimeComponent {
           memory.steady = false;
           changed();
         }
-        if (plan.event && !memory.placementReported) {
+        if (plan.event && plan.count === 0 && !memory.placementReported) {
           memory.placementReported = true;
           addServiceEvent(rs, svc.serviceArn, plan.event);
           changed();
