@@ -38,6 +38,8 @@ Options:
   --container-instances <n>  virtual EC2 instances per new cluster (default 2; 0 = none)
   --instance-cpu <units>  CPU units per instance (default 2048)
   --instance-memory <MiB> memory per instance (default 3943)
+  --max-tasks <n>         most tasks live at once (default: half this machine's memory
+                          / 64 MiB, 8-1000); past it tasks fail to place
   --config <file.json>    { "timeScale", "images": { "repo[:tag]": "./entry.js" |
                           { "entry" | "command": [...], "env" } }, "containerInstances":
                           { "count", "cpu", "memory" } } (flags win)
@@ -100,6 +102,7 @@ const LOCAL_OPTIONS = {
   'container-instances': { type: 'string' },
   'instance-cpu': { type: 'string' },
   'instance-memory': { type: 'string' },
+  'max-tasks': { type: 'string' },
   config: { type: 'string' },
   'list-images': { type: 'boolean' },
   credentials: { type: 'string' },
@@ -254,7 +257,8 @@ async function local(args: string[], io: CliIo): Promise<number> {
     }
     return 0;
   }
-  const runtime = values['no-runtime'] === true ? false : config.runtime === false ? false : { containerInstances };
+  const maxTasks = number('--max-tasks', values['max-tasks'], (n) => Number.isInteger(n) && n > 0, 'a positive integer');
+  const runtime = values['no-runtime'] === true ? false : config.runtime === false ? false : { containerInstances, ...(maxTasks !== undefined ? { maxTasks } : {}) };
   const credentials = credentialsOf(values);
   let cloud: LocalCloud;
   try {
@@ -289,7 +293,7 @@ async function local(args: string[], io: CliIo): Promise<number> {
       `admin token: ${cloud.adminToken}\n` +
       `admin token file: ${cloud.adminTokenFile}\n` +
       (values['state-file'] ? `State is saved to ${values['state-file']}\n` : '') +
-      (cloud.runtime ? `Tasks run as local processes (images: ${cloud.images.names().join(', ')}).\n` : 'Control plane only (--no-runtime): tasks are recorded, not run.\n') +
+      (cloud.runtime ? `Tasks run as local processes (images: ${cloud.images.names().join(', ')}; at most ${cloud.runtime.maxTasks} at once, --max-tasks).\n` : 'Control plane only (--no-runtime): tasks are recorded, not run.\n') +
       `Press Ctrl-C to stop.\n`,
   );
   const signal = await io.untilSignal();
