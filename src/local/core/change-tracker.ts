@@ -22,20 +22,33 @@
  */
 import type { RegionState } from './types.js';
 
-/** One changed path and its value after the operation (absent: the path was deleted). */
+/**
+ * One changed path: its value after the operation, or `deleted`, or for an
+ * append-only list (see {@link ChangeRecorder.appendOnly}) the items dropped
+ * from its front (`trim`) and added at its end (`append`).
+ */
 export interface StateChange {
   /** `[account, region, slice, collection?, key?]`. */
   readonly path: readonly string[];
-  /** The value at `path` after the operation, unless `deleted`. */
+  /** The value at `path` after the operation. */
   readonly value?: unknown;
   /** `true` when nothing is left at `path`. */
   readonly deleted?: true;
+  /** Items removed from the front of the list at `path`. */
+  readonly trim?: number;
+  /** Items added at the end of the list at `path`. */
+  readonly append?: readonly unknown[];
 }
 
 /** Receives the changes of each state-changing operation before it answers (the journal). */
 export interface ChangeRecorder {
   /** Writes the changes; throwing fails the operation (it is then not acknowledged). */
   record(changes: readonly StateChange[], operation: string): void;
+  /**
+   * Slice fields that are lists only ever appended to and trimmed at the front, whose items are
+   * never changed in place (CloudWatch's alarm `history`): journaled as `trim` + `append`, not whole.
+   */
+  appendOnly?(slice: string, field: string): boolean;
 }
 
 /** `write`: full tracking for a mutating operation; `create`: only slices created or replaced (a read that initialises defaults). */
@@ -51,11 +64,15 @@ type Level = 0 | 1 | 2 | 3;
 /** Tracks the paths one operation may have changed. */
 export class ChangeTracker {
   readonly #mode: TrackingMode;
+  readonly #appendOnly: ChangeRecorder['appendOnly'];
   readonly #dirty = new Map<string, readonly string[]>();
   readonly #proxies = new WeakMap<object, object>();
+  /** Append-only lists read, with their items as they were. */
+  readonly #lists = new Map<string, { path: readonly string[]; list: readonly unknown[]; before: readonly unknown[] }>();
 
-  constructor(mode: TrackingMode) {
+  constructor(mode: TrackingMode, appendOnly?: ChangeRecorder['appendOnly']) {
     this.#mode = mode;
+    this.#appendOnly = appendOnly;
   }
 
   /** The region state to hand the handler: reads and writes pass through, changes are noted. */
@@ -87,7 +104,8 @@ export class ChangeTracker {
         if (typeof key !== 'string' || typeof value !== 'object' || value === null) return value;
         if (this.#mode === 'create') return value;
         if (level < 3 && isRecord(value)) return this.#wrap(value, [...path, key], (level + 1) as Level);
-        if (level > 0) this.#mark(own(key)); // an array or nested object the handler may change in place
+        if (level === 1 && Array.isArray(value) && this.#appendOnly?.(path[2]!, key)) this.#noteList([...path, key], value);
+        else if (level > 0) this.#mark(own(key)); // an array or nested object the handler may change in place
         return value;
       },
       set: (target, key, value, receiver) => {
@@ -105,19 +123,50 @@ export class ChangeTracker {
     };
   }
 
+  #noteList(path: readonly string[], list: readonly unknown[]): void {
+    const key = path.join('\u0000');
+    if (!this.#lists.has(key)) this.#lists.set(key, { path, list, before: list.slice() });
+  }
+
+  /** Append-only lists as `trim` + `append` changes; a list that changed otherwise is marked whole. */
+  #listChanges(data: Readonly<Record<string, unknown>>): StateChange[] {
+    const out: StateChange[] = [];
+    for (const [key, { path, list, before }] of this.#lists) {
+      if (this.#dirty.has(key)) continue;
+      const now = valueAt(data, path);
+      const delta = now === list ? listDelta(before, list) : undefined;
+      if (!delta) this.#mark(path);
+      else if (delta.trim || delta.append.length) out.push({ path, ...delta });
+    }
+    return out;
+  }
+
   /** The noted paths with their current values in `data` (shortest first; paths inside another noted path are left out). */
   changes(data: Readonly<Record<string, unknown>>): StateChange[] {
+    const listChanges = this.#listChanges(data);
     const paths = [...this.#dirty.values()].sort((a, b) => a.length - b.length);
     const taken = new Set<string>();
     const out: StateChange[] = [];
     for (const path of paths) {
-      if (path.some((_, i) => i > 0 && i < path.length && taken.has(path.slice(0, i).join('\u0000')))) continue;
+      if (coveredBy(taken, path)) continue;
       taken.add(path.join('\u0000'));
       const value = valueAt(data, path);
       out.push(value === undefined ? { path, deleted: true } : { path, value });
     }
-    return out;
+    return [...out, ...listChanges.filter((change) => !coveredBy(taken, change.path))];
   }
+}
+
+const coveredBy = (taken: ReadonlySet<string>, path: readonly string[]) => path.some((_, i) => i > 0 && taken.has(path.slice(0, i).join('\u0000')));
+
+/** `after` as `before` minus `trim` items at the front plus `append` at the end (items compared by identity), or undefined. */
+export function listDelta(before: readonly unknown[], after: readonly unknown[]): { trim: number; append: unknown[] } | undefined {
+  const start = after.length === 0 ? -1 : before.indexOf(after[0]);
+  const trim = start < 0 ? before.length : start;
+  const kept = before.length - trim;
+  if (after.length < kept) return undefined;
+  for (let i = 0; i < kept; i++) if (after[i] !== before[trim + i]) return undefined;
+  return { trim, append: after.slice(kept) };
 }
 
 /** The value at `path` in `data`, or `undefined`. */

@@ -107,7 +107,7 @@ export class CloudState {
 
   /** Builds the context a handler runs with. */
   context(service: string, operation: string, region: string, accountId = this.accountId, requestId = uuid()): RequestContext {
-    const tracker = this.recorder && new ChangeTracker(this.#isReadOnly(service, operation) ? 'create' : 'write');
+    const tracker = this.recorder && new ChangeTracker(this.#isReadOnly(service, operation) ? 'create' : 'write', this.recorder.appendOnly?.bind(this.recorder));
     const regionOf = (name: string) => (tracker ? tracker.region(accountId, name, this.region(name, accountId)) : this.region(name, accountId));
     const ctx: RequestContext = {
       accountId,

@@ -4,7 +4,9 @@
  * operation answers (and fsynced first with `fsync`), so an acknowledged
  * write survives the process being killed (with `fsync`, also power loss).
  *
- * Line format: `{"seq":12,"at":"<ISO>","op":"logs:CreateLogGroup","changes":[{"path":[account,region,slice,collection,key],"value":{…}} | {"path":[…],"deleted":true}]}`.
+ * Line format: `{"seq":12,"at":"<ISO>","op":"logs:CreateLogGroup","changes":[…]}`, each change
+ * `{"path":[account,region,slice,collection?,key?],"value":…}`, `{"path":[…],"deleted":true}`, or
+ * for an append-only list `{"path":[…],"trim":<items dropped at the front>,"append":[…]}`.
  * `seq` increases by one per line; the snapshot records the last `seq` it
  * contains (`journalSeq`), so lines at or below it are skipped on replay.
  *
@@ -23,9 +25,11 @@ export class StateFileError extends Error {
 }
 
 const KEY = v.pipe(v.string(), v.minLength(1));
+const PATH = v.pipe(v.array(KEY), v.minLength(3), v.maxLength(5));
 const CHANGE = v.union([
-  v.strictObject({ path: v.pipe(v.array(KEY), v.minLength(3), v.maxLength(5)), value: v.unknown() }),
-  v.strictObject({ path: v.pipe(v.array(KEY), v.minLength(3), v.maxLength(5)), deleted: v.literal(true) }),
+  v.strictObject({ path: PATH, value: v.unknown() }),
+  v.strictObject({ path: PATH, deleted: v.literal(true) }),
+  v.strictObject({ path: PATH, trim: v.pipe(v.number(), v.integer(), v.minValue(0)), append: v.array(v.unknown()) }),
 ]);
 const ENTRY = v.strictObject({
   seq: v.pipe(v.number(), v.integer(), v.minValue(1)),
@@ -92,33 +96,41 @@ function parseLine(path: string, line: number, text: string): JournalEntry {
     fail(path, line, `${v.getDotPath(issue) ?? 'the entry'}: ${issue.message}`);
   }
   for (const change of parsed.output.changes) {
-    const problem = 'value' in change ? checkValue(change.path, change.value) : undefined;
+    const problem = 'value' in change ? checkValue(change.path, change.value) : 'append' in change ? checkValue(change.path, change.append) : undefined;
     if (problem) fail(path, line, `${describePath(problem.path)} must be ${problem.expected}, got: ${preview(problem.value)}`);
   }
   return parsed.output;
 }
 
-/** Applies one entry's changes to `accounts` (creating missing parents). */
-export function applyEntry(accounts: StateSnapshot, entry: JournalEntry): void {
+/** Applies one entry's changes to `accounts` (creating missing parents); throws {@link StateFileError} when a list change finds no list. */
+export function applyEntry(accounts: StateSnapshot, entry: JournalEntry, path = 'the journal'): void {
   for (const change of entry.changes) {
-    let node = accounts as Record<string, unknown>;
-    const parents = change.path.slice(0, -1);
+    const parent = parentOf(accounts, change.path, !('deleted' in change));
     const last = change.path[change.path.length - 1]!;
-    for (const key of parents) {
-      const next = node[key];
-      if (typeof next !== 'object' || next === null || Array.isArray(next)) {
-        if ('deleted' in change) break;
-        node[key] = {};
-      }
-      node = node[key] as Record<string, unknown>;
-    }
-    if ('deleted' in change) {
-      if (valueIsObject(node)) delete node[last];
-    } else node[last] = change.value;
+    if (!parent) continue; // deleting below a missing parent: nothing to do
+    if ('deleted' in change) delete parent[last];
+    else if ('append' in change) {
+      const list = (parent[last] ??= []);
+      if (!Array.isArray(list)) throw new StateFileError(`The local cloud journal ${path} appends to ${describePath(change.path)} (seq ${entry.seq}), which is not a list. Move the journal away to start from the last snapshot (it was left untouched).`);
+      list.splice(0, change.trim);
+      list.push(...change.append);
+    } else parent[last] = change.value;
   }
 }
 
-const valueIsObject = (value: unknown) => typeof value === 'object' && value !== null;
+/** The object holding the last key of `path`, created when `create` (else undefined when missing). */
+function parentOf(accounts: StateSnapshot, path: readonly string[], create: boolean): Record<string, unknown> | undefined {
+  let node = accounts as Record<string, unknown>;
+  for (const key of path.slice(0, -1)) {
+    const next = node[key];
+    if (typeof next !== 'object' || next === null || Array.isArray(next)) {
+      if (!create) return undefined;
+      node[key] = {};
+    }
+    node = node[key] as Record<string, unknown>;
+  }
+  return node;
+}
 
 /** The open journal file: appends entries, truncates after a snapshot. */
 export class Journal {

@@ -29,7 +29,7 @@ import type { ChangeRecorder, StateChange } from '../core/change-tracker.js';
 import type { CloudState, StateSnapshot } from '../core/cloud-state.js';
 import { AwsError } from '../core/types.js';
 import { applyEntry, Journal, readJournal, StateFileError } from './journal.js';
-import { checkAccounts, describePath, preview } from './state-shape.js';
+import { checkAccounts, describePath, isAppendOnlyList, preview } from './state-shape.js';
 
 export { StateFileError } from './journal.js';
 
@@ -166,7 +166,7 @@ export class StatePersister implements ChangeRecorder {
     const journalPath = journalPathOf(path);
     const journal = readJournal(journalPath, loaded?.journalSeq ?? 0);
     const accounts = loaded?.accounts ?? {};
-    for (const entry of journal.entries) applyEntry(accounts, entry);
+    for (const entry of journal.entries) applyEntry(accounts, entry, journalPath);
     if (loaded || journal.entries.length) state.restore(accounts);
     const lastSeq = Math.max(loaded?.journalSeq ?? 0, journal.lastSeq);
     if (journal.tornBytes) {
@@ -214,6 +214,11 @@ export class StatePersister implements ChangeRecorder {
         this.flush();
       }).unref();
     }
+  }
+
+  /** Lists journaled as deltas (see {@link ChangeRecorder.appendOnly}). */
+  appendOnly(slice: string, field: string): boolean {
+    return isAppendOnlyList(slice, field);
   }
 
   /** The state file's health, for `GET /_ecskit/health`. */

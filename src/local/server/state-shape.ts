@@ -25,7 +25,7 @@ type FieldKind =
   | 'lists'
   /** name → string (account settings). */
   | 'strings'
-  /** array of record objects. */
+  /** array of record objects, only appended to and trimmed at the front (alarm history). */
   | 'list'
   /** a number (a revision counter). */
   | 'number';
@@ -51,6 +51,11 @@ const SLICES: Readonly<Record<string, Readonly<Record<string, FieldKind>>>> = {
   ecr: { repositories: 'records' },
   iam: { roles: 'records' },
 };
+
+/** `true` for slice fields that are lists only appended to and trimmed at the front (journaled as deltas). */
+export function isAppendOnlyList(slice: string, field: string): boolean {
+  return SLICES[slice]?.[field] === 'list';
+}
 
 /** What is wrong at which path: `path` is `['123456789012', 'us-east-1', 'ecs', 'clusters', …]` below `accounts`. */
 export interface ShapeProblem {
