@@ -30,7 +30,10 @@ Options:
   --region <region>       default region (default us-east-1)
   --account-id <id>       12-digit account id (default 123456789012)
   --time-scale <factor>   multiply every AWS duration (default 1; 0.05 = 20x faster)
-  --state-file <path>     load state from this JSON file and save changes to it
+  --state-file <path>     load state from this JSON file and save changes to it; every
+                          change is journaled to <path>.journal before the call answers
+  --fsync                 with --state-file: fsync each journal append, so acknowledged
+                          writes survive power loss too (slower: one disk flush per call)
   --allow-non-loopback    allow a --host reachable from the network (no real auth!)
   --no-runtime            serve the control plane only (no task processes, no proxies)
   --image <name>=<how>    add a local image (repeatable): repo[:tag]=./entry.js runs a
@@ -96,6 +99,7 @@ const LOCAL_OPTIONS = {
   'account-id': { type: 'string' },
   'time-scale': { type: 'string' },
   'state-file': { type: 'string' },
+  fsync: { type: 'boolean' },
   'allow-non-loopback': { type: 'boolean' },
   'no-runtime': { type: 'boolean' },
   image: { type: 'string', multiple: true },
@@ -257,6 +261,7 @@ async function local(args: string[], io: CliIo): Promise<number> {
     }
     return 0;
   }
+  if (values.fsync && values['state-file'] === undefined) throw new UsageError('ecskit local: --fsync needs --state-file <path> (it makes the state file\'s journal survive power loss).');
   const maxTasks = number('--max-tasks', values['max-tasks'], (n) => Number.isInteger(n) && n > 0, 'a positive integer');
   const runtime = values['no-runtime'] === true ? false : config.runtime === false ? false : { containerInstances, ...(maxTasks !== undefined ? { maxTasks } : {}) };
   const credentials = credentialsOf(values);
@@ -269,6 +274,7 @@ async function local(args: string[], io: CliIo): Promise<number> {
       ...(values['account-id'] !== undefined ? { accountId: values['account-id'] } : {}),
       ...(timeScale !== undefined ? { timeScale } : {}),
       ...(values['state-file'] !== undefined ? { stateFile: values['state-file'] } : {}),
+      ...(values.fsync ? { fsync: true } : {}),
       allowNonLoopback: values['allow-non-loopback'] === true,
       ...(credentials ? { credentials } : {}),
       ...(values['allow-host'] ? { allowedHosts: values['allow-host'] } : {}),
@@ -292,7 +298,7 @@ async function local(args: string[], io: CliIo): Promise<number> {
       (credentials ? `Signatures are verified against access key ${credentials.accessKeyId} (body and clock).\n` : '') +
       `admin token: ${cloud.adminToken}\n` +
       `admin token file: ${cloud.adminTokenFile}\n` +
-      (values['state-file'] ? `State is saved to ${values['state-file']}\n` : '') +
+      (values['state-file'] ? `State is saved to ${values['state-file']} (journal: ${values['state-file']}.journal${values.fsync ? ', fsynced' : ''})\n` : '') +
       (cloud.runtime ? `Tasks run as local processes (images: ${cloud.images.names().join(', ')}; at most ${cloud.runtime.maxTasks} at once, --max-tasks).\n` : 'Control plane only (--no-runtime): tasks are recorded, not run.\n') +
       `Press Ctrl-C to stop.\n`,
   );
