@@ -5,6 +5,7 @@ import { createServer, type Server } from 'node:http';
 import { connect, close } from '../src/clients.js';
 import { detectTarget, openTarget, probeEndpoint, probeLocalCloud } from '../src/target.js';
 import { FAKE_ACCOUNT, startFakeAws } from './script/fake-aws.js';
+import { waitFor } from './wait-for.js';
 
 /** A URL on 127.0.0.1 where nothing listens (a port that was just freed). */
 async function refusedUrl(): Promise<string> {
@@ -83,11 +84,7 @@ test('DiscoverInstances works against the local cloud (no data- host prefix on a
   try {
     const sd = target.clients.serviceDiscovery;
     await sd.send(new CreatePrivateDnsNamespaceCommand({ Name: 'local', Vpc: 'vpc-0123456789abcdef0' }));
-    let namespaceId: string | undefined;
-    for (let i = 0; i < 50 && !namespaceId; i++) {
-      namespaceId = (await sd.send(new ListNamespacesCommand({}))).Namespaces?.[0]?.Id;
-      if (!namespaceId) await new Promise((r) => setTimeout(r, 20));
-    }
+    const namespaceId = await waitFor('the namespace to be created', async () => (await sd.send(new ListNamespacesCommand({}))).Namespaces?.[0]?.Id);
     const { Service } = await sd.send(
       new CreateServiceCommand({ Name: 'invsys', NamespaceId: namespaceId, DnsConfig: { DnsRecords: [{ Type: 'A', TTL: 60 }] } }),
     );
