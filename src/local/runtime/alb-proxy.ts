@@ -8,8 +8,8 @@
  * Behaviour follows ALB: rules by ascending priority (path-pattern and
  * host-header conditions, `*` and `?` wildcards, case-insensitive hosts),
  * weighted forward to target groups, round robin over healthy targets, fail
- * open to every registered target when none is healthy, 503 when a target
- * group has no targets, 502 when the target refuses or resets, 504 on timeout.
+ * open to the unhealthy targets when none is healthy, 503 while no target has
+ * passed a health check (all `initial`) or a group has none, 502 when the target refuses or resets, 504 on timeout.
  *
  * @internal
  */
@@ -48,8 +48,8 @@ export interface ProxyRouting {
    * serve several load balancers by host name.
    */
   rules(request: { readonly host: string; readonly path: string }): readonly ProxyRule[];
-  /** Targets of a target group: healthy ones, and every registered one that is not draining (for fail-open). */
-  targets(targetGroupArn: string): { readonly healthy: readonly ProxyTarget[]; readonly registered: readonly ProxyTarget[] };
+  /** Targets of a target group: healthy ones, and the unhealthy ones an ALB fails open to when none is healthy. */
+  targets(targetGroupArn: string): { readonly healthy: readonly ProxyTarget[]; readonly failOpen: readonly ProxyTarget[] };
 }
 
 /** One proxied request, for CloudWatch metrics (RequestCount, TargetResponseTime, HTTPCode_*). */
@@ -152,8 +152,8 @@ export async function startAlbListener(options: AlbListenerOptions): Promise<Alb
       onRequest?.({ status: 503, source: 'elb' });
       return json(res, 503, errorPage(503, 'Service Temporarily Unavailable'));
     }
-    const { healthy, registered } = options.routing.targets(group.arn);
-    const pool = healthy.length > 0 ? healthy : registered; // ALB fails open when no target is healthy
+    const { healthy, failOpen } = options.routing.targets(group.arn);
+    const pool = healthy.length > 0 ? healthy : failOpen; // ALB fails open to unhealthy targets when none is healthy; `initial` ones get nothing
     if (pool.length === 0) {
       onRequest?.({ targetGroupArn: group.arn, status: 503, source: 'elb' });
       return json(res, 503, errorPage(503, 'Service Temporarily Unavailable'));

@@ -52,7 +52,7 @@ test('requests round-robin over healthy targets with X-Forwarded-For, and metric
     onRequest: (r) => records.push(r),
     routing: {
       rules: () => [{ priority: Infinity, conditions: [], action: { type: 'forward', targetGroups: [{ arn: 'tg', weight: 1 }] } }],
-      targets: () => ({ healthy: [one.target, two.target], registered: [one.target, two.target] }),
+      targets: () => ({ healthy: [one.target, two.target], failOpen: [one.target, two.target] }),
     },
   });
   try {
@@ -73,10 +73,10 @@ test('requests round-robin over healthy targets with X-Forwarded-For, and metric
   }
 });
 
-test('no healthy target fails open to registered ones; no target at all is 503; a dead target is 502; a slow one 504', async () => {
+test('no healthy target fails open to the unhealthy ones; no target at all is 503; a dead target is 502; a slow one 504', async () => {
   const alive = await backend('127.0.0.1', 'alive');
   const slow = await backend('127.0.0.1', 'slow', 500);
-  let targets: { healthy: ProxyTarget[]; registered: ProxyTarget[] } = { healthy: [], registered: [alive.target] };
+  let targets: { healthy: ProxyTarget[]; failOpen: ProxyTarget[] } = { healthy: [], failOpen: [alive.target] };
   const listener = await startAlbListener({
     host: '127.0.0.1',
     port: 0,
@@ -89,11 +89,11 @@ test('no healthy target fails open to registered ones; no target at all is 503; 
   const url = `http://127.0.0.1:${listener.port}/`;
   try {
     assert.equal((await fetch(url)).status, 200, 'fail open');
-    targets = { healthy: [], registered: [] };
+    targets = { healthy: [], failOpen: [] };
     assert.equal((await fetch(url)).status, 503);
-    targets = { healthy: [{ host: '127.0.0.1', port: 1 }], registered: [] };
+    targets = { healthy: [{ host: '127.0.0.1', port: 1 }], failOpen: [] };
     assert.equal((await fetch(url)).status, 502);
-    targets = { healthy: [slow.target], registered: [] };
+    targets = { healthy: [slow.target], failOpen: [] };
     assert.equal((await fetch(url)).status, 504);
   } finally {
     await listener.close();

@@ -73,18 +73,19 @@ const isDraining = (target: StoredTarget) => target.State === 'draining';
 
 /**
  * The targets of a group as the proxy wants them: `healthy` (healthy, or
- * health checks disabled) and `registered` (every target that is not
- * draining or unused, for ALB's fail-open).
+ * health checks disabled) and `failOpen` (the unhealthy ones, which an ALB
+ * routes to when none is healthy). A target still `initial` is in neither:
+ * until one target has passed a health check the load balancer answers 503.
  */
-export function proxyTargets(tg: StoredTargetGroup | undefined): { healthy: ProxyTarget[]; registered: ProxyTarget[] } {
-  if (!tg) return { healthy: [], registered: [] };
-  const registered: ProxyTarget[] = [];
+export function proxyTargets(tg: StoredTargetGroup | undefined): { healthy: ProxyTarget[]; failOpen: ProxyTarget[] } {
+  if (!tg) return { healthy: [], failOpen: [] };
+  const failOpen: ProxyTarget[] = [];
   const healthy: ProxyTarget[] = [];
   for (const target of tg.Targets) {
-    if (isDraining(target) || target.State === 'unused') continue;
+    if (isDraining(target)) continue;
     const place = { host: targetHost(target), port: target.Port };
-    registered.push(place);
     if (target.State === 'healthy' || target.State === 'unavailable') healthy.push(place);
+    else if (target.State === 'unhealthy') failOpen.push(place);
   }
-  return { healthy, registered };
+  return { healthy, failOpen };
 }

@@ -399,11 +399,12 @@ export function setTargetHealth(
 
 /**
  * Targets a load balancer should send requests to: the healthy ones, or — as
- * ALBs fail open — every non-draining target when none is healthy.
+ * ALBs fail open — every unhealthy target when none is healthy. A target still
+ * `initial` (registration in progress, no health check passed yet) gets no
+ * request: until one target has passed a check, the load balancer answers 503.
  */
 export function routableTargets(tg: StoredTargetGroup, nowMs: number): StoredTarget[] {
   pruneDrainedTargets(tg, nowMs);
-  const live = tg.Targets.filter((t) => t.State !== 'draining' && t.State !== 'unused');
-  const healthy = live.filter((t) => t.State === 'healthy' || t.State === 'unavailable');
-  return healthy.length ? healthy : live;
+  const healthy = tg.Targets.filter((t) => t.State === 'healthy' || t.State === 'unavailable');
+  return healthy.length ? healthy : tg.Targets.filter((t) => t.State === 'unhealthy');
 }

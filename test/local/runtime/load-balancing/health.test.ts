@@ -6,6 +6,7 @@ import {
   createListener,
   createLoadBalancer,
   createTargetGroup,
+  dnsNameOf,
   get,
   key,
   startAlbCloud,
@@ -132,3 +133,43 @@ describe('target-group health checks', () => {
     assert.ok(good.healthChecks - checksBefore <= 2, 'the old path is no longer probed (at most the checks already in flight)');
   });
 });
+
+describe('before any target has passed a health check', () => {
+  let c: AlbCloud;
+  let lonely: Backend;
+  after(async () => {
+    await c?.stop();
+    await lonely?.close();
+  });
+
+  test('the ALB answers 503 while its only target is initial, fails open once it is unhealthy, and serves it healthy (issue #13.8)', async () => {
+    c = await startAlbCloud();
+    lonely = await startBackend('lonely');
+    lonely.health = 500;
+    // 100 s × 0.02 = 2 s between checks: `initial` lasts until the second failed check.
+    const tgArn = await createTargetGroup(c, 'initial-tg', [lonely], { HealthCheckIntervalSeconds: 100 });
+    const { arn } = await createLoadBalancer(c, 'initial-alb');
+    await createListener(c, arn, 80, tgArn);
+    const dnsName = await dnsNameOf(c, arn);
+    // A sample counts only when the target was initial before and after the request.
+    const whileInitial = await waitFor('a request answered while the target is initial', async () => {
+      const before = (await targetHealth(c, tgArn))[key(lonely)]?.[0];
+      const response = await get(`http://${dnsName}/work`).catch(() => undefined);
+      const after_ = (await targetHealth(c, tgArn))[key(lonely)]?.[0];
+      if (before !== 'initial' || after_ !== 'initial') throw new Error(`target ${before} → ${after_}: the window closed`);
+      // The listener starts when the load balancer is active; until then the connection is refused.
+      return response;
+    });
+    assert.equal(whileInitial.status, 503, 'no request goes to a target that has not passed a check');
+    assert.equal(lonely.seen.length, 0);
+
+    await waitFor('the target to be unhealthy', async () => (await targetHealth(c, tgArn))[key(lonely)]?.[0] === 'unhealthy');
+    const failedOpen = await get(`http://${dnsName}/work`);
+    assert.equal(failedOpen.body.from, 'lonely', 'with no healthy target, the ALB fails open to the unhealthy ones');
+
+    lonely.health = 200;
+    await waitHealthy(c, tgArn, [lonely]);
+    assert.equal((await get(`http://${dnsName}/work`)).body.from, 'lonely');
+  });
+});
+
