@@ -295,6 +295,8 @@ async function local(args: string[], io: CliIo): Promise<number> {
       `  export AWS_REGION=${cloud.region}\n` +
       `  export AWS_DEFAULT_REGION=${cloud.region}\n` +
       credentialLines(values, credentials) +
+      // The AWS CLI sends `servicediscovery discover-instances` to a `data-` host prefix (data-127.0.0.1) that nothing resolves.
+      `  export AWS_DISABLE_HOST_PREFIX_INJECTION=true\n` +
       (credentials ? `Signatures are verified against access key ${credentials.accessKeyId} (body and clock).\n` : '') +
       `admin token: ${cloud.adminToken}\n` +
       `admin token file: ${cloud.adminTokenFile}\n` +

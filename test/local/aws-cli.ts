@@ -50,7 +50,7 @@ export function awsCliSkip(): string | false {
 }
 
 /** Runs `aws --endpoint-url <endpoint> --output json <args…>` with dummy credentials. */
-export function awsCli(endpoint: string, args: string[], options: { region?: string; timeoutMs?: number } = {}): Promise<AwsCliResult> {
+export function awsCli(endpoint: string, args: string[], options: { region?: string; timeoutMs?: number; env?: Record<string, string> } = {}): Promise<AwsCliResult> {
   const env: NodeJS.ProcessEnv = {
     PATH: process.env.PATH,
     HOME: process.env.HOME,
@@ -64,6 +64,7 @@ export function awsCli(endpoint: string, args: string[], options: { region?: str
     AWS_PAGER: '',
     AWS_MAX_ATTEMPTS: '1',
     AWS_RETRY_MODE: 'standard',
+    ...options.env,
   };
   for (const key of Object.keys(env)) if (env[key] === undefined) delete env[key];
   return new Promise((resolve, reject) => {

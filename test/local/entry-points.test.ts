@@ -178,6 +178,7 @@ describe('ecskit local CLI', () => {
       assert.match(out, /export AWS_REGION=eu-west-1/);
       assert.match(out, /export AWS_ACCESS_KEY_ID=\S+/);
       assert.match(out, /export AWS_SECRET_ACCESS_KEY=\S+/);
+      assert.match(out, /export AWS_DISABLE_HOST_PREFIX_INJECTION=true/, 'discover-instances works from the AWS CLI');
       const health = (await (await fetch(`${endpoint}/_ecskit/health`)).json()) as { status: string; region: string };
       assert.deepEqual([health.status, health.region], ['ok', 'eu-west-1']);
       child.kill('SIGINT');

@@ -73,6 +73,17 @@ describe("the lab's Cloud Map, Application Auto Scaling, CloudWatch and Logs com
       [['task-1', '10.0.1.45']],
     );
 
+    // discover-instances goes to a `data-` host prefix (http://data-127.0.0.1:PORT/, which no resolver
+    // knows) unless host-prefix injection is off, as the local cloud's banner says.
+    const prefixed = await aws('servicediscovery', 'discover-instances', '--namespace-name', 'local', '--service-name', 'invsys');
+    assert.notEqual(prefixed.code, 0);
+    assert.match(prefixed.stderr, /data-127\.0\.0\.1/);
+    const discovered = await awsCli(t.cloud.endpoint, ['servicediscovery', 'discover-instances', '--namespace-name', 'local', '--service-name', 'invsys'], {
+      env: { AWS_DISABLE_HOST_PREFIX_INJECTION: 'true' },
+    });
+    ok(discovered, 'discover-instances with AWS_DISABLE_HOST_PREFIX_INJECTION=true');
+    assert.deepEqual(discovered.json.Instances.map((i: { InstanceId: string; Attributes: Record<string, string> }) => [i.InstanceId, i.Attributes.AWS_INSTANCE_IPV4]), [['task-1', '10.0.1.45']]);
+
     // ERRATA Cleanup 2: the discovery service cannot go while an instance is registered.
     const inUse = await aws('servicediscovery', 'delete-service', '--id', serviceId);
     assert.notEqual(inUse.code, 0);
