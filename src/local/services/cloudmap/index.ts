@@ -14,7 +14,17 @@ import {
   registerInstance,
   updateInstanceCustomHealthStatus,
 } from './instances.js';
-import { createHttpNamespace, createPrivateDnsNamespace, createPublicDnsNamespace, deleteNamespace, getNamespace, listNamespaces } from './namespaces.js';
+import {
+  createHttpNamespace,
+  createPrivateDnsNamespace,
+  createPublicDnsNamespace,
+  deleteNamespace,
+  getNamespace,
+  listNamespaces,
+  updateHttpNamespace,
+  updatePrivateDnsNamespace,
+  updatePublicDnsNamespace,
+} from './namespaces.js';
 import { getOperation, listOperations } from './operations.js';
 import { createService, deleteService, getService_, listServices, updateService } from './services.js';
 import { listTagsForResource, tagResource, untagResource } from './tags.js';
@@ -31,6 +41,9 @@ export const cloudMap: ServiceDefinition = {
     GetNamespace: getNamespace,
     ListNamespaces: listNamespaces,
     DeleteNamespace: deleteNamespace,
+    UpdateHttpNamespace: updateHttpNamespace,
+    UpdatePrivateDnsNamespace: updatePrivateDnsNamespace,
+    UpdatePublicDnsNamespace: updatePublicDnsNamespace,
     GetOperation: getOperation,
     ListOperations: listOperations,
     CreateService: createService,

@@ -1,7 +1,8 @@
 /**
  * Cloud Map namespace operations: CreatePrivateDnsNamespace,
  * CreatePublicDnsNamespace, CreateHttpNamespace, GetNamespace,
- * ListNamespaces, DeleteNamespace.
+ * ListNamespaces, DeleteNamespace, UpdateHttpNamespace,
+ * UpdatePrivateDnsNamespace, UpdatePublicDnsNamespace.
  *
  * @internal
  */
@@ -22,9 +23,9 @@ function hostedZoneId(): string {
 function createNamespace(ctx: RequestContext, input: any, type: NamespaceType): { OperationId: string } {
   const state = cloudMapState(ctx.state);
   const name = String(need(input.Name, 'name'));
-  if (type === 'HTTP') {
-    if (!/^[!-~]{1,1024}$/.test(name)) throw new AwsError('InvalidInput', `Namespace name ${name} is invalid: it must be 1 to 1024 printable ASCII characters without spaces.`);
-  } else if (name.length > 253 || !DNS_NAME.test(name)) {
+  // HTTP and private DNS names are checked by the model's patterns alone (printable ASCII, not an ARN: `dns_ns` is a
+  // valid private namespace); a public namespace is a real DNS domain.
+  if (type === 'DNS_PUBLIC' && (name.length > 253 || !DNS_NAME.test(name))) {
     throw new AwsError('InvalidInput', `Namespace name ${name} is not a valid DNS name (labels of letters, digits and hyphens separated by dots, at most 253 characters).`);
   }
   const vpc = type === 'DNS_PRIVATE' ? String(need(input.Vpc, 'vpc')) : undefined;
@@ -143,3 +144,36 @@ export const deleteNamespace: OperationHandler = (input, ctx) => {
   return { OperationId: op.id };
 };
 
+/**
+ * The Update*Namespace operations: the description and, for DNS namespaces,
+ * the SOA record's TTL. The change is made at once and reported through an
+ * UPDATE_NAMESPACE operation; a retry with the same UpdaterRequestId returns
+ * the same operation.
+ */
+function updateNamespace(ctx: RequestContext, input: any, type: NamespaceType): { OperationId: string } {
+  const state = cloudMapState(ctx.state);
+  const ns = visibleNamespace(ctx, input.Id);
+  if (ns.type !== type) {
+    const operation = type === 'HTTP' ? 'UpdateHttpNamespace' : type === 'DNS_PRIVATE' ? 'UpdatePrivateDnsNamespace' : 'UpdatePublicDnsNamespace';
+    throw new AwsError('InvalidInput', `Namespace ${ns.id} is a ${ns.type} namespace; ${operation} updates ${type} namespaces only.`);
+  }
+  const updater = input.UpdaterRequestId !== undefined ? String(input.UpdaterRequestId) : undefined;
+  if (updater !== undefined && ns.lastUpdate?.updaterRequestId === updater) return { OperationId: ns.lastUpdate.operationId };
+  const change = need(input.Namespace, 'namespace') as { Description?: string; Properties?: { DnsProperties?: { SOA?: { TTL?: number } } } };
+  const ttl = change.Properties?.DnsProperties?.SOA?.TTL;
+  if (type !== 'HTTP' && change.Description === undefined && ttl === undefined) {
+    throw new AwsError('InvalidInput', 'Namespace must change something: give Description or Properties.DnsProperties.SOA.TTL.');
+  }
+  if (ttl !== undefined && (!Number.isInteger(ttl) || ttl < 0 || ttl > 2147483647)) {
+    throw new AwsError('InvalidInput', `Namespace.Properties.DnsProperties.SOA.TTL must be 0-2147483647 seconds, got: ${String(ttl)}.`);
+  }
+  if (change.Description !== undefined) ns.description = String(change.Description);
+  if (ttl !== undefined) ns.soaTtl = ttl;
+  const op = startOperation(state, 'UPDATE_NAMESPACE', { NAMESPACE: ns.id }, clock(ctx));
+  if (updater !== undefined) ns.lastUpdate = { updaterRequestId: updater, operationId: op.id };
+  return { OperationId: op.id };
+}
+
+export const updateHttpNamespace: OperationHandler = (input, ctx) => updateNamespace(ctx, input, 'HTTP');
+export const updatePrivateDnsNamespace: OperationHandler = (input, ctx) => updateNamespace(ctx, input, 'DNS_PRIVATE');
+export const updatePublicDnsNamespace: OperationHandler = (input, ctx) => updateNamespace(ctx, input, 'DNS_PUBLIC');

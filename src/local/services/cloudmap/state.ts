@@ -34,6 +34,8 @@ export interface NamespaceRecord {
   readyAt: number;
   /** Id of the create operation (returned again for a retried CreatorRequestId). */
   operationId: string;
+  /** The last Update*Namespace call's UpdaterRequestId and operation, so a retry returns the same operation. */
+  lastUpdate?: { updaterRequestId: string; operationId: string };
 }
 
 /** One DNS record template of a service. */

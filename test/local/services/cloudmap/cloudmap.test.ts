@@ -85,6 +85,60 @@ describe('Cloud Map namespaces', () => {
     await rejects(setup().call('CreatePrivateDnsNamespace', { Name: 'lab.local' }), 'InvalidInput', /vpc/);
   });
 
+  it('accepts the names the model allows (dns_ns is a valid private namespace), refuses ARNs and non-printable names, and keeps public names to DNS', async () => {
+    const t = setup();
+    await t.call('CreatePrivateDnsNamespace', { Name: 'dns_ns', Vpc: 'vpc-0123456789abcdef0' });
+    await t.call('CreateHttpNamespace', { Name: 'http_ns!' });
+    for (const [op, name] of [
+      ['CreatePrivateDnsNamespace', 'arn:aws:servicediscovery:x'],
+      ['CreatePrivateDnsNamespace', 'has space'],
+      ['CreatePrivateDnsNamespace', 'x'.repeat(254)],
+      ['CreateHttpNamespace', 'arn:nope'],
+    ] as const) {
+      await rejects(t.call(op, { Name: name, Vpc: 'vpc-0123456789abcdef0' }), 'InvalidInput', /at 'name'/);
+    }
+    await rejects(t.call('CreatePublicDnsNamespace', { Name: 'dns_ns.example.com' }), 'InvalidInput');
+    t.advance(2500);
+    const names = (await t.call('ListNamespaces')).Namespaces.map((n: { Name: string }) => n.Name).sort();
+    assert.deepEqual(names, ['dns_ns', 'http_ns!']);
+  });
+
+  it('updates a namespace description and SOA TTL through an UPDATE_NAMESPACE operation; a retried UpdaterRequestId returns the same operation', async () => {
+    const t = setup();
+    const ids: Record<string, string> = {};
+    for (const [op, name, extra] of [
+      ['CreatePrivateDnsNamespace', 'priv.local', { Vpc: 'vpc-0123456789abcdef0' }],
+      ['CreatePublicDnsNamespace', 'pub.example.com', {}],
+      ['CreateHttpNamespace', 'web', {}],
+    ] as const) {
+      const { OperationId } = await t.call(op, { Name: name, ...extra });
+      t.advance(2500);
+      ids[name] = (await t.call('GetOperation', { OperationId })).Operation.Targets.NAMESPACE;
+    }
+    const soa = { DnsProperties: { SOA: { TTL: 300 } } };
+    const first = await t.call('UpdatePrivateDnsNamespace', { Id: ids['priv.local'], UpdaterRequestId: 'u-1', Namespace: { Description: 'changed', Properties: soa } });
+    const retried = await t.call('UpdatePrivateDnsNamespace', { Id: ids['priv.local'], UpdaterRequestId: 'u-1', Namespace: { Description: 'changed', Properties: soa } });
+    assert.equal(retried.OperationId, first.OperationId);
+    const op = (await t.call('GetOperation', { OperationId: first.OperationId })).Operation;
+    assert.equal(op.Type, 'UPDATE_NAMESPACE');
+    assert.deepEqual(op.Targets, { NAMESPACE: ids['priv.local'] });
+    const priv = (await t.call('GetNamespace', { Id: ids['priv.local'] })).Namespace;
+    assert.equal(priv.Description, 'changed');
+    assert.equal(priv.Properties.DnsProperties.SOA.TTL, 300);
+
+    await t.call('UpdatePublicDnsNamespace', { Id: ids['pub.example.com'], Namespace: { Properties: { DnsProperties: { SOA: { TTL: 60 } } } } });
+    assert.equal((await t.call('GetNamespace', { Id: ids['pub.example.com'] })).Namespace.Properties.DnsProperties.SOA.TTL, 60);
+    await t.call('UpdateHttpNamespace', { Id: ids.web, Namespace: { Description: 'web apps' } });
+    assert.equal((await t.call('GetNamespace', { Id: ids.web })).Namespace.Description, 'web apps');
+
+    // Hostile and wrong input: the other type's operation, a missing namespace, nothing to change, a negative TTL, no Description for HTTP.
+    await rejects(t.call('UpdateHttpNamespace', { Id: ids['priv.local'], Namespace: { Description: 'x' } }), 'InvalidInput', /DNS_PRIVATE namespace; UpdateHttpNamespace/);
+    await rejects(t.call('UpdatePrivateDnsNamespace', { Id: 'ns-doesnotexist0000', Namespace: { Description: 'x' } }), 'NamespaceNotFound');
+    await rejects(t.call('UpdatePrivateDnsNamespace', { Id: ids['priv.local'], Namespace: {} }), 'InvalidInput', /must change something/);
+    await rejects(t.call('UpdatePrivateDnsNamespace', { Id: ids['priv.local'], Namespace: { Properties: { DnsProperties: { SOA: { TTL: -1 } } } } }), 'InvalidInput', /ttl/i);
+    await rejects(t.call('UpdateHttpNamespace', { Id: ids.web, Namespace: {} }), 'InvalidInput', /namespace.description/);
+  });
+
   it('rejects a duplicate namespace name with the existing id', async () => {
     const t = setup();
     await t.call('CreatePrivateDnsNamespace', { Name: 'lab.local', Vpc: 'vpc-0123456789abcdef0' });
