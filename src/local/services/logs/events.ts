@@ -7,7 +7,7 @@ import { AwsError, type OperationHandler } from '../../core/types.js';
 import { paginate } from '../../core/util.js';
 import { compileFilterPattern } from './filter-pattern.js';
 import { groupNameOf, need, readLimit } from './groups.js';
-import { getLogGroup, getLogStream, insertEvents, sequenceToken, type StoredEvent } from './state.js';
+import { applyMetricFilters, getLogGroup, getLogStream, insertEvents, sequenceToken, type StoredEvent } from './state.js';
 
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
@@ -54,6 +54,7 @@ export const putLogEvents: OperationHandler = (input, ctx) => {
   });
   const accepted = parsed.filter((e) => e.timestamp >= tooOldBefore && e.timestamp >= expiredBefore && e.timestamp <= tooNewAfter);
   insertEvents(group, stream, accepted, now);
+  applyMetricFilters(ctx.state, group, accepted, now);
   const rejected = {
     ...(tooNewStart !== -1 ? { tooNewLogEventStartIndex: tooNewStart } : {}),
     ...(tooOldEnd !== -1 ? { tooOldLogEventEndIndex: tooOldEnd + 1 } : {}),

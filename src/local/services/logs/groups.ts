@@ -42,7 +42,7 @@ function groupShape(g: LogGroupRecord): Record<string, unknown> {
     logGroupName: g.name,
     creationTime: g.creationTime,
     ...(g.retentionInDays !== undefined ? { retentionInDays: g.retentionInDays } : {}),
-    metricFilterCount: 0,
+    metricFilterCount: Object.keys(g.metricFilters ?? {}).length,
     arn: `${g.arn}:*`,
     storedBytes: storedBytes(g),
     ...(g.kmsKeyId !== undefined ? { kmsKeyId: g.kmsKeyId } : {}),

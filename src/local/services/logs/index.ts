@@ -6,6 +6,7 @@
 import type { ServiceDefinition } from '../../core/types.js';
 import { filterLogEvents, getLogEvents, putLogEvents } from './events.js';
 import { createLogGroup, deleteLogGroup, deleteRetentionPolicy, describeLogGroups, putRetentionPolicy } from './groups.js';
+import { deleteMetricFilter, describeMetricFilters, putMetricFilter, testMetricFilter } from './metric-filters.js';
 import { createLogStream, deleteLogStream, describeLogStreams } from './streams.js';
 import { listTagsForResource, listTagsLogGroup, tagLogGroup, tagResource, untagLogGroup, untagResource } from './tags.js';
 
@@ -26,6 +27,10 @@ export const cloudWatchLogs: ServiceDefinition = {
     PutLogEvents: putLogEvents,
     GetLogEvents: getLogEvents,
     FilterLogEvents: filterLogEvents,
+    PutMetricFilter: putMetricFilter,
+    DescribeMetricFilters: describeMetricFilters,
+    DeleteMetricFilter: deleteMetricFilter,
+    TestMetricFilter: testMetricFilter,
     TagResource: tagResource,
     UntagResource: untagResource,
     ListTagsForResource: listTagsForResource,

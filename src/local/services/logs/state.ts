@@ -7,6 +7,8 @@
  */
 import { AwsError, type RegionState } from '../../core/types.js';
 import { partitionOf } from '../../core/util.js';
+import { putMetricDatum } from '../cloudwatch/state.js';
+import { compileFilterPattern } from './filter-pattern.js';
 
 /** Key of the Logs slice in a region's state. */
 export const LOGS_KEY = 'logs';
@@ -58,7 +60,27 @@ export interface LogGroupRecord {
   logGroupClass: string;
   tags: Record<string, string>;
   streams: Record<string, LogStreamRecord>;
+  /** Metric filters by name (see metric-filters.ts). */
+  metricFilters?: Record<string, MetricFilterRecord>;
 }
+
+/** One metric transformation as stored (the API's shape). */
+export interface MetricTransformationRecord {
+  metricName: string;
+  metricNamespace: string;
+  metricValue: string;
+  defaultValue?: number;
+  unit?: string;
+}
+
+/** One stored metric filter. */
+export interface MetricFilterRecord {
+  filterName: string;
+  filterPattern: string;
+  metricTransformations: MetricTransformationRecord[];
+  creationTime: number;
+}
+
 
 /** The whole Logs slice of one account+region. */
 export interface LogsState {
@@ -192,6 +214,7 @@ export function appendLogEvents(
   validateStreamName(stream);
   const target = (record.streams[stream] ??= newStream(stream, now));
   insertEvents(record, target, events, now);
+  applyMetricFilters(regionState, record, events, now);
 }
 
 /** Stored bytes of a group (sum of message lengths). */
@@ -204,4 +227,26 @@ export function storedBytes(group: LogGroupRecord): number {
 /** Sequence token AWS-style (56 digits) for a stream's upload counter. */
 export function sequenceToken(stream: LogStreamRecord): string {
   return `49${String(stream.uploadSequence).padStart(54, '0')}`;
+}
+
+/**
+ * Publishes what `events`, just ingested into `group`, contribute to its
+ * metric filters: `metricValue` at each matching event's timestamp, or the
+ * filter's `defaultValue` once for a batch with no match.
+ */
+export function applyMetricFilters(regionState: RegionState, group: LogGroupRecord, events: readonly { timestamp: number; message: string }[], now: number): void {
+  if (events.length === 0 || !group.metricFilters) return;
+  for (const filter of Object.values(group.metricFilters)) {
+    const matches = compileFilterPattern(filter.filterPattern);
+    const matched = events.filter((e) => matches(e.message));
+    for (const t of filter.metricTransformations) {
+      const base = { namespace: t.metricNamespace, metricName: t.metricName, dimensions: [], unit: t.unit ?? 'None' };
+      if (matched.length > 0) {
+        const value = Number(t.metricValue); // a number: PutMetricFilter checked it
+        for (const e of matched) putMetricDatum(regionState, { ...base, value, timestamp: e.timestamp }, now);
+      } else if (t.defaultValue !== undefined) {
+        putMetricDatum(regionState, { ...base, value: t.defaultValue, timestamp: events[events.length - 1]!.timestamp }, now);
+      }
+    }
+  }
 }
