@@ -1,7 +1,8 @@
 /**
  * The `monitoring` part of the runtime (see `../runtime.ts`): samples live
  * tasks' processes into `AWS/ECS` metrics, evaluates CloudWatch metric
- * alarms and runs the Application Auto Scaling policies their actions name.
+ * alarms and runs the Application Auto Scaling policies their actions name,
+ * and the scheduled actions that come due.
  *
  * Rates (real time): processes are sampled every `sampleIntervalMs`
  * (default: a quarter of a scaled minute, between 150 ms and 1 s, so every
@@ -15,6 +16,7 @@ import type { RuntimeComponent, RuntimeContext } from '../context.js';
 import { AlarmEvaluator } from './alarms.js';
 import { EcsMetricsPublisher } from './ecs-metrics.js';
 import type { PolicyOutcome } from './scaling.js';
+import { runScheduledActions, type ScheduledOutcome } from './scheduled.js';
 
 export type { PolicyOutcome } from './scaling.js';
 
@@ -26,6 +28,8 @@ export interface MonitoringOptions {
   readonly evaluateIntervalMs?: number;
   /** Called after every scaling policy run, with what it did (diagnostics, tests). */
   readonly onPolicy?: (outcome: PolicyOutcome) => void;
+  /** Called after every scheduled action that came due, with what it did (diagnostics, tests). */
+  readonly onScheduledAction?: (outcome: ScheduledOutcome) => void;
 }
 
 const clamp = (value: number, low: number, high: number) => Math.min(high, Math.max(low, value));
@@ -66,6 +70,7 @@ export function monitoringComponent(context: RuntimeContext, options: Monitoring
       if (nowMs - lastEvaluation >= evaluateEveryMs) {
         lastEvaluation = nowMs;
         if (alarms.evaluate(nowMs)) context.cloud.touch();
+        if (runScheduledActions(context, nowMs, options.onScheduledAction)) context.cloud.touch();
       }
     },
     async stop() {

@@ -6,6 +6,7 @@
  */
 import type { ServiceDefinition } from '../../core/types.js';
 import { deleteScalingPolicy, describeScalingActivities, describeScalingPolicies, putScalingPolicy } from './policies.js';
+import { deleteScheduledAction, describeScheduledActions, putScheduledAction } from './scheduled-actions.js';
 import { listTagsForResource, tagResource, untagResource } from './tags.js';
 import { deregisterScalableTarget, describeScalableTargets, registerScalableTarget } from './targets.js';
 
@@ -22,6 +23,9 @@ export const applicationAutoScaling: ServiceDefinition = {
     DescribeScalingPolicies: describeScalingPolicies,
     DeleteScalingPolicy: deleteScalingPolicy,
     DescribeScalingActivities: describeScalingActivities,
+    PutScheduledAction: putScheduledAction,
+    DescribeScheduledActions: describeScheduledActions,
+    DeleteScheduledAction: deleteScheduledAction,
     TagResource: tagResource,
     UntagResource: untagResource,
     ListTagsForResource: listTagsForResource,

@@ -267,9 +267,11 @@ export const describeScalingActivities: OperationHandler = (input, ctx) => {
     input.ResourceId !== undefined && input.ScalableDimension !== undefined
       ? [targetKey(ns, String(input.ResourceId), String(input.ScalableDimension))]
       : Object.keys(state.activities).filter((k) => k.startsWith(`${ns}|`) && (input.ResourceId === undefined || k.split('|')[1] === input.ResourceId));
+  // Newest first; activities of the same instant newest first too (each target's list is oldest first).
   const items = keys
-    .flatMap((k) => state.activities[k] ?? [])
-    .sort((a, b) => b.StartTime - a.StartTime);
+    .flatMap((k) => (state.activities[k] ?? []).map((activity, order) => ({ activity, order })))
+    .sort((a, b) => b.activity.StartTime - a.activity.StartTime || b.order - a.order)
+    .map(({ activity }) => activity);
   const { page, nextToken } = paginate(items, input.NextToken, max, {
     pageSize: 50,
     invalidToken: () => new AwsError('InvalidNextTokenException', 'The next token is invalid.'),

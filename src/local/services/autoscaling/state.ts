@@ -79,6 +79,30 @@ export interface AutoScalingState {
   activities: Record<string, ScalingActivityRecord[]>;
   /** target ARN → tags. */
   tags: Record<string, Record<string, string>>;
+  /** scheduled action ARN → action (absent in state files written before scheduled actions). */
+  scheduledActions?: Record<string, ScheduledActionRecord>;
+}
+
+/** One scheduled action, stored with the SDK's field names. */
+export interface ScheduledActionRecord {
+  ScheduledActionName: string;
+  ScheduledActionARN: string;
+  ServiceNamespace: string;
+  Schedule: string;
+  Timezone?: string;
+  ResourceId: string;
+  ScalableDimension: string;
+  StartTime?: number;
+  EndTime?: number;
+  ScalableTargetAction: { MinCapacity?: number; MaxCapacity?: number };
+  CreationTime: number;
+  /** Up to when the runtime has checked the schedule (epoch ms). */
+  checkedUntil?: number;
+}
+
+/** The scheduled actions of the slice, created on first use. */
+export function scheduledActions(regionState: RegionState): Record<string, ScheduledActionRecord> {
+  return (autoScalingState(regionState).scheduledActions ??= {});
 }
 
 /** The slice of `regionState`, created on first use. */

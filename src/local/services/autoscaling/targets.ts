@@ -122,6 +122,10 @@ export const deregisterScalableTarget: OperationHandler = (input, ctx) => {
   delete state.targets[key];
   delete state.activities[key];
   delete state.tags[target.ScalableTargetARN];
+  // AWS deletes the target's scheduled actions with it.
+  for (const [actionArn, action] of Object.entries(state.scheduledActions ?? {})) {
+    if (targetKey(action.ServiceNamespace, action.ResourceId, action.ScalableDimension) === key) delete state.scheduledActions![actionArn];
+  }
   ctx.events.emit('autoscaling:target-deregistered', {
     accountId: ctx.accountId,
     region: ctx.region,

@@ -1,8 +1,13 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
+  DeleteScheduledActionCommand,
+  DeregisterScalableTargetCommand,
+  DescribeScalableTargetsCommand,
   DescribeScalingActivitiesCommand,
+  DescribeScheduledActionsCommand,
   PutScalingPolicyCommand,
+  PutScheduledActionCommand,
   RegisterScalableTargetCommand,
   type ScalingActivity,
 } from '@aws-sdk/client-application-auto-scaling';
@@ -200,4 +205,60 @@ test('with two target-tracking policies the service scales in only when both are
     await cpu.stop();
     await requests.stop();
   }
+});
+
+test('a scheduled action sets min and max when it comes due and moves the desired count into them; suspended, it does nothing; deleting the target deletes it', async () => {
+  const [cluster, service] = ['scheduled-cluster', 'batch-service'];
+  const resourceId = `service/${cluster}/${service}`;
+  await createService(h, { cluster, service, desiredCount: 1 });
+  const target = { ServiceNamespace: 'ecs' as const, ResourceId: resourceId, ScalableDimension: DIMENSION };
+  await h.clients.autoScaling.send(new RegisterScalableTargetCommand({ ...target, MinCapacity: 1, MaxCapacity: 2 }));
+  // rate(1 minute) at time scale 0.005: every 0.3 s.
+  await h.clients.autoScaling.send(new PutScheduledActionCommand({ ...target, ScheduledActionName: 'morning', Schedule: 'rate(1 minute)', ScalableTargetAction: { MinCapacity: 3, MaxCapacity: 5 } }));
+  const described = (await h.clients.autoScaling.send(new DescribeScheduledActionsCommand({ ServiceNamespace: 'ecs', ResourceId: resourceId }))).ScheduledActions ?? [];
+  assert.deepEqual(described.map((a) => [a.ScheduledActionName, a.Schedule, a.ScalableTargetAction?.MinCapacity, a.ScalableTargetAction?.MaxCapacity]), [['morning', 'rate(1 minute)', 3, 5]]);
+  assert.match(described[0]?.ScheduledActionARN ?? '', /^arn:aws:autoscaling:us-east-1:\d{12}:scheduledAction:[0-9a-f-]+:resource\/ecs\/service\/scheduled-cluster\/batch-service:scheduledActionName\/morning$/);
+  assert.ok(described[0]?.CreationTime instanceof Date);
+
+  await waitFor('the scheduled action to raise the desired count to the new minimum', async () => (await desiredCount(h, cluster, service)) === 3, 15_000, 50);
+  const [limits, desired] = await activities(resourceId);
+  assert.equal(limits?.Description, 'Setting min capacity to 3 and max capacity to 5');
+  assert.equal(limits?.Cause, 'scheduled action name morning was triggered');
+  assert.equal(desired?.Description, 'Setting desired count to 3.');
+  assert.equal(desired?.Cause, 'minimum capacity was set to 3');
+  const registered = (await h.clients.autoScaling.send(new DescribeScalableTargetsCommand({ ServiceNamespace: 'ecs', ResourceIds: [resourceId] }))).ScalableTargets?.[0];
+  assert.deepEqual([registered?.MinCapacity, registered?.MaxCapacity], [3, 5]);
+
+  // Suspended: the next action changes nothing.
+  await h.clients.autoScaling.send(new RegisterScalableTargetCommand({ ...target, SuspendedState: { ScheduledScalingSuspended: true } }));
+  await h.clients.autoScaling.send(new PutScheduledActionCommand({ ...target, ScheduledActionName: 'night', Schedule: 'rate(1 minute)', ScalableTargetAction: { MinCapacity: 0, MaxCapacity: 1 } }));
+  const before = (await activities(resourceId)).length;
+  await new Promise((resolve) => setTimeout(resolve, 1500)); // five periods of the schedule: nothing may happen
+  assert.equal(await desiredCount(h, cluster, service), 3);
+  assert.equal((await activities(resourceId)).length, before);
+
+  await h.clients.autoScaling.send(new DeleteScheduledActionCommand({ ...target, ScheduledActionName: 'night' }));
+  await assert.rejects(h.clients.autoScaling.send(new DeleteScheduledActionCommand({ ...target, ScheduledActionName: 'night' })), (e: Error) => e.name === 'ObjectNotFoundException');
+  await h.clients.autoScaling.send(new DeregisterScalableTargetCommand(target));
+  assert.deepEqual((await h.clients.autoScaling.send(new DescribeScheduledActionsCommand({ ServiceNamespace: 'ecs', ResourceId: resourceId }))).ScheduledActions, []);
+});
+
+test('scheduled actions refuse bad input naming the field, and need a registered target', async () => {
+  const [cluster, service] = ['scheduled-bad', 'svc'];
+  const resourceId = `service/${cluster}/${service}`;
+  const target = { ServiceNamespace: 'ecs' as const, ResourceId: resourceId, ScalableDimension: DIMENSION };
+  const put = (extra: Record<string, unknown>) => h.clients.autoScaling.send(new PutScheduledActionCommand({ ...target, ScheduledActionName: 'a', Schedule: 'rate(1 minute)', ScalableTargetAction: { MinCapacity: 1 }, ...extra }));
+  await assert.rejects(put({}), (e: Error) => e.name === 'ObjectNotFoundException');
+  await createService(h, { cluster, service, desiredCount: 1 });
+  await h.clients.autoScaling.send(new RegisterScalableTargetCommand({ ...target, MinCapacity: 1, MaxCapacity: 2 }));
+  for (const [extra, message] of [
+    [{ Schedule: 'cron(0 8 * * *)' }, /6 fields/],
+    [{ Timezone: 'Mars/Olympus_Mons' }, /Timezone Mars\/Olympus_Mons is not a valid time zone/],
+    [{ ScalableTargetAction: {} }, /MinCapacity, MaxCapacity or both/],
+    [{ ScalableTargetAction: { MinCapacity: 5, MaxCapacity: 2 } }, /cannot be greater/],
+    [{ StartTime: new Date('2027-01-02T00:00:00Z'), EndTime: new Date('2027-01-01T00:00:00Z') }, /EndTime must be later than StartTime/],
+  ] as const) {
+    await assert.rejects(put(extra), (e: Error) => e.name === 'ValidationException' && message.test(e.message), JSON.stringify(extra));
+  }
+  assert.deepEqual((await h.clients.autoScaling.send(new DescribeScheduledActionsCommand({ ServiceNamespace: 'ecs', ResourceId: resourceId }))).ScheduledActions, []);
 });
