@@ -36,7 +36,8 @@ export function runScheduledActions(context: RuntimeContext, nowMs: number, onAc
         timeScale: context.timeScale,
         anchorMs: action.StartTime ?? action.CreationTime,
       });
-      if (due.length === 0) continue;
+      // Only ECS services are emulated: other namespaces' actions are stored and act on nothing.
+      if (due.length === 0 || action.ServiceNamespace !== 'ecs') continue;
       const outcome = apply(state, action, nowMs, (serviceArn, clusterArn) => context.cloud.events.emit(EcsEvents.serviceUpdated, { accountId, region, type: EcsEvents.serviceUpdated, clusterArn, serviceArn }));
       onAction?.(outcome);
       changed ||= outcome.result === 'applied';

@@ -210,9 +210,17 @@ export const putScalingPolicy: OperationHandler = (input, ctx) => {
   let policy: ScalingPolicyRecord;
   if (type === 'TargetTrackingScaling') {
     if (input.StepScalingPolicyConfiguration !== undefined) throw new AwsError('ValidationException', 'StepScalingPolicyConfiguration is not valid for policy type TargetTrackingScaling.');
-    const tracking = readTargetTracking(input.TargetTrackingScalingPolicyConfiguration, id.ResourceId);
-    const alarms = createTrackingAlarms(ctx, policyArn, id.ResourceId, tracking, keep);
-    policy = { PolicyARN: policyArn, PolicyName: name, ...id, PolicyType: type, TargetTrackingScalingPolicyConfiguration: tracking.config, Alarms: alarms, CreationTime: keep?.CreationTime ?? ctx.now().getTime() };
+    if (id.ServiceNamespace === 'ecs') {
+      const tracking = readTargetTracking(input.TargetTrackingScalingPolicyConfiguration, id.ResourceId);
+      const alarms = createTrackingAlarms(ctx, policyArn, id.ResourceId, tracking, keep);
+      policy = { PolicyARN: policyArn, PolicyName: name, ...id, PolicyType: type, TargetTrackingScalingPolicyConfiguration: tracking.config, Alarms: alarms, CreationTime: keep?.CreationTime ?? ctx.now().getTime() };
+    } else {
+      // Another namespace's resource is not emulated: the policy is stored and acts on nothing (no alarms to watch).
+      const config = input.TargetTrackingScalingPolicyConfiguration as Record<string, unknown> | undefined;
+      if (!config || typeof config !== 'object') throw new AwsError('ValidationException', 'TargetTrackingScalingPolicyConfiguration is required for policy type TargetTrackingScaling.');
+      if (!(Number(config.TargetValue) > 0)) throw new AwsError('ValidationException', `TargetValue must be a positive number, got: ${String(config.TargetValue)}`);
+      policy = { PolicyARN: policyArn, PolicyName: name, ...id, PolicyType: type, TargetTrackingScalingPolicyConfiguration: { ...config }, Alarms: [], CreationTime: keep?.CreationTime ?? ctx.now().getTime() };
+    }
   } else {
     if (input.TargetTrackingScalingPolicyConfiguration !== undefined) throw new AwsError('ValidationException', 'TargetTrackingScalingPolicyConfiguration is not valid for policy type StepScaling.');
     policy = { PolicyARN: policyArn, PolicyName: name, ...id, PolicyType: type, StepScalingPolicyConfiguration: readStepScaling(input.StepScalingPolicyConfiguration), Alarms: [], CreationTime: keep?.CreationTime ?? ctx.now().getTime() };

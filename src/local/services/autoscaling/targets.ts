@@ -53,10 +53,11 @@ export const registerScalableTarget: OperationHandler = (input, ctx) => {
     return { ScalableTargetARN: existing.ScalableTargetARN };
   }
   // AWS checks the ECS service when a target is first registered ("ECS service doesn't exist: service/<cluster>/<service>").
+  // Other namespaces' resources are not emulated: their targets are stored as given.
   const [, clusterName = '', serviceName = ''] = id.ResourceId.split('/');
-  const cluster = findCluster(ctx.state, clusterName);
+  const cluster = id.ServiceNamespace === 'ecs' ? findCluster(ctx.state, clusterName) : undefined;
   const service = cluster ? findService(ctx.state, cluster.clusterArn, serviceName) : undefined;
-  if (!service || service.status === 'INACTIVE') {
+  if (id.ServiceNamespace === 'ecs' && (!service || service.status === 'INACTIVE')) {
     throw new AwsError('ValidationException', `ECS service doesn't exist: ${id.ResourceId}. Create the service (ecs create-service) before registering it as a scalable target.`);
   }
   const tags = readTagMap(input.Tags);
@@ -65,7 +66,15 @@ export const registerScalableTarget: OperationHandler = (input, ctx) => {
     MinCapacity: nextMin,
     MaxCapacity: nextMax,
     RoleARN: String(
-      input.RoleARN ?? arn(ctx, 'iam', 'role/aws-service-role/ecs.application-autoscaling.amazonaws.com/AWSServiceRoleForApplicationAutoScaling_ECSService', ''),
+      input.RoleARN ??
+        arn(
+          ctx,
+          'iam',
+          id.ServiceNamespace === 'ecs'
+            ? 'role/aws-service-role/ecs.application-autoscaling.amazonaws.com/AWSServiceRoleForApplicationAutoScaling_ECSService'
+            : `role/aws-service-role/${id.ServiceNamespace}.application-autoscaling.amazonaws.com/AWSServiceRoleForApplicationAutoScaling`,
+          '',
+        ),
     ),
     CreationTime: ctx.now().getTime(),
     SuspendedState: {

@@ -5,8 +5,8 @@
  */
 import { AwsError } from '../../core/types.js';
 
-/** Namespaces the local cloud scales (ECS services). */
-export const SERVICE_NAMESPACES = ['ecs'] as const;
+/** Service namespaces of the API (the model's enum). Only `ecs` scales anything here; the others are stored. */
+export const SERVICE_NAMESPACES = ['ecs', 'elasticmapreduce', 'ec2', 'appstream', 'dynamodb', 'rds', 'sagemaker', 'custom-resource', 'comprehend', 'lambda', 'cassandra', 'kafka', 'elasticache', 'neptune', 'workspaces'] as const;
 
 /** A required parameter or AWS's `ValidationException`. */
 export function need<T>(value: T | undefined | null, field: string): T {
@@ -16,24 +16,30 @@ export function need<T>(value: T | undefined | null, field: string): T {
   return value;
 }
 
-/** A service namespace the local cloud supports. */
+/** A service namespace of the API. */
 export function readNamespace(value: unknown): string {
   const ns = String(need(value, 'serviceNamespace'));
   if (!(SERVICE_NAMESPACES as readonly string[]).includes(ns)) {
-    const known = ['ecs', 'elasticmapreduce', 'ec2', 'appstream', 'dynamodb', 'rds', 'sagemaker', 'custom-resource', 'comprehend', 'lambda', 'cassandra', 'kafka', 'elasticache', 'neptune', 'workspaces'];
-    if (!known.includes(ns)) {
-      throw new AwsError('ValidationException', `1 validation error detected: Value '${ns}' at 'serviceNamespace' failed to satisfy constraint: Member must satisfy enum value set: [${known.join(', ')}]`);
-    }
-    throw new AwsError('ValidationException', `The ecskit local cloud scales ECS services only (serviceNamespace ecs), got: ${ns}`);
+    throw new AwsError('ValidationException', `1 validation error detected: Value '${ns}' at 'serviceNamespace' failed to satisfy constraint: Member must satisfy enum value set: [${SERVICE_NAMESPACES.join(', ')}]`);
   }
   return ns;
 }
 
-/** Checks an ECS resource id (`service/<cluster>/<service>`) and dimension. */
+/**
+ * Checks a target's identity: for ECS a `service/<cluster>/<service>` id and
+ * `ecs:service:DesiredCount`; for the other namespaces (stored, acting on
+ * nothing) a dimension of that namespace and a non-empty resource id.
+ */
 export function readTarget(input: any): { ServiceNamespace: string; ResourceId: string; ScalableDimension: string } {
   const ServiceNamespace = readNamespace(input.ServiceNamespace);
   const ResourceId = String(need(input.ResourceId, 'resourceId'));
   const ScalableDimension = String(need(input.ScalableDimension, 'scalableDimension'));
+  if (ServiceNamespace !== 'ecs') {
+    if (!ScalableDimension.startsWith(`${ServiceNamespace}:`)) {
+      throw new AwsError('ValidationException', `Unsupported service namespace, resource type or scalable dimension: ${ScalableDimension} is not a dimension of ${ServiceNamespace}`);
+    }
+    return { ServiceNamespace, ResourceId, ScalableDimension };
+  }
   if (ScalableDimension !== 'ecs:service:DesiredCount') {
     throw new AwsError('ValidationException', `Unsupported service namespace, resource type or scalable dimension: ${ScalableDimension} (ECS services scale ecs:service:DesiredCount)`);
   }

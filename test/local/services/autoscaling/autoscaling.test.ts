@@ -243,3 +243,35 @@ describe('Application Auto Scaling accessors for the runtime', () => {
     assert.deepEqual(JSON.parse(JSON.stringify(region['application-autoscaling'])), region['application-autoscaling']);
   });
 });
+
+describe('other service namespaces (stored, acting on nothing)', () => {
+  it('registers, describes and deregisters a DynamoDB target with its policy and scheduled action, creating no alarm', async () => {
+    const t = setup();
+    const table = { ServiceNamespace: 'dynamodb', ResourceId: 'table/orders', ScalableDimension: 'dynamodb:table:ReadCapacityUnits' };
+    await t.call('RegisterScalableTarget', { ...table, MinCapacity: 5, MaxCapacity: 50 });
+    const [target] = (await t.call('DescribeScalableTargets', { ServiceNamespace: 'dynamodb' })).ScalableTargets;
+    assert.deepEqual([target.ResourceId, target.MinCapacity, target.MaxCapacity], ['table/orders', 5, 50]);
+    assert.match(target.RoleARN, /:role\/aws-service-role\/dynamodb\.application-autoscaling\.amazonaws\.com\//);
+    assert.deepEqual((await t.call('DescribeScalableTargets', { ServiceNamespace: 'ecs' })).ScalableTargets, [], 'namespaces stay apart');
+    const put = await t.call('PutScalingPolicy', {
+      ...table,
+      PolicyName: 'reads',
+      PolicyType: 'TargetTrackingScaling',
+      TargetTrackingScalingPolicyConfiguration: { TargetValue: 70, PredefinedMetricSpecification: { PredefinedMetricType: 'DynamoDBReadCapacityUtilization' } },
+    });
+    assert.deepEqual(put.Alarms, []);
+    assert.deepEqual((await t.cw('DescribeAlarms')).MetricAlarms, []);
+    const [policy] = (await t.call('DescribeScalingPolicies', { ServiceNamespace: 'dynamodb' })).ScalingPolicies;
+    assert.equal(policy.TargetTrackingScalingPolicyConfiguration.TargetValue, 70);
+    await t.call('PutScheduledAction', { ...table, ScheduledActionName: 'night', Schedule: 'cron(0 22 * * ? *)', ScalableTargetAction: { MinCapacity: 1 } });
+    assert.equal((await t.call('DescribeScheduledActions', { ServiceNamespace: 'dynamodb' })).ScheduledActions.length, 1);
+    await t.call('DeregisterScalableTarget', table);
+    assert.deepEqual((await t.call('DescribeScheduledActions', { ServiceNamespace: 'dynamodb' })).ScheduledActions, []);
+  });
+
+  it('refuses a dimension of another namespace and an unknown namespace', async () => {
+    const t = setup();
+    await rejects(t.call('RegisterScalableTarget', { ServiceNamespace: 'dynamodb', ResourceId: 'table/x', ScalableDimension: 'ecs:service:DesiredCount', MinCapacity: 1, MaxCapacity: 2 }), 'ValidationException', /not a dimension of dynamodb/);
+    await rejects(t.call('DescribeScalableTargets', { ServiceNamespace: 'beanstalk' }), 'ValidationException', /enum value set/);
+  });
+});
