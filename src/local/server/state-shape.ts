@@ -41,6 +41,7 @@ const SLICES: Readonly<Record<string, Readonly<Record<string, FieldKind>>>> = {
     containerInstances: 'records',
     tags: 'lists',
     accountSettings: 'strings',
+    capacityProviders: 'records',
   },
   [LOGS_KEY]: { groups: 'records' },
   [CLOUDWATCH_KEY]: { metrics: 'records', alarms: 'records', history: 'list', dashboards: 'records', tags: 'records' },

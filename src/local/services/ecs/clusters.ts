@@ -9,9 +9,9 @@ import { AwsError, type OperationHandler } from '../../core/types.js';
 import { arn, paginate } from '../../core/util.js';
 import { clean, ecsState, requireCluster, stateOf, type ClusterRecord, type EcsState, type Json } from './state.js';
 import { putTags, tagsOf, validateTags } from './tags.js';
+import { findCapacityProvider } from './capacity-providers.js';
 
 /** Capacity providers every cluster may use without creating them. */
-export const BUILT_IN_CAPACITY_PROVIDERS = ['FARGATE', 'FARGATE_SPOT'] as const;
 
 const CLUSTER_NAME = /^[a-zA-Z0-9_-]{1,255}$/;
 
@@ -76,15 +76,15 @@ function validateSettings(settings: unknown): { name: string; value: string }[] 
   });
 }
 
-function validateCapacityProviders(providers: unknown, strategy: unknown): { providers: string[]; strategy: Json[] } {
+function validateCapacityProviders(s: EcsState, providers: unknown, strategy: unknown): { providers: string[]; strategy: Json[] } {
   const list = (providers ?? []) as unknown[];
   const strat = (strategy ?? []) as Json[];
   if (!Array.isArray(list) || !Array.isArray(strat)) {
     throw new AwsError('InvalidParameterException', 'capacityProviders and defaultCapacityProviderStrategy must be lists.');
   }
   for (const p of list) {
-    if (!(BUILT_IN_CAPACITY_PROVIDERS as readonly unknown[]).includes(p)) {
-      throw new AwsError('InvalidParameterException', `The specified capacity provider '${String(p)}' was not found. The local cloud provides FARGATE and FARGATE_SPOT.`);
+    if (typeof p !== 'string' || !findCapacityProvider(s, p)) {
+      throw new AwsError('InvalidParameterException', `The specified capacity provider '${String(p)}' was not found. Use FARGATE, FARGATE_SPOT or one made with CreateCapacityProvider.`);
     }
   }
   for (const item of strat) {
@@ -120,7 +120,7 @@ export const CreateCluster: OperationHandler = (input, ctx) => {
   const clusterArn = arn(ctx, 'ecs', `cluster/${name}`);
   const tags = validateTags(input.tags);
   const settings = validateSettings(input.settings) ?? [{ name: 'containerInsights', value: 'disabled' }];
-  const cp = validateCapacityProviders(input.capacityProviders, input.defaultCapacityProviderStrategy);
+  const cp = validateCapacityProviders(s, input.capacityProviders, input.defaultCapacityProviderStrategy);
   const existing = s.clusters[clusterArn];
   if (existing?.status === 'ACTIVE') return { cluster: clusterOut(s, existing) };
   const record: ClusterRecord = clean({
@@ -203,15 +203,15 @@ export const UpdateCluster: OperationHandler = (input, ctx) => {
   return { cluster: clusterOut(stateOf(ctx), c) };
 };
 
-/** ECS PutClusterCapacityProviders (FARGATE, FARGATE_SPOT). */
+/** ECS PutClusterCapacityProviders (FARGATE, FARGATE_SPOT and the account's own capacity providers). */
 export const PutClusterCapacityProviders: OperationHandler = (input, ctx) => {
   const c = requireCluster(ctx, input.cluster);
   if (!Array.isArray(input.capacityProviders)) throw new AwsError('InvalidParameterException', 'capacityProviders must not be null.');
   if (!Array.isArray(input.defaultCapacityProviderStrategy)) {
     throw new AwsError('InvalidParameterException', 'defaultCapacityProviderStrategy must not be null.');
   }
-  const cp = validateCapacityProviders(input.capacityProviders, input.defaultCapacityProviderStrategy);
   const s = ecsState(ctx.state);
+  const cp = validateCapacityProviders(s, input.capacityProviders, input.defaultCapacityProviderStrategy);
   const removed = c.capacityProviders.filter((p) => !cp.providers.includes(p));
   for (const p of removed) {
     const inUse = Object.values(s.services).some(

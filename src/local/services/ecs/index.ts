@@ -7,6 +7,7 @@
  */
 import type { ServiceDefinition } from '../../core/types.js';
 import * as accountSettings from './account-settings.js';
+import * as capacityProviders from './capacity-providers.js';
 import * as clusters from './clusters.js';
 import * as containerInstances from './container-instances.js';
 import * as services from './services.js';
@@ -29,6 +30,10 @@ export const ecs: ServiceDefinition = {
     UpdateCluster: clusters.UpdateCluster,
     UpdateClusterSettings: clusters.UpdateClusterSettings,
     PutClusterCapacityProviders: clusters.PutClusterCapacityProviders,
+    CreateCapacityProvider: capacityProviders.CreateCapacityProvider,
+    DescribeCapacityProviders: capacityProviders.DescribeCapacityProviders,
+    UpdateCapacityProvider: capacityProviders.UpdateCapacityProvider,
+    DeleteCapacityProvider: capacityProviders.DeleteCapacityProvider,
 
     RegisterTaskDefinition: taskDefinitions.RegisterTaskDefinition,
     DescribeTaskDefinition: taskDefinitions.DescribeTaskDefinition,

@@ -10,6 +10,7 @@
  *
  * @internal
  */
+import type { CapacityProviderRecord } from './capacity-providers.js';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { AwsError, type RegionState, type RequestContext } from '../../core/types.js';
 import { partitionOf } from '../../core/util.js';
@@ -263,6 +264,8 @@ export interface EcsState {
   tags: Record<string, EcsTag[]>;
   /** account setting name → value. */
   accountSettings: Record<string, string>;
+  /** name → capacity provider a user created (absent in state files written before them). */
+  capacityProviders?: Record<string, CapacityProviderRecord>;
 }
 
 /** Key of the ECS slice in a region's state. */
