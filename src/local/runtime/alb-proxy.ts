@@ -5,8 +5,10 @@
  * target group, read fresh on every request, so rule and health changes
  * apply at once.
  *
- * Behaviour follows ALB: rules by ascending priority (path-pattern and
- * host-header conditions, `*` and `?` wildcards, case-insensitive hosts),
+ * Behaviour follows ALB: rules by ascending priority (path-pattern,
+ * host-header, http-header, http-request-method, query-string and source-ip
+ * conditions, `*` and `?` wildcards, case-insensitive hosts), redirects
+ * with their placeholders, fixed responses,
  * weighted forward to target groups, round robin over healthy targets, fail
  * open to the unhealthy targets when none is healthy, 503 while no target has
  * passed a health check (all `initial`) or a group has none, 502 when the target refuses or resets, 504 on timeout.
@@ -18,14 +20,42 @@ import { randomBytes } from 'node:crypto';
 
 /** A condition of a listener rule (ELBv2 `RuleCondition`, reduced). */
 export interface ProxyCondition {
-  readonly field: 'path-pattern' | 'host-header' | string;
+  readonly field: 'path-pattern' | 'host-header' | 'http-header' | 'http-request-method' | 'query-string' | 'source-ip' | string;
+  /** Patterns (path, host, header value), methods or CIDR blocks. */
   readonly values: readonly string[];
+  /** `http-header`: the header's name. */
+  readonly headerName?: string;
+  /** `query-string`: key/value patterns (no key: any parameter). */
+  readonly query?: ReadonlyArray<{ readonly key?: string; readonly value: string }>;
+}
+
+/** A redirect action's target, with ALB's `#{protocol}`, `#{host}`, `#{port}`, `#{path}` and `#{query}` placeholders. */
+export interface ProxyRedirect {
+  readonly protocol: string;
+  readonly host: string;
+  readonly port: string;
+  readonly path: string;
+  readonly query: string;
+  readonly statusCode: 301 | 302;
 }
 
 /** An action of a listener rule. */
 export type ProxyAction =
   | { readonly type: 'forward'; readonly targetGroups: ReadonlyArray<{ readonly arn: string; readonly weight: number }> }
-  | { readonly type: 'fixed-response'; readonly statusCode: number; readonly contentType?: string; readonly body?: string };
+  | { readonly type: 'fixed-response'; readonly statusCode: number; readonly contentType?: string; readonly body?: string }
+  | ({ readonly type: 'redirect' } & ProxyRedirect);
+
+/** What a rule's conditions look at in a request. */
+export interface ProxyRequest {
+  readonly host: string;
+  readonly path: string;
+  readonly method?: string;
+  readonly headers?: Readonly<Record<string, string | string[] | undefined>>;
+  /** The raw query string (without `?`). */
+  readonly query?: string;
+  /** The client's address. */
+  readonly sourceIp?: string;
+}
 
 /** A rule; the default rule has no conditions and the lowest precedence. */
 export interface ProxyRule {
@@ -90,18 +120,81 @@ export function wildcardMatch(pattern: string, value: string, caseInsensitive = 
   return new RegExp(`^${source}$`, caseInsensitive ? 'i' : '').test(value);
 }
 
-/** The rule that matches a request, by ascending priority. */
-export function matchRule(rules: readonly ProxyRule[], host: string, path: string): ProxyRule | undefined {
-  const hostname = host.replace(/:\d+$/, '');
-  return [...rules]
-    .sort((a, b) => a.priority - b.priority)
-    .find((rule) =>
-      rule.conditions.every((condition) => {
-        if (condition.field === 'path-pattern') return condition.values.some((v) => wildcardMatch(v, path));
-        if (condition.field === 'host-header') return condition.values.some((v) => wildcardMatch(v, hostname, true));
-        return false;
-      }),
-    );
+/** Whether `ip` is in the IPv4 or IPv6 CIDR block `cidr`. */
+export function inCidr(ip: string, cidr: string): boolean {
+  const [block = '', bitsText] = cidr.split('/');
+  const toBits = (address: string): bigint | undefined => {
+    const v4 = /^(?:::ffff:)?(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/i.exec(address);
+    if (v4) return v4.slice(1).reduce((acc, octet) => (acc << 8n) | BigInt(Number(octet) & 255), 0n) | (0xffffn << 32n);
+    if (!address.includes(':')) return undefined;
+    const [head = '', tail = ''] = address.split('::');
+    const parts = (text: string) => (text ? text.split(':') : []);
+    const groups = address.includes('::') ? [...parts(head), ...Array(8 - parts(head).length - parts(tail).length).fill('0'), ...parts(tail)] : parts(address);
+    if (groups.length !== 8 || groups.some((g) => !/^[0-9a-f]{1,4}$/i.test(g))) return undefined;
+    return groups.reduce((acc, g) => (acc << 16n) | BigInt(parseInt(g, 16)), 0n);
+  };
+  const a = toBits(ip);
+  const b = toBits(block);
+  if (a === undefined || b === undefined) return false;
+  // IPv4 addresses live in the IPv4-mapped range (::ffff:0:0/96): a v4 prefix length counts from bit 96.
+  const v4Block = !block.includes(':');
+  const bits = Number(bitsText ?? (v4Block ? 32 : 128)) + (v4Block ? 96 : 0);
+  const shift = BigInt(128 - bits);
+  return a >> shift === b >> shift;
+}
+
+function conditionMatches(condition: ProxyCondition, request: ProxyRequest, hostname: string): boolean {
+  switch (condition.field) {
+    case 'path-pattern':
+      return condition.values.some((v) => wildcardMatch(v, request.path));
+    case 'host-header':
+      return condition.values.some((v) => wildcardMatch(v, hostname, true));
+    case 'http-header': {
+      const raw = request.headers?.[String(condition.headerName).toLowerCase()];
+      const values = raw === undefined ? [] : Array.isArray(raw) ? raw : [raw];
+      return values.some((value) => condition.values.some((v) => wildcardMatch(v, value, true)));
+    }
+    case 'http-request-method':
+      return condition.values.includes(request.method ?? 'GET');
+    case 'query-string': {
+      const params = [...new URLSearchParams(request.query ?? '')];
+      return (condition.query ?? []).some((pair) =>
+        params.some(([key, value]) => (pair.key === undefined || wildcardMatch(pair.key, key, true)) && wildcardMatch(pair.value, value, true)),
+      );
+    }
+    case 'source-ip':
+      return request.sourceIp !== undefined && condition.values.some((cidr) => inCidr(request.sourceIp!, cidr));
+    default:
+      return false;
+  }
+}
+
+/**
+ * The rule that matches a request, by ascending priority: every condition
+ * of the rule must match (path-pattern, host-header, http-header,
+ * http-request-method, query-string, source-ip, as ALB evaluates them).
+ */
+export function matchRule(rules: readonly ProxyRule[], hostOrRequest: string | ProxyRequest, path?: string): ProxyRule | undefined {
+  const request: ProxyRequest = typeof hostOrRequest === 'string' ? { host: hostOrRequest, path: path ?? '/' } : hostOrRequest;
+  const hostname = request.host.replace(/:\d+$/, '');
+  return [...rules].sort((a, b) => a.priority - b.priority).find((rule) => rule.conditions.every((condition) => conditionMatches(condition, request, hostname)));
+}
+
+/** The `Location` of a redirect for a request, ALB's placeholders filled in; the port is left out when it is the protocol's default. */
+export function redirectLocation(redirect: ProxyRedirect, request: { protocol: string; host: string; port: number; path: string; query: string }): string {
+  const fill = (template: string) =>
+    template
+      .replaceAll('#{protocol}', request.protocol)
+      .replaceAll('#{host}', request.host.replace(/:\d+$/, ''))
+      .replaceAll('#{port}', String(request.port))
+      .replaceAll('#{path}', request.path.replace(/^\//, ''))
+      .replaceAll('#{query}', request.query);
+  const protocol = fill(redirect.protocol).toLowerCase();
+  const port = fill(redirect.port);
+  const defaultPort = (protocol === 'https' && port === '443') || (protocol === 'http' && port === '80');
+  const path = fill(redirect.path);
+  const query = fill(redirect.query);
+  return `${protocol}://${fill(redirect.host)}${defaultPort ? '' : `:${port}`}${path.startsWith('/') ? path : `/${path}`}${query ? `?${query}` : ''}`;
 }
 
 /** Picks a target group by weight (weights of 0 never chosen). */
@@ -134,10 +227,13 @@ export async function startAlbListener(options: AlbListenerOptions): Promise<Alb
   const timeoutMs = options.timeoutMs ?? 60_000;
 
   const handle = (req: IncomingMessage, res: ServerResponse) => {
-    const path = (req.url ?? '/').split('?')[0] ?? '/';
+    const url = req.url ?? '/';
+    const queryAt = url.indexOf('?');
+    const path = queryAt === -1 ? url : url.slice(0, queryAt);
+    const query = queryAt === -1 ? '' : url.slice(queryAt + 1);
     const host = req.headers.host ?? '';
     const onRequest = options.onRequest && ((record: ProxyRequestRecord) => options.onRequest?.({ ...record, host }));
-    const rule = matchRule(options.routing.rules({ host, path }), host, path);
+    const rule = matchRule(options.routing.rules({ host, path }), { host, path, method: req.method ?? 'GET', headers: req.headers, query, sourceIp: req.socket.remoteAddress ?? '' });
     if (!rule) {
       onRequest?.({ status: 503, source: 'elb' });
       return json(res, 503, errorPage(503, 'Service Temporarily Unavailable'));
@@ -146,6 +242,14 @@ export async function startAlbListener(options: AlbListenerOptions): Promise<Alb
     if (action.type === 'fixed-response') {
       onRequest?.({ status: action.statusCode, source: 'elb' });
       return json(res, action.statusCode, action.body ?? '', action.contentType ?? 'text/plain');
+    }
+    if (action.type === 'redirect') {
+      onRequest?.({ status: action.statusCode, source: 'elb' });
+      const location = redirectLocation(action, { protocol: 'http', host, port: listener.port, path, query });
+      const text = action.statusCode === 301 ? 'Moved Permanently' : 'Moved Temporarily';
+      const body = errorPage(action.statusCode, text);
+      res.writeHead(action.statusCode, { location, 'content-type': 'text/html', 'content-length': Buffer.byteLength(body), server: 'awselb/2.0' });
+      return res.end(body);
     }
     const group = pickWeighted(action.targetGroups);
     if (!group) {

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer, type Server } from 'node:http';
-import { matchRule, pickWeighted, startAlbListener, wildcardMatch, type ProxyRule, type ProxyTarget, type ProxyRequestRecord } from '../../../src/local/runtime/alb-proxy.js';
+import { inCidr, matchRule, pickWeighted, redirectLocation, startAlbListener, wildcardMatch, type ProxyRule, type ProxyTarget, type ProxyRequestRecord } from '../../../src/local/runtime/alb-proxy.js';
 
 async function backend(host: string, name: string, delayMs = 0): Promise<{ server: Server; target: ProxyTarget; seen: string[] }> {
   const seen: string[] = [];
@@ -29,6 +29,43 @@ test('path patterns and host headers match as ALB does', () => {
   assert.equal(matchRule(rules, 'alb:80', '/items')?.priority, 10);
   assert.equal(matchRule(rules, 'admin.local:80', '/items')?.priority, 5);
   assert.equal(matchRule(rules, 'alb', '/other')?.priority, Infinity);
+});
+
+test('http-header, http-request-method, query-string and source-ip conditions match as ALB evaluates them, all conditions of a rule together', () => {
+  const fixed = (statusCode: number) => ({ type: 'fixed-response' as const, statusCode });
+  const rules: ProxyRule[] = [
+    { priority: Infinity, conditions: [], action: fixed(404) },
+    { priority: 1, conditions: [{ field: 'http-header', headerName: 'X-Canary', values: ['yes', 'tru?'] }], action: fixed(201) },
+    { priority: 2, conditions: [{ field: 'http-request-method', values: ['DELETE'] }, { field: 'path-pattern', values: ['/items/*'] }], action: fixed(202) },
+    { priority: 3, conditions: [{ field: 'query-string', values: [], query: [{ key: 'version', value: 'v2*' }, { value: 'beta' }] }], action: fixed(203) },
+    { priority: 4, conditions: [{ field: 'source-ip', values: ['10.0.0.0/8', '2001:db8::/32'] }], action: fixed(204) },
+  ];
+  const at = (request: Partial<Parameters<typeof matchRule>[1] & object>) => matchRule(rules, { host: 'alb', path: '/', ...request })?.action;
+  assert.deepEqual(at({ headers: { 'x-canary': 'YES' } }), fixed(201), 'header names and values are case-insensitive');
+  assert.deepEqual(at({ headers: { 'x-canary': ['no', 'true'] } }), fixed(201), 'any of a repeated header');
+  assert.deepEqual(at({ headers: { 'x-canary': 'no' } }), fixed(404));
+  assert.deepEqual(at({ method: 'DELETE', path: '/items/7' }), fixed(202));
+  assert.deepEqual(at({ method: 'delete', path: '/items/7' }), fixed(404), 'methods are case-sensitive');
+  assert.deepEqual(at({ method: 'DELETE', path: '/other' }), fixed(404), 'every condition of the rule must match');
+  assert.deepEqual(at({ query: 'VERSION=v2.1' }), fixed(203));
+  assert.deepEqual(at({ query: 'x=1&anything=beta' }), fixed(203), 'a pair with no key matches any parameter');
+  assert.deepEqual(at({ query: 'version=v1' }), fixed(404));
+  assert.deepEqual(at({ sourceIp: '10.1.2.3' }), fixed(204));
+  assert.deepEqual(at({ sourceIp: '::ffff:10.1.2.3' }), fixed(204), 'an IPv4-mapped address matches its IPv4 block');
+  assert.deepEqual(at({ sourceIp: '2001:db8::1' }), fixed(204));
+  assert.deepEqual(at({ sourceIp: '127.0.0.1' }), fixed(404));
+  assert.equal(inCidr('192.168.1.77', '192.168.1.64/26'), true);
+  assert.equal(inCidr('192.168.1.130', '192.168.1.64/26'), false);
+  assert.equal(inCidr('not an ip', '0.0.0.0/0'), false);
+  assert.equal(inCidr('1.2.3.4', '0.0.0.0/0'), true);
+});
+
+test('redirect locations fill ALB placeholders and leave out the default port', () => {
+  const request = { protocol: 'http', host: 'alb.example:8080', port: 8080, path: '/old/page', query: 'a=1' };
+  const keep = { protocol: '#{protocol}', host: '#{host}', port: '#{port}', path: '/#{path}', query: '#{query}' };
+  assert.equal(redirectLocation({ ...keep, path: '/new/#{path}', statusCode: 301 }, request), 'http://alb.example:8080/new/old/page?a=1');
+  assert.equal(redirectLocation({ ...keep, protocol: 'HTTPS', port: '443', statusCode: 301 }, request), 'https://alb.example/old/page?a=1');
+  assert.equal(redirectLocation({ ...keep, host: 'www.example.com', port: '80', query: '', statusCode: 302 }, { ...request, query: '' }), 'http://www.example.com/old/page');
 });
 
 test('weights pick target groups in proportion, and a weight of 0 is never picked', () => {

@@ -6,7 +6,7 @@
  *
  * @internal
  */
-import type { ProxyAction, ProxyRule, ProxyTarget } from '../alb-proxy.js';
+import type { ProxyAction, ProxyCondition, ProxyRule, ProxyTarget } from '../alb-proxy.js';
 import type { Action, Condition, StoredRule, StoredTarget, StoredTargetGroup } from '../../services/elbv2/state.js';
 
 /** Region and account of an ARN (`arn:aws:service:region:account:…`). */
@@ -51,19 +51,35 @@ export function proxyAction(actions: readonly Action[]): ProxyAction {
       ...(config.MessageBody !== undefined ? { body: config.MessageBody } : {}),
     };
   }
-  // Redirects are stored and reported by the API but not performed by the local proxy.
-  return { type: 'fixed-response', statusCode: 501, contentType: 'text/plain', body: `The local ALB does not perform ${action?.Type ?? 'empty'} actions; use forward or fixed-response.` };
+  if (action?.Type === 'redirect' && action.RedirectConfig) {
+    const c = action.RedirectConfig;
+    return { type: 'redirect', protocol: c.Protocol, host: c.Host, port: c.Port, path: c.Path, query: c.Query, statusCode: c.StatusCode === 'HTTP_301' ? 301 : 302 };
+  }
+  // authenticate-* actions need an identity provider the local cloud does not have.
+  return { type: 'fixed-response', statusCode: 501, contentType: 'text/plain', body: `The local ALB does not perform ${action?.Type ?? 'empty'} actions; use forward, redirect or fixed-response.` };
 }
 
-/**
- * A listener's rules (from `rulesOfListener`) as proxy rules. Path-pattern and
- * host-header conditions match as on AWS; a rule with any other condition
- * (http-header, method, query-string, source-ip) never matches locally.
- */
+/** A stored condition in the proxy's form. */
+function proxyCondition(c: Condition): ProxyCondition {
+  switch (c.Field) {
+    case 'http-header':
+      return { field: c.Field, values: c.HttpHeaderConfig?.Values ?? [], headerName: c.HttpHeaderConfig?.HttpHeaderName ?? '' };
+    case 'http-request-method':
+      return { field: c.Field, values: c.HttpRequestMethodConfig?.Values ?? [] };
+    case 'query-string':
+      return { field: c.Field, values: [], query: (c.QueryStringConfig?.Values ?? []).map((v) => ({ ...(v.Key !== undefined ? { key: v.Key } : {}), value: v.Value })) };
+    case 'source-ip':
+      return { field: c.Field, values: c.SourceIpConfig?.Values ?? [] };
+    default:
+      return { field: c.Field, values: conditionValues(c) };
+  }
+}
+
+/** A listener's rules (from `rulesOfListener`) as proxy rules: every condition type matches as on AWS. */
 export function proxyRules(rules: readonly StoredRule[]): ProxyRule[] {
   return rules.map((rule) => ({
     priority: rule.IsDefault ? Infinity : Number(rule.Priority),
-    conditions: rule.Conditions.map((c) => ({ field: c.Field, values: conditionValues(c) })),
+    conditions: rule.Conditions.map(proxyCondition),
     action: proxyAction(rule.Actions),
   }));
 }

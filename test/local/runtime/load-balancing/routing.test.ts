@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { CreateRuleCommand, DeleteListenerCommand, ModifyListenerCommand, ModifyRuleCommand } from '@aws-sdk/client-elastic-load-balancing-v2';
+import { CreateRuleCommand, DeleteListenerCommand, DeleteRuleCommand, ModifyListenerCommand, ModifyRuleCommand } from '@aws-sdk/client-elastic-load-balancing-v2';
 import {
   createListener,
   createLoadBalancer,
@@ -87,6 +87,45 @@ describe('ALB listeners route requests through the local runtime', () => {
       assert.equal(answer.path, '/zz/items/victim', `Host '${host}': forwarded unchanged`);
       const real = JSON.parse((await raw(endpoint, { path: '/items/victim', headers: { host } })).text) as { from: string; path: string };
       assert.deepEqual([real.from, real.path], ['items', '/items/victim'], `Host '${host}'`);
+    }
+  });
+
+  test('header, method and query-string rules route through the real listener, and a redirect rule answers 301 with its Location (issue #13.5)', async () => {
+    const elbv2 = c.t.clients.elbv2;
+    const created = [
+      await elbv2.send(new CreateRuleCommand({ ListenerArn: listenerArn, Priority: 20, Conditions: [{ Field: 'http-header', HttpHeaderConfig: { HttpHeaderName: 'X-Route', Values: ['api'] } }], Actions: [{ Type: 'forward', TargetGroupArn: apiTg }] })),
+      await elbv2.send(
+        new CreateRuleCommand({
+          ListenerArn: listenerArn,
+          Priority: 21,
+          Conditions: [{ Field: 'http-request-method', HttpRequestMethodConfig: { Values: ['POST'] } }, { Field: 'path-pattern', PathPatternConfig: { Values: ['/submit'] } }],
+          Actions: [{ Type: 'forward', TargetGroupArn: itemsTg }],
+        }),
+      ),
+      await elbv2.send(new CreateRuleCommand({ ListenerArn: listenerArn, Priority: 22, Conditions: [{ Field: 'query-string', QueryStringConfig: { Values: [{ Key: 'target', Value: 'api' }] } }], Actions: [{ Type: 'forward', TargetGroupArn: apiTg }] })),
+      await elbv2.send(
+        new CreateRuleCommand({
+          ListenerArn: listenerArn,
+          Priority: 23,
+          Conditions: [{ Field: 'path-pattern', PathPatternConfig: { Values: ['/old/*'] } }],
+          Actions: [{ Type: 'redirect', RedirectConfig: { Path: '/new/#{path}', Query: '#{query}&moved=1', StatusCode: 'HTTP_301' } }],
+        }),
+      ),
+    ];
+    try {
+      const endpoint = `http://${dnsName}`;
+      const from = async (options: Parameters<typeof raw>[1]) => (JSON.parse((await raw(endpoint, options)).text) as { from: string }).from;
+      assert.equal(await from({ path: '/page', headers: { 'x-route': 'API' } }), 'api');
+      assert.match(await from({ path: '/page', headers: { 'x-route': 'other' } }), /^web-/);
+      assert.equal(await from({ method: 'POST', path: '/submit', body: '{}' }), 'items');
+      assert.match(await from({ method: 'GET', path: '/submit' }), /^web-/);
+      assert.equal(await from({ path: '/page?target=api' }), 'api');
+      const moved = await raw(endpoint, { path: '/old/doc?a=1' });
+      assert.equal(moved.status, 301);
+      const { hostname, port } = new URL(endpoint);
+      assert.equal(moved.headers.location, `http://${hostname}${port && port !== '80' ? `:${port}` : ''}/new/old/doc?a=1&moved=1`);
+    } finally {
+      for (const rule of created) await elbv2.send(new DeleteRuleCommand({ RuleArn: rule.Rules![0]!.RuleArn! }));
     }
   });
 
