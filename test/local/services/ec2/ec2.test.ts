@@ -100,5 +100,41 @@ describe('EC2 set-up lookups', () => {
       assert.equal(described.code, 0, described.stderr);
       assert.deepEqual(described.json.SecurityGroups[0].IpPermissions[0], { FromPort: 80, IpProtocol: 'tcp', IpRanges: [{ CidrIp: '0.0.0.0/0' }], Ipv6Ranges: [], PrefixListIds: [], ToPort: 80, UserIdGroupPairs: [] });
     });
+
+    test('a public subnet from scratch: create-vpc, create-subnet, an internet gateway and a route table through the CLI, then torn down', async () => {
+      const cli = async (args: string[]) => {
+        const r = await awsCli(t.cloud.endpoint, ['ec2', ...args]);
+        assert.equal(r.code, 0, `aws ec2 ${args.join(' ')}: ${r.stderr}`);
+        return r.json;
+      };
+      const vpc = (await cli(['create-vpc', '--cidr-block', '10.0.0.0/16', '--tag-specifications', 'ResourceType=vpc,Tags=[{Key=Name,Value=cli}]'])).Vpc;
+      assert.match(vpc.VpcId, /^vpc-[0-9a-f]{17}$/);
+      await cli(['modify-vpc-attribute', '--vpc-id', vpc.VpcId, '--enable-dns-hostnames', '{"Value":true}']);
+      const subnet = (await cli(['create-subnet', '--vpc-id', vpc.VpcId, '--cidr-block', '10.0.1.0/24', '--availability-zone', 'us-east-1a'])).Subnet;
+      await cli(['modify-subnet-attribute', '--subnet-id', subnet.SubnetId, '--map-public-ip-on-launch']);
+      const igw = (await cli(['create-internet-gateway'])).InternetGateway.InternetGatewayId;
+      await cli(['attach-internet-gateway', '--internet-gateway-id', igw, '--vpc-id', vpc.VpcId]);
+      const rtb = (await cli(['create-route-table', '--vpc-id', vpc.VpcId])).RouteTable.RouteTableId;
+      assert.equal((await cli(['create-route', '--route-table-id', rtb, '--destination-cidr-block', '0.0.0.0/0', '--gateway-id', igw])).Return, true);
+      const association = (await cli(['associate-route-table', '--route-table-id', rtb, '--subnet-id', subnet.SubnetId])).AssociationId;
+      const tables = await cli(['describe-route-tables', '--filters', `Name=vpc-id,Values=${vpc.VpcId}`, '--query', 'RouteTables[].Routes[].[DestinationCidrBlock,GatewayId,State]']);
+      assert.deepEqual(tables, [
+        ['10.0.0.0/16', 'local', 'active'],
+        ['10.0.0.0/16', 'local', 'active'],
+        ['0.0.0.0/0', igw, 'active'],
+      ]);
+      const described = await cli(['describe-subnets', '--subnet-ids', subnet.SubnetId, '--query', 'Subnets[0].MapPublicIpOnLaunch']);
+      assert.equal(described, true);
+      const blocked = await awsCli(t.cloud.endpoint, ['ec2', 'delete-vpc', '--vpc-id', vpc.VpcId]);
+      assert.match(blocked.stderr, new RegExp(`DependencyViolation.*The vpc '${vpc.VpcId}' has dependencies and cannot be deleted`));
+      await cli(['disassociate-route-table', '--association-id', association]);
+      await cli(['delete-route-table', '--route-table-id', rtb]);
+      await cli(['detach-internet-gateway', '--internet-gateway-id', igw, '--vpc-id', vpc.VpcId]);
+      await cli(['delete-internet-gateway', '--internet-gateway-id', igw]);
+      await cli(['delete-subnet', '--subnet-id', subnet.SubnetId]);
+      await cli(['delete-vpc', '--vpc-id', vpc.VpcId]);
+      const gone = await awsCli(t.cloud.endpoint, ['ec2', 'describe-vpcs', '--vpc-ids', vpc.VpcId]);
+      assert.match(gone.stderr, /InvalidVpcID\.NotFound/);
+    });
   });
 });
