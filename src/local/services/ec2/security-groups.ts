@@ -8,7 +8,7 @@
 import { AwsError, type OperationHandler, type RequestContext } from '../../core/types.js';
 import { hexId } from '../../core/util.js';
 import { loadBalancersUsingSecurityGroup } from '../elbv2/state.js';
-import { list, matchesFilters, strings, tagSet, tagsFromSpecifications } from './input.js';
+import { list, matchesFilters, page, strings, tagSet, tagsFromSpecifications } from './input.js';
 import { defaultVpc, ec2State, type Ec2State, type StoredPermission, type StoredSecurityGroup } from './state.js';
 
 interface PermissionInput {
@@ -97,7 +97,7 @@ export const createSecurityGroup: OperationHandler = (input: Record<string, unkn
   };
 };
 
-/** DescribeSecurityGroups: `GroupId`/`GroupName` lists and filters `group-name`, `group-id`, `vpc-id`, `description`, tags. */
+/** DescribeSecurityGroups: `GroupId`/`GroupName` lists, filters `group-name`, `group-id`, `vpc-id`, `description`, tags, and pagination. */
 export const describeSecurityGroups: OperationHandler = (input: Record<string, unknown>, ctx) => {
   const state = ec2State(ctx);
   const ids = strings(input['GroupId'] ?? input['GroupIds']);
@@ -136,7 +136,8 @@ export const describeSecurityGroups: OperationHandler = (input: Record<string, u
         state.tags[group.groupId],
       ),
   );
-  return { securityGroupInfo: groups.map((g) => groupShape(g, ctx.region, state.tags[g.groupId])) };
+  const { page: shown, nextToken } = page(groups, input);
+  return { securityGroupInfo: shown.map((g) => groupShape(g, ctx.region, state.tags[g.groupId])), nextToken };
 };
 
 /** Normalised requested permissions, from `IpPermissions.N` or the flat `IpProtocol`/`FromPort`/`CidrIp` form. */

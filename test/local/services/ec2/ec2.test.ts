@@ -67,6 +67,23 @@ describe('EC2 set-up lookups', () => {
     assert.match(await code(ec2(state, 'DeleteSecurityGroup', { GroupId: def.groupId })), /^CannotDelete/);
   });
 
+  test('the default VPC can be deleted like any other once empty; then default-vpc is none and VpcId is required', async () => {
+    const state = new CloudState();
+    const vpcId = (await ec2(state, 'DescribeVpcs', { Filter: [{ Name: 'is-default', Value: ['true'] }] })).vpcSet[0].vpcId;
+    assert.match(await code(ec2(state, 'DeleteVpc', { VpcId: vpcId })), /^DependencyViolation: The vpc 'vpc-\w+' has dependencies and cannot be deleted\./);
+    for (const subnet of (await ec2(state, 'DescribeSubnets')).subnetSet) await ec2(state, 'DeleteSubnet', { SubnetId: subnet.subnetId });
+    const igw = (await ec2(state, 'DescribeInternetGateways')).internetGatewaySet[0].internetGatewayId;
+    await ec2(state, 'DetachInternetGateway', { InternetGatewayId: igw, VpcId: vpcId });
+    await ec2(state, 'DeleteInternetGateway', { InternetGatewayId: igw });
+    await ec2(state, 'DeleteVpc', { VpcId: vpcId });
+    assert.deepEqual((await ec2(state, 'DescribeVpcs')).vpcSet, []);
+    assert.deepEqual((await ec2(state, 'DescribeRouteTables')).routeTableSet, [], 'its main route table went with it');
+    assert.deepEqual((await ec2(state, 'DescribeSecurityGroups')).securityGroupInfo, [], 'and its default group');
+    const attrs = await ec2(state, 'DescribeAccountAttributes', { AttributeName: ['default-vpc'] });
+    assert.deepEqual(attrs.accountAttributeSet, [{ attributeName: 'default-vpc', attributeValueSet: [{ attributeValue: 'none' }] }]);
+    assert.match(await code(ec2(state, 'CreateSecurityGroup', { GroupName: 'x', GroupDescription: 'x' })), /^VPCIdNotSpecified: No default VPC for this user/);
+  });
+
   describe('through the AWS CLI', { skip: awsCliSkip() }, () => {
     let t: TestCloud;
     before(async () => {
