@@ -31,7 +31,7 @@ import {
 } from './security-groups.js';
 import { createSubnet, deleteSubnet, describeSubnets, modifySubnetAttribute } from './subnets.js';
 import { createTags, deleteTags, describeTags } from './tags.js';
-import { createVpc, deleteVpc, describeVpcAttribute, describeVpcs, modifyVpcAttribute } from './vpcs.js';
+import { createDefaultVpc, createVpc, deleteVpc, describeVpcAttribute, describeVpcs, modifyVpcAttribute } from './vpcs.js';
 
 /**
  * `DryRun=true`: EC2 answers `DryRunOperation` (HTTP 412) instead of acting.
@@ -47,6 +47,7 @@ function withDryRun(handler: OperationHandler): OperationHandler {
 
 const operations: Record<string, OperationHandler> = {
   CreateVpc: createVpc,
+  CreateDefaultVpc: createDefaultVpc,
   DeleteVpc: deleteVpc,
   DescribeVpcs: describeVpcs,
   ModifyVpcAttribute: modifyVpcAttribute,

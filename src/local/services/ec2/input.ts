@@ -70,12 +70,32 @@ export function tagsFromSpecifications(input: Record<string, unknown>, resourceT
       throw new AwsError('InvalidParameterValue', `'${String(spec['ResourceType'])}' is not a valid taggable resource type for this operation.`);
     }
     for (const tag of list<{ Key?: string; Value?: string }>(spec['Tag'] ?? spec['Tags'])) {
-      if (tag.Key === undefined || tag.Key === '') throw new AwsError('InvalidParameterValue', 'Tag keys must not be empty: give each tag in TagSpecification a Key.');
-      if (tag.Key.toLowerCase().startsWith('aws:')) throw new AwsError('InvalidParameterValue', `Tag keys starting with 'aws:' are reserved for internal use, got: ${tag.Key}`);
-      tags[tag.Key] = tag.Value ?? '';
+      checkTag(tag);
+      tags[String(tag.Key)] = tag.Value ?? '';
     }
   }
+  checkTagCount(Object.keys(tags).length);
   return tags;
+}
+
+/** Most tags one EC2 resource can have. */
+export const MAX_TAGS_PER_RESOURCE = 50;
+
+/** EC2's tag rules: a key of 1–128 characters not starting with `aws:`, a value of at most 256. */
+export function checkTag(tag: { Key?: unknown; Value?: unknown }): void {
+  const key = tag.Key === undefined || tag.Key === null ? '' : String(tag.Key);
+  if (key === '') throw new AwsError('InvalidParameterValue', 'Tag keys must not be empty: give each tag a Key.');
+  if (key.length > 128) throw new AwsError('InvalidParameterValue', `Tag key exceeds the maximum length of 128 characters: ${key.length} characters, starting '${key.slice(0, 20)}…'.`);
+  if (key.toLowerCase().startsWith('aws:')) throw new AwsError('InvalidParameterValue', `Tag keys starting with 'aws:' are reserved for internal use, got: ${key}`);
+  const value = tag.Value === undefined || tag.Value === null ? '' : String(tag.Value);
+  if (value.length > 256) throw new AwsError('InvalidParameterValue', `Tag value exceeds the maximum length of 256 characters: ${value.length} characters for key '${key}'.`);
+}
+
+/** `TagLimitExceeded` when a resource would have more than {@link MAX_TAGS_PER_RESOURCE} tags. */
+export function checkTagCount(count: number, resourceId?: string): void {
+  if (count > MAX_TAGS_PER_RESOURCE) {
+    throw new AwsError('TagLimitExceeded', `The maximum number of tags for a resource (${MAX_TAGS_PER_RESOURCE}) has been reached${resourceId ? ` for ${resourceId}` : ''}: ${count} tags requested.`);
+  }
 }
 
 /**

@@ -168,8 +168,19 @@ export function newRouteTable(vpc: StoredVpc, ownerId: string, main: boolean): S
 
 /** Creates the default VPC, its default subnets, security group, internet gateway and main route table. */
 function initial(scope: Pick<RequestContext, 'region' | 'accountId'>): Ec2State {
+  const state: Ec2State = { vpcs: {}, subnets: {}, securityGroups: {}, internetGateways: {}, routeTables: {}, tags: {} };
+  addDefaultVpc(state, scope);
+  return state;
+}
+
+/**
+ * Adds a default VPC as a new account has it (172.31.0.0/16, one default
+ * subnet per zone, the `default` group, an attached internet gateway, the
+ * main route table) to `state`, and returns it.
+ */
+export function addDefaultVpc(state: Ec2State, scope: Pick<RequestContext, 'region' | 'accountId'>): StoredVpc {
   const vpc = newVpc(scope.accountId, '172.31.0.0/16', true);
-  const state: Ec2State = { vpcs: { [vpc.vpcId]: vpc }, subnets: {}, securityGroups: {}, internetGateways: {}, routeTables: {}, tags: {} };
+  state.vpcs[vpc.vpcId] = vpc;
   availabilityZones(scope.region).forEach((zone, i) => {
     const subnetId = `subnet-${hexId(17)}`;
     state.subnets[subnetId] = {
@@ -186,7 +197,7 @@ function initial(scope: Pick<RequestContext, 'region' | 'accountId'>): Ec2State 
   const group = defaultGroupFor(state, vpc.vpcId, scope.accountId);
   state.securityGroups[group.groupId] = group;
   addDefaultVpcNetwork(state, vpc, scope.accountId);
-  return state;
+  return vpc;
 }
 
 /** The default VPC's internet gateway and its main route table with `0.0.0.0/0` through it. */

@@ -6,7 +6,7 @@
  * @internal
  */
 import { AwsError, type OperationHandler, type RequestContext } from '../../core/types.js';
-import { list, matchesFilters, page, strings } from './input.js';
+import { checkTag, checkTagCount, list, matchesFilters, page, strings } from './input.js';
 import { networkInterfaces } from './network-interfaces.js';
 import { ec2State, type Ec2State } from './state.js';
 
@@ -45,11 +45,9 @@ export const createTags: OperationHandler = (input: Record<string, unknown>, ctx
   const ids = strings(input['ResourceId'] ?? input['Resources']);
   if (ids.length === 0) throw new AwsError('MissingParameter', 'The request must contain the parameter resourceIdSet');
   const tags = list<{ Key?: string; Value?: string }>(input['Tag'] ?? input['Tags']);
-  for (const tag of tags) {
-    if (!tag.Key) throw new AwsError('InvalidParameterValue', 'Tag keys must not be empty.');
-    if (tag.Key.toLowerCase().startsWith('aws:')) throw new AwsError('InvalidParameterValue', `Tag keys starting with 'aws:' are reserved for internal use, got: ${tag.Key}`);
-  }
+  for (const tag of tags) checkTag(tag);
   for (const id of ids) resourceType(ctx, state, id);
+  for (const id of ids) checkTagCount(new Set([...Object.keys(state.tags[id] ?? {}), ...tags.map((t) => t.Key ?? '')]).size, id);
   for (const id of ids) {
     const current = (state.tags[id] ??= {});
     for (const tag of tags) current[tag.Key ?? ''] = tag.Value ?? '';

@@ -1,6 +1,6 @@
 /**
- * VPCs: CreateVpc, DeleteVpc, DescribeVpcs, ModifyVpcAttribute,
- * DescribeVpcAttribute.
+ * VPCs: CreateVpc, CreateDefaultVpc, DeleteVpc, DescribeVpcs,
+ * ModifyVpcAttribute, DescribeVpcAttribute.
  *
  * @internal
  */
@@ -8,7 +8,7 @@ import { AwsError, type OperationHandler } from '../../core/types.js';
 import { bool } from '../../core/util.js';
 import { formatCidr, requireCidr } from './cidr.js';
 import { attributeBoolean, matchesFilters, page, strings, tagSet, tagsFromSpecifications } from './input.js';
-import { defaultGroupFor, ec2State, newRouteTable, newVpc, requireVpc, vpcAttributes, type Ec2State, type StoredVpc, type VpcAttributes } from './state.js';
+import { addDefaultVpc, defaultGroupFor, ec2State, findDefaultVpc, newRouteTable, newVpc, requireVpc, vpcAttributes, type Ec2State, type StoredVpc, type VpcAttributes } from './state.js';
 
 /** Smallest and largest VPC blocks AWS allows (/16 … /28). */
 export const VPC_PREFIX = { min: 16, max: 28 } as const;
@@ -50,6 +50,15 @@ export const createVpc: OperationHandler = (input: Record<string, unknown>, ctx)
   state.securityGroups[group.groupId] = group;
   if (Object.keys(tags).length) state.tags[vpc.vpcId] = tags;
   return { vpc: { ...vpcShape(vpc, tags), state: 'pending' } };
+};
+
+/** CreateDefaultVpc: a new default VPC with its default subnets, gateway and main route table, once the old one was deleted. */
+export const createDefaultVpc: OperationHandler = (_input: Record<string, unknown>, ctx) => {
+  const state = ec2State(ctx);
+  const existing = findDefaultVpc(ctx);
+  if (existing) throw new AwsError('DefaultVpcAlreadyExists', `A Default VPC already exists for this account in this region (${existing.vpcId}).`);
+  const vpc = addDefaultVpc(state, ctx);
+  return { vpc: { ...vpcShape(vpc, undefined), state: 'pending' } };
 };
 
 /** What keeps a VPC from being deleted (AWS's DependencyViolation): subnets, gateways, extra route tables or security groups. */

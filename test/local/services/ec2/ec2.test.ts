@@ -67,7 +67,7 @@ describe('EC2 set-up lookups', () => {
     assert.match(await code(ec2(state, 'DeleteSecurityGroup', { GroupId: def.groupId })), /^CannotDelete/);
   });
 
-  test('the default VPC can be deleted like any other once empty; then default-vpc is none and VpcId is required', async () => {
+  test('the default VPC can be deleted like any other once empty; then default-vpc is none, VpcId is required, and CreateDefaultVpc brings it back', async () => {
     const state = new CloudState();
     const vpcId = (await ec2(state, 'DescribeVpcs', { Filter: [{ Name: 'is-default', Value: ['true'] }] })).vpcSet[0].vpcId;
     assert.match(await code(ec2(state, 'DeleteVpc', { VpcId: vpcId })), /^DependencyViolation: The vpc 'vpc-\w+' has dependencies and cannot be deleted\./);
@@ -82,6 +82,11 @@ describe('EC2 set-up lookups', () => {
     const attrs = await ec2(state, 'DescribeAccountAttributes', { AttributeName: ['default-vpc'] });
     assert.deepEqual(attrs.accountAttributeSet, [{ attributeName: 'default-vpc', attributeValueSet: [{ attributeValue: 'none' }] }]);
     assert.match(await code(ec2(state, 'CreateSecurityGroup', { GroupName: 'x', GroupDescription: 'x' })), /^VPCIdNotSpecified: No default VPC for this user/);
+    const recreated = await ec2(state, 'CreateDefaultVpc');
+    assert.equal(recreated.vpc.isDefault, true);
+    assert.equal(recreated.vpc.cidrBlock, '172.31.0.0/16');
+    assert.equal((await ec2(state, 'DescribeSubnets', { Filter: [{ Name: 'default-for-az', Value: ['true'] }] })).subnetSet.length, 3);
+    assert.match(await code(ec2(state, 'CreateDefaultVpc')), /^DefaultVpcAlreadyExists/);
   });
 
   describe('through the AWS CLI', { skip: awsCliSkip() }, () => {

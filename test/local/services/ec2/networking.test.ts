@@ -342,6 +342,12 @@ describe('EC2 networking through @aws-sdk/client-ec2', () => {
       await failure(ec2.send(new CreateInternetGatewayCommand({ TagSpecifications: [{ ResourceType: 'vpc', Tags: [{ Key: 'a', Value: 'b' }] }] }))),
       /^InvalidParameterValue: 'vpc' is not a valid taggable resource type for this operation\./,
     );
+    assert.match(await failure(ec2.send(new CreateTagsCommand({ Resources: [igw], Tags: [{ Key: 'k'.repeat(129), Value: 'v' }] }))), /^InvalidParameterValue: Tag key exceeds the maximum length of 128 characters/);
+    assert.match(await failure(ec2.send(new CreateTagsCommand({ Resources: [igw], Tags: [{ Key: 'k', Value: 'v'.repeat(257) }] }))), /^InvalidParameterValue: Tag value exceeds the maximum length of 256 characters/);
+    assert.match(await failure(ec2.send(new CreateTagsCommand({ Resources: [igw], Tags: [{ Key: 'aws:x', Value: 'v' }] }))), /^InvalidParameterValue: Tag keys starting with 'aws:' are reserved/);
+    const many = Array.from({ length: 50 }, (_, i) => ({ Key: `k${i}`, Value: 'v' }));
+    assert.match(await failure(ec2.send(new CreateTagsCommand({ Resources: [igw], Tags: many }))), new RegExp(`^TagLimitExceeded: .*${igw}: 51 tags`), 'env + 50 more');
+    assert.match(await failure(ec2.send(new CreateVpcCommand({ CidrBlock: '10.99.0.0/16', TagSpecifications: [{ ResourceType: 'vpc', Tags: [...many, { Key: 'one-more', Value: 'v' }] }] }))), /^TagLimitExceeded/);
     await ec2.send(new DeleteInternetGatewayCommand({ InternetGatewayId: igw }));
   });
 
