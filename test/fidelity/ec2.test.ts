@@ -107,6 +107,10 @@ function networkCases(): FidelityCase[] {
     { name: 'ec2 DescribeRouteTables unknown id', call: (s) => call(s, 'DescribeRouteTables', { 'RouteTableId.1': 'rtb-0123456789abcdef0' }) },
     { name: 'ec2 DeleteRouteTable associated', call: (s) => call(s, 'DeleteRouteTable', { RouteTableId: id(s, 'rtb') }) },
     { name: 'ec2 DeleteVpc with dependencies', call: (s) => call(s, 'DeleteVpc', { VpcId: id(s, 'vpc') }) },
+    { name: 'ec2 CreateDefaultVpc while one exists', call: (s) => call(s, 'CreateDefaultVpc') },
+    { name: 'ec2 DescribeAvailabilityZones', call: (s) => call(s, 'DescribeAvailabilityZones', { 'ZoneName.1': 'us-east-1a' }) },
+    { name: 'ec2 DescribeNetworkInterfaces unknown id', call: (s) => call(s, 'DescribeNetworkInterfaces', { 'NetworkInterfaceId.1': 'eni-0123456789abcdef0' }) },
+    { name: 'ec2 DescribeInternetGateways unknown id', call: (s) => call(s, 'DescribeInternetGateways', { 'InternetGatewayId.1': 'igw-0123456789abcdef0' }) },
     { name: 'ec2 DescribeAccountAttributes', call: (s) => call(s, 'DescribeAccountAttributes', { 'AttributeName.1': 'supported-platforms' }) },
     { name: 'ec2 DisassociateRouteTable', call: (s) => call(s, 'DisassociateRouteTable', { AssociationId: id(s, 'assoc') }) },
     { name: 'ec2 DeleteRoute', call: (s) => call(s, 'DeleteRoute', { RouteTableId: id(s, 'rtb'), DestinationCidrBlock: '0.0.0.0/0' }) },
@@ -220,6 +224,12 @@ const allow: AllowedDivergence[] = [
     path: `${operation}Response.return`,
     reason: `AWS answers ${operation} with <return>true</return>; moto sends an empty result`,
     reference: `https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_${operation}.html`,
+  })),
+  ...['optInStatus', 'groupName', 'networkBorderGroup'].map((member) => ({
+    case: 'ec2 DescribeAvailabilityZones',
+    path: `DescribeAvailabilityZonesResponse.availabilityZoneInfo.item[].${member}`,
+    reason: `AWS returns each zone's ${member}; moto omits it`,
+    reference: 'https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_AvailabilityZone.html',
   })),
 ];
 
