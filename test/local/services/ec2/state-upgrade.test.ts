@@ -1,7 +1,14 @@
 import assert from 'node:assert/strict';
-import { describe, test } from 'node:test';
+import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, describe, test } from 'node:test';
 import type { StateChange } from '../../../../src/local/core/change-tracker.js';
 import { CloudState } from '../../../../src/local/core/cloud-state.js';
+import { journalPathOf, StatePersister } from '../../../../src/local/server/persistence.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'ecskit-ec2-'));
+after(() => rmSync(dir, { recursive: true, force: true }));
 
 describe('EC2 state written before VPCs could be created', () => {
   /** The ec2 slice as the previous version stored it: default VPC, subnets, default group; no gateways or route tables. */
@@ -51,5 +58,58 @@ describe('EC2 state written before VPCs could be created', () => {
     assert.equal(vpcs.vpcSet[0].vpcId, 'vpc-0aaaaaaaaaaaaaaaa');
     const dns = (await state.invoke('ec2', 'DescribeVpcAttribute', { VpcId: 'vpc-0aaaaaaaaaaaaaaaa', Attribute: 'enableDnsHostnames' }, { region: 'us-east-1' })) as any;
     assert.equal(dns.enableDnsHostnames.value, true);
+  });
+});
+
+describe('EC2 networking in the journal', () => {
+  test('a crash after the calls answered loses nothing: VPC, subnet, gateway, routes and associations replay with their ids', async () => {
+    const file = join(dir, 'state.json');
+    const quiet = { log: () => {}, debounceMs: 3_600_000 };
+    const state = new CloudState();
+    const persister = StatePersister.open(state, file, quiet);
+    const ec2 = (op: string, input: Record<string, unknown> = {}) => state.invoke('ec2', op, input, { region: 'us-east-1' }) as Promise<any>;
+    let before: unknown;
+    try {
+      const vpcId = (await ec2('CreateVpc', { CidrBlock: '10.0.0.0/16' })).vpc.vpcId;
+      const subnetId = (await ec2('CreateSubnet', { VpcId: vpcId, CidrBlock: '10.0.1.0/24' })).subnet.subnetId;
+      const igw = (await ec2('CreateInternetGateway')).internetGateway.internetGatewayId;
+      await ec2('AttachInternetGateway', { InternetGatewayId: igw, VpcId: vpcId });
+      const rtb = (await ec2('CreateRouteTable', { VpcId: vpcId })).routeTable.routeTableId;
+      await ec2('CreateRoute', { RouteTableId: rtb, DestinationCidrBlock: '0.0.0.0/0', GatewayId: igw });
+      await ec2('AssociateRouteTable', { RouteTableId: rtb, SubnetId: subnetId });
+      await ec2('ModifyVpcAttribute', { VpcId: vpcId, EnableDnsHostnames: { Value: 'true' } });
+      before = {
+        vpcs: await ec2('DescribeVpcs'),
+        subnets: await ec2('DescribeSubnets'),
+        gateways: await ec2('DescribeInternetGateways'),
+        tables: await ec2('DescribeRouteTables'),
+        dns: await ec2('DescribeVpcAttribute', { VpcId: vpcId, Attribute: 'enableDnsHostnames' }),
+      };
+    } finally {
+      // A crash: copy what is on disk before anything else is written.
+      const copy = join(dir, 'crash.json');
+      try {
+        copyFileSync(file, copy);
+      } catch {
+        /* no snapshot yet */
+      }
+      copyFileSync(journalPathOf(file), journalPathOf(copy));
+      persister.close();
+    }
+    const reloaded = new CloudState();
+    const replayed = StatePersister.open(reloaded, join(dir, 'crash.json'), quiet);
+    after(() => replayed.close());
+    const again = (op: string, input: Record<string, unknown> = {}) => reloaded.invoke('ec2', op, input, { region: 'us-east-1' }) as Promise<any>;
+    const vpcId = (before as any).dns.vpcId;
+    assert.deepEqual(
+      {
+        vpcs: await again('DescribeVpcs'),
+        subnets: await again('DescribeSubnets'),
+        gateways: await again('DescribeInternetGateways'),
+        tables: await again('DescribeRouteTables'),
+        dns: await again('DescribeVpcAttribute', { VpcId: vpcId, Attribute: 'enableDnsHostnames' }),
+      },
+      before,
+    );
   });
 });
