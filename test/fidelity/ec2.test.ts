@@ -24,6 +24,107 @@ const vpcOf = async (s: Side) => {
   return vpcs.get(s.name) ?? '';
 };
 
+/** Ids each side created, by name (`vpc`, `subnet`, …), so later cases act on them. */
+const ids = new Map<string, string>();
+const id = (s: Side, name: string) => ids.get(`${s.name}:${name}`) ?? '';
+const keep = (s: Side, name: string, value: string) => (ids.set(`${s.name}:${name}`, value), value);
+
+/** VPC networking: create, describe, the errors AWS documents, and teardown in dependency order. */
+function networkCases(): FidelityCase[] {
+  const tag = (type: string, value: string) => ({ 'TagSpecification.1.ResourceType': type, 'TagSpecification.1.Tag.1.Key': 'Name', 'TagSpecification.1.Tag.1.Value': value });
+  return [
+    {
+      name: 'ec2 CreateVpc',
+      call: async (s) => {
+        const out = await call(s, 'CreateVpc', { CidrBlock: '10.0.0.0/16', ...tag('vpc', 'fidelity') });
+        keep(s, 'vpc', out.CreateVpcResponse.vpc.vpcId);
+        return out;
+      },
+    },
+    { name: 'ec2 CreateVpc /8', call: (s) => call(s, 'CreateVpc', { CidrBlock: '10.0.0.0/8' }) },
+    { name: 'ec2 CreateVpc /29', call: (s) => call(s, 'CreateVpc', { CidrBlock: '10.0.0.0/29' }) },
+    { name: 'ec2 CreateVpc malformed', call: (s) => call(s, 'CreateVpc', { CidrBlock: '10.0.0.0/33' }) },
+    { name: 'ec2 DescribeVpcs by tag', call: (s) => call(s, 'DescribeVpcs', { 'Filter.1.Name': 'tag:Name', 'Filter.1.Value.1': 'fidelity' }) },
+    { name: 'ec2 DescribeVpcs by cidr-block-association', call: (s) => call(s, 'DescribeVpcs', { 'Filter.1.Name': 'cidr-block-association.cidr-block', 'Filter.1.Value.1': '10.0.0.0/16' }) },
+    { name: 'ec2 DescribeVpcs unknown id', call: (s) => call(s, 'DescribeVpcs', { 'VpcId.1': 'vpc-0123456789abcdef0' }) },
+    { name: 'ec2 ModifyVpcAttribute', call: (s) => call(s, 'ModifyVpcAttribute', { VpcId: id(s, 'vpc'), 'EnableDnsHostnames.Value': 'true' }) },
+    { name: 'ec2 DescribeVpcAttribute', call: (s) => call(s, 'DescribeVpcAttribute', { VpcId: id(s, 'vpc'), Attribute: 'enableDnsHostnames' }) },
+    {
+      name: 'ec2 CreateSubnet',
+      call: async (s) => {
+        const out = await call(s, 'CreateSubnet', { VpcId: id(s, 'vpc'), CidrBlock: '10.0.1.0/24', AvailabilityZone: 'us-east-1a', ...tag('subnet', 'fidelity') });
+        keep(s, 'subnet', out.CreateSubnetResponse.subnet.subnetId);
+        return out;
+      },
+    },
+    { name: 'ec2 CreateSubnet outside the VPC', call: (s) => call(s, 'CreateSubnet', { VpcId: id(s, 'vpc'), CidrBlock: '10.1.1.0/24' }) },
+    {
+      name: 'ec2 CreateSubnet /29',
+      call: async (s) => {
+        const out = await call(s, 'CreateSubnet', { VpcId: id(s, 'vpc'), CidrBlock: '10.0.9.0/29' });
+        // moto accepts it; remove it again so the teardown cases compare like with like.
+        await call(s, 'DeleteSubnet', { SubnetId: out.CreateSubnetResponse.subnet.subnetId });
+        return out;
+      },
+    },
+    { name: 'ec2 CreateSubnet overlapping', call: (s) => call(s, 'CreateSubnet', { VpcId: id(s, 'vpc'), CidrBlock: '10.0.1.128/25' }) },
+    { name: 'ec2 CreateSubnet unknown VPC', call: (s) => call(s, 'CreateSubnet', { VpcId: 'vpc-0123456789abcdef0', CidrBlock: '10.0.1.0/24' }) },
+    { name: 'ec2 ModifySubnetAttribute', call: (s) => call(s, 'ModifySubnetAttribute', { SubnetId: id(s, 'subnet'), 'MapPublicIpOnLaunch.Value': 'true' }) },
+    { name: 'ec2 DescribeSubnets by tag', call: (s) => call(s, 'DescribeSubnets', { 'Filter.1.Name': 'tag:Name', 'Filter.1.Value.1': 'fidelity' }) },
+    {
+      name: 'ec2 CreateInternetGateway',
+      call: async (s) => {
+        const out = await call(s, 'CreateInternetGateway', tag('internet-gateway', 'fidelity'));
+        keep(s, 'igw', out.CreateInternetGatewayResponse.internetGateway.internetGatewayId);
+        return out;
+      },
+    },
+    { name: 'ec2 DetachInternetGateway not attached', call: (s) => call(s, 'DetachInternetGateway', { InternetGatewayId: id(s, 'igw'), VpcId: id(s, 'vpc') }) },
+    { name: 'ec2 AttachInternetGateway', call: (s) => call(s, 'AttachInternetGateway', { InternetGatewayId: id(s, 'igw'), VpcId: id(s, 'vpc') }) },
+    { name: 'ec2 AttachInternetGateway again', call: (s) => call(s, 'AttachInternetGateway', { InternetGatewayId: id(s, 'igw'), VpcId: id(s, 'vpc') }) },
+    { name: 'ec2 DescribeInternetGateways by vpc', call: (s) => call(s, 'DescribeInternetGateways', { 'Filter.1.Name': 'attachment.vpc-id', 'Filter.1.Value.1': id(s, 'vpc') }) },
+    { name: 'ec2 DeleteInternetGateway attached', call: (s) => call(s, 'DeleteInternetGateway', { InternetGatewayId: id(s, 'igw') }) },
+    {
+      name: 'ec2 CreateRouteTable',
+      call: async (s) => {
+        const out = await call(s, 'CreateRouteTable', { VpcId: id(s, 'vpc') });
+        keep(s, 'rtb', out.CreateRouteTableResponse.routeTable.routeTableId);
+        return out;
+      },
+    },
+    { name: 'ec2 CreateRoute', call: (s) => call(s, 'CreateRoute', { RouteTableId: id(s, 'rtb'), DestinationCidrBlock: '0.0.0.0/0', GatewayId: id(s, 'igw') }) },
+    { name: 'ec2 CreateRoute duplicate', call: (s) => call(s, 'CreateRoute', { RouteTableId: id(s, 'rtb'), DestinationCidrBlock: '0.0.0.0/0', GatewayId: id(s, 'igw') }) },
+    { name: 'ec2 ReplaceRoute', call: (s) => call(s, 'ReplaceRoute', { RouteTableId: id(s, 'rtb'), DestinationCidrBlock: '0.0.0.0/0', GatewayId: id(s, 'igw') }) },
+    {
+      name: 'ec2 AssociateRouteTable',
+      call: async (s) => {
+        const out = await call(s, 'AssociateRouteTable', { RouteTableId: id(s, 'rtb'), SubnetId: id(s, 'subnet') });
+        keep(s, 'assoc', out.AssociateRouteTableResponse.associationId);
+        return out;
+      },
+    },
+    { name: 'ec2 DescribeRouteTables by subnet', call: (s) => call(s, 'DescribeRouteTables', { 'Filter.1.Name': 'association.subnet-id', 'Filter.1.Value.1': id(s, 'subnet') }) },
+    { name: 'ec2 DescribeRouteTables unknown id', call: (s) => call(s, 'DescribeRouteTables', { 'RouteTableId.1': 'rtb-0123456789abcdef0' }) },
+    { name: 'ec2 DeleteRouteTable associated', call: (s) => call(s, 'DeleteRouteTable', { RouteTableId: id(s, 'rtb') }) },
+    { name: 'ec2 DeleteVpc with dependencies', call: (s) => call(s, 'DeleteVpc', { VpcId: id(s, 'vpc') }) },
+    { name: 'ec2 CreateDefaultVpc while one exists', call: (s) => call(s, 'CreateDefaultVpc') },
+    { name: 'ec2 DescribeAvailabilityZones', call: (s) => call(s, 'DescribeAvailabilityZones', { 'ZoneName.1': 'us-east-1a' }) },
+    { name: 'ec2 DescribeNetworkInterfaces unknown id', call: (s) => call(s, 'DescribeNetworkInterfaces', { 'NetworkInterfaceId.1': 'eni-0123456789abcdef0' }) },
+    { name: 'ec2 DescribeInternetGateways unknown id', call: (s) => call(s, 'DescribeInternetGateways', { 'InternetGatewayId.1': 'igw-0123456789abcdef0' }) },
+    { name: 'ec2 DescribeAccountAttributes', call: (s) => call(s, 'DescribeAccountAttributes', { 'AttributeName.1': 'supported-platforms' }) },
+    { name: 'ec2 DisassociateRouteTable', call: (s) => call(s, 'DisassociateRouteTable', { AssociationId: id(s, 'assoc') }) },
+    { name: 'ec2 DeleteRoute', call: (s) => call(s, 'DeleteRoute', { RouteTableId: id(s, 'rtb'), DestinationCidrBlock: '0.0.0.0/0' }) },
+    { name: 'ec2 DeleteRoute missing', call: (s) => call(s, 'DeleteRoute', { RouteTableId: id(s, 'rtb'), DestinationCidrBlock: '0.0.0.0/0' }) },
+    { name: 'ec2 DeleteRouteTable', call: (s) => call(s, 'DeleteRouteTable', { RouteTableId: id(s, 'rtb') }) },
+    { name: 'ec2 DeleteSubnet', call: (s) => call(s, 'DeleteSubnet', { SubnetId: id(s, 'subnet') }) },
+    { name: 'ec2 DeleteSubnet again', call: (s) => call(s, 'DeleteSubnet', { SubnetId: id(s, 'subnet') }) },
+    { name: 'ec2 DetachInternetGateway', call: (s) => call(s, 'DetachInternetGateway', { InternetGatewayId: id(s, 'igw'), VpcId: id(s, 'vpc') }) },
+    { name: 'ec2 DeleteInternetGateway', call: (s) => call(s, 'DeleteInternetGateway', { InternetGatewayId: id(s, 'igw') }) },
+    { name: 'ec2 DeleteVpc', call: (s) => call(s, 'DeleteVpc', { VpcId: id(s, 'vpc') }) },
+    { name: 'ec2 DeleteVpc again', call: (s) => call(s, 'DeleteVpc', { VpcId: id(s, 'vpc') }) },
+  ];
+}
+
 const cases: FidelityCase[] = [
   { name: 'ec2 DescribeVpcs default', call: async (s) => (await vpcOf(s), call(s, 'DescribeVpcs', { 'Filter.1.Name': 'is-default', 'Filter.1.Value.1': 'true' })) },
   { name: 'ec2 DescribeSubnets by vpc-id', call: async (s) => call(s, 'DescribeSubnets', { 'Filter.1.Name': 'vpc-id', 'Filter.1.Value.1': await vpcOf(s) }) },
@@ -61,6 +162,7 @@ const cases: FidelityCase[] = [
   },
   { name: 'ec2 DescribeSecurityGroups by group-name', call: (s) => call(s, 'DescribeSecurityGroups', { 'Filter.1.Name': 'group-name', 'Filter.1.Value.1': 'ecs-sg' }) },
   { name: 'ec2 DeleteSecurityGroup', call: (s) => call(s, 'DeleteSecurityGroup', { GroupId: groups.get(s.name) ?? '' }) },
+  ...networkCases(),
 ];
 
 const allow: AllowedDivergence[] = [
@@ -76,16 +178,69 @@ const allow: AllowedDivergence[] = [
     reason: `AWS answers DeleteSecurityGroup with ${key}; moto sends an empty result`,
     reference: 'https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_DeleteSecurityGroup.html',
   })),
+  {
+    case: 'ec2 CreateSubnet /29',
+    path: 'error',
+    reason: 'AWS allows subnet blocks between /16 and /28 only (InvalidSubnet.Range); moto accepts a /29',
+    reference: 'https://docs.aws.amazon.com/vpc/latest/userguide/subnet-sizing.html',
+  },
+  ...['DescribeVpcs default', 'CreateVpc', 'DescribeVpcs by tag', 'DescribeVpcs by cidr-block-association'].map((name) => ({
+    case: `ec2 ${name}`,
+    path: `${name.startsWith('Create') ? 'CreateVpcResponse.vpc' : 'DescribeVpcsResponse.vpcSet.item[]'}.blockPublicAccessStates`,
+    reason: 'AWS returns each VPC\'s BlockPublicAccessStates (internetGatewayBlockMode); moto omits it',
+    reference: 'https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_Vpc.html',
+  })),
+  ...['DescribeSubnets by vpc-id', 'CreateSubnet', 'DescribeSubnets by tag'].flatMap((name) =>
+    ['mapCustomerOwnedIpOnLaunch', 'enableDns64', 'blockPublicAccessStates'].map((member) => ({
+      case: `ec2 ${name}`,
+      path: `${name.startsWith('Create') ? 'CreateSubnetResponse.subnet' : 'DescribeSubnetsResponse.subnetSet.item[]'}.${member}`,
+      reason: `AWS returns each subnet's ${member}; moto omits it`,
+      reference: 'https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_Subnet.html',
+    })),
+  ),
+  ...[
+    ['CreateRouteTable', 'CreateRouteTableResponse.routeTable'],
+    ['DescribeRouteTables by subnet', 'DescribeRouteTablesResponse.routeTableSet.item[]'],
+  ].map(([name, path]) => ({
+    case: `ec2 ${name}`,
+    path: `${path}.propagatingVgwSet`,
+    reason: 'AWS returns PropagatingVgws (empty without virtual private gateways); moto omits it',
+    reference: 'https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_RouteTable.html',
+  })),
+  ...[
+    'ModifyVpcAttribute',
+    'ModifySubnetAttribute',
+    'AttachInternetGateway',
+    'ReplaceRoute',
+    'DisassociateRouteTable',
+    'DeleteRoute',
+    'DeleteRouteTable',
+    'DeleteSubnet',
+    'DetachInternetGateway',
+    'DeleteInternetGateway',
+    'DeleteVpc',
+  ].map((operation) => ({
+    case: `ec2 ${operation}`,
+    path: `${operation}Response.return`,
+    reason: `AWS answers ${operation} with <return>true</return>; moto sends an empty result`,
+    reference: `https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_${operation}.html`,
+  })),
+  ...['optInStatus', 'groupName', 'networkBorderGroup'].map((member) => ({
+    case: 'ec2 DescribeAvailabilityZones',
+    path: `DescribeAvailabilityZonesResponse.availabilityZoneInfo.item[].${member}`,
+    reason: `AWS returns each zone's ${member}; moto omits it`,
+    reference: 'https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_AvailabilityZone.html',
+  })),
 ];
 
-describe('fidelity: EC2 set-up lookups against moto', () => {
+describe('fidelity: EC2 networking and security groups against moto', () => {
   let h: Fidelity;
   before(async () => {
     h = await startFidelity();
   });
   after(() => h?.stop());
 
-  test('VPC, subnet and security group calls return the same XML shape and error codes as moto', async () => {
+  test('VPC, subnet, gateway, route table and security group calls return the same XML shape and error codes as moto', async () => {
     const report = await h.compare(cases, allow);
     assert.deepEqual(report.unexpected, []);
   });

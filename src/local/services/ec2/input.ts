@@ -5,6 +5,7 @@
  * @internal
  */
 import { AwsError } from '../../core/types.js';
+import { bool, num, paginate } from '../../core/util.js';
 
 /** A folded query list as an array (absent → empty; a lone value → one item). */
 export function list<T = unknown>(value: unknown): T[] {
@@ -41,7 +42,8 @@ function glob(pattern: string): RegExp {
  */
 export function matchesFilters(input: Record<string, unknown>, valuesOf: (name: string) => string[] | undefined, tags: Record<string, string> = {}): boolean {
   for (const filter of list<Filter>(input['Filter'] ?? input['Filters'])) {
-    const name = filter.Name ?? '';
+    if (typeof filter !== 'object' || filter === null) throw new AwsError('InvalidParameterValue', `The filter '${String(filter)}' is invalid: a filter is Name=<name>,Values=<value>,…`);
+    const name = filter.Name ?? 'null';
     const wanted = strings(filter.Value ?? (filter as Record<string, unknown>)['Values']);
     let actual: string[] | undefined;
     if (name.startsWith('tag:')) actual = Object.hasOwn(tags, name.slice(4)) ? [tags[name.slice(4)] ?? ''] : [];
@@ -58,4 +60,60 @@ export function matchesFilters(input: Record<string, unknown>, valuesOf: (name: 
 /** EC2's `tagSet` for a resource (an empty set when it has no tags). */
 export function tagSet(tags: Record<string, string> | undefined): { tagSet: { key: string; value: string }[] } {
   return { tagSet: Object.entries(tags ?? {}).map(([key, value]) => ({ key, value })) };
+}
+
+/** The tags requested through `TagSpecification.N` for `resourceType`; another resource type is EC2's `InvalidParameterValue`. */
+export function tagsFromSpecifications(input: Record<string, unknown>, resourceType: string): Record<string, string> {
+  const tags: Record<string, string> = {};
+  for (const spec of list<Record<string, unknown>>(input['TagSpecification'] ?? input['TagSpecifications'])) {
+    if (spec['ResourceType'] !== undefined && spec['ResourceType'] !== resourceType) {
+      throw new AwsError('InvalidParameterValue', `'${String(spec['ResourceType'])}' is not a valid taggable resource type for this operation.`);
+    }
+    for (const tag of list<{ Key?: string; Value?: string }>(spec['Tag'] ?? spec['Tags'])) {
+      checkTag(tag);
+      tags[String(tag.Key)] = tag.Value ?? '';
+    }
+  }
+  checkTagCount(Object.keys(tags).length);
+  return tags;
+}
+
+/** Most tags one EC2 resource can have. */
+export const MAX_TAGS_PER_RESOURCE = 50;
+
+/** EC2's tag rules: a key of 1–128 characters not starting with `aws:`, a value of at most 256. */
+export function checkTag(tag: { Key?: unknown; Value?: unknown }): void {
+  const key = tag.Key === undefined || tag.Key === null ? '' : String(tag.Key);
+  if (key === '') throw new AwsError('InvalidParameterValue', 'Tag keys must not be empty: give each tag a Key.');
+  if (key.length > 128) throw new AwsError('InvalidParameterValue', `Tag key exceeds the maximum length of 128 characters: ${key.length} characters, starting '${key.slice(0, 20)}…'.`);
+  if (key.toLowerCase().startsWith('aws:')) throw new AwsError('InvalidParameterValue', `Tag keys starting with 'aws:' are reserved for internal use, got: ${key}`);
+  const value = tag.Value === undefined || tag.Value === null ? '' : String(tag.Value);
+  if (value.length > 256) throw new AwsError('InvalidParameterValue', `Tag value exceeds the maximum length of 256 characters: ${value.length} characters for key '${key}'.`);
+}
+
+/** `TagLimitExceeded` when a resource would have more than {@link MAX_TAGS_PER_RESOURCE} tags. */
+export function checkTagCount(count: number, resourceId?: string): void {
+  if (count > MAX_TAGS_PER_RESOURCE) {
+    throw new AwsError('TagLimitExceeded', `The maximum number of tags for a resource (${MAX_TAGS_PER_RESOURCE}) has been reached${resourceId ? ` for ${resourceId}` : ''}: ${count} tags requested.`);
+  }
+}
+
+/**
+ * One page of a Describe answer by `MaxResults` / `NextToken` (everything
+ * when `MaxResults` is absent, as EC2 does). A token this cloud did not issue
+ * is EC2's `InvalidPaginationToken`.
+ */
+export function page<T>(items: readonly T[], input: Record<string, unknown>): { page: T[]; nextToken?: string } {
+  const token = input['NextToken'] === undefined || input['NextToken'] === '' ? undefined : String(input['NextToken']);
+  return paginate(items, token, num(input['MaxResults']), {
+    pageSize: Number.MAX_SAFE_INTEGER,
+    invalidToken: () => new AwsError('InvalidPaginationToken', `The pagination token '${token ?? ''}' is not valid: pass the NextToken of the previous answer unchanged.`),
+  });
+}
+
+/** The boolean of an `AttributeBooleanValue` member (`EnableDnsSupport.Value=true`), or undefined when absent. */
+export function attributeBoolean(value: unknown): boolean | undefined {
+  if (value === undefined || value === null || value === '') return undefined;
+  if (typeof value === 'object') return bool((value as Record<string, unknown>)['Value']);
+  return bool(value);
 }

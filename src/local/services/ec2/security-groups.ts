@@ -8,7 +8,7 @@
 import { AwsError, type OperationHandler, type RequestContext } from '../../core/types.js';
 import { hexId } from '../../core/util.js';
 import { loadBalancersUsingSecurityGroup } from '../elbv2/state.js';
-import { list, matchesFilters, strings, tagSet } from './input.js';
+import { list, matchesFilters, page, strings, tagSet, tagsFromSpecifications } from './input.js';
 import { defaultVpc, ec2State, type Ec2State, type StoredPermission, type StoredSecurityGroup } from './state.js';
 
 interface PermissionInput {
@@ -21,20 +21,6 @@ interface PermissionInput {
 }
 
 const PROTOCOL_NUMBERS: Record<string, string> = { '6': 'tcp', '17': 'udp', '1': 'icmp', all: '-1' };
-
-/** The tags requested through `TagSpecification.N` for `resourceType`. */
-export function tagsFromSpecifications(input: Record<string, unknown>, resourceType: string): Record<string, string> {
-  const tags: Record<string, string> = {};
-  for (const spec of list<Record<string, unknown>>(input['TagSpecification'] ?? input['TagSpecifications'])) {
-    if (spec['ResourceType'] !== undefined && spec['ResourceType'] !== resourceType) {
-      throw new AwsError('InvalidParameterValue', `'${String(spec['ResourceType'])}' is not a valid taggable resource type for this operation.`);
-    }
-    for (const tag of list<{ Key?: string; Value?: string }>(spec['Tag'] ?? spec['Tags'])) {
-      if (tag.Key !== undefined) tags[tag.Key] = tag.Value ?? '';
-    }
-  }
-  return tags;
-}
 
 /** Finds a group by `GroupId`, or by `GroupName` in the default VPC, throwing EC2's not-found error. */
 function resolveGroup(ctx: RequestContext, state: Ec2State, input: Record<string, unknown>): StoredSecurityGroup {
@@ -111,7 +97,7 @@ export const createSecurityGroup: OperationHandler = (input: Record<string, unkn
   };
 };
 
-/** DescribeSecurityGroups: `GroupId`/`GroupName` lists and filters `group-name`, `group-id`, `vpc-id`, `description`, tags. */
+/** DescribeSecurityGroups: `GroupId`/`GroupName` lists, filters `group-name`, `group-id`, `vpc-id`, `description`, tags, and pagination. */
 export const describeSecurityGroups: OperationHandler = (input: Record<string, unknown>, ctx) => {
   const state = ec2State(ctx);
   const ids = strings(input['GroupId'] ?? input['GroupIds']);
@@ -150,7 +136,8 @@ export const describeSecurityGroups: OperationHandler = (input: Record<string, u
         state.tags[group.groupId],
       ),
   );
-  return { securityGroupInfo: groups.map((g) => groupShape(g, ctx.region, state.tags[g.groupId])) };
+  const { page: shown, nextToken } = page(groups, input);
+  return { securityGroupInfo: shown.map((g) => groupShape(g, ctx.region, state.tags[g.groupId])), nextToken };
 };
 
 /** Normalised requested permissions, from `IpPermissions.N` or the flat `IpProtocol`/`FromPort`/`CidrIp` form. */

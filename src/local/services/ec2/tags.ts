@@ -1,15 +1,29 @@
 /**
  * CreateTags, DeleteTags and DescribeTags over the resources the local cloud
- * keeps (VPCs, subnets, security groups).
+ * keeps (VPCs, subnets, security groups, internet gateways, route tables)
+ * and the network interfaces it shows.
  *
  * @internal
  */
-import { AwsError, type OperationHandler } from '../../core/types.js';
-import { list, matchesFilters, strings } from './input.js';
+import { AwsError, type OperationHandler, type RequestContext } from '../../core/types.js';
+import { checkTag, checkTagCount, list, matchesFilters, page, strings } from './input.js';
+import { networkInterfaces } from './network-interfaces.js';
 import { ec2State, type Ec2State } from './state.js';
 
 /** The EC2 resource type of an id, throwing EC2's not-found error when it does not exist. */
-function resourceType(state: Ec2State, id: string): string {
+function resourceType(ctx: RequestContext, state: Ec2State, id: string): string {
+  if (id.startsWith('igw-')) {
+    if (!state.internetGateways[id]) throw new AwsError('InvalidInternetGatewayID.NotFound', `The internetGateway ID '${id}' does not exist`);
+    return 'internet-gateway';
+  }
+  if (id.startsWith('rtb-')) {
+    if (!state.routeTables[id]) throw new AwsError('InvalidRouteTableID.NotFound', `The routeTable ID '${id}' does not exist`);
+    return 'route-table';
+  }
+  if (id.startsWith('eni-')) {
+    if (!networkInterfaces(ctx).some((eni) => eni.networkInterfaceId === id)) throw new AwsError('InvalidNetworkInterfaceID.NotFound', `The networkInterface ID '${id}' does not exist`);
+    return 'network-interface';
+  }
   if (id.startsWith('sg-')) {
     if (!state.securityGroups[id]) throw new AwsError('InvalidGroup.NotFound', `The security group '${id}' does not exist`);
     return 'security-group';
@@ -31,11 +45,9 @@ export const createTags: OperationHandler = (input: Record<string, unknown>, ctx
   const ids = strings(input['ResourceId'] ?? input['Resources']);
   if (ids.length === 0) throw new AwsError('MissingParameter', 'The request must contain the parameter resourceIdSet');
   const tags = list<{ Key?: string; Value?: string }>(input['Tag'] ?? input['Tags']);
-  for (const tag of tags) {
-    if (!tag.Key) throw new AwsError('InvalidParameterValue', 'Tag keys must not be empty.');
-    if (tag.Key.toLowerCase().startsWith('aws:')) throw new AwsError('InvalidParameterValue', `Tag keys starting with 'aws:' are reserved for internal use, got: ${tag.Key}`);
-  }
-  for (const id of ids) resourceType(state, id);
+  for (const tag of tags) checkTag(tag);
+  for (const id of ids) resourceType(ctx, state, id);
+  for (const id of ids) checkTagCount(new Set([...Object.keys(state.tags[id] ?? {}), ...tags.map((t) => t.Key ?? '')]).size, id);
   for (const id of ids) {
     const current = (state.tags[id] ??= {});
     for (const tag of tags) current[tag.Key ?? ''] = tag.Value ?? '';
@@ -48,7 +60,7 @@ export const deleteTags: OperationHandler = (input: Record<string, unknown>, ctx
   const state = ec2State(ctx);
   const ids = strings(input['ResourceId'] ?? input['Resources']);
   const tags = list<{ Key?: string; Value?: string }>(input['Tag'] ?? input['Tags']);
-  for (const id of ids) resourceType(state, id);
+  for (const id of ids) resourceType(ctx, state, id);
   for (const id of ids) {
     const current = state.tags[id];
     if (!current) continue;
@@ -63,12 +75,21 @@ export const deleteTags: OperationHandler = (input: Record<string, unknown>, ctx
 /** DescribeTags: filters `resource-id`, `resource-type`, `key`, `value`. */
 export const describeTags: OperationHandler = (input: Record<string, unknown>, ctx) => {
   const state = ec2State(ctx);
-  const rows = Object.entries(state.tags).flatMap(([resourceId, tags]) =>
-    Object.entries(tags).map(([key, value]) => ({ resourceId, resourceType: resourceType(state, resourceId), key, value })),
-  );
-  return {
-    tagSet: rows.filter((row) =>
-      matchesFilters(input, (name) => ({ 'resource-id': [row.resourceId], 'resource-type': [row.resourceType], key: [row.key], value: [row.value] })[name]),
-    ),
+  // Tags of resources that went away without this cloud deleting them (a stopped task's ENI) are not shown.
+  const typeOf = (id: string) => {
+    try {
+      return resourceType(ctx, state, id);
+    } catch {
+      return undefined;
+    }
   };
+  const rows = Object.entries(state.tags).flatMap(([resourceId, tags]) => {
+    const type = typeOf(resourceId);
+    return type ? Object.entries(tags).map(([key, value]) => ({ resourceId, resourceType: type, key, value })) : [];
+  });
+  const matching = rows.filter((row) =>
+    matchesFilters(input, (name) => ({ 'resource-id': [row.resourceId], 'resource-type': [row.resourceType], key: [row.key], value: [row.value] })[name]),
+  );
+  const { page: shown, nextToken } = page(matching, input);
+  return { tagSet: shown, nextToken };
 };

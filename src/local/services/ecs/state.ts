@@ -213,6 +213,8 @@ export interface TaskRecord {
   deploymentId?: string;
   containers: TaskContainerRecord[];
   attachments: { id: string; type: string; status: string; details: { name: string; value: string }[] }[];
+  /** Security groups of an awsvpc task's ENI, from its `awsvpcConfiguration` (internal: EC2's DescribeNetworkInterfaces reads it). */
+  securityGroups?: string[];
   overrides: Json;
   availabilityZone?: string;
   connectivity?: string;
@@ -618,10 +620,13 @@ export function newTaskRecords(
     const containerOverrides = (overrides.containerOverrides ?? []) as Json[];
     const attachments: TaskRecord['attachments'] = [];
     let attachmentId: string | undefined;
+    let securityGroups: string[] | undefined;
     if (td.networkMode === 'awsvpc') {
       attachmentId = randomUUID();
       const vpc = (options.networkConfiguration?.awsvpcConfiguration ?? {}) as Json;
       const subnet = ((vpc.subnets ?? []) as string[])[0];
+      const groups = ((vpc.securityGroups ?? []) as unknown[]).map(String);
+      if (groups.length > 0) securityGroups = groups;
       attachments.push({
         id: attachmentId,
         type: 'ElasticNetworkInterface',
@@ -646,6 +651,7 @@ export function newTaskRecords(
       startedBy: options.startedBy,
       serviceArn: options.serviceArn,
       deploymentId: options.deploymentId,
+      ...(securityGroups ? { securityGroups } : {}),
       containers: td.containerDefinitions.map((c) => {
         const override = containerOverrides.find((o) => o.name === c.name);
         return clean({

@@ -67,6 +67,28 @@ describe('EC2 set-up lookups', () => {
     assert.match(await code(ec2(state, 'DeleteSecurityGroup', { GroupId: def.groupId })), /^CannotDelete/);
   });
 
+  test('the default VPC can be deleted like any other once empty; then default-vpc is none, VpcId is required, and CreateDefaultVpc brings it back', async () => {
+    const state = new CloudState();
+    const vpcId = (await ec2(state, 'DescribeVpcs', { Filter: [{ Name: 'is-default', Value: ['true'] }] })).vpcSet[0].vpcId;
+    assert.match(await code(ec2(state, 'DeleteVpc', { VpcId: vpcId })), /^DependencyViolation: The vpc 'vpc-\w+' has dependencies and cannot be deleted\./);
+    for (const subnet of (await ec2(state, 'DescribeSubnets')).subnetSet) await ec2(state, 'DeleteSubnet', { SubnetId: subnet.subnetId });
+    const igw = (await ec2(state, 'DescribeInternetGateways')).internetGatewaySet[0].internetGatewayId;
+    await ec2(state, 'DetachInternetGateway', { InternetGatewayId: igw, VpcId: vpcId });
+    await ec2(state, 'DeleteInternetGateway', { InternetGatewayId: igw });
+    await ec2(state, 'DeleteVpc', { VpcId: vpcId });
+    assert.deepEqual((await ec2(state, 'DescribeVpcs')).vpcSet, []);
+    assert.deepEqual((await ec2(state, 'DescribeRouteTables')).routeTableSet, [], 'its main route table went with it');
+    assert.deepEqual((await ec2(state, 'DescribeSecurityGroups')).securityGroupInfo, [], 'and its default group');
+    const attrs = await ec2(state, 'DescribeAccountAttributes', { AttributeName: ['default-vpc'] });
+    assert.deepEqual(attrs.accountAttributeSet, [{ attributeName: 'default-vpc', attributeValueSet: [{ attributeValue: 'none' }] }]);
+    assert.match(await code(ec2(state, 'CreateSecurityGroup', { GroupName: 'x', GroupDescription: 'x' })), /^VPCIdNotSpecified: No default VPC for this user/);
+    const recreated = await ec2(state, 'CreateDefaultVpc');
+    assert.equal(recreated.vpc.isDefault, true);
+    assert.equal(recreated.vpc.cidrBlock, '172.31.0.0/16');
+    assert.equal((await ec2(state, 'DescribeSubnets', { Filter: [{ Name: 'default-for-az', Value: ['true'] }] })).subnetSet.length, 3);
+    assert.match(await code(ec2(state, 'CreateDefaultVpc')), /^DefaultVpcAlreadyExists/);
+  });
+
   describe('through the AWS CLI', { skip: awsCliSkip() }, () => {
     let t: TestCloud;
     before(async () => {
@@ -99,6 +121,42 @@ describe('EC2 set-up lookups', () => {
       const described = await awsCli(t.cloud.endpoint, ['ec2', 'describe-security-groups', '--group-ids', groupId]);
       assert.equal(described.code, 0, described.stderr);
       assert.deepEqual(described.json.SecurityGroups[0].IpPermissions[0], { FromPort: 80, IpProtocol: 'tcp', IpRanges: [{ CidrIp: '0.0.0.0/0' }], Ipv6Ranges: [], PrefixListIds: [], ToPort: 80, UserIdGroupPairs: [] });
+    });
+
+    test('a public subnet from scratch: create-vpc, create-subnet, an internet gateway and a route table through the CLI, then torn down', async () => {
+      const cli = async (args: string[]) => {
+        const r = await awsCli(t.cloud.endpoint, ['ec2', ...args]);
+        assert.equal(r.code, 0, `aws ec2 ${args.join(' ')}: ${r.stderr}`);
+        return r.json;
+      };
+      const vpc = (await cli(['create-vpc', '--cidr-block', '10.0.0.0/16', '--tag-specifications', 'ResourceType=vpc,Tags=[{Key=Name,Value=cli}]'])).Vpc;
+      assert.match(vpc.VpcId, /^vpc-[0-9a-f]{17}$/);
+      await cli(['modify-vpc-attribute', '--vpc-id', vpc.VpcId, '--enable-dns-hostnames', '{"Value":true}']);
+      const subnet = (await cli(['create-subnet', '--vpc-id', vpc.VpcId, '--cidr-block', '10.0.1.0/24', '--availability-zone', 'us-east-1a'])).Subnet;
+      await cli(['modify-subnet-attribute', '--subnet-id', subnet.SubnetId, '--map-public-ip-on-launch']);
+      const igw = (await cli(['create-internet-gateway'])).InternetGateway.InternetGatewayId;
+      await cli(['attach-internet-gateway', '--internet-gateway-id', igw, '--vpc-id', vpc.VpcId]);
+      const rtb = (await cli(['create-route-table', '--vpc-id', vpc.VpcId])).RouteTable.RouteTableId;
+      assert.equal((await cli(['create-route', '--route-table-id', rtb, '--destination-cidr-block', '0.0.0.0/0', '--gateway-id', igw])).Return, true);
+      const association = (await cli(['associate-route-table', '--route-table-id', rtb, '--subnet-id', subnet.SubnetId])).AssociationId;
+      const tables = await cli(['describe-route-tables', '--filters', `Name=vpc-id,Values=${vpc.VpcId}`, '--query', 'RouteTables[].Routes[].[DestinationCidrBlock,GatewayId,State]']);
+      assert.deepEqual(tables, [
+        ['10.0.0.0/16', 'local', 'active'],
+        ['10.0.0.0/16', 'local', 'active'],
+        ['0.0.0.0/0', igw, 'active'],
+      ]);
+      const described = await cli(['describe-subnets', '--subnet-ids', subnet.SubnetId, '--query', 'Subnets[0].MapPublicIpOnLaunch']);
+      assert.equal(described, true);
+      const blocked = await awsCli(t.cloud.endpoint, ['ec2', 'delete-vpc', '--vpc-id', vpc.VpcId]);
+      assert.match(blocked.stderr, new RegExp(`DependencyViolation.*The vpc '${vpc.VpcId}' has dependencies and cannot be deleted`));
+      await cli(['disassociate-route-table', '--association-id', association]);
+      await cli(['delete-route-table', '--route-table-id', rtb]);
+      await cli(['detach-internet-gateway', '--internet-gateway-id', igw, '--vpc-id', vpc.VpcId]);
+      await cli(['delete-internet-gateway', '--internet-gateway-id', igw]);
+      await cli(['delete-subnet', '--subnet-id', subnet.SubnetId]);
+      await cli(['delete-vpc', '--vpc-id', vpc.VpcId]);
+      const gone = await awsCli(t.cloud.endpoint, ['ec2', 'describe-vpcs', '--vpc-ids', vpc.VpcId]);
+      assert.match(gone.stderr, /InvalidVpcID\.NotFound/);
     });
   });
 });
