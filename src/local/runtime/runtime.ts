@@ -16,6 +16,8 @@ import type { CloudState } from '../core/cloud-state.js';
 import { AddressPool, assertLoopbackRange } from './addresses.js';
 import { DEFAULT_CONTAINER_INSTANCES, type ContainerInstanceDefaults, type LiveTask, type RuntimeComponent, type RuntimeContext } from './context.js';
 import { startDnsServer, type DnsServer } from './dns-server.js';
+import type { TaskDriverName } from './drivers/driver.js';
+import { ProcessDriver } from './drivers/process-driver.js';
 import { ImageRegistry } from './images.js';
 import { startMetadataServer } from './metadata-server.js';
 
@@ -36,6 +38,12 @@ export interface RuntimeOptions {
   readonly dnsPort?: number;
   /** Virtual EC2 container instances each new cluster gets. Default 2 × (2048 CPU, 3943 MiB), like t3.medium; `count: 0` = none. */
   readonly containerInstances?: Partial<ContainerInstanceDefaults>;
+  /**
+   * What runs task containers: `process` (default; a child process per
+   * container, no engine needed) or `container` (a Docker/Podman container
+   * per container definition; the runtime fails to start when no engine answers).
+   */
+  readonly driver?: TaskDriverName;
   /** Builds the components; default: every part of the runtime. Tests pass a subset. */
   readonly components?: (context: RuntimeContext) => RuntimeComponent[];
   /**
@@ -63,10 +71,12 @@ export class LocalRuntime {
     this.#options = options;
     const log = options.log ?? ((line: string) => console.error(line));
     const tasks = new Map<string, LiveTask>();
+    const images = options.images ?? (this.#ownImages = new ImageRegistry());
     this.context = {
       cloud,
       timeScale: cloud.timeScale,
-      images: options.images ?? (this.#ownImages = new ImageRegistry()),
+      images,
+      driver: new ProcessDriver(images),
       // A random first address: parallel local clouds (test files) rarely collide.
       // A random start keeps several local clouds on one machine (parallel tests) apart; macOS
       // routes only the aliases the user added (see addresses.ts), so there it starts at .0.2.
@@ -86,6 +96,9 @@ export class LocalRuntime {
   /** Starts the DNS and metadata endpoints, then every component, then the tick loop. */
   async start(): Promise<void> {
     await assertLoopbackRange();
+    if (this.#options.driver && this.#options.driver !== 'process') {
+      this.context.driver = await (await import('./drivers/index.js')).createTaskDriver(this.#options.driver, this.context);
+    }
     const { createComponents } = await import('./components.js');
     this.#components.push(...(this.#options.components ?? createComponents)(this.context));
     this.#dns = await startDnsServer({
@@ -136,6 +149,7 @@ export class LocalRuntime {
     // Whatever a component left behind: no task process outlives the runtime.
     for (const task of this.context.tasks.values()) for (const container of task.containers) container.process.kill();
     this.context.tasks.clear();
+    await this.context.driver.close().catch((error: Error) => this.context.log(`driver: close failed: ${error.message}`));
     await this.#dns?.close();
     this.#ownImages?.dispose();
     await this.context.metadata?.close();
