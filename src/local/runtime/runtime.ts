@@ -16,6 +16,7 @@ import type { CloudState } from '../core/cloud-state.js';
 import { AddressPool, assertLoopbackRange } from './addresses.js';
 import { DEFAULT_CONTAINER_INSTANCES, type ContainerInstanceDefaults, type LiveTask, type RuntimeComponent, type RuntimeContext } from './context.js';
 import { startDnsServer, type DnsServer } from './dns-server.js';
+import type { LocalRegistry } from './drivers/container-image.js';
 import type { TaskDriverName } from './drivers/driver.js';
 import { ProcessDriver } from './drivers/process-driver.js';
 import { ImageRegistry } from './images.js';
@@ -44,6 +45,8 @@ export interface RuntimeOptions {
    * per container definition; the runtime fails to start when no engine answers).
    */
   readonly driver?: TaskDriverName;
+  /** The container driver's local OCI registry (`host:port`) to pull ECR images from; default: the engine's own store only. */
+  readonly containerRegistry?: LocalRegistry;
   /** Builds the components; default: every part of the runtime. Tests pass a subset. */
   readonly components?: (context: RuntimeContext) => RuntimeComponent[];
   /**
@@ -96,9 +99,6 @@ export class LocalRuntime {
   /** Starts the DNS and metadata endpoints, then every component, then the tick loop. */
   async start(): Promise<void> {
     await assertLoopbackRange();
-    if (this.#options.driver && this.#options.driver !== 'process') {
-      this.context.driver = await (await import('./drivers/index.js')).createTaskDriver(this.#options.driver, this.context);
-    }
     const { createComponents } = await import('./components.js');
     this.#components.push(...(this.#options.components ?? createComponents)(this.context));
     this.#dns = await startDnsServer({
@@ -107,6 +107,10 @@ export class LocalRuntime {
     });
     this.context.dns = { host: this.#dns.host, port: this.#dns.port };
     this.context.metadata = await startMetadataServer();
+    if (this.#options.driver !== undefined && this.#options.driver !== 'process') {
+      const { createTaskDriver } = await import('./drivers/index.js');
+      this.context.driver = await createTaskDriver(this.#options.driver, this.context, this.#options.containerRegistry ? { registry: this.#options.containerRegistry } : {});
+    }
     for (const component of this.#components) await component.start?.();
     const tickMs = this.#options.tickMs ?? 100;
     const loop = async () => {
