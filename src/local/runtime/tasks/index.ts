@@ -38,7 +38,7 @@ export { cannotPullReason, missingLogGroupReason } from './task-run.js';
 const PRUNE_EVERY_MS = 60_000;
 
 /** The shared state of one tasks component. */
-function createShared(context: RuntimeContext): TasksShared & { stopped: boolean; dirty: boolean } {
+function createShared(context: RuntimeContext): TasksShared & { stopped: boolean; dirty: boolean; forgetServices(): void } {
   const services = new Map<string, ServiceMemory>();
   const shared = {
     context,
@@ -53,6 +53,9 @@ function createShared(context: RuntimeContext): TasksShared & { stopped: boolean
     },
     changed() {
       shared.dirty = true;
+    },
+    forgetServices() {
+      services.clear();
     },
     ecsRegions(): EcsRegion[] {
       return context.regions().flatMap(({ accountId, region, state }) => {
@@ -77,6 +80,13 @@ export function tasksComponent(context: RuntimeContext): RuntimeComponent {
   };
   // Listening makes StopTask/DeleteService only *request* the stop; we finish it.
   const onStopRequested = () => {};
+  // POST /_ecskit/reset: the task records are gone, so their containers and health checks go too.
+  const onReset = () => {
+    const killing = [...shared.runs.values()];
+    shared.runs.clear();
+    shared.forgetServices();
+    for (const run of killing) void run.kill('Task stopped because the local cloud was reset');
+  };
 
   /** One task of the tick: stop it, start it, or supervise it. */
   function tickTask(where: { accountId: string; region: string; rs: RegionState }, task: TaskRecord, svc: ServiceRecord | undefined, placedBy: Map<string, string[]>, now: number): void {
@@ -142,6 +152,7 @@ export function tasksComponent(context: RuntimeContext): RuntimeComponent {
       clusters.provision(true);
       context.cloud.events.on('state:changed', onStateChanged);
       context.cloud.events.on(EcsEvents.taskStopRequested, onStopRequested);
+      context.cloud.events.on('state:reset', onReset);
     },
     tick: (now) => {
       if (!shared.stopped) tick(now);
@@ -150,6 +161,7 @@ export function tasksComponent(context: RuntimeContext): RuntimeComponent {
       shared.stopped = true;
       context.cloud.events.off('state:changed', onStateChanged);
       context.cloud.events.off(EcsEvents.taskStopRequested, onStopRequested);
+      context.cloud.events.off('state:reset', onReset);
       await Promise.all([...shared.runs.values()].map((run) => run.kill('Task stopped because the local cloud stopped')));
       shared.runs.clear();
       context.cloud.touch();

@@ -11,7 +11,6 @@ import type { RegionState } from '../../core/types.js';
 import {
   addServiceEvent,
   completeDeployment,
-  createTasksForDeployment,
   requestTaskStop,
   serviceEventMessage,
   shortName,
@@ -20,6 +19,7 @@ import {
   type TaskRecord,
 } from '../../services/ecs/state.js';
 import { findTargetGroup } from '../../services/elbv2/state.js';
+import { launchPlanned, planServiceLaunch } from './placement.js';
 import { registerCloudMapOf, registerTargetsOf } from './service-registration.js';
 import type { ServiceTaskIndex } from './service-task-index.js';
 import type { TasksShared } from './shared.js';
@@ -115,9 +115,18 @@ export class ServiceScheduler {
       const room = maxTotal - live.length;
       const count = Math.min(desired - primaryLive.length, Math.max(0, room));
       if (count > 0) {
-        for (const task of createTasksForDeployment(rs, svc.serviceArn, primary.id, count)) index.add(task);
-        shared.changed();
-        memory.steady = false;
+        // Quotas: the local task cap and EC2 placement decide what is created; the rest gets a service event.
+        const plan = planServiceLaunch(rs, svc, primary, count, shared.context.cloud.events);
+        for (const task of launchPlanned(rs, svc.serviceArn, primary.id, plan)) index.add(task);
+        if (plan.count > 0) {
+          memory.steady = false;
+          shared.changed();
+        }
+        if (plan.event && plan.count === 0 && !memory.placementReported) {
+          memory.placementReported = true;
+          addServiceEvent(rs, svc.serviceArn, plan.event);
+          shared.changed();
+        }
       }
     }
     // Scale in the primary: not-ready tasks first, then the newest.

@@ -19,7 +19,7 @@ import {
   type ServiceRecord,
   type TaskRecord,
 } from '../../services/ecs/state.js';
-import { placeTask } from './placement.js';
+import { instanceZone, placeTask } from './placement.js';
 import { deregisterTask } from './service-registration.js';
 import type { TasksShared } from './shared.js';
 import { TaskRun, type StopCause, type TaskRunHooks } from './task-run.js';
@@ -70,7 +70,7 @@ export function startTask(
   const { accountId, region, rs } = where;
   const launchType = task.launchType ?? (task.capacityProviderName?.startsWith('FARGATE') ? 'FARGATE' : 'EC2');
   let instanceArn = task.containerInstanceArn;
-  let az = `${region}a`;
+  let az = instanceZone(rs, instanceArn) ?? `${region}a`;
   if (launchType === 'EC2' && !instanceArn) {
     const placement = placeTask(rs, task, svc?.placementStrategy ?? []);
     if (!placement.placed) {
