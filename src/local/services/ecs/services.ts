@@ -364,9 +364,9 @@ export const CreateService: OperationHandler = (input, ctx) => {
     placementStrategy: input.placementStrategy ?? [],
     deployments: [],
     events: [],
-    roleArn: input.role ?? (loadBalancers.length ? `arn:aws:iam::${ctx.accountId}:role/aws-service-role/ecs.amazonaws.com/AWSServiceRoleForECS` : undefined),
+    roleArn: input.role ?? (loadBalancers.length ? arn(ctx, 'iam', 'role/aws-service-role/ecs.amazonaws.com/AWSServiceRoleForECS', '') : undefined),
     createdAt: now,
-    createdBy: `arn:aws:iam::${ctx.accountId}:root`,
+    createdBy: arn(ctx, 'iam', 'root', ''),
     enableECSManagedTags: Boolean(input.enableECSManagedTags),
     propagateTags,
     enableExecuteCommand: Boolean(input.enableExecuteCommand),
@@ -491,7 +491,8 @@ export const DescribeServices: OperationHandler = (input, ctx) => {
       .filter((x) => x.clusterArn === cluster.clusterArn && (x.serviceArn === ref || x.serviceName === ref))
       .sort((a, b) => (a.status === 'INACTIVE' ? 1 : 0) - (b.status === 'INACTIVE' ? 1 : 0) || b.createdAt - a.createdAt)[0];
     if (svc) services.push(serviceOut(ctx, svc, withTags));
-    else failures.push({ arn: ref.startsWith('arn:') ? ref : arn(ctx, 'ecs', `service/${cluster.clusterName}/${ref}`), reason: 'MISSING' });
+    // AWS names a missing service by its short ARN form (`service/<name>`, no cluster), whatever the cluster.
+    else failures.push({ arn: ref.startsWith('arn:') ? ref : arn(ctx, 'ecs', `service/${ref}`), reason: 'MISSING' });
   }
   return { services, failures };
 };

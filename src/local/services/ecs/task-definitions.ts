@@ -284,7 +284,7 @@ export const RegisterTaskDefinition: OperationHandler = (input, ctx) => {
     revision,
     status: 'ACTIVE',
     registeredAt: ctx.now().getTime(),
-    registeredBy: `arn:aws:iam::${ctx.accountId}:root`,
+    registeredBy: arn(ctx, 'iam', 'root', ''),
   };
   revisions.push(record);
   putTags(s, record.taskDefinitionArn, tags);

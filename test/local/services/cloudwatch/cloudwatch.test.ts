@@ -201,9 +201,13 @@ describe('CloudWatch alarms', () => {
     assert.equal(found.MetricAlarms.length, 1);
     await t.call('DisableAlarmActions', { AlarmNames: [cpuAlarm.AlarmName] });
     assert.equal((await t.call('DescribeAlarms')).MetricAlarms[0].ActionsEnabled, false);
-    await rejects(t.call('DeleteAlarms', { AlarmNames: [cpuAlarm.AlarmName, 'missing'] }), 'ResourceNotFound');
-    await t.call('DeleteAlarms', { AlarmNames: [cpuAlarm.AlarmName] });
+    // As the API reference documents: the correctly named alarms are deleted, an unknown name is no error.
+    await t.call('PutMetricAlarm', { ...cpuAlarm, AlarmName: 'second' });
+    assert.deepEqual(await t.call('DeleteAlarms', { AlarmNames: [cpuAlarm.AlarmName, 'missing'] }), {});
+    assert.deepEqual((await t.call('DescribeAlarms')).MetricAlarms.map((a: { AlarmName: string }) => a.AlarmName), ['second']);
+    await t.call('DeleteAlarms', { AlarmNames: ['second', 'second'] });
     assert.equal((await t.call('DescribeAlarms')).MetricAlarms.length, 0);
+    assert.deepEqual(await t.call('DeleteAlarms', { AlarmNames: ['gone'] }), {});
   });
 });
 

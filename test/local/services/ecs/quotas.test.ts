@@ -27,10 +27,14 @@ describe('ECS service quotas', () => {
     const r = await serviceRegion();
     const base = { cluster: CLUSTER, taskDefinition: 'flask-inventory-invsys', networkConfiguration: r.network };
     const started = performance.now();
-    const huge = await rejection(() => r.ecs('CreateService', { ...base, serviceName: 'huge', desiredCount: 1_000_000_000_000 }));
+    // 1e12 is no Integer: the model check refuses it before the handler (SerializationException, as the JSON protocol does).
+    const notInteger = await rejection(() => r.ecs('CreateService', { ...base, serviceName: 'huge', desiredCount: 1_000_000_000_000 }));
+    assert.equal(notInteger.code, 'SerializationException');
+    assert.match(notInteger.message, /at 'desiredCount', got a number \(1000000000000\)/);
+    const huge = await rejection(() => r.ecs('CreateService', { ...base, serviceName: 'huge', desiredCount: 2_147_483_647 }));
     assert.ok(performance.now() - started < 1000, 'answered quickly');
     assert.equal(huge.code, 'InvalidParameterException');
-    assert.match(huge.message, /^Desired count exceeds limit\. desiredCount is 1000000000000; a service can have at most 5000 tasks/);
+    assert.match(huge.message, /^Desired count exceeds limit\. desiredCount is 2147483647; a service can have at most 5000 tasks/);
     assert.match(huge.message, /Set desiredCount to 5000 or less/);
     assert.deepEqual((await r.ecs('ListServices', { cluster: CLUSTER })).serviceArns, []);
 
@@ -51,9 +55,10 @@ describe('ECS service quotas', () => {
   it('refuses desired counts that are not non-negative integers, naming the value', async () => {
     const r = await serviceRegion();
     await r.ecs('CreateService', { cluster: CLUSTER, serviceName: 's', taskDefinition: 'flask-inventory-invsys', networkConfiguration: r.network, desiredCount: 1 });
-    for (const bad of [-1, 1.5, '3', Number.MAX_SAFE_INTEGER + 2]) {
+    // A negative Integer is well-formed and refused by ECS; what is no Integer at all is refused by the model check.
+    for (const [bad, code] of [[-1, 'InvalidParameterException'], [1.5, 'SerializationException'], ['3', 'SerializationException'], [Number.MAX_SAFE_INTEGER + 2, 'SerializationException']] as const) {
       const error = await rejection(() => r.ecs('UpdateService', { cluster: CLUSTER, service: 's', desiredCount: bad }));
-      assert.equal(error.code, 'InvalidParameterException', String(bad));
+      assert.equal(error.code, code, String(bad));
       assert.match(error.message, /desiredCount/);
       assert.ok(error.message.includes(String(bad)), error.message);
     }
@@ -64,14 +69,23 @@ describe('ECS service quotas', () => {
     registerVirtualInstances(r.cloud.region(REGION), r.clusterArn, { count: 2, cpu: 2048, memory: 4096 });
     const base = { cluster: CLUSTER, taskDefinition: 'flask-inventory-invsys', networkConfiguration: r.network };
     const started = performance.now();
-    const huge = await rejection(() => r.ecs('RunTask', { ...base, count: 1_000_000_000_000 }));
+    const notInteger = await rejection(() => r.ecs('RunTask', { ...base, count: 1_000_000_000_000 }));
+    assert.equal(notInteger.code, 'SerializationException');
+    assert.match(notInteger.message, /at 'count', got a number \(1000000000000\)/);
+    const huge = await rejection(() => r.ecs('RunTask', { ...base, count: 2_147_483_647 }));
     assert.ok(performance.now() - started < 1000, 'answered quickly');
     assert.equal(huge.code, 'InvalidParameterException');
-    assert.match(huge.message, /^Task count can not be greater than 10\. count must be between 1 and 10, got: 1000000000000; call RunTask again/);
-    for (const bad of [0, -1, 2.5, '3']) {
+    assert.match(huge.message, /^Task count can not be greater than 10\. count must be between 1 and 10, got: 2147483647; call RunTask again/);
+    for (const bad of [0, -1]) {
       const error = await rejection(() => r.ecs('RunTask', { ...base, count: bad }));
       assert.equal(error.code, 'InvalidParameterException');
       assert.equal(error.message, `count must be between 1 and 10, got: ${bad}`);
+    }
+    for (const bad of [2.5, '3']) {
+      const error = await rejection(() => r.ecs('RunTask', { ...base, count: bad }));
+      assert.equal(error.code, 'SerializationException', String(bad));
+      assert.match(error.message, /at 'count'/);
+      assert.ok(error.message.includes(String(bad)), error.message);
     }
     assert.deepEqual((await r.ecs('ListTasks', { cluster: CLUSTER })).taskArns, []);
   });
@@ -85,7 +99,7 @@ describe('task size limits', () => {
     assert.match(small.message, /^Invalid 'cpu' setting for task\. cpu is 64; tasks on EC2 or external instances take 128-196608 CPU units/);
     const big = await rejection(() => r.ecs('RegisterTaskDefinition', ec2Definition('t', { memory: 64 }, { cpu: '200 vCPU' })));
     assert.match(big.message, /^Invalid 'cpu' setting for task\. cpu is 204800/);
-    const memory = await rejection(() => r.ecs('RegisterTaskDefinition', ec2Definition('t', { memoryReservation: 64 }, { memory: 1e12 })));
+    const memory = await rejection(() => r.ecs('RegisterTaskDefinition', ec2Definition('t', { memoryReservation: 64 }, { memory: '1000000000000' })));
     assert.equal(memory.code, 'ClientException');
     assert.match(memory.message, /^Invalid 'memory' setting for task\. memory is 1000000000000 MiB; it must be 6-33554432 MiB/);
     const fargate = await rejection(() =>
@@ -100,16 +114,21 @@ describe('task size limits', () => {
     const r = await labRegion();
     const cases: Array<[Record<string, unknown>, RegExp]> = [
       [{ cpu: -10, memory: 64 }, /^Invalid 'cpu' setting for container 'app'\. cpu must be an integer 0-196608 \(CPU units; 1024 = 1 vCPU\), got: -10\.$/],
-      [{ cpu: 1.5, memory: 64 }, /got: 1\.5\.$/],
       [{ cpu: 1e9, memory: 64 }, /got: 1000000000\.$/],
-      [{ memory: 1e12 }, /^Invalid 'memory' setting for container 'app'\. memory must be an integer 6-33554432 MiB, got: 1000000000000\.$/],
-      [{ memory: 64.5 }, /^Invalid 'memory' setting for container 'app'\. .*got: 64\.5\.$/],
-      [{ memoryReservation: 1e10 }, /^Invalid 'memoryReservation' setting for container 'app'\. .*got: 10000000000\.$/],
+      [{ memory: 2_147_483_647 }, /^Invalid 'memory' setting for container 'app'\. memory must be an integer 6-33554432 MiB, got: 2147483647\.$/],
+      [{ memoryReservation: 2_000_000_000 }, /^Invalid 'memoryReservation' setting for container 'app'\. .*got: 2000000000\.$/],
     ];
     for (const [container, message] of cases) {
       const error = await rejection(() => r.ecs('RegisterTaskDefinition', ec2Definition('c', container)));
       assert.equal(error.code, 'ClientException', JSON.stringify(container));
       assert.match(error.message, message);
+    }
+    // Fractions and values past an Integer are no Integer at all: the model check names the member and the value.
+    for (const container of [{ cpu: 1.5, memory: 64 }, { memory: 1e12 }, { memory: 64.5 }, { memoryReservation: 1e10 }]) {
+      const error = await rejection(() => r.ecs('RegisterTaskDefinition', ec2Definition('c', container)));
+      assert.equal(error.code, 'SerializationException', JSON.stringify(container));
+      const [member, value] = Object.entries(container)[0]!;
+      assert.ok(error.message.includes(`at 'containerDefinitions.1.member.${member}'`) && error.message.includes(String(value)), error.message);
     }
     assert.deepEqual((await r.ecs('ListTaskDefinitions', {})).taskDefinitionArns, []);
   });
