@@ -251,7 +251,7 @@ export class ContainerDriver implements TaskDriver<ContainerImage> {
 
   /** Removes a container, running or not (no error when it is gone). */
   async remove(name: string): Promise<void> {
-    await this.engine.exec(['rm', '--force', name], { timeoutMs: 60_000 }).catch(() => undefined);
+    await this.engine.exec(['rm', '--force', name], { timeoutMs: 60_000 }).catch((error: Error) => this.#options.log?.(`container driver: cannot remove ${name}: ${error.message}`));
   }
 
   /** Removes every container of this cloud; then none outlives it. */

@@ -10,6 +10,8 @@ import { defaultSubnet, describeTask, startRuntimeCloud, waitFor } from '../task
 import { containersOf, prepareContainerTests, TEST_IMAGE } from './helpers.js';
 
 const CLUSTER = 'containers';
+/** Set in this process only: must never show up inside a container. */
+const HOST_SENTINEL = 'ECSKIT_DRIVER_TEST_HOST_ONLY';
 const prepared = await prepareContainerTests().catch((error: Error) => `the test image did not build: ${error.message}`);
 const skip = typeof prepared === 'string' ? prepared : false;
 
@@ -22,12 +24,14 @@ describe('the container driver runs each container definition as a container', {
   let engine: ContainerEngine;
 
   before(async () => {
+    process.env[HOST_SENTINEL] = 'leaked';
     engine = prepared as ContainerEngine;
     t = await startRuntimeCloud({ timeScale: 0.05, runtime: { driver: 'container' } });
     subnet = await defaultSubnet(t);
     await t.clients.ecs.send(new CreateClusterCommand({ clusterName: CLUSTER }));
   });
   after(async () => {
+    delete process.env[HOST_SENTINEL];
     const cloudId = t ? (t.cloud.runtime!.context.driver as ContainerDriver).cloudId : undefined;
     await t?.stop();
     if (cloudId) assert.deepEqual(await containersOf(engine, cloudId), [], 'no container outlives its local cloud');
@@ -38,6 +42,7 @@ describe('the container driver runs each container definition as a container', {
       new RegisterTaskDefinitionCommand({
         family,
         networkMode: 'awsvpc',
+        executionRoleArn: 'arn:aws:iam::123456789012:role/ecsTaskExecutionRole',
         requiresCompatibilities: ['FARGATE'],
         cpu: '256',
         memory: '512',
@@ -86,7 +91,9 @@ describe('the container driver runs each container definition as a container', {
     assert.equal(env.PORT, '8080');
     assert.equal(env.AWS_REGION, 'us-east-1');
     assert.equal(env.AWS_EXECUTION_ENV, 'AWS_ECS_FARGATE');
-    for (const name of Object.keys(process.env).filter((n) => /^(AWS_ACCESS_KEY_ID|AWS_SECRET_ACCESS_KEY|HOME|npm_|TEST_)/.test(n))) {
+    // HOME is the image's own (podman/docker set it from the image's user), so a sentinel stands for the host's environment.
+    assert.equal(env[HOST_SENTINEL], undefined, "the host's environment must not reach the container");
+    for (const name of Object.keys(process.env).filter((n) => /^(AWS_ACCESS_KEY_ID|AWS_SECRET_ACCESS_KEY|AWS_PROFILE|npm_|TEST_)/.test(n))) {
       assert.equal(env[name], undefined, `the host's ${name} must not reach the container`);
     }
     const metadata = (await (await fetch(`http://${address}:8080/metadata`)).json()) as { container: { Name: string }; task: { TaskARN: string } };
@@ -131,8 +138,11 @@ describe('the container driver runs each container definition as a container', {
 
   test('Cloud Map names resolve inside the container through the local DNS server', async () => {
     const sd = t.clients.serviceDiscovery;
-    const op = await sd.send(new CreatePrivateDnsNamespaceCommand({ Name: 'driver.local', Vpc: 'vpc-1' }));
-    const namespaceId = await waitFor('the namespace', async () => (await sd.send(new GetOperationCommand({ OperationId: op.OperationId! }))).Operation?.Targets?.NAMESPACE);
+    const op = await sd.send(new CreatePrivateDnsNamespaceCommand({ Name: 'driver.local', Vpc: 'vpc-0123456789abcdef0' }));
+    const namespaceId = await waitFor('the namespace', async () => {
+      const { Operation } = await sd.send(new GetOperationCommand({ OperationId: op.OperationId! }));
+      return Operation?.Status === 'SUCCESS' ? Operation.Targets?.NAMESPACE : undefined;
+    });
     const service = await sd.send(new CreateServiceCommand({ Name: 'backend', NamespaceId: namespaceId, DnsConfig: { DnsRecords: [{ Type: 'A', TTL: 10 }] } }));
     await sd.send(new RegisterInstanceCommand({ ServiceId: service.Service!.Id!, InstanceId: 'i-1', Attributes: { AWS_INSTANCE_IPV4: '127.0.0.77' } }));
     await register('resolver', {});
