@@ -77,12 +77,22 @@ export function runArguments(spec: ContainerSpec<ContainerImage>, options: { nam
     'com.amazonaws.ecs.container-name': spec.name,
   };
   for (const [key, value] of Object.entries(labels)) args.push('--label', `${key}=${value}`);
-  for (const [key, value] of Object.entries(spec.env)) args.push('--env', `${key}=${value}`);
+  for (const [key, value] of Object.entries(spec.env)) {
+    // The engine splits NAME=VALUE at the first '=': such a name would set another variable.
+    if (!key || key.includes('=') || key.includes('\0') || value.includes('\0')) {
+      throw new Error(`environment variable ${JSON.stringify(key)} of container ${spec.name} cannot be passed to a container: names must be non-empty without '=', and no NUL character anywhere`);
+    }
+    args.push('--env', `${key}=${value}`);
+  }
   if (options.dns?.kind === 'server') args.push('--dns', options.dns.address);
   if (options.dns?.kind === 'hosts') for (const [host, address] of options.dns.hosts()) args.push('--add-host', `${host}:${address}`);
   if (spec.workingDirectory) args.push('--workdir', spec.workingDirectory);
+  // ECS: container cpu is a relative weight (shares); the task's cpu (Fargate) a hard cap. Container memory is a hard
+  // limit, else the task's memory caps it. (Each container gets the task's caps: the engine has no task-wide cgroup here.)
   if (spec.limits.cpuUnits) args.push('--cpu-shares', String(Math.max(2, Math.round(spec.limits.cpuUnits))));
-  if (spec.limits.memoryMiB) args.push('--memory', `${Math.round(spec.limits.memoryMiB)}m`);
+  if (spec.limits.taskCpuUnits) args.push('--cpus', String(Math.max(0.01, spec.limits.taskCpuUnits / 1024)));
+  const memoryMiB = spec.limits.memoryMiB ?? spec.limits.taskMemoryMiB;
+  if (memoryMiB) args.push('--memory', `${Math.max(6, Math.round(memoryMiB))}m`);
   if (spec.limits.memoryReservationMiB) args.push('--memory-reservation', `${Math.round(spec.limits.memoryReservationMiB)}m`);
   // Docker's --entrypoint takes one executable; the rest of ECS's entryPoint leads the arguments (and, as in Docker, replaces the image's CMD).
   const [entry, ...entryArgs] = spec.entryPoint ?? [];

@@ -115,8 +115,19 @@ export interface ContainerSpec<I extends DriverImage = DriverImage> {
   readonly networkMode: string;
   /** The Cloud Map DNS server and the private namespaces it answers for, if any. */
   readonly dns?: { readonly host: string; readonly port: number; readonly suffixes: readonly string[] };
-  /** CPU units (1024 = one vCPU) and memory limits of the container, when the task definition sets them. */
-  readonly limits: { readonly cpuUnits?: number; readonly memoryMiB?: number; readonly memoryReservationMiB?: number };
+  /**
+   * CPU units (1024 = one vCPU) and memory limits of the container
+   * (`cpu`, `memory`, `memoryReservation`), and the task's own size (`cpu`,
+   * `memory` of the task definition or its overrides: Fargate's hard limits),
+   * when set.
+   */
+  readonly limits: {
+    readonly cpuUnits?: number;
+    readonly memoryMiB?: number;
+    readonly memoryReservationMiB?: number;
+    readonly taskCpuUnits?: number;
+    readonly taskMemoryMiB?: number;
+  };
   /** Output lines (the `awslogs` driver). */
   readonly logs: OutputSink;
 }

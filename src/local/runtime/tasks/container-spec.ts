@@ -24,6 +24,8 @@ export interface SpecContext {
   readonly metadataUri?: string;
   readonly dns?: ContainerSpec['dns'];
   readonly logs: OutputSink;
+  /** The task's CPU units and memory (MiB), when the task (or its overrides) sets them. */
+  readonly taskSize?: { readonly cpu?: number; readonly memory?: number };
 }
 
 /** The environment ECS gives a container: declared variables, overrides, then what ECS injects. */
@@ -68,7 +70,13 @@ export function containerSpec<I extends DriverImage>(name: string, def: Json, ov
     ports: facts.ports,
     networkMode: facts.networkMode,
     ...(facts.dns ? { dns: facts.dns } : {}),
-    limits: { ...(cpuUnits ? { cpuUnits } : {}), ...(memoryMiB ? { memoryMiB } : {}), ...(memoryReservationMiB ? { memoryReservationMiB } : {}) },
+    limits: {
+      ...(cpuUnits ? { cpuUnits } : {}),
+      ...(memoryMiB ? { memoryMiB } : {}),
+      ...(memoryReservationMiB ? { memoryReservationMiB } : {}),
+      ...(positive(facts.taskSize?.cpu) ? { taskCpuUnits: positive(facts.taskSize?.cpu)! } : {}),
+      ...(positive(facts.taskSize?.memory) ? { taskMemoryMiB: positive(facts.taskSize?.memory)! } : {}),
+    },
     logs: facts.logs,
   };
 }

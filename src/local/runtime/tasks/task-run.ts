@@ -24,6 +24,7 @@ import { ContainerHealthMonitor, type ContainerHealth } from '../container-healt
 import type { LiveContainer, LiveTask, RuntimeContext } from '../context.js';
 import type { ContainerExit, DriverImage, RunningContainer } from '../drivers/driver.js';
 import { containerSpec } from './container-spec.js';
+import { conditionState, startOrder, type Dependency } from './dependencies.js';
 import { prepareLogs, writeLogLine, type LogDestination } from './task-logs.js';
 import { containerMetadata, launchTypeOf, taskMetadata } from './task-metadata.js';
 import { allocateNetwork, elasticNetworkInterface, type TaskNetwork } from './task-network.js';
@@ -138,6 +139,8 @@ export class TaskRun {
    */
   async start(): Promise<void> {
     if (!this.task) return;
+    const plan = startOrder(this.containers.map((c) => c.def));
+    if (typeof plan === 'string') return this.#failToStart(`CannotStartContainerError: ${plan}`, []);
     const images = await this.#resolveImages();
     if (!images) return;
     const logs = prepareLogs(this.context, { accountId: this.accountId, region: this.region, taskId: this.taskId }, this.containers);
@@ -151,7 +154,7 @@ export class TaskRun {
       return;
     }
     this.#recordNetwork(network);
-    const starting = this.#startContainers(images, network.mode);
+    const starting = this.#startContainers(images, network.mode, plan);
     this.#containersStarting = starting;
     const live = await starting.finally(() => (this.#containersStarting = undefined));
     if (!live) return;
@@ -193,11 +196,13 @@ export class TaskRun {
   }
 
   /** Starts every container through the driver, with its health check; undefined when the task failed to start. */
-  async #startContainers(images: Map<string, DriverImage>, networkMode: string): Promise<LiveContainer[] | undefined> {
+  async #startContainers(images: Map<string, DriverImage>, networkMode: string, plan: { order: number[]; dependencies: Dependency[][] }): Promise<LiveContainer[] | undefined> {
     const overrides = (this.task?.overrides?.containerOverrides ?? []) as Json[];
     const dns = this.context.dns ? { ...this.context.dns, suffixes: this.#privateZones() } : undefined;
     const live: LiveContainer[] = [];
-    for (const c of this.containers) {
+    for (const i of plan.order) {
+      const c = this.containers[i]!;
+      if (!(await this.#dependenciesMet(c, plan.dependencies[i]!))) return undefined;
       const meta = this.context.metadata?.register({ container: () => containerMetadata(this, c), task: () => taskMetadata(this) });
       c.releaseMetadata = meta?.release;
       const logs = this.#logs.get(c.name);
@@ -211,6 +216,7 @@ export class TaskRun {
         ports,
         ...(meta ? { metadataUri: meta.uri } : {}),
         ...(dns ? { dns } : {}),
+        taskSize: { cpu: Number(this.task?.cpu ?? this.td.cpu), memory: Number(this.task?.memory ?? this.td.memory) },
         logs: (line, _stream, timeMs) => this.#output(logs, line, timeMs),
       });
       c.process = await this.context.driver.start(spec);
@@ -225,6 +231,31 @@ export class TaskRun {
       if (this.phase !== 'starting') return undefined; // the task is being stopped: start no more containers
     }
     return live;
+  }
+
+  /**
+   * Waits until `c`'s dependencies hold (false when the task is stopped
+   * meanwhile); throws when one never can, or after `startTimeout`.
+   */
+  async #dependenciesMet(c: RunContainer, dependencies: readonly Dependency[]): Promise<boolean> {
+    if (dependencies.length === 0) return true;
+    const timeoutMs = this.context.scaledMs(Number(c.def.startTimeout) > 0 ? Number(c.def.startTimeout) : 180);
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      if (this.phase !== 'starting') return false;
+      let waiting: Dependency | undefined;
+      for (const dep of dependencies) {
+        const other = this.containers.find((o) => o.name === dep.containerName)!;
+        const state = conditionState(dep, { started: other.process !== undefined, exitCode: other.exit?.exitCode, health: other.health?.status });
+        if (typeof state === 'object') throw new Error(`container ${c.name} not started: ${state.failed}`);
+        if (state === 'waiting') waiting ??= dep;
+      }
+      if (!waiting) return true;
+      if (Date.now() >= deadline) {
+        throw new Error(`container ${c.name} not started: dependency ${waiting.containerName} did not reach ${waiting.condition} within its startTimeout (${c.def.startTimeout ?? 180} s)`);
+      }
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
   }
 
   #startHealthCheck(c: RunContainer, running: RunningContainer): void {

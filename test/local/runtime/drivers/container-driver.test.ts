@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
+import { GetMetricStatisticsCommand } from '@aws-sdk/client-cloudwatch';
 import { GetLogEventsCommand } from '@aws-sdk/client-cloudwatch-logs';
-import { CreateClusterCommand, RegisterTaskDefinitionCommand, RunTaskCommand, StopTaskCommand, type ContainerDefinition } from '@aws-sdk/client-ecs';
+import { CreateClusterCommand, CreateServiceCommand as CreateEcsServiceCommand, DeleteServiceCommand, RegisterTaskDefinitionCommand, RunTaskCommand, StopTaskCommand, type ContainerDefinition } from '@aws-sdk/client-ecs';
 import { CreatePrivateDnsNamespaceCommand, CreateServiceCommand, GetOperationCommand, RegisterInstanceCommand } from '@aws-sdk/client-servicediscovery';
 import type { ContainerEngine } from '../../../../src/containers/index.js';
 import type { ContainerDriver } from '../../../../src/local/runtime/drivers/container-driver.js';
@@ -47,6 +48,22 @@ describe('the container driver runs each container definition as a container', {
         cpu: '256',
         memory: '512',
         containerDefinitions: [{ name: 'app', image: TEST_IMAGE, essential: true, portMappings: [{ containerPort: 8080 }], ...container } as ContainerDefinition],
+      }),
+    );
+  }
+
+  const LOGS = { logDriver: 'awslogs', options: { 'awslogs-group': '/ecs/containers', 'awslogs-region': 'us-east-1', 'awslogs-stream-prefix': 'ecs', 'awslogs-create-group': 'true' } } as const;
+
+  async function registerMany(family: string, containers: Array<Partial<ContainerDefinition>>) {
+    await t.clients.ecs.send(
+      new RegisterTaskDefinitionCommand({
+        family,
+        networkMode: 'awsvpc',
+        executionRoleArn: 'arn:aws:iam::123456789012:role/ecsTaskExecutionRole',
+        requiresCompatibilities: ['FARGATE'],
+        cpu: '256',
+        memory: '512',
+        containerDefinitions: containers.map((c) => ({ image: TEST_IMAGE, essential: true, logConfiguration: LOGS, ...c }) as ContainerDefinition),
       }),
     );
   }
@@ -161,6 +178,91 @@ describe('the container driver runs each container definition as a container', {
     await stopped(arn);
   });
 
+  test('dependsOn, essential, entryPoint/command, workingDirectory and memory: an init container runs to SUCCESS first, the app starts after it with its own cwd and the task memory as its limit', async () => {
+    await registerMany('ordered', [
+      // Listed first but started last: it waits for init to succeed.
+      { name: 'app', portMappings: [{ containerPort: 8080 }], workingDirectory: '/tmp', dependsOn: [{ containerName: 'init', condition: 'SUCCESS' }] },
+      { name: 'init', essential: false, entryPoint: ['node', '-e'], command: ["setTimeout(() => { console.log('init done'); process.exit(0); }, 300)"] },
+    ]);
+    const arn = await run('ordered');
+    const running = await waitFor('RUNNING', async () => {
+      const task = await describeTask(t.clients.ecs, CLUSTER, arn);
+      assert.notEqual(task.lastStatus, 'STOPPED', task.stoppedReason);
+      return task.lastStatus === 'RUNNING' ? task : undefined;
+    }, 60_000);
+    const init = running.containers?.find((c) => c.name === 'init');
+    assert.equal(init?.exitCode, 0, 'init ran and exited 0 before the task was RUNNING');
+    assert.equal(init?.lastStatus, 'STOPPED');
+    const address = running.containers?.find((c) => c.name === 'app')?.networkInterfaces?.[0]?.privateIpv4Address ?? '';
+    await waitFor('the app answering', async () => (await fetch(`http://${address}:8080/`).catch(() => undefined))?.ok);
+    const info = (await (await fetch(`http://${address}:8080/info`)).json()) as { cwd: string; argv: string[]; memoryLimit: string | null };
+    assert.equal(info.cwd, '/tmp', 'workingDirectory');
+    assert.deepEqual(info.argv, ['/app/server.mjs'], "no command: the image's CMD");
+    assert.equal(info.memoryLimit, String(512 * 1024 * 1024), 'the Fargate task memory is the hard limit');
+    const id = arn.split('/').at(-1);
+    const initLines = await logLines(`ecs/init/${id}`);
+    assert.deepEqual(initLines, ['init done']);
+    const events = await t.clients.logs.send(new GetLogEventsCommand({ logGroupName: '/ecs/containers', logStreamName: `ecs/init/${id}`, startFromHead: true }));
+    const appEvents = await waitFor('the app\'s first log line', async () => {
+      const out = await t.clients.logs.send(new GetLogEventsCommand({ logGroupName: '/ecs/containers', logStreamName: `ecs/app/${id}`, startFromHead: true }));
+      return out.events?.length ? out : undefined;
+    });
+    assert.ok(events.events![0]!.timestamp! <= appEvents.events![0]!.timestamp!, 'init finished before the app started');
+    await t.clients.ecs.send(new StopTaskCommand({ cluster: CLUSTER, task: arn }));
+    await stopped(arn);
+  });
+
+  test('a SUCCESS dependency that fails stops the task before the dependent container starts', async () => {
+    await registerMany('broken-init', [
+      { name: 'app', portMappings: [{ containerPort: 8080 }], dependsOn: [{ containerName: 'init', condition: 'SUCCESS' }] },
+      { name: 'init', essential: false, entryPoint: ['node', '-e'], command: ['process.exit(3)'] },
+    ]);
+    const arn = await run('broken-init');
+    const done = await stopped(arn);
+    assert.equal(done.stopCode, 'TaskFailedToStart');
+    assert.equal(done.stoppedReason, 'CannotStartContainerError: container app not started: dependency init exited with code 3 (condition SUCCESS)');
+    assert.equal(done.containers?.find((c) => c.name === 'init')?.exitCode, 3);
+    assert.equal(done.containers?.find((c) => c.name === 'app')?.exitCode, undefined, 'the app never ran');
+    const cloudId = (t.cloud.runtime!.context.driver as ContainerDriver).cloudId;
+    await waitFor('no container of the task left', async () => (await containersOf(engine, cloudId, arn)).length === 0);
+  });
+
+  test("AWS/ECS CPUUtilization and MemoryUtilization of a service come from the engine's stats", async () => {
+    await registerMany('burner', [{ name: 'app', portMappings: [{ containerPort: 8080 }], environment: [{ name: 'BURN', value: '1' }] }]);
+    await t.clients.ecs.send(
+      new CreateEcsServiceCommand({
+        cluster: CLUSTER,
+        serviceName: 'burner',
+        taskDefinition: 'burner',
+        desiredCount: 1,
+        launchType: 'FARGATE',
+        networkConfiguration: { awsvpcConfiguration: { subnets: [subnet] } },
+      }),
+    );
+    const live = await waitFor('the service task live', () => [...t.cloud.runtime!.context.tasks.values()].find((task) => task.serviceArn?.endsWith('/burner')), 60_000);
+    const container = live.containers[0]!.process;
+    assert.equal(container.pid, undefined, 'no host pid: the numbers can only come from the engine');
+    const sample = await waitFor('a stats sample with CPU time', async () => {
+      const s = await container.stats!();
+      return s && s.cpuSeconds > 0 ? s : undefined;
+    }, 30_000);
+    assert.ok(sample.memoryMiB > 0 && sample.memoryMiB < 512, `memory in use: ${sample.memoryMiB} MiB`);
+    const dims = [{ Name: 'ClusterName', Value: CLUSTER }, { Name: 'ServiceName', Value: 'burner' }];
+    const stat = (metric: string) =>
+      t.clients.cloudWatch
+        .send(new GetMetricStatisticsCommand({ Namespace: 'AWS/ECS', MetricName: metric, Dimensions: dims, StartTime: new Date(Date.now() - 3600_000), EndTime: new Date(Date.now() + 60_000), Period: 3600, Statistics: ['Maximum'] }))
+        .then((out) => out.Datapoints?.[0]?.Maximum);
+    const cpu = await waitFor('CPUUtilization above idle', async () => {
+      const value = await stat('CPUUtilization');
+      return value !== undefined && value > 20 ? value : undefined;
+    }, 60_000);
+    assert.ok(cpu > 20, `CPUUtilization ${cpu}% of the task's 256 units`);
+    const memory = await waitFor('MemoryUtilization', () => stat('MemoryUtilization'), 30_000);
+    assert.ok(memory > 0 && memory < 100, `MemoryUtilization ${memory}%`);
+    await t.clients.ecs.send(new DeleteServiceCommand({ cluster: CLUSTER, service: 'burner', force: true }));
+    await waitFor('the service task gone', () => ![...t.cloud.runtime!.context.tasks.values()].some((task) => task.serviceArn?.endsWith('/burner')), 60_000);
+  });
+
   test('an image no registry or store has stops the task with CannotPullContainerError', async () => {
     await register('missing', { image: 'localhost/ecskit-test/no-such-image:9' });
     const done = await stopped(await run('missing'));
@@ -170,10 +272,11 @@ describe('the container driver runs each container definition as a container', {
 
   test('a command the image does not have stops the task with CannotStartContainerError, and leaves no container', async () => {
     await register('no-command', { entryPoint: ['/no/such/program'] });
-    const done = await stopped(await run('no-command'));
+    const arn = await run('no-command');
+    const done = await stopped(arn);
     assert.equal(done.stopCode, 'TaskFailedToStart');
     assert.match(done.stoppedReason ?? '', /^CannotStartContainerError: .*\/no\/such\/program/);
     const cloudId = (t.cloud.runtime!.context.driver as ContainerDriver).cloudId;
-    assert.deepEqual(await containersOf(engine, cloudId), []);
+    assert.deepEqual(await containersOf(engine, cloudId, arn), []);
   });
 });

@@ -27,8 +27,9 @@ export function prepareContainerTests(): Promise<ContainerEngine | string> {
   return prepared;
 }
 
-/** Names of the containers (any state) labelled `ecskit.cloud=<cloudId>`. */
-export async function containersOf(engine: ContainerEngine, cloudId: string): Promise<string[]> {
-  const { stdout } = await engine.exec(['ps', '--all', '--filter', `label=ecskit.cloud=${cloudId}`, '--format', '{{.Names}}']);
+/** Names of the containers (any state) labelled `ecskit.cloud=<cloudId>` (and, if given, of task `taskArn`). */
+export async function containersOf(engine: ContainerEngine, cloudId: string, taskArn?: string): Promise<string[]> {
+  const task = taskArn ? ['--filter', `label=com.amazonaws.ecs.task-arn=${taskArn}`] : [];
+  const { stdout } = await engine.exec(['ps', '--all', '--filter', `label=ecskit.cloud=${cloudId}`, ...task, '--format', '{{.Names}}']);
   return stdout.split('\n').filter(Boolean);
 }
