@@ -58,6 +58,9 @@ export interface ContainerDriverOptions {
   readonly onClose?: () => Promise<void>;
 }
 
+/** Time allowed for the engine's own `exec` set-up on top of a health check's timeout. */
+export const EXEC_ALLOWANCE_MS = 2000;
+
 const SIGNAL_OF_CODE: Record<number, NodeJS.Signals> = { 137: 'SIGKILL', 143: 'SIGTERM' };
 
 /** A container name the engine accepts, unique per cloud, task and container. */
@@ -249,9 +252,18 @@ export class ContainerDriver implements TaskDriver<ContainerImage> {
     return container;
   }
 
+  /**
+   * Health checks run inside the container with `exec`. The check's timeout
+   * is the command's own: the engine's exec set-up (0.2-0.3 s with podman
+   * here, more under load) is allowed for on top, up to {@link EXEC_ALLOWANCE_MS}.
+   */
   healthProbe(container: RunningContainer): HealthProbe {
     const name = (container as EngineContainer).name;
-    return (argv, timeoutMs) => this.engine.exec(['exec', name, ...argv], { timeoutMs }).then(() => true, () => false);
+    return (argv, timeoutMs, signal) =>
+      this.engine.exec(['exec', name, ...argv], { timeoutMs: timeoutMs + EXEC_ALLOWANCE_MS, ...(signal ? { signal } : {}) }).then(
+        () => true,
+        () => false,
+      );
   }
 
   /** Sends a signal to a container (no error when it is already gone). */

@@ -132,8 +132,8 @@ export interface ContainerSpec<I extends DriverImage = DriverImage> {
   readonly logs: OutputSink;
 }
 
-/** Runs a health-check argv (already rewritten to the task's address) with a timeout; true on exit 0. */
-export type HealthProbe = (argv: readonly string[], timeoutMs: number) => Promise<boolean>;
+/** Runs a health-check argv (already rewritten to the task's address) with a timeout; true on exit 0. `signal` aborts it (the monitor stopped). */
+export type HealthProbe = (argv: readonly string[], timeoutMs: number, signal?: AbortSignal) => Promise<boolean>;
 
 /** What runs a task's containers. */
 export interface TaskDriver<I extends DriverImage = DriverImage> {

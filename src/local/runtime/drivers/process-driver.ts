@@ -55,7 +55,7 @@ export class ProcessDriver implements TaskDriver<ProcessImage> {
   }
 
   healthProbe(): HealthProbe {
-    return runProbe;
+    return (argv, timeoutMs, signal) => runProbe(argv, timeoutMs, signal ? { signal } : {});
   }
 
   async close(): Promise<void> {}
