@@ -318,7 +318,11 @@ export async function runScript(usage: ScriptUsage, body: (lab: Lab) => Promise<
   let interruptedCleanup: string | undefined;
   let target: Target;
   try {
-    target = await openTarget({ target: flags.target, ...(flags.timeScale !== undefined && { timeScale: flags.timeScale }) });
+    target = await openTarget({
+      target: flags.target,
+      ...(flags.timeScale !== undefined && { timeScale: flags.timeScale }),
+      ...(flags.driver !== undefined && { driver: flags.driver }),
+    });
   } catch (error) {
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);

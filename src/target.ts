@@ -23,6 +23,14 @@ export interface TargetOptions {
   readonly target?: TargetKind | 'auto';
   /** Local cloud only: multiplies every AWS duration (default 0.02: a 30 s health-check interval takes 0.6 s). */
   readonly timeScale?: number;
+  /**
+   * Local cloud started in this process only: what runs its tasks, `process`
+   * (default) or `container` (Docker/Podman; opening fails, naming the fix,
+   * when no engine answers). A cloud reached through `AWS_ENDPOINT_URL` keeps
+   * the driver it was started with (`ecskit local --driver`), so giving one
+   * there is refused.
+   */
+  readonly driver?: 'process' | 'container';
   /** Region (default `AWS_REGION`, then `AWS_DEFAULT_REGION`, then the profile's on AWS; on a local cloud its own region, else `us-east-1`). */
   readonly region?: string;
   /** Further `connect()` options for the AWS target. */
@@ -153,8 +161,17 @@ function regionFromEnv(env: Env): string | undefined {
 export async function openTarget(options: TargetOptions = {}): Promise<Target> {
   const env = options.env ?? process.env;
   const requested = requestedTarget(options.target, env);
+  if (requested === 'aws' && options.driver !== undefined) {
+    throw new TargetError(`driver ${options.driver} applies to a local cloud; the target is AWS, which runs its own tasks. Drop the driver, or use the local target.`);
+  }
   if (requested === 'aws') return openAws(options, env);
   const endpoint = requested === 'auto' ? endpointFromEnv(env) : undefined;
+  if (endpoint && options.driver !== undefined) {
+    throw new TargetError(
+      `driver ${options.driver} applies to a local cloud this script starts, but AWS_ENDPOINT_URL=${endpoint} points at one already running ` +
+        `(it uses the driver it was started with: \`npx ecskit local --driver ${options.driver}\`). Drop --driver, or unset AWS_ENDPOINT_URL.`,
+    );
+  }
   if (endpoint) return openLocalEndpoint(options, env, endpoint);
   const ignoredEnv = requested === 'auto' ? AWS_SIGNALS.filter((name) => env[name]) : [];
   return openInProcess(options, env, ignoredEnv);
@@ -230,6 +247,7 @@ async function openInProcess(options: TargetOptions, env: Env, ignoredEnv: reado
     port: 0,
     region,
     timeScale,
+    ...(options.driver !== undefined && { driver: options.driver }),
     log: options.log ?? (env.ECSKIT_DEBUG ? (line) => console.error(line) : () => {}),
   });
   try {

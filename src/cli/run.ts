@@ -7,7 +7,7 @@
 import { readFileSync } from 'node:fs';
 import { isAbsolute, resolve as resolvePath, dirname } from 'node:path';
 import { parseArgs } from 'node:util';
-import { ImageRegistry, startLocalCloud, type LocalCloud, type LocalImage } from '../local/index.js';
+import { ImageRegistry, isTaskDriverName, startLocalCloud, TASK_DRIVERS, type LocalCloud, type LocalImage } from '../local/index.js';
 import { CredentialsError, parseCredentialsFlag, readCredentialsFile, type CliCredentials } from './credentials.js';
 
 const MAIN_HELP = `ecskit — script Amazon ECS from TypeScript
@@ -36,6 +36,9 @@ Options:
                           writes survive power loss too (slower: one disk flush per call)
   --allow-non-loopback    allow a --host reachable from the network (no real auth!)
   --no-runtime            serve the control plane only (no task processes, no proxies)
+  --driver <name>         what runs tasks: process (default; a child process per container,
+                          needs nothing) or container (a Docker/Podman container per container
+                          definition; needs an engine that answers, see docs/containers.md)
   --image <name>=<how>    add a local image (repeatable): repo[:tag]=./entry.js runs a
                           Node module, repo[:tag]=cmd:/path/to/bin arg… runs a command
   --container-instances <n>  virtual EC2 instances per new cluster (default 2; 0 = none)
@@ -102,6 +105,7 @@ const LOCAL_OPTIONS = {
   fsync: { type: 'boolean' },
   'allow-non-loopback': { type: 'boolean' },
   'no-runtime': { type: 'boolean' },
+  driver: { type: 'string' },
   image: { type: 'string', multiple: true },
   'container-instances': { type: 'string' },
   'instance-cpu': { type: 'string' },
@@ -263,7 +267,13 @@ async function local(args: string[], io: CliIo): Promise<number> {
   }
   if (values.fsync && values['state-file'] === undefined) throw new UsageError('ecskit local: --fsync needs --state-file <path> (it makes the state file\'s journal survive power loss).');
   const maxTasks = number('--max-tasks', values['max-tasks'], (n) => Number.isInteger(n) && n > 0, 'a positive integer');
-  const runtime = values['no-runtime'] === true ? false : config.runtime === false ? false : { containerInstances, ...(maxTasks !== undefined ? { maxTasks } : {}) };
+  const driver = values.driver;
+  if (driver !== undefined && !isTaskDriverName(driver)) {
+    throw new UsageError(`ecskit local: --driver must be ${TASK_DRIVERS.join(' or ')}, got: ${JSON.stringify(driver)}`);
+  }
+  if (driver !== undefined && values['no-runtime'] === true) throw new UsageError('ecskit local: --driver chooses what runs tasks; --no-runtime runs none. Drop one of them.');
+  const runtime =
+    values['no-runtime'] === true ? false : config.runtime === false ? false : { containerInstances, ...(maxTasks !== undefined ? { maxTasks } : {}), ...(driver ? { driver } : {}) };
   const credentials = credentialsOf(values);
   let cloud: LocalCloud;
   try {
@@ -301,7 +311,11 @@ async function local(args: string[], io: CliIo): Promise<number> {
       `admin token: ${cloud.adminToken}\n` +
       `admin token file: ${cloud.adminTokenFile}\n` +
       (values['state-file'] ? `State is saved to ${values['state-file']} (journal: ${values['state-file']}.journal${values.fsync ? ', fsynced' : ''})\n` : '') +
-      (cloud.runtime ? `Tasks run as local processes (images: ${cloud.images.names().join(', ')}; at most ${cloud.runtime.maxTasks} at once, --max-tasks).\n` : 'Control plane only (--no-runtime): tasks are recorded, not run.\n') +
+      (cloud.runtime
+        ? cloud.runtime.context.driver.name === 'container'
+          ? `Tasks run as containers (${(cloud.runtime.context.driver as { engine?: { name: string } }).engine?.name ?? 'engine'}; images from its store; at most ${cloud.runtime.maxTasks} at once, --max-tasks).\n`
+          : `Tasks run as local processes (images: ${cloud.images.names().join(', ')}; at most ${cloud.runtime.maxTasks} at once, --max-tasks; --driver container runs real images).\n`
+        : 'Control plane only (--no-runtime): tasks are recorded, not run.\n') +
       `Press Ctrl-C to stop.\n`,
   );
   const signal = await io.untilSignal();

@@ -20,6 +20,7 @@ import type { AddressInfo } from 'node:net';
 import { CloudState } from './core/cloud-state.js';
 import type { ServiceDefinition } from './core/types.js';
 import { ImageRegistry, type LocalImage } from './runtime/images.js';
+import { isTaskDriverName, type TaskDriverName } from './runtime/drivers/index.js';
 import { LocalRuntime, type RuntimeOptions } from './runtime/runtime.js';
 import { createRequestListener } from './server/handler.js';
 import { createAdminToken, defaultAdminTokenFile, removeAdminTokenFile, validateAdminToken, writeAdminTokenFile } from './server/admin-token.js';
@@ -42,6 +43,8 @@ export { LocalRuntime, type RuntimeOptions } from './runtime/runtime.js';
 export type { ContainerInstanceDefaults, LiveContainer, LiveTask, RuntimeComponent, RuntimeContext } from './runtime/context.js';
 export type { ContainerProcess, ContainerExit } from './runtime/container-process.js';
 export type { AddressPool } from './runtime/addresses.js';
+export { isTaskDriverName, TASK_DRIVERS, type TaskDriver, type TaskDriverName } from './runtime/drivers/index.js';
+export type { ContainerSpec, RunningContainer, ContainerInspection, ContainerSample, DriverImage, ImageResolution, HealthProbe, OutputSink } from './runtime/drivers/driver.js';
 export type { MetadataServer, ContainerMetadata } from './runtime/metadata-server.js';
 export { installLocalhostResolution, uninstallLocalhostResolution, isLocalhostName } from './runtime/load-balancing/localhost-dns.js';
 
@@ -115,6 +118,13 @@ export interface LocalCloudOptions {
    * (`containerInstances`, `tickMs`, `dnsPort`, …).
    */
   runtime?: boolean | RuntimeOptions;
+  /**
+   * What runs task containers: `process` (default; a child process per
+   * container, needs nothing) or `container` (a Docker/Podman container per
+   * container definition; starting fails, naming the fix, when no engine
+   * answers). Same as `runtime: { driver }`, which wins when both are set.
+   */
+  driver?: TaskDriverName;
   /**
    * Local images to add to the built-in ones (`flask-inventory/invsys`,
    * `flask-inventory/gateway`, `ecskit/unhealthy`, `ecskit/crash`), by
@@ -199,7 +209,9 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
   if (options.fsync && !options.stateFile) throw new TypeError('fsync needs a stateFile: it makes the state file\'s journal durable against power loss');
   const persister = options.stateFile ? StatePersister.open(state, options.stateFile, { log, fsync: options.fsync ?? false }) : undefined;
 
-  const runtimeOptions: RuntimeOptions | undefined = options.runtime === false ? undefined : options.runtime === true || options.runtime === undefined ? {} : options.runtime;
+  const baseRuntimeOptions: RuntimeOptions | undefined = options.runtime === false ? undefined : options.runtime === true || options.runtime === undefined ? {} : options.runtime;
+  if (options.driver !== undefined && !isTaskDriverName(options.driver)) throw new RangeError(`driver must be process or container, got: ${JSON.stringify(options.driver)}`);
+  const runtimeOptions = baseRuntimeOptions && options.driver !== undefined && baseRuntimeOptions.driver === undefined ? { ...baseRuntimeOptions, driver: options.driver } : baseRuntimeOptions;
   const ownImages = options.images instanceof ImageRegistry || runtimeOptions?.images ? undefined : new ImageRegistry();
   const images = options.images instanceof ImageRegistry ? options.images : (runtimeOptions?.images ?? ownImages!);
   if (options.images && !(options.images instanceof ImageRegistry)) {

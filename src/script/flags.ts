@@ -1,6 +1,6 @@
 /**
  * The flags every ecskit script shares, parsed with `node:util` `parseArgs`:
- * `--target`, `--time-scale`, `--json`, `--keep`, `--yes`, `--help`, plus the
+ * `--target`, `--time-scale`, `--driver`, `--json`, `--keep`, `--yes`, `--help`, plus the
  * script's own. Unknown flags and bad values are refused with a message that
  * names the flag, the value and the fix.
  *
@@ -14,6 +14,8 @@ export interface ScriptFlags {
   readonly target: 'auto' | 'aws' | 'local';
   /** Local cloud time scale (`--time-scale 0.02`), when given. */
   readonly timeScale?: number;
+  /** What runs the tasks of a local cloud the script starts (`--driver container`), when given. */
+  readonly driver?: 'process' | 'container';
   /** Machine-readable JSON lines instead of text (`--json`). */
   readonly json: boolean;
   /** Leave the stack running at the end (`--keep`). */
@@ -54,6 +56,10 @@ const SHARED = {
     help: 'aws | local | auto (default: ECSKIT_TARGET, else the ecskit local cloud at AWS_ENDPOINT_URL, else one in this process; AWS credentials alone never select AWS)',
   },
   'time-scale': { type: 'string', help: 'local cloud only: multiplies every AWS duration (default 0.02)' },
+  driver: {
+    type: 'string',
+    help: 'local cloud started by the script only: process (default; tasks as processes) | container (tasks as Docker/Podman containers)',
+  },
   json: { type: 'boolean', help: 'print JSON lines (one event per line) instead of text' },
   keep: { type: 'boolean', help: 'leave the stack running at the end, and print how to reach and remove it' },
   yes: { type: 'boolean', short: 'y', help: 'run in a real AWS account without asking (required there when stdin is not a terminal)' },
@@ -111,12 +117,20 @@ export function parseScriptFlags(
       throw new UsageError(`--time-scale must be a positive number such as 0.02, got: ${JSON.stringify(values['time-scale'])}`);
     }
   }
+  const driver = values.driver as string | undefined;
+  if (driver !== undefined && driver !== 'process' && driver !== 'container') {
+    throw new UsageError(`--driver must be process or container, got: ${JSON.stringify(driver)}`);
+  }
+  if (driver !== undefined && target === 'aws') {
+    throw new UsageError('--driver chooses what runs the tasks of a local cloud; --target aws runs them on AWS. Drop --driver, or use --target local.');
+  }
   const json = values.json === true;
   const extra: Record<string, string | boolean | undefined> = {};
   for (const name of Object.keys(usage.options ?? {})) extra[name] = values[name] as string | boolean | undefined;
   return {
     target: target as ScriptFlags['target'],
     ...(timeScale !== undefined ? { timeScale } : {}),
+    ...(driver !== undefined ? { driver: driver as 'process' | 'container' } : {}),
     json,
     keep: values.keep === true,
     yes: values.yes === true,

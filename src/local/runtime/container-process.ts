@@ -11,10 +11,10 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type { ContainerExit, ContainerInspection, OutputSink, RunningContainer } from './drivers/driver.js';
 import type { LocalImage } from './images.js';
 
-/** Where a container's output goes, one line at a time. */
-export type OutputSink = (line: string, stream: 'stdout' | 'stderr', timeMs: number) => void;
+export type { ContainerExit, OutputSink } from './drivers/driver.js';
 
 /** What to start. */
 export interface ContainerStart {
@@ -29,14 +29,6 @@ export interface ContainerStart {
   readonly onOutput?: OutputSink;
 }
 
-/** How a container process ended. */
-export interface ContainerExit {
-  /** Exit code; 128 + signal number when killed by a signal (Docker's convention). */
-  readonly exitCode: number;
-  /** The signal that ended it, if any. */
-  readonly signal: NodeJS.Signals | null;
-}
-
 const SIGNALS: Record<string, number> = { SIGKILL: 9, SIGTERM: 15, SIGINT: 2, SIGHUP: 1 };
 
 /** Path of the shim, from the source tree (tsx) or next to the built bundle. */
@@ -46,15 +38,17 @@ function shimPath(): string {
   return candidates.find((p) => existsSync(p)) ?? candidates[0]!;
 }
 
-/** A running container process. */
-export class ContainerProcess {
+/** A running container process (the `process` driver's {@link RunningContainer}). */
+export class ContainerProcess implements RunningContainer {
   readonly #child: ChildProcess;
   /** Resolves once the process has exited. */
   readonly exited: Promise<ContainerExit>;
   #exit: ContainerExit | undefined;
+  readonly #image: LocalImage;
 
   constructor(start: ContainerStart) {
     const { image } = start;
+    this.#image = image;
     const args = [...(start.entryPoint ?? []), ...(start.command ?? [])];
     const shim = {
       kind: image.kind,
@@ -111,6 +105,12 @@ export class ContainerProcess {
   /** The exit, once the process has exited. */
   get exit(): ContainerExit | undefined {
     return this.#exit;
+  }
+
+  /** Its state: the process id, running or exited. */
+  inspect(): ContainerInspection {
+    const image = this.#image.kind === 'node' ? this.#image.entry : this.#image.command.join(' ');
+    return { id: String(this.#child.pid ?? ''), state: this.#exit ? 'exited' : 'running', ...(this.#exit ? { exit: this.#exit } : {}), image };
   }
 
   /** SIGTERM, then SIGKILL after `timeoutMs` (ECS `stopTimeout`, already time-scaled). */

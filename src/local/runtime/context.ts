@@ -11,7 +11,7 @@
 import type { CloudState } from '../core/cloud-state.js';
 import type { RegionState } from '../core/types.js';
 import type { AddressPool } from './addresses.js';
-import type { ContainerProcess } from './container-process.js';
+import type { RunningContainer, TaskDriver } from './drivers/driver.js';
 import type { ImageRegistry } from './images.js';
 import type { MetadataServer } from './metadata-server.js';
 
@@ -19,8 +19,8 @@ import type { MetadataServer } from './metadata-server.js';
 export interface LiveContainer {
   /** Container name from the task definition. */
   readonly name: string;
-  /** Its process. */
-  readonly process: ContainerProcess;
+  /** What runs it: a process (process driver) or a container (container driver). */
+  readonly process: RunningContainer;
   /** Where the container listens, per container port (awsvpc: task address + container port; bridge: 127.0.0.1 + host port). */
   readonly ports: ReadonlyArray<{
     /** Port in the task definition. */
@@ -36,7 +36,7 @@ export interface LiveContainer {
   readonly essential: boolean;
 }
 
-/** A task whose processes run on this machine. */
+/** A task whose containers run on this machine. */
 export interface LiveTask {
   /** Account of the task. */
   readonly accountId: string;
@@ -56,7 +56,7 @@ export interface LiveTask {
   readonly cpuUnits: number;
   /** MiB the task reserves. */
   readonly memoryMiB: number;
-  /** Its containers' processes. */
+  /** Its containers. */
   readonly containers: LiveContainer[];
   /** When the task reached RUNNING (epoch ms), once it has. */
   runningSince?: number;
@@ -80,8 +80,10 @@ export interface RuntimeContext {
   readonly cloud: CloudState;
   /** Multiplies every AWS duration. */
   readonly timeScale: number;
-  /** Local images task definitions can name. */
+  /** Local images task definitions can name (the process driver's images). */
   readonly images: ImageRegistry;
+  /** What runs task containers: the process driver until the runtime starts the one its options name. */
+  driver: TaskDriver;
   /** Addresses for awsvpc tasks (127.10.x.y). */
   readonly taskAddresses: AddressPool;
   /** Addresses for load balancers (127.20.x.y). */

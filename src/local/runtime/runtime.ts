@@ -18,6 +18,9 @@ import { liveTaskCount, setLocalTaskLimit } from '../services/ecs/task-limit.js'
 import { AddressPool, assertLoopbackRange } from './addresses.js';
 import { DEFAULT_CONTAINER_INSTANCES, type ContainerInstanceDefaults, type LiveTask, type RuntimeComponent, type RuntimeContext } from './context.js';
 import { startDnsServer, type DnsServer } from './dns-server.js';
+import type { LocalRegistry } from './drivers/container-image.js';
+import type { TaskDriverName } from './drivers/driver.js';
+import { ProcessDriver } from './drivers/process-driver.js';
 import { ImageRegistry } from './images.js';
 import { startMetadataServer } from './metadata-server.js';
 
@@ -51,6 +54,14 @@ export interface RuntimeOptions {
   readonly dnsPort?: number;
   /** Virtual EC2 container instances each new cluster gets. Default 2 × (2048 CPU, 3943 MiB), like t3.medium; `count: 0` = none. */
   readonly containerInstances?: Partial<ContainerInstanceDefaults>;
+  /**
+   * What runs task containers: `process` (default; a child process per
+   * container, no engine needed) or `container` (a Docker/Podman container
+   * per container definition; the runtime fails to start when no engine answers).
+   */
+  readonly driver?: TaskDriverName;
+  /** The container driver's local OCI registry (`host:port`) to pull ECR images from; default: the engine's own store only. */
+  readonly containerRegistry?: LocalRegistry;
   /** Builds the components; default: every part of the runtime. Tests pass a subset. */
   readonly components?: (context: RuntimeContext) => RuntimeComponent[];
   /**
@@ -91,10 +102,12 @@ export class LocalRuntime {
     this.maxTasks = maxTasks;
     const log = options.log ?? ((line: string) => console.error(line));
     const tasks = new Map<string, LiveTask>();
+    const images = options.images ?? (this.#ownImages = new ImageRegistry());
     this.context = {
       cloud,
       timeScale: cloud.timeScale,
-      images: options.images ?? (this.#ownImages = new ImageRegistry()),
+      images,
+      driver: new ProcessDriver(images),
       // A random first address: parallel local clouds (test files) rarely collide.
       // A random start keeps several local clouds on one machine (parallel tests) apart; macOS
       // routes only the aliases the user added (see addresses.ts), so there it starts at .0.2.
@@ -122,6 +135,10 @@ export class LocalRuntime {
     });
     this.context.dns = { host: this.#dns.host, port: this.#dns.port };
     this.context.metadata = await startMetadataServer();
+    if (this.#options.driver !== undefined && this.#options.driver !== 'process') {
+      const { createTaskDriver } = await import('./drivers/index.js');
+      this.context.driver = await createTaskDriver(this.#options.driver, this.context, this.#options.containerRegistry ? { registry: this.#options.containerRegistry } : {});
+    }
     for (const component of this.#components) await component.start?.();
     setLocalTaskLimit(this.context.cloud.events, {
       maxTasks: this.maxTasks,
@@ -179,6 +196,7 @@ export class LocalRuntime {
     }
     // Whatever a component left behind: no task process outlives the runtime.
     this.#killLiveTasks();
+    await this.context.driver.close().catch((error: Error) => this.context.log(`driver: close failed: ${error.message}`));
     await this.#dns?.close();
     this.#ownImages?.dispose();
     await this.context.metadata?.close();

@@ -1,6 +1,7 @@
 /**
  * The `AWS/ECS` metrics of live tasks: each sampling round reads every
- * container process's CPU time and resident memory, turns them into a
+ * container's CPU time and memory (a process's from `/proc`, a
+ * container's from its engine's stats), turns them into a
  * percentage of what the task reserves (CPU units, MiB) and publishes
  * `CPUUtilization` / `MemoryUtilization` (unit `Percent`) per
  * ClusterName+ServiceName (service tasks; one value per task, so Average is
@@ -20,7 +21,8 @@ import type { RegionState } from '../../core/types.js';
 import { putMetricDatum, type Dimension } from '../../services/cloudwatch/state.js';
 import { ECS_SLICE, ecsState, serviceCounts, shortName } from '../../services/ecs/state.js';
 import type { LiveTask, RuntimeContext } from '../context.js';
-import { cpuUnitsBetween, sampleProcess, type ProcessSample } from '../process-stats.js';
+import type { ContainerSample } from '../drivers/driver.js';
+import { cpuUnitsBetween, sampleProcess } from '../process-stats.js';
 
 /** One task's utilisation over the last sampling interval. */
 export interface TaskUtilization {
@@ -50,7 +52,7 @@ const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
 export class EcsMetricsPublisher {
   readonly #context: RuntimeContext;
   /** Previous sample per container process (`taskArn \0 container \0 pid`). */
-  readonly #previous = new Map<string, ProcessSample>();
+  readonly #previous = new Map<string, ContainerSample>();
 
   constructor(context: RuntimeContext) {
     this.#context = context;
@@ -66,11 +68,13 @@ export class EcsMetricsPublisher {
       let measured = 0;
       let complete = true;
       for (const container of task.containers) {
-        const pid = container.process.pid;
-        if (pid === undefined || container.process.exit) continue;
-        const key = `${task.taskArn}\u0000${container.name}\u0000${pid}`;
+        const running = container.process;
+        const pid = running.pid;
+        // The driver's own measure (the container driver: the engine's stats), else /proc of the process.
+        if (running.exit || (pid === undefined && !running.stats)) continue;
+        const key = `${task.taskArn}\u0000${container.name}\u0000${pid ?? 'driver'}`;
         seen.add(key);
-        const sample = await sampleProcess(pid);
+        const sample = running.stats ? await running.stats() : await sampleProcess(pid!);
         if (!sample) {
           this.#previous.delete(key);
           continue;

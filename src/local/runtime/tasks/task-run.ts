@@ -1,13 +1,13 @@
 /**
- * One ECS task on this machine: from a placed PENDING record to processes
- * (one per container, through the shim), logs, container health checks and
- * the task's address; and back down: deregistration, draining, SIGTERM,
- * SIGKILL after the stop timeout, STOPPED with exit codes.
+ * One ECS task on this machine: from a placed PENDING record to running
+ * containers (one per container definition, through the runtime's task
+ * driver), logs, container health checks and the task's address; and back
+ * down: deregistration, draining, SIGTERM, SIGKILL after the stop timeout,
+ * STOPPED with exit codes. What runs a container is the driver's business
+ * (`../drivers/driver.ts`); everything ECS does around it happens here.
  *
  * @internal
  */
-import { randomBytes } from 'node:crypto';
-import { createServer } from 'node:net';
 import type { RegionState } from '../../core/types.js';
 import { cloudMapState } from '../../services/cloudmap/state.js';
 import {
@@ -20,11 +20,17 @@ import {
   type TaskRecord,
   type TaskUpdate,
 } from '../../services/ecs/state.js';
-import { appendLogEvents, ensureLogGroup, logsState } from '../../services/logs/state.js';
 import { ContainerHealthMonitor, type ContainerHealth } from '../container-health.js';
-import { ContainerProcess, type ContainerExit } from '../container-process.js';
 import type { LiveContainer, LiveTask, RuntimeContext } from '../context.js';
-import type { LocalImage } from '../images.js';
+import type { ContainerExit, DriverImage, RunningContainer } from '../drivers/driver.js';
+import { containerSpec } from './container-spec.js';
+import { conditionState, startOrder, type Dependency } from './dependencies.js';
+import { prepareLogs, writeLogLine, type LogDestination } from './task-logs.js';
+import { containerMetadata, launchTypeOf, taskMetadata } from './task-metadata.js';
+import { allocateNetwork, elasticNetworkInterface, type TaskNetwork } from './task-network.js';
+
+export { cannotPullReason } from '../drivers/process-driver.js';
+export { missingLogGroupReason } from './task-logs.js';
 
 /** Why a task stops. */
 export interface StopCause {
@@ -39,69 +45,21 @@ interface RunContainer {
   readonly name: string;
   readonly def: Json;
   readonly essential: boolean;
-  process?: ContainerProcess;
+  /** What the driver started (named `process` for the process driver's sake). */
+  process?: RunningContainer;
   health?: ContainerHealthMonitor;
   releaseMetadata?: () => void;
   exit?: ContainerExit;
-}
-
-/** Where a container writes its output (awslogs). */
-interface LogDestination {
-  readonly regionState: RegionState;
-  readonly group: string;
-  readonly stream: string;
 }
 
 /** Hooks the component gives each run. */
 export interface TaskRunHooks {
   /** The task stopped (STOPPED recorded); `cause` is why. */
   onStopped(run: TaskRun, cause: StopCause): void;
-  /** Before the processes get SIGTERM: deregister from load balancers and Cloud Map; resolves when draining is over. */
+  /** Before the containers get SIGTERM: deregister from load balancers and Cloud Map; resolves when draining is over. */
   beforeStop(run: TaskRun): Promise<void>;
   /** State changed outside a request (persist it). */
   changed(): void;
-}
-
-const DEFAULT_PATH = '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
-
-/** ECS's reason when an image cannot be resolved. */
-export function cannotPullReason(image: string): string {
-  return `CannotPullContainerError: pull image manifest has been retried 1 time(s): failed to resolve ref ${image}: not found`;
-}
-
-/** ECS's reason when the awslogs group is missing and `awslogs-create-group` is not set. */
-export function missingLogGroupReason(group: string): string {
-  return (
-    `ResourceInitializationError: failed to validate logger args: create stream has been retried 1 times: ` +
-    `failed to create Cloudwatch log stream: ResourceNotFoundException: The specified log group does not exist. ` +
-    `(log group ${group}; create it, or set awslogs-create-group to "true") : exit status 1`
-  );
-}
-
-/** A free TCP port on 127.0.0.1 (a bridge-mode dynamic host port). */
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => resolve());
-  });
-  const port = (server.address() as { port: number }).port;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
-
-/** Whether every port can be bound on `address` right now. */
-async function portsFree(address: string, ports: readonly number[]): Promise<boolean> {
-  for (const port of ports) {
-    const server = createServer();
-    const free = await new Promise<boolean>((resolve) => {
-      server.once('error', () => resolve(false));
-      server.listen(port, address, () => resolve(true));
-    });
-    if (server.listening) await new Promise<void>((resolve) => server.close(() => resolve()));
-    if (!free) return false;
-  }
-  return true;
 }
 
 /** A task being started, running, or stopping. */
@@ -126,9 +84,11 @@ export class TaskRun {
   cloudMap: Array<{ registryArn: string; instanceId: string }> = [];
   cloudMapRegistered = false;
   #ownAddress = false;
-  #logs: LogDestination | undefined;
   #stopping: Promise<void> | undefined;
   #live: LiveTask | undefined;
+  #logs = new Map<string, LogDestination>();
+  /** The driver starting the containers (a stop waits for it, so no container starts after the stop). */
+  #containersStarting: Promise<unknown> | undefined;
 
   constructor(
     private readonly context: RuntimeContext,
@@ -174,177 +134,158 @@ export class TaskRun {
 
   /**
    * Starts the placed task (PENDING already recorded by the caller):
-   * resolves images, log groups, the address and ports, then the processes.
+   * resolves images, log groups, the address and ports, then the containers.
    * Failures stop the task with ECS's reasons.
    */
   async start(): Promise<void> {
-    const task = this.task;
-    if (!task) return;
-    const overrides = ((task.overrides?.containerOverrides ?? []) as Json[]) ?? [];
-    // Images first: an unknown one fails the task as a failed pull does.
-    const images = new Map<string, LocalImage>();
-    for (const c of this.containers) {
-      const image = this.context.images.resolve(String(c.def.image));
-      if (!image) {
-        const reason = cannotPullReason(String(c.def.image));
-        return this.#failToStart(reason, [{ name: c.name, reason }]);
-      }
-      const problem = image.kind === 'node' ? image.unavailable?.() : undefined;
-      if (problem) {
-        const reason = `CannotStartContainerError: ${problem}`;
-        return this.#failToStart(reason, [{ name: c.name, reason }]);
-      }
-      images.set(c.name, image);
-    }
-    // awslogs: the group must exist unless awslogs-create-group is "true".
-    for (const c of this.containers) {
-      const log = c.def.logConfiguration as Json | undefined;
-      if (log?.logDriver !== 'awslogs') continue;
-      const opts = (log.options ?? {}) as Record<string, string>;
-      const group = opts['awslogs-group'];
-      if (!group) continue;
-      const logRegion = opts['awslogs-region'] ?? this.region;
-      const regionState = this.context.cloud.region(logRegion, this.accountId);
-      if (String(opts['awslogs-create-group']).toLowerCase() === 'true') {
-        try {
-          ensureLogGroup(regionState, { accountId: this.accountId, region: logRegion }, group, Date.now());
-        } catch (error) {
-          return this.#failToStart(`ResourceInitializationError: failed to validate logger args: ${(error as Error).message}`, []);
-        }
-      } else if (!logsState(regionState).groups[group]) {
-        return this.#failToStart(missingLogGroupReason(group), []);
-      }
-      const prefix = opts['awslogs-stream-prefix'];
-      const stream = prefix ? `${prefix}/${c.name}/${this.taskId}` : `${c.name}/${this.taskId}`;
-      this.#containerLogs.set(c.name, { regionState, group, stream });
-      try {
-        appendLogEvents(regionState, group, stream, []);
-      } catch {
-        // validated above; a bad stream name only loses output
-      }
-    }
-    // Address and ports.
-    const networkMode = this.td.networkMode || 'bridge';
-    if (networkMode === 'awsvpc') {
-      const containerPorts = this.containers.flatMap((c) => ((c.def.portMappings ?? []) as Json[]).map((pm) => Number(pm.containerPort)).filter(Number.isInteger));
-      // Another local cloud on this machine may use an address: skip the ones whose ports are taken.
-      for (let attempt = 0; ; attempt++) {
-        const address = this.context.taskAddresses.allocate();
-        if (attempt >= 20 || (await portsFree(address, containerPorts))) {
-          this.address = address;
-          break;
-        }
-      }
-      this.#ownAddress = true;
-    }
-    const bindings = new Map<string, NonNullable<TaskUpdate['containers']>[number]['networkBindings']>();
-    for (const c of this.containers) {
-      const ports = new Map<number, number>();
-      const list: Array<{ bindIP?: string; containerPort?: number; hostPort?: number; protocol?: string }> = [];
-      for (const pm of (c.def.portMappings ?? []) as Json[]) {
-        const containerPort = Number(pm.containerPort);
-        if (!Number.isInteger(containerPort)) continue;
-        let hostPort = Number(pm.hostPort ?? 0) || 0;
-        if (networkMode === 'awsvpc' || networkMode === 'host') hostPort = containerPort;
-        else if (hostPort === 0) hostPort = await freePort();
-        ports.set(containerPort, hostPort);
-        list.push({ bindIP: networkMode === 'awsvpc' ? undefined : '0.0.0.0', containerPort, hostPort, protocol: String(pm.protocol ?? 'tcp') });
-      }
-      this.hostPorts.set(c.name, ports);
-      bindings.set(c.name, list.map((b) => Object.fromEntries(Object.entries(b).filter(([, v]) => v !== undefined))));
-    }
+    if (!this.task) return;
+    const plan = startOrder(this.containers.map((c) => c.def));
+    if (typeof plan === 'string') return this.#failToStart(`CannotStartContainerError: ${plan}`, []);
+    const images = await this.#resolveImages();
+    if (!images) return;
+    const logs = prepareLogs(this.context, { accountId: this.accountId, region: this.region, taskId: this.taskId }, this.containers);
+    if ('reason' in logs) return this.#failToStart(logs.reason, []);
+    this.#logs = logs.destinations;
+    const network = await allocateNetwork(this.context, this.td.networkMode || 'bridge', this.containers);
+    this.#useNetwork(network);
     if (this.phase !== 'starting' || !this.task || this.task.desiredStatus === 'STOPPED') {
       // Stopped while we were getting ready.
       this.#releaseAddress();
       return;
     }
-    const eni =
-      networkMode === 'awsvpc'
-        ? {
-            privateIPv4Address: this.address,
-            networkInterfaceId: `eni-${randomBytes(9).toString('hex').slice(0, 17)}`,
-            macAddress: [0x0a, ...randomBytes(5)].map((b) => b.toString(16).padStart(2, '0')).join(':'),
-            privateDnsName: `ip-${this.address.replaceAll('.', '-')}.ec2.internal`,
-          }
-        : undefined;
+    this.#recordNetwork(network);
+    const starting = this.#startContainers(images, network.mode, plan);
+    this.#containersStarting = starting;
+    const live = await starting.finally(() => (this.#containersStarting = undefined));
+    if (!live) return;
+    this.#goLive(live);
+  }
+
+  /** Every container's image through the driver; an unknown one fails the task as a failed pull does. */
+  async #resolveImages(): Promise<Map<string, DriverImage> | undefined> {
+    const images = new Map<string, DriverImage>();
+    for (const c of this.containers) {
+      const resolution = await this.context.driver.resolveImage(String(c.def.image));
+      if (!resolution.ok) {
+        await this.#failToStart(resolution.reason, [{ name: c.name, reason: resolution.reason }]);
+        return undefined;
+      }
+      images.set(c.name, resolution.image);
+    }
+    return images;
+  }
+
+  #useNetwork(network: TaskNetwork): void {
+    this.address = network.address;
+    this.#ownAddress = network.ownAddress;
+    for (const [name, ports] of network.hostPorts) this.hostPorts.set(name, ports);
+  }
+
+  /** The containers' bindings and (awsvpc) the ENI, as DescribeTasks shows them. */
+  #recordNetwork(network: TaskNetwork): void {
+    const awsvpc = network.mode === 'awsvpc';
+    const eni = awsvpc ? elasticNetworkInterface(this.address) : undefined;
     this.#update({
       containers: this.containers.map((c) => ({
         name: c.name,
-        networkBindings: networkMode === 'awsvpc' ? [] : (bindings.get(c.name) ?? []),
+        networkBindings: awsvpc ? [] : (network.bindings.get(c.name) ?? []),
         ...(eni ? { privateIpv4Address: this.address } : {}),
       })),
       ...(eni ? { eni } : {}),
     });
+  }
 
-    // Processes.
-    const dnsSuffixes = this.#privateZones();
-    const liveContainers: LiveContainer[] = [];
-    for (const c of this.containers) {
-      const image = images.get(c.name)!;
-      const override = overrides.find((o) => o.name === c.name);
-      const env: Record<string, string> = { ...(image.kind === 'command' ? { PATH: DEFAULT_PATH } : {}), ...image.env };
-      for (const e of [...((c.def.environment ?? []) as Json[]), ...((override?.environment ?? []) as Json[])]) {
-        if (e?.name !== undefined) env[String(e.name)] = String(e.value ?? '');
-      }
-      const meta = this.context.metadata?.register({
-        container: () => this.#containerMetadata(c),
-        task: () => this.#taskMetadata(),
-      });
+  /** Starts every container through the driver, with its health check; undefined when the task failed to start. */
+  async #startContainers(images: Map<string, DriverImage>, networkMode: string, plan: { order: number[]; dependencies: Dependency[][] }): Promise<LiveContainer[] | undefined> {
+    const overrides = (this.task?.overrides?.containerOverrides ?? []) as Json[];
+    const dns = this.context.dns ? { ...this.context.dns, suffixes: this.#privateZones() } : undefined;
+    const live: LiveContainer[] = [];
+    for (const i of plan.order) {
+      const c = this.containers[i]!;
+      if (!(await this.#dependenciesMet(c, plan.dependencies[i]!))) return undefined;
+      const meta = this.context.metadata?.register({ container: () => containerMetadata(this, c), task: () => taskMetadata(this) });
       c.releaseMetadata = meta?.release;
-      if (meta) env.ECS_CONTAINER_METADATA_URI_V4 = meta.uri;
-      env.AWS_REGION = this.region;
-      env.AWS_DEFAULT_REGION = this.region;
-      env.AWS_EXECUTION_ENV = this.#launchType() === 'FARGATE' ? 'AWS_ECS_FARGATE' : 'AWS_ECS_EC2';
-      env.HOST = networkMode === 'awsvpc' ? this.address : '127.0.0.1';
-      const first = [...(this.hostPorts.get(c.name)?.values() ?? [])][0];
-      if (first !== undefined) env.PORT = String(first);
-      const logs = this.#containerLogs.get(c.name);
-      const command = (override?.command ?? c.def.command) as string[] | undefined;
-      const entryPoint = c.def.entryPoint as string[] | undefined;
-      c.process = new ContainerProcess({
-        image,
-        env,
-        ...(entryPoint ? { entryPoint } : {}),
-        ...(command ? { command } : {}),
-        ...(this.context.dns && dnsSuffixes.length ? { dns: { ...this.context.dns, suffixes: dnsSuffixes } } : {}),
-        onOutput: (line, _stream, timeMs) => this.#output(logs, line, timeMs),
+      const logs = this.#logs.get(c.name);
+      const ports = this.hostPorts.get(c.name) ?? new Map<number, number>();
+      const spec = containerSpec(c.name, c.def, overrides.find((o) => o.name === c.name), images.get(c.name)!, {
+        taskArn: this.taskArn,
+        region: this.region,
+        launchType: this.launchType(),
+        networkMode,
+        address: this.address,
+        ports,
+        ...(meta ? { metadataUri: meta.uri } : {}),
+        ...(dns ? { dns } : {}),
+        taskSize: { cpu: Number(this.task?.cpu ?? this.td.cpu), memory: Number(this.task?.memory ?? this.td.memory) },
+        logs: (line, _stream, timeMs) => this.#output(logs, line, timeMs),
       });
+      c.process = await this.context.driver.start(spec);
       void c.process.exited.then((exit) => this.#containerExited(c, exit));
-      liveContainers.push({
+      live.push({
         name: c.name,
         process: c.process,
         essential: c.essential,
-        ports: [...(this.hostPorts.get(c.name)?.entries() ?? [])].map(([containerPort, hostPort]) => ({
-          containerPort,
-          host: env.HOST!,
-          hostPort,
-          protocol: 'tcp',
-        })),
+        ports: [...ports.entries()].map(([containerPort, hostPort]) => ({ containerPort, host: spec.env.HOST!, hostPort, protocol: 'tcp' })),
       });
-      const hc = c.def.healthCheck as Json | undefined;
-      if (Array.isArray(hc?.command) && hc.command.length > 0) {
-        c.health = new ContainerHealthMonitor(
-          { command: hc.command as string[], interval: hc.interval, timeout: hc.timeout, retries: hc.retries, startPeriod: hc.startPeriod },
-          this.address,
-          this.context.timeScale,
-          (status) => this.#healthChanged(c, status),
-        );
-        c.health.start();
-      }
+      this.#startHealthCheck(c, c.process);
+      if (this.phase !== 'starting') return undefined; // the task is being stopped: start no more containers
     }
-    const task2 = this.task!;
-    const resources = { cpu: Number(task2.cpu ?? this.td.cpu ?? 0) || 0, memory: Number(task2.memory ?? this.td.memory ?? 0) || 0 };
+    return live;
+  }
+
+  /**
+   * Waits until `c`'s dependencies hold (false when the task is stopped
+   * meanwhile); throws when one never can, or after `startTimeout`.
+   */
+  async #dependenciesMet(c: RunContainer, dependencies: readonly Dependency[]): Promise<boolean> {
+    if (dependencies.length === 0) return true;
+    const timeoutMs = this.context.scaledMs(Number(c.def.startTimeout) > 0 ? Number(c.def.startTimeout) : 180);
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      if (this.phase !== 'starting') return false;
+      let waiting: Dependency | undefined;
+      for (const dep of dependencies) {
+        const other = this.containers.find((o) => o.name === dep.containerName)!;
+        const state = conditionState(dep, { started: other.process !== undefined, exitCode: other.exit?.exitCode, health: other.health?.status });
+        if (typeof state === 'object') throw new Error(`container ${c.name} not started: ${state.failed}`);
+        if (state === 'waiting') waiting ??= dep;
+      }
+      if (!waiting) return true;
+      if (Date.now() >= deadline) {
+        throw new Error(`container ${c.name} not started: dependency ${waiting.containerName} did not reach ${waiting.condition} within its startTimeout (${c.def.startTimeout ?? 180} s)`);
+      }
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+  }
+
+  #startHealthCheck(c: RunContainer, running: RunningContainer): void {
+    const hc = c.def.healthCheck as Json | undefined;
+    if (!Array.isArray(hc?.command) || hc.command.length === 0) return;
+    c.health = new ContainerHealthMonitor(
+      { command: hc.command as string[], interval: hc.interval, timeout: hc.timeout, retries: hc.retries, startPeriod: hc.startPeriod },
+      this.address,
+      this.context.timeScale,
+      (status) => this.#healthChanged(c, status),
+      this.context.driver.healthProbe(running),
+    );
+    c.health.start();
+  }
+
+  /** RUNNING: the task joins the live tasks (metrics, load balancers). */
+  #goLive(containers: LiveContainer[]): void {
+    const task = this.task!;
+    const resources = { cpu: Number(task.cpu ?? this.td.cpu ?? 0) || 0, memory: Number(task.memory ?? this.td.memory ?? 0) || 0 };
     this.#live = {
       accountId: this.accountId,
       region: this.region,
       taskArn: this.taskArn,
-      clusterArn: task2.clusterArn,
+      clusterArn: task.clusterArn,
       ...(this.serviceArn ? { serviceArn: this.serviceArn } : {}),
-      taskDefinitionArn: task2.taskDefinitionArn,
+      taskDefinitionArn: task.taskDefinitionArn,
       address: this.address,
       cpuUnits: resources.cpu || this.containers.reduce((s, c) => s + (Number(c.def.cpu) || 0), 0) || 1024,
       memoryMiB: resources.memory || this.containers.reduce((s, c) => s + (Number(c.def.memory ?? c.def.memoryReservation) || 0), 0) || 512,
-      containers: liveContainers,
+      containers,
     };
     this.context.tasks.set(this.taskArn, this.#live);
     this.phase = 'running';
@@ -353,16 +294,8 @@ export class TaskRun {
     this.#update({ lastStatus: 'RUNNING' });
   }
 
-  readonly #containerLogs = new Map<string, LogDestination>();
-
   #output(logs: LogDestination | undefined, line: string, timeMs: number): void {
-    if (!logs) return;
-    try {
-      appendLogEvents(logs.regionState, logs.group, logs.stream, [{ timestamp: timeMs, message: line }], timeMs);
-      this.hooks.changed();
-    } catch {
-      // The group was deleted while the task ran: the awslogs driver drops the line.
-    }
+    if (logs && writeLogLine(logs, line, timeMs)) this.hooks.changed();
   }
 
   #privateZones(): string[] {
@@ -373,9 +306,9 @@ export class TaskRun {
       .map((ns) => ns.name);
   }
 
-  #launchType(): string {
-    const t = this.task;
-    return t?.launchType ?? (t?.capacityProviderName?.startsWith('FARGATE') ? 'FARGATE' : 'EC2');
+  /** `FARGATE` or `EC2`. */
+  launchType(): string {
+    return launchTypeOf(this.task);
   }
 
   #healthChanged(c: RunContainer, status: ContainerHealth): void {
@@ -418,6 +351,7 @@ export class TaskRun {
     // The record's reason wins (StopTask's reason, set before we were asked).
     const recorded: StopCause = { ...cause, reason: task?.stoppedReason ?? cause.reason, stopCode: (task?.stopCode as StopCause['stopCode']) ?? cause.stopCode };
     this.#stopping = (async () => {
+      if (this.#containersStarting) await this.#containersStarting.catch(() => undefined);
       if (!wasStarting) {
         const alive = this.containers.some((c) => c.process && !c.process.exit);
         if (this.targets.length > 0 || this.cloudMap.length > 0) this.#update({ lastStatus: 'DEACTIVATING' });
@@ -474,48 +408,5 @@ export class TaskRun {
   #releaseAddress(): void {
     if (this.#ownAddress) this.context.taskAddresses.release(this.address);
     this.#ownAddress = false;
-  }
-
-  #containerMetadata(c: RunContainer): Record<string, unknown> {
-    const record = this.task?.containers.find((x) => x.name === c.name);
-    return {
-      DockerId: record?.containerArn.split('/').at(-1) ?? c.name,
-      Name: c.name,
-      DockerName: `ecs-${this.td.family}-${this.td.revision}-${c.name}`,
-      Image: String(c.def.image),
-      ImageID: `sha256:${randomBytes(32).toString('hex')}`,
-      Labels: {
-        'com.amazonaws.ecs.cluster': this.task?.clusterArn,
-        'com.amazonaws.ecs.container-name': c.name,
-        'com.amazonaws.ecs.task-arn': this.taskArn,
-        'com.amazonaws.ecs.task-definition-family': this.td.family,
-        'com.amazonaws.ecs.task-definition-version': String(this.td.revision),
-      },
-      DesiredStatus: this.task?.desiredStatus ?? 'STOPPED',
-      KnownStatus: record?.lastStatus ?? 'STOPPED',
-      Limits: { CPU: Number(c.def.cpu ?? 0), Memory: Number(c.def.memory ?? c.def.memoryReservation ?? 0) },
-      Type: 'NORMAL',
-      ContainerARN: record?.containerArn,
-      ...(record?.healthStatus ? { Health: { status: record.healthStatus } } : {}),
-      Networks: [{ NetworkMode: this.td.networkMode, IPv4Addresses: [this.address] }],
-      ...(c.def.logConfiguration ? { LogDriver: c.def.logConfiguration.logDriver, LogOptions: c.def.logConfiguration.options ?? {} } : {}),
-    };
-  }
-
-  #taskMetadata(): Record<string, unknown> {
-    const t = this.task;
-    return {
-      Cluster: t?.clusterArn,
-      TaskARN: this.taskArn,
-      Family: this.td.family,
-      Revision: String(this.td.revision),
-      DesiredStatus: t?.desiredStatus,
-      KnownStatus: t?.lastStatus,
-      Limits: { CPU: Number(t?.cpu ?? 0) / 1024, Memory: Number(t?.memory ?? 0) },
-      ...(t?.pullStartedAt ? { PullStartedAt: new Date(t.pullStartedAt).toISOString() } : {}),
-      AvailabilityZone: t?.availabilityZone ?? `${this.region}a`,
-      LaunchType: this.#launchType(),
-      Containers: this.containers.map((c) => this.#containerMetadata(c)),
-    };
   }
 }

@@ -1,0 +1,114 @@
+/**
+ * Starting placed tasks and reacting to stopped ones: placement on a
+ * container instance (or the "unable to place" service event), the
+ * {@link TaskRun}, and — when a service task fails — the deployment's
+ * failed-task count and circuit breaker.
+ *
+ * @internal
+ */
+import type { RegionState } from '../../core/types.js';
+import {
+  addServiceEvent,
+  failDeployment,
+  recordFailedTasks,
+  serviceEventMessage,
+  shortName,
+  updateTask,
+  type EcsState,
+  type Json,
+  type ServiceRecord,
+  type TaskRecord,
+} from '../../services/ecs/state.js';
+import { instanceZone, placeTask } from './placement.js';
+import { deregisterTask } from './service-registration.js';
+import type { TasksShared } from './shared.js';
+import { TaskRun, type StopCause, type TaskRunHooks } from './task-run.js';
+
+/** The hooks each run of region `rs` gets. */
+function hooks(shared: TasksShared, rs: RegionState): TaskRunHooks {
+  return {
+    changed: () => shared.changed(),
+    onStopped: (run, cause) => taskStopped(shared, rs, run, cause),
+    beforeStop: (run) => deregisterTask(shared, rs, run),
+  };
+}
+
+/** A run ended: forget it; a failed service task counts for its deployment's circuit breaker. */
+export function taskStopped(shared: TasksShared, rs: RegionState, run: TaskRun, cause: StopCause): void {
+  shared.runs.delete(run.taskArn);
+  if (!run.serviceArn || !run.deploymentId) return;
+  const ecs = rs.ecs as EcsState;
+  const svc = ecs.services[run.serviceArn];
+  if (!svc) return;
+  shared.memoryOf(svc.serviceArn).steady = false;
+  if (!cause.failed) return;
+  const deployment = svc.deployments.find((d) => d.id === run.deploymentId);
+  if (!deployment || deployment.status !== 'PRIMARY' || deployment.rolloutState !== 'IN_PROGRESS') return;
+  recordFailedTasks(rs, svc.serviceArn, deployment.id, 1);
+  const breaker = (svc.deploymentConfiguration.deploymentCircuitBreaker ?? {}) as Json;
+  const sd = ecs.serviceDeployments[deployment.serviceDeploymentArn];
+  if (breaker.enable && sd && sd.deploymentCircuitBreaker.failureCount >= sd.deploymentCircuitBreaker.threshold) {
+    const { rollback } = failDeployment(rs, svc.serviceArn, deployment.id, 'ECS deployment circuit breaker: tasks failed to start.', {
+      rollback: Boolean(breaker.rollback),
+    });
+    if (rollback) {
+      addServiceEvent(rs, svc.serviceArn, `(service ${svc.serviceName}) rolling back to deployment ${rollback.id}.`);
+    }
+  }
+  shared.changed();
+}
+
+/** Places a PROVISIONING task (EC2: on an instance with room) and starts its run; `placed` collects service task ids for the "started" event. */
+export function startTask(
+  shared: TasksShared,
+  where: { accountId: string; region: string; rs: RegionState },
+  task: TaskRecord,
+  svc: ServiceRecord | undefined,
+  placed: string[],
+): void {
+  const { context } = shared;
+  const { accountId, region, rs } = where;
+  const launchType = task.launchType ?? (task.capacityProviderName?.startsWith('FARGATE') ? 'FARGATE' : 'EC2');
+  let instanceArn = task.containerInstanceArn;
+  let az = instanceZone(rs, instanceArn) ?? `${region}a`;
+  if (launchType === 'EC2' && !instanceArn) {
+    const placement = placeTask(rs, task, svc?.placementStrategy ?? []);
+    if (!placement.placed) {
+      if (svc) {
+        const memory = shared.memoryOf(svc.serviceArn);
+        if (!memory.placementReported) {
+          memory.placementReported = true;
+          addServiceEvent(rs, svc.serviceArn, serviceEventMessage.unableToPlace(svc.serviceName, placement.reason));
+          shared.changed();
+        }
+      }
+      return;
+    }
+    instanceArn = placement.instance.containerInstanceArn;
+    az = placement.instance.attributes.find((a) => a.name === 'ecs.availability-zone')?.value ?? az;
+  }
+  if (svc) shared.memoryOf(svc.serviceArn).placementReported = false;
+  let run: TaskRun;
+  try {
+    run = new TaskRun(context, accountId, region, rs, task, hooks(shared, rs));
+  } catch (error) {
+    context.log(`tasks: cannot start ${task.taskArn}: ${(error as Error).message}`);
+    updateTask(rs, task.taskArn, { lastStatus: 'STOPPED', stoppedReason: (error as Error).message, stopCode: 'TaskFailedToStart' });
+    shared.changed();
+    return;
+  }
+  shared.runs.set(task.taskArn, run);
+  const subnet = task.attachments.find((a) => a.type === 'ElasticNetworkInterface')?.details.find((d) => d.name === 'subnetId')?.value;
+  updateTask(rs, task.taskArn, {
+    lastStatus: 'PENDING',
+    availabilityZone: az,
+    ...(instanceArn ? { containerInstanceArn: instanceArn } : {}),
+    ...(subnet ? { eni: { subnetId: subnet } } : {}),
+  });
+  shared.changed();
+  if (svc) placed.push(shortName(task.taskArn));
+  run.start().catch((error: Error) => {
+    context.log(`tasks: starting ${task.taskArn} failed: ${error.stack ?? error.message}`);
+    void run.stop({ reason: `CannotStartContainerError: ${error.message}`, stopCode: 'TaskFailedToStart', failed: true });
+  });
+}
