@@ -19,7 +19,10 @@ let prepared: Promise<ContainerEngine | string> | undefined;
 export function prepareContainerTests(): Promise<ContainerEngine | string> {
   prepared ??= (async () => {
     const engine = await realEngine();
-    if (engine instanceof ContainerEngineError) return `no container engine answers (${engine.message})`;
+    if (engine instanceof ContainerEngineError) {
+      if (process.env.CI) throw new Error(`The container driver tests need podman or docker in CI, but none answers (${engine.message}). .ci/run installs podman and runc with apt-get.`);
+      return `no container engine answers (${engine.message})`;
+    }
     const base = await ensureOfflineNodeImage({ engine });
     await engine.exec(['build', ...engine.buildFlags({ pull: 'never' }), '--build-arg', `NODE_IMAGE=${base.image}`, '-t', TEST_IMAGE, CONTEXT], { timeoutMs: 300_000 });
     return engine;
