@@ -21,3 +21,5 @@ export * from './script/index.js';
 // Deployment-aware waiters, acceptors and progress renderers.
 export * from './waiters/index.js';
 export * from './operations/index.js';
+// The container engine (docker or podman) and image operations.
+export * from './containers/index.js';

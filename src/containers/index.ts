@@ -1,0 +1,19 @@
+/**
+ * Containers: the engine ecskit drives (docker or podman) and the image
+ * operations built on it.
+ *
+ * @module
+ */
+export {
+  CONTAINER_ENGINES,
+  ContainerEngineError,
+  detectContainerEngine,
+  findExecutable,
+  type BuildFlagOptions,
+  type ContainerEngine,
+  type ContainerEngineErrorCode,
+  type ContainerEngineName,
+  type DetectEngineOptions,
+  type EngineExecOptions,
+  type EngineResult,
+} from './engine.js';
