@@ -17,3 +17,11 @@ export {
   type EngineExecOptions,
   type EngineResult,
 } from './engine.js';
+export {
+  ensureOfflineNodeImage,
+  OFFLINE_NODE_LABEL,
+  offlineNodeImageName,
+  sharedLibraries,
+  type OfflineNodeImageOptions,
+  type OfflineNodeImageResult,
+} from './offline-base.js';
