@@ -22,6 +22,7 @@ import type { ServiceDefinition } from './core/types.js';
 import { ImageRegistry, type LocalImage } from './runtime/images.js';
 import { LocalRuntime, type RuntimeOptions } from './runtime/runtime.js';
 import { createRequestListener } from './server/handler.js';
+import { createRegistry, type Registry } from './services/ecr/registry.js';
 import { loadStateFile, StatePersister, StateFileError } from './server/persistence.js';
 
 export { CloudState, type CloudStateOptions, type StateSnapshot } from './core/cloud-state.js';
@@ -90,6 +91,22 @@ export interface LocalCloudOptions {
    * `repository` or `repository:tag`; or a whole {@link ImageRegistry}.
    */
   images?: ImageRegistry | Readonly<Record<string, LocalImage>>;
+  /**
+   * The local ECR's OCI registry under `/v2/` on the same endpoint (`docker push 127.0.0.1:<port>/<repo>:<tag>`).
+   * Default on, blobs in a temporary directory removed on stop — or in `<stateFile>.registry/` (kept) when
+   * `stateFile` is set. `false` turns it off. See docs/containers.md.
+   */
+  registry?: false | LocalRegistryOptions;
+}
+
+/** Options of the local cloud's OCI registry ({@link LocalCloudOptions.registry}). */
+export interface LocalRegistryOptions {
+  /** Directory for blobs (kept on stop). Default: see {@link LocalCloudOptions.registry}. */
+  dir?: string;
+  /** Largest blob (layer) in bytes. Default 2 GiB. */
+  maxBlobBytes?: number;
+  /** Largest manifest in bytes. Default 4 MiB. */
+  maxManifestBytes?: number;
 }
 
 /** A running local cloud, from {@link startLocalCloud}. */
@@ -172,7 +189,17 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
     }
   }
 
-  const listener = createRequestListener({
+  const registry: Registry | undefined =
+    options.registry === false || !state.service('ecr')
+      ? undefined
+      : createRegistry({
+          state,
+          region,
+          log,
+          ...options.registry,
+          ...(options.registry?.dir === undefined && options.stateFile ? { dir: `${options.stateFile}.registry` } : {}),
+        });
+  const awsListener = createRequestListener({
     state,
     region,
     ...(options.credentials ? { credentials: options.credentials } : {}),
@@ -180,6 +207,8 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
     log,
     health: () => ({ region, accountId, timeScale }),
   });
+  // `/v2/…` is the registry (docker push), everything else the AWS protocols.
+  const listener = registry ? registry.wrap(awsListener) : awsListener;
   const server: Server = createServer({ maxHeaderSize: 64 * 1024 }, listener);
   // Longer than an SDK client's idle gaps, so a reused keep-alive socket is not closed under it ("socket hang up").
   server.keepAliveTimeout = 65_000;
@@ -194,6 +223,7 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
   await new Promise<void>((resolve, reject) => {
     const onError = (error: NodeJS.ErrnoException) => {
       persister?.close();
+      registry?.close();
       reject(error.code === 'EADDRINUSE' ? new Error(`port ${port} on ${host} is already in use; pick another with port (CLI: --port), or 0 for any free port`) : error);
     };
     const onListenError = (error: NodeJS.ErrnoException) => {
@@ -208,6 +238,7 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
   const address = server.address() as AddressInfo;
   const urlHost = address.family === 'IPv6' || address.address.includes(':') ? `[${address.address}]` : address.address;
   const endpoint = `http://${urlHost}:${address.port}`;
+  registry?.setEndpoint(endpoint);
 
   let stopping: Promise<void> | undefined;
   const stop = () =>
@@ -222,6 +253,7 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
       else closeServer();
     }).then(() => {
       persister?.close();
+      registry?.close();
       ownImages?.dispose(); // the built-in images' data files
       state.events.emit('cloud:stopped');
     }));
