@@ -20,7 +20,10 @@
 import { realpathSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import {
+  confirmTarget,
   createReporter,
+  describeTarget,
+  ignoredEnvNote,
   jsonRenderer,
   openTarget,
   operations,
@@ -37,6 +40,8 @@ import {
   type ScriptFlags,
   type ScriptUsage,
   type Target,
+  targetLine,
+  TargetNotConfirmedError,
 } from 'ecskit';
 import { ListContainerInstancesCommand, DescribeContainerInstancesCommand } from '@aws-sdk/client-ecs';
 
@@ -274,6 +279,22 @@ export async function runScript(usage: ScriptUsage, body: (lab: Lab) => Promise<
     const message = error instanceof TargetError ? error.message : `could not open the target: ${(error as Error).message}`;
     report.summary(false, { failedStep: 'open target', error: message });
     if (!flags.json) process.stderr.write(`${message}\n`);
+    return exit(1);
+  }
+  // Before the first call: where it goes, and for a real AWS account, a yes.
+  const described = describeTarget(target);
+  report.note(targetLine(described), described);
+  const ignored = ignoredEnvNote(described);
+  if (ignored) report.note(ignored);
+  try {
+    await confirmTarget(target, { yes: flags.yes === true });
+  } catch (error) {
+    await target.close();
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+    if (!(error instanceof TargetNotConfirmedError)) throw error;
+    report.summary(false, { failedStep: 'confirm target', error: error.message });
+    if (!flags.json) process.stderr.write(`${error.message}\n`);
     return exit(1);
   }
   // A local cloud's load balancers are `*.elb.localhost` — in this process, or an

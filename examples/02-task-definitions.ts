@@ -71,10 +71,13 @@ export function invsysTaskDefinition(lab: Lab): TaskDefinitionBuilder<true> {
   );
 }
 
-/** Lab 2.3: `flask-inventory-gateway`, container `gateway` on 5001, `INVSYS_URL=http://invsys.local:5000`. */
-export function gatewayTaskDefinition(lab: Lab): TaskDefinitionBuilder<true> {
+/**
+ * Lab 2.3: `flask-inventory-gateway`, container `gateway` on 5001, `INVSYS_URL=http://invsys.local:5000`,
+ * container health check on `healthPath` (the lab's `/`; Task 7.5 deploys one on a path the app does not serve).
+ */
+export function gatewayTaskDefinition(lab: Lab, healthPath = '/'): TaskDefinitionBuilder<true> {
   return labTask(lab, lab.names.gatewayFamily).container(
-    labContainer('gateway', `${images(lab).gateway}:latest`, lab.names.gatewayPort, '/')
+    labContainer('gateway', `${images(lab).gateway}:latest`, lab.names.gatewayPort, healthPath)
       .environment({
         FLASK_ENV: 'production',
         PYTHONUNBUFFERED: '1',

@@ -4,7 +4,9 @@
  * 10.1, generated from the same builders the task scripts deploy
  * (`.toCloudFormation()`), written as JSON (CloudFormation reads JSON as
  * well as YAML) and checked: every `Ref`, `Fn::GetAtt`, `Fn::Sub` `${…}` and
- * `DependsOn` names a resource, a parameter or a pseudo-parameter.
+ * `DependsOn` names a resource, a parameter or a pseudo-parameter. The same
+ * template is also written as YAML with short-form intrinsics (`!Ref`,
+ * `!GetAtt`, `!Sub`), the lab's format, next to the JSON file.
  *
  * It describes the stack as the scripts leave it after Task 9: both task
  * definitions (invsys at its 7.3 revision, `/health/live`), both services,
@@ -20,18 +22,24 @@
  *   created are in the template; the security group also admits port 80.
  * - 9.2/9.3/8.3: the dashboard, alarms and request-count policy carry the
  *   fixed dimensions and resource label.
+ * - 10.2: `aws cloudformation create-stack` has no `--dry-run` option (the
+ *   CLI refuses it); the preview that does exist is a change set
+ *   (`create-change-set --change-set-type CREATE`, then `describe-change-set`),
+ *   and the script prints that instead.
  *
  * Like the lab's template, it needs EC2 capacity in the cluster (container
  * instances) and the roles `ecsTaskExecutionRole` and `ecsAutoscaleRole`.
  * This task makes no AWS calls, on any target.
  *
  * Run: `npx tsx examples/10-cloudformation.ts [--out ecs-cloudformation-template.json] [--json]`
+ * (the YAML goes to the same path with `.yaml`).
  */
 import { writeFileSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { basename, dirname, extname, join, resolve } from 'node:path';
 import {
   awsLogs,
   cfnAlbResourceLabel,
+  cfnTemplateYaml,
   cfnGetAtt,
   cfnRef,
   discoveryService,
@@ -68,6 +76,24 @@ export interface Template {
 
 /** The default file name (in the current directory), as the lab's 10.1 names it but `.json`. */
 export const DEFAULT_TEMPLATE_FILE = 'ecs-cloudformation-template.json';
+
+/**
+ * The two files Task 10 writes for `--out`: the JSON template and its YAML
+ * copy, side by side (`stack.json` → `stack.yaml`; `stack.yaml` → `stack.json`).
+ */
+export function templateFiles(out: string): { readonly json: string; readonly yaml: string } {
+  const ext = extname(out).toLowerCase();
+  const stem = join(dirname(out), basename(out, extname(out)));
+  if (ext === '.yaml' || ext === '.yml') return { json: `${stem}.json`, yaml: out };
+  return { json: ext === '.json' ? out : `${out}.json`, yaml: `${stem}.yaml` };
+}
+
+/**
+ * ERRATA 10.2: the guide's "dry run" (`aws cloudformation create-stack … --dry-run`)
+ * is not an option of that command. A change set is CloudFormation's preview.
+ */
+export const DRY_RUN_ERRATUM =
+  "ERRATA 10.2: 'aws cloudformation create-stack' has no --dry-run option (the CLI refuses it); to preview without creating anything, make a change set and read it";
 
 const EXECUTION_ROLE: CfnIntrinsic = { 'Fn::Sub': 'arn:aws:iam::${AWS::AccountId}:role/ecsTaskExecutionRole' };
 const AUTOSCALE_ROLE: CfnIntrinsic = { 'Fn::Sub': 'arn:aws:iam::${AWS::AccountId}:role/ecsAutoscaleRole' };
@@ -299,9 +325,11 @@ export function templateProblems(template: Template): string[] {
 /** What Task 10 reports. */
 export interface CloudFormationResult {
   readonly task: 10;
-  /** Absolute path of the template written. */
+  /** Absolute path of the template written (JSON). */
   readonly file: string;
   readonly bytes: number;
+  /** Absolute path of the same template as YAML with short-form intrinsics (the lab's format). */
+  readonly yamlFile: string;
   /** Logical id → resource type. */
   readonly resources: Readonly<Record<string, string>>;
   readonly parameters: readonly string[];
@@ -317,7 +345,7 @@ export interface CloudFormationResult {
 export async function run(lab: Lab, options: { readonly out?: string } = {}): Promise<CloudFormationResult> {
   const { report } = lab;
   const requested = options.out ?? (typeof lab.flags.extra.out === 'string' ? lab.flags.extra.out : undefined);
-  const file = resolve(requested ?? DEFAULT_TEMPLATE_FILE);
+  const { json: file, yaml: yamlFile } = templateFiles(resolve(requested ?? DEFAULT_TEMPLATE_FILE));
 
   const template = await report.step(
     'Task 10.1: generate the template from the scripts\' builders (ERRATA 10: no Fargate capacity providers)',
@@ -339,15 +367,21 @@ export async function run(lab: Lab, options: { readonly out?: string } = {}): Pr
     async () => {
       const text = `${JSON.stringify(template, null, 2)}\n`;
       writeFileSync(file, text);
-      report.note(`template written to ${file}`);
+      writeFileSync(yamlFile, cfnTemplateYaml(template));
+      report.note(`template written to ${file} and, as YAML (the lab's format), ${yamlFile}`);
       // 10.2, to run yourself (the stack needs EC2 container instances in the cluster, as the lab's does).
-      report.note(`validate: aws cloudformation validate-template --template-body file://${file}`);
-      report.note(`deploy (lab 10.2): aws cloudformation create-stack --stack-name flask-inventory-ecs --template-body file://${file} --parameters … (${Object.keys(template.Parameters).join(', ')})`);
-      if (!lab.target.emulated) report.note('nothing was created in your account: this task only writes the file');
+      const body = `--template-body file://${yamlFile}`;
+      const parameters = `--parameters … (${Object.keys(template.Parameters).join(', ')}) --capabilities CAPABILITY_IAM`;
+      report.note(`validate: aws cloudformation validate-template ${body}`);
+      report.note(DRY_RUN_ERRATUM);
+      report.note(`preview (lab 10.2's "dry run"): aws cloudformation create-change-set --stack-name flask-inventory-ecs --change-set-name preview --change-set-type CREATE ${body} ${parameters}, then aws cloudformation describe-change-set --stack-name flask-inventory-ecs --change-set-name preview`);
+      report.note(`deploy (lab 10.2): aws cloudformation create-stack --stack-name flask-inventory-ecs ${body} ${parameters}`);
+      if (!lab.target.emulated) report.note('nothing was created in your account: this task only writes the files');
       const result: CloudFormationResult = {
         task: 10,
         file,
         bytes: Buffer.byteLength(text),
+        yamlFile,
         resources: Object.fromEntries(Object.entries(template.Resources).map(([id, r]) => [id, r.Type])),
         parameters: Object.keys(template.Parameters),
         outputs: Object.keys(template.Outputs),
@@ -363,9 +397,9 @@ if (isMain(import.meta.url)) {
   await runScript(
     {
       title: 'examples/10-cloudformation.ts — lab Task 10: the CloudFormation template, generated from the scripts\' builders',
-      description: 'Writes the template as JSON and checks that every reference resolves. Makes no AWS calls (on --target aws too).',
+      description: 'Writes the template as JSON and as YAML (the lab\'s format) and checks that every reference resolves. Makes no AWS calls (on --target aws too).',
       options: {
-        out: { type: 'string', help: `where to write the template (default ./${DEFAULT_TEMPLATE_FILE})` },
+        out: { type: 'string', help: `where to write the template (default ./${DEFAULT_TEMPLATE_FILE}; JSON and YAML are written side by side, stack.json + stack.yaml)` },
       },
     },
     async (lab) => {

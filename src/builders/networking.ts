@@ -16,6 +16,7 @@ export {
   isCfnIntrinsic,
   type KeyValueTag,
 } from './cfn-value.js';
+export { cfnTemplateYaml } from './cfn-yaml.js';
 export {
   privateDnsNamespace,
   PrivateDnsNamespaceBuilder,

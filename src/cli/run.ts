@@ -8,6 +8,7 @@ import { readFileSync } from 'node:fs';
 import { isAbsolute, resolve as resolvePath, dirname } from 'node:path';
 import { parseArgs } from 'node:util';
 import { ImageRegistry, startLocalCloud, type LocalCloud, type LocalImage } from '../local/index.js';
+import { CredentialsError, parseCredentialsFlag, readCredentialsFile, type CliCredentials } from './credentials.js';
 
 const MAIN_HELP = `ecskit — script Amazon ECS from TypeScript
 
@@ -29,7 +30,10 @@ Options:
   --region <region>       default region (default us-east-1)
   --account-id <id>       12-digit account id (default 123456789012)
   --time-scale <factor>   multiply every AWS duration (default 1; 0.05 = 20x faster)
-  --state-file <path>     load state from this JSON file and save changes to it
+  --state-file <path>     load state from this JSON file and save changes to it; every
+                          change is journaled to <path>.journal before the call answers
+  --fsync                 with --state-file: fsync each journal append, so acknowledged
+                          writes survive power loss too (slower: one disk flush per call)
   --allow-non-loopback    allow a --host reachable from the network (no real auth!)
   --no-runtime            serve the control plane only (no task processes, no proxies)
   --image <name>=<how>    add a local image (repeatable): repo[:tag]=./entry.js runs a
@@ -37,13 +41,27 @@ Options:
   --container-instances <n>  virtual EC2 instances per new cluster (default 2; 0 = none)
   --instance-cpu <units>  CPU units per instance (default 2048)
   --instance-memory <MiB> memory per instance (default 3943)
+  --max-tasks <n>         most tasks live at once (default: half this machine's memory
+                          / 64 MiB, 8-1000); past it tasks fail to place
   --config <file.json>    { "timeScale", "images": { "repo[:tag]": "./entry.js" |
                           { "entry" | "command": [...], "env" } }, "containerInstances":
                           { "count", "cpu", "memory" } } (flags win)
   --list-images           print the local images and exit
+  --credentials <KEY:SECRET>  verify every request's SigV4 signature (body and clock)
+                          against these credentials; without them any signature is accepted
+  --credentials-file <path>   the same, from an AWS shared-credentials file (INI, like
+                          ~/.aws/credentials); --profile <name> picks the section (default "default")
+  --allow-host <name>     also serve this Host name (repeatable); by default only
+                          localhost, *.localhost, 127.0.0.0/8 and [::1] are served
+  --allow-origin <origin> also accept requests from web pages of this origin, e.g.
+                          http://localhost:3000 (repeatable); by default only the cloud's own
+  --admin-token-file <path>   where to write the admin token (mode 0600; default
+                          <tmpdir>/ecskit-<uid>/admin-token-<port>)
   -h, --help              show this help
 
 Then, in another shell, point the AWS CLI or SDK at it with the printed export lines.
+/_ecskit/* admin endpoints (e.g. POST /_ecskit/reset) need "Authorization: Bearer <token>"
+with the admin token the banner prints; GET /_ecskit/health is open.
 Stop with Ctrl-C.
 `;
 
@@ -81,14 +99,22 @@ const LOCAL_OPTIONS = {
   'account-id': { type: 'string' },
   'time-scale': { type: 'string' },
   'state-file': { type: 'string' },
+  fsync: { type: 'boolean' },
   'allow-non-loopback': { type: 'boolean' },
   'no-runtime': { type: 'boolean' },
   image: { type: 'string', multiple: true },
   'container-instances': { type: 'string' },
   'instance-cpu': { type: 'string' },
   'instance-memory': { type: 'string' },
+  'max-tasks': { type: 'string' },
   config: { type: 'string' },
   'list-images': { type: 'boolean' },
+  credentials: { type: 'string' },
+  'credentials-file': { type: 'string' },
+  profile: { type: 'string' },
+  'allow-host': { type: 'string', multiple: true },
+  'allow-origin': { type: 'string', multiple: true },
+  'admin-token-file': { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -180,6 +206,29 @@ function number(flag: string, value: string | undefined, check: (n: number) => b
   return n;
 }
 
+/** `--credentials` or `--credentials-file` (+ `--profile`), validated; `undefined` when neither is given. */
+function credentialsOf(values: { credentials?: string; 'credentials-file'?: string; profile?: string }): CliCredentials | undefined {
+  if (values.credentials !== undefined && values['credentials-file'] !== undefined) throw new UsageError('ecskit local: pass --credentials or --credentials-file, not both');
+  if (values.profile !== undefined && values['credentials-file'] === undefined) throw new UsageError('ecskit local: --profile picks a section of --credentials-file; pass that file too');
+  try {
+    if (values.credentials !== undefined) return parseCredentialsFlag(values.credentials);
+    if (values['credentials-file'] !== undefined) return readCredentialsFile(values['credentials-file'], values.profile ?? 'default');
+  } catch (error) {
+    if (error instanceof CredentialsError) throw new UsageError(`ecskit local: ${error.message}`);
+    throw error;
+  }
+  return undefined;
+}
+
+/** The banner's lines for credentials: the configured ones when signatures are verified, else any. */
+function credentialLines(values: { credentials?: string; 'credentials-file'?: string; profile?: string }, credentials: CliCredentials | undefined): string {
+  if (!credentials) return `  export AWS_ACCESS_KEY_ID=test\n  export AWS_SECRET_ACCESS_KEY=test\n`;
+  if (values['credentials-file'] !== undefined) {
+    return `  export AWS_SHARED_CREDENTIALS_FILE=${resolvePath(values['credentials-file'])}\n  export AWS_PROFILE=${values.profile ?? 'default'}\n`;
+  }
+  return `  export AWS_ACCESS_KEY_ID=${credentials.accessKeyId}\n  export AWS_SECRET_ACCESS_KEY=${credentials.secretAccessKey}\n`;
+}
+
 async function local(args: string[], io: CliIo): Promise<number> {
   const { values } = parseLocal(args);
   if (values.help) {
@@ -212,7 +261,10 @@ async function local(args: string[], io: CliIo): Promise<number> {
     }
     return 0;
   }
-  const runtime = values['no-runtime'] === true ? false : config.runtime === false ? false : { containerInstances };
+  if (values.fsync && values['state-file'] === undefined) throw new UsageError('ecskit local: --fsync needs --state-file <path> (it makes the state file\'s journal survive power loss).');
+  const maxTasks = number('--max-tasks', values['max-tasks'], (n) => Number.isInteger(n) && n > 0, 'a positive integer');
+  const runtime = values['no-runtime'] === true ? false : config.runtime === false ? false : { containerInstances, ...(maxTasks !== undefined ? { maxTasks } : {}) };
+  const credentials = credentialsOf(values);
   let cloud: LocalCloud;
   try {
     cloud = await startLocalCloud({
@@ -222,7 +274,12 @@ async function local(args: string[], io: CliIo): Promise<number> {
       ...(values['account-id'] !== undefined ? { accountId: values['account-id'] } : {}),
       ...(timeScale !== undefined ? { timeScale } : {}),
       ...(values['state-file'] !== undefined ? { stateFile: values['state-file'] } : {}),
+      ...(values.fsync ? { fsync: true } : {}),
       allowNonLoopback: values['allow-non-loopback'] === true,
+      ...(credentials ? { credentials } : {}),
+      ...(values['allow-host'] ? { allowedHosts: values['allow-host'] } : {}),
+      ...(values['allow-origin'] ? { allowedOrigins: values['allow-origin'] } : {}),
+      adminTokenFile: values['admin-token-file'] ?? true,
       runtime,
       images: extraImages,
       log: (line) => io.err(`${line}\n`),
@@ -237,10 +294,12 @@ async function local(args: string[], io: CliIo): Promise<number> {
       `  export AWS_ENDPOINT_URL=${cloud.endpoint}\n` +
       `  export AWS_REGION=${cloud.region}\n` +
       `  export AWS_DEFAULT_REGION=${cloud.region}\n` +
-      `  export AWS_ACCESS_KEY_ID=test\n` +
-      `  export AWS_SECRET_ACCESS_KEY=test\n` +
-      (values['state-file'] ? `State is saved to ${values['state-file']}\n` : '') +
-      (cloud.runtime ? `Tasks run as local processes (images: ${cloud.images.names().join(', ')}).\n` : 'Control plane only (--no-runtime): tasks are recorded, not run.\n') +
+      credentialLines(values, credentials) +
+      (credentials ? `Signatures are verified against access key ${credentials.accessKeyId} (body and clock).\n` : '') +
+      `admin token: ${cloud.adminToken}\n` +
+      `admin token file: ${cloud.adminTokenFile}\n` +
+      (values['state-file'] ? `State is saved to ${values['state-file']} (journal: ${values['state-file']}.journal${values.fsync ? ', fsynced' : ''})\n` : '') +
+      (cloud.runtime ? `Tasks run as local processes (images: ${cloud.images.names().join(', ')}; at most ${cloud.runtime.maxTasks} at once, --max-tasks).\n` : 'Control plane only (--no-runtime): tasks are recorded, not run.\n') +
       `Press Ctrl-C to stop.\n`,
   );
   const signal = await io.untilSignal();

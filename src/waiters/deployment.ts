@@ -552,6 +552,28 @@ export function progressFingerprint(o: Omit<DeploymentObservation, 'secondsWitho
 }
 
 /**
+ * Pure: the service events that belong to the followed deployment's story:
+ * those that name it, and those without a deployment name from its creation
+ * on. An event naming another deployment (the one a rollback returns from,
+ * say) or older than the deployment is not its progress.
+ *
+ * @internal
+ */
+export function followedEvents(
+  events: readonly { readonly id?: string; readonly createdAt?: Date; readonly message?: string }[],
+  deploymentId: string,
+  createdAt: number | undefined,
+): ObservedServiceEvent[] {
+  return events
+    .map((e) => ({ id: e.id ?? '', createdAt: e.createdAt?.getTime() ?? 0, message: e.message ?? '' }))
+    .filter((e) => {
+      const named = /\(deployment ([^)\s]+)\)/.exec(e.message)?.[1];
+      if (named !== undefined) return named === deploymentId;
+      return createdAt === undefined || e.createdAt >= createdAt;
+    });
+}
+
+/**
  * Pure: the progress events between two observations — deployment counts
  * when they changed, new service events (oldest first, de-duplicated by id),
  * target health changes and newly stopped tasks.
@@ -679,10 +701,7 @@ export class DeploymentObserver {
       );
     }
     this.seenOnce = true;
-    const since = this.createdAt === undefined ? -Infinity : this.createdAt - 1000;
-    const events = (svc?.events ?? [])
-      .map((e) => ({ id: e.id ?? '', createdAt: e.createdAt?.getTime() ?? 0, message: e.message ?? '' }))
-      .filter((e) => e.createdAt >= since);
+    const events = followedEvents(svc?.events ?? [], deploymentId, this.createdAt);
     const at = this.now();
     const partial = {
       at,

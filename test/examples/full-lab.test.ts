@@ -143,9 +143,17 @@ test('full-lab.ts --json completes every lab task on the local cloud, each with 
   assert.ok(t6.tasksServing > 1, `tasks that served requests: ${t6.tasksServing}`);
   assert.equal(t6.final.running, 2);
 
-  // Task 7: the stopped task was replaced and the app still answered.
+  // Task 7: a container health check really failed: the task went UNHEALTHY, ECS stopped it for that,
+  // left the ALB, started another; after the fix a new task passed its checks and the app answered.
   const t7 = taskResult(events, 7);
   assert.ok(t7.failure.stoppedTask && t7.failure.replacementTask && t7.failure.stoppedTask !== t7.failure.replacementTask);
+  assert.equal(t7.failure.healthStatus, 'UNHEALTHY');
+  assert.equal(t7.failure.stoppedReason, 'Task failed container health checks');
+  assert.equal(t7.failure.leftTargetGroup, true);
+  assert.ok(t7.failure.retriedTask && t7.failure.retriedTask !== t7.failure.stoppedTask, 'ECS started a task in place of the failed one');
+  assert.notEqual(t7.failure.restoredRevision, t7.failure.faultyRevision);
+  assert.equal(t7.failure.replacementHealth, 'HEALTHY');
+  assert.ok(t7.failure.events.some((e: string) => e.includes(t7.failure.stoppedTask.slice(0, 12)) || e.includes(t7.failure.retriedTask)), `events: ${t7.failure.events.join(' | ')}`);
   assert.equal(t7.failure.runningAfter, t7.failure.desired);
   assert.equal(t7.failure.itemsStatus, 200);
 

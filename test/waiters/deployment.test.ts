@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import {
   DeploymentError,
   followDeployment,
+  followedEvents,
   waitForDeployment,
   waitUntilDeploymentCompleted,
   type DeploymentEvent,
@@ -31,6 +32,44 @@ describe('waitForDeployment against the local cloud', () => {
     s.complete(svc.deploymentId, svc.name);
     return { ...svc, s, tasks };
   }
+
+  it('reports only the followed deployment\'s events, not the completion of the one it replaced moments before', async () => {
+    const svc = await steadyService();
+    // The next deployment starts within a second of the previous one's completion, as a rollback does.
+    const next = await updateService(w, svc.name, 2);
+    let tasks: ReturnType<typeof svc.s.launch> = [];
+    const events: DeploymentEvent[] = [];
+    const clock = scriptedClock([
+      () => void (tasks = svc.s.launch(next, 2)),
+      () => svc.s.register(tasks),
+      () => svc.s.health(tasks, 'healthy'),
+      () => svc.s.discover(tasks),
+      () => svc.s.complete(next, svc.name),
+    ]);
+    const outcome = await waitForDeployment(w.clients, { cluster: CLUSTER, service: svc.name, deploymentId: next }, { ...fixed, clock, onEvent: (e) => events.push(e) });
+    assert.equal(outcome.outcome, 'completed');
+    const messages = events.flatMap((e) => (e.type === 'serviceEvent' ? [e.event.message] : []));
+    assert.ok(!messages.some((m) => m.includes(svc.deploymentId)), `events of the previous deployment: ${messages.join(' | ')}`);
+    assert.equal(messages.filter((m) => /steady state/.test(m)).length, 1, `one steady state, the followed deployment's: ${messages.join(' | ')}`);
+    assert.ok(messages.some((m) => m.includes(`(deployment ${next}) deployment completed`)), messages.join(' | '));
+  });
+
+  it('followedEvents keeps events that name the deployment, and unnamed ones from its creation on', () => {
+    const at = (ms: number) => new Date(1_000_000 + ms);
+    const kept = followedEvents(
+      [
+        { id: '1', createdAt: at(-500), message: '(service s) (deployment ecs-svc/old) deployment completed.' },
+        { id: '2', createdAt: at(-400), message: '(service s) has reached a steady state.' },
+        { id: '3', createdAt: at(-1), message: '(service s) (deployment ecs-svc/new) deployment started.' },
+        { id: '4', createdAt: at(0), message: '(service s) has started 2 tasks: (task a) (task b).' },
+        { id: '5', createdAt: at(10), message: '(service s) (deployment ecs-svc/other) rolling back.' },
+      ],
+      'ecs-svc/new',
+      1_000_000,
+    );
+    assert.deepEqual(kept.map((e) => e.id), ['3', '4']);
+    assert.deepEqual(followedEvents([{ id: 'x', message: 'm' }], 'd', undefined), [{ id: 'x', createdAt: 0, message: 'm' }]);
+  });
 
   it('completes only once the new tasks run, are healthy in the target group and registered in Cloud Map', async () => {
     const svc = await createService(w);

@@ -14,7 +14,8 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { NAMES, type Lab } from '../../../examples/01-core-concepts.ts';
-import { labTemplate, templateProblems, type Template } from '../../../examples/10-cloudformation.ts';
+import { DRY_RUN_ERRATUM, labTemplate, templateFiles, templateProblems, type Template } from '../../../examples/10-cloudformation.ts';
+import { readCfnYaml } from '../../builders/cfn-yaml-reader.ts';
 import { requestPolicy } from '../../../examples/08-auto-scaling.ts';
 
 const root = fileURLToPath(new URL('../../../', import.meta.url));
@@ -115,6 +116,14 @@ describe('lab Task 10: the CloudFormation template', () => {
     ]);
   });
 
+  test('--out names both files: the JSON and its YAML copy side by side, whichever extension is given', () => {
+    assert.deepEqual(templateFiles('/t/stack.json'), { json: '/t/stack.json', yaml: '/t/stack.yaml' });
+    assert.deepEqual(templateFiles('/t/stack.yaml'), { json: '/t/stack.json', yaml: '/t/stack.yaml' });
+    assert.deepEqual(templateFiles('/t/stack.YML'), { json: '/t/stack.json', yaml: '/t/stack.YML' });
+    assert.deepEqual(templateFiles('/t/stack'), { json: '/t/stack.json', yaml: '/t/stack.yaml' });
+    assert.deepEqual(templateFiles('/t/a.b.json'), { json: '/t/a.b.json', yaml: '/t/a.b.yaml' });
+  });
+
   test('GetAtt on a parameter is refused: only resources have attributes', () => {
     const broken = clone();
     broken.Outputs.ClusterName.Value = { 'Fn::GetAtt': ['VpcId', 'Arn'] };
@@ -131,12 +140,22 @@ describe('lab Task 10: the CloudFormation template', () => {
         timeout: 60_000,
         env,
       });
-      const events = stdout.trim().split('\n').map((l) => JSON.parse(l) as { type: string; status?: string; result?: Record<string, unknown>; ok?: boolean });
+      const events = stdout.trim().split('\n').map((l) => JSON.parse(l) as { type: string; status?: string; message?: string; result?: Record<string, unknown>; ok?: boolean });
       const written = events.find((e) => e.type === 'step' && e.status === 'ok' && e.result?.task === 10 && e.result.file);
       assert.equal(written?.result?.file, out);
       assert.deepEqual(written?.result?.problems, []);
       assert.equal(Object.keys(written?.result?.resources as object).length, 19);
       assert.deepEqual(JSON.parse(readFileSync(out, 'utf8')), JSON.parse(JSON.stringify(template)));
+      // The lab's format: the same template as YAML with short-form intrinsics, next to the JSON.
+      assert.equal(written?.result?.yamlFile, join(dir, 'stack.yaml'));
+      const yaml = readFileSync(join(dir, 'stack.yaml'), 'utf8');
+      assert.match(yaml, /^ {6}Cluster: !Ref ECSCluster$/m);
+      assert.deepEqual(readCfnYaml(yaml), JSON.parse(JSON.stringify(template)));
+      // ERRATA 10.2: the guide's create-stack --dry-run is flagged, and a change set offered instead.
+      const notes = events.filter((e) => e.type === 'note').map((e) => e.message ?? '');
+      assert.ok(notes.includes(DRY_RUN_ERRATUM), notes.join('\n'));
+      assert.ok(notes.some((n) => n.includes('create-change-set --stack-name flask-inventory-ecs') && n.includes('--change-set-type CREATE')), notes.join('\n'));
+      assert.ok(!notes.some((n) => n.includes('--dry-run') && !n.startsWith('ERRATA')), 'no command offered with --dry-run');
       assert.equal(events.at(-1)?.ok, true);
     } finally {
       rmSync(dir, { recursive: true, force: true });

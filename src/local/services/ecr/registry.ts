@@ -7,9 +7,10 @@
  *   `Content-Range` checked), `PUT ?digest=` to finish, `GET`/`DELETE` an upload;
  *   manifests `HEAD`/`GET`/`PUT`/`DELETE` by tag or digest (OCI and Docker v2
  *   schema 2, images and indexes); `GET /v2/<name>/tags/list` (`n`, `last`).
- * - Every request needs the Basic credentials `GetAuthorizationToken` handed
- *   out (`AWS:<password>`); the Host must be a loopback name and no browser
- *   `Origin` is accepted.
+ * - It sits behind the local cloud's request guard (loopback Host names such as
+ *   `127.0.0.1` and `<account>.dkr.ecr.<region>.localhost`, no foreign browser
+ *   `Origin`), and every request needs the credentials `GetAuthorizationToken`
+ *   handed out: Basic `AWS:<password>`, or `Bearer <password>` (not SigV4).
  * - Repositories are ECR's: pushing to one that does not exist is `NAME_UNKNOWN`.
  * - Digests are verified as bytes arrive; a manifest must only reference blobs
  *   pushed to its repository, with the sizes it claims.
@@ -20,10 +21,13 @@
  */
 import { createHash } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
-import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { CloudState } from '../../core/cloud-state.js';
+import type { RequestContext } from '../../core/types.js';
+import type { GuardRefusal } from '../../server/guard.js';
+import type { MountedListener } from '../../server/handler.js';
 import { checkPassword, setRegistryEndpoint } from './auth.js';
 import { BlobStore, BlobTooLargeError, type Upload } from './blob-store.js';
 import { DIGEST, removeImage, setBlobPath, TAG } from './images.js';
@@ -55,8 +59,8 @@ export interface RegistryOptions {
 export interface Registry {
   /** Where blobs are stored. */
   readonly dir: string;
-  /** Answers `/v2/…` requests, passes everything else to `next`. */
-  wrap(next: RequestListener): RequestListener;
+  /** The `/v2/…` listener, mounted behind the cloud's request guard. */
+  readonly mount: MountedListener;
   /** Records the cloud's endpoint (GetAuthorizationToken's `proxyEndpoint`). */
   setEndpoint(endpoint: string): void;
   /** Cancels uploads; removes the directory when it was temporary. */
@@ -109,11 +113,16 @@ export function createRegistry(options: RegistryOptions): Registry {
 
   return {
     dir,
-    wrap: (next) => (req, res) => {
-      if (!isRegistryPath(req.url)) return next(req, res);
-      handle(req, res).catch((error: unknown) => fail(req, res, error, options.log));
+    mount: {
+      handles: isRegistryPath,
+      listener: (req, res) => void handle(req, res).catch((error: unknown) => fail(req, res, error, options.log)),
+      refuse: (req: IncomingMessage, res: ServerResponse, refusal: GuardRefusal) => {
+        res.setHeader('Docker-Distribution-API-Version', 'registry/2.0');
+        fail(req, res, new RegistryError(refusal.status, 'DENIED', refusal.message, { reason: refusal.reason }), options.log);
+      },
     },
-    setEndpoint: (endpoint) => setRegistryEndpoint(state.events, endpoint),
+    // A wildcard bind address is not an address a client can push to.
+    setEndpoint: (endpoint) => setRegistryEndpoint(state.events, endpoint.replace(/^http:\/\/(?:0\.0\.0\.0|\[::\])(?=:)/, 'http://127.0.0.1')),
     close: () => {
       clearInterval(expiry);
       state.events.off('ecr:blobs-released', sweep);
@@ -144,24 +153,37 @@ interface Authenticated {
   readonly region: string;
 }
 
-const LOOPBACK_HOST = /^(?:localhost|(?:[a-z0-9-]+\.)*localhost|127(?:\.\d{1,3}){3}|\[::1\])(?::\d{1,5})?$/i;
 const ECR_HOST = /^(\d{12})\.dkr\.ecr\.([a-z]{2}(?:-[a-z]+)+-\d)\.localhost(?::\d{1,5})?$/i;
 
-/** Checks Host, Origin and the Basic credentials; returns the account and region the request is for. */
+/**
+ * Checks the credentials (the guard has checked Host and Origin); returns the
+ * account and region the request is for: from a `<account>.dkr.ecr.<region>.localhost`
+ * Host, else the cloud's account and default region.
+ */
 function authenticate(req: IncomingMessage, state: CloudState, defaultRegion: string): Authenticated {
-  const host = req.headers.host ?? '';
-  if (!LOOPBACK_HOST.test(host)) throw new RegistryError(403, 'DENIED', `Host '${host}' is not a loopback name; the local registry answers 127.0.0.1, localhost and <account>.dkr.ecr.<region>.localhost only`);
-  if (req.headers.origin !== undefined) throw new RegistryError(403, 'DENIED', 'requests from a browser page (with an Origin header) are refused');
-  const ecrHost = ECR_HOST.exec(host);
+  const ecrHost = ECR_HOST.exec(req.headers.host ?? '');
   const accountId = ecrHost?.[1] ?? state.accountId;
   const region = ecrHost?.[2]?.toLowerCase() ?? defaultRegion;
   const header = req.headers.authorization ?? '';
-  const basic = /^Basic\s+([A-Za-z0-9+/=]+)\s*$/i.exec(header);
-  if (!basic) throw unauthorized('authentication required: log in with the token from GetAuthorizationToken (aws ecr get-login-password | docker login --username AWS --password-stdin <registry>)');
-  const decoded = Buffer.from(basic[1]!, 'base64').toString();
-  const colon = decoded.indexOf(':');
-  const [user, password] = colon < 0 ? [decoded, ''] : [decoded.slice(0, colon), decoded.slice(colon + 1)];
-  if (user !== 'AWS') throw unauthorized(`the user name must be AWS, got: '${user.slice(0, 64)}'`);
+  const basic = /^Basic\s+([A-Za-z0-9+/=]{1,4096})\s*$/i.exec(header);
+  const bearer = /^Bearer\s+(\S{1,4096})\s*$/i.exec(header);
+  if (!basic && !bearer) {
+    if (header !== '') throw unauthorized(`unsupported Authorization scheme '${header.split(/\s/)[0]!.slice(0, 20)}': send Basic AWS:<password> or Bearer <password> from GetAuthorizationToken (SigV4 is for the AWS APIs, not the registry)`);
+    throw unauthorized('authentication required: log in with the token from GetAuthorizationToken (aws ecr get-login-password | docker login --username AWS --password-stdin <registry>)');
+  }
+  let password: string;
+  if (basic) {
+    const decoded = Buffer.from(basic[1]!, 'base64').toString();
+    const colon = decoded.indexOf(':');
+    const user = colon < 0 ? decoded : decoded.slice(0, colon);
+    password = colon < 0 ? '' : decoded.slice(colon + 1);
+    if (user !== 'AWS') throw unauthorized(`the user name must be AWS, got: '${user.slice(0, 64)}'`);
+  } else {
+    // Bearer: the password, or the whole base64 authorizationToken (AWS:<password>).
+    const token = bearer![1]!;
+    const decoded = /^[A-Za-z0-9+/=]+$/.test(token) ? Buffer.from(token, 'base64').toString() : '';
+    password = decoded.startsWith('AWS:') ? decoded.slice(4) : token;
+  }
   const check = checkPassword(state.events, password, state.now().getTime());
   if (!check.ok) throw unauthorized(`${check.reason}; get a new one with GetAuthorizationToken (aws ecr get-login-password)`);
   if (check.accountId !== accountId) throw new RegistryError(403, 'DENIED', `the token is for account ${check.accountId}, this registry is account ${accountId}`);
@@ -204,15 +226,23 @@ interface Repo {
   readonly images: RepositoryImages;
   readonly immutable: boolean;
   readonly state: CloudState;
+  /** The context the repository was read through: its changes go to the journal. */
+  readonly ctx: RequestContext;
+}
+
+/** Saves what a request changed: marks state changed and journals the records, as an API call does. */
+function commit(repo: Repo): void {
+  repo.state.commit(repo.ctx);
 }
 
 function openRepository(state: CloudState, auth: Authenticated, name: string): Repo {
-  const ecr = ecrState(state.context('ecr', 'Registry', auth.region, auth.accountId));
+  const ctx = state.context('ecr', 'Registry', auth.region, auth.accountId);
+  const ecr = ecrState(ctx);
   const repository = Object.hasOwn(ecr.repositories, name) ? ecr.repositories[name] : undefined;
   if (!repository) {
     throw new RegistryError(404, 'NAME_UNKNOWN', `The repository with name '${name}' does not exist in the registry with id '${auth.accountId}' (region ${auth.region}). Create it first: aws ecr create-repository --repository-name ${name}`, { name });
   }
-  return { name, scope: `${auth.accountId}/${auth.region}`, ecr, images: repositoryImages(ecr, name), immutable: repository.imageTagMutability === 'IMMUTABLE', state };
+  return { name, scope: `${auth.accountId}/${auth.region}`, ecr, images: repositoryImages(ecr, name), immutable: repository.imageTagMutability === 'IMMUTABLE', state, ctx };
 }
 
 function unsupported(method: string, path: string): RegistryError {
@@ -353,7 +383,7 @@ async function finishUpload(digestValue: string | null, req: IncomingMessage, re
 
 function link(repo: Repo, digest: string, size: number): void {
   repo.images.blobs[digest] = size;
-  repo.state.touch();
+  commit(repo);
 }
 
 function created(req: IncomingMessage, res: ServerResponse, location: string, digest: string): void {
@@ -380,7 +410,7 @@ async function manifests(method: string, reference: string, req: IncomingMessage
       image.tags = image.tags.filter((t) => t !== reference);
       delete repo.images.tags[reference];
     }
-    repo.state.touch();
+    commit(repo);
     return send(req, res, 202);
   }
   res.writeHead(200, { 'Content-Type': image.mediaType, 'Content-Length': image.manifestSize, 'Docker-Content-Digest': image.digest, ETag: `"${image.digest}"` });
@@ -450,7 +480,7 @@ function storeImage(repo: Repo, digest: string, manifestSize: number, parsed: Pa
     repo.images.tags[tag] = digest;
     if (!image.tags.includes(tag)) image.tags.push(tag);
   }
-  repo.state.touch();
+  commit(repo);
 }
 
 function tagList(url: URL, req: IncomingMessage, res: ServerResponse, repo: Repo): void {

@@ -32,6 +32,7 @@ import {
   type ServiceRecord,
   type TaskDefinitionRecord,
 } from './state.js';
+import { checkDesiredCount } from './quotas.js';
 import { putTags, tagsOf, validateTags } from './tags.js';
 
 const SERVICE_NAME = /^[a-zA-Z0-9_-]{1,255}$/;
@@ -317,7 +318,7 @@ export const CreateService: OperationHandler = (input, ctx) => {
     if (input.desiredCount !== undefined) invalid('The daemon scheduling strategy does not support a desired count for services.');
     desiredCount = 0;
   }
-  if (!Number.isInteger(desiredCount) || desiredCount < 0) invalid(`desiredCount must be a non-negative integer, got: ${desiredCount}`);
+  desiredCount = checkDesiredCount(desiredCount, serviceRegistries);
   const deploymentConfiguration = validateDeploymentConfiguration(input.deploymentConfiguration, scheduling);
   const tags = validateTags(input.tags);
   const propagateTags = input.propagateTags ?? 'NONE';
@@ -416,7 +417,7 @@ export const UpdateService: OperationHandler = (input, ctx) => {
   const serviceRegistries =
     input.serviceRegistries !== undefined ? validateServiceRegistries(ctx, input.serviceRegistries, td) : validateServiceRegistries(ctx, svc.serviceRegistries, td);
   if (input.desiredCount !== undefined) {
-    if (!Number.isInteger(input.desiredCount) || input.desiredCount < 0) invalid(`desiredCount must be a non-negative integer, got: ${input.desiredCount}`);
+    checkDesiredCount(input.desiredCount, serviceRegistries);
     if (svc.schedulingStrategy === 'DAEMON') invalid('The daemon scheduling strategy does not support a desired count for services.');
   }
   const grace = input.healthCheckGracePeriodSeconds;

@@ -504,7 +504,7 @@ export function clean<T extends object>(value: T): T {
 // resources (CPU/MEMORY) a task needs
 
 /** CPU units and memory MiB a task reserves on a container instance. */
-export function taskResources(regionState: RegionState, task: TaskRecord): { cpu: number; memory: number; ports: number[]; portsUdp: number[] } {
+export function taskResources(regionState: RegionState, task: Pick<TaskRecord, 'taskDefinitionArn' | 'cpu' | 'memory' | 'containers'>): { cpu: number; memory: number; ports: number[]; portsUdp: number[] } {
   const td = findTaskDefinition(regionState, task.taskDefinitionArn);
   let cpu = Number(task.cpu ?? td?.cpu ?? 0) || 0;
   let memory = Number(task.memory ?? td?.memory ?? 0) || 0;
