@@ -161,6 +161,11 @@ export interface LocalCloud {
   readonly adminToken: string;
   /** Where the admin token was written (mode 0600), if {@link LocalCloudOptions.adminTokenFile} asked for it. */
   readonly adminTokenFile: string | undefined;
+  /**
+   * The local ECR's OCI registry (`/v2/` on {@link endpoint}), unless started with `registry: false`:
+   * `dir` holds its blobs; `address` is what `docker push` names (`127.0.0.1:<port>`).
+   */
+  readonly registry: { readonly dir: string; readonly address: string } | undefined;
   /** Registers a local image (`repository` for any tag, or `repository:tag`); tasks started later can use it. */
   registerImage(name: string, image: LocalImage): void;
   /** Stops every task process, then accepting requests, closes connections and saves the state file. Safe to call twice. */
@@ -324,5 +329,6 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
       state.events.emit('cloud:stopped');
     }));
 
-  return { endpoint, region, accountId, state, images, runtime, adminToken, adminTokenFile, registerImage: (name, image) => void images.register(name, image), stop };
+  const registryInfo = registry ? { dir: registry.dir, address: new URL(endpoint).host.replace(/^(?:0\.0\.0\.0|\[::\])(?=:)/, '127.0.0.1') } : undefined;
+  return { endpoint, region, accountId, state, images, runtime, adminToken, adminTokenFile, registry: registryInfo, registerImage: (name, image) => void images.register(name, image), stop };
 }

@@ -168,6 +168,7 @@ function authenticate(req: IncomingMessage, state: CloudState, defaultRegion: st
   const basic = /^Basic\s+([A-Za-z0-9+/=]{1,4096})\s*$/i.exec(header);
   const bearer = /^Bearer\s+(\S{1,4096})\s*$/i.exec(header);
   if (!basic && !bearer) {
+    if (/^Basic\s/i.test(header)) throw unauthorized('malformed Basic credentials (expected base64 of AWS:<password>); log in again with the token from GetAuthorizationToken');
     if (header !== '') throw unauthorized(`unsupported Authorization scheme '${header.split(/\s/)[0]!.slice(0, 20)}': send Basic AWS:<password> or Bearer <password> from GetAuthorizationToken (SigV4 is for the AWS APIs, not the registry)`);
     throw unauthorized('authentication required: log in with the token from GetAuthorizationToken (aws ecr get-login-password | docker login --username AWS --password-stdin <registry>)');
   }
