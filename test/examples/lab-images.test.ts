@@ -48,7 +48,7 @@ describe("Task 5.2's image with a real engine", { skip: (await engineSkip()) || 
       assert.match(stdout, /^2\.0\.0 .*APP_VERSION=2\.0\.0/);
       const described = await lab.clients.ecr.send(new DescribeImagesCommand({ repositoryName: 'flask-inventory/invsys' }));
       assert.deepEqual(described.imageDetails!.map((d) => d.imageTags), [['v2.0.0']]);
-      await engine.exec(['rmi', result.pushedAs]).catch(() => {});
+      await engine.exec(['rmi', result.pushedAs, result.built.image]).catch(() => {});
     } finally {
       await target.close();
     }
