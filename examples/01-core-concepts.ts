@@ -44,6 +44,7 @@ import {
   TargetNotConfirmedError,
 } from 'ecskit';
 import { ListContainerInstancesCommand, DescribeContainerInstancesCommand } from '@aws-sdk/client-ecs';
+import { pushLabImage } from './lab-images.ts';
 
 // ---------------------------------------------------------------------------
 // The shared lab harness
@@ -113,6 +114,12 @@ export interface Lab {
   readonly removed: string[];
   /** Account id (from the cluster ARN). Set by Task 1. */
   accountId?: string;
+  /**
+   * Build the lab's images and push them to the local cloud's ECR (setup: `:latest`, Task 5.2:
+   * `:v2.0.0`). Set when the local cloud runs tasks as containers; on AWS the images are built
+   * whenever a container engine answers (examples/lab-images.ts).
+   */
+  buildImages?: boolean;
   /** Image repositories without tag (ECR URIs on AWS; local image names on the local cloud). Set by Task 1. */
   images?: { invsys: string; gateway: string };
   /** Cluster ARN. Set by Task 1. */
@@ -454,7 +461,7 @@ export async function run(lab: Lab): Promise<CoreConceptsResult> {
   lab.accountId = lab.clusterArn?.split(':')[4] ?? '';
 
   const images = await report.step('Setup: image repositories', async () => {
-    if (lab.target.kind === 'local') {
+    if (lab.target.kind === 'local' && !lab.buildImages) {
       const registry = lab.target.local!.images;
       for (const repo of [names.invsysRepository, names.gatewayRepository]) {
         if (!registry.resolve(`${repo}:latest`)) throw new Error(`the local cloud has no image ${repo}; known: ${registry.names().join(', ')}`);
@@ -462,10 +469,16 @@ export async function run(lab: Lab): Promise<CoreConceptsResult> {
       return { invsys: names.invsysRepository, gateway: names.gatewayRepository };
     }
     const registry = `${lab.accountId}.dkr.ecr.${lab.region}.amazonaws.com`;
-    report.note(`assuming the lab's ECR repositories exist in ${registry} (push the images as in the previous guide)`);
     return { invsys: `${registry}/${names.invsysRepository}`, gateway: `${registry}/${names.gatewayRepository}` };
   }, (r) => r);
   lab.images = images;
+  if (lab.target.kind === 'aws' || lab.buildImages) {
+    await report.step(
+      'Setup: build and push the lab images (:latest)',
+      async () => ({ invsys: (await pushLabImage(lab, 'invsys', 'latest'))?.imageUri, gateway: (await pushLabImage(lab, 'gateway', 'latest'))?.imageUri }),
+      (r) => r,
+    );
+  }
 
   const capacity = await report.step('Task 1: cluster capacity', async () => {
     const list = await lab.clients.ecs.send(new ListContainerInstancesCommand({ cluster: names.cluster }));

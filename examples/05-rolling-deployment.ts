@@ -32,6 +32,7 @@ import { isMain, runScript, type Lab } from './01-core-concepts.ts';
 import { labContainer, labTask, registerOnce } from './02-task-definitions.ts';
 import { runningTaskAddresses } from './03-invsys-service.ts';
 import { albRequest, runTasks1to4 } from './04-gateway-service.ts';
+import { pushLabImage } from './lab-images.ts';
 
 /** The version the lab rolls out. */
 export const V2 = '2.0.0';
@@ -125,6 +126,11 @@ export async function run(lab: Lab): Promise<RollingDeploymentResult> {
   const previousTaskDefinition = before[0]?.taskDefinition ?? '';
   for (const v of before) report.note(`${v.task} ${v.taskDefinition} → version ${v.version}`);
 
+  if (lab.target.kind === 'aws' || lab.buildImages) {
+    await report.step(`Task 5.2: build and push invsys v${V2} (APP_VERSION baked in at build time)`, () => pushLabImage(lab, 'invsys', `v${V2}`, V2), (r) =>
+      r ? { imageUri: r.imageUri, digest: r.digest, pushed: r.pushed, built: r.built.changed } : { skipped: true },
+    );
+  }
   const v2 = await report.step('Task 5.3: register invsys v2.0.0 (image tag v2.0.0, APP_VERSION=2.0.0)', () => registerOnce(lab, invsysV2TaskDefinition(lab)), (r) => r);
   lab.taskDefinitions.invsysV2 = v2.arn;
 

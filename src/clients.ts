@@ -8,6 +8,7 @@ import { ApplicationAutoScalingClient } from '@aws-sdk/client-application-auto-s
 import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
 import { EC2Client } from '@aws-sdk/client-ec2';
+import { ECRClient } from '@aws-sdk/client-ecr';
 import { ECSClient, type ECSClientConfig } from '@aws-sdk/client-ecs';
 import { ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { ServiceDiscoveryClient } from '@aws-sdk/client-servicediscovery';
@@ -51,6 +52,8 @@ export interface Clients {
   readonly logs: CloudWatchLogsClient;
   /** EC2, for the default VPC and subnet lookups and the tasks' security groups. */
   readonly ec2: EC2Client;
+  /** ECR: repositories, images, and the registry login token (`pushImage()`, `ensureImage()`). */
+  readonly ecr: ECRClient;
   /** The region every client uses, as resolved. */
   readonly region: string;
   /** The shared endpoint when one was given (option or `AWS_ENDPOINT_URL`); per-service env overrides still apply. */
@@ -82,7 +85,7 @@ function quietly<T>(allowWarning: boolean, create: () => T): T {
 }
 
 /**
- * Creates the seven SDK clients ecskit uses. Only the options you pass are set
+ * Creates the eight SDK clients ecskit uses. Only the options you pass are set
  * on them; everything else (region, profile, credentials, endpoints, retries)
  * resolves through the SDK's standard chain exactly as a plain client would,
  * including per-service `AWS_ENDPOINT_URL_ECS`-style overrides. All clients
@@ -132,6 +135,7 @@ export async function connect(options: ConnectOptions = {}): Promise<Clients> {
       cloudWatch: new CloudWatchClient(shared),
       logs: new CloudWatchLogsClient(shared),
       ec2: new EC2Client(shared),
+      ecr: new ECRClient(shared),
     };
   });
   let resolved: string;
@@ -158,7 +162,7 @@ export async function connect(options: ConnectOptions = {}): Promise<Clients> {
  * ```
  */
 export function close(
-  clients: Pick<Clients, 'ecs' | 'serviceDiscovery' | 'elbv2' | 'autoScaling' | 'cloudWatch' | 'logs'> & { readonly ec2?: EC2Client },
+  clients: Pick<Clients, 'ecs' | 'serviceDiscovery' | 'elbv2' | 'autoScaling' | 'cloudWatch' | 'logs'> & { readonly ec2?: EC2Client; readonly ecr?: ECRClient },
 ): void {
   for (const client of [
     clients.ecs,
@@ -168,6 +172,7 @@ export function close(
     clients.cloudWatch,
     clients.logs,
     clients.ec2,
+    clients.ecr,
   ]) {
     client?.destroy();
   }

@@ -25,3 +25,18 @@ export {
   type OfflineNodeImageOptions,
   type OfflineNodeImageResult,
 } from './offline-base.js';
+export {
+  buildImage,
+  ensureImage,
+  loginToEcr,
+  pushImage,
+  type BuildImageOptions,
+  type BuiltImage,
+  type EcrLogin,
+  type EcrLoginOptions,
+  type EnsuredImage,
+  type EnsureImageOptions,
+  type ImageEngineOptions,
+  type PushedImage,
+  type PushImageOptions,
+} from './images.js';

@@ -26,6 +26,7 @@ import { createRequestListener } from './server/handler.js';
 import { createAdminToken, defaultAdminTokenFile, removeAdminTokenFile, validateAdminToken, writeAdminTokenFile } from './server/admin-token.js';
 import { hostsForBindAddress } from './server/guard.js';
 import { StatePersister, StateFileError } from './server/persistence.js';
+import { createRegistry, type Registry } from './services/ecr/registry.js';
 
 export { CloudState, type CloudStateOptions, type StateSnapshot } from './core/cloud-state.js';
 export {
@@ -131,6 +132,22 @@ export interface LocalCloudOptions {
    * `repository` or `repository:tag`; or a whole {@link ImageRegistry}.
    */
   images?: ImageRegistry | Readonly<Record<string, LocalImage>>;
+  /**
+   * The local ECR's OCI registry under `/v2/` on the same endpoint (`docker push 127.0.0.1:<port>/<repo>:<tag>`).
+   * Default on, blobs in a temporary directory removed on stop — or in `<stateFile>.registry/` (kept) when
+   * `stateFile` is set. `false` turns it off. See docs/containers.md.
+   */
+  registry?: false | LocalRegistryOptions;
+}
+
+/** Options of the local cloud's OCI registry ({@link LocalCloudOptions.registry}). */
+export interface LocalRegistryOptions {
+  /** Directory for blobs (kept on stop). Default: see {@link LocalCloudOptions.registry}. */
+  dir?: string;
+  /** Largest blob (layer) in bytes. Default 2 GiB. */
+  maxBlobBytes?: number;
+  /** Largest manifest in bytes. Default 4 MiB. */
+  maxManifestBytes?: number;
 }
 
 /** A running local cloud, from {@link startLocalCloud}. */
@@ -154,6 +171,11 @@ export interface LocalCloud {
   readonly adminToken: string;
   /** Where the admin token was written (mode 0600), if {@link LocalCloudOptions.adminTokenFile} asked for it. */
   readonly adminTokenFile: string | undefined;
+  /**
+   * The local ECR's OCI registry (`/v2/` on {@link endpoint}), unless started with `registry: false`:
+   * `dir` holds its blobs; `address` is what `docker push` names (`127.0.0.1:<port>`).
+   */
+  readonly registry: { readonly dir: string; readonly address: string } | undefined;
   /** Registers a local image (`repository` for any tag, or `repository:tag`); tasks started later can use it. */
   registerImage(name: string, image: LocalImage): void;
   /** Stops every task process, then accepting requests, closes connections and saves the state file. Safe to call twice. */
@@ -229,6 +251,16 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
     }
   }
 
+  const registry: Registry | undefined =
+    options.registry === false || !state.service('ecr')
+      ? undefined
+      : createRegistry({
+          state,
+          region,
+          log,
+          ...options.registry,
+          ...(options.registry?.dir === undefined && options.stateFile ? { dir: `${options.stateFile}.registry` } : {}),
+        });
   const listener = createRequestListener({
     state,
     region,
@@ -242,6 +274,8 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
     },
     log,
     health: () => ({ region, accountId, timeScale, ...(persister ? { persistence: persister.status() } : {}) }),
+    // `/v2/…` is the registry (docker push), behind the same guard; everything else the AWS protocols.
+    ...(registry ? { mounts: [registry.mount] } : {}),
   });
   const server: Server = createServer({ maxHeaderSize: 64 * 1024 }, listener);
   // Longer than an SDK client's idle gaps, so a reused keep-alive socket is not closed under it ("socket hang up").
@@ -257,6 +291,7 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
   await new Promise<void>((resolve, reject) => {
     const onError = (error: NodeJS.ErrnoException) => {
       persister?.close();
+      registry?.close();
       reject(error.code === 'EADDRINUSE' ? new Error(`port ${port} on ${host} is already in use; pick another with port (CLI: --port), or 0 for any free port`) : error);
     };
     const onListenError = (error: NodeJS.ErrnoException) => {
@@ -271,6 +306,7 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
   const address = server.address() as AddressInfo;
   const urlHost = address.family === 'IPv6' || address.address.includes(':') ? `[${address.address}]` : address.address;
   const endpoint = `http://${urlHost}:${address.port}`;
+  registry?.setEndpoint(endpoint);
   boundPort = address.port;
   let adminTokenFile: string | undefined;
   if (options.adminTokenFile) {
@@ -281,6 +317,7 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
       await runtime?.stop();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       persister?.close();
+      registry?.close();
       throw new Error(`cannot write the admin token file: ${(error as Error).message}`);
     }
   }
@@ -299,9 +336,11 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
     }).then(() => {
       if (adminTokenFile) removeAdminTokenFile(adminTokenFile);
       persister?.close();
+      registry?.close();
       ownImages?.dispose(); // the built-in images' data files
       state.events.emit('cloud:stopped');
     }));
 
-  return { endpoint, region, accountId, state, images, runtime, adminToken, adminTokenFile, registerImage: (name, image) => void images.register(name, image), stop };
+  const registryInfo = registry ? { dir: registry.dir, address: new URL(endpoint).host.replace(/^(?:0\.0\.0\.0|\[::\])(?=:)/, '127.0.0.1') } : undefined;
+  return { endpoint, region, accountId, state, images, runtime, adminToken, adminTokenFile, registry: registryInfo, registerImage: (name, image) => void images.register(name, image), stop };
 }

@@ -127,6 +127,16 @@ export class CloudState {
     return ctx;
   }
 
+  /**
+   * Marks state as changed by `ctx` (from {@link context}) outside {@link invoke}
+   * and hands the records it changed to the journal, as an operation does
+   * (the local registry's pushes and deletes).
+   */
+  commit(ctx: RequestContext): void {
+    this.touch();
+    this.#record(ctx);
+  }
+
   #isReadOnly(service: string, operation: string): boolean {
     const definition = this.service(service);
     return definition?.readOnly ? definition.readOnly(operation) : isReadOnly(operation);

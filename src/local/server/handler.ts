@@ -38,6 +38,22 @@ export interface RequestListenerOptions {
   log?: (line: string) => void;
   /** Extra fields for `GET /_ecskit/health`. */
   health?: () => Record<string, unknown>;
+  /**
+   * Listeners for other protocols on the same endpoint, behind the guard (the
+   * local ECR's registry under `/v2/`): the first whose `handles(url)` is true
+   * answers the request, and answers a refusal of the guard in its own error format.
+   */
+  mounts?: readonly MountedListener[];
+}
+
+/** A listener served on the cloud's endpoint behind the guard ({@link RequestListenerOptions.mounts}). */
+export interface MountedListener {
+  /** `true` for the request paths (with query) it answers. */
+  handles(url: string): boolean;
+  /** Answers a request that passed the guard. */
+  listener(req: IncomingMessage, res: ServerResponse): void;
+  /** Answers a request the guard refused (the body is not read). */
+  refuse(req: IncomingMessage, res: ServerResponse, refusal: GuardRefusal): void;
 }
 
 const DEFAULT_MAX_BODY = 10 * 1024 * 1024;
@@ -347,6 +363,8 @@ export function createRequestListener(options: RequestListenerOptions): (req: In
     const requestId = uuid();
     // The guard runs first, for every path: nothing below it sees a foreign Host or Origin.
     const refusal = guard(req);
+    const mount = options.mounts?.find((m) => m.handles(req.url ?? '/'));
+    if (mount) return refusal ? mount.refuse(req, res, refusal) : mount.listener(req, res);
     if (refusal) return refuse(req, res, refusal, requestId);
     handle(req, res, requestId).catch((error: unknown) => {
       log(`[ecskit local] request ${requestId} failed in the protocol layer: ${(error as Error)?.stack ?? String(error)}`);

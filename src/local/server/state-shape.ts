@@ -49,7 +49,7 @@ const SLICES: Readonly<Record<string, Readonly<Record<string, FieldKind>>>> = {
   [AUTOSCALING_KEY]: { targets: 'records', policies: 'records', activities: 'lists', tags: 'records', scheduledActions: 'records' },
   [ELBV2_SLICE]: { loadBalancers: 'records', targetGroups: 'records', listeners: 'records', rules: 'records', tags: 'lists' },
   ec2: { vpcs: 'records', subnets: 'records', securityGroups: 'records', internetGateways: 'records', routeTables: 'records', tags: 'records' },
-  ecr: { repositories: 'records' },
+  ecr: { repositories: 'records', images: 'records' },
   iam: { roles: 'records' },
 };
 

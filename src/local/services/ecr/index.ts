@@ -1,7 +1,7 @@
 /**
  * The local cloud's ECR: repositories (the lab's two are pre-created, see
- * `state.ts` and README.md), tags and registry login tokens. No image layers
- * are stored; the runtime maps repository names to local apps.
+ * `state.ts` and README.md), tags, registry login tokens, and the images
+ * pushed to the OCI registry (`registry.ts`) the same endpoint serves under `/v2/`.
  *
  * @internal
  */
@@ -15,6 +15,7 @@ import {
   tagResource,
   untagResource,
 } from './repositories.js';
+import { batchDeleteImage, batchGetImage, describeImages, listImages } from './images.js';
 
 /** ECR (AWS JSON 1.1, `AmazonEC2ContainerRegistry_V20150921`). */
 export const ecr: ServiceDefinition = {
@@ -29,5 +30,11 @@ export const ecr: ServiceDefinition = {
     UntagResource: untagResource,
     ListTagsForResource: listTagsForResource,
     GetAuthorizationToken: getAuthorizationToken,
+    DescribeImages: describeImages,
+    ListImages: listImages,
+    BatchGetImage: batchGetImage,
+    BatchDeleteImage: batchDeleteImage,
   },
+  // BatchGetImage reads; GetAuthorizationToken changes nothing that is persisted.
+  readOnly: (operation) => /^(Describe|List|Get|BatchGet)/.test(operation),
 };

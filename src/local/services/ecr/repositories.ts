@@ -6,17 +6,21 @@
  */
 import { AwsError, type OperationHandler, type RequestContext } from '../../core/types.js';
 import { paginate } from '../../core/util.js';
+import { issuePassword, registryEndpoint, TOKEN_LIFETIME_MS } from './auth.js';
 import { ecrState, newRepository, type StoredRepository } from './state.js';
 
-const NAME = /^(?=.{2,256}$)((?:[a-z0-9]+(?:[._-][a-z0-9]+)*\/)*[a-z0-9]+(?:[._-][a-z0-9]+)*)$/;
+/** ECR's repository name pattern, 2-256 characters (also guards the registry's paths). */
+export const NAME = /^(?=.{2,256}$)((?:[a-z0-9]+(?:[._-][a-z0-9]+)*\/)*[a-z0-9]+(?:[._-][a-z0-9]+)*)$/;
 
 const invalid = (message: string) => new AwsError('InvalidParameterException', message);
 
-function notFound(ctx: RequestContext, name: string): AwsError {
+/** `RepositoryNotFoundException` with AWS's wording. */
+export function notFound(ctx: Pick<RequestContext, 'accountId'>, name: string): AwsError {
   return new AwsError('RepositoryNotFoundException', `The repository with name '${name}' does not exist in the registry with id '${ctx.accountId}'`);
 }
 
-function checkRegistry(ctx: RequestContext, input: Record<string, unknown>): void {
+/** `InvalidParameterException` for a `registryId` that is not this account. */
+export function checkRegistry(ctx: RequestContext, input: Record<string, unknown>): void {
   const registryId = input['registryId'] as string | undefined;
   if (registryId !== undefined && registryId !== ctx.accountId) {
     throw invalid(`Invalid parameter at 'registryId' failed to satisfy constraint: 'registryId ${registryId} is not this account (${ctx.accountId}) in the local cloud'`);
@@ -103,14 +107,23 @@ export const describeRepositories: OperationHandler = (input: Record<string, unk
   return { repositories: page.map(repositoryShape), ...(nextToken ? { nextToken } : {}) };
 };
 
-/** DeleteRepository: the local cloud stores no images, so `force` is accepted but never needed. */
+/** DeleteRepository: `RepositoryNotEmptyException` while it holds pushed images, unless `force`. */
 export const deleteRepository: OperationHandler = (input: Record<string, unknown>, ctx) => {
   checkRegistry(ctx, input);
   const state = ecrState(ctx);
   const name = String(input['repositoryName'] ?? '');
   const repo = Object.hasOwn(state.repositories, name) ? state.repositories[name] : undefined;
   if (!repo) throw notFound(ctx, name);
+  const images = state.images && Object.hasOwn(state.images, name) ? state.images[name] : undefined;
+  const force = input['force'] === true || input['force'] === 'true';
+  if (images && Object.keys(images.manifests).length > 0 && !force) {
+    throw new AwsError('RepositoryNotEmptyException', `The repository with name '${name}' in registry with id '${ctx.accountId}' cannot be deleted because it still contains images`);
+  }
   delete state.repositories[name];
+  if (images) {
+    delete state.images![name];
+    ctx.events.emit('ecr:blobs-released', { blobs: Object.keys(images.blobs).concat(Object.keys(images.manifests)) });
+  }
   return { repository: repositoryShape(repo) };
 };
 
@@ -148,13 +161,20 @@ export const untagResource: OperationHandler = (input: Record<string, unknown>, 
 /** ListTagsForResource. */
 export const listTagsForResource: OperationHandler = (input: Record<string, unknown>, ctx) => ({ tags: repositoryByArn(ctx, input['resourceArn']).tags });
 
-/** GetAuthorizationToken: a 12-hour `AWS:<password>` token for the account's registry. */
-export const getAuthorizationToken: OperationHandler = (_input, ctx) => ({
-  authorizationData: [
-    {
-      authorizationToken: Buffer.from(`AWS:ecskit-local-${ctx.accountId}`).toString('base64'),
-      expiresAt: new Date(ctx.now().getTime() + 12 * 3600 * 1000),
-      proxyEndpoint: `https://${ctx.accountId}.dkr.ecr.${ctx.region}.amazonaws.com`,
-    },
-  ],
-});
+/**
+ * GetAuthorizationToken: a 12-hour `AWS:<password>` token the local registry
+ * accepts; `proxyEndpoint` is the registry's address (the local cloud's own
+ * endpoint, e.g. `http://127.0.0.1:4566`), AWS's hostname when no server runs.
+ */
+export const getAuthorizationToken: OperationHandler = (_input, ctx) => {
+  const expiresAt = ctx.now().getTime() + TOKEN_LIFETIME_MS;
+  return {
+    authorizationData: [
+      {
+        authorizationToken: Buffer.from(`AWS:${issuePassword(ctx.events, ctx.accountId, expiresAt)}`).toString('base64'),
+        expiresAt: new Date(expiresAt),
+        proxyEndpoint: registryEndpoint(ctx.events) ?? `https://${ctx.accountId}.dkr.ecr.${ctx.region}.amazonaws.com`,
+      },
+    ],
+  };
+};

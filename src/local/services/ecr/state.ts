@@ -25,9 +25,41 @@ export interface StoredRepository {
   tags: { Key: string; Value: string }[];
 }
 
+/** One pushed manifest (an image, or an image index) as stored. */
+export interface StoredImage {
+  /** `sha256:<hex>` of the manifest's exact bytes. */
+  digest: string;
+  /** The manifest's media type (OCI or Docker v2 schema 2, image or index). */
+  mediaType: string;
+  /** The config's media type (ECR's `artifactMediaType`), for image manifests. */
+  artifactMediaType?: string;
+  /** Length of the manifest in bytes. */
+  manifestSize: number;
+  /** Sum of the layer sizes (ECR's `imageSizeInBytes`). */
+  sizeInBytes: number;
+  /** Epoch milliseconds of the (last) push. */
+  pushedAt: number;
+  /** Tags pointing at it. */
+  tags: string[];
+  /** Blobs (config, layers) or child manifests it references. */
+  references: string[];
+}
+
+/** The images of one repository: manifests by digest, tags, and the blobs pushed into it. */
+export interface RepositoryImages {
+  /** Manifests by digest. */
+  manifests: Record<string, StoredImage>;
+  /** Tag → manifest digest. */
+  tags: Record<string, string>;
+  /** Blob digest → size: the blobs this repository may serve and reference. */
+  blobs: Record<string, number>;
+}
+
 /** The `ecr` slice of one account+region. */
 export interface EcrState {
   repositories: Record<string, StoredRepository>;
+  /** Pushed images per repository name (absent until the first push). */
+  images?: Record<string, RepositoryImages>;
 }
 
 /** A repository record with AWS's URI and ARN. */
@@ -61,4 +93,11 @@ export function ecrState(ctx: Pick<RequestContext, 'state' | 'accountId' | 'regi
 export function findRepository(ctx: Pick<RequestContext, 'state' | 'accountId' | 'region' | 'now'>, name: string): StoredRepository | undefined {
   const repositories = ecrState(ctx).repositories;
   return Object.hasOwn(repositories, name) ? repositories[name] : undefined;
+}
+
+/** The images of a repository, created empty on first use. */
+export function repositoryImages(state: EcrState, name: string): RepositoryImages {
+  const images = (state.images ??= {});
+  if (!Object.hasOwn(images, name)) images[name] = { manifests: {}, tags: {}, blobs: {} };
+  return images[name]!;
 }
