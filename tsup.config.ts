@@ -45,5 +45,10 @@ export default defineConfig([
     // Native, and an optional dependency (which tsup would otherwise bundle).
     external: ['better-sqlite3'],
     splitting: false,
+    // Bundled CommonJS dependencies (undici, under the gateway) `require()`
+    // Node's built-in modules; an ESM bundle has no `require` of its own.
+    banner: {
+      js: "import { createRequire as __ecskitCreateRequire } from 'node:module'; const require = __ecskitCreateRequire(import.meta.url);",
+    },
   },
 ]);

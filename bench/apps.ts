@@ -4,18 +4,27 @@
  * app a separate process on loopback, all measured in one run. Also measures
  * spawn → serving time of each built entry.
  *
+ * A/B: the gateway is measured twice in every round, side by side — B is
+ * the working tree, A the gateway as built from a git revision (`--baseline
+ * <ref>`; by default the last commit that still had the hand-written
+ * `node:http` transport, `apps/gateway/src/http-fetch.ts`). A's sources are
+ * exported with `git archive` and bundled like the tests bundle B (ESM,
+ * node20, dependencies external, resolved from this checkout's
+ * `node_modules`). `--baseline none` skips A.
+ *
  * Run: `npm run bench:apps` (options: `--duration 5 --connections 20
- * --rounds 3 --spawns 5`).
+ * --rounds 3 --spawns 5 --baseline <git ref>`).
  *
  * @internal
  * @module
  */
 import autocannon from 'autocannon';
-import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { execFileSync, spawn } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { build } from 'esbuild';
 import { startApp, type AppName, type AppProcess } from '../apps/shared/test/processes.js';
 import { writeResult } from './lib.js';
 
@@ -25,6 +34,7 @@ const { values } = parseArgs({
     connections: { type: 'string', default: '20' },
     spawns: { type: 'string', default: '5' },
     rounds: { type: 'string', default: '3' },
+    baseline: { type: 'string' },
   },
 });
 const duration = Number(values.duration);
@@ -149,6 +159,67 @@ async function startTrivialProxy(upstream: string): Promise<{ url: string; pid: 
   return { url: `http://127.0.0.1:${port}`, pid: child.pid!, stop: () => child.kill('SIGKILL') };
 }
 
+const root = new URL('../', import.meta.url).pathname;
+const git = (...args: string[]) => execFileSync('git', args, { cwd: root, encoding: 'utf8' }).trim();
+
+/**
+ * The A side's revision: `--baseline <ref>`, or by default the parent of the
+ * commit that deleted the hand-written transport (HEAD while it still exists).
+ */
+function baselineRef(): string | undefined {
+  if (values.baseline === 'none') return undefined;
+  if (values.baseline) return git('rev-parse', '--verify', `${values.baseline}^{commit}`);
+  const deleted = git('log', '-1', '--format=%H', '--diff-filter=D', 'HEAD', '--', 'apps/gateway/src/http-fetch.ts');
+  return git('rev-parse', deleted ? `${deleted}^` : 'HEAD');
+}
+
+/** Bundles the gateway of revision `ref` (its `apps/` tree from git) into this checkout's module cache; returns the entry. */
+async function buildGatewayAt(ref: string): Promise<string> {
+  const out = join(root, 'node_modules', '.cache', 'ecskit-apps', `bench-baseline-${process.pid}`);
+  const src = join(out, 'src');
+  mkdirSync(src, { recursive: true });
+  execFileSync('sh', ['-c', `git archive ${ref} apps package.json | tar -x -C '${src}'`], { cwd: root });
+  const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as Record<string, Record<string, string> | undefined>;
+  const outfile = join(out, 'gateway.js');
+  await build({
+    entryPoints: [join(src, 'apps', 'gateway', 'src', 'main.ts')],
+    outfile,
+    bundle: true,
+    format: 'esm',
+    target: 'node20',
+    platform: 'node',
+    external: ['dependencies', 'devDependencies', 'optionalDependencies'].flatMap((k) => Object.keys(pkg[k] ?? {})),
+    logLevel: 'silent',
+  });
+  process.once('exit', () => rmSync(out, { recursive: true, force: true }));
+  return outfile;
+}
+
+/** Spawns a built gateway entry like `startApp` does (stdout drained unread once listening). */
+async function startEntry(entry: string, env: Record<string, string>): Promise<{ url: string; pid: number; startupMs: number; stop(): void }> {
+  const started = performance.now();
+  const child = spawn(process.execPath, [entry], {
+    cwd: root,
+    env: { HOST: '127.0.0.1', PORT: '0', PATH: process.env.PATH ?? '', ...env },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const port = await new Promise<number>((resolve, reject) => {
+    let buffered = '';
+    const onData = (chunk: Buffer) => {
+      buffered += chunk.toString();
+      const m = /"msg":"listening"[^\n]*"port":(\d+)|"port":(\d+)[^\n]*"msg":"listening"/.exec(buffered);
+      if (m) {
+        child.stdout!.off('data', onData);
+        child.stdout!.on('data', () => undefined);
+        resolve(Number(m[1] ?? m[2]));
+      }
+    };
+    child.stdout!.on('data', onData);
+    child.once('exit', (code) => reject(new Error(`${entry} exited (${code}) before listening`)));
+  });
+  return { url: `http://127.0.0.1:${port}`, pid: child.pid!, startupMs: performance.now() - started, stop: () => child.kill('SIGKILL') };
+}
+
 async function startupMs(name: AppName, env: Record<string, string>): Promise<number[]> {
   const times: number[] = [];
   for (let i = 0; i < spawns; i++) {
@@ -163,10 +234,18 @@ const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.len
 
 const dir = mkdtempSync(join(tmpdir(), 'ecskit-bench-'));
 const running: AppProcess[] = [];
-let stopProxy = (): void => undefined;
+const stoppers: (() => void)[] = [];
 try {
+  const baseline = baselineRef();
+  const baselineEntry = baseline ? await buildGatewayAt(baseline) : undefined;
   const invStart = await startupMs('inventory', { INVENTORY_DB: ':memory:' });
   const gwStart = await startupMs('gateway', { INVSYS_URL: 'http://127.0.0.1:9' });
+  const baseStart: number[] = [];
+  for (let i = 0; baselineEntry && i < spawns; i++) {
+    const a = await startEntry(baselineEntry, { INVSYS_URL: 'http://127.0.0.1:9' });
+    baseStart.push(Math.round(a.startupMs));
+    a.stop();
+  }
 
   // Apps' stdout is drained unread: the log lines are still written (one per
   // request, as in production), but this process, which also runs
@@ -177,13 +256,17 @@ try {
   const gateway = await startApp('gateway', { INVSYS_URL: inventory.url }, 10_000, quiet);
   running.push(gateway);
   const proxy = await startTrivialProxy(inventory.url);
-  stopProxy = proxy.stop;
+  stoppers.push(proxy.stop);
+  const gatewayA = baselineEntry ? await startEntry(baselineEntry, { INVSYS_URL: inventory.url }) : undefined;
+  if (gatewayA) stoppers.push(gatewayA.stop);
   watched.set('inventory', inventory.child.pid!);
   watched.set('gateway', gateway.child.pid!);
+  if (gatewayA) watched.set('gateway A', gatewayA.pid);
   watched.set('trivial proxy', proxy.pid);
 
   // warm-up: JIT, keep-alive pools
   await measure('warm-up', `${gateway.url}/items`, 'GET', 'w').catch(() => undefined);
+  if (gatewayA) await measure('warm-up', `${gatewayA.url}/items`, 'GET', 'w').catch(() => undefined);
   await measure('warm-up', `${proxy.url}/items`, 'GET', 'w').catch(() => undefined);
   await measure('warm-up', `${inventory.url}/items`, 'GET', 'w').catch(() => undefined);
 
@@ -192,12 +275,13 @@ try {
   // taken a few seconds apart; the reported ratio is the median over rounds,
   // which a noisy neighbour in one round cannot move much. All GET rounds
   // come first: every POST row adds devices, which GET /items lists.
-  const targets = [
+  type TargetKey = 'direct' | 'gateway' | 'gatewayA' | 'proxy';
+  const targets: { key: TargetKey; label: string; url: string }[] = [
     { key: 'direct', label: 'direct', url: inventory.url },
     { key: 'gateway', label: 'via gateway', url: gateway.url },
+    ...(gatewayA && baseline ? [{ key: 'gatewayA' as const, label: `via gateway A (${baseline.slice(0, 8)})`, url: gatewayA.url }] : []),
     { key: 'proxy', label: 'via trivial node:http proxy', url: proxy.url },
-  ] as const;
-  type TargetKey = (typeof targets)[number]['key'];
+  ];
   const methods = ['GET', 'POST'] as const;
   const measured = new Map<string, Row[]>();
   const key = (method: string, target: TargetKey) => `${method} ${target}`;
@@ -205,7 +289,7 @@ try {
     for (let round = 0; round < rounds; round++) {
       const order = targets.map((_, i) => targets[(i + round) % targets.length]!);
       for (const t of order) {
-        const row = await measure(`${method} /items ${t.label}`, `${t.url}/items`, method, `${method[0]}${round}${t.key[0]}`);
+        const row = await measure(`${method} /items ${t.label}`, `${t.url}/items`, method, `${method[0]}${round}${t.key}`);
         const list = measured.get(key(method, t.key)) ?? [];
         list.push(row);
         measured.set(key(method, t.key), list);
@@ -251,6 +335,20 @@ try {
   console.log(
     `gateway/trivial proxy: GET ${pct(ratios('GET', 'gateway', 'proxy'))}, POST ${pct(ratios('POST', 'gateway', 'proxy'))}`,
   );
+  const abGet = gatewayA ? ratios('GET', 'gateway', 'gatewayA') : [];
+  const abPost = gatewayA ? ratios('POST', 'gateway', 'gatewayA') : [];
+  /** Per-round B/A ratio of a gateway's CPU µs per request, in %. */
+  const cpuRatios = (method: string) =>
+    rowsOf(method, 'gateway').map((row, i) => {
+      const a = rowsOf(method, 'gatewayA')[i];
+      return a ? ((row.cpu.gateway ?? 0) / row.rps / ((a.cpu['gateway A'] ?? 0) / a.rps)) * 100 : NaN;
+    });
+  if (gatewayA && baseline) {
+    console.log(
+      `\nA/B, gateway B (working tree) / gateway A (${baseline.slice(0, 12)}) throughput: GET ${pct(abGet)}, POST ${pct(abPost)} (target ≥ 95 %)`,
+    );
+    console.log(`A/B, gateway CPU per request B/A: GET ${pct(cpuRatios('GET'))}, POST ${pct(cpuRatios('POST'))} (lower is better)`);
+  }
   console.log(
     `\nCPU per process during each row (median over rounds), % of one core (µs of CPU per request); the machine has ${cpus().length} cores:\n`,
   );
@@ -264,6 +362,8 @@ try {
       const route = `${method} /items ${t.label}`;
       cpuSummary[route] = {};
       const cells = labels.map((l) => {
+        // A gateway's CPU belongs to its own rows only.
+        if ((l === 'gateway' && t.key === 'gatewayA') || (l === 'gateway A' && t.key === 'gateway')) return '–';
         const share = median(rows.map((r) => r.cpu[l] ?? 0));
         const us = median(rows.map((r) => ((r.cpu[l] ?? 0) * 1e6) / r.rps));
         if (share >= 0.02) cpuSummary[route]![l] = { share, usPerRequest: us };
@@ -273,7 +373,9 @@ try {
     }
   }
   console.log(
-    `spawn → serving (built entry, plain node): inventory ${invStart.join(', ')} ms (median ${median(invStart)}), gateway ${gwStart.join(', ')} ms (median ${median(gwStart)})`,
+    `spawn → serving (built entry, plain node): inventory ${invStart.join(', ')} ms (median ${median(invStart)}), gateway ${gwStart.join(', ')} ms (median ${median(gwStart)})${
+      baseStart.length ? `, gateway A ${baseStart.join(', ')} ms (median ${median(baseStart)})` : ''
+    }`,
   );
   const file = writeResult('apps', {
     settings: { connections, durationS: duration, rounds },
@@ -283,13 +385,24 @@ try {
       getGatewayToDirectRoundsPct: gwGet,
       postGatewayToDirectPct: median(gwPost),
       postGatewayToDirectRoundsPct: gwPost,
+      ...(baseline
+        ? {
+            baseline,
+            getGatewayBToAPct: median(abGet),
+            getGatewayBToARoundsPct: abGet,
+            postGatewayBToAPct: median(abPost),
+            postGatewayBToARoundsPct: abPost,
+            getCpuPerRequestBToAPct: median(cpuRatios('GET')),
+            postCpuPerRequestBToAPct: median(cpuRatios('POST')),
+          }
+        : {}),
     },
     cpu: cpuSummary,
-    startupMs: { inventory: invStart, gateway: gwStart },
+    startupMs: { inventory: invStart, gateway: gwStart, ...(baseStart.length ? { gatewayA: baseStart } : {}) },
   });
   console.log(`\nwrote ${file}`);
 } finally {
-  stopProxy();
+  for (const stop of stoppers) stop();
   await Promise.all(running.map((p) => p.stop()));
   rmSync(dir, { recursive: true, force: true });
 }

@@ -31,6 +31,9 @@ export function pathAndQueryOf(url: string): string {
   return url.indexOf('?', start) === url.length - 1 ? url.slice(start, -1) : url.slice(start);
 }
 
+/** Statuses whose answer has no body (RFC 9110), relayed as such. */
+const NULL_BODY_STATUSES = new Set([204, 205, 304]);
+
 /** Every gateway route, for 404 vs 405. @internal */
 export const GATEWAY_ROUTES: readonly RouteSpec[] = [
   { path: '/', methods: ['GET'] },
@@ -90,6 +93,12 @@ export function createGatewayApp(deps: GatewayDeps) {
     }
     try {
       const answer = await upstream({ method: request.method, pathAndQuery: pathAndQueryOf(request.url), headers, body });
+      if (NULL_BODY_STATUSES.has(answer.status)) {
+        // A 204/205/304 has no body; a `Response` with one (even empty) is a TypeError.
+        const out: Record<string, string> = { 'x-request-id': headers['x-request-id'] ?? '' };
+        if (answer.contentType) out['content-type'] = answer.contentType;
+        return new Response(null, { status: answer.status, headers: out });
+      }
       set.status = answer.status;
       set.headers['x-request-id'] = headers['x-request-id'] ?? '';
       if (answer.contentType) set.headers['content-type'] = answer.contentType;

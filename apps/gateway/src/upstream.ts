@@ -1,19 +1,29 @@
 /**
- * The gateway's client for the inventory: ofetch for the call, p-retry for
- * connection failures (GET, PUT, DELETE only — a POST is never sent twice),
- * one deadline over all attempts.
+ * The gateway's client for the inventory: **ofetch** does the call, its
+ * retries, its timeout and its error handling; its transport is an undici
+ * `Pool` (`undici-fetch.ts`).
+ *
+ * - **Statuses pass through.** `ignoreResponseError`: a 4xx/5xx from the
+ *   inventory is an answer to relay, not an error, and is never retried.
+ * - **Timeout:** ofetch's `timeout` is one deadline for the whole call,
+ *   retries and backoff included (ofetch arms it once and hands the same
+ *   signal to its retries; a test holds it to that). It covers the body too:
+ *   the transport resolves only once the whole body arrived. Past it →
+ *   {@link UpstreamTimeoutError} (504), never retried.
+ * - **Retry:** ofetch's `retry`/`retryDelay`, backoff 50 ms then 100 ms,
+ *   only for GET, PUT and DELETE (idempotent: sending one twice has the
+ *   effect of sending it once) and only after a connection failure (refused,
+ *   reset — before or during the answer —, unresolvable). A POST is never
+ *   sent twice: it may have reached the inventory before the connection
+ *   broke. No other failure (timeout, malformed answer, too large) is retried.
+ * - **Errors:** whatever ofetch reports as a request error ({@link FetchError})
+ *   is {@link UpstreamUnavailableError} (502) unless the deadline passed.
  *
  * @internal
  * @module
  */
-import { createFetch, FetchError } from 'ofetch';
-import { httpFetch, LiteHeaders, type BufferedResponse } from './http-fetch.js';
-
-const ofetch = createFetch({
-  fetch: httpFetch as typeof globalThis.fetch,
-  Headers: LiteHeaders as unknown as typeof globalThis.Headers,
-});
-import pRetry, { AbortError } from 'p-retry';
+import { createFetch, FetchError, type FetchContext, type FetchOptions } from 'ofetch';
+import { createUndiciFetch, LiteAbortController, LiteHeaders } from './undici-fetch.js';
 
 /** What to forward upstream. @internal */
 export interface UpstreamRequest {
@@ -37,9 +47,9 @@ export interface UpstreamResponse {
   body: Uint8Array;
 }
 
-/** Upstream could not be reached (refused, reset, unresolvable): answer 502. @internal */
+/** Upstream could not be reached, or its answer was unusable (refused, reset, unresolvable, malformed, too large): answer 502. @internal */
 export class UpstreamUnavailableError extends Error {
-  /** Wraps the last connection failure. */
+  /** Wraps the last failure. */
   constructor(url: string, cause: unknown) {
     super(`inventory at ${url} is unreachable: ${describe(cause)}`, { cause });
     this.name = 'UpstreamUnavailableError';
@@ -59,19 +69,25 @@ export class UpstreamTimeoutError extends Error {
 export interface UpstreamOptions {
   /** Base URL of the inventory, e.g. `http://invsys.local:5000`. */
   baseUrl: string;
-  /** Deadline for the whole call, retries included. */
+  /** Deadline for the whole call, retries and body included. */
   timeoutMs: number;
   /** Retries after a connection failure for GET/PUT/DELETE. Default 2. */
   retries?: number;
   /** First backoff delay; doubles per retry. Default 50 ms. */
   minBackoffMs?: number;
+  /** Largest upstream body relayed; a larger one is a 502. Default 32 MiB. */
+  maxResponseBytes?: number;
 }
 
 /** Calls the inventory. @internal */
 export type Upstream = (request: UpstreamRequest) => Promise<UpstreamResponse>;
 
+/** Default {@link UpstreamOptions.maxResponseBytes}: 32 MiB. @internal */
+export const DEFAULT_MAX_RESPONSE_BYTES = 32 * 1024 * 1024;
+
 const EMPTY = new Uint8Array(0);
-const RETRYABLE_METHODS = new Set(['GET', 'PUT', 'DELETE']);
+/** Methods whose repetition has the effect of one call (RFC 9110 §9.2.2) that the gateway forwards. */
+const IDEMPOTENT_METHODS = new Set(['GET', 'PUT', 'DELETE']);
 const CONNECTION_CODES = new Set([
   'ECONNREFUSED',
   'ECONNRESET',
@@ -82,6 +98,7 @@ const CONNECTION_CODES = new Set([
   'ENETUNREACH',
   'UND_ERR_SOCKET',
   'UND_ERR_CLOSED',
+  'UND_ERR_CONNECT_TIMEOUT',
 ]);
 
 function causes(error: unknown): unknown[] {
@@ -101,133 +118,81 @@ function describe(error: unknown): string {
   return typeof code === 'string' ? `${code} (${message})` : message;
 }
 
-/** True for failures where no HTTP response arrived (refused, reset, DNS). @internal */
+/** True for failures where the connection failed or broke (refused, reset, DNS), as opposed to a timeout or a bad answer. @internal */
 export function isConnectionFailure(error: unknown): boolean {
   return causes(error).some((e) => {
     const code = (e as { code?: unknown }).code;
     return typeof code === 'string' && CONNECTION_CODES.has(code);
-  }) || causes(error).some((e) => e instanceof TypeError && /fetch failed/i.test(e.message));
+  });
+}
+
+/** True when the failure is ofetch's `timeout` firing. */
+function isTimeout(error: unknown): boolean {
+  return causes(error).some((e) => (e as { name?: unknown }).name === 'TimeoutError');
+}
+
+/** The per-call field ofetch carries through its retries: when the deadline passes. */
+interface CallOptions {
+  deadlineAt: number;
 }
 
 /**
  * Makes the upstream caller. Upstream statuses (4xx, 5xx) are returned, not
- * thrown; only a missing answer throws.
+ * thrown; only a missing or unusable answer throws.
  *
  * @internal
  */
 export function createUpstream(options: UpstreamOptions): Upstream {
   const base = options.baseUrl.replace(/\/+$/, '');
   const retries = options.retries ?? 2;
-  const minTimeout = options.minBackoffMs ?? 50;
+  const minBackoff = options.minBackoffMs ?? 50;
   const { timeoutMs } = options;
+  const transport = createUndiciFetch({ origin: base, maxResponseBytes: options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES });
+
+  const ofetch = createFetch({
+    fetch: transport.fetch as unknown as typeof globalThis.fetch,
+    Headers: LiteHeaders as unknown as typeof globalThis.Headers,
+    AbortController: LiteAbortController as unknown as typeof globalThis.AbortController,
+    defaults: {
+      // The bytes, as the transport received them; any status is an answer.
+      responseType: 'arrayBuffer',
+      ignoreResponseError: true,
+      timeout: timeoutMs,
+      // Without a response ofetch counts a failure as status 500: retry that.
+      retryStatusCodes: [500],
+      // 50 ms, 100 ms, … — but never sleeping past the deadline.
+      retryDelay: (context: FetchContext) => {
+        const done = retries - Number(context.options.retry ?? 0);
+        const left = (context.options as unknown as CallOptions).deadlineAt - Date.now();
+        return Math.max(0, Math.min(minBackoff * 2 ** done, left + 1));
+      },
+      // Only connection failures are worth another attempt (timeouts, bad or
+      // oversized answers are not); ofetch reads `retry` after this hook.
+      onRequestError: (context: FetchContext) => {
+        if (!isConnectionFailure(context.error)) context.options.retry = false;
+      },
+    },
+  });
 
   return async (request) => {
-    const url = `${base}${request.pathAndQuery}`;
-    const deadline = new Deadline(timeoutMs);
-    const signal = deadline as unknown as AbortSignal;
-    const attempt = async (): Promise<UpstreamResponse> => {
-      try {
-        // `'stream'` makes ofetch hand over the response's `body` as it is
-        // instead of reading it into a new ArrayBuffer; our transport's body
-        // is the already-buffered bytes (`BufferedResponse`), so this skips
-        // one allocation and copy per call.
-        const response = await ofetch.raw<ReadableStream, 'stream'>(url, {
-          method: request.method,
-          headers: request.headers,
-          body: request.body,
-          responseType: 'stream',
-          ignoreResponseError: true,
-          retry: 0,
-          signal,
-        });
-        const bytes = response._data as unknown as BufferedResponse['body'] | undefined;
-        return {
-          status: response.status,
-          contentType: response.headers.get('content-type'),
-          body: bytes ?? EMPTY,
-        };
-      } catch (error) {
-        if (deadline.aborted) throw new AbortError(new UpstreamTimeoutError(base, timeoutMs));
-        if (isConnectionFailure(error) || error instanceof FetchError) {
-          const failure = new UpstreamUnavailableError(base, error);
-          if (!retryable) throw new AbortError(failure);
-          throw failure;
-        }
-        throw new AbortError(error instanceof Error ? error : new Error(String(error)));
-      }
-    };
-    const retryable = RETRYABLE_METHODS.has(request.method);
     try {
-      try {
-        return await attempt();
-      } catch (error) {
-        // A POST is never retried (its failures come wrapped in AbortError);
-        // a GET/PUT/DELETE connection failure is handed to p-retry as its
-        // failed first attempt, so p-retry applies the backoff and runs the
-        // remaining attempts. The happy path skips p-retry's per-call setup
-        // (about 4 % of the gateway's CPU under load).
-        if (!retryable || !(error instanceof UpstreamUnavailableError)) throw error;
-        return await pRetry((attemptNumber) => (attemptNumber === 1 ? Promise.reject(error) : attempt()), {
-          retries,
-          minTimeout,
-          factor: 2,
-          randomize: false,
-          signal,
-        });
-      }
+      const response = await ofetch.raw<ArrayBuffer, 'arrayBuffer'>(`${base}${request.pathAndQuery}`, {
+        method: request.method,
+        headers: request.headers,
+        body: request.body,
+        retry: IDEMPOTENT_METHODS.has(request.method) ? retries : false,
+        deadlineAt: Date.now() + timeoutMs,
+      } as FetchOptions<'arrayBuffer'> & CallOptions);
+      const data = response._data;
+      return {
+        status: response.status,
+        contentType: response.headers.get('content-type'),
+        body: data ? new Uint8Array(data) : EMPTY,
+      };
     } catch (error) {
-      if (deadline.aborted) throw new UpstreamTimeoutError(base, timeoutMs);
-      throw error instanceof AbortError ? error.originalError : error;
-    } finally {
-      deadline.clear();
+      if (isTimeout(error)) throw new UpstreamTimeoutError(base, timeoutMs);
+      if (error instanceof FetchError) throw new UpstreamUnavailableError(base, error);
+      throw error;
     }
   };
-}
-
-/**
- * The one deadline of an upstream call, shaped like the part of
- * `AbortSignal` that ofetch, `httpFetch` and p-retry use (`aborted`,
- * `reason`, `throwIfAborted`, `add/removeEventListener('abort')`). A real
- * `AbortController` per call cost several percent of the gateway's CPU
- * under load (Node 20 makes every `AbortSignal` a transferable object);
- * this is a timer and an array.
- */
-class Deadline {
-  aborted = false;
-  reason: Error | undefined;
-  #listeners: (() => void)[] = [];
-  readonly #timer: NodeJS.Timeout;
-
-  constructor(timeoutMs: number) {
-    this.#timer = setTimeout(() => this.#abort(), timeoutMs);
-  }
-
-  #abort(): void {
-    this.aborted = true;
-    this.reason = Object.assign(new Error('The upstream call passed its deadline (GATEWAY_TIMEOUT_MS)'), {
-      name: 'AbortError',
-    });
-    const listeners = this.#listeners;
-    this.#listeners = [];
-    for (const listener of listeners) listener();
-  }
-
-  addEventListener(type: string, listener: () => void): void {
-    if (type === 'abort') this.#listeners.push(listener);
-  }
-
-  removeEventListener(type: string, listener: () => void): void {
-    if (type !== 'abort') return;
-    const i = this.#listeners.indexOf(listener);
-    if (i !== -1) this.#listeners.splice(i, 1);
-  }
-
-  throwIfAborted(): void {
-    if (this.aborted) throw this.reason;
-  }
-
-  clear(): void {
-    clearTimeout(this.#timer);
-    this.#listeners = [];
-  }
 }
