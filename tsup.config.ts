@@ -9,16 +9,22 @@ function copyRuntimeFiles(): void {
 
 export default defineConfig([
   {
-    // The library: one bundle per package entry point, with declarations.
+    // The library: one bundle per package entry point, with declarations;
+    // the `ecskit` command; and the lab (examples/full-lab.ts and the scripts
+    // it imports) as dist/lab.js, which `ecskit lab` loads. In one build, so
+    // the lab shares the library's chunks: its `ecskit` / `ecskit/local`
+    // imports resolve (tsconfig paths) to the same sources as the entries.
     entry: {
       index: 'src/index.ts',
       'local/index': 'src/local/index.ts',
       cli: 'src/cli/main.ts',
+      lab: 'src/cli/lab.ts',
     },
     format: ['esm'],
     target: 'node20',
     platform: 'node',
-    dts: true,
+    // Declarations for the package's exports only (the bin and the lab are not imported by users).
+    dts: { entry: { index: 'src/index.ts', 'local/index': 'src/local/index.ts', cli: 'src/cli/main.ts' } },
     sourcemap: true,
     // Not `clean`: both configs write into dist/ concurrently (`npm run build` empties it first).
     clean: false,

@@ -167,6 +167,10 @@ export interface Lab {
 export function isMain(url: string): boolean {
   const entry = process.argv[1];
   if (!entry) return false;
+  // The scripts run as TypeScript sources (tsx). The installed package's
+  // bundle (dist/lab.js, run by `ecskit lab`) holds every script in one file,
+  // so there none of them is the main module: the CLI calls their functions.
+  if (!/\.[cm]?tsx?$/.test(url)) return false;
   try {
     return realpathSync(fileURLToPath(url)) === realpathSync(entry);
   } catch {
@@ -250,16 +254,24 @@ export function createLab(options: CreateLabOptions): Lab {
 }
 
 /**
+ * How the commands the lab prints start its scripts: from a clone,
+ * `npx tsx examples/cleanup.ts`; the installed package's `ecskit lab` sets
+ * `npx ecskit lab cleanup` (src/cli/lab.ts), since it ships no `examples/`.
+ */
+export const LAB_COMMANDS: { cleanup: string } = { cleanup: 'npx tsx examples/cleanup.ts' };
+
+/**
  * The exact command that removes the stack from `target`: the endpoint of a
  * local cloud (in this process or another) travels in `AWS_ENDPOINT_URL`;
  * AWS needs `--target aws`, with the region and profile this run used.
  */
 export function cleanupCommand(target: Pick<Target, 'kind' | 'endpoint' | 'region' | 'emulated'>, env: NodeJS.ProcessEnv = process.env): string {
+  const command = LAB_COMMANDS.cleanup;
   // An ecskit local cloud is found through AWS_ENDPOINT_URL alone (no --target aws).
-  if (target.emulated && target.endpoint) return `AWS_ENDPOINT_URL=${target.endpoint} npx tsx examples/cleanup.ts`;
+  if (target.emulated && target.endpoint) return `AWS_ENDPOINT_URL=${target.endpoint} ${command}`;
   const profile = env.AWS_PROFILE ? `AWS_PROFILE=${env.AWS_PROFILE} ` : '';
   const endpoint = target.endpoint ? `AWS_ENDPOINT_URL=${target.endpoint} ` : '';
-  return `${profile}${endpoint}AWS_REGION=${target.region} npx tsx examples/cleanup.ts --target aws`;
+  return `${profile}${endpoint}AWS_REGION=${target.region} ${command} --target aws`;
 }
 
 /** Kinds of the operations' `created …` / `removed: …` lines, longest first so `listener rule` wins over `listener`. */

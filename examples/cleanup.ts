@@ -21,8 +21,8 @@
  *
  * Run: `npx tsx examples/cleanup.ts [--dry-run] [--target aws|local] [--json]`
  */
-import type { DestroyReport, StackResource } from 'ecskit';
-import { isMain, runScript, type Lab } from './01-core-concepts.ts';
+import type { DestroyReport, ScriptUsage, StackResource } from 'ecskit';
+import { isMain, runScript, type Lab, type ScriptExit } from './01-core-concepts.ts';
 
 /** What the cleanup reports. */
 export interface CleanupResult {
@@ -75,17 +75,26 @@ export async function run(lab: Lab, options: { readonly dryRun?: boolean } = {})
   };
 }
 
+/** `--help` of the cleanup: what it does, and its own flag `--dry-run`. */
+export const USAGE: ScriptUsage = {
+  title: 'examples/cleanup.ts — lab cleanup: remove everything tagged ecskit:stack=flask-inventory-lab, then prove nothing remains',
+  description:
+    'Safe to run twice and after an interrupted run. On the local cloud (a fresh, empty one in this process) there is nothing to remove;\n' +
+    'point it at a kept stack with AWS_ENDPOINT_URL=<endpoint printed by --keep>, or use --target aws.',
+  options: { 'dry-run': { type: 'boolean', help: 'list what would be removed, change nothing' } },
+};
+
+/**
+ * The script's `main`, also what the installed package's `ecskit lab cleanup`
+ * runs (with its own `--help` title): parses `argv`, runs {@link run} and sets
+ * the exit code.
+ */
+export function main(argv: readonly string[] = process.argv.slice(2), usage: ScriptUsage = USAGE): Promise<ScriptExit> {
+  return runScript(usage, async (lab) => {
+    await run(lab, { dryRun: lab.flags.extra['dry-run'] === true });
+  }, argv);
+}
+
 if (isMain(import.meta.url)) {
-  await runScript(
-    {
-      title: 'examples/cleanup.ts — lab cleanup: remove everything tagged ecskit:stack=flask-inventory-lab, then prove nothing remains',
-      description:
-        'Safe to run twice and after an interrupted run. On the local cloud (a fresh, empty one in this process) there is nothing to remove;\n' +
-        'point it at a kept stack with AWS_ENDPOINT_URL=<endpoint printed by --keep>, or use --target aws.',
-      options: { 'dry-run': { type: 'boolean', help: 'list what would be removed, change nothing' } },
-    },
-    async (lab) => {
-      await run(lab, { dryRun: lab.flags.extra['dry-run'] === true });
-    },
-  );
+  await main();
 }

@@ -17,7 +17,8 @@
  *
  * Run: `npx tsx examples/full-lab.ts [--target aws|local] [--json] [--keep] [--time-scale 0.02]`
  */
-import { cleanupCommand, isMain, runScript, run as coreConcepts, type Lab } from './01-core-concepts.ts';
+import type { ScriptUsage } from 'ecskit';
+import { cleanupCommand, isMain, runScript, run as coreConcepts, type Lab, type ScriptExit } from './01-core-concepts.ts';
 import { run as taskDefinitions } from './02-task-definitions.ts';
 import { run as invsysService } from './03-invsys-service.ts';
 import { run as gatewayService } from './04-gateway-service.ts';
@@ -65,16 +66,25 @@ export async function runFullLab(lab: Lab): Promise<void> {
   }
 }
 
+/** `--help` of the full lab: what it does, and its own flags (beyond the shared ones). */
+export const USAGE: ScriptUsage = {
+  title: 'examples/full-lab.ts — the whole ECS lab: setup, Tasks 1–10 and the cleanup',
+  description:
+    'Creates (or finds) every lab resource, tagged ecskit:stack=flask-inventory-lab, runs each task with its checks,\n' +
+    'then removes everything and proves nothing tagged remains (skip the cleanup with --keep).',
+};
+
+/**
+ * The script's `main`, also what the installed package's `ecskit lab` runs
+ * (with its own `--help` title): parses `argv`, runs {@link runFullLab} and
+ * sets the exit code.
+ */
+export function main(argv: readonly string[] = process.argv.slice(2), usage: ScriptUsage = USAGE): Promise<ScriptExit> {
+  return runScript(usage, async (lab) => {
+    await runFullLab(lab);
+  }, argv);
+}
+
 if (isMain(import.meta.url)) {
-  await runScript(
-    {
-      title: 'examples/full-lab.ts — the whole ECS lab: setup, Tasks 1–10 and the cleanup',
-      description:
-        'Creates (or finds) every lab resource, tagged ecskit:stack=flask-inventory-lab, runs each task with its checks,\n' +
-        'then removes everything and proves nothing tagged remains (skip the cleanup with --keep).',
-    },
-    async (lab) => {
-      await runFullLab(lab);
-    },
-  );
+  await main();
 }

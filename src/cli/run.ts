@@ -1,6 +1,7 @@
 /**
  * `ecskit` commands. `runCli(argv)` returns the exit code; `local` keeps
- * running until SIGINT/SIGTERM.
+ * running until SIGINT/SIGTERM; `lab` runs the lab scripts (./lab.ts), which
+ * write to the process's own stdout/stderr.
  *
  * @internal
  */
@@ -13,10 +14,14 @@ import { CredentialsError, parseCredentialsFlag, readCredentialsFile, type CliCr
 const MAIN_HELP = `ecskit — script Amazon ECS from TypeScript
 
 Usage:
+  ecskit lab [options]     run the whole ECS lab (Tasks 1–10 and the cleanup) on a local
+                           cloud in this process, or with --target aws in your account
+  ecskit lab cleanup       remove a stack the lab left with --keep
   ecskit local [options]   run the local cloud (an AWS emulator for the ECS lab)
   ecskit --help            show this help
 
-Run "ecskit local --help" for the local cloud's options.
+Run "ecskit lab --help" for the lab's options (--keep, --json, --target, --time-scale, --yes)
+and "ecskit local --help" for the local cloud's.
 `;
 
 const LOCAL_HELP = `ecskit local — run the local cloud: one endpoint that speaks the AWS APIs
@@ -334,6 +339,11 @@ export async function runCli(argv: string[], io: CliIo = defaultIo): Promise<num
       return command === undefined ? 2 : 0;
     }
     if (command === 'local') return await local(rest, io);
+    if (command === 'lab') {
+      // Loaded only here: the lab (dist/lab.js when installed) and its load generator stay out of `ecskit local`.
+      const { runLab } = await import('./lab.js');
+      return await runLab(rest);
+    }
     io.err(`ecskit: unknown command ${command}. Run "ecskit --help" for the commands.\n`);
     return 2;
   } catch (error) {
