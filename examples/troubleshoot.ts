@@ -22,7 +22,12 @@
  * something to inspect. With `--json` each check's verdict is the `result`
  * of its step event.
  *
- * Run: `npx tsx examples/troubleshoot.ts [--target aws|local] [--json]`
+ * Then {@link injectFaults} makes the section real: five faults injected
+ * one at a time, each diagnosed by one of these checks (verdict `problem`
+ * with the lab's fix), fixed, and shown recovered (the check `ok`, the
+ * service steady). On AWS only with `--inject`.
+ *
+ * Run: `npx tsx examples/troubleshoot.ts [--target aws|local] [--inject] [--json]`
  */
 import { Resolver } from 'node:dns/promises';
 import {
@@ -33,14 +38,19 @@ import {
   DescribeTasksCommand,
   ListContainerInstancesCommand,
   ListTasksCommand,
+  UpdateServiceCommand,
   type Service,
 } from '@aws-sdk/client-ecs';
-import { DescribeTargetGroupsCommand, DescribeTargetHealthCommand } from '@aws-sdk/client-elastic-load-balancing-v2';
-import { ListInstancesCommand, ListNamespacesCommand, ListServicesCommand } from '@aws-sdk/client-servicediscovery';
-import { GetMetricStatisticsCommand } from '@aws-sdk/client-cloudwatch';
+import { DescribeTargetGroupsCommand, DescribeTargetHealthCommand, ModifyTargetGroupCommand } from '@aws-sdk/client-elastic-load-balancing-v2';
+import { DeregisterInstanceCommand, ListInstancesCommand, ListNamespacesCommand, ListServicesCommand } from '@aws-sdk/client-servicediscovery';
+import { DescribeAlarmsCommand, GetMetricStatisticsCommand } from '@aws-sdk/client-cloudwatch';
+import { poll } from 'ecskit';
 import { isMain, runScript, type Lab } from './01-core-concepts.ts';
 import { runningTaskAddresses } from './03-invsys-service.ts';
 import { runTasks1to4 } from './04-gateway-service.ts';
+import { gatewayTaskDefinition, registerOnce } from './02-task-definitions.ts';
+import { BROKEN_HEALTH_PATH, GATEWAY_HEALTH_CHECK } from './07-health-checks.ts';
+import { alarmTransitions, taskFailuresAlarm } from './09-monitoring.ts';
 
 /** A check's verdict. */
 export type Verdict = 'ok' | 'warning' | 'problem';
@@ -81,6 +91,8 @@ const FIXES = {
     'use the awsvpc network mode (required for A records); enable enableDnsHostnames and enableDnsSupport on the VPC; confirm the tasks are registered in Cloud Map (lab Issue 2)',
   targets:
     'increase the health-check grace period (try 60 s); check the health endpoint returns 200; let the security group admit ALB → container traffic; fix the health-check path (lab Issue 3)',
+  healthChecks:
+    'check the health endpoint returns 200 (curl it from the container); fix the health-check path or command in the task definition and deploy it; increase the health-check grace period (try 60 s) (lab Issue 3)',
   stopped: 'read the container logs (aws logs tail /ecs/<family> --since 5m); for OutOfMemory raise the memory reservation (lab Issues 3–4)',
   deployments: 'check the new tasks pass their health checks; verify the image exists in ECR; review the task execution role; read the container logs (lab Issue 5)',
   memory: 'increase the memory reservation in the task definition; profile the app for leaks; add memory limits (lab Issue 4)',
@@ -215,7 +227,8 @@ export async function checkTargets(lab: Lab): Promise<CheckResult> {
         else if (t.state === 'draining' || t.state === 'unused') problems.push(`${name}: running ${svc.serviceName} task ${ip} is ${t.state} (${t.reason}): it gets no traffic`);
         else if (t.state === 'initial') warnings.push(`${name}: ${ip} is still in its first health checks`);
       }
-      if (runningTasks.length > 0 && !targets.some((t) => t.state === 'healthy')) problems.push(`${name}: no healthy target behind ${svc.serviceName}`);
+      // Running tasks, or targets (the tasks may just have been stopped for failing the checks), and none healthy: the ALB has nothing to serve.
+      if ((runningTasks.length > 0 || targets.some((t) => t.state === 'unhealthy')) && !targets.some((t) => t.state === 'healthy')) problems.push(`${name}: no healthy target behind ${svc.serviceName}`);
     }
     groups.push({ name, healthCheckPath: tg.HealthCheckPath, service: svc?.serviceName ?? null, runningTasks, targets });
   }
@@ -228,6 +241,19 @@ export async function checkTargets(lab: Lab): Promise<CheckResult> {
 
 /** Stop reasons that are routine (deployments, scale-in), not failures. */
 const ROUTINE = /deployment|scaling activity|scale-in|scale in|ServiceSchedulerInitiated/i;
+
+/** Stop reasons of failures: out of memory, failed container or ELB health checks, an exited essential container, an image or start failure. */
+const FAILURE_REASON = /OutOfMemory|health check|exited|CannotPullContainerError|CannotStartContainerError|ResourceInitializationError/i;
+
+/** Service name → time (epoch ms) of its newest "reached a steady state" event. */
+async function lastSteadyStates(lab: Lab): Promise<Record<string, number>> {
+  const out: Record<string, number> = {};
+  for (const s of await describeServices(lab)) {
+    const times = (s.events ?? []).filter((e) => e.message?.includes('reached a steady state')).map((e) => e.createdAt?.getTime() ?? 0);
+    if (times.length > 0) out[s.serviceName ?? ''] = Math.max(...times);
+  }
+  return out;
+}
 
 /** Issues 3–4: recent stopped tasks, their reasons and exit codes. */
 export async function checkStoppedTasks(lab: Lab, recentSeconds: number): Promise<CheckResult> {
@@ -254,19 +280,35 @@ export async function checkStoppedTasks(lab: Lab, recentSeconds: number): Promis
   }
   stopped.sort((a, b) => b.stoppedAt.localeCompare(a.stoppedAt));
   // A task someone stopped (StopTask, `UserInitiated`) exits non-zero on SIGTERM: worth a look, not a failure.
-  const failed = stopped.filter(
-    (s) => s.stopCode !== 'UserInitiated' && (Object.values(s.exitCodes).some((code) => code !== null && code !== 0) || /OutOfMemory|health check|exited/i.test(s.reason)),
+  const failures = stopped.filter(
+    (s) =>
+      s.stopCode !== 'UserInitiated' &&
+      (Object.values(s.exitCodes).some((code) => code !== null && code !== 0) || FAILURE_REASON.test(s.reason) || s.stopCode === 'TaskFailedToStart'),
   );
-  const other = stopped.filter((s) => !failed.includes(s) && !ROUTINE.test(`${s.reason} ${s.stopCode}`));
+  // A failure the service has recovered from (a steady state since) is history, not a problem.
+  const steadyAt = await lastSteadyStates(lab);
+  const resolved = failures.filter((s) => (steadyAt[s.service] ?? 0) > Date.parse(s.stoppedAt));
+  const failed = failures.filter((s) => !resolved.includes(s));
+  const other = stopped.filter((s) => !failures.includes(s) && !ROUTINE.test(`${s.reason} ${s.stopCode}`));
   for (const s of stopped.slice(0, 5)) {
     const codes = Object.entries(s.exitCodes).map(([c, code]) => `${c} exit ${code ?? '—'}`).join(', ');
     lab.report.note(`${s.service} task ${s.task.slice(0, 12)} stopped ${s.stoppedAt.slice(11, 19)}: ${s.reason || s.stopCode} (${codes})`);
   }
-  const details = { recentSeconds, stopped: stopped.slice(0, 10), failed: failed.length };
-  const oom = failed.some((s) => /OutOfMemory/i.test(s.reason));
-  if (failed.length > 0) return { task: 'troubleshoot', check: 'stopped-tasks', verdict: 'problem', summary: `${failed.length} task(s) stopped by a failure: ${failed[0]!.reason}`, fix: oom ? FIXES.memory : FIXES.stopped, details };
+  const details = { recentSeconds, stopped: stopped.slice(0, 10), failed: failed.length, resolved: resolved.length };
+  if (failed.length > 0) {
+    const reason = failed[0]!.reason;
+    const fix = /OutOfMemory/i.test(reason) ? FIXES.memory : /health check/i.test(reason) ? FIXES.healthChecks : /CannotPull|TaskFailedToStart|ResourceInitialization/i.test(`${reason} ${failed[0]!.stopCode}`) ? FIXES.deployments : FIXES.stopped;
+    return { task: 'troubleshoot', check: 'stopped-tasks', verdict: 'problem', summary: `${failed.length} task(s) stopped by a failure since the service was last steady: ${reason}`, fix, details };
+  }
   if (other.length > 0) return { task: 'troubleshoot', check: 'stopped-tasks', verdict: 'warning', summary: `${other.length} task(s) stopped outside a deployment or scale-in: ${other[0]!.reason || other[0]!.stopCode}`, fix: FIXES.stopped, details };
-  return { task: 'troubleshoot', check: 'stopped-tasks', verdict: 'ok', summary: stopped.length === 0 ? 'no task stopped recently' : `${stopped.length} task(s) stopped recently, all by deployments or scale-in`, details };
+  const history = resolved.length > 0 ? `; ${resolved.length} failed task(s) before the service's last steady state (recovered)` : '';
+  return {
+    task: 'troubleshoot',
+    check: 'stopped-tasks',
+    verdict: 'ok',
+    summary: `${stopped.length === 0 ? 'no task stopped recently' : `${stopped.length - resolved.length} task(s) stopped recently by deployments or scale-in`}${history}`,
+    details,
+  };
 }
 
 /** Issue 5: deployments IN_PROGRESS longer than the threshold, or rolled back. */
@@ -283,11 +325,17 @@ export async function checkDeployments(lab: Lab, stuckAfterSeconds: number): Pro
       taskDefinition: d.taskDefinition?.split('/').pop() ?? '',
       running: d.runningCount ?? 0,
       desired: d.desiredCount ?? 0,
+      failedTasks: d.failedTasks ?? 0,
+      taskDefinitionArn: d.taskDefinition ?? '',
       ageSeconds: Math.round((now - (d.createdAt?.getTime() ?? now)) / 1000),
     })),
   );
-  for (const r of rows) lab.report.note(`${r.service} ${r.status} ${r.rolloutState} ${r.taskDefinition} ${r.running}/${r.desired}${r.reason ? ` — ${r.reason}` : ''}`);
-  const stuck = rows.filter((r) => r.rolloutState === 'IN_PROGRESS' && r.ageSeconds > stuckAfterSeconds);
+  for (const r of rows) lab.report.note(`${r.service} ${r.status} ${r.rolloutState} ${r.taskDefinition} ${r.running}/${r.desired}${r.failedTasks > 0 ? `, ${r.failedTasks} failed task(s)` : ''}${r.reason ? ` — ${r.reason}` : ''}`);
+  // A rollout whose tasks fail to start or to stay up (bad image, failing health check) is stuck however young it is.
+  const failing = rows.filter((r) => r.status === 'PRIMARY' && r.rolloutState === 'IN_PROGRESS' && r.failedTasks > 0);
+  const failureReasons: Record<string, string> = {};
+  for (const r of failing) failureReasons[r.id] = await lastStopReason(lab, r.service, r.taskDefinitionArn);
+  const stuck = rows.filter((r) => r.rolloutState === 'IN_PROGRESS' && (r.ageSeconds > stuckAfterSeconds || failing.includes(r)));
   const failed = rows.filter((r) => r.rolloutState === 'FAILED' && r.status === 'PRIMARY');
   const inProgress = rows.filter((r) => r.rolloutState === 'IN_PROGRESS');
   const lastEvents = (name: string) => (services.find((s) => s.serviceName === name)?.events ?? []).slice(0, 5).map((e) => `${e.createdAt?.toISOString().slice(11, 19) ?? ''} ${e.message ?? ''}`);
@@ -296,12 +344,29 @@ export async function checkDeployments(lab: Lab, stuckAfterSeconds: number): Pro
     const bad = [...stuck, ...failed];
     const events = Object.fromEntries([...new Set(bad.map((r) => r.service))].map((s) => [s, lastEvents(s)]));
     for (const [s, list] of Object.entries(events)) for (const e of list) lab.report.note(`${s}: ${e}`);
-    const what = [...stuck.map((r) => `${r.service} ${r.taskDefinition} IN_PROGRESS for ${r.ageSeconds} s (${r.running}/${r.desired} running)`), ...failed.map((r) => `${r.service} ${r.taskDefinition} FAILED: ${r.reason}`)];
+    const what = [
+      ...stuck.map((r) =>
+        failing.includes(r)
+          ? `${r.service} ${r.taskDefinition} IN_PROGRESS, ${r.failedTasks} task(s) failed (${r.running}/${r.desired} running): ${failureReasons[r.id] || 'no stopped reason yet'}`
+          : `${r.service} ${r.taskDefinition} IN_PROGRESS for ${r.ageSeconds} s (${r.running}/${r.desired} running)`,
+      ),
+      ...failed.map((r) => `${r.service} ${r.taskDefinition} FAILED: ${r.reason}`),
+    ];
     return { task: 'troubleshoot', check: 'deployments', verdict: 'problem', summary: what.join('; '), fix: FIXES.deployments, details: { ...details, events } };
   }
   if (inProgress.length > 0) return { task: 'troubleshoot', check: 'deployments', verdict: 'warning', summary: `${inProgress.map((r) => r.service).join(', ')} deploying (for less than ${stuckAfterSeconds} s)`, fix: FIXES.deployments, details };
   if (rows.length === 0) return { task: 'troubleshoot', check: 'deployments', verdict: 'warning', summary: 'no lab service exists yet', fix: 'run Tasks 3–4', details };
   return { task: 'troubleshoot', check: 'deployments', verdict: 'ok', summary: `${services.length} service(s), every deployment COMPLETED`, details };
+}
+
+/** The stopped reason of the newest stopped task of `service` running `taskDefinitionArn` ('' when none). */
+async function lastStopReason(lab: Lab, service: string, taskDefinitionArn: string): Promise<string> {
+  const { ecs } = lab.clients;
+  const arns = (await ecs.send(new ListTasksCommand({ cluster: lab.names.cluster, serviceName: service, desiredStatus: 'STOPPED' }))).taskArns ?? [];
+  if (arns.length === 0) return '';
+  const tasks = ((await ecs.send(new DescribeTasksCommand({ cluster: lab.names.cluster, tasks: arns.slice(0, 100) }))).tasks ?? []).filter((t) => t.taskDefinitionArn === taskDefinitionArn);
+  tasks.sort((a, b) => (b.stoppedAt ?? b.stoppingAt ?? new Date(0)).getTime() - (a.stoppedAt ?? a.stoppingAt ?? new Date(0)).getTime());
+  return tasks[0]?.stoppedReason ?? '';
 }
 
 /** Issue 4: MemoryUtilization maximum (last hour, 1-minute periods) against the reservation. */
@@ -377,19 +442,383 @@ export async function run(lab: Lab, options: TroubleshootOptions = {}): Promise<
   return { task: 'troubleshoot', verdicts, checks: results };
 }
 
+// ---------------------------------------------------------------------------
+// The five faults: inject, diagnose with the checks above, fix, show the recovery
+
+/** A check as a function of the lab (the checks above, with their options bound). */
+type Check = (lab: Lab) => Promise<CheckResult>;
+
+/** What one injected fault reports. */
+export interface FaultResult {
+  readonly task: 'troubleshoot';
+  /** 1–5, in the order of {@link FAULTS}. */
+  readonly fault: number;
+  /** `capacity`, `image`, `health-check`, `discovery` or `alb-targets`. */
+  readonly name: string;
+  /** The check that diagnoses it (a {@link CheckResult.check}). */
+  readonly check: string;
+  /** What was broken, in one line. */
+  readonly injected: string;
+  /** The check's verdict, summary and fix while the fault was in place. */
+  readonly diagnosis: { readonly verdict: Verdict; readonly summary: string; readonly fix: string | null };
+  /** What was done to fix it, in one line. */
+  readonly fixApplied: string;
+  /** The check's verdict and summary after the fix. */
+  readonly recovery: { readonly verdict: Verdict; readonly summary: string };
+  /** The service the fault hit, back to its desired count with one COMPLETED deployment. */
+  readonly steady: { readonly service: string; readonly running: number; readonly desired: number; readonly deployments: number; readonly rolloutState: string };
+  /** The task-failure alarm's transitions during this fault (fault 2: the gateway had no running task), from DescribeAlarmHistory. */
+  readonly alarm?: { readonly name: string; readonly states: readonly string[]; readonly history: readonly string[] };
+}
+
+/** What the fault-injection run reports. */
+export interface FaultsResult {
+  readonly task: 'troubleshoot';
+  readonly faults: readonly FaultResult[];
+}
+
+/**
+ * What fault 2 appends to the gateway's repository: a repository that was
+ * never created (a typo in the image name), so ECS cannot pull it. (A missing
+ * tag of an existing repository fails the same way on AWS, but the local
+ * cloud's built-in images answer every tag of their repository.)
+ */
+export const MISSING_IMAGE_SUFFIX = '-missing';
+
+/** The gateway-tg health-check path fault 5 sets: the gateway answers 404 there. */
+export const BROKEN_TARGET_HEALTH_PATH = '/health/missing';
+
+/** The names of the five faults, in order. */
+export const FAULTS = ['capacity', 'image', 'health-check', 'discovery', 'alb-targets'] as const;
+
+/** A reporter that keeps notes instead of printing them (a check is polled many times; only the final answer is shown). */
+function quietLab(lab: Lab, notes: string[]): Lab {
+  const report = Object.create(lab.report) as Lab['report'];
+  (report as { note: Lab['report']['note'] }).note = (message: string) => {
+    notes.push(message);
+  };
+  return Object.assign(Object.create(lab) as Lab, { report });
+}
+
+/** Polls `check` until its verdict is `want`; prints that answer's notes; throws on timeout with the last summary. */
+async function untilVerdict(lab: Lab, check: Check, want: Verdict, what: string): Promise<CheckResult> {
+  let last: { result: CheckResult; notes: string[] } | undefined;
+  const outcome = await poll({
+    observe: async () => {
+      const notes: string[] = [];
+      const result = await check(quietLab(lab, notes)).catch((error: Error): CheckResult => ({ task: 'troubleshoot', check: '?', verdict: 'problem', summary: `the check could not run: ${error.message}`, details: {} }));
+      last = { result, notes };
+      return result;
+    },
+    accept: (r) => (r.verdict === want ? { state: 'done', value: r } : { state: 'pending', reason: `${r.verdict}: ${r.summary}` }),
+    intervalSeconds: lab.wait.intervalSeconds,
+    timeoutSeconds: lab.wait.timeoutSeconds,
+    signal: lab.signal,
+  });
+  if (last) for (const n of last.notes) lab.report.note(`  ${n}`);
+  if (outcome.state !== 'done') throw new Error(`${what}: the ${last?.result.check ?? ''} check did not report ${want} (${outcome.state} after ${outcome.elapsedSeconds.toFixed(0)} s; last: ${last?.result.verdict}: ${last?.result.summary})`);
+  lab.report.note(`${MARK[outcome.value.verdict]}: ${outcome.value.summary}`);
+  if (outcome.value.fix) lab.report.note(`fix (lab): ${outcome.value.fix}`);
+  return outcome.value;
+}
+
+/** Waits until `service` runs its desired count with a single COMPLETED deployment; returns what it saw. */
+async function untilSteady(lab: Lab, service: string): Promise<FaultResult['steady']> {
+  const outcome = await poll({
+    observe: async () => (await lab.clients.ecs.send(new DescribeServicesCommand({ cluster: lab.names.cluster, services: [service] }))).services?.[0],
+    accept: (s) => {
+      const d = s?.deployments ?? [];
+      const row = { service, running: s?.runningCount ?? 0, desired: s?.desiredCount ?? 0, deployments: d.length, rolloutState: d[0]?.rolloutState ?? '' };
+      return row.running === row.desired && (s?.pendingCount ?? 0) === 0 && d.length === 1 && row.rolloutState === 'COMPLETED'
+        ? { state: 'done', value: row }
+        : { state: 'pending', reason: `${row.running}/${row.desired} running, ${row.deployments} deployment(s) ${row.rolloutState}` };
+    },
+    intervalSeconds: lab.wait.intervalSeconds,
+    timeoutSeconds: lab.wait.timeoutSeconds,
+    signal: lab.signal,
+  });
+  if (outcome.state !== 'done') throw new Error(`${service} did not get back to a steady state: ${outcome.state} after ${outcome.elapsedSeconds.toFixed(0)} s (${outcome.reason ?? ''})`);
+  lab.report.note(`${service}: ${outcome.value.running}/${outcome.value.desired} running, deployment ${outcome.value.rolloutState}`);
+  return outcome.value;
+}
+
+/** UpdateService, then follows the new PRIMARY deployment to COMPLETED. */
+async function deployAndFollow(lab: Lab, service: string, update: { taskDefinition?: string; forceNewDeployment?: boolean; deploymentConfiguration?: { minimumHealthyPercent: number; maximumPercent: number } }): Promise<void> {
+  const out = await lab.clients.ecs.send(new UpdateServiceCommand({ cluster: lab.names.cluster, service, ...update }));
+  const id = out.service?.deployments?.find((d) => d.status === 'PRIMARY')?.id;
+  if (!id) throw new Error(`UpdateService ${service} returned no PRIMARY deployment`);
+  await lab.followDeployment(service, id);
+}
+
+/** The task definition a service runs now (ARN). */
+async function currentTaskDefinition(lab: Lab, service: string): Promise<string> {
+  const s = (await lab.clients.ecs.send(new DescribeServicesCommand({ cluster: lab.names.cluster, services: [service] }))).services?.[0];
+  if (!s?.taskDefinition) throw new Error(`${service} not found: run Tasks 1–4 first`);
+  return s.taskDefinition;
+}
+
+/** The alarm's state now. */
+async function alarmState(lab: Lab, name: string): Promise<string> {
+  return (await lab.clients.cloudWatch.send(new DescribeAlarmsCommand({ AlarmNames: [name] }))).MetricAlarms?.[0]?.StateValue ?? 'missing';
+}
+
+/** Polls an alarm until it is in `state`. */
+async function untilAlarm(lab: Lab, name: string, state: string): Promise<void> {
+  const outcome = await poll({
+    observe: () => alarmState(lab, name),
+    accept: (s) => (s === state ? { state: 'done', value: s } : { state: 'pending', reason: s }),
+    intervalSeconds: lab.wait.intervalSeconds,
+    timeoutSeconds: lab.wait.timeoutSeconds,
+    signal: lab.signal,
+  });
+  if (outcome.state !== 'done') throw new Error(`alarm ${name} did not go to ${state}: ${outcome.state} after ${outcome.elapsedSeconds.toFixed(0)} s (still ${outcome.reason ?? '?'})`);
+}
+
+/** One fault: inject, wait for the diagnosis, fix, wait for the recovery. */
+async function fault(
+  lab: Lab,
+  index: number,
+  spec: {
+    name: (typeof FAULTS)[number];
+    title: string;
+    check: string;
+    run: Check;
+    service: string;
+    inject: () => Promise<string>;
+    /** Extra observation while the fault is in place (fault 2: the alarm). */
+    during?: () => Promise<void>;
+    fix: () => Promise<string>;
+    after?: () => Promise<void>;
+  },
+): Promise<FaultResult> {
+  return lab.report.step(
+    `Troubleshoot fault ${index}: ${spec.title}`,
+    async () => {
+      const injected = await spec.inject();
+      lab.report.note(`inject: ${injected}`);
+      const diagnosis = await untilVerdict(lab, spec.run, 'problem', `fault ${index} (${spec.name})`);
+      await spec.during?.();
+      const fixApplied = await spec.fix();
+      lab.report.note(`fix applied: ${fixApplied}`);
+      const steady = await untilSteady(lab, spec.service);
+      const recovery = await untilVerdict(lab, spec.run, 'ok', `recovery from fault ${index} (${spec.name})`);
+      await spec.after?.();
+      return {
+        task: 'troubleshoot' as const,
+        fault: index,
+        name: spec.name,
+        check: spec.check,
+        injected,
+        diagnosis: { verdict: diagnosis.verdict, summary: diagnosis.summary, fix: diagnosis.fix ?? null },
+        fixApplied,
+        recovery: { verdict: recovery.verdict, summary: recovery.summary },
+        steady,
+      };
+    },
+    (r) => r,
+  );
+}
+
+/**
+ * The lab's troubleshooting section made real on the running stack: five
+ * faults, one at a time. Each is injected, diagnosed by the check above that
+ * the guide's commands correspond to (it must report `problem` with the
+ * guide's fix), fixed, and shown recovered (the check `ok` again, the
+ * service steady):
+ *
+ * 1. no capacity to place: a gateway revision needing more CPU than any
+ *    container instance has → `capacity` ("unable to place a task"); fix:
+ *    reduce the task's CPU (deploy the previous revision);
+ * 2. an image that cannot be pulled: a gateway revision on a tag that was
+ *    never pushed, deployed with minimumHealthyPercent 0 so the old tasks
+ *    stop first → `deployments` (tasks failing with CannotPullContainerError)
+ *    and the gateway has no running task: the task-failure alarm goes to
+ *    ALARM; fix: deploy the image that exists, restore minimumHealthyPercent;
+ *    the alarm goes back to OK;
+ * 3. a failing container health check (a revision probing a path the
+ *    gateway does not serve) → `stopped-tasks` ("Task failed container
+ *    health checks"); fix: deploy the revision with the right path;
+ * 4. a discovery name that does not resolve: invsys's Cloud Map instances
+ *    deregistered → `discovery` (`invsys.local` has no instance, DNS answers
+ *    nothing); fix: make ECS register the tasks again (a new invsys deployment);
+ * 5. an ALB with no healthy target: gateway-tg's health check on a path the
+ *    gateway answers 404 → `targets`; fix: the health-check path back to
+ *    `/health/ready` (Task 7.4).
+ */
+export async function injectFaults(lab: Lab, options: TroubleshootOptions = {}): Promise<FaultsResult> {
+  const { names, clients } = lab;
+  const scale = lab.target.timeScale;
+  const stuckAfterSeconds = options.stuckAfterSeconds ?? Math.max(10, 1800 * scale);
+  const recentSeconds = options.recentSeconds ?? Math.max(60, 3600 * scale);
+  const gateway = names.gatewayService;
+  const gatewayTg = lab.gatewayTargetGroupArn;
+  if (!gatewayTg || !lab.images || !lab.accountId) throw new Error('the fault injection needs the stack of Tasks 1–4 (lab.gatewayTargetGroupArn, lab.images)');
+  // The task-failure alarm of Task 9.3 (an upsert: the standalone run has not run Task 9).
+  await lab.ops.putAlarm(taskFailuresAlarm(lab));
+  const faults: FaultResult[] = [];
+
+  // 1. No capacity to place.
+  const healthy = await currentTaskDefinition(lab, gateway);
+  const healthyRevision = healthy.split('/').at(-1) ?? healthy;
+  faults.push(
+    await fault(lab, 1, {
+      name: 'capacity',
+      title: 'no capacity to place a task (lab Issue 1)',
+      check: 'capacity',
+      run: checkCapacity,
+      service: gateway,
+      inject: async () => {
+        const arns = (await clients.ecs.send(new ListContainerInstancesCommand({ cluster: names.cluster }))).containerInstanceArns ?? [];
+        const instances = arns.length > 0 ? ((await clients.ecs.send(new DescribeContainerInstancesCommand({ cluster: names.cluster, containerInstances: arns }))).containerInstances ?? []) : [];
+        const largest = Math.max(1024, ...instances.map((ci) => RESOURCE(ci.registeredResources, 'CPU')));
+        const cpu = largest * 2;
+        const td = await registerOnce(lab, gatewayTaskDefinition(lab).cpu(cpu));
+        await clients.ecs.send(new UpdateServiceCommand({ cluster: names.cluster, service: gateway, taskDefinition: td.arn }));
+        return `${gateway} → ${td.familyRevision}, which needs ${cpu} CPU units; the largest container instance has ${largest}`;
+      },
+      fix: async () => {
+        await deployAndFollow(lab, gateway, { taskDefinition: healthy });
+        return `reduce the task CPU: ${gateway} back on ${healthyRevision} (256 CPU units)`;
+      },
+    }),
+  );
+
+  // 2. An image that cannot be pulled; with minimumHealthyPercent 0 the gateway has no running task meanwhile.
+  const alarmName = names.taskFailuresAlarm;
+  let alarm: FaultResult['alarm'];
+  const before = (await clients.ecs.send(new DescribeServicesCommand({ cluster: names.cluster, services: [gateway] }))).services?.[0]?.deploymentConfiguration;
+  const rolling = { minimumHealthyPercent: before?.minimumHealthyPercent ?? 50, maximumPercent: before?.maximumPercent ?? 200 };
+  const imageFaultStart = Date.now();
+  const image = await fault(lab, 2, {
+    name: 'image',
+    title: 'an image that cannot be pulled (CannotPullContainerError; lab Issue 5)',
+    check: 'deployments',
+    run: (l) => checkDeployments(l, stuckAfterSeconds),
+    service: gateway,
+    inject: async () => {
+      const missing = `${lab.images!.gateway}${MISSING_IMAGE_SUFFIX}:latest`;
+      const td = await registerOnce(lab, {
+        build: () => {
+          const input = gatewayTaskDefinition(lab).build();
+          return { ...input, containerDefinitions: (input.containerDefinitions ?? []).map((c) => ({ ...c, image: missing })) };
+        },
+      });
+      await clients.ecs.send(
+        new UpdateServiceCommand({ cluster: names.cluster, service: gateway, taskDefinition: td.arn, deploymentConfiguration: { ...rolling, minimumHealthyPercent: 0 } }),
+      );
+      return `${gateway} → ${td.familyRevision} (image ${missing}: no such repository), minimumHealthyPercent 0: the old tasks stop before new ones run`;
+    },
+    during: async () => {
+      // No gateway task runs: RunningTaskCount (ECS/ContainerInsights) < 1 for two minutes.
+      await untilAlarm(lab, alarmName, 'ALARM');
+      lab.report.note(`${alarmName}: ALARM (RunningTaskCount < 1: the gateway has no running task)`);
+    },
+    fix: async () => {
+      await deployAndFollow(lab, gateway, { taskDefinition: healthy, deploymentConfiguration: rolling });
+      return `verify the image exists: ${gateway} back on ${healthyRevision} (image ${lab.images!.gateway}:latest), minimumHealthyPercent ${rolling.minimumHealthyPercent} again`;
+    },
+    after: async () => {
+      await untilAlarm(lab, alarmName, 'OK');
+      alarm = { name: alarmName, ...(await alarmTransitions(lab, alarmName, imageFaultStart)) };
+      for (const h of alarm.history) lab.report.note(`${alarmName}: ${h}`);
+    },
+  });
+  faults.push({ ...image, ...(alarm && { alarm }) });
+
+  // 3. A failing container health check.
+  faults.push(
+    await fault(lab, 3, {
+      name: 'health-check',
+      title: 'a failing health check (lab Issue 3)',
+      check: 'stopped-tasks',
+      run: (l) => checkStoppedTasks(l, recentSeconds),
+      service: gateway,
+      inject: async () => {
+        const td = await registerOnce(lab, gatewayTaskDefinition(lab, BROKEN_HEALTH_PATH));
+        await clients.ecs.send(new UpdateServiceCommand({ cluster: names.cluster, service: gateway, taskDefinition: td.arn }));
+        return `${gateway} → ${td.familyRevision}, container health check "curl -f http://localhost:${names.gatewayPort}${BROKEN_HEALTH_PATH}" (404)`;
+      },
+      fix: async () => {
+        await deployAndFollow(lab, gateway, { taskDefinition: healthy });
+        return `fix the health-check path: ${gateway} back on ${healthyRevision}`;
+      },
+    }),
+  );
+
+  // 4. A discovery name that does not resolve.
+  faults.push(
+    await fault(lab, 4, {
+      name: 'discovery',
+      title: `a discovery name that does not resolve (${names.invsysDiscovery}.${names.namespace}; lab Issue 2)`,
+      check: 'discovery',
+      run: checkDiscovery,
+      service: names.invsysService,
+      inject: async () => {
+        const sd = lab.invsysDiscoveryArn?.split('/').at(-1) ?? (await findDiscoveryServiceId(lab));
+        const instances = (await clients.serviceDiscovery.send(new ListInstancesCommand({ ServiceId: sd }))).Instances ?? [];
+        for (const i of instances) await clients.serviceDiscovery.send(new DeregisterInstanceCommand({ ServiceId: sd, InstanceId: i.Id ?? '' }));
+        return `${instances.length} instance(s) of Cloud Map service ${names.invsysDiscovery} deregistered: ${names.invsysDiscovery}.${names.namespace} resolves to nothing`;
+      },
+      fix: async () => {
+        await deployAndFollow(lab, names.invsysService, { forceNewDeployment: true });
+        return `confirm the tasks are registered: a new ${names.invsysService} deployment, whose tasks ECS registers in Cloud Map`;
+      },
+    }),
+  );
+
+  // 5. An ALB with no healthy target.
+  const tg = (await clients.elbv2.send(new DescribeTargetGroupsCommand({ TargetGroupArns: [gatewayTg] }))).TargetGroups?.[0];
+  const goodPath = tg?.HealthCheckPath ?? GATEWAY_HEALTH_CHECK.path;
+  faults.push(
+    await fault(lab, 5, {
+      name: 'alb-targets',
+      title: 'an ALB with no healthy target (lab Issue 3)',
+      check: 'targets',
+      run: checkTargets,
+      service: gateway,
+      inject: async () => {
+        await clients.elbv2.send(new ModifyTargetGroupCommand({ TargetGroupArn: gatewayTg, HealthCheckPath: BROKEN_TARGET_HEALTH_PATH }));
+        return `${names.gatewayTargetGroup} health check → ${BROKEN_TARGET_HEALTH_PATH} (the gateway answers 404): every target fails it`;
+      },
+      fix: async () => {
+        await clients.elbv2.send(new ModifyTargetGroupCommand({ TargetGroupArn: gatewayTg, HealthCheckPath: goodPath }));
+        return `adjust the health-check path: ${names.gatewayTargetGroup} back on ${goodPath}`;
+      },
+    }),
+  );
+  return { task: 'troubleshoot', faults };
+}
+
+/** The Cloud Map service id of invsys (when Task 3's ARN is not in the lab). */
+async function findDiscoveryServiceId(lab: Lab): Promise<string> {
+  const namespaces = (await lab.clients.serviceDiscovery.send(new ListNamespacesCommand({}))).Namespaces ?? [];
+  const ns = namespaces.find((n) => n.Name === lab.names.namespace);
+  const services = ns?.Id ? ((await lab.clients.serviceDiscovery.send(new ListServicesCommand({ Filters: [{ Name: 'NAMESPACE_ID', Values: [ns.Id], Condition: 'EQ' }] }))).Services ?? []) : [];
+  const id = services.find((s) => s.Name === lab.names.invsysDiscovery)?.Id;
+  if (!id) throw new Error(`no Cloud Map service ${lab.names.invsysDiscovery} in namespace ${lab.names.namespace}: run Task 3 first`);
+  return id;
+}
+
 if (isMain(import.meta.url)) {
   await runScript(
     {
-      title: 'examples/troubleshoot.ts — the lab\'s troubleshooting section: capacity, service discovery, target health, stopped tasks, stuck deployments, memory',
+      title: 'examples/troubleshoot.ts — the lab\'s troubleshooting section: five faults injected, diagnosed and fixed; capacity, service discovery, target health, stopped tasks, stuck deployments, memory',
       description:
-        'Inspects the existing lab stack and gives each check a verdict (ok / warning / problem) with the lab\'s fix.\n' +
-        'On the local cloud (empty at start) it first runs Tasks 1–4 so there is something to inspect.',
+        'Inspects the lab stack and gives each check a verdict (ok / warning / problem) with the lab\'s fix, then injects the five faults\n' +
+        'one at a time (no capacity, an image that cannot be pulled, a failing health check, a discovery name that does not resolve,\n' +
+        'an ALB with no healthy target), shows each diagnosed, fixes it and shows the recovery.\n' +
+        'On the local cloud (empty at start) it first runs Tasks 1–4. On AWS the faults break the running stack for a while: only with --inject.',
+      options: {
+        inject: { type: 'boolean', help: 'inject the five faults (default on the local cloud; on AWS only with this flag)' },
+      },
     },
     async (lab) => {
       if (lab.target.kind === 'local') {
         await runTasks1to4(lab);
       }
       await run(lab);
+      if (lab.target.kind === 'local' || lab.flags.extra.inject === true) await injectFaults(lab);
+      else lab.report.note('faults not injected (on AWS they break the running stack for a while): pass --inject');
     },
   );
 }

@@ -61,7 +61,7 @@ test('full-lab.ts --help describes the script and its flags and exits 0', async 
   rmSync(cwd, { recursive: true, force: true });
   assert.equal(code, 0);
   assert.match(stdout, /^examples\/full-lab\.ts — the whole ECS lab/);
-  for (const flag of ['--target', '--time-scale', '--json', '--keep', '--help']) assert.ok(stdout.includes(flag), `--help does not mention ${flag}`);
+  for (const flag of ['--target', '--time-scale', '--json', '--keep', '--troubleshoot', '--help']) assert.ok(stdout.includes(flag), `--help does not mention ${flag}`);
 });
 
 test('full-lab.ts refuses an unknown flag with exit code 2 and names the flag', async () => {
@@ -169,10 +169,23 @@ test('full-lab.ts --json completes every lab task on the local cloud, each with 
   assert.equal(t8.scaledOut, true, `peak desired ${t8.peakDesired}`);
   assert.ok(t8.activities.length > 0, 'scaling activities were recorded');
 
-  // Task 9: the dashboard and both alarms exist.
+  // Task 9: the dashboard and both alarms exist, and change state (from DescribeAlarmHistory):
+  // the task-failure alarm INSUFFICIENT_DATA → OK once RunningTaskCount flows, the CPU alarm ALARM under load and back to OK.
   const t9 = taskResult(events, 9);
   assert.ok(t9.dashboard.widgets > 0);
   assert.deepEqual(Object.keys(t9.alarms).sort(), ['ecs-gateway-high-cpu', 'ecs-gateway-task-failures']);
+  assert.equal(t9.alarms['ecs-gateway-task-failures'].namespace, 'ECS/ContainerInsights');
+  assert.deepEqual(t9.transitions.taskFailures.states, ['INSUFFICIENT_DATA', 'OK']);
+  // The CPU alarm under a driven load ends OK; whether it reached ALARM depends on what the machine can serve (reported, not asserted).
+  const cpuStates: string[] = t9.transitions.highCpu.states;
+  assert.equal(cpuStates.at(-1), 'OK', `CPU alarm states ${cpuStates.join(' → ')}`);
+  assert.ok(t9.transitions.highCpu.load.requests > 0, `load ${JSON.stringify(t9.transitions.highCpu.load)}`);
+  assert.equal(t9.containerInsights, true);
+  // 9.4: one task's logs by its stream prefix; the guide's --filter-pattern "$TASK_ID" matches nothing (erratum).
+  assert.deepEqual(t9.errata, ['9.3', '9.4']);
+  assert.equal(t9.logs.task.streamPrefix, `ecs/gateway/${t9.logs.task.id}`);
+  assert.ok(t9.logs.task.lines > 0, 'the task stream has lines');
+  assert.equal(t9.logs.task.guideFilterLines, 0);
 
   // Task 10: the template, written and checked, with the lab's services in it.
   const t10 = taskResult(events, 10);

@@ -10,7 +10,7 @@ import { DescribeTargetHealthCommand, DeregisterTargetsCommand } from '@aws-sdk/
 import { DescribeTasksCommand, StopTaskCommand } from '@aws-sdk/client-ecs';
 import { runningTaskAddresses } from '../../../examples/03-invsys-service.ts';
 import { runTasks1to4 } from '../../../examples/04-gateway-service.ts';
-import { run as troubleshoot, type CheckResult } from '../../../examples/troubleshoot.ts';
+import { injectFaults, run as troubleshoot, type CheckResult } from '../../../examples/troubleshoot.ts';
 import { openLocalLab } from '../local-lab.js';
 import { waitFor } from '../../wait-for.js';
 
@@ -61,6 +61,49 @@ test('troubleshoot reports every check after Tasks 1–4 (capacity, discovery, t
       listed.some((s) => stoppedTask.taskArn.endsWith(s.task) && s.reason.includes('induced by the troubleshoot test')),
       `the stopped task is listed with its reason: ${JSON.stringify(listed)}`,
     );
+  } finally {
+    await target.close();
+  }
+});
+
+test('troubleshoot injects the five faults one at a time: each check goes to problem with the lab fix, then back to ok with the service steady', { timeout: 240_000 }, async () => {
+  const { lab, target } = await openLocalLab();
+  try {
+    await runTasks1to4(lab);
+    const { faults } = await injectFaults(lab);
+    assert.deepEqual(
+      faults.map((f) => [f.fault, f.name, f.check]),
+      [
+        [1, 'capacity', 'capacity'],
+        [2, 'image', 'deployments'],
+        [3, 'health-check', 'stopped-tasks'],
+        [4, 'discovery', 'discovery'],
+        [5, 'alb-targets', 'targets'],
+      ],
+    );
+    for (const f of faults) {
+      assert.equal(f.diagnosis.verdict, 'problem', `fault ${f.fault}: ${f.diagnosis.summary}`);
+      assert.equal(f.recovery.verdict, 'ok', `fault ${f.fault} after the fix: ${f.recovery.summary}`);
+      assert.equal(f.steady.running, f.steady.desired, `fault ${f.fault}: ${JSON.stringify(f.steady)}`);
+      assert.equal(f.steady.rolloutState, 'COMPLETED');
+    }
+    const by = (name: string) => faults.find((f) => f.name === name)!;
+    // Each diagnosis names its own fault and carries the lab's fix for it.
+    assert.match(by('capacity').diagnosis.summary, /unable to place a task/);
+    assert.match(by('capacity').diagnosis.fix ?? '', /reduce the task CPU\/memory.*Issue 1/);
+    assert.match(by('image').diagnosis.summary, /CannotPullContainerError/);
+    assert.match(by('image').diagnosis.fix ?? '', /verify the image exists.*Issue 5/);
+    assert.match(by('health-check').diagnosis.summary, /Task failed container health checks/);
+    assert.match(by('health-check').diagnosis.fix ?? '', /health-check path.*Issue 3/);
+    assert.match(by('discovery').diagnosis.summary, /invsys\.local has no registered instance/);
+    assert.match(by('discovery').diagnosis.fix ?? '', /registered in Cloud Map.*Issue 2/);
+    assert.match(by('alb-targets').diagnosis.summary, /gateway-tg: no healthy target behind gateway-service/);
+    assert.match(by('alb-targets').diagnosis.fix ?? '', /health-check path.*Issue 3/);
+    // Fault 2 left the gateway with no running task: the task-failure alarm went to ALARM, then back to OK.
+    const states = by('image').alarm?.states ?? [];
+    assert.ok(states.includes('ALARM'), `task-failure alarm states: ${states.join(' → ')}`);
+    assert.equal(states.at(-1), 'OK', `task-failure alarm states: ${states.join(' → ')}`);
+    assert.ok(states.indexOf('ALARM') < states.lastIndexOf('OK'));
   } finally {
     await target.close();
   }
