@@ -8,6 +8,7 @@ import { readFileSync } from 'node:fs';
 import { isAbsolute, resolve as resolvePath, dirname } from 'node:path';
 import { parseArgs } from 'node:util';
 import { ImageRegistry, startLocalCloud, type LocalCloud, type LocalImage } from '../local/index.js';
+import { CredentialsError, parseCredentialsFlag, readCredentialsFile, type CliCredentials } from './credentials.js';
 
 const MAIN_HELP = `ecskit — script Amazon ECS from TypeScript
 
@@ -41,9 +42,21 @@ Options:
                           { "entry" | "command": [...], "env" } }, "containerInstances":
                           { "count", "cpu", "memory" } } (flags win)
   --list-images           print the local images and exit
+  --credentials <KEY:SECRET>  verify every request's SigV4 signature (body and clock)
+                          against these credentials; without them any signature is accepted
+  --credentials-file <path>   the same, from an AWS shared-credentials file (INI, like
+                          ~/.aws/credentials); --profile <name> picks the section (default "default")
+  --allow-host <name>     also serve this Host name (repeatable); by default only
+                          localhost, *.localhost, 127.0.0.0/8 and [::1] are served
+  --allow-origin <origin> also accept requests from web pages of this origin, e.g.
+                          http://localhost:3000 (repeatable); by default only the cloud's own
+  --admin-token-file <path>   where to write the admin token (mode 0600; default
+                          <tmpdir>/ecskit-<uid>/admin-token-<port>)
   -h, --help              show this help
 
 Then, in another shell, point the AWS CLI or SDK at it with the printed export lines.
+/_ecskit/* admin endpoints (e.g. POST /_ecskit/reset) need "Authorization: Bearer <token>"
+with the admin token the banner prints; GET /_ecskit/health is open.
 Stop with Ctrl-C.
 `;
 
@@ -89,6 +102,12 @@ const LOCAL_OPTIONS = {
   'instance-memory': { type: 'string' },
   config: { type: 'string' },
   'list-images': { type: 'boolean' },
+  credentials: { type: 'string' },
+  'credentials-file': { type: 'string' },
+  profile: { type: 'string' },
+  'allow-host': { type: 'string', multiple: true },
+  'allow-origin': { type: 'string', multiple: true },
+  'admin-token-file': { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -180,6 +199,29 @@ function number(flag: string, value: string | undefined, check: (n: number) => b
   return n;
 }
 
+/** `--credentials` or `--credentials-file` (+ `--profile`), validated; `undefined` when neither is given. */
+function credentialsOf(values: { credentials?: string; 'credentials-file'?: string; profile?: string }): CliCredentials | undefined {
+  if (values.credentials !== undefined && values['credentials-file'] !== undefined) throw new UsageError('ecskit local: pass --credentials or --credentials-file, not both');
+  if (values.profile !== undefined && values['credentials-file'] === undefined) throw new UsageError('ecskit local: --profile picks a section of --credentials-file; pass that file too');
+  try {
+    if (values.credentials !== undefined) return parseCredentialsFlag(values.credentials);
+    if (values['credentials-file'] !== undefined) return readCredentialsFile(values['credentials-file'], values.profile ?? 'default');
+  } catch (error) {
+    if (error instanceof CredentialsError) throw new UsageError(`ecskit local: ${error.message}`);
+    throw error;
+  }
+  return undefined;
+}
+
+/** The banner's lines for credentials: the configured ones when signatures are verified, else any. */
+function credentialLines(values: { credentials?: string; 'credentials-file'?: string; profile?: string }, credentials: CliCredentials | undefined): string {
+  if (!credentials) return `  export AWS_ACCESS_KEY_ID=test\n  export AWS_SECRET_ACCESS_KEY=test\n`;
+  if (values['credentials-file'] !== undefined) {
+    return `  export AWS_SHARED_CREDENTIALS_FILE=${resolvePath(values['credentials-file'])}\n  export AWS_PROFILE=${values.profile ?? 'default'}\n`;
+  }
+  return `  export AWS_ACCESS_KEY_ID=${credentials.accessKeyId}\n  export AWS_SECRET_ACCESS_KEY=${credentials.secretAccessKey}\n`;
+}
+
 async function local(args: string[], io: CliIo): Promise<number> {
   const { values } = parseLocal(args);
   if (values.help) {
@@ -213,6 +255,7 @@ async function local(args: string[], io: CliIo): Promise<number> {
     return 0;
   }
   const runtime = values['no-runtime'] === true ? false : config.runtime === false ? false : { containerInstances };
+  const credentials = credentialsOf(values);
   let cloud: LocalCloud;
   try {
     cloud = await startLocalCloud({
@@ -223,6 +266,10 @@ async function local(args: string[], io: CliIo): Promise<number> {
       ...(timeScale !== undefined ? { timeScale } : {}),
       ...(values['state-file'] !== undefined ? { stateFile: values['state-file'] } : {}),
       allowNonLoopback: values['allow-non-loopback'] === true,
+      ...(credentials ? { credentials } : {}),
+      ...(values['allow-host'] ? { allowedHosts: values['allow-host'] } : {}),
+      ...(values['allow-origin'] ? { allowedOrigins: values['allow-origin'] } : {}),
+      adminTokenFile: values['admin-token-file'] ?? true,
       runtime,
       images: extraImages,
       log: (line) => io.err(`${line}\n`),
@@ -237,8 +284,10 @@ async function local(args: string[], io: CliIo): Promise<number> {
       `  export AWS_ENDPOINT_URL=${cloud.endpoint}\n` +
       `  export AWS_REGION=${cloud.region}\n` +
       `  export AWS_DEFAULT_REGION=${cloud.region}\n` +
-      `  export AWS_ACCESS_KEY_ID=test\n` +
-      `  export AWS_SECRET_ACCESS_KEY=test\n` +
+      credentialLines(values, credentials) +
+      (credentials ? `Signatures are verified against access key ${credentials.accessKeyId} (body and clock).\n` : '') +
+      `admin token: ${cloud.adminToken}\n` +
+      `admin token file: ${cloud.adminTokenFile}\n` +
       (values['state-file'] ? `State is saved to ${values['state-file']}\n` : '') +
       (cloud.runtime ? `Tasks run as local processes (images: ${cloud.images.names().join(', ')}).\n` : 'Control plane only (--no-runtime): tasks are recorded, not run.\n') +
       `Press Ctrl-C to stop.\n`,

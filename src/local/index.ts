@@ -22,6 +22,8 @@ import type { ServiceDefinition } from './core/types.js';
 import { ImageRegistry, type LocalImage } from './runtime/images.js';
 import { LocalRuntime, type RuntimeOptions } from './runtime/runtime.js';
 import { createRequestListener } from './server/handler.js';
+import { createAdminToken, defaultAdminTokenFile, removeAdminTokenFile, validateAdminToken, writeAdminTokenFile } from './server/admin-token.js';
+import { hostsForBindAddress } from './server/guard.js';
 import { loadStateFile, StatePersister, StateFileError } from './server/persistence.js';
 
 export { CloudState, type CloudStateOptions, type StateSnapshot } from './core/cloud-state.js';
@@ -71,6 +73,29 @@ export interface LocalCloudOptions {
   };
   /** Required to bind a non-loopback `host`: the local cloud has no real authentication. */
   allowNonLoopback?: boolean;
+  /**
+   * Host names served besides the loopback ones (`localhost`, `*.localhost`,
+   * 127.0.0.0/8, `[::1]`) and a non-loopback `host`. A request with any other
+   * `Host` is refused (403), which stops DNS-rebinding web pages. CLI: `--allow-host`.
+   */
+  allowedHosts?: readonly string[];
+  /**
+   * Origins (`http://host:port`) whose web pages may call the cloud besides
+   * its own. A request with any other `Origin` (or `Origin: null`) is refused.
+   * CLI: `--allow-origin`.
+   */
+  allowedOrigins?: readonly string[];
+  /**
+   * The admin token `/_ecskit/*` endpoints require (`Authorization: Bearer <token>`);
+   * 16-256 visible ASCII characters. Default: a new random token per start.
+   */
+  adminToken?: string;
+  /**
+   * Writes the admin token to a file (mode 0600) and removes it on stop:
+   * `true` for `<tmpdir>/ecskit-<uid>/admin-token-<port>`, or a path. Default:
+   * no file (the CLI passes `true`).
+   */
+  adminTokenFile?: string | boolean;
   /** Largest accepted request body in bytes. Default 10 MiB. */
   maxBodyBytes?: number;
   /** Log sink for warnings and internal errors. Default `console.error`. */
@@ -109,6 +134,10 @@ export interface LocalCloud {
   readonly images: ImageRegistry;
   /** The runtime, unless started with `runtime: false`. */
   readonly runtime: LocalRuntime | undefined;
+  /** The token `/_ecskit/*` admin endpoints require as `Authorization: Bearer <token>`. */
+  readonly adminToken: string;
+  /** Where the admin token was written (mode 0600), if {@link LocalCloudOptions.adminTokenFile} asked for it. */
+  readonly adminTokenFile: string | undefined;
   /** Registers a local image (`repository` for any tag, or `repository:tag`); tasks started later can use it. */
   registerImage(name: string, image: LocalImage): void;
   /** Stops every task process, then accepting requests, closes connections and saves the state file. Safe to call twice. */
@@ -120,6 +149,16 @@ const LOOPBACK = /^(127\.\d{1,3}\.\d{1,3}\.\d{1,3}|::1|localhost|::ffff:127\.\d{
 /** `true` for addresses that only this machine can reach. */
 export function isLoopbackHost(host: string): boolean {
   return LOOPBACK.test(host.replace(/^\[|\]$/g, ''));
+}
+
+/** Checks configured credentials: a key id that can sit in a credential scope, and a secret. */
+function validateCredentials(credentials: { accessKeyId: string; secretAccessKey: string }): void {
+  if (typeof credentials.accessKeyId !== 'string' || !/^[\w.+@-]{1,128}$/.test(credentials.accessKeyId)) {
+    throw new RangeError(`credentials.accessKeyId must be 1-128 letters, digits or _.+@- (like AKIAIOSFODNN7EXAMPLE), got: ${JSON.stringify(String(credentials.accessKeyId).slice(0, 40))}`);
+  }
+  if (typeof credentials.secretAccessKey !== 'string' || !/^[\x21-\x7e]{1,256}$/.test(credentials.secretAccessKey)) {
+    throw new RangeError('credentials.secretAccessKey must be 1-256 visible ASCII characters without spaces');
+  }
 }
 
 /**
@@ -145,6 +184,9 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
     }
     log(`[ecskit local] WARNING: listening on ${host}, reachable from the network. Anyone who can reach it can read and change the local cloud.`);
   }
+  if (options.credentials) validateCredentials(options.credentials);
+  const adminToken = options.adminToken !== undefined ? validateAdminToken(options.adminToken) : createAdminToken();
+  let boundPort: number | undefined;
 
   const state = new CloudState({ accountId, timeScale, ...(options.services ? { services: options.services } : {}) });
   let persister: StatePersister | undefined;
@@ -177,6 +219,12 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
     region,
     ...(options.credentials ? { credentials: options.credentials } : {}),
     ...(options.maxBodyBytes ? { maxBodyBytes: options.maxBodyBytes } : {}),
+    adminToken,
+    guard: {
+      allowedHosts: [...(options.allowedHosts ?? []), ...hostsForBindAddress(host)],
+      ...(options.allowedOrigins ? { allowedOrigins: options.allowedOrigins } : {}),
+      port: () => boundPort,
+    },
     log,
     health: () => ({ region, accountId, timeScale }),
   });
@@ -208,6 +256,19 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
   const address = server.address() as AddressInfo;
   const urlHost = address.family === 'IPv6' || address.address.includes(':') ? `[${address.address}]` : address.address;
   const endpoint = `http://${urlHost}:${address.port}`;
+  boundPort = address.port;
+  let adminTokenFile: string | undefined;
+  if (options.adminTokenFile) {
+    try {
+      adminTokenFile = options.adminTokenFile === true ? defaultAdminTokenFile(address.port) : options.adminTokenFile;
+      writeAdminTokenFile(adminTokenFile, adminToken);
+    } catch (error) {
+      await runtime?.stop();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      persister?.close();
+      throw new Error(`cannot write the admin token file: ${(error as Error).message}`);
+    }
+  }
 
   let stopping: Promise<void> | undefined;
   const stop = () =>
@@ -221,10 +282,11 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
       if (runtime) runtime.stop().finally(closeServer);
       else closeServer();
     }).then(() => {
+      if (adminTokenFile) removeAdminTokenFile(adminTokenFile);
       persister?.close();
       ownImages?.dispose(); // the built-in images' data files
       state.events.emit('cloud:stopped');
     }));
 
-  return { endpoint, region, accountId, state, images, runtime, registerImage: (name, image) => void images.register(name, image), stop };
+  return { endpoint, region, accountId, state, images, runtime, adminToken, adminTokenFile, registerImage: (name, image) => void images.register(name, image), stop };
 }

@@ -11,7 +11,7 @@ import {
 } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { foldQueryParams } from '../../src/local/server/query-params.js';
 import { fakeServices, received } from './fake-services.js';
-import { rejection, startTestCloud, type TestCloud } from './helpers.js';
+import { rejection, signedPost, startTestCloud, type TestCloud } from './helpers.js';
 
 describe('query parameter folding', () => {
   test('member lists of structures fold into arrays of objects in index order', () => {
@@ -194,17 +194,20 @@ describe('wire protocols through real SDK clients', () => {
     assert.equal(unknown.xml.Response.Errors.Error.Code, 'InvalidAction');
   });
 
-  test('the service is found from the X-Amz-Target prefix or the form Action when a request is unsigned', async () => {
+  test('an unsigned request is refused with MissingAuthenticationToken in the shape of the service found from the X-Amz-Target prefix or the form Action', async () => {
     const json = await fetch(t.cloud.endpoint, {
       method: 'POST',
       headers: { 'content-type': 'application/x-amz-json-1.1', 'x-amz-target': 'AmazonEC2ContainerServiceV20141113.ListClusters' },
       body: '{}',
     });
-    assert.equal(json.status, 200);
-    assert.ok(Array.isArray(((await json.json()) as { clusterArns: unknown }).clusterArns));
+    assert.equal(json.status, 403);
+    assert.equal(json.headers.get('content-type'), 'application/x-amz-json-1.1');
+    assert.deepEqual(await json.json(), { __type: 'MissingAuthenticationTokenException', message: 'Request is missing Authentication Token' });
     const form = await fetch(t.cloud.endpoint, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'Action=GetCallerIdentity&Version=2011-06-15' });
-    assert.equal(form.status, 200);
-    assert.match(await form.text(), /<Account>123456789012<\/Account>/);
+    assert.equal(form.status, 403);
+    const text = await form.text();
+    assert.match(text, /<ErrorResponse xmlns="https:\/\/sts\.amazonaws\.com\/doc\/2011-06-15\/"><Error><Type>Sender<\/Type><Code>MissingAuthenticationToken<\/Code><Message>Request is missing Authentication Token<\/Message>/);
+    assert.doesNotMatch(text, /123456789012/);
   });
 
   test('the region comes from the SigV4 credential scope', async () => {
@@ -214,20 +217,13 @@ describe('wire protocols through real SDK clients', () => {
   });
 
   test('a gzip-encoded JSON body is decoded, and a broken gzip body is a SerializationException', async () => {
-    const ok = await fetch(t.cloud.endpoint, {
-      method: 'POST',
-      headers: { 'content-type': 'application/x-amz-json-1.1', 'x-amz-target': 'AmazonEC2ContainerServiceV20141113.CreateCluster', 'content-encoding': 'gzip' },
-      body: gzipSync(JSON.stringify({ clusterName: 'zipped' })),
-    });
+    const headers = { 'content-type': 'application/x-amz-json-1.1', 'x-amz-target': 'AmazonEC2ContainerServiceV20141113.CreateCluster', 'content-encoding': 'gzip' };
+    const ok = await signedPost(t.cloud.endpoint, 'ecs', 'us-east-1', headers, gzipSync(JSON.stringify({ clusterName: 'zipped' })));
     assert.equal(ok.status, 200);
-    assert.equal(((await ok.json()) as { cluster: { clusterName: string } }).cluster.clusterName, 'zipped');
-    const bad = await fetch(t.cloud.endpoint, {
-      method: 'POST',
-      headers: { 'content-type': 'application/x-amz-json-1.1', 'x-amz-target': 'AmazonEC2ContainerServiceV20141113.CreateCluster', 'content-encoding': 'gzip' },
-      body: 'not gzip',
-    });
+    assert.equal((ok.json as { cluster: { clusterName: string } }).cluster.clusterName, 'zipped');
+    const bad = await signedPost(t.cloud.endpoint, 'ecs', 'us-east-1', headers, 'not gzip');
     assert.equal(bad.status, 400);
-    assert.equal(((await bad.json()) as { __type: string }).__type, 'SerializationException');
+    assert.equal((bad.json as { __type: string }).__type, 'SerializationException');
   });
 
   test('health reports ok and reset clears all state', async () => {
@@ -235,7 +231,10 @@ describe('wire protocols through real SDK clients', () => {
     const health = (await (await fetch(`${t.cloud.endpoint}/_ecskit/health`)).json()) as { status: string; region: string };
     assert.equal(health.status, 'ok');
     assert.equal(health.region, 'us-east-1');
-    const reset = await fetch(`${t.cloud.endpoint}/_ecskit/reset`, { method: 'POST' });
+    const refused = await fetch(`${t.cloud.endpoint}/_ecskit/reset`, { method: 'POST' });
+    assert.equal(refused.status, 401);
+    assert.ok(t.cloud.state.snapshot() && Object.keys(t.cloud.state.snapshot()).length > 0, 'a reset without the admin token changes nothing');
+    const reset = await fetch(`${t.cloud.endpoint}/_ecskit/reset`, { method: 'POST', headers: { authorization: `Bearer ${t.cloud.adminToken}` } });
     assert.equal(reset.status, 200);
     assert.deepEqual(t.cloud.state.snapshot(), {});
   });

@@ -14,15 +14,24 @@ import { AwsError, type Protocol, type ServiceDefinition } from '../core/types.j
 import { uuid } from '../core/util.js';
 import { encodeEc2, encodeError, encodeJson, encodeQuery, type WireResponse } from './codecs.js';
 import { foldQueryParams, QueryDecodeError } from './query-params.js';
-import { parseAuthorization, verifySignature, type LocalCredentials } from './sigv4.js';
+import { checkAdminToken } from './admin-token.js';
+import { createRequestGuard, type GuardRefusal, type RequestGuardOptions } from './guard.js';
+import { requireSignature, signatureScope, verifySignature, type LocalCredentials, type SigV4Authorization } from './sigv4.js';
 
 /** Options of {@link createRequestListener}. */
 export interface RequestListenerOptions {
   state: CloudState;
   /** Region used when a request carries no SigV4 scope. */
   region: string;
-  /** When set, every AWS request must be signed with these credentials. */
+  /**
+   * When set, every AWS request must be signed with these credentials (body
+   * and clock verified). Without them a request must still be signed, with any key.
+   */
   credentials?: LocalCredentials;
+  /** The token every `/_ecskit/*` admin endpoint requires as `Authorization: Bearer <token>` (health stays open). */
+  adminToken: string;
+  /** Which `Host` and `Origin` headers are served; checked first, for every path. */
+  guard: RequestGuardOptions;
   /** Largest accepted request body (compressed or not), bytes. Default 10 MiB. */
   maxBodyBytes?: number;
   /** Where internal errors are logged. Default `console.error`. */
@@ -32,7 +41,6 @@ export interface RequestListenerOptions {
 }
 
 const DEFAULT_MAX_BODY = 10 * 1024 * 1024;
-const startedAt = Date.now();
 
 type BodyResult = { ok: true; body: Buffer } | { ok: false; reason: 'too-large' | 'aborted' };
 
@@ -82,9 +90,11 @@ const isJson = (p: Protocol) => p === 'json1.0' || p === 'json1.1';
 /** How a request looks before its service is known (picks the error shape for early failures). */
 function guessProtocol(req: IncomingMessage): Protocol {
   if (header(req, 'x-amz-target')) return (header(req, 'content-type') ?? '').includes('1.0') ? 'json1.0' : 'json1.1';
-  const scope = parseAuthorization(header(req, 'authorization'));
-  return scope?.service === 'ec2' ? 'ec2' : 'query';
+  return scopeOf(req)?.service === 'ec2' ? 'ec2' : 'query';
 }
+
+/** The SigV4 credential scope of a request (header or presigned query). */
+const scopeOf = (req: IncomingMessage): SigV4Authorization | undefined => signatureScope({ url: req.url ?? '/', headers: req.headers });
 
 class Failure {
   constructor(
@@ -103,11 +113,63 @@ function unknownOperation(protocol: Protocol, operation: string, service?: Servi
   return new AwsError('InvalidAction', `The action ${operation.slice(0, 100)} is not valid for ${name} in the ecskit local cloud.`);
 }
 
+/** Error code for a body that is over the limit, in the protocol's naming. */
+const tooLarge = (p: Protocol, message: string) => new AwsError(isJson(p) ? 'RequestEntityTooLargeException' : 'RequestEntityTooLarge', message, 413);
+const malformed = (p: Protocol, message: string, status = 400) => new AwsError(isJson(p) ? 'SerializationException' : 'MalformedInput', message, status);
+
+/** Undoes `Content-Encoding` (gzip or none), within the size limit. */
+function decodeContent(req: IncomingMessage, raw: Buffer, limit: number): Buffer | Failure {
+  const encoding = (header(req, 'content-encoding') ?? '').trim().toLowerCase();
+  if (encoding === '' || encoding === 'identity') return raw;
+  const p = guessProtocol(req);
+  if (encoding !== 'gzip' && encoding !== 'x-gzip') return new Failure(p, malformed(p, `Unsupported Content-Encoding "${encoding.slice(0, 50)}"; use gzip or none.`, 415));
+  try {
+    return gunzipSync(raw, { maxOutputLength: limit });
+  } catch (error) {
+    const overLimit = (error as { code?: string }).code === 'ERR_BUFFER_TOO_LARGE' || /larger than/i.test(String(error));
+    if (overLimit) return new Failure(p, tooLarge(p, `Decompressed request body exceeds the limit of ${limit} bytes.`));
+    return new Failure(p, malformed(p, 'Content-Encoding is gzip but the body is not valid gzip data.'));
+  }
+}
+
+/** The body as UTF-8 text, or `undefined` when it is not valid UTF-8. */
+function utf8(body: Buffer): string | undefined {
+  try {
+    return new TextDecoder('utf-8', { fatal: true }).decode(body);
+  } catch {
+    return undefined;
+  }
+}
+
+/** The JSON-protocol input object, or the `SerializationException` to answer with. */
+function parseJsonInput(text: string, protocol: Protocol, service: ServiceDefinition): Record<string, unknown> | Failure {
+  if (text.trim() === '') return {};
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch (error) {
+    return new Failure(protocol, new AwsError('SerializationException', `Request body is not valid JSON: ${(error as Error).message.slice(0, 200)}`), service);
+  }
+  if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) {
+    return new Failure(protocol, new AwsError('SerializationException', `Request body must be a JSON object, got ${Array.isArray(parsed) ? 'an array' : parsed === null ? 'null' : typeof parsed}.`), service);
+  }
+  return parsed as Record<string, unknown>;
+}
+
+/** A request whose service, protocol and operation are known (the operation may still be unknown to the service). */
+interface Route {
+  service: ServiceDefinition | undefined;
+  protocol: Protocol;
+  operation: string;
+}
+
 /** Creates the `node:http` request listener of the local cloud. */
 export function createRequestListener(options: RequestListenerOptions): (req: IncomingMessage, res: ServerResponse) => void {
   const limit = options.maxBodyBytes ?? DEFAULT_MAX_BODY;
   const log = options.log ?? ((line: string) => console.error(line));
   const state = options.state;
+  const startedAt = Date.now();
+  const guard = createRequestGuard(options.guard);
 
   const send = (res: ServerResponse, wire: WireResponse, method?: string) => {
     if (res.headersSent || res.destroyed) return;
@@ -121,6 +183,66 @@ export function createRequestListener(options: RequestListenerOptions): (req: In
     send(res, encodeError(f.protocol, f.error, requestId, { namespace: f.service?.xmlNamespace, queryCompatible }));
   };
 
+  const adminJson = (res: ServerResponse, status: number, value: unknown, method?: string, headers: Record<string, string> = {}) =>
+    send(res, { status, headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(value) }, method);
+
+  /** Answers a request the guard refused: JSON on `/_ecskit/*`, the AWS error shape elsewhere. */
+  const refuse = (req: IncomingMessage, res: ServerResponse, refusal: GuardRefusal, requestId: string) => {
+    req.resume();
+    res.setHeader('connection', 'close');
+    if ((req.url ?? '').startsWith('/_ecskit')) return adminJson(res, refusal.status, { status: 'error', code: refusal.reason, message: refusal.message }, req.method);
+    const p = guessProtocol(req);
+    send(res, encodeError(p, new AwsError(isJson(p) ? 'AccessDeniedException' : 'AccessDenied', refusal.message, refusal.status), requestId), req.method);
+  };
+
+  /** The signature check: present (no credentials configured) or verified (credentials). */
+  const authenticate = async (req: IncomingMessage, raw: Buffer, protocol: Protocol): Promise<AwsError | undefined> => {
+    const request = { method: req.method ?? 'POST', url: req.url ?? '/', headers: req.headers, body: raw };
+    return options.credentials ? verifySignature(request, protocol, options.credentials) : requireSignature(request, protocol);
+  };
+
+  /** Service of a scope that names one we do not serve: the failure to answer with. */
+  const scopeService = (req: IncomingMessage, scope: SigV4Authorization | undefined, target: string | undefined): ServiceDefinition | Failure | undefined => {
+    if (!scope) return undefined;
+    const service = state.service(scope.service);
+    if (service) return service;
+    const p = target ? guessProtocol(req) : scope.service === 'ec2' ? 'ec2' : 'query';
+    return new Failure(p, unknownOperation(p, target ?? 'request', undefined));
+  };
+
+  function jsonRoute(req: IncomingMessage, target: string, scoped: ServiceDefinition | undefined): Route {
+    const dot = target.indexOf('.');
+    const prefix = dot >= 0 ? target.slice(0, dot) : target;
+    const service = scoped ?? state.services.find((s) => s.targetPrefix === prefix);
+    const jsonProtocol = service ? jsonProtocolOf(service) : undefined;
+    const known = !!service && !!jsonProtocol && prefix === service.targetPrefix;
+    return { service, protocol: jsonProtocol ?? guessProtocol(req), operation: known ? (dot >= 0 ? target.slice(dot + 1) : '') : '' };
+  }
+
+  function formRoute(req: IncomingMessage, params: [string, string][], scoped: ServiceDefinition | undefined): Route {
+    const action = params.find(([k]) => k === 'Action')?.[1] ?? '';
+    let service = scoped;
+    if (!service && action) {
+      const candidates = state.services.filter((s) => formProtocolOf(s) && Object.hasOwn(s.operations, action));
+      if (candidates.length === 1) service = candidates[0];
+    }
+    return { service, protocol: (service && formProtocolOf(service)) ?? guessProtocol(req), operation: action };
+  }
+
+  /** Query/EC2 parameters from the URL and a form body; a failure for a body that is not a form. */
+  function formParams(req: IncomingMessage, url: URL, text: string, scoped: ServiceDefinition | undefined): [string, string][] | Failure {
+    const params: [string, string][] = [...url.searchParams];
+    const contentType = (header(req, 'content-type') ?? '').toLowerCase();
+    if (text.length === 0) return params;
+    if (contentType && !contentType.includes('x-www-form-urlencoded')) {
+      const p = (scoped && formProtocolOf(scoped)) ?? guessProtocol(req);
+      const message = `Content-Type "${contentType.slice(0, 100)}" is not supported; send application/x-www-form-urlencoded (Query) or set X-Amz-Target (JSON).`;
+      return new Failure(p, new AwsError(p === 'ec2' ? 'InvalidParameterValue' : 'MalformedInput', message, 415), scoped);
+    }
+    params.push(...new URLSearchParams(text));
+    return params;
+  }
+
   async function handle(req: IncomingMessage, res: ServerResponse, requestId: string): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://localhost');
     if (url.pathname.startsWith('/_ecskit/')) return internal(req, res, url.pathname);
@@ -129,109 +251,49 @@ export function createRequestListener(options: RequestListenerOptions): (req: In
     if (!read.ok) {
       if (read.reason === 'aborted') return;
       res.setHeader('connection', 'close');
-      return fail(res, new Failure(guessProtocol(req), new AwsError(isJson(guessProtocol(req)) ? 'RequestEntityTooLargeException' : 'RequestEntityTooLarge', `Request body exceeds the limit of ${limit} bytes.`, 413)), requestId);
+      return fail(res, new Failure(guessProtocol(req), tooLarge(guessProtocol(req), `Request body exceeds the limit of ${limit} bytes.`)), requestId);
     }
-    const raw = read.body;
-    let body = raw;
-    const encoding = (header(req, 'content-encoding') ?? '').trim().toLowerCase();
-    if (encoding === 'gzip' || encoding === 'x-gzip') {
-      try {
-        body = gunzipSync(raw, { maxOutputLength: limit });
-      } catch (error) {
-        const tooBig = (error as { code?: string }).code === 'ERR_BUFFER_TOO_LARGE' || /larger than/i.test(String(error));
-        const p = guessProtocol(req);
-        if (tooBig) return fail(res, new Failure(p, new AwsError(isJson(p) ? 'RequestEntityTooLargeException' : 'RequestEntityTooLarge', `Decompressed request body exceeds the limit of ${limit} bytes.`, 413)), requestId);
-        return fail(res, new Failure(p, new AwsError(isJson(p) ? 'SerializationException' : 'MalformedInput', 'Content-Encoding is gzip but the body is not valid gzip data.')), requestId);
-      }
-    } else if (encoding !== '' && encoding !== 'identity') {
-      const p = guessProtocol(req);
-      return fail(res, new Failure(p, new AwsError(isJson(p) ? 'SerializationException' : 'MalformedInput', `Unsupported Content-Encoding "${encoding.slice(0, 50)}"; use gzip or none.`, 415)), requestId);
-    }
+    const body = decodeContent(req, read.body, limit);
+    if (body instanceof Failure) return fail(res, body, requestId);
+    const text = utf8(body);
 
     // --- which service, which protocol -------------------------------------------------
     const target = header(req, 'x-amz-target');
-    const scope = parseAuthorization(header(req, 'authorization'));
-    let service: ServiceDefinition | undefined;
-    let protocol: Protocol;
-    let operation: string;
-    let input: Record<string, unknown>;
-
-    if (scope) {
-      service = state.service(scope.service);
-      if (!service) {
-        const p = target ? guessProtocol(req) : scope.service === 'ec2' ? 'ec2' : 'query';
-        return fail(res, new Failure(p, unknownOperation(p, target ?? 'request', undefined), undefined), requestId);
+    const scope = scopeOf(req);
+    const scoped = scopeService(req, scope, target);
+    if (scoped instanceof Failure) return fail(res, scoped, requestId);
+    let route: Route;
+    let params: [string, string][] = [];
+    if (target) route = jsonRoute(req, target, scoped);
+    else {
+      if (text === undefined) {
+        const p = (scoped && formProtocolOf(scoped)) ?? guessProtocol(req);
+        return fail(res, new Failure(p, new AwsError('MalformedQueryString', 'Request body is not valid UTF-8.'), scoped), requestId);
       }
-    } else if (target) {
-      const prefix = target.split('.')[0] ?? '';
-      service = state.services.find((s) => s.targetPrefix === prefix);
+      const found = formParams(req, url, text, scoped);
+      if (found instanceof Failure) return fail(res, found, requestId);
+      params = found;
+      route = formRoute(req, params, scoped);
     }
+    const { service, protocol, operation } = route;
 
+    // --- who: a signed request (verified when credentials are configured) ---------------
+    const denied = await authenticate(req, read.body, protocol);
+    if (denied) return fail(res, new Failure(protocol, denied, service), requestId);
+
+    // --- what --------------------------------------------------------------------------
+    if (!target && !operation) return fail(res, new Failure(protocol, new AwsError('MissingAction', 'The request must contain the parameter Action.'), service), requestId);
+    const protocolFits = !!service && (target ? !!jsonProtocolOf(service) : !!formProtocolOf(service));
+    if (!service || !protocolFits || !operation || !Object.hasOwn(service.operations, operation)) {
+      return fail(res, new Failure(protocol, unknownOperation(protocol, target ?? operation, service), service), requestId);
+    }
+    let input: Record<string, unknown>;
     if (target) {
-      const jsonProtocol = service ? jsonProtocolOf(service) : undefined;
-      protocol = jsonProtocol ?? guessProtocol(req);
-      const dot = target.indexOf('.');
-      operation = dot >= 0 ? target.slice(dot + 1) : '';
-      const prefix = dot >= 0 ? target.slice(0, dot) : target;
-      if (!service || !jsonProtocol || prefix !== service.targetPrefix || !Object.hasOwn(service.operations, operation)) {
-        return fail(res, new Failure(protocol, unknownOperation(protocol, target, service), service), requestId);
-      }
-      if (options.credentials) {
-        const bad = await verifySignature({ method: req.method ?? 'POST', url: req.url ?? '/', headers: req.headers, body: raw }, protocol, options.credentials);
-        if (bad) return fail(res, new Failure(protocol, bad, service), requestId);
-      }
-      let text: string;
-      try {
-        text = new TextDecoder('utf-8', { fatal: true }).decode(body);
-      } catch {
-        return fail(res, new Failure(protocol, new AwsError('SerializationException', 'Request body is not valid UTF-8.'), service), requestId);
-      }
-      if (text.trim() === '') input = {};
-      else {
-        let parsed: unknown;
-        try {
-          parsed = JSON.parse(text);
-        } catch (error) {
-          return fail(res, new Failure(protocol, new AwsError('SerializationException', `Request body is not valid JSON: ${(error as Error).message.slice(0, 200)}`), service), requestId);
-        }
-        if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) {
-          return fail(res, new Failure(protocol, new AwsError('SerializationException', `Request body must be a JSON object, got ${Array.isArray(parsed) ? 'an array' : parsed === null ? 'null' : typeof parsed}.`), service), requestId);
-        }
-        input = parsed as Record<string, unknown>;
-      }
+      if (text === undefined) return fail(res, new Failure(protocol, new AwsError('SerializationException', 'Request body is not valid UTF-8.'), service), requestId);
+      const parsed = parseJsonInput(text, protocol, service);
+      if (parsed instanceof Failure) return fail(res, parsed, requestId);
+      input = parsed;
     } else {
-      // Query / EC2 form.
-      let text: string;
-      try {
-        text = new TextDecoder('utf-8', { fatal: true }).decode(body);
-      } catch {
-        const p = service && formProtocolOf(service) ? formProtocolOf(service)! : guessProtocol(req);
-        return fail(res, new Failure(p, new AwsError('MalformedQueryString', 'Request body is not valid UTF-8.'), service), requestId);
-      }
-      const params: [string, string][] = [...url.searchParams];
-      const contentType = (header(req, 'content-type') ?? '').toLowerCase();
-      if (text.length > 0) {
-        if (contentType && !contentType.includes('x-www-form-urlencoded')) {
-          const p = service && formProtocolOf(service) ? formProtocolOf(service)! : guessProtocol(req);
-          return fail(res, new Failure(p, new AwsError(p === 'ec2' ? 'InvalidParameterValue' : 'MalformedInput', `Content-Type "${contentType.slice(0, 100)}" is not supported; send application/x-www-form-urlencoded (Query) or set X-Amz-Target (JSON).`, 415), service), requestId);
-        }
-        params.push(...new URLSearchParams(text));
-      }
-      const action = params.find(([k]) => k === 'Action')?.[1];
-      if (!service && action) {
-        const candidates = state.services.filter((s) => formProtocolOf(s) && Object.hasOwn(s.operations, action));
-        if (candidates.length === 1) service = candidates[0];
-      }
-      protocol = (service && formProtocolOf(service)) ?? guessProtocol(req);
-      if (!action) return fail(res, new Failure(protocol, new AwsError('MissingAction', 'The request must contain the parameter Action.'), service), requestId);
-      operation = action;
-      if (!service || !formProtocolOf(service) || !Object.hasOwn(service.operations, action)) {
-        return fail(res, new Failure(protocol, unknownOperation(protocol, action, service), service), requestId);
-      }
-      if (options.credentials) {
-        const bad = await verifySignature({ method: req.method ?? 'POST', url: req.url ?? '/', headers: req.headers, body: raw }, protocol, options.credentials);
-        if (bad) return fail(res, new Failure(protocol, bad, service), requestId);
-      }
       try {
         input = foldQueryParams(params);
       } catch (error) {
@@ -239,9 +301,11 @@ export function createRequestListener(options: RequestListenerOptions): (req: In
         return fail(res, new Failure(protocol, new AwsError(protocol === 'ec2' ? 'InvalidParameterValue' : 'MalformedQueryString', error.message), service), requestId);
       }
     }
+    return run(res, requestId, { service, protocol, operation }, input, scope?.region ?? options.region);
+  }
 
-    // --- run ------------------------------------------------------------------------------
-    const region = scope?.region ?? options.region;
+  async function run(res: ServerResponse, requestId: string, route: Route & { service: ServiceDefinition }, input: Record<string, unknown>, region: string): Promise<void> {
+    const { service, protocol, operation } = route;
     let output: unknown;
     try {
       output = await state.invoke(service.signingName, operation, input, { region, requestId });
@@ -257,27 +321,33 @@ export function createRequestListener(options: RequestListenerOptions): (req: In
     return send(res, encodeQuery(operation, ns, output, requestId));
   }
 
+  /** `/_ecskit/*`: health is open (read-only, no secret); every other endpoint needs the admin token. */
   function internal(req: IncomingMessage, res: ServerResponse, path: string): void {
-    const json = (status: number, value: unknown) => send(res, { status, headers: { 'content-type': 'application/json' }, body: JSON.stringify(value) });
     req.resume();
     if (path === '/_ecskit/health' && (req.method === 'GET' || req.method === 'HEAD')) {
-      return json(200, {
-        status: 'ok',
-        services: state.services.map((s) => s.signingName),
-        version: state.version,
-        uptimeSeconds: Math.round((Date.now() - startedAt) / 1000),
-        ...options.health?.(),
-      });
+      return adminJson(
+        res,
+        200,
+        { status: 'ok', services: state.services.map((s) => s.signingName), version: state.version, uptimeSeconds: Math.round((Date.now() - startedAt) / 1000), ...options.health?.() },
+        req.method,
+      );
+    }
+    const refused = checkAdminToken(req.headers.authorization, options.adminToken);
+    if (refused) {
+      return adminJson(res, refused.status, { status: 'error', code: refused.code, message: refused.message }, req.method, refused.status === 401 ? { 'www-authenticate': 'Bearer realm="ecskit-admin"' } : {});
     }
     if (path === '/_ecskit/reset' && req.method === 'POST') {
       state.reset();
-      return json(200, { status: 'ok', reset: true });
+      return adminJson(res, 200, { status: 'ok', reset: true });
     }
-    return json(404, { status: 'error', message: `No ecskit endpoint ${req.method} ${path.slice(0, 100)}; try GET /_ecskit/health or POST /_ecskit/reset.` });
+    return adminJson(res, 404, { status: 'error', message: `No ecskit endpoint ${req.method} ${path.slice(0, 100)}; try GET /_ecskit/health or POST /_ecskit/reset.` }, req.method);
   }
 
   return (req, res) => {
     const requestId = uuid();
+    // The guard runs first, for every path: nothing below it sees a foreign Host or Origin.
+    const refusal = guard(req);
+    if (refusal) return refuse(req, res, refusal, requestId);
     handle(req, res, requestId).catch((error: unknown) => {
       log(`[ecskit local] request ${requestId} failed in the protocol layer: ${(error as Error)?.stack ?? String(error)}`);
       send(res, encodeError(guessProtocol(req), new AwsError('InternalFailure', 'The ecskit local cloud failed to process the request; see its log.', 500, 'Receiver'), requestId));

@@ -71,7 +71,7 @@ describe('no task process outlives the local cloud', () => {
       ecs = new ECSClient({ endpoint, region: 'us-east-1', credentials: TEST_CREDENTIALS, maxAttempts: 1 });
       const subnetXml = await fetch(endpoint, {
         method: 'POST',
-        headers: { 'content-type': 'application/x-www-form-urlencoded', authorization: 'AWS4-HMAC-SHA256 Credential=test/20240101/us-east-1/ec2/aws4_request, SignedHeaders=host, Signature=x' },
+        headers: { 'content-type': 'application/x-www-form-urlencoded', authorization: `AWS4-HMAC-SHA256 Credential=test/20240101/us-east-1/ec2/aws4_request, SignedHeaders=host, Signature=${'0'.repeat(64)}` },
         body: 'Action=DescribeSubnets&Version=2016-11-15',
       }).then((r) => r.text());
       const subnet = /<subnetId>([^<]+)<\/subnetId>/.exec(subnetXml)?.[1];
