@@ -20,7 +20,10 @@
 import { realpathSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import {
+  confirmTarget,
   createReporter,
+  describeTarget,
+  ignoredEnvNote,
   jsonRenderer,
   openTarget,
   operations,
@@ -37,6 +40,8 @@ import {
   type ScriptFlags,
   type ScriptUsage,
   type Target,
+  targetLine,
+  TargetNotConfirmedError,
 } from 'ecskit';
 import { ListContainerInstancesCommand, DescribeContainerInstancesCommand } from '@aws-sdk/client-ecs';
 
@@ -102,6 +107,10 @@ export interface Lab {
   readonly wait: { readonly timeoutSeconds: number; readonly intervalSeconds: number; readonly stalledAfterSeconds: number };
   /** Human-readable list of what this run created (`cluster flask-inventory-cluster`, …), from the operations' log. */
   readonly created: string[];
+  /** What this run put (created or overwrote: scaling policies, alarms), from the operations' log. */
+  readonly put: string[];
+  /** What this run removed (`service invsys-service`, …), from the cleanup's log. */
+  readonly removed: string[];
   /** Account id (from the cluster ARN). Set by Task 1. */
   accountId?: string;
   /** Image repositories without tag (ECR URIs on AWS; local image names on the local cloud). Set by Task 1. */
@@ -186,6 +195,8 @@ export function createLab(options: CreateLabOptions): Lab {
   const signal = options.signal ?? new AbortController().signal;
   const out = options.out ?? process.stdout;
   const created: string[] = [];
+  const put: string[] = [];
+  const removed: string[] = [];
   // 1 on AWS (and on an `ecskit local` at time scale 1); below 1 everything
   // runs 1/timeScale faster, on the in-process local cloud or a remote one.
   const { timeScale } = target;
@@ -201,6 +212,8 @@ export function createLab(options: CreateLabOptions): Lab {
     ...(!awsPace && { pollIntervalSeconds: wait.intervalSeconds }),
     log: (line) => {
       if (line.startsWith('created ') || line.startsWith('registered ')) created.push(line.replace(/^(created|registered) /, ''));
+      else if (line.startsWith('put ')) put.push(line.slice('put '.length));
+      else if (line.startsWith('removed: ')) removed.push(line.slice('removed: '.length));
       report.note(line);
     },
   });
@@ -215,6 +228,8 @@ export function createLab(options: CreateLabOptions): Lab {
     signal,
     wait,
     created,
+    put,
+    removed,
     taskDefinitions: {},
     deployments: {},
     extra: {},
@@ -225,6 +240,40 @@ export function createLab(options: CreateLabOptions): Lab {
     },
   };
   return lab;
+}
+
+/**
+ * The exact command that removes the stack from `target`: the endpoint of a
+ * local cloud (in this process or another) travels in `AWS_ENDPOINT_URL`;
+ * AWS needs `--target aws`, with the region and profile this run used.
+ */
+export function cleanupCommand(target: Pick<Target, 'kind' | 'endpoint' | 'region' | 'emulated'>, env: NodeJS.ProcessEnv = process.env): string {
+  // An ecskit local cloud is found through AWS_ENDPOINT_URL alone (no --target aws).
+  if (target.emulated && target.endpoint) return `AWS_ENDPOINT_URL=${target.endpoint} npx tsx examples/cleanup.ts`;
+  const profile = env.AWS_PROFILE ? `AWS_PROFILE=${env.AWS_PROFILE} ` : '';
+  const endpoint = target.endpoint ? `AWS_ENDPOINT_URL=${target.endpoint} ` : '';
+  return `${profile}${endpoint}AWS_REGION=${target.region} npx tsx examples/cleanup.ts --target aws`;
+}
+
+/** Kinds of the operations' `created …` / `removed: …` lines, longest first so `listener rule` wins over `listener`. */
+const RESOURCE_KINDS = [
+  'discovery service', 'listener rule', 'load balancer', 'log group', 'scalable target', 'scaling policy', 'security group', 'target group', 'task definition',
+  'alarm', 'cluster', 'dashboard', 'listener', 'namespace', 'service',
+].sort((a, b) => b.length - a.length);
+
+/**
+ * `{ count, byKind }` of labels such as `service invsys-service (deployment …)`
+ * or `task-definition flask-inventory-invsys:3`: the kind is the label's
+ * known leading words (hyphens read as spaces), else its first word.
+ */
+export function countByKind(labels: readonly string[]): { count: number; byKind: Record<string, number> } {
+  const byKind: Record<string, number> = {};
+  for (const label of labels) {
+    const words = label.replace(/^([a-z-]+)/, (kind) => kind.replaceAll('-', ' '));
+    const kind = RESOURCE_KINDS.find((k) => words.startsWith(`${k} `)) ?? words.split(' ')[0]!;
+    byKind[kind] = (byKind[kind] ?? 0) + 1;
+  }
+  return { count: labels.length, byKind };
 }
 
 /**
@@ -259,12 +308,14 @@ export async function runScript(usage: ScriptUsage, body: (lab: Lab) => Promise<
   const onSignal = () => {
     if (state.interrupted) process.exit(130);
     state.interrupted = true;
-    process.stderr.write('\nInterrupted: stopping. Run `npx tsx examples/cleanup.ts` to remove what was created.\n');
+    process.stderr.write(`\nInterrupted: stopping.${interruptedCleanup ? ` Remove what was created with: ${interruptedCleanup}` : ''}\n`);
     controller.abort(new Error('interrupted (Ctrl-C)'));
   };
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
 
+  // Set once the target is open: how to clean up after Ctrl-C (nothing to do for an in-process cloud, which stops with the script).
+  let interruptedCleanup: string | undefined;
   let target: Target;
   try {
     target = await openTarget({ target: flags.target, ...(flags.timeScale !== undefined && { timeScale: flags.timeScale }) });
@@ -276,6 +327,22 @@ export async function runScript(usage: ScriptUsage, body: (lab: Lab) => Promise<
     if (!flags.json) process.stderr.write(`${message}\n`);
     return exit(1);
   }
+  // Before the first call: where it goes, and for a real AWS account, a yes.
+  const described = describeTarget(target);
+  report.note(targetLine(described), described);
+  const ignored = ignoredEnvNote(described);
+  if (ignored) report.note(ignored);
+  try {
+    await confirmTarget(target, { yes: flags.yes === true });
+  } catch (error) {
+    await target.close();
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+    if (!(error instanceof TargetNotConfirmedError)) throw error;
+    report.summary(false, { failedStep: 'confirm target', error: error.message });
+    if (!flags.json) process.stderr.write(`${error.message}\n`);
+    return exit(1);
+  }
   // A local cloud's load balancers are `*.elb.localhost` — in this process, or an
   // `ecskit local` reached through AWS_ENDPOINT_URL. Node asks the system
   // resolver, which (unlike curl and browsers) does not map `*.localhost` to
@@ -283,8 +350,9 @@ export async function runScript(usage: ScriptUsage, body: (lab: Lab) => Promise<
   const { installLocalhostResolution } = await import('ecskit/local');
   installLocalhostResolution();
 
+  if (target.kind === 'aws') interruptedCleanup = cleanupCommand(target);
   const lab = createLab({ target, flags, report, signal: controller.signal });
-  const { ops, created } = lab;
+  const { ops, created, put, removed } = lab;
   const { timeScale } = target;
 
   let ok = true;
@@ -314,16 +382,23 @@ export async function runScript(usage: ScriptUsage, body: (lab: Lab) => Promise<
         : target.emulated
           ? `ecskit local at ${target.endpoint} (time scale ${timeScale}, through the AWS clients)`
           : `AWS ${target.region}`,
+    // Counts, not lists: what this run created and removed, by kind (a pure cleanup shows only what it removed).
+    ...((created.length > 0 || removed.length === 0) && { created: countByKind(created) }),
+    // "Everything already existed" only when every step ran and changed nothing: a failed run may simply not have got there.
+    ...(ok && created.length === 0 && put.length === 0 && removed.length === 0 && { unchanged: 'everything already existed' }),
+    // Put = created or overwritten in place (scaling policies, alarms): AWS does not say which.
+    ...(put.length > 0 && { put: countByKind(put) }),
+    ...(removed.length > 0 && { removed: countByKind(removed) }),
+    // The cleanup clears albUrl: a URL is shown only while it exists.
     ...(lab.albUrl && { albUrl: lab.albUrl }),
-    created: created.length > 0 ? created : 'nothing (everything already existed)',
     ...failure,
-    ...(state.interrupted && { interrupted: true, cleanup: 'npx tsx examples/cleanup.ts' }),
+    ...(state.interrupted && { interrupted: true, ...(interruptedCleanup && { cleanup: interruptedCleanup }) }),
   };
   if (ok && flags.keep) {
     summary.kept = true;
     summary.reach = lab.albUrl ? `curl ${lab.albUrl}/items` : `cluster ${NAMES.cluster}`;
-    summary.cleanup = target.kind === 'aws' ? 'npx tsx examples/cleanup.ts --target aws' : 'npx tsx examples/cleanup.ts';
-    if (target.kind === 'local') summary.note = 'the local cloud lives in this process: it keeps running until you press Ctrl-C';
+    summary.cleanup = cleanupCommand(target);
+    if (target.kind === 'local') summary.note = 'the local cloud lives in this process: run the cleanup from another shell before you press Ctrl-C (Ctrl-C stops the cloud and everything in it)';
   }
   report.summary(ok, summary);
   if (!ok && !flags.json) process.stderr.write(`Failed at step "${String(failure.failedStep)}": ${String(failure.error)}\n`);

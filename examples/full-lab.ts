@@ -17,7 +17,7 @@
  *
  * Run: `npx tsx examples/full-lab.ts [--target aws|local] [--json] [--keep] [--time-scale 0.02]`
  */
-import { isMain, runScript, run as coreConcepts, type Lab } from './01-core-concepts.ts';
+import { cleanupCommand, isMain, runScript, run as coreConcepts, type Lab } from './01-core-concepts.ts';
 import { run as taskDefinitions } from './02-task-definitions.ts';
 import { run as invsysService } from './03-invsys-service.ts';
 import { run as gatewayService } from './04-gateway-service.ts';
@@ -59,7 +59,7 @@ export async function runFullLab(lab: Lab): Promise<void> {
     await lab.report.step(task.title, () => task.run(lab), (result) => result);
   }
   if (lab.flags.keep) {
-    lab.report.note('--keep: the stack stays up; remove it with `npx tsx examples/cleanup.ts`');
+    lab.report.note(`--keep: the stack stays up; remove it with: ${cleanupCommand(lab.target)}`);
   } else {
     await lab.report.step('Cleanup: remove everything the lab created', () => cleanup(lab), (result) => result);
   }

@@ -14,7 +14,7 @@ import { ServiceDiscoveryClient } from '@aws-sdk/client-servicediscovery';
 
 /** Options of {@link connect}; anything left out comes from the standard AWS chain. */
 export interface ConnectOptions {
-  /** Region, e.g. `us-east-1`; default: `AWS_REGION`, then the profile's `region`. */
+  /** Region, e.g. `us-east-1`; default: `AWS_REGION`, then `AWS_DEFAULT_REGION` (as the AWS CLI reads it), then the profile's `region`. */
   readonly region?: string;
   /** Static credentials or a provider; default: the SDK's Node provider chain (env, SSO, profile, IMDS, …). */
   readonly credentials?: ECSClientConfig['credentials'];
@@ -106,8 +106,10 @@ function quietly<T>(allowWarning: boolean, create: () => T): T {
  * ```
  */
 export async function connect(options: ConnectOptions = {}): Promise<Clients> {
+  // The SDK reads AWS_REGION and the profile, but not the CLI's AWS_DEFAULT_REGION.
+  const region = options.region ?? (process.env.AWS_REGION ? undefined : process.env.AWS_DEFAULT_REGION || undefined);
   const base = {
-    ...(options.region !== undefined && { region: options.region }),
+    ...(region !== undefined && { region }),
     ...(options.credentials !== undefined && { credentials: options.credentials }),
     ...(options.profile !== undefined && { profile: options.profile }),
     ...(options.endpoint !== undefined && { endpoint: options.endpoint }),
@@ -132,17 +134,17 @@ export async function connect(options: ConnectOptions = {}): Promise<Clients> {
       ec2: new EC2Client(shared),
     };
   });
-  let region: string;
+  let resolved: string;
   try {
-    region = await clients.ecs.config.region();
+    resolved = await clients.ecs.config.region();
   } catch (error) {
     close(clients);
     throw new ConnectError(
-      'region: no AWS region is configured; set AWS_REGION, a region in your AWS profile, or connect({ region: "us-east-1" })',
+      'region: no AWS region is configured; set AWS_REGION (or AWS_DEFAULT_REGION), a region in your AWS profile, or connect({ region: "us-east-1" })',
       { cause: error },
     );
   }
-  return endpoint === undefined ? { ...clients, region } : { ...clients, region, endpoint };
+  return endpoint === undefined ? { ...clients, region: resolved } : { ...clients, region: resolved, endpoint };
 }
 
 /**

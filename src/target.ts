@@ -1,9 +1,10 @@
 /**
  * `openTarget()`: where a script's AWS calls go. The same script runs against
- * real AWS (`--target aws`, or an AWS profile, credentials or endpoint in the
- * environment) or, with no AWS settings at all, against the local cloud
- * started in this process with a small time scale and the lab's apps as
- * local images.
+ * a real AWS account only when asked explicitly (`--target aws` or
+ * `ECSKIT_TARGET=aws`); otherwise against an ecskit local cloud: the one at
+ * `AWS_ENDPOINT_URL` when it answers as one, else one started in this process
+ * with a small time scale and the lab's apps as local images. AWS credentials
+ * or `AWS_PROFILE` in the environment never select AWS on their own.
  *
  * @module
  */
@@ -14,11 +15,15 @@ export type TargetKind = 'local' | 'aws';
 
 /** Options of {@link openTarget}. */
 export interface TargetOptions {
-  /** `aws`, `local`, or `auto` (default): AWS when the environment names a profile, credentials or endpoint, else local. */
+  /**
+   * `aws`, `local`, or `auto` (default): `ECSKIT_TARGET` when set, else the
+   * ecskit local cloud at `AWS_ENDPOINT_URL` if one answers there, else a
+   * local cloud in this process. Never AWS unless `aws` is asked for.
+   */
   readonly target?: TargetKind | 'auto';
   /** Local cloud only: multiplies every AWS duration (default 0.02: a 30 s health-check interval takes 0.6 s). */
   readonly timeScale?: number;
-  /** Region (default `AWS_REGION`, then the profile's, then `us-east-1` for the local cloud). */
+  /** Region (default `AWS_REGION`, then `AWS_DEFAULT_REGION`, then the profile's on AWS; on a local cloud its own region, else `us-east-1`). */
   readonly region?: string;
   /** Further `connect()` options for the AWS target. */
   readonly connect?: ConnectOptions;
@@ -54,62 +59,172 @@ export interface Target {
    * `ecskit local` (then the clients are the usual AWS ones, pointed at it).
    */
   readonly emulated: boolean;
+  /** The account id, from STS `GetCallerIdentity` when the target was opened. */
+  readonly accountId: string;
+  /**
+   * AWS settings found in the environment that `auto` did not use
+   * (`AWS_PROFILE`, `AWS_ACCESS_KEY_ID`, …): scripts say they were ignored
+   * and that `--target aws` uses them.
+   */
+  readonly ignoredEnv?: readonly string[];
   /** Closes the clients, and stops the local cloud and every task process it runs. */
   close(): Promise<void>;
 }
 
-/** Thrown when the AWS target cannot be used (no credentials, no region). */
+/** Thrown when the target cannot be used: no credentials, no region, an endpoint that is not there. */
 export class TargetError extends Error {
   /** Always `TargetError`. */
   override readonly name = 'TargetError';
 }
 
-const AWS_SIGNALS = ['AWS_PROFILE', 'AWS_ACCESS_KEY_ID', 'AWS_ENDPOINT_URL', 'AWS_ENDPOINT_URL_ECS', 'AWS_WEB_IDENTITY_TOKEN_FILE', 'AWS_CONTAINER_CREDENTIALS_FULL_URI'];
+/** AWS settings that, before issue #12.7, silently selected AWS; `auto` now only reports them. */
+const AWS_SIGNALS = [
+  'AWS_PROFILE',
+  'AWS_ACCESS_KEY_ID',
+  'AWS_SESSION_TOKEN',
+  'AWS_WEB_IDENTITY_TOKEN_FILE',
+  'AWS_CONTAINER_CREDENTIALS_FULL_URI',
+  'AWS_CONTAINER_CREDENTIALS_RELATIVE_URI',
+  'AWS_ENDPOINT_URL_ECS',
+];
 
-/** The target `auto` resolves to for an environment. */
-export function detectTarget(env: Readonly<Record<string, string | undefined>> = process.env): TargetKind {
-  return AWS_SIGNALS.some((name) => env[name]) ? 'aws' : 'local';
+type Env = Readonly<Record<string, string | undefined>>;
+
+/**
+ * The target `auto` resolves to for an environment: `aws` only when
+ * `ECSKIT_TARGET=aws`. AWS credentials, `AWS_PROFILE` or an
+ * `AWS_ENDPOINT_URL` never select a real account (an `AWS_ENDPOINT_URL` is
+ * used only once it answers as an ecskit local cloud, see {@link openTarget}).
+ *
+ * @throws {@link TargetError} when `ECSKIT_TARGET` is not `aws`, `local` or `auto`.
+ * @example
+ * ```ts
+ * detectTarget({ AWS_PROFILE: 'prod' });   // 'local'
+ * detectTarget({ ECSKIT_TARGET: 'aws' });  // 'aws'
+ * ```
+ */
+export function detectTarget(env: Env = process.env): TargetKind {
+  return requestedTarget(undefined, env) === 'aws' ? 'aws' : 'local';
+}
+
+/** The option, else `ECSKIT_TARGET`, else `auto`. @internal */
+function requestedTarget(option: TargetOptions['target'], env: Env): TargetKind | 'auto' {
+  if (option && option !== 'auto') return option;
+  const fromEnv = env.ECSKIT_TARGET?.trim();
+  if (!fromEnv) return 'auto';
+  if (fromEnv === 'aws' || fromEnv === 'local' || fromEnv === 'auto') return fromEnv;
+  throw new TargetError(`ECSKIT_TARGET must be aws, local or auto, got: ${JSON.stringify(env.ECSKIT_TARGET)}; unset it to run against the local cloud`);
+}
+
+/** `AWS_ENDPOINT_URL`, unless `AWS_IGNORE_CONFIGURED_ENDPOINT_URLS=true` (as the SDK reads them). @internal */
+function endpointFromEnv(env: Env): string | undefined {
+  return env.AWS_IGNORE_CONFIGURED_ENDPOINT_URLS === 'true' ? undefined : env.AWS_ENDPOINT_URL || undefined;
+}
+
+/** `AWS_REGION`, then `AWS_DEFAULT_REGION` (as the AWS CLI reads them). @internal */
+function regionFromEnv(env: Env): string | undefined {
+  return env.AWS_REGION || env.AWS_DEFAULT_REGION || undefined;
 }
 
 /**
- * Opens the target a script should use.
+ * Opens the target a script should use:
+ *
+ * - `target: 'aws'` (or `ECSKIT_TARGET=aws`): the AWS account the standard
+ *   chain names; refuses without credentials, and fails fast when a configured
+ *   endpoint does not answer.
+ * - `target: 'local'`: a local cloud started in this process.
+ * - `auto` (default): the ecskit local cloud at `AWS_ENDPOINT_URL` when one is
+ *   set and answers `GET /_ecskit/health` (an unreachable one fails at once
+ *   with how to start it; anything else is refused unless `--target aws`), else
+ *   a local cloud in this process. AWS credentials or `AWS_PROFILE` in the
+ *   environment are ignored and listed in {@link Target.ignoredEnv}.
+ *
+ * Every target is asked for its account (STS `GetCallerIdentity`) before it is
+ * returned, so expired credentials fail here, not halfway through a script.
  *
  * @example
  * ```ts
  * const target = await openTarget({ target: values.target as 'aws' | 'local' | undefined });
- * console.log(target.kind); // 'local' on a machine with no AWS settings
+ * console.log(target.kind, target.accountId); // 'local' '000000000000' on a machine with no AWS settings
  * await ensureCluster({ clients: target.clients, stack: 'lab' }, 'flask-inventory-cluster');
  * await target.close();
  * ```
  */
 export async function openTarget(options: TargetOptions = {}): Promise<Target> {
   const env = options.env ?? process.env;
-  const kind = !options.target || options.target === 'auto' ? detectTarget(env) : options.target;
-  if (kind === 'aws') {
-    const clients = await connect({ ...options.connect, ...(options.region ? { region: options.region } : {}) });
-    try {
-      await clients.ecs.config.credentials();
-    } catch (error) {
-      close(clients);
-      throw new TargetError(
-        `--target aws needs AWS credentials, but none were found (${(error as Error).message}). ` +
-          'Set AWS_PROFILE (after `aws configure` or `aws sso login`) or AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, ' +
-          'or drop --target aws to run against the local cloud.',
-      );
-    }
-    const emulator = clients.endpoint ? await probeLocalCloud(clients.endpoint) : undefined;
-    return {
-      kind,
-      clients,
-      region: clients.region,
-      timeScale: emulator?.timeScale ?? 1,
-      emulated: emulator !== undefined,
-      ...(clients.endpoint && { endpoint: clients.endpoint }),
-      close: async () => close(clients),
-    };
+  const requested = requestedTarget(options.target, env);
+  if (requested === 'aws') return openAws(options, env);
+  const endpoint = requested === 'auto' ? endpointFromEnv(env) : undefined;
+  if (endpoint) return openLocalEndpoint(options, env, endpoint);
+  const ignoredEnv = requested === 'auto' ? AWS_SIGNALS.filter((name) => env[name]) : [];
+  return openInProcess(options, env, ignoredEnv);
+}
+
+/** `--target aws`: the standard chain, credentials required, endpoint probed. @internal */
+async function openAws(options: TargetOptions, env: Env): Promise<Target> {
+  const endpoint = options.connect?.endpoint ?? endpointFromEnv(env);
+  const region = options.region ?? options.connect?.region ?? regionFromEnv(env);
+  const probe = endpoint ? await probeEndpoint(endpoint) : undefined;
+  if (probe?.state === 'unreachable') {
+    throw new TargetError(
+      `nothing answers at ${endpoint} (${probe.reason}): if it is an ecskit local cloud, start one with \`npx ecskit local\`; ` +
+        'to use AWS itself, unset AWS_ENDPOINT_URL',
+    );
   }
+  const clients = await connect({ ...options.connect, ...(region && { region }), ...(endpoint && { endpoint }) });
+  try {
+    await clients.ecs.config.credentials();
+  } catch (error) {
+    close(clients);
+    throw new TargetError(
+      `--target aws needs AWS credentials, but none were found (${(error as Error).message}). ` +
+        'Set AWS_PROFILE (after `aws configure` or `aws sso login`) or AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, ' +
+        'or drop --target aws to run against the local cloud.',
+    );
+  }
+  const emulator = probe?.state === 'ecskit' ? probe.probe : undefined;
+  return finish(clients, {
+    kind: 'aws',
+    timeScale: emulator?.timeScale ?? 1,
+    emulated: emulator !== undefined,
+    close: async () => close(clients),
+  });
+}
+
+/** `auto` with `AWS_ENDPOINT_URL`: used only when it answers as an ecskit local cloud. @internal */
+async function openLocalEndpoint(options: TargetOptions, env: Env, endpoint: string): Promise<Target> {
+  const probe = await probeEndpoint(endpoint);
+  if (probe.state === 'unreachable') {
+    throw new TargetError(
+      `no local cloud at ${endpoint} (AWS_ENDPOINT_URL; ${probe.reason}): start one with \`npx ecskit local\`, ` +
+        'or unset AWS_ENDPOINT_URL to run the local cloud in this process',
+    );
+  }
+  if (probe.state === 'other') {
+    throw new TargetError(
+      `AWS_ENDPOINT_URL=${endpoint} does not answer as an ecskit local cloud (GET /_ecskit/health: ${probe.reason}); ` +
+        'pass --target aws (or ECSKIT_TARGET=aws) to use it as AWS, or unset AWS_ENDPOINT_URL to run the local cloud in this process',
+    );
+  }
+  const region = options.region ?? regionFromEnv(env) ?? probe.probe.region ?? 'us-east-1';
+  let clients = await connect({ ...options.connect, endpoint, region });
+  try {
+    await clients.ecs.config.credentials();
+  } catch {
+    // No AWS credentials at all: an ecskit local cloud without --credentials accepts any.
+    close(clients);
+    clients = await connect({ ...options.connect, endpoint, region, credentials: LOCAL_CREDENTIALS });
+  }
+  const opened = clients;
+  return finish(opened, { kind: 'aws', timeScale: probe.probe.timeScale, emulated: true, close: async () => close(opened) });
+}
+
+const LOCAL_CREDENTIALS = { accessKeyId: 'local', secretAccessKey: 'local' };
+
+/** `local`: a local cloud started in this process. @internal */
+async function openInProcess(options: TargetOptions, env: Env, ignoredEnv: readonly string[]): Promise<Target> {
   const { startLocalCloud } = await import('./local/index.js');
-  const region = options.region ?? 'us-east-1';
+  const region = options.region ?? regionFromEnv(env) ?? 'us-east-1';
   const timeScale = options.timeScale ?? 0.02;
   const local = await startLocalCloud({
     port: 0,
@@ -118,29 +233,125 @@ export async function openTarget(options: TargetOptions = {}): Promise<Target> {
     log: options.log ?? (env.ECSKIT_DEBUG ? (line) => console.error(line) : () => {}),
   });
   try {
-    const clients = await connect({
-      endpoint: local.endpoint,
-      region,
-      credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-      ...options.connect,
-    });
-    return {
-      kind,
-      clients,
-      region,
-      endpoint: local.endpoint,
+    const clients = await connect({ endpoint: local.endpoint, region, credentials: LOCAL_CREDENTIALS, ...options.connect });
+    return await finish(clients, {
+      kind: 'local',
       local,
       timeScale,
       emulated: true,
+      ...(ignoredEnv.length > 0 && { ignoredEnv }),
       close: async () => {
         close(clients);
         await local.stop();
       },
-    };
+    });
   } catch (error) {
     await local.stop();
     throw error;
   }
+}
+
+/** Asks STS for the account and assembles the target; closes it if STS fails. @internal */
+async function finish(clients: Clients, target: Omit<Target, 'clients' | 'region' | 'endpoint' | 'accountId'>): Promise<Target> {
+  let accountId: string;
+  try {
+    accountId = await callerAccount(clients);
+  } catch (error) {
+    await target.close();
+    throw new TargetError(
+      `could not identify the account (sts:GetCallerIdentity${clients.endpoint ? ` at ${clients.endpoint}` : ''}): ${(error as Error).message}` +
+        (target.emulated ? '' : '; check the credentials (`aws sts get-caller-identity`, or `aws sso login`)'),
+      { cause: error },
+    );
+  }
+  return { ...target, clients, region: clients.region, accountId, ...(clients.endpoint && { endpoint: clients.endpoint }) };
+}
+
+/** The account id the clients' credentials belong to (STS `GetCallerIdentity`). @internal */
+async function callerAccount(clients: Clients): Promise<string> {
+  const { STSClient, GetCallerIdentityCommand } = await import('@aws-sdk/client-sts');
+  const sts = new STSClient({
+    region: clients.region,
+    credentials: clients.ecs.config.credentials,
+    maxAttempts: 2,
+    ...(clients.endpoint && { endpoint: clients.endpoint }),
+  });
+  try {
+    const identity = await sts.send(new GetCallerIdentityCommand({}));
+    if (!identity.Account) throw new Error('the answer named no account');
+    return identity.Account;
+  } finally {
+    sts.destroy();
+  }
+}
+
+/** What {@link probeEndpoint} found at an endpoint. */
+export type EndpointProbe =
+  | {
+      /** An ecskit local cloud answered. */
+      readonly state: 'ecskit';
+      /** What it reported. */
+      readonly probe: LocalCloudProbe;
+    }
+  | {
+      /** Something answered that is not an ecskit local cloud (AWS, another emulator). */
+      readonly state: 'other';
+      /** Why, for a message: `HTTP 404`, `not an ecskit health answer`. */
+      readonly reason: string;
+    }
+  | {
+      /** Nothing answered: refused, no such host, or no answer in time. */
+      readonly state: 'unreachable';
+      /** Why, for a message: `connect ECONNREFUSED 127.0.0.1:4566`, `no answer within 1.5 s`. */
+      readonly reason: string;
+    };
+
+/**
+ * Asks `endpoint` whether it is an ecskit local cloud (`GET /_ecskit/health`,
+ * which needs no signature), telling "nothing listens there" (refused, no
+ * such host, no answer within `timeoutMs`) apart from "something else
+ * answered".
+ *
+ * @example
+ * ```ts
+ * const found = await probeEndpoint('http://127.0.0.1:4566');
+ * if (found.state === 'unreachable') console.error(`start one with npx ecskit local (${found.reason})`);
+ * ```
+ */
+export async function probeEndpoint(endpoint: string, timeoutMs = 1500): Promise<EndpointProbe> {
+  let response: Response;
+  try {
+    response = await fetch(new URL('/_ecskit/health', endpoint), { signal: AbortSignal.timeout(timeoutMs) });
+  } catch (error) {
+    return { state: 'unreachable', reason: unreachableReason(error, timeoutMs) };
+  }
+  try {
+    if (!response.ok) {
+      await response.body?.cancel();
+      return { state: 'other', reason: `HTTP ${response.status}` };
+    }
+    const body = (await response.json()) as { status?: unknown; timeScale?: unknown; region?: unknown; accountId?: unknown };
+    const { timeScale } = body;
+    if (body.status !== 'ok' || typeof timeScale !== 'number' || !(timeScale > 0)) return { state: 'other', reason: 'not an ecskit health answer' };
+    return {
+      state: 'ecskit',
+      probe: {
+        timeScale,
+        ...(typeof body.region === 'string' && { region: body.region }),
+        ...(typeof body.accountId === 'string' && { accountId: body.accountId }),
+      },
+    };
+  } catch {
+    return { state: 'other', reason: 'not an ecskit health answer' };
+  }
+}
+
+/** `connect ECONNREFUSED 127.0.0.1:4566`, `no answer within 1.5 s`, … @internal */
+function unreachableReason(error: unknown, timeoutMs: number): string {
+  const e = error as { name?: string; message?: string; cause?: { code?: string; message?: string } };
+  if (e?.name === 'TimeoutError') return `no answer within ${timeoutMs / 1000} s`;
+  if (e?.name === 'TypeError' && e.message?.includes('Invalid URL')) return 'not a URL';
+  return e?.cause?.message ?? e?.cause?.code ?? e?.message ?? String(error);
 }
 
 /** What {@link probeLocalCloud} learns from an `ecskit local` endpoint. */
@@ -165,21 +376,6 @@ export interface LocalCloudProbe {
  * ```
  */
 export async function probeLocalCloud(endpoint: string, timeoutMs = 1500): Promise<LocalCloudProbe | undefined> {
-  try {
-    const response = await fetch(new URL('/_ecskit/health', endpoint), { signal: AbortSignal.timeout(timeoutMs) });
-    if (!response.ok) {
-      await response.body?.cancel();
-      return undefined;
-    }
-    const body = (await response.json()) as { status?: unknown; timeScale?: unknown; region?: unknown; accountId?: unknown };
-    const { timeScale } = body;
-    if (body.status !== 'ok' || typeof timeScale !== 'number' || !(timeScale > 0)) return undefined;
-    return {
-      timeScale,
-      ...(typeof body.region === 'string' && { region: body.region }),
-      ...(typeof body.accountId === 'string' && { accountId: body.accountId }),
-    };
-  } catch {
-    return undefined;
-  }
+  const found = await probeEndpoint(endpoint, timeoutMs);
+  return found.state === 'ecskit' ? found.probe : undefined;
 }

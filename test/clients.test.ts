@@ -201,7 +201,7 @@ describe('connect()', { concurrency: 2 }, () => {
     const { stdout } = await runChild(code, childEnv({}));
     assert.equal(
       stdout.trim(),
-      'ConnectError: region: no AWS region is configured; set AWS_REGION, a region in your AWS profile, or connect({ region: "us-east-1" })',
+      'ConnectError: region: no AWS region is configured; set AWS_REGION (or AWS_DEFAULT_REGION), a region in your AWS profile, or connect({ region: "us-east-1" })',
     );
   });
 

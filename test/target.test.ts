@@ -1,17 +1,47 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { ListClustersCommand } from '@aws-sdk/client-ecs';
-import { detectTarget, openTarget, probeLocalCloud } from '../src/target.js';
+import { createServer, type Server } from 'node:http';
+import { connect, close } from '../src/clients.js';
+import { detectTarget, openTarget, probeEndpoint, probeLocalCloud } from '../src/target.js';
+import { FAKE_ACCOUNT, startFakeAws } from './script/fake-aws.js';
+import { waitFor } from './wait-for.js';
+
+/** A URL on 127.0.0.1 where nothing listens (a port that was just freed). */
+async function refusedUrl(): Promise<string> {
+  const dead = createServer();
+  await new Promise<void>((resolve) => dead.listen(0, '127.0.0.1', resolve));
+  const url = `http://127.0.0.1:${(dead.address() as { port: number }).port}`;
+  await new Promise<void>((resolve) => dead.close(() => resolve()));
+  return url;
+}
+
+/** An HTTP server that is not an ecskit local cloud (404 to everything). */
+async function notACloud(): Promise<{ url: string; server: Server; stop(): Promise<void> }> {
+  const server = createServer((_req, res) => res.writeHead(404, { 'content-type': 'text/plain' }).end('not here'));
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    url: `http://127.0.0.1:${(server.address() as { port: number }).port}`,
+    server,
+    stop: async () => {
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}
 
 test('with no AWS settings in the environment the target is the local cloud', () => {
   assert.equal(detectTarget({}), 'local');
   assert.equal(detectTarget({ HOME: '/root', PATH: '/usr/bin' }), 'local');
 });
 
-test('an AWS profile, credentials or endpoint in the environment selects AWS', () => {
-  assert.equal(detectTarget({ AWS_PROFILE: 'lab' }), 'aws');
-  assert.equal(detectTarget({ AWS_ACCESS_KEY_ID: 'AKIA…' }), 'aws');
-  assert.equal(detectTarget({ AWS_ENDPOINT_URL: 'http://127.0.0.1:4566' }), 'aws');
+test('AWS credentials, a profile or an endpoint in the environment never select AWS: only ECSKIT_TARGET=aws does (issue #12.7)', () => {
+  assert.equal(detectTarget({ AWS_PROFILE: 'lab' }), 'local');
+  assert.equal(detectTarget({ AWS_ACCESS_KEY_ID: 'AKIA…', AWS_SECRET_ACCESS_KEY: 's' }), 'local');
+  assert.equal(detectTarget({ AWS_ENDPOINT_URL: 'http://127.0.0.1:4566' }), 'local');
+  assert.equal(detectTarget({ ECSKIT_TARGET: 'aws' }), 'aws');
+  assert.equal(detectTarget({ ECSKIT_TARGET: 'local', AWS_PROFILE: 'lab' }), 'local');
+  assert.throws(() => detectTarget({ ECSKIT_TARGET: 'prod' }), { name: 'TargetError', message: /ECSKIT_TARGET must be aws, local or auto, got: "prod"/ });
 });
 
 test('the local target starts the local cloud in-process and its clients talk to it', async () => {
@@ -54,11 +84,7 @@ test('DiscoverInstances works against the local cloud (no data- host prefix on a
   try {
     const sd = target.clients.serviceDiscovery;
     await sd.send(new CreatePrivateDnsNamespaceCommand({ Name: 'local', Vpc: 'vpc-0123456789abcdef0' }));
-    let namespaceId: string | undefined;
-    for (let i = 0; i < 50 && !namespaceId; i++) {
-      namespaceId = (await sd.send(new ListNamespacesCommand({}))).Namespaces?.[0]?.Id;
-      if (!namespaceId) await new Promise((r) => setTimeout(r, 20));
-    }
+    const namespaceId = await waitFor('the namespace to be created', async () => (await sd.send(new ListNamespacesCommand({}))).Namespaces?.[0]?.Id);
     const { Service } = await sd.send(
       new CreateServiceCommand({ Name: 'invsys', NamespaceId: namespaceId, DnsConfig: { DnsRecords: [{ Type: 'A', TTL: 60 }] } }),
     );
@@ -83,10 +109,9 @@ test('the local target reports its time scale and that it is emulated', async ()
 test('the AWS target pointed at an ecskit local cloud takes that cloud’s time scale; pointed elsewhere, AWS pace', async () => {
   const { startLocalCloud } = await import('../src/local/index.js');
   const cloud = await startLocalCloud({ port: 0, timeScale: 0.04 });
-  const { createServer } = await import('node:http');
-  const other = createServer((_req, res) => res.writeHead(404, { 'content-type': 'text/plain' }).end('not here'));
-  await new Promise<void>((resolve) => other.listen(0, '127.0.0.1', resolve));
-  const otherUrl = `http://127.0.0.1:${(other.address() as { port: number }).port}`;
+  // Elsewhere: an endpoint that answers STS (as AWS would) but is no ecskit cloud.
+  const other = await startFakeAws();
+  const otherUrl = other.url;
   const credentials = { accessKeyId: 'test', secretAccessKey: 'test' };
   try {
     const viaEndpoint = await openTarget({ target: 'aws', region: 'us-east-1', connect: { endpoint: cloud.endpoint, credentials } });
@@ -103,12 +128,12 @@ test('the AWS target pointed at an ecskit local cloud takes that cloud’s time 
     try {
       assert.equal(elsewhere.timeScale, 1);
       assert.equal(elsewhere.emulated, false);
+      assert.equal(elsewhere.accountId, FAKE_ACCOUNT, 'the account from STS GetCallerIdentity');
     } finally {
       await elsewhere.close();
     }
   } finally {
-    other.closeAllConnections();
-    await new Promise<void>((resolve) => other.close(() => resolve()));
+    await other.stop();
     await cloud.stop();
   }
 });
@@ -150,5 +175,134 @@ test('probeLocalCloud recognizes only an ecskit local cloud, and gives up quickl
     server.closeAllConnections();
     await new Promise<void>((resolve) => server.close(() => resolve()));
     await cloud.stop();
+  }
+});
+
+test('auto with AWS credentials and a profile in the environment runs the local cloud in this process, names what it ignored, and the account from STS', async () => {
+  const env = { AWS_ACCESS_KEY_ID: 'AKIAREALACCOUNT', AWS_SECRET_ACCESS_KEY: 'secret', AWS_PROFILE: 'prod', AWS_SESSION_TOKEN: 'tok' };
+  const target = await openTarget({ env });
+  try {
+    assert.equal(target.kind, 'local');
+    assert.equal(target.emulated, true);
+    assert.deepEqual(target.ignoredEnv, ['AWS_PROFILE', 'AWS_ACCESS_KEY_ID', 'AWS_SESSION_TOKEN']);
+    assert.match(target.accountId, /^\d{12}$/);
+    assert.match(target.endpoint ?? '', /^http:\/\/127\.0\.0\.1:\d+$/);
+  } finally {
+    await target.close();
+  }
+});
+
+test('auto with an AWS_ENDPOINT_URL where nothing listens fails within 2 s, saying how to start a local cloud', async () => {
+  const url = await refusedUrl();
+  const started = performance.now();
+  await assert.rejects(openTarget({ env: { AWS_ENDPOINT_URL: url, AWS_ACCESS_KEY_ID: 'a', AWS_SECRET_ACCESS_KEY: 'b' } }), (error: Error) => {
+    assert.equal(error.name, 'TargetError');
+    assert.equal(
+      error.message,
+      `no local cloud at ${url} (AWS_ENDPOINT_URL; connect ECONNREFUSED ${url.slice('http://'.length)}): start one with \`npx ecskit local\`, or unset AWS_ENDPOINT_URL to run the local cloud in this process`,
+    );
+    return true;
+  });
+  assert.ok(performance.now() - started < 2000, `failed after ${Math.round(performance.now() - started)} ms`);
+});
+
+test('--target aws with an endpoint where nothing listens fails within 2 s too', async () => {
+  const url = await refusedUrl();
+  const started = performance.now();
+  await assert.rejects(
+    openTarget({ target: 'aws', region: 'us-east-1', connect: { endpoint: url, credentials: { accessKeyId: 'a', secretAccessKey: 'b' } } }),
+    { name: 'TargetError', message: new RegExp(`^nothing answers at ${url} \\(connect ECONNREFUSED .*npx ecskit local`) },
+  );
+  assert.ok(performance.now() - started < 2000);
+});
+
+test('auto with an AWS_ENDPOINT_URL that is not an ecskit local cloud refuses it and names --target aws', async () => {
+  const other = await notACloud();
+  try {
+    await assert.rejects(openTarget({ env: { AWS_ENDPOINT_URL: other.url } }), (error: Error) => {
+      assert.equal(error.name, 'TargetError');
+      assert.match(error.message, new RegExp(`^AWS_ENDPOINT_URL=${other.url} does not answer as an ecskit local cloud \\(GET /_ecskit/health: HTTP 404\\)`));
+      assert.match(error.message, /pass --target aws \(or ECSKIT_TARGET=aws\)/);
+      return true;
+    });
+  } finally {
+    await other.stop();
+  }
+});
+
+test('auto with an AWS_ENDPOINT_URL that answers as an ecskit local cloud uses it, with no AWS credentials at all; ECSKIT_TARGET=aws picks the AWS path', async () => {
+  const { startLocalCloud } = await import('../src/local/index.js');
+  const cloud = await startLocalCloud({ port: 0, timeScale: 0.04, region: 'eu-west-1' });
+  const saved = { ...process.env };
+  // No credentials anywhere: the target falls back to the local cloud's.
+  process.env.AWS_SHARED_CREDENTIALS_FILE = '/nonexistent/credentials';
+  process.env.AWS_CONFIG_FILE = '/nonexistent/config';
+  process.env.AWS_EC2_METADATA_DISABLED = 'true';
+  for (const name of ['AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_PROFILE', 'AWS_REGION', 'AWS_DEFAULT_REGION']) delete process.env[name];
+  try {
+    const target = await openTarget({ env: { AWS_ENDPOINT_URL: cloud.endpoint } });
+    try {
+      assert.equal(target.kind, 'aws');
+      assert.equal(target.emulated, true);
+      assert.equal(target.endpoint, cloud.endpoint);
+      assert.equal(target.region, 'eu-west-1', "the cloud's own region");
+      assert.equal(target.timeScale, 0.04);
+      assert.match(target.accountId, /^\d{12}$/);
+      assert.deepEqual((await target.clients.ecs.send(new ListClustersCommand({}))).clusterArns, []);
+    } finally {
+      await target.close();
+    }
+    const explicit = await openTarget({
+      env: { ECSKIT_TARGET: 'aws', AWS_ENDPOINT_URL: cloud.endpoint, AWS_DEFAULT_REGION: 'eu-west-1' },
+      connect: { credentials: { accessKeyId: 'k', secretAccessKey: 's' } },
+    });
+    try {
+      assert.equal(explicit.kind, 'aws');
+      assert.equal(explicit.emulated, true, 'still recognised as the local cloud');
+      assert.equal(explicit.region, 'eu-west-1', 'AWS_DEFAULT_REGION');
+    } finally {
+      await explicit.close();
+    }
+  } finally {
+    process.env = saved;
+    await cloud.stop();
+  }
+});
+
+test('AWS_DEFAULT_REGION is honoured like AWS_REGION, and AWS_REGION wins when both are set', async () => {
+  const local = await openTarget({ target: 'local', env: { AWS_DEFAULT_REGION: 'ap-south-1' } });
+  try {
+    assert.equal(local.region, 'ap-south-1');
+  } finally {
+    await local.close();
+  }
+  const saved = { ...process.env };
+  delete process.env.AWS_REGION;
+  process.env.AWS_DEFAULT_REGION = 'eu-north-1';
+  process.env.AWS_CONFIG_FILE = '/nonexistent/config';
+  try {
+    const clients = await connect({ credentials: { accessKeyId: 'a', secretAccessKey: 'b' } });
+    assert.equal(clients.region, 'eu-north-1');
+    assert.equal(await clients.cloudWatch.config.region(), 'eu-north-1', 'every client of the bundle');
+    close(clients);
+    process.env.AWS_REGION = 'us-west-2';
+    const both = await connect({ credentials: { accessKeyId: 'a', secretAccessKey: 'b' } });
+    assert.equal(both.region, 'us-west-2');
+    close(both);
+  } finally {
+    process.env = saved;
+  }
+});
+
+test('probeEndpoint tells an endpoint where nothing listens from one that is something else', async () => {
+  const other = await notACloud();
+  try {
+    assert.deepEqual(await probeEndpoint(other.url), { state: 'other', reason: 'HTTP 404' });
+    const refused = await probeEndpoint(await refusedUrl());
+    assert.equal(refused.state, 'unreachable');
+    assert.match((refused as { reason: string }).reason, /ECONNREFUSED/);
+    assert.equal((await probeEndpoint('not a url')).state, 'unreachable');
+  } finally {
+    await other.stop();
   }
 });

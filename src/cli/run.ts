@@ -30,7 +30,10 @@ Options:
   --region <region>       default region (default us-east-1)
   --account-id <id>       12-digit account id (default 123456789012)
   --time-scale <factor>   multiply every AWS duration (default 1; 0.05 = 20x faster)
-  --state-file <path>     load state from this JSON file and save changes to it
+  --state-file <path>     load state from this JSON file and save changes to it; every
+                          change is journaled to <path>.journal before the call answers
+  --fsync                 with --state-file: fsync each journal append, so acknowledged
+                          writes survive power loss too (slower: one disk flush per call)
   --allow-non-loopback    allow a --host reachable from the network (no real auth!)
   --no-runtime            serve the control plane only (no task processes, no proxies)
   --image <name>=<how>    add a local image (repeatable): repo[:tag]=./entry.js runs a
@@ -38,6 +41,8 @@ Options:
   --container-instances <n>  virtual EC2 instances per new cluster (default 2; 0 = none)
   --instance-cpu <units>  CPU units per instance (default 2048)
   --instance-memory <MiB> memory per instance (default 3943)
+  --max-tasks <n>         most tasks live at once (default: half this machine's memory
+                          / 64 MiB, 8-1000); past it tasks fail to place
   --config <file.json>    { "timeScale", "images": { "repo[:tag]": "./entry.js" |
                           { "entry" | "command": [...], "env" } }, "containerInstances":
                           { "count", "cpu", "memory" } } (flags win)
@@ -94,12 +99,14 @@ const LOCAL_OPTIONS = {
   'account-id': { type: 'string' },
   'time-scale': { type: 'string' },
   'state-file': { type: 'string' },
+  fsync: { type: 'boolean' },
   'allow-non-loopback': { type: 'boolean' },
   'no-runtime': { type: 'boolean' },
   image: { type: 'string', multiple: true },
   'container-instances': { type: 'string' },
   'instance-cpu': { type: 'string' },
   'instance-memory': { type: 'string' },
+  'max-tasks': { type: 'string' },
   config: { type: 'string' },
   'list-images': { type: 'boolean' },
   credentials: { type: 'string' },
@@ -254,7 +261,9 @@ async function local(args: string[], io: CliIo): Promise<number> {
     }
     return 0;
   }
-  const runtime = values['no-runtime'] === true ? false : config.runtime === false ? false : { containerInstances };
+  if (values.fsync && values['state-file'] === undefined) throw new UsageError('ecskit local: --fsync needs --state-file <path> (it makes the state file\'s journal survive power loss).');
+  const maxTasks = number('--max-tasks', values['max-tasks'], (n) => Number.isInteger(n) && n > 0, 'a positive integer');
+  const runtime = values['no-runtime'] === true ? false : config.runtime === false ? false : { containerInstances, ...(maxTasks !== undefined ? { maxTasks } : {}) };
   const credentials = credentialsOf(values);
   let cloud: LocalCloud;
   try {
@@ -265,6 +274,7 @@ async function local(args: string[], io: CliIo): Promise<number> {
       ...(values['account-id'] !== undefined ? { accountId: values['account-id'] } : {}),
       ...(timeScale !== undefined ? { timeScale } : {}),
       ...(values['state-file'] !== undefined ? { stateFile: values['state-file'] } : {}),
+      ...(values.fsync ? { fsync: true } : {}),
       allowNonLoopback: values['allow-non-loopback'] === true,
       ...(credentials ? { credentials } : {}),
       ...(values['allow-host'] ? { allowedHosts: values['allow-host'] } : {}),
@@ -288,8 +298,8 @@ async function local(args: string[], io: CliIo): Promise<number> {
       (credentials ? `Signatures are verified against access key ${credentials.accessKeyId} (body and clock).\n` : '') +
       `admin token: ${cloud.adminToken}\n` +
       `admin token file: ${cloud.adminTokenFile}\n` +
-      (values['state-file'] ? `State is saved to ${values['state-file']}\n` : '') +
-      (cloud.runtime ? `Tasks run as local processes (images: ${cloud.images.names().join(', ')}).\n` : 'Control plane only (--no-runtime): tasks are recorded, not run.\n') +
+      (values['state-file'] ? `State is saved to ${values['state-file']} (journal: ${values['state-file']}.journal${values.fsync ? ', fsynced' : ''})\n` : '') +
+      (cloud.runtime ? `Tasks run as local processes (images: ${cloud.images.names().join(', ')}; at most ${cloud.runtime.maxTasks} at once, --max-tasks).\n` : 'Control plane only (--no-runtime): tasks are recorded, not run.\n') +
       `Press Ctrl-C to stop.\n`,
   );
   const signal = await io.untilSignal();

@@ -17,14 +17,14 @@
  */
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { CloudState, type StateSnapshot } from './core/cloud-state.js';
+import { CloudState } from './core/cloud-state.js';
 import type { ServiceDefinition } from './core/types.js';
 import { ImageRegistry, type LocalImage } from './runtime/images.js';
 import { LocalRuntime, type RuntimeOptions } from './runtime/runtime.js';
 import { createRequestListener } from './server/handler.js';
 import { createAdminToken, defaultAdminTokenFile, removeAdminTokenFile, validateAdminToken, writeAdminTokenFile } from './server/admin-token.js';
 import { hostsForBindAddress } from './server/guard.js';
-import { loadStateFile, StatePersister, StateFileError } from './server/persistence.js';
+import { StatePersister, StateFileError } from './server/persistence.js';
 
 export { CloudState, type CloudStateOptions, type StateSnapshot } from './core/cloud-state.js';
 export {
@@ -36,7 +36,7 @@ export {
   type RequestContext,
   type ServiceDefinition,
 } from './core/types.js';
-export { StateFileError } from './server/persistence.js';
+export { StateFileError, type PersistenceStatus } from './server/persistence.js';
 export { ImageRegistry, parseImage, type ImageReference, type LocalImage } from './runtime/images.js';
 export { LocalRuntime, type RuntimeOptions } from './runtime/runtime.js';
 export type { ContainerInstanceDefaults, LiveContainer, LiveTask, RuntimeComponent, RuntimeContext } from './runtime/context.js';
@@ -57,8 +57,14 @@ export interface LocalCloudOptions {
   accountId?: string;
   /** Multiplies every AWS duration (health-check intervals, grace periods, …). Default `1`; `0.05` runs 20× faster. */
   timeScale?: number;
-  /** JSON file the state is loaded from at start and saved to after changes and on stop. Default: in memory only. */
+  /**
+   * JSON file the state is loaded from at start and saved to after changes and on stop. Every
+   * state-changing API call is first appended to `<stateFile>.journal` (a synchronous write before it
+   * answers), so acknowledged writes survive a crash. Default: in memory only.
+   */
   stateFile?: string;
+  /** With `stateFile`: also fsync each journal append, so acknowledged writes survive power loss (costs a disk flush per call). Default `false`. */
+  fsync?: boolean;
   /**
    * When set, every request must carry a valid SigV4 signature made with these
    * credentials (answered with AWS's `InvalidSignatureException`/`SignatureDoesNotMatch`,
@@ -189,12 +195,9 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
   let boundPort: number | undefined;
 
   const state = new CloudState({ accountId, timeScale, ...(options.services ? { services: options.services } : {}) });
-  let persister: StatePersister | undefined;
-  if (options.stateFile) {
-    const snapshot: StateSnapshot | undefined = loadStateFile(options.stateFile);
-    if (snapshot) state.restore(snapshot);
-    persister = new StatePersister(state, options.stateFile, { log });
-  }
+  if (options.fsync !== undefined && typeof options.fsync !== 'boolean') throw new TypeError(`fsync must be true or false, got: ${JSON.stringify(options.fsync)}`);
+  if (options.fsync && !options.stateFile) throw new TypeError('fsync needs a stateFile: it makes the state file\'s journal durable against power loss');
+  const persister = options.stateFile ? StatePersister.open(state, options.stateFile, { log, fsync: options.fsync ?? false }) : undefined;
 
   const runtimeOptions: RuntimeOptions | undefined = options.runtime === false ? undefined : options.runtime === true || options.runtime === undefined ? {} : options.runtime;
   const ownImages = options.images instanceof ImageRegistry || runtimeOptions?.images ? undefined : new ImageRegistry();
@@ -226,7 +229,7 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
       port: () => boundPort,
     },
     log,
-    health: () => ({ region, accountId, timeScale }),
+    health: () => ({ region, accountId, timeScale, ...(persister ? { persistence: persister.status() } : {}) }),
   });
   const server: Server = createServer({ maxHeaderSize: 64 * 1024 }, listener);
   // Longer than an SDK client's idle gaps, so a reused keep-alive socket is not closed under it ("socket hang up").

@@ -7,7 +7,7 @@
 import pRetry from 'p-retry';
 import type { Clients } from '../clients.js';
 import { isRetryableError } from '../waiters/poller.js';
-import { OperationError } from './errors.js';
+import { isUnreachableError, OperationError, UNREACHABLE_HINT } from './errors.js';
 
 /** The SDK clients operations use: {@link Clients} from `connect()` fits. */
 export type OperationClients = Pick<Clients, 'ecs' | 'serviceDiscovery' | 'elbv2' | 'autoScaling' | 'cloudWatch' | 'logs' | 'ec2'>;
@@ -90,18 +90,38 @@ function awsMessage(error: unknown): string {
   return String(error);
 }
 
-/** AWS's error code of an SDK error. @internal */
+/** AWS's error code of an SDK error (or Node's, `ECONNREFUSED`, for a connection that never opened). @internal */
 function awsCode(error: unknown): string | undefined {
   if (!error || typeof error !== 'object') return undefined;
-  const e = error as { name?: unknown; Code?: unknown };
+  const e = error as { name?: unknown; Code?: unknown; code?: unknown };
   if (typeof e.name === 'string' && e.name !== 'Error') return e.name;
-  return typeof e.Code === 'string' ? e.Code : undefined;
+  if (typeof e.Code === 'string') return e.Code;
+  return isUnreachableError(error) ? (e.code as string) : undefined;
+}
+
+/**
+ * Worth retrying on top of the SDK's own retries: throttling and transient
+ * faults, but not an endpoint no connection opens to — the SDK already
+ * retried that, and another 4 rounds only turned a refused port into a 12 s
+ * wait (issue #12.7).
+ */
+function worthRetrying(error: unknown): boolean {
+  return isRetryableError(error) && !isUnreachableError(error);
+}
+
+/** The {@link OperationError} for a failed call. @internal */
+function operationError(operation: string, resource: string, error: unknown): OperationError {
+  const code = awsCode(error);
+  const message = isUnreachableError(error) ? `${awsMessage(error)}: ${UNREACHABLE_HINT}` : awsMessage(error);
+  return new OperationError(operation, resource, message, { cause: error, ...(code !== undefined && { code }) });
 }
 
 /**
  * Runs one AWS call for an operation: throttling and transient faults are
- * retried with p-retry (exponential, jittered), anything else becomes an
- * {@link OperationError} naming `operation` and `resource`.
+ * retried with p-retry (exponential, jittered) on top of the SDK's own
+ * retries, except an endpoint that refuses connections (fails at once);
+ * anything else becomes an {@link OperationError} naming `operation` and
+ * `resource`.
  *
  * @internal
  */
@@ -112,12 +132,11 @@ export async function call<T>(ctx: OperationSettings, operation: string, resourc
       minTimeout: (ctx.retryDelaySeconds ?? 0.5) * 1000,
       factor: 2,
       randomize: true,
-      shouldRetry: ({ error }) => isRetryableError(error),
+      shouldRetry: ({ error }) => worthRetrying(error),
     });
   } catch (error) {
     if (error instanceof OperationError) throw error;
-    const code = awsCode(error);
-    throw new OperationError(operation, resource, awsMessage(error), { cause: error, ...(code !== undefined && { code }) });
+    throw operationError(operation, resource, error);
   }
 }
 
@@ -150,14 +169,13 @@ export async function callRetryingWhile<T>(
       maxTimeout: interval,
       factor: 2,
       randomize: true,
-      shouldRetry: ({ error }) => busy(error) || isRetryableError(error),
+      shouldRetry: ({ error }) => busy(error) || worthRetrying(error),
       onFailedAttempt: ({ error, attemptNumber }) => {
         if (busy(error) && attemptNumber === 1) ctx.log?.(`waiting: ${operation} ${resource}: ${awsMessage(error)}`);
       },
     });
   } catch (error) {
-    const code = awsCode(error);
-    throw new OperationError(operation, resource, awsMessage(error), { cause: error, ...(code !== undefined && { code }) });
+    throw operationError(operation, resource, error);
   }
 }
 

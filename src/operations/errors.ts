@@ -73,3 +73,27 @@ export function hasErrorCode(error: unknown, ...codes: string[]): boolean {
 function bareCode(code: string): string {
   return code.endsWith('Exception') ? code.slice(0, -'Exception'.length) : code;
 }
+
+/** Node's codes for "no connection could be opened": nothing listens, no route, no such host. @internal */
+const UNREACHABLE_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'EADDRNOTAVAIL']);
+
+/**
+ * True when `error` says no connection to the endpoint could be opened
+ * (`ECONNREFUSED`, `ENOTFOUND`, …). The SDK has already retried such a call
+ * (its standard strategy counts them as transient); retrying it again only
+ * delays the answer, so operations fail at once with the endpoint named.
+ *
+ * @example
+ * ```ts
+ * isUnreachableError(Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:4566'), { code: 'ECONNREFUSED' })); // true
+ * isUnreachableError({ name: 'ThrottlingException' }); // false
+ * ```
+ */
+export function isUnreachableError(error: unknown): boolean {
+  if (!error || typeof error !== 'object') return false;
+  const code = (error as { code?: unknown }).code;
+  return typeof code === 'string' && UNREACHABLE_CODES.has(code);
+}
+
+/** The fix appended to an unreachable endpoint's message. @internal */
+export const UNREACHABLE_HINT = 'nothing answers at the endpoint: check AWS_ENDPOINT_URL, or start a local cloud with `npx ecskit local`';

@@ -1,6 +1,6 @@
 /**
  * The flags every ecskit script shares, parsed with `node:util` `parseArgs`:
- * `--target`, `--time-scale`, `--json`, `--keep`, `--help`, plus the
+ * `--target`, `--time-scale`, `--json`, `--keep`, `--yes`, `--help`, plus the
  * script's own. Unknown flags and bad values are refused with a message that
  * names the flag, the value and the fix.
  *
@@ -18,6 +18,8 @@ export interface ScriptFlags {
   readonly json: boolean;
   /** Leave the stack running at the end (`--keep`). */
   readonly keep: boolean;
+  /** Run in a real AWS account without asking (`--yes`); needed there when stdin is not a terminal. Absent = false. */
+  readonly yes?: boolean;
   /** Colour in text output: off with `NO_COLOR`, `--json` or a non-TTY stdout. */
   readonly color: boolean;
   /** The script's own flags, as `parseArgs` returns them. */
@@ -47,10 +49,14 @@ export interface ScriptUsage {
 }
 
 const SHARED = {
-  target: { type: 'string', help: 'aws | local | auto (default: AWS when AWS_PROFILE/credentials/endpoint are set, else the local cloud)' },
+  target: {
+    type: 'string',
+    help: 'aws | local | auto (default: ECSKIT_TARGET, else the ecskit local cloud at AWS_ENDPOINT_URL, else one in this process; AWS credentials alone never select AWS)',
+  },
   'time-scale': { type: 'string', help: 'local cloud only: multiplies every AWS duration (default 0.02)' },
   json: { type: 'boolean', help: 'print JSON lines (one event per line) instead of text' },
   keep: { type: 'boolean', help: 'leave the stack running at the end, and print how to reach and remove it' },
+  yes: { type: 'boolean', short: 'y', help: 'run in a real AWS account without asking (required there when stdin is not a terminal)' },
   help: { type: 'boolean', short: 'h', help: 'show this help' },
 } as const;
 
@@ -70,7 +76,7 @@ export function helpText(usage: ScriptUsage): string {
  * @example
  * ```ts
  * const flags = parseScriptFlags({ title: 'examples/03-invsys-service.ts — lab Task 3' }, ['--target', 'local']);
- * // → { target: 'local', json: false, keep: false, color: …, extra: {} }
+ * // → { target: 'local', json: false, keep: false, yes: false, color: …, extra: {} }
  * ```
  */
 export function parseScriptFlags(
@@ -113,6 +119,7 @@ export function parseScriptFlags(
     ...(timeScale !== undefined ? { timeScale } : {}),
     json,
     keep: values.keep === true,
+    yes: values.yes === true,
     color: !json && !env.NO_COLOR && out.isTTY === true,
     extra,
   };

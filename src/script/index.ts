@@ -5,6 +5,18 @@
  */
 export { helpText, parseScriptFlags, UsageError, type ScriptFlags, type ScriptOption, type ScriptUsage } from './flags.js';
 export {
+  confirmTarget,
+  describeTarget,
+  ignoredEnvNote,
+  needsConfirmation,
+  targetLine,
+  TargetNotConfirmedError,
+  type ConfirmTargetOptions,
+  type DescribedTarget,
+  type PromptInput,
+  type TargetDescription,
+} from './confirm-target.js';
+export {
   createReporter,
   StepError,
   type NoteEvent,

@@ -89,10 +89,25 @@ export interface Reporter {
   step<T>(name: string, run: () => Promise<T>, describe?: (result: T) => unknown): Promise<T>;
   /** A line of information inside the current step. */
   note(message: string, data?: unknown): void;
-  /** The final summary (`key: value` lines, or one JSON object). */
+  /** The final summary (aligned `key: value` lines, or one JSON object); `undefined` values are left out, `{ count, byKind }` reads `19 (1 cluster, …)`. */
   summary(ok: boolean, data: Record<string, unknown>): void;
   /** Every event so far (what `--json` printed). */
   readonly events: readonly ScriptEvent[];
+}
+
+/**
+ * One summary value as text: strings as they are, a count object
+ * (`{ count: 19, byKind: { cluster: 1, … } }`) as `19 (1 cluster, …)`,
+ * anything else as JSON.
+ */
+function summaryValue(value: unknown): string {
+  if (typeof value === 'string') return value;
+  if (typeof value === 'object' && value !== null && typeof (value as { count?: unknown }).count === 'number') {
+    const { count, byKind } = value as { count: number; byKind?: Record<string, number> };
+    const parts = Object.entries(byKind ?? {}).map(([kind, n]) => `${n} ${kind}`);
+    return parts.length > 0 ? `${count} (${parts.join(', ')})` : String(count);
+  }
+  return JSON.stringify(value);
 }
 
 const paint = (on: boolean, code: string, text: string) => (on ? `\u001b[${code}m${text}\u001b[0m` : text);
@@ -158,7 +173,9 @@ export function createReporter(options: ReporterOptions = {}): Reporter {
     },
     summary(ok, data) {
       const seconds = Math.round((now() - started) / 100) / 10;
-      const lines = Object.entries(data).map(([k, v]) => `  ${k}: ${typeof v === 'string' ? v : JSON.stringify(v)}`);
+      const entries = Object.entries(data).filter(([, v]) => v !== undefined);
+      const width = Math.max(0, ...entries.map(([k]) => k.length));
+      const lines = entries.map(([k, v]) => `  ${`${k}:`.padEnd(width + 1)} ${summaryValue(v)}`);
       emit(
         { type: 'summary', ok, seconds, data },
         [`${ok ? paint(color, '32', 'Done') : paint(color, '31', 'Failed')} in ${seconds.toFixed(1)} s`, ...lines].join('\n'),

@@ -91,6 +91,12 @@ test('full-lab.ts --json completes every lab task on the local cloud, each with 
   const summary = events.find((e) => e.type === 'summary') as { ok: boolean; data: Record<string, unknown> } | undefined;
   assert.ok(summary?.ok, 'the summary says ok');
   assert.equal(summary.data.albUrl, undefined, 'the cleanup removed the ALB: the summary does not advertise its URL');
+  // Counts by kind, not lists; everything created or put was removed again.
+  const counts = (key: string) => summary.data[key] as { count: number; byKind: Record<string, number> };
+  assert.ok(counts('created').count > 10, JSON.stringify(summary.data.created));
+  assert.equal(counts('created').byKind.service, 2);
+  assert.equal(counts('removed').count, counts('created').count + counts('put').count, `removed ${JSON.stringify(summary.data.removed)} = created + put`);
+  assert.equal(summary.data.unchanged, undefined);
   console.log(`full lab: ${seconds.toFixed(1)} s, ${events.length} JSON events`);
 
   // Task 1: the cluster and the concepts, with awsvpc for both services (ERRATA 2.1).

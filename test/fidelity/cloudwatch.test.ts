@@ -138,12 +138,6 @@ const allow: AllowedDivergence[] = [
       reference: `${API}/API_MetricAlarm.html`,
     },
   ]),
-  {
-    case: 'cloudwatch DeleteAlarms unknown',
-    path: 'error',
-    reason: 'moto succeeds for an alarm that does not exist; AWS documents ResourceNotFound for DeleteAlarms',
-    reference: `${API}/API_DeleteAlarms.html`,
-  },
 ];
 
 describe('fidelity: CloudWatch against moto', () => {

@@ -95,13 +95,17 @@ describe('errors, log tailing and rollback against the local cloud', () => {
 
     const stop = new AbortController();
     const followed: string[] = [];
+    let caughtUp!: () => void;
+    const readExisting = new Promise<void>((resolve) => (caughtUp = resolve));
     const following = (async () => {
       for await (const e of ops.tailLogs({ logGroupName: '/ecs/tail-test', since: '1m', follow: true, pollIntervalSeconds: 0.02, signal: stop.signal })) {
         followed.push(e.message);
+        if (followed.length === 2) caughtUp();
         if (followed.length === 3) stop.abort();
       }
     })();
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    // The late line goes in once the follower has read the two existing ones.
+    await readExisting;
     await logs.send(
       new PutLogEventsCommand({ logGroupName: '/ecs/tail-test', logStreamName: 'ecs/invsys/1', logEvents: [{ timestamp: Date.now(), message: 'late line' }] }),
     );

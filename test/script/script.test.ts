@@ -14,7 +14,9 @@ test('shared flags parse with defaults, and the script’s own flags come back i
     sink(),
     {},
   );
-  assert.deepEqual(flags, { target: 'local', timeScale: 0.05, json: false, keep: false, color: false, extra: { 'skip-load': true } });
+  assert.deepEqual(flags, { target: 'local', timeScale: 0.05, json: false, keep: false, yes: false, color: false, extra: { 'skip-load': true } });
+  assert.equal(parseScriptFlags({ title: 't' }, ['--target', 'aws', '--yes'], sink(), {})?.yes, true);
+  assert.equal(parseScriptFlags({ title: 't' }, ['-y'], sink(), {})?.yes, true);
 });
 
 test('--help prints every option and returns undefined', () => {
@@ -23,6 +25,7 @@ test('--help prints every option and returns undefined', () => {
   assert.match(out.text, /^examples\/full-lab\.ts — the lab/);
   assert.match(out.text, /--target <value>\s+aws \| local \| auto/);
   assert.match(out.text, /--keep/);
+  assert.match(out.text, /--yes\s+run in a real AWS account without asking/);
 });
 
 test('bad flags are refused naming the flag, the value and the fix', () => {

@@ -9,7 +9,7 @@ import { randomUUID } from 'node:crypto';
 import { Elysia } from 'elysia';
 import { node } from '@elysiajs/node';
 import { httpBasics, stdoutLog, type RouteSpec } from '../../shared/src/basics.js';
-import { jsonResponse, readBodyLimited } from '../../shared/src/http.js';
+import { jsonResponse, pathStartOf, readBodyLimited, ROUTER_OPTIONS } from '../../shared/src/http.js';
 import { createLifecycle, type Lifecycle } from '../../shared/src/lifecycle.js';
 import { UpstreamTimeoutError, UpstreamUnavailableError, type Upstream } from './upstream.js';
 
@@ -25,8 +25,7 @@ export const GATEWAY_SERVICE = 'gateway';
  * @internal
  */
 export function pathAndQueryOf(url: string): string {
-  const scheme = url.indexOf('://');
-  const start = url.indexOf('/', scheme === -1 ? 0 : scheme + 3);
+  const start = pathStartOf(url);
   if (start === -1) return '/';
   // `new URL()` drops an empty query (`/items?` → `/items`).
   return url.indexOf('?', start) === url.length - 1 ? url.slice(start, -1) : url.slice(start);
@@ -111,7 +110,7 @@ export function createGatewayApp(deps: GatewayDeps) {
     }
   };
 
-  return new Elysia({ adapter: node() })
+  return new Elysia({ adapter: node(), ...ROUTER_OPTIONS })
     .use(
       httpBasics({
         service: GATEWAY_SERVICE,

@@ -3,17 +3,19 @@ import assert from 'node:assert/strict';
 import { createGatewayApp, pathAndQueryOf } from '../src/app.js';
 import { UpstreamTimeoutError, UpstreamUnavailableError, type Upstream, type UpstreamRequest } from '../src/upstream.js';
 import { createLifecycle } from '../../shared/src/lifecycle.js';
+import { logSink } from '../../../test/wait-for.js';
 
 function setup(upstream: Upstream = async () => ({ status: 200, contentType: 'application/json', body: new TextEncoder().encode('{"items":[]}') })) {
-  const logs: string[] = [];
+  const sink = logSink();
+  const logs = sink.lines;
   const lifecycle = createLifecycle();
-  const app = createGatewayApp({ upstream, version: '2.0.0', lifecycle, log: (l) => logs.push(l) });
+  const app = createGatewayApp({ upstream, version: '2.0.0', lifecycle, log: sink.log });
   const call = async (method: string, path: string, body?: string, headers: Record<string, string> = {}) => {
     const res = await app.handle(new Request(`http://localhost${path}`, { method, body, headers }));
     const text = await res.text();
     return { status: res.status, type: res.headers.get('content-type'), headers: res.headers, text };
   };
-  return { app, call, logs, lifecycle };
+  return { app, call, logs, sink, lifecycle };
 }
 
 function recording(answer: { status: number; contentType: string | null; body: string }) {
@@ -146,10 +148,12 @@ describe('gateway forwarding', () => {
 
   it('logs the status the client actually got, including passed-through and mapped ones', async () => {
     const { upstream } = recording({ status: 404, contentType: 'application/json', body: '{"message":"Device not found"}' });
-    const { call, logs } = setup(upstream);
+    const { call, sink } = setup(upstream);
     await call('DELETE', '/items/100', undefined, { 'x-request-id': 'r-1' });
-    await new Promise((resolve) => setTimeout(resolve, 10));
-    const line = JSON.parse(logs.at(-1)!) as Record<string, unknown>;
+    // The line is written after the response went out: wait for it, not for a fixed time.
+    const logs = await sink.atLeast(1);
+    assert.equal(logs.length, 1);
+    const line = JSON.parse(logs[0]!) as Record<string, unknown>;
     assert.equal(line.status, 404);
     assert.equal(line.method, 'DELETE');
     assert.equal(line.path, '/items/100');

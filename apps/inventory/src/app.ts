@@ -7,7 +7,7 @@
 import { Elysia } from 'elysia';
 import { node } from '@elysiajs/node';
 import { httpBasics, stdoutLog, type RouteSpec } from '../../shared/src/basics.js';
-import { HttpError, readTextLimited } from '../../shared/src/http.js';
+import { HttpError, readTextLimited, ROUTER_OPTIONS } from '../../shared/src/http.js';
 import { createLifecycle, type Lifecycle } from '../../shared/src/lifecycle.js';
 import type { DeviceStore } from './store.js';
 import { ID_PATTERN, validateNewDevice, validatePatch } from './validation.js';
@@ -52,7 +52,7 @@ export function createInventoryApp(deps: InventoryDeps) {
   const lifecycle = deps.lifecycle ?? createLifecycle();
   const find = (id: string) => (ID_PATTERN.test(id) ? store.get(id) : undefined);
 
-  return new Elysia({ adapter: node() })
+  return new Elysia({ adapter: node(), ...ROUTER_OPTIONS })
     .use(
       httpBasics({
         service: INVENTORY_SERVICE,

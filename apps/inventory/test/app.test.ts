@@ -3,17 +3,19 @@ import assert from 'node:assert/strict';
 import { createInventoryApp } from '../src/app.js';
 import { openSqliteStore, type DeviceStore } from '../src/store.js';
 import { createLifecycle } from '../../shared/src/lifecycle.js';
+import { logSink } from '../../../test/wait-for.js';
 
 function setup(seed: 'demo' | 'none' = 'none') {
   const store = openSqliteStore({ path: ':memory:', seed });
-  const logs: string[] = [];
+  const sink = logSink();
+  const logs = sink.lines;
   const lifecycle = createLifecycle();
   let clock = 1_700_000_000_000;
   const app = createInventoryApp({
     store,
     version: '2.0.0',
     lifecycle,
-    log: (line) => logs.push(line),
+    log: sink.log,
     now: () => (clock += 5),
   });
   const call = async (method: string, path: string, body?: unknown, headers: Record<string, string> = {}) => {
@@ -33,7 +35,7 @@ function setup(seed: 'demo' | 'none' = 'none') {
     }
     return { status: res.status, type: res.headers.get('content-type'), headers: res.headers, text, json };
   };
-  return { store, app, call, logs, lifecycle };
+  return { store, app, call, logs, sink, lifecycle };
 }
 
 const device = { id: 'ecs-device-001', name: 'ECS Test Device', location: 'AWS Cloud', status: 'active' };
@@ -292,10 +294,11 @@ describe('inventory protocol errors', () => {
   });
 
   it('logs one JSON line per request with time, request id, method, path, status and duration', async () => {
-    const { call, logs } = setup();
+    const { call, logs, sink } = setup();
     await call('GET', '/items?secret=1', undefined, { 'x-request-id': 'req-42' });
     await call('GET', '/missing');
-    await new Promise((resolve) => setTimeout(resolve, 10));
+    // Lines are written after each response went out: wait for both, not for a fixed time.
+    await sink.atLeast(2);
     assert.equal(logs.length, 2);
     const first = JSON.parse(logs[0]!) as Record<string, unknown>;
     assert.equal(first.requestId, 'req-42');

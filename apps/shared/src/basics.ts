@@ -9,7 +9,7 @@
 import { randomUUID } from 'node:crypto';
 import { Elysia } from 'elysia';
 import type { Lifecycle } from './lifecycle.js';
-import { BODY_LIMIT_BYTES, HttpError, jsonResponse, payloadTooLarge } from './http.js';
+import { BODY_LIMIT_BYTES, HttpError, jsonResponse, payloadTooLarge, routesAsItReads } from './http.js';
 
 /** One route of an app: its path (`:param` segments allowed) and methods. @internal */
 export interface RouteSpec {
@@ -170,13 +170,20 @@ export function httpBasics(options: HttpBasicsOptions) {
     compiled.find((route) => route.re.test(path))?.methods;
 
   return new Elysia({ name: `ecskit-http-basics:${service}` })
-    .onRequest(({ request, set }) => {
+    .onRequest((context) => {
+      const { request, set } = context;
       const id = request.headers.get('x-request-id') || randomUUID();
       const stamped = request as Request & Stamped;
       stamped[STARTED_AT] = now();
       stamped[REQUEST_ID] = id;
       set.headers['x-request-id'] = id;
       if (options.lifecycle?.draining) set.headers.connection = 'close';
+      // Route only on the path that is forwarded and logged (issue #12.8).
+      const routed = (context as { path?: unknown }).path;
+      if (typeof routed !== 'string' || !routesAsItReads(request.url, routed)) {
+        set.status = 400;
+        return jsonResponse(400, { message: 'Bad request target: the path cannot be read from this Host and request line' }, { 'x-request-id': id });
+      }
       const declared = Number(request.headers.get('content-length') ?? '0');
       if (declared > BODY_LIMIT_BYTES) {
         const error = payloadTooLarge();

@@ -154,3 +154,41 @@ function readIncoming(req: IncomingMessage, limit: number): Promise<Uint8Array> 
 export async function readTextLimited(request: Request, limit = BODY_LIMIT_BYTES): Promise<string> {
   return new TextDecoder().decode(await readBodyLimited(request, limit));
 }
+
+/**
+ * Where the path starts in an absolute request URL: the first `/` after
+ * `scheme://authority` (-1 when there is none). What the gateway forwards
+ * starts here, and the router must route on the same characters.
+ *
+ * @internal
+ */
+export function pathStartOf(url: string): number {
+  const scheme = url.indexOf('://');
+  return url.indexOf('/', scheme === -1 ? 0 : scheme + 3);
+}
+
+/**
+ * True when `routedPath` (the path Elysia's router computed from
+ * `request.url`) is exactly the path of that URL, up to its query. Elysia
+ * finds the path by skipping a fixed number of characters instead of parsing
+ * the authority, so a short or odd `Host` could make it route
+ * `/zz/items/victim` as `/items/victim` (issue #12.8); a request where the two
+ * disagree is refused, never routed.
+ *
+ * @internal
+ */
+export function routesAsItReads(url: string, routedPath: string): boolean {
+  const start = pathStartOf(url);
+  if (start === -1) return false;
+  const end = start + routedPath.length;
+  return url.startsWith(routedPath, start) && (end === url.length || url.charCodeAt(end) === 63 /* ? */ || url.charCodeAt(end) === 35 /* # */);
+}
+
+/**
+ * Elysia options both apps build with: find the path after `http://` plus at
+ * least one character of host (Elysia's default assumes 11 characters,
+ * `http://a.bc`, and mis-routes a `Host` of 1–3 characters).
+ *
+ * @internal
+ */
+export const ROUTER_OPTIONS = { handler: { standardHostname: false } } as const;

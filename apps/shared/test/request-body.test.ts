@@ -9,6 +9,7 @@ import { createServer, request as httpRequest, type Server } from 'node:http';
 import { connect } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { startApp, type AppProcess } from './processes.js';
+import { waitFor } from '../../../test/wait-for.js';
 
 const running: AppProcess[] = [];
 const servers: Server[] = [];
@@ -95,8 +96,11 @@ describe('request bodies over real sockets', () => {
       ['after-413'],
       'nothing of the refused or cut-short bodies was stored',
     );
-    await new Promise((resolve) => setTimeout(resolve, 50)); // the log is flushed every 5 ms
-    const logged = statuses(app);
+    // The app flushes its log every 5 ms: wait for the two lines, not for a fixed time.
+    const logged = await waitFor('the 413 and 400 log lines', () => {
+      const seen = statuses(app);
+      return seen.includes('413 /items') && seen.includes('400 /items') && seen;
+    });
     assert.ok(logged.includes('413 /items'), `413 logged: ${logged.join(', ')}`);
     assert.ok(logged.includes('400 /items'), `the cut-short body logged as 400: ${logged.join(', ')}`);
     assert.ok(!logged.some((s) => s.startsWith('500')), `no 500: ${logged.join(', ')}`);

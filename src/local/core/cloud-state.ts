@@ -7,8 +7,10 @@
  * @internal
  */
 import { EventEmitter } from 'node:events';
+import { checkInput } from '../models/index.js';
 import { services as allServices } from '../services/index.js';
-import { AwsError, type RegionState, type RequestContext, type ServiceDefinition } from './types.js';
+import { AwsError, type Protocol, type RegionState, type RequestContext, type ServiceDefinition } from './types.js';
+import { ChangeTracker, type ChangeRecorder } from './change-tracker.js';
 import { uuid } from './util.js';
 
 /** Options of {@link CloudState}. */
@@ -50,8 +52,11 @@ export class CloudState {
   readonly now: () => Date;
   /** The services served. */
   readonly services: readonly ServiceDefinition[];
+  /** Set by the state file's journal: gets each operation's changed records before the operation answers. */
+  recorder: ChangeRecorder | undefined;
   #data: StateSnapshot = {};
   #version = 0;
+  readonly #trackers = new WeakMap<RequestContext, ChangeTracker>();
 
   constructor(options: CloudStateOptions = {}) {
     this.accountId = options.accountId ?? '123456789012';
@@ -103,7 +108,9 @@ export class CloudState {
 
   /** Builds the context a handler runs with. */
   context(service: string, operation: string, region: string, accountId = this.accountId, requestId = uuid()): RequestContext {
-    return {
+    const tracker = this.recorder && new ChangeTracker(this.#isReadOnly(service, operation) ? 'create' : 'write', this.recorder.appendOnly?.bind(this.recorder));
+    const regionOf = (name: string) => (tracker ? tracker.region(accountId, name, this.region(name, accountId)) : this.region(name, accountId));
+    const ctx: RequestContext = {
       accountId,
       region,
       service,
@@ -111,31 +118,48 @@ export class CloudState {
       requestId,
       now: this.now,
       timeScale: this.timeScale,
-      state: this.region(region, accountId),
-      stateOf: (other) => this.region(other, accountId),
+      state: regionOf(region),
+      stateOf: regionOf,
       events: this.events,
       changed: () => this.touch(),
     };
+    if (tracker) this.#trackers.set(ctx, tracker);
+    return ctx;
+  }
+
+  #isReadOnly(service: string, operation: string): boolean {
+    const definition = this.service(service);
+    return definition?.readOnly ? definition.readOnly(operation) : isReadOnly(operation);
+  }
+
+  /** Hands the records `ctx`'s operation changed to the {@link recorder} (the journal) before the operation answers. */
+  #record(ctx: RequestContext): void {
+    const tracker = this.#trackers.get(ctx);
+    const changes = tracker?.changes(this.#data);
+    if (changes?.length) this.recorder?.record(changes, `${ctx.service}:${ctx.operation}`);
   }
 
   /**
    * Runs one operation. Throws {@link AwsError} for unknown services or
-   * operations (the protocol layer renders the right code for each protocol).
+   * operations, and for input the AWS model rejects (checked before the
+   * handler runs; `protocol` says how scalars arrived, see `models/`).
    */
   async invoke(
     service: string,
     operation: string,
     input: unknown,
-    options: { region?: string; accountId?: string; requestId?: string } = {},
+    options: { region?: string; accountId?: string; requestId?: string; protocol?: Protocol } = {},
   ): Promise<unknown> {
     const definition = this.service(service);
     if (!definition) throw new AwsError('UnrecognizedClientException', `The service ${service} is not served by the ecskit local cloud.`);
     const handler = Object.hasOwn(definition.operations, operation) ? definition.operations[operation] : undefined;
     if (!handler) throw new AwsError('UnknownOperationException', `Unknown operation ${operation}`);
+    const checked = checkInput(definition, operation, input, options.protocol);
     const ctx = this.context(service, operation, options.region ?? 'us-east-1', options.accountId, options.requestId);
-    const result = await handler((input ?? {}) as object, ctx);
+    const result = await handler(checked, ctx);
     const readOnly = definition.readOnly ? definition.readOnly(operation) : isReadOnly(operation);
     if (!readOnly) this.touch();
+    this.#record(ctx);
     return result ?? {};
   }
 }

@@ -16,9 +16,22 @@ export function slice<T>(ctx: RequestContext, key: string, init: () => T): T {
   return created;
 }
 
-/** `arn:aws:<service>:<region>:<account>:<resource>` (IAM/STS: pass region ''). */
+/**
+ * The ARN partition of a region: `aws-cn` for China (`cn-*`), `aws-us-gov`
+ * for GovCloud (`us-gov-*`), `aws-iso`/`aws-iso-b`/`aws-iso-e`/`aws-iso-f`
+ * for the isolated regions, else `aws`.
+ */
+export function partitionOf(region: string): string {
+  if (region.startsWith('cn-')) return 'aws-cn';
+  if (region.startsWith('us-gov-')) return 'aws-us-gov';
+  const iso = /^(us|eu)-(iso[bef]?)-/.exec(region);
+  if (iso) return iso[2] === 'iso' ? 'aws-iso' : `aws-iso-${iso[2]!.slice(3)}`;
+  return 'aws';
+}
+
+/** `arn:<partition>:<service>:<region>:<account>:<resource>`, the partition of the caller's region (IAM/STS: pass region ''). */
 export function arn(ctx: Pick<RequestContext, 'region' | 'accountId'>, service: string, resource: string, region = ctx.region): string {
-  return `arn:aws:${service}:${region}:${ctx.accountId}:${resource}`;
+  return `arn:${partitionOf(ctx.region)}:${service}:${region}:${ctx.accountId}:${resource}`;
 }
 
 /** Lower-case hex id of `length` characters. */

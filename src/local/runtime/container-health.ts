@@ -31,23 +31,55 @@ export function targetCommand(command: readonly string[], address: string): stri
   return ['/bin/sh', '-c', rewrite(command.join(' '))];
 }
 
-/** Runs a command once; resolves true on exit 0 within `timeoutMs`. */
-export function runProbe(argv: readonly string[], timeoutMs: number, env: Record<string, string> = {}): Promise<boolean> {
+/** Options of {@link runProbe}. */
+export interface ProbeOptions {
+  /** Environment of the probe, besides `PATH`. */
+  readonly env?: Record<string, string>;
+  /** Aborting kills the probe (its whole process group) at once. */
+  readonly signal?: AbortSignal;
+}
+
+/**
+ * Sends SIGKILL to a probe's process group (the probe and everything it
+ * started); quiet when the group is already gone.
+ */
+function killGroup(pid: number | undefined): void {
+  if (pid === undefined) return;
+  try {
+    process.kill(-pid, 'SIGKILL');
+  } catch {
+    // ESRCH: nothing of the group is left.
+  }
+}
+
+/**
+ * Runs a command once; resolves true on exit 0 within `timeoutMs`. The probe
+ * runs in a process group of its own (`detached`): on a timeout or an abort
+ * the whole group is killed, not only `/bin/sh`, and whatever the probe left
+ * running in the background is killed when it exits, so `CMD-SHELL "sleep 40"`
+ * with a short timeout leaves no `sleep` behind.
+ */
+export function runProbe(argv: readonly string[], timeoutMs: number, options: ProbeOptions = {}): Promise<boolean> {
   return new Promise((resolve) => {
     const [file, ...args] = argv;
-    if (!file) return resolve(false);
+    if (!file || options.signal?.aborted) return resolve(false);
     const child = spawn(file, args, {
       stdio: 'ignore',
-      env: { PATH: process.env.PATH ?? '/usr/local/bin:/usr/bin:/bin', ...env },
+      detached: true,
+      env: { PATH: process.env.PATH ?? '/usr/local/bin:/usr/bin:/bin', ...options.env },
     });
-    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
-    child.once('error', () => {
+    const kill = () => killGroup(child.pid);
+    const timer = setTimeout(kill, timeoutMs);
+    options.signal?.addEventListener('abort', kill, { once: true });
+    const done = (ok: boolean) => {
       clearTimeout(timer);
-      resolve(false);
-    });
+      options.signal?.removeEventListener('abort', kill);
+      resolve(ok);
+    };
+    child.once('error', () => done(false));
     child.once('exit', (code) => {
-      clearTimeout(timer);
-      resolve(code === 0);
+      kill(); // background children of a probe that exited
+      done(code === 0);
     });
   });
 }
@@ -71,6 +103,8 @@ export class ContainerHealthMonitor {
   #failures = 0;
   #timer: NodeJS.Timeout | undefined;
   #stopped = false;
+  /** Aborts the probe in flight when the monitor stops. */
+  readonly #abort = new AbortController();
   readonly #startedAt = Date.now();
 
   constructor(
@@ -79,8 +113,9 @@ export class ContainerHealthMonitor {
     /** Multiplies every duration (the local cloud's time scale). */
     private readonly timeScale: number,
     private readonly onChange: (status: ContainerHealth) => void,
-    /** Probe runner (tests pass a fake). */
-    private readonly probe: (argv: readonly string[], timeoutMs: number) => Promise<boolean> = runProbe,
+    /** Probe runner (tests pass a fake); `signal` aborts when the monitor stops. */
+    private readonly probe: (argv: readonly string[], timeoutMs: number, signal: AbortSignal) => Promise<boolean> = (argv, timeoutMs, signal) =>
+      runProbe(argv, timeoutMs, { signal }),
   ) {}
 
   get status(): ContainerHealth {
@@ -92,9 +127,11 @@ export class ContainerHealthMonitor {
     this.#schedule(Math.min(1000, this.#intervalMs()));
   }
 
+  /** Stops checking; a probe in flight is killed. */
   stop(): void {
     this.#stopped = true;
     if (this.#timer) clearTimeout(this.#timer);
+    this.#abort.abort();
   }
 
   #intervalMs() {
@@ -110,7 +147,7 @@ export class ContainerHealthMonitor {
   async #check() {
     if (this.#stopped) return;
     const timeoutMs = Math.max(MIN_PROBE_TIMEOUT_MS, (this.spec.timeout ?? 5) * 1000 * this.timeScale);
-    const ok = await this.probe(targetCommand(this.spec.command, this.address), timeoutMs);
+    const ok = await this.probe(targetCommand(this.spec.command, this.address), timeoutMs, this.#abort.signal);
     if (this.#stopped) return;
     const inStartPeriod = Date.now() - this.#startedAt < (this.spec.startPeriod ?? 0) * 1000 * this.timeScale;
     if (ok) {

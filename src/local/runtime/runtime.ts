@@ -12,7 +12,9 @@
  *
  * @internal
  */
+import { totalmem } from 'node:os';
 import type { CloudState } from '../core/cloud-state.js';
+import { liveTaskCount, setLocalTaskLimit } from '../services/ecs/task-limit.js';
 import { AddressPool, assertLoopbackRange } from './addresses.js';
 import { DEFAULT_CONTAINER_INSTANCES, type ContainerInstanceDefaults, type LiveTask, type RuntimeComponent, type RuntimeContext } from './context.js';
 import { startDnsServer, type DnsServer } from './dns-server.js';
@@ -22,6 +24,19 @@ import { startMetadataServer } from './metadata-server.js';
 /** First address of a pool: random on Linux (all of 127/8 is routed), 127.x.0.2 on macOS. */
 function randomStart(): number {
   return process.platform === 'darwin' ? 2 : 2 + Math.floor(Math.random() * 60_000);
+}
+
+/** Memory budgeted per live task by the default {@link RuntimeOptions.maxTasks}: a lab app's process measured 60 MiB RSS, rounded up. */
+export const TASK_MEMORY_BUDGET_MIB = 64;
+
+/**
+ * The default cap on live tasks: half of this machine's memory divided by
+ * {@link TASK_MEMORY_BUDGET_MIB}, at least 8 and at most 1,000 (Fargate's
+ * default per-region quota of concurrent tasks). 16 GiB → 128 tasks.
+ */
+export function defaultMaxTasks(totalMemoryBytes: number = totalmem()): number {
+  const budget = Math.floor(totalMemoryBytes / 2 / (TASK_MEMORY_BUDGET_MIB * 1024 * 1024));
+  return Math.min(1000, Math.max(8, budget));
 }
 
 /** Options of {@link LocalRuntime}. */
@@ -44,12 +59,22 @@ export interface RuntimeOptions {
    * throws is logged and ignored.
    */
   readonly onTick?: (ms: number) => void;
+  /**
+   * Most tasks live (not STOPPED) at once, over every account and region:
+   * each is a process on this machine. Past it RunTask answers a
+   * `LOCAL_TASK_LIMIT` failure and services get an "unable to place" event,
+   * instead of the machine running out of memory. Default
+   * {@link defaultMaxTasks} (sized from this machine's memory).
+   */
+  readonly maxTasks?: number;
 }
 
 /** The runtime attached to a {@link CloudState}. */
 export class LocalRuntime {
   /** What the runtime's components share (live tasks, images, endpoints). */
   readonly context: RuntimeContext;
+  /** The cap on live tasks ({@link RuntimeOptions.maxTasks}). */
+  readonly maxTasks: number;
   readonly #components: RuntimeComponent[] = [];
   readonly #options: RuntimeOptions;
   #dns: DnsServer | undefined;
@@ -61,6 +86,9 @@ export class LocalRuntime {
 
   constructor(cloud: CloudState, options: RuntimeOptions = {}) {
     this.#options = options;
+    const maxTasks = options.maxTasks ?? defaultMaxTasks();
+    if (!Number.isInteger(maxTasks) || maxTasks < 1) throw new RangeError(`maxTasks must be a positive integer, got: ${maxTasks}`);
+    this.maxTasks = maxTasks;
     const log = options.log ?? ((line: string) => console.error(line));
     const tasks = new Map<string, LiveTask>();
     this.context = {
@@ -95,6 +123,12 @@ export class LocalRuntime {
     this.context.dns = { host: this.#dns.host, port: this.#dns.port };
     this.context.metadata = await startMetadataServer();
     for (const component of this.#components) await component.start?.();
+    setLocalTaskLimit(this.context.cloud.events, {
+      maxTasks: this.maxTasks,
+      liveTasks: () => liveTaskCount(this.context.regions().map((r) => r.state)),
+    });
+    // After the components' own handlers: no process outlives its (reset) task record.
+    this.context.cloud.events.on('state:reset', this.#onReset);
     const tickMs = this.#options.tickMs ?? 100;
     const loop = async () => {
       if (this.#stopped) return;
@@ -121,11 +155,21 @@ export class LocalRuntime {
     this.#timer = setTimeout(loop, 0);
   }
 
+  /** `POST /_ecskit/reset`: the components stopped their tasks; kill whatever process is left. */
+  readonly #onReset = () => this.#killLiveTasks();
+
+  #killLiveTasks(): void {
+    for (const task of this.context.tasks.values()) for (const container of task.containers) container.process.kill();
+    this.context.tasks.clear();
+  }
+
   /** Stops the tick loop and every component (all task processes end), then the endpoints. */
   async stop(): Promise<void> {
     if (this.#stopped) return;
     this.#stopped = true;
     if (this.#timer) clearTimeout(this.#timer);
+    setLocalTaskLimit(this.context.cloud.events, undefined);
+    this.context.cloud.events.off('state:reset', this.#onReset);
     for (const component of [...this.#components].reverse()) {
       try {
         await component.stop();
@@ -134,8 +178,7 @@ export class LocalRuntime {
       }
     }
     // Whatever a component left behind: no task process outlives the runtime.
-    for (const task of this.context.tasks.values()) for (const container of task.containers) container.process.kill();
-    this.context.tasks.clear();
+    this.#killLiveTasks();
     await this.#dns?.close();
     this.#ownImages?.dispose();
     await this.context.metadata?.close();

@@ -53,7 +53,8 @@ export function parseAuthorization(header: string | undefined): SigV4Authorizati
   };
 }
 
-class NodeSha256 {
+/** The `node:crypto` SHA-256 / HMAC-SHA-256 in the `Checksum` shape `@smithy/signature-v4` wants. */
+export class NodeSha256 {
   readonly #secret: Uint8Array | string | undefined;
   #hash: Hash | Hmac;
   constructor(secret?: string | ArrayBuffer | ArrayBufferView) {

@@ -7,11 +7,12 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { DescribeTargetHealthCommand, DeregisterTargetsCommand } from '@aws-sdk/client-elastic-load-balancing-v2';
-import { StopTaskCommand } from '@aws-sdk/client-ecs';
+import { DescribeTasksCommand, StopTaskCommand } from '@aws-sdk/client-ecs';
 import { runningTaskAddresses } from '../../../examples/03-invsys-service.ts';
 import { runTasks1to4 } from '../../../examples/04-gateway-service.ts';
 import { run as troubleshoot, type CheckResult } from '../../../examples/troubleshoot.ts';
 import { openLocalLab } from '../local-lab.js';
+import { waitFor } from '../../wait-for.js';
 
 test('troubleshoot reports every check after Tasks 1–4 (capacity, discovery, targets ok), then names a deregistered target and a stopped task', { timeout: 150_000 }, async () => {
   const { lab, target, output } = await openLocalLab();
@@ -40,8 +41,11 @@ test('troubleshoot reports every check after Tasks 1–4 (capacity, discovery, t
     await lab.clients.elbv2.send(new DeregisterTargetsCommand({ TargetGroupArn: lab.gatewayTargetGroupArn!, Targets: [{ Id: gatewayTask.address, Port: lab.names.gatewayPort }] }));
     const stoppedTask = (await runningTaskAddresses(lab, lab.names.invsysService))[0]!;
     await lab.clients.ecs.send(new StopTaskCommand({ cluster: lab.names.cluster, task: stoppedTask.taskArn, reason: 'induced by the troubleshoot test' }));
-    // Give ECS a moment to mark the task STOPPED (StopTask returns while it is stopping).
-    await new Promise((resolve) => setTimeout(resolve, 1500));
+    // StopTask returns while the task is stopping: wait until ECS reports it STOPPED.
+    await waitFor('the induced task to be STOPPED', async () => {
+      const { tasks } = await lab.clients.ecs.send(new DescribeTasksCommand({ cluster: lab.names.cluster, tasks: [stoppedTask.taskArn] }));
+      return tasks?.[0]?.lastStatus === 'STOPPED';
+    }, { everyMs: 50 });
     const health = await lab.clients.elbv2.send(new DescribeTargetHealthCommand({ TargetGroupArn: lab.gatewayTargetGroupArn! }));
     const state = health.TargetHealthDescriptions?.find((d) => d.Target?.Id === gatewayTask.address)?.TargetHealth?.State;
 

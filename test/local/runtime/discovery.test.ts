@@ -3,12 +3,16 @@ import assert from 'node:assert/strict';
 import { CloudState } from '../../../src/local/core/cloud-state.js';
 import { registerInstance } from '../../../src/local/services/cloudmap/state.js';
 import { cloudMapResolver } from '../../../src/local/runtime/discovery.js';
+import { waitFor } from '../../wait-for.js';
 
 async function lab() {
   const cloud = new CloudState({ timeScale: 0.001 });
   await cloud.invoke('servicediscovery', 'CreatePrivateDnsNamespace', { Name: 'local', Vpc: 'vpc-0123456789abcdef0' });
-  await new Promise((r) => setTimeout(r, 20));
-  const { Namespaces } = (await cloud.invoke('servicediscovery', 'ListNamespaces', {})) as { Namespaces: Array<{ Id: string }> };
+  // The namespace is created asynchronously (an operation): wait until it is listed.
+  const Namespaces = await waitFor('the namespace to be created', async () => {
+    const listed = (await cloud.invoke('servicediscovery', 'ListNamespaces', {})) as { Namespaces: Array<{ Id: string }> };
+    return listed.Namespaces.length > 0 && listed.Namespaces;
+  });
   const { Service } = (await cloud.invoke('servicediscovery', 'CreateService', {
     Name: 'invsys',
     DnsConfig: { NamespaceId: Namespaces[0]!.Id, DnsRecords: [{ Type: 'A', TTL: 60 }, { Type: 'SRV', TTL: 30 }] },

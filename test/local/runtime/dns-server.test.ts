@@ -61,8 +61,10 @@ test('garbage datagrams are dropped and the server keeps answering', async () =>
   try {
     const { createSocket } = await import('node:dgram');
     const socket = createSocket('udp4');
-    for (let i = 0; i < 50; i++) socket.send(Buffer.from(`not dns ${i}`), server.port, '127.0.0.1');
-    await new Promise((r) => setTimeout(r, 50));
+    // Every garbage datagram handed to the kernel before the real query (the send callbacks), not a fixed pause.
+    await Promise.all(
+      Array.from({ length: 50 }, (_, i) => new Promise<void>((resolve, reject) => socket.send(Buffer.from(`not dns ${i}`), server.port, '127.0.0.1', (error) => (error ? reject(error) : resolve())))),
+    );
     socket.close();
     const resolver = new Resolver({ timeout: 500, tries: 1 });
     resolver.setServers([`127.0.0.1:${server.port}`]);

@@ -21,7 +21,6 @@ import { registerVirtualInstances } from '../../services/ecs/container-instances
 import {
   addServiceEvent,
   completeDeployment,
-  createTasksForDeployment,
   EcsEvents,
   failDeployment,
   pruneStoppedTasks,
@@ -37,7 +36,7 @@ import {
 } from '../../services/ecs/state.js';
 import { deregisterTargets, findTargetGroup, registerTargets } from '../../services/elbv2/state.js';
 import type { RuntimeComponent, RuntimeContext } from '../context.js';
-import { placeTask } from './placement.js';
+import { instanceZone, launchPlanned, placeTask, planServiceLaunch } from './placement.js';
 import { ServiceTaskIndex } from './service-task-index.js';
 import { TargetLookup } from './target-lookup.js';
 import { TaskRun, type StopCause } from './task-run.js';
@@ -119,6 +118,13 @@ export function tasksComponent(context: RuntimeContext): RuntimeComponent {
   };
   // Listening makes StopTask/DeleteService only *request* the stop; we finish it.
   const onStopRequested = () => {};
+  // POST /_ecskit/reset: the task records are gone, so their processes and health checks go too.
+  const onReset = () => {
+    const killing = [...runs.values()];
+    runs.clear();
+    services.clear();
+    for (const run of killing) void run.kill('Task stopped because the local cloud was reset');
+  };
 
   const hooks = (rs: RegionState) => ({
     changed,
@@ -184,7 +190,7 @@ export function tasksComponent(context: RuntimeContext): RuntimeComponent {
   function startTask(accountId: string, region: string, rs: RegionState, task: TaskRecord, svc: ServiceRecord | undefined, placed: string[]): void {
     const launchType = task.launchType ?? (task.capacityProviderName?.startsWith('FARGATE') ? 'FARGATE' : 'EC2');
     let instanceArn = task.containerInstanceArn;
-    let az = `${region}a`;
+    let az = instanceZone(rs, instanceArn) ?? `${region}a`;
     if (launchType === 'EC2' && !instanceArn) {
       const placement = placeTask(rs, task, svc?.placementStrategy ?? []);
       if (!placement.placed) {
@@ -353,8 +359,18 @@ export function tasksComponent(context: RuntimeContext): RuntimeComponent {
       const room = maxTotal - live.length;
       const count = Math.min(desired - primaryLive.length, Math.max(0, room));
       if (count > 0) {
-        for (const task of createTasks(rs, svc.serviceArn, primary.id, count)) index.add(task);
-        memory.steady = false;
+        // Quotas: the local task cap and EC2 placement decide what is created; the rest gets a service event.
+        const plan = planServiceLaunch(rs, svc, primary, count, context.cloud.events);
+        for (const task of launchPlanned(rs, svc.serviceArn, primary.id, plan)) index.add(task);
+        if (plan.count > 0) {
+          memory.steady = false;
+          changed();
+        }
+        if (plan.event && plan.count === 0 && !memory.placementReported) {
+          memory.placementReported = true;
+          addServiceEvent(rs, svc.serviceArn, plan.event);
+          changed();
+        }
       }
     }
     // Scale in the primary: not-ready tasks first, then the newest.
@@ -402,12 +418,6 @@ export function tasksComponent(context: RuntimeContext): RuntimeComponent {
       addServiceEvent(rs, svc.serviceArn, serviceEventMessage.steadyState(svc.serviceName), { now });
       changed();
     }
-  }
-
-  function createTasks(rs: RegionState, serviceArn: string, deploymentId: string, count: number): TaskRecord[] {
-    const created = createTasksForDeployment(rs, serviceArn, deploymentId, count);
-    changed();
-    return created;
   }
 
   // ---------------------------------------------------------------------------
@@ -472,6 +482,7 @@ export function tasksComponent(context: RuntimeContext): RuntimeComponent {
       provisionClusters(true);
       context.cloud.events.on('state:changed', onStateChanged);
       context.cloud.events.on(EcsEvents.taskStopRequested, onStopRequested);
+      context.cloud.events.on('state:reset', onReset);
     },
     tick: (now) => {
       if (!stopped) tick(now);
@@ -480,6 +491,7 @@ export function tasksComponent(context: RuntimeContext): RuntimeComponent {
       stopped = true;
       context.cloud.events.off('state:changed', onStateChanged);
       context.cloud.events.off(EcsEvents.taskStopRequested, onStopRequested);
+      context.cloud.events.off('state:reset', onReset);
       await Promise.all([...runs.values()].map((run) => run.kill('Task stopped because the local cloud stopped')));
       runs.clear();
       context.cloud.touch();

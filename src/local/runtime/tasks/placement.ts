@@ -1,84 +1,84 @@
 /**
- * Task placement on virtual EC2 container instances: which ACTIVE instance
- * of the cluster has enough CPU, memory and free host ports for a task, by
- * the service's placement strategy (binpack or spread; spread is the
- * default), and ECS's "closest matching" explanation when none has.
+ * Where the service scheduler's tasks go. Placement itself (which container
+ * instance has room, ECS's `RESOURCE:*` and "closest matching" reasons) is
+ * the control plane's (`services/ecs/placement.ts`, shared with RunTask);
+ * this module plans a service's launch: how many of the tasks it lacks fit
+ * under the local task cap and on the cluster's instances, on which
+ * instance each goes, and the service event for the rest. Tasks that cannot
+ * be placed are never created (as on ECS), so none waits in PROVISIONING
+ * forever.
  *
  * @internal
  */
+import type { EventEmitter } from 'node:events';
 import type { RegionState } from '../../core/types.js';
-import { remainingResources } from '../../services/ecs/container-instances.js';
-import { ecsState, shortName, taskResources, type ContainerInstanceRecord, type Json, type TaskRecord } from '../../services/ecs/state.js';
+import { definitionNeeds, placeBatch } from '../../services/ecs/placement.js';
+import {
+  createTasksForDeployment,
+  findTaskDefinition,
+  serviceEventMessage,
+  type ContainerInstanceRecord,
+  type DeploymentRecord,
+  type ServiceRecord,
+  type TaskRecord,
+} from '../../services/ecs/state.js';
+import { freeTaskSlots, localTaskLimit, taskLimitDetail } from '../../services/ecs/task-limit.js';
 
-/** Where a task goes, or why it cannot go anywhere. */
-export type PlacementResult =
-  | { readonly placed: true; readonly instance: ContainerInstanceRecord }
-  | { readonly placed: false; readonly reason: string };
+export {
+  chooseInstance,
+  closestMatchReason,
+  missingResource,
+  placeTask,
+  type Needs,
+  type PlacementResult,
+  type Remaining,
+} from '../../services/ecs/placement.js';
 
-/** What an instance has left, as {@link remainingResources} reports it. */
-export interface Remaining {
-  readonly cpu: number;
-  readonly memory: number;
-  readonly ports: readonly string[];
-  readonly runningTasksCount: number;
-  readonly pendingTasksCount: number;
+/** What the scheduler may launch for a deployment now. */
+export interface LaunchPlan {
+  /** Tasks to create. */
+  readonly count: number;
+  /** Container instance ARN per task (EC2), in order; absent for Fargate. */
+  readonly instances?: readonly string[];
+  /** The service event for the tasks left out, when some were. */
+  readonly event?: string;
 }
 
-/** What a task needs. */
-export interface Needs {
-  readonly cpu: number;
-  readonly memory: number;
-  readonly ports: readonly number[];
-}
-
-/** The first resource an instance lacks for a task, in ECS's order (memory, CPU, ports), or undefined when it fits. */
-export function missingResource(remaining: Remaining, needs: Needs): 'memory' | 'cpu' | 'ports' | undefined {
-  if (remaining.memory < needs.memory) return 'memory';
-  if (remaining.cpu < needs.cpu) return 'cpu';
-  if (needs.ports.some((p) => remaining.ports.includes(String(p)))) return 'ports';
-  return undefined;
-}
-
-/** ECS's explanation for the closest matching instance. */
-export function closestMatchReason(instanceId: string, missing: 'memory' | 'cpu' | 'ports'): string {
-  const what =
-    missing === 'memory'
-      ? 'has insufficient memory available'
-      : missing === 'cpu'
-        ? 'has insufficient CPU units available'
-        : 'is already using a port required by your task';
-  return `The closest matching (container-instance ${instanceId}) ${what}. For more information, see the Troubleshooting section.`;
+/** The service event when the local task cap leaves a service's tasks out. */
+export function taskLimitEvent(serviceName: string, maxTasks: number): string {
+  return `(service ${serviceName}) was unable to place a task because the local cloud's task limit was reached. ${taskLimitDetail(maxTasks)}`;
 }
 
 /**
- * Chooses among candidates that fit: `binpack` on a field picks the instance
- * with the least of it left; anything else (spread, random, default) the one
- * with the fewest tasks, then the most memory left.
+ * Plans the launch of `wanted` tasks of a deployment: first the local task
+ * cap (registered on `events` by the runtime), then, for EC2, placement on
+ * the cluster's container instances by the service's placement strategy.
  */
-export function chooseInstance<T extends { remaining: Remaining }>(candidates: readonly T[], strategy: readonly Json[]): T | undefined {
-  const binpack = strategy.find((s) => s.type === 'binpack');
-  const sorted = [...candidates];
-  if (binpack) {
-    const field = String(binpack.field ?? 'memory').toLowerCase() === 'cpu' ? 'cpu' : 'memory';
-    sorted.sort((a, b) => a.remaining[field] - b.remaining[field]);
-  } else {
-    const load = (r: Remaining) => r.runningTasksCount + r.pendingTasksCount;
-    sorted.sort((a, b) => load(a.remaining) - load(b.remaining) || b.remaining.memory - a.remaining.memory);
-  }
-  return sorted[0];
+export function planServiceLaunch(rs: RegionState, svc: ServiceRecord, deployment: DeploymentRecord, wanted: number, events: EventEmitter): LaunchPlan {
+  const free = freeTaskSlots(events);
+  const count = Math.min(wanted, free);
+  const limitEvent = count < wanted ? taskLimitEvent(svc.serviceName, localTaskLimit(events)?.maxTasks ?? 0) : undefined;
+  // Launch type as the runner reads it from the task records the scheduler creates.
+  if ((deployment.launchType ?? 'EC2') !== 'EC2' || count === 0) return { count, ...(limitEvent ? { event: limitEvent } : {}) };
+  const td = findTaskDefinition(rs, deployment.taskDefinition);
+  if (!td) return { count: 0 };
+  const batch = placeBatch(rs, svc.clusterArn, definitionNeeds(rs, td), count, svc.placementStrategy);
+  const event = batch.reason ? serviceEventMessage.unableToPlace(svc.serviceName, batch.reason) : limitEvent;
+  return { count: batch.instances.length, instances: batch.instances.map((i) => i.containerInstanceArn), ...(event ? { event } : {}) };
 }
 
-/** Places one task of `clusterArn` (the task's own CPU/memory/host ports). */
-export function placeTask(regionState: RegionState, task: TaskRecord, strategy: readonly Json[] = []): PlacementResult {
-  const s = ecsState(regionState);
-  const instances = Object.values(s.containerInstances).filter((c) => c.clusterArn === task.clusterArn && c.status === 'ACTIVE');
-  if (instances.length === 0) return { placed: false, reason: 'No Container Instances were found in your cluster.' };
-  const needs = taskResources(regionState, task);
-  const all = instances.map((instance) => ({ instance, remaining: remainingResources(regionState, instance) }));
-  const fits = all.filter((c) => missingResource(c.remaining, needs) === undefined);
-  const chosen = chooseInstance(fits, strategy);
-  if (chosen) return { placed: true, instance: chosen.instance };
-  // The closest match: the instance with the most memory left, then CPU.
-  const closest = [...all].sort((a, b) => b.remaining.memory - a.remaining.memory || b.remaining.cpu - a.remaining.cpu)[0]!;
-  return { placed: false, reason: closestMatchReason(shortName(closest.instance.containerInstanceArn), missingResource(closest.remaining, needs) ?? 'memory') };
+/** Creates the planned tasks (PROVISIONING; EC2 ones already on their container instance). */
+export function launchPlanned(rs: RegionState, serviceArn: string, deploymentId: string, plan: LaunchPlan): TaskRecord[] {
+  if (plan.count === 0) return [];
+  if (!plan.instances) return createTasksForDeployment(rs, serviceArn, deploymentId, plan.count);
+  const perInstance = new Map<string, number>();
+  for (const arn of plan.instances) perInstance.set(arn, (perInstance.get(arn) ?? 0) + 1);
+  return [...perInstance].flatMap(([containerInstanceArn, n]) => createTasksForDeployment(rs, serviceArn, deploymentId, n, { containerInstanceArn }));
+}
+
+/** The availability zone of a container instance (its `ecs.availability-zone` attribute). */
+export function instanceZone(rs: RegionState, containerInstanceArn: string | undefined): string | undefined {
+  if (!containerInstanceArn) return undefined;
+  const instance = (rs.ecs as { containerInstances?: Record<string, ContainerInstanceRecord> } | undefined)?.containerInstances?.[containerInstanceArn];
+  return instance?.attributes.find((a) => a.name === 'ecs.availability-zone')?.value;
 }

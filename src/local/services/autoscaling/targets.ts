@@ -65,7 +65,7 @@ export const registerScalableTarget: OperationHandler = (input, ctx) => {
     MinCapacity: nextMin,
     MaxCapacity: nextMax,
     RoleARN: String(
-      input.RoleARN ?? `arn:aws:iam::${ctx.accountId}:role/aws-service-role/ecs.application-autoscaling.amazonaws.com/AWSServiceRoleForApplicationAutoScaling_ECSService`,
+      input.RoleARN ?? arn(ctx, 'iam', 'role/aws-service-role/ecs.application-autoscaling.amazonaws.com/AWSServiceRoleForApplicationAutoScaling_ECSService', ''),
     ),
     CreationTime: ctx.now().getTime(),
     SuspendedState: {

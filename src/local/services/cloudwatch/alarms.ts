@@ -201,10 +201,9 @@ export const describeAlarmHistory: OperationHandler = (input, ctx) => {
 export const deleteAlarms: OperationHandler = (input, ctx) => {
   const names = list(need(input.AlarmNames, 'AlarmNames')).map(String);
   if (names.length > 100) throw new AwsError('InvalidParameterValue', `The collection AlarmNames must not have more than 100 members, got ${names.length}.`);
+  // As the API reference says: the alarms with correct names are deleted, incorrect names are ignored (no error).
   const alarms = cloudWatchState(ctx.state).alarms;
-  const missing = names.filter((n) => !alarms[n]);
-  if (missing.length > 0) throw new AwsError('ResourceNotFound', `1 or more alarms not found: ${missing.join(', ')}`, 404);
-  deleteAlarmRecords(ctx.state, names, ctx.now().getTime());
+  deleteAlarmRecords(ctx.state, names.filter((n) => Object.hasOwn(alarms, n)), ctx.now().getTime());
   return {};
 };
 

@@ -7,7 +7,7 @@
  * @internal
  */
 import { AwsError, type OperationHandler } from '../../core/types.js';
-import { paginate } from '../../core/util.js';
+import { paginate, partitionOf } from '../../core/util.js';
 import { list, need } from './common.js';
 import { cloudWatchState } from './state.js';
 import { readTags } from './tags.js';
@@ -49,7 +49,7 @@ export const putDashboard: OperationHandler = (input, ctx) => {
     }
   });
   const state = cloudWatchState(ctx.state);
-  const arn = `arn:aws:cloudwatch::${ctx.accountId}:dashboard/${name}`;
+  const arn = `arn:${partitionOf(ctx.region)}:cloudwatch::${ctx.accountId}:dashboard/${name}`;
   const created = state.dashboards[name] === undefined;
   state.dashboards[name] = { name, arn, body, lastModified: ctx.now().getTime() };
   if (created) {

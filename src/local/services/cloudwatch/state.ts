@@ -8,6 +8,7 @@
  * @internal
  */
 import { AwsError, type RegionState } from '../../core/types.js';
+import { partitionOf } from '../../core/util.js';
 
 /** Key of the CloudWatch slice in a region's state. */
 export const CLOUDWATCH_KEY = 'monitoring';
@@ -327,7 +328,7 @@ export function putAlarmRecord(
   const previous = state.alarms[config.AlarmName];
   const alarm: MetricAlarmRecord = {
     ...config,
-    AlarmArn: `arn:aws:cloudwatch:${where.region}:${where.accountId}:alarm:${config.AlarmName}`,
+    AlarmArn: `arn:${partitionOf(where.region)}:cloudwatch:${where.region}:${where.accountId}:alarm:${config.AlarmName}`,
     AlarmConfigurationUpdatedTimestamp: now,
     StateValue: previous?.StateValue ?? 'INSUFFICIENT_DATA',
     StateReason: previous?.StateReason ?? 'Unchecked: Initial alarm creation',

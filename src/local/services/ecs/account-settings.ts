@@ -5,7 +5,7 @@
  * @internal
  */
 import { AwsError, type OperationHandler, type RequestContext } from '../../core/types.js';
-import { paginate } from '../../core/util.js';
+import { arn, paginate } from '../../core/util.js';
 import { clean, stateOf } from './state.js';
 
 /** Account settings with their AWS defaults. */
@@ -35,7 +35,7 @@ function setting(ctx: RequestContext, name: string) {
   return {
     name,
     value: value ?? ACCOUNT_SETTING_DEFAULTS[name],
-    principalArn: `arn:aws:iam::${ctx.accountId}:root`,
+    principalArn: arn(ctx, 'iam', 'root', ''),
     type: value === undefined ? 'aws_managed' : 'user',
   };
 }

@@ -32,6 +32,7 @@ import {
   type ServiceRecord,
   type TaskDefinitionRecord,
 } from './state.js';
+import { checkDesiredCount } from './quotas.js';
 import { putTags, tagsOf, validateTags } from './tags.js';
 
 const SERVICE_NAME = /^[a-zA-Z0-9_-]{1,255}$/;
@@ -317,7 +318,7 @@ export const CreateService: OperationHandler = (input, ctx) => {
     if (input.desiredCount !== undefined) invalid('The daemon scheduling strategy does not support a desired count for services.');
     desiredCount = 0;
   }
-  if (!Number.isInteger(desiredCount) || desiredCount < 0) invalid(`desiredCount must be a non-negative integer, got: ${desiredCount}`);
+  desiredCount = checkDesiredCount(desiredCount, serviceRegistries);
   const deploymentConfiguration = validateDeploymentConfiguration(input.deploymentConfiguration, scheduling);
   const tags = validateTags(input.tags);
   const propagateTags = input.propagateTags ?? 'NONE';
@@ -363,9 +364,9 @@ export const CreateService: OperationHandler = (input, ctx) => {
     placementStrategy: input.placementStrategy ?? [],
     deployments: [],
     events: [],
-    roleArn: input.role ?? (loadBalancers.length ? `arn:aws:iam::${ctx.accountId}:role/aws-service-role/ecs.amazonaws.com/AWSServiceRoleForECS` : undefined),
+    roleArn: input.role ?? (loadBalancers.length ? arn(ctx, 'iam', 'role/aws-service-role/ecs.amazonaws.com/AWSServiceRoleForECS', '') : undefined),
     createdAt: now,
-    createdBy: `arn:aws:iam::${ctx.accountId}:root`,
+    createdBy: arn(ctx, 'iam', 'root', ''),
     enableECSManagedTags: Boolean(input.enableECSManagedTags),
     propagateTags,
     enableExecuteCommand: Boolean(input.enableExecuteCommand),
@@ -416,7 +417,7 @@ export const UpdateService: OperationHandler = (input, ctx) => {
   const serviceRegistries =
     input.serviceRegistries !== undefined ? validateServiceRegistries(ctx, input.serviceRegistries, td) : validateServiceRegistries(ctx, svc.serviceRegistries, td);
   if (input.desiredCount !== undefined) {
-    if (!Number.isInteger(input.desiredCount) || input.desiredCount < 0) invalid(`desiredCount must be a non-negative integer, got: ${input.desiredCount}`);
+    checkDesiredCount(input.desiredCount, serviceRegistries);
     if (svc.schedulingStrategy === 'DAEMON') invalid('The daemon scheduling strategy does not support a desired count for services.');
   }
   const grace = input.healthCheckGracePeriodSeconds;
@@ -490,7 +491,8 @@ export const DescribeServices: OperationHandler = (input, ctx) => {
       .filter((x) => x.clusterArn === cluster.clusterArn && (x.serviceArn === ref || x.serviceName === ref))
       .sort((a, b) => (a.status === 'INACTIVE' ? 1 : 0) - (b.status === 'INACTIVE' ? 1 : 0) || b.createdAt - a.createdAt)[0];
     if (svc) services.push(serviceOut(ctx, svc, withTags));
-    else failures.push({ arn: ref.startsWith('arn:') ? ref : arn(ctx, 'ecs', `service/${cluster.clusterName}/${ref}`), reason: 'MISSING' });
+    // AWS names a missing service by its short ARN form (`service/<name>`, no cluster), whatever the cluster.
+    else failures.push({ arn: ref.startsWith('arn:') ? ref : arn(ctx, 'ecs', `service/${ref}`), reason: 'MISSING' });
   }
   return { services, failures };
 };

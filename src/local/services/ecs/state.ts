@@ -12,6 +12,7 @@
  */
 import { randomBytes, randomUUID } from 'node:crypto';
 import { AwsError, type RegionState, type RequestContext } from '../../core/types.js';
+import { partitionOf } from '../../core/util.js';
 
 /** A JSON object echoed back as the caller sent it (container definitions, network configuration…). */
 export type Json = Record<string, any>;
@@ -320,11 +321,11 @@ export function parseEcsArn(value: string): { region: string; accountId: string;
   return { region: m[1]!, accountId: m[2]!, resource: m[3]! };
 }
 
-/** `arn:aws:ecs:<region>:<account>:<resource>` built from another ECS ARN of the same account and region. */
+/** `arn:<partition>:ecs:<region>:<account>:<resource>` built from another ECS ARN of the same account and region. */
 export function siblingArn(anyEcsArn: string, resource: string): string {
   const parsed = parseEcsArn(anyEcsArn);
   if (!parsed) throw new Error(`not an ECS ARN: ${anyEcsArn}`);
-  return `arn:aws:ecs:${parsed.region}:${parsed.accountId}:${resource}`;
+  return `arn:${partitionOf(parsed.region)}:ecs:${parsed.region}:${parsed.accountId}:${resource}`;
 }
 
 /** Last path element of an ARN or a plain name. */
@@ -504,7 +505,7 @@ export function clean<T extends object>(value: T): T {
 // resources (CPU/MEMORY) a task needs
 
 /** CPU units and memory MiB a task reserves on a container instance. */
-export function taskResources(regionState: RegionState, task: TaskRecord): { cpu: number; memory: number; ports: number[]; portsUdp: number[] } {
+export function taskResources(regionState: RegionState, task: Pick<TaskRecord, 'taskDefinitionArn' | 'cpu' | 'memory' | 'containers'>): { cpu: number; memory: number; ports: number[]; portsUdp: number[] } {
   const td = findTaskDefinition(regionState, task.taskDefinitionArn);
   let cpu = Number(task.cpu ?? td?.cpu ?? 0) || 0;
   let memory = Number(task.memory ?? td?.memory ?? 0) || 0;

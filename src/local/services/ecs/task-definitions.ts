@@ -7,6 +7,7 @@
  */
 import { AwsError, type OperationHandler, type RequestContext } from '../../core/types.js';
 import { arn, paginate } from '../../core/util.js';
+import { checkContainerSize, checkTaskSize } from './quotas.js';
 import { clean, date, emit, EcsEvents, findTaskDefinition, stateOf, type Json, type TaskDefinitionRecord } from './state.js';
 import { putTags, tagsOf, validateTags } from './tags.js';
 
@@ -80,6 +81,7 @@ function echoContainer(c: Json, index: number, networkMode: string): Json {
   if (reservation !== undefined && reservation < 6) {
     fail(`Invalid 'memoryReservation' setting for container '${name}'. The minimum is 6 MiB, got: ${reservation}.`);
   }
+  checkContainerSize(name, { cpu: c.cpu, memory: c.memory, memoryReservation: c.memoryReservation });
   if (memory !== undefined && reservation !== undefined && reservation > memory) {
     fail(`Invalid setting for container '${name}'. 'memoryReservation' (${reservation}) must be less than or equal to 'memory' (${memory}).`);
   }
@@ -198,6 +200,7 @@ export function validateTaskDefinition(input: Json): Omit<TaskDefinitionRecord, 
       fail(`No Fargate configuration exists for given values: ${cpu} CPU, ${memory} memory. See the Amazon ECS documentation for the valid values.`);
     }
   }
+  checkTaskSize(cpu, memory, fargate);
   const containerDefinitions = defs.map((c, i) => echoContainer(c, i, networkMode));
   const seen = new Set<string>();
   for (const c of containerDefinitions) {
@@ -281,7 +284,7 @@ export const RegisterTaskDefinition: OperationHandler = (input, ctx) => {
     revision,
     status: 'ACTIVE',
     registeredAt: ctx.now().getTime(),
-    registeredBy: `arn:aws:iam::${ctx.accountId}:root`,
+    registeredBy: arn(ctx, 'iam', 'root', ''),
   };
   revisions.push(record);
   putTags(s, record.taskDefinitionArn, tags);

@@ -7,6 +7,8 @@
  */
 import { AwsError, type OperationHandler, type RequestContext } from '../../core/types.js';
 import { paginate } from '../../core/util.js';
+import { definitionNeeds, placeBatch, type PlacementFailure } from './placement.js';
+import { checkRunTaskCount } from './quotas.js';
 import { activeTaskDefinition, resolveLaunch, validateNetworkConfiguration } from './services.js';
 import {
   clean,
@@ -22,10 +24,13 @@ import {
   shortName,
   stateOf,
   updateTask,
+  type ContainerInstanceRecord,
   type Json,
+  type TaskDefinitionRecord,
   type TaskRecord,
 } from './state.js';
 import { putTags, tagsOf, validateTags } from './tags.js';
+import { freeTaskSlots, localTaskLimit, taskLimitFailure } from './task-limit.js';
 
 function invalid(message: string): never {
   throw new AwsError('InvalidParameterException', message);
@@ -86,26 +91,51 @@ export function taskOut(ctx: RequestContext, t: TaskRecord, withTags = false): J
   });
 }
 
-/** ECS RunTask: records 1-10 PROVISIONING tasks; EC2 needs at least one registered container instance. */
+/**
+ * How many of `count` RunTask tasks start, on which container instances (EC2),
+ * and the failures of the rest: the local task cap (`LOCAL_TASK_LIMIT`), then
+ * placement (`RESOURCE:MEMORY` / `RESOURCE:CPU` / `RESOURCE:PORTS` per
+ * container instance, or no container instances at all).
+ */
+function placeRunTasks(
+  ctx: RequestContext,
+  clusterArn: string,
+  td: TaskDefinitionRecord,
+  ec2: boolean,
+  count: number,
+  input: Json,
+): { count: number; instances?: readonly ContainerInstanceRecord[]; failures: PlacementFailure[] } {
+  const failures: PlacementFailure[] = [];
+  let n = count;
+  const free = freeTaskSlots(ctx.events);
+  if (free < n) {
+    n = free;
+    failures.push(taskLimitFailure(clusterArn, localTaskLimit(ctx.events)!.maxTasks));
+  }
+  if (!ec2) return { count: n, failures };
+  const batch = placeBatch(ctx.state, clusterArn, definitionNeeds(ctx.state, td, input.overrides), n, (input.placementStrategy ?? []) as Json[]);
+  return { count: batch.instances.length, instances: batch.instances, failures: [...batch.failures, ...failures] };
+}
+
+/**
+ * ECS RunTask: records 1-10 PROVISIONING tasks. EC2 tasks are placed at once
+ * on container instances with room (what does not fit is a `RESOURCE:*`
+ * failure, as on ECS); no task starts past the local task cap.
+ */
 export const RunTask: OperationHandler = (input, ctx) => {
   const s = stateOf(ctx);
   const cluster = requireCluster(ctx, input.cluster);
   const td = activeTaskDefinition(ctx, input.taskDefinition);
-  const count: number = input.count ?? 1;
-  if (!Number.isInteger(count) || count < 1 || count > 10) invalid(`count must be between 1 and 10, got: ${count}`);
+  const count = checkRunTaskCount(input.count);
   if (input.startedBy !== undefined && String(input.startedBy).length > 128) invalid('startedBy can be at most 128 characters.');
   if (input.group !== undefined && String(input.group).length > 255) invalid('group can be at most 255 characters.');
   const launch = resolveLaunch(cluster, td, input);
   const effectiveLaunchType = launch.launchType ?? (launch.platformVersion ? 'FARGATE' : 'EC2');
   const networkConfiguration = validateNetworkConfiguration(ctx, input.networkConfiguration, td, effectiveLaunchType);
   const tags = validateTags(input.tags);
-  if (effectiveLaunchType === 'EC2') {
-    const instances = Object.values(s.containerInstances).filter((c) => c.clusterArn === cluster.clusterArn && c.status === 'ACTIVE');
-    if (instances.length === 0) {
-      return { tasks: [], failures: [{ arn: cluster.clusterArn, reason: 'No Container Instances were found in your cluster.' }] };
-    }
-  }
-  const tasks = newTaskRecords(ctx.state, td, cluster.clusterArn, count, {
+  const placement = placeRunTasks(ctx, cluster.clusterArn, td, effectiveLaunchType === 'EC2', count, input);
+  if (placement.count === 0) return { tasks: [], failures: placement.failures };
+  const tasks = newTaskRecords(ctx.state, td, cluster.clusterArn, placement.count, {
     now: ctx.now().getTime(),
     launchType: launch.launchType,
     capacityProviderName: launch.capacityProviderStrategy?.[0]?.capacityProvider,
@@ -116,14 +146,18 @@ export const RunTask: OperationHandler = (input, ctx) => {
     overrides: input.overrides,
     enableExecuteCommand: Boolean(input.enableExecuteCommand),
   });
-  for (const t of tasks) putTags(s, t.taskArn, tags);
+  tasks.forEach((t, i) => {
+    const instance = placement.instances?.[i];
+    if (instance) t.containerInstanceArn = instance.containerInstanceArn;
+    putTags(s, t.taskArn, tags);
+  });
   emit(ctx, EcsEvents.taskRunRequested, {
     clusterArn: cluster.clusterArn,
     taskArns: tasks.map((t) => t.taskArn),
     taskDefinitionArn: td.taskDefinitionArn,
     networkConfiguration,
   });
-  return { tasks: tasks.map((t) => taskOut(ctx, t, true)), failures: [] };
+  return { tasks: tasks.map((t) => taskOut(ctx, t, true)), failures: placement.failures };
 };
 
 /**

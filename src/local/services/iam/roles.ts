@@ -6,6 +6,7 @@
  */
 import { AwsError, type OperationHandler, type RequestContext } from '../../core/types.js';
 import { iamState, roleId, type StoredRole } from './state.js';
+import { arn } from '../../core/util.js';
 
 /** A folded query list as an array. */
 function list<T>(value: unknown): T[] {
@@ -92,7 +93,7 @@ export const createRole: OperationHandler = (input: Record<string, unknown>, ctx
   const role: StoredRole = {
     RoleName: name,
     RoleId: roleId(),
-    Arn: `arn:aws:iam::${ctx.accountId}:role${path}${name}`,
+    Arn: arn(ctx, 'iam', `role${path}${name}`, ''),
     Path: path,
     CreateDate: ctx.now().getTime(),
     AssumeRolePolicyDocument: document,
@@ -126,7 +127,7 @@ export const deleteRole: OperationHandler = (input: Record<string, unknown>, ctx
   return {};
 };
 
-const POLICY_ARN = /^arn:aws:iam::(aws|\d{12}):policy\/([\x21-\x7e]*\/)?[\w+=,.@-]+$/;
+const POLICY_ARN = /^arn:aws[\w-]*:iam::(aws|\d{12}):policy\/([\x21-\x7e]*\/)?[\w+=,.@-]+$/;
 
 /** AttachRolePolicy: any well-formed managed policy ARN (AWS-managed or the account's). */
 export const attachRolePolicy: OperationHandler = (input: Record<string, unknown>, ctx) => {

@@ -6,6 +6,7 @@
  * @internal
  */
 import { AwsError, type RegionState } from '../../core/types.js';
+import { partitionOf } from '../../core/util.js';
 
 /** Key of the Logs slice in a region's state. */
 export const LOGS_KEY = 'logs';
@@ -130,7 +131,7 @@ export function ensureLogGroup(
   if (existing) return existing;
   const group: LogGroupRecord = {
     name,
-    arn: `arn:aws:logs:${where.region}:${where.accountId}:log-group:${name}`,
+    arn: `arn:${partitionOf(where.region)}:logs:${where.region}:${where.accountId}:log-group:${name}`,
     creationTime: now,
     logGroupClass: 'STANDARD',
     tags: {},

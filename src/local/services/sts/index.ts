@@ -5,6 +5,7 @@
  * @internal
  */
 import type { OperationHandler, ServiceDefinition } from '../../core/types.js';
+import { arn } from '../../core/util.js';
 
 /** Name of the IAM user every local caller is. */
 export const CALLER_USER_NAME = 'ecs-user';
@@ -25,7 +26,7 @@ export function callerUserId(accountId: string): string {
 export const getCallerIdentity: OperationHandler = (_input, ctx) => ({
   UserId: callerUserId(ctx.accountId),
   Account: ctx.accountId,
-  Arn: `arn:aws:iam::${ctx.accountId}:user/${CALLER_USER_NAME}`,
+  Arn: arn(ctx, 'iam', `user/${CALLER_USER_NAME}`, ''),
 });
 
 /** STS (AWS Query, version 2011-06-15). */

@@ -6,6 +6,7 @@
  *
  * @internal
  */
+import { waitFor as sharedWaitFor } from '../../../wait-for.js';
 import { createServer, request, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import {
   CreateListenerCommand,
@@ -192,20 +193,9 @@ export async function targetHealth(c: AlbCloud, targetGroupArn: string): Promise
 /** `host:port` key of a backend in {@link targetHealth}. */
 export const key = (b: Backend) => `${b.host}:${b.port}`;
 
-/** Polls `check` until it returns a value other than undefined/false, or fails after `timeoutMs` with `what`. */
-export async function waitFor<T>(what: string, check: () => Promise<T | undefined | false> | T | undefined | false, timeoutMs = 10_000, everyMs = 25): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  for (;;) {
-    try {
-      const value = await check();
-      if (value !== undefined && value !== false) return value;
-    } catch (error) {
-      last = error;
-    }
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${last ? ` (last error: ${(last as Error).message})` : ''}`);
-    await new Promise((resolve) => setTimeout(resolve, everyMs));
-  }
+/** Polls `check` until it returns a value other than undefined/false, or fails after `timeoutMs` with `what` ({@link sharedWaitFor} with this harness's pace). */
+export function waitFor<T>(what: string, check: () => Promise<T | undefined | false> | T | undefined | false, timeoutMs = 10_000, everyMs = 25): Promise<T> {
+  return sharedWaitFor(what, check, { timeoutMs, everyMs });
 }
 
 /** Waits until every backend is `healthy` in the target group. */

@@ -15,6 +15,7 @@ import {
   type AlbCloud,
   type Backend,
 } from './harness.js';
+import { raw } from '../../security/raw.js';
 
 describe('ALB listeners route requests through the local runtime', () => {
   let c: AlbCloud;
@@ -75,6 +76,18 @@ describe('ALB listeners route requests through the local runtime', () => {
     assert.equal(response.body.host, dnsName);
     assert.equal(response.body.forwardedFor, '127.0.0.1');
     assert.equal(response.body.forwardedProto, 'http');
+  });
+
+  test('short and odd Host headers: rules match the very path the target receives (issue #12.8)', async () => {
+    const endpoint = `http://${dnsName}`;
+    for (const host of ['x', 'ab', 'abc', 'a:1', '[::1]', '1', '']) {
+      const prefixed = await raw(endpoint, { method: 'DELETE', path: '/zz/items/victim', headers: { host } });
+      const answer = JSON.parse(prefixed.text) as { from: string; path: string };
+      assert.match(answer.from, /^web-/, `Host '${host}': /zz/items/victim is not an /items* path (got ${answer.from})`);
+      assert.equal(answer.path, '/zz/items/victim', `Host '${host}': forwarded unchanged`);
+      const real = JSON.parse((await raw(endpoint, { path: '/items/victim', headers: { host } })).text) as { from: string; path: string };
+      assert.deepEqual([real.from, real.path], ['items', '/items/victim'], `Host '${host}'`);
+    }
   });
 
   test('a rule change applies to the very next request', async () => {

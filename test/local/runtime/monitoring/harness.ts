@@ -6,6 +6,7 @@
  *
  * @internal
  */
+import { waitFor as sharedWaitFor } from '../../../wait-for.js';
 import { randomUUID } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { CreateClusterCommand, DescribeClustersCommand, ECSClient, CreateServiceCommand, DescribeServicesCommand, RegisterTaskDefinitionCommand } from '@aws-sdk/client-ecs';
@@ -52,20 +53,9 @@ export async function startMonitoring(options: { timeScale: number } & Monitorin
   };
 }
 
-/** Polls `check` until it returns a truthy value or `timeoutMs` passes (then throws with `what`). */
-export async function waitFor<T>(what: string, check: () => Promise<T | undefined | false> | T | undefined | false, timeoutMs = 15_000, everyMs = 50): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  for (;;) {
-    try {
-      const value = await check();
-      if (value) return value;
-    } catch (error) {
-      last = error;
-    }
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${last ? ` (last error: ${(last as Error).message})` : ''}`);
-    await new Promise((r) => setTimeout(r, everyMs));
-  }
+/** Polls `check` until it returns a truthy value or `timeoutMs` passes (then throws with `what`): {@link sharedWaitFor}, truthy only. */
+export function waitFor<T>(what: string, check: () => Promise<T | undefined | false> | T | undefined | false, timeoutMs = 15_000, everyMs = 50): Promise<T> {
+  return sharedWaitFor(what, async () => ((await check()) || undefined) as T | undefined, { timeoutMs, everyMs });
 }
 
 /** Creates a cluster, a Fargate task definition and a service with `desiredCount` (no scheduler runs in these tests). */

@@ -4,6 +4,7 @@
  *
  * @internal
  */
+import { waitFor as sharedWaitFor } from '../../../wait-for.js';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { DescribeTasksCommand, type ECSClient, type Task } from '@aws-sdk/client-ecs';
@@ -31,20 +32,9 @@ export async function defaultSubnet(t: TestCloud): Promise<string> {
   return String(id);
 }
 
-/** Polls `probe` until it returns a truthy value, or fails after `timeoutMs` with `what`. */
-export async function waitFor<T>(what: string, probe: () => Promise<T | undefined | false | null> | T | undefined | false | null, timeoutMs = 15_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  for (;;) {
-    try {
-      const value = await probe();
-      if (value) return value as T;
-    } catch (error) {
-      last = error;
-    }
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${last ? ` (last error: ${(last as Error).message})` : ''}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
+/** Polls `probe` until it returns a truthy value, or fails after `timeoutMs` with `what` ({@link sharedWaitFor}, truthy only). */
+export function waitFor<T>(what: string, probe: () => Promise<T | undefined | false | null> | T | undefined | false | null, timeoutMs = 15_000): Promise<T> {
+  return sharedWaitFor(what, async () => ((await probe()) || undefined) as T | undefined, { timeoutMs, everyMs: 50 });
 }
 
 /** DescribeTasks for one task. */

@@ -184,6 +184,9 @@ describe('placement on virtual container instances', () => {
       /^\(service big\) was unable to place a task because no container instance met all of its requirements\. The closest matching \(container-instance [0-9a-f]{32}\) has insufficient memory available\. For more information, see the Troubleshooting section\.$/,
     );
     assert.equal(s.runningCount, 0);
-    assert.equal(s.pendingCount, 1);
+    // As on ECS, a task that cannot be placed is not created: nothing waits in PROVISIONING.
+    assert.equal(s.pendingCount, 0);
+    const tasks = await t.clients.ecs.send(new ListTasksCommand({ cluster: 'tiny', serviceName: 'big' }));
+    assert.deepEqual(tasks.taskArns, []);
   });
 });

@@ -201,9 +201,13 @@ describe('CloudWatch alarms', () => {
     assert.equal(found.MetricAlarms.length, 1);
     await t.call('DisableAlarmActions', { AlarmNames: [cpuAlarm.AlarmName] });
     assert.equal((await t.call('DescribeAlarms')).MetricAlarms[0].ActionsEnabled, false);
-    await rejects(t.call('DeleteAlarms', { AlarmNames: [cpuAlarm.AlarmName, 'missing'] }), 'ResourceNotFound');
-    await t.call('DeleteAlarms', { AlarmNames: [cpuAlarm.AlarmName] });
+    // As the API reference documents: the correctly named alarms are deleted, an unknown name is no error.
+    await t.call('PutMetricAlarm', { ...cpuAlarm, AlarmName: 'second' });
+    assert.deepEqual(await t.call('DeleteAlarms', { AlarmNames: [cpuAlarm.AlarmName, 'missing'] }), {});
+    assert.deepEqual((await t.call('DescribeAlarms')).MetricAlarms.map((a: { AlarmName: string }) => a.AlarmName), ['second']);
+    await t.call('DeleteAlarms', { AlarmNames: ['second', 'second'] });
     assert.equal((await t.call('DescribeAlarms')).MetricAlarms.length, 0);
+    assert.deepEqual(await t.call('DeleteAlarms', { AlarmNames: ['gone'] }), {});
   });
 });
 
@@ -300,9 +304,10 @@ describe('CloudWatch dashboards and tags', () => {
     const body = JSON.stringify({ widgets: [] });
     const tooMany = Array.from({ length: 51 }, (_, i) => ({ Key: `k${i}`, Value: 'v' }));
     await rejects(t.call('PutDashboard', { DashboardName: 'd', DashboardBody: body, Tags: tooMany }), 'InvalidParameterValue', /not have more than 50 members, got 51/);
-    await rejects(t.call('PutDashboard', { DashboardName: 'd', DashboardBody: body, Tags: [{ Key: '', Value: 'v' }] }), 'InvalidParameterValue', /Tags\.member\.1\.Key.*1 to 128/);
-    await rejects(t.call('PutDashboard', { DashboardName: 'd', DashboardBody: body, Tags: [{ Key: 'k'.repeat(129), Value: 'v' }] }), 'InvalidParameterValue', /1 to 128/);
-    await rejects(t.call('PutDashboard', { DashboardName: 'd', DashboardBody: body, Tags: [{ Key: 'ok', Value: 'v'.repeat(257) }] }), 'InvalidParameterValue', /Tags\.member\.1\.Value.*at most 256/);
+    // Tag key/value lengths are the model's constraints, answered in AWS's validation format.
+    await rejects(t.call('PutDashboard', { DashboardName: 'd', DashboardBody: body, Tags: [{ Key: '', Value: 'v' }] }), 'ValidationError', /at 'tags\.1\.member\.key' failed to satisfy constraint: Member must have length greater than or equal to 1/);
+    await rejects(t.call('PutDashboard', { DashboardName: 'd', DashboardBody: body, Tags: [{ Key: 'k'.repeat(129), Value: 'v' }] }), 'ValidationError', /at 'tags\.1\.member\.key' .*less than or equal to 128/);
+    await rejects(t.call('PutDashboard', { DashboardName: 'd', DashboardBody: body, Tags: [{ Key: 'ok', Value: 'v'.repeat(257) }] }), 'ValidationError', /at 'tags\.1\.member\.value' .*less than or equal to 256/);
     await rejects(t.call('GetDashboard', { DashboardName: 'd' }), 'ResourceNotFound');
     const fifty = Array.from({ length: 50 }, (_, i) => ({ Key: `k${i}`, Value: 'v'.repeat(256) }));
     await t.call('PutDashboard', { DashboardName: 'd', DashboardBody: body, Tags: [...fifty.slice(0, 49), { Key: 'k'.repeat(128), Value: '' }] });

@@ -269,7 +269,7 @@ describe('ECS UpdateService, DescribeServices, ListServices, DeleteService', () 
     const out = await r.ecs('DescribeServices', { cluster: CLUSTER, services: ['invsys-service', 'ghost'], include: ['TAGS'] });
     assert.equal(out.services.length, 1);
     assert.deepEqual(out.services[0].tags, [{ key: 'stack', value: 'lab' }]);
-    assert.deepEqual(out.failures, [{ arn: `arn:aws:ecs:us-east-1:123456789012:service/${CLUSTER}/ghost`, reason: 'MISSING' }]);
+    assert.deepEqual(out.failures, [{ arn: `arn:aws:ecs:us-east-1:123456789012:service/ghost`, reason: 'MISSING' }]);
   });
 
   it('lists services with launchType filter and pagination', async () => {

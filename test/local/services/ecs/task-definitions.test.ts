@@ -126,7 +126,10 @@ describe('ECS RegisterTaskDefinition', () => {
 
   it('rejects missing family, empty container list, missing name/image and duplicate container names', async () => {
     const { ecs } = cloud();
-    assert.equal((await rejection(() => ecs('RegisterTaskDefinition', { containerDefinitions: [] }))).code, 'ClientException');
+    // A missing required member is refused by the model check, in ECS's code for invalid parameters.
+    const noFamily = await rejection(() => ecs('RegisterTaskDefinition', { containerDefinitions: [] }));
+    assert.equal(noFamily.code, 'InvalidParameterException');
+    assert.match(noFamily.message, /Value null at 'family' failed to satisfy constraint: Member must not be null/);
     assert.equal((await rejection(() => ecs('RegisterTaskDefinition', { family: 'x', containerDefinitions: [] }))).message, 'Container list cannot be empty.');
     assert.equal(
       (await rejection(() => ecs('RegisterTaskDefinition', { family: 'x', containerDefinitions: [{ image: 'i', memory: 64 }] }))).message,

@@ -12,6 +12,7 @@ import {
 } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { rejection, startTestCloud, type TestCloud } from '../../helpers.js';
 import { defaultNetwork } from './network.js';
+import { waitFor } from '../../../wait-for.js';
 
 describe('ELBv2 load balancers', () => {
   let t: TestCloud;
@@ -35,9 +36,13 @@ describe('ELBv2 load balancers', () => {
     assert.deepEqual(lb?.AvailabilityZones?.map((az) => az.ZoneName), ['us-east-1a', 'us-east-1b']);
     assert.equal(lb?.SecurityGroups?.length, 1, 'the default security group is used when none is given');
     assert.ok(lb?.CreatedTime instanceof Date);
-    await new Promise((resolve) => setTimeout(resolve, 120)); // 30 s × 0.002 = 60 ms
-    const described = await t.clients.elbv2.send(new DescribeLoadBalancersCommand({ Names: ['lab-alb'] }));
-    assert.equal(described.LoadBalancers?.[0]?.State?.Code, 'active');
+    // 30 s × 0.002 = 60 ms of provisioning: wait for the state to change, not for a fixed time.
+    const state = await waitFor('the load balancer to leave provisioning', async () => {
+      const described = await t.clients.elbv2.send(new DescribeLoadBalancersCommand({ Names: ['lab-alb'] }));
+      const code = described.LoadBalancers?.[0]?.State?.Code;
+      return code !== 'provisioning' && code;
+    });
+    assert.equal(state, 'active');
   });
 
   test('creating the same load balancer again returns it, a different one with the same name is refused', async () => {

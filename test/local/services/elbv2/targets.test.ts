@@ -12,6 +12,7 @@ import {
 import { findTargetGroup, routableTargets, setTargetHealth, targetGroupsOfListener } from '../../../../src/local/services/elbv2/state.js';
 import { rejection, startTestCloud, type TestCloud } from '../../helpers.js';
 import { defaultNetwork } from './network.js';
+import { waitFor } from '../../../wait-for.js';
 
 describe('ELBv2 targets and target health', () => {
   let t: TestCloud;
@@ -81,10 +82,11 @@ describe('ELBv2 targets and target health', () => {
   });
 
   test('a deregistered target drains for the (time-scaled) deregistration delay, then disappears', async () => {
-    await t.clients.elbv2.send(new ModifyTargetGroupAttributesCommand({ TargetGroupArn: tgArn, Attributes: [{ Key: 'deregistration_delay.timeout_seconds', Value: '60' }] }));
+    await t.clients.elbv2.send(new ModifyTargetGroupAttributesCommand({ TargetGroupArn: tgArn, Attributes: [{ Key: 'deregistration_delay.timeout_seconds', Value: '1500' }] }));
     await t.clients.elbv2.send(new DeregisterTargetsCommand({ TargetGroupArn: tgArn, Targets: [{ Id: '127.0.1.1' }] }));
     assert.deepEqual((await health())[0], ['127.0.1.1:5001', 'draining', 'Target.DeregistrationInProgress']);
-    await new Promise((resolve) => setTimeout(resolve, 100)); // 60 s × 0.001 = 60 ms
+    // 1,500 s × 0.001 = 1.5 s of draining (long enough to see it on a loaded machine): wait until the target is gone, not for a fixed time.
+    await waitFor('the drained target to disappear', async () => (await health()).length === 1);
     assert.deepEqual(await health(), [['127.0.1.2:6001', 'unhealthy', 'Target.ResponseCodeMismatch']]);
   });
 

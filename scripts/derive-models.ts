@@ -1,0 +1,277 @@
+#!/usr/bin/env -S node --import tsx
+/**
+ * Derives the local cloud's input-validation data from the published AWS
+ * service models (botocore's `data/<service>/<date>/service-2.json[.gz]`).
+ *
+ * For every service in `src/local/services/index.ts` it finds the model whose
+ * signing name (and JSON target prefix, or Query API version) matches, keeps
+ * only the input shapes of the operations that service serves, translates
+ * the models' Java patterns to JavaScript (counting those it cannot), and
+ * writes `src/local/models/data/<service>.ts` plus `data/index.ts`.
+ *
+ * Run: `npm run models` (botocore from `python3`, or `BOTOCORE_DATA=<dir>`).
+ * Nothing here runs at run time; the generated files are committed.
+ *
+ * @internal
+ */
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { gunzipSync } from 'node:zlib';
+import type { ServiceDefinition } from '../src/local/core/types.ts';
+import { compileModelPattern, translateJavaPattern } from '../src/local/models/java-regex.ts';
+import type { MemberRef, ModelProtocol, ServiceModel, Shape } from '../src/local/models/types.ts';
+import { services } from '../src/local/services/index.ts';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const outDir = join(root, 'src/local/models/data');
+
+interface RawShape {
+  type: string;
+  members?: Record<string, { shape: string; locationName?: string; queryName?: string; flattened?: boolean }>;
+  required?: string[];
+  member?: { shape: string };
+  key?: { shape: string };
+  value?: { shape: string };
+  min?: number;
+  max?: number;
+  enum?: string[];
+  pattern?: string;
+  document?: boolean;
+}
+interface RawModel {
+  metadata: { apiVersion: string; protocol: string; protocols?: string[]; signingName?: string; endpointPrefix: string; targetPrefix?: string };
+  operations: Record<string, { input?: { shape: string } }>;
+  shapes: Record<string, RawShape>;
+}
+
+function botocoreData(): { dir: string; version: string } {
+  const fromEnv = process.env['BOTOCORE_DATA'];
+  if (fromEnv) return { dir: fromEnv, version: 'unknown' };
+  const out = execFileSync('python3', ['-c', 'import botocore,os;print(os.path.dirname(botocore.__file__));print(botocore.__version__)'], { encoding: 'utf8' });
+  const [dir, version] = out.trim().split('\n');
+  return { dir: join(dir!, 'data'), version: version ?? 'unknown' };
+}
+
+function readModel(path: string): RawModel {
+  const raw = readFileSync(path);
+  return JSON.parse((path.endsWith('.gz') ? gunzipSync(raw) : raw).toString('utf8')) as RawModel;
+}
+
+/** Newest model of each botocore service directory. */
+function* latestModels(dataDir: string): Generator<{ name: string; date: string; path: string }> {
+  for (const name of readdirSync(dataDir)) {
+    const serviceDir = join(dataDir, name);
+    let dates: string[];
+    try {
+      dates = readdirSync(serviceDir).filter((d) => /^\d{4}-\d{2}-\d{2}$/.test(d)).sort();
+    } catch {
+      continue;
+    }
+    for (const date of dates.reverse()) {
+      const base = join(serviceDir, date, 'service-2.json');
+      const path = existsSync(`${base}.gz`) ? `${base}.gz` : existsSync(base) ? base : undefined;
+      if (path) {
+        yield { name, date, path };
+        break;
+      }
+    }
+  }
+}
+
+/** The botocore model a local service definition implements. */
+function findModel(def: ServiceDefinition, dataDir: string): { name: string; date: string; model: RawModel } {
+  const candidates: { name: string; date: string; model: RawModel }[] = [];
+  for (const entry of latestModels(dataDir)) {
+    const model = readModel(entry.path);
+    const signing = model.metadata.signingName ?? model.metadata.endpointPrefix;
+    if (signing === def.signingName) candidates.push({ name: entry.name, date: entry.date, model });
+  }
+  const pick =
+    candidates.length === 1
+      ? candidates[0]
+      : candidates.find((c) => (def.targetPrefix ? c.model.metadata.targetPrefix === def.targetPrefix : !!def.xmlNamespace?.includes(c.model.metadata.apiVersion)));
+  if (!pick) throw new Error(`No botocore model matches the local service ${def.signingName} (candidates: ${candidates.map((c) => c.name).join(', ') || 'none'}).`);
+  return pick;
+}
+
+function protocolOf(model: RawModel): ModelProtocol {
+  const protocols = model.metadata.protocols ?? [model.metadata.protocol];
+  if (protocols.includes('ec2')) return 'ec2';
+  if (protocols.includes('json')) return 'json';
+  return 'query';
+}
+
+/** Name a member is sent under in the Query/EC2 form (the EC2 rules: queryName, else capitalised locationName). */
+function wireName(protocol: ModelProtocol, name: string, member: { locationName?: string; queryName?: string }): string {
+  if (protocol === 'ec2') {
+    if (member.queryName) return member.queryName;
+    const base = member.locationName ?? name;
+    return base.charAt(0).toUpperCase() + base.slice(1);
+  }
+  if (protocol === 'query') return member.locationName ?? name;
+  return name;
+}
+
+interface Stats {
+  patterns: number;
+  skipped: string[];
+}
+
+function compactShape(raw: RawShape, protocol: ModelProtocol, stats: Stats): Shape {
+  const bounds = { ...(raw.min !== undefined ? { min: raw.min } : {}), ...(raw.max !== undefined ? { max: raw.max } : {}) };
+  if (raw.document) return { t: 'document' };
+  switch (raw.type) {
+    case 'structure': {
+      const m: Record<string, MemberRef> = {};
+      for (const [name, member] of Object.entries(raw.members ?? {})) {
+        const wire = wireName(protocol, name, member);
+        m[name] = wire === name ? member.shape : [member.shape, wire];
+      }
+      return { t: 'structure', m, ...(raw.required?.length ? { r: raw.required } : {}) };
+    }
+    case 'list':
+      return { t: 'list', m: raw.member!.shape, ...bounds };
+    case 'map':
+      return { t: 'map', k: raw.key!.shape, v: raw.value!.shape, ...bounds };
+    case 'string': {
+      let pattern: { p: string; j?: string; x?: 1 } | undefined;
+      if (raw.pattern !== undefined) {
+        stats.patterns++;
+        const js = translateJavaPattern(raw.pattern);
+        if (js === undefined || !compileModelPattern(js)) {
+          stats.skipped.push(raw.pattern);
+          pattern = { p: raw.pattern, x: 1 };
+        } else pattern = js === raw.pattern ? { p: raw.pattern } : { p: raw.pattern, j: js };
+      }
+      return { t: 'string', ...bounds, ...(raw.enum ? { e: raw.enum } : {}), ...pattern };
+    }
+    case 'integer':
+    case 'long':
+    case 'float':
+    case 'double':
+      return { t: raw.type, ...bounds };
+    case 'boolean':
+    case 'timestamp':
+    case 'blob':
+      return { t: raw.type };
+    default:
+      throw new Error(`Unsupported shape type ${raw.type}`);
+  }
+}
+
+/** The compact model of the operations `def` serves. */
+function derive(def: ServiceDefinition, name: string, model: RawModel, stats: Stats): { compact: ServiceModel; missing: string[] } {
+  const protocol = protocolOf(model);
+  const operations: Record<string, string> = {};
+  const shapes: Record<string, Shape> = {};
+  const missing: string[] = [];
+  const visit = (shapeName: string) => {
+    if (Object.hasOwn(shapes, shapeName)) return;
+    const raw = model.shapes[shapeName];
+    if (!raw) throw new Error(`${name}: shape ${shapeName} is not in the model`);
+    const shape = compactShape(raw, protocol, stats);
+    shapes[shapeName] = shape;
+    if (shape.t === 'structure') for (const ref of Object.values(shape.m)) visit(typeof ref === 'string' ? ref : ref[0]);
+    else if (shape.t === 'list') visit(shape.m);
+    else if (shape.t === 'map') {
+      visit(shape.k);
+      visit(shape.v);
+    }
+  };
+  for (const op of Object.keys(def.operations).sort()) {
+    const operation = model.operations[op];
+    if (!operation) {
+      missing.push(op);
+      continue;
+    }
+    const input = operation.input?.shape;
+    if (input) {
+      operations[op] = input;
+      visit(input);
+    } else operations[op] = '';
+  }
+  return { compact: { service: name, version: model.metadata.apiVersion, protocol, operations, shapes }, missing };
+}
+
+/**
+ * Ranges the AWS API reference documents but the model leaves out, as data:
+ * signing name → operation → input member → bounds. ECS's list operations
+ * say "This value can be between 1 and 100" (ListAccountSettings: 1 and 10).
+ */
+const DOCUMENTED_RANGES: Readonly<Record<string, Readonly<Record<string, Readonly<Record<string, { min: number; max: number }>>>>>> = {
+  ecs: {
+    ...Object.fromEntries(
+      ['ListClusters', 'ListContainerInstances', 'ListServices', 'ListServicesByNamespace', 'ListServiceDeployments', 'ListTaskDefinitionFamilies', 'ListTaskDefinitions', 'ListTasks'].map((op) => [
+        op,
+        { maxResults: { min: 1, max: 100 } },
+      ]),
+    ),
+    ListAccountSettings: { maxResults: { min: 1, max: 10 } },
+  },
+};
+
+/** Points each documented member at a copy of its number shape with the documented bounds. */
+function applyDocumentedRanges(signingName: string, compact: ServiceModel): number {
+  const shapes = compact.shapes as Record<string, Shape>;
+  let applied = 0;
+  for (const [op, members] of Object.entries(DOCUMENTED_RANGES[signingName] ?? {})) {
+    const input = compact.operations[op] ? shapes[compact.operations[op]!] : undefined;
+    if (!input || input.t !== 'structure') continue;
+    for (const [member, range] of Object.entries(members)) {
+      const ref = input.m[member];
+      const base = ref === undefined ? undefined : typeof ref === 'string' ? ref : ref[0];
+      const shape = base ? shapes[base] : undefined;
+      if (!base || !shape || (shape.t !== 'integer' && shape.t !== 'long')) throw new Error(`${signingName} ${op}.${member}: no number member to bound`);
+      const name = `${base}$${range.min}-${range.max}`;
+      shapes[name] = { t: shape.t, min: range.min, max: range.max };
+      (input.m as Record<string, MemberRef>)[member] = typeof ref === 'string' ? name : [name, (ref as readonly [string, string])[1]];
+      applied++;
+    }
+  }
+  return applied;
+}
+
+const ident = (signingName: string) => signingName.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase());
+
+function main(): void {
+  const { dir, version } = botocoreData();
+  mkdirSync(outDir, { recursive: true });
+  const index: string[] = [];
+  let totalBytes = 0;
+  const report: string[] = [];
+  for (const def of services) {
+    const { name, date, model } = findModel(def, dir);
+    const stats: Stats = { patterns: 0, skipped: [] };
+    const { compact, missing } = derive(def, name, model, stats);
+    const documented = applyDocumentedRanges(def.signingName, compact);
+    const file = `${def.signingName}.ts`;
+    const header =
+      `/**\n * Input model of ${def.signingName}: botocore ${version}, data/${name}/${date}/service-2.json.\n` +
+      ` * Generated by scripts/derive-models.ts (npm run models); do not edit.\n` +
+      (missing.length ? ` * Served but not in the model (not validated): ${missing.join(', ')}.\n` : '') +
+      (stats.skipped.length ? ` * Patterns JavaScript cannot express (not checked): ${stats.skipped.length} of ${stats.patterns}.\n` : '') +
+      (documented ? ` * Plus ${documented} ranges from the AWS API reference that the model omits (DOCUMENTED_RANGES).\n` : '') +
+      ` *\n * @internal\n */\n`;
+    const body = `${header}import type { ServiceModel } from '../types.js';\n\n/** ${def.signingName} input model (${compact.version}). */\nexport const model: ServiceModel = ${JSON.stringify(compact)};\n`;
+    writeFileSync(join(outDir, file), body);
+    totalBytes += Buffer.byteLength(body);
+    index.push(`  ${JSON.stringify(def.signingName)}: ${ident(def.signingName)},`);
+    report.push(
+      `${def.signingName.padEnd(24)} ${name}/${date}  ${Object.keys(compact.operations).length} ops, ${Object.keys(compact.shapes).length} shapes, ${Buffer.byteLength(body)} bytes, patterns ${stats.patterns - stats.skipped.length}/${stats.patterns}` +
+        (missing.length ? `, not in model: ${missing.join(', ')}` : ''),
+    );
+    for (const p of stats.skipped) report.push(`    skipped pattern: ${p}`);
+  }
+  const imports = services.map((d) => `import { model as ${ident(d.signingName)} } from './${d.signingName}.js';`).join('\n');
+  const indexBody =
+    `/**\n * Input models by SigV4 signing name. Generated by scripts/derive-models.ts; do not edit.\n *\n * @internal\n */\n` +
+    `import type { ServiceModel } from '../types.js';\n${imports}\n\n/** Every served service's input model, by signing name. */\nexport const models: Readonly<Record<string, ServiceModel>> = {\n${index.join('\n')}\n};\n`;
+  writeFileSync(join(outDir, 'index.ts'), indexBody);
+  totalBytes += Buffer.byteLength(indexBody);
+  console.log(report.join('\n'));
+  console.log(`total ${totalBytes} bytes in ${outDir}`);
+}
+
+main();
