@@ -21,7 +21,7 @@ import { CloudState } from './core/cloud-state.js';
 import type { ServiceDefinition } from './core/types.js';
 import { ImageRegistry, type LocalImage } from './runtime/images.js';
 import { LocalRuntime, type RuntimeOptions } from './runtime/runtime.js';
-import { createRequestListener } from './server/handler.js';
+import { createRequestListener, type RequestLogEntry } from './server/handler.js';
 import { createAdminToken, defaultAdminTokenFile, removeAdminTokenFile, validateAdminToken, writeAdminTokenFile } from './server/admin-token.js';
 import { hostsForBindAddress } from './server/guard.js';
 import { StatePersister, StateFileError } from './server/persistence.js';
@@ -37,6 +37,7 @@ export {
   type ServiceDefinition,
 } from './core/types.js';
 export { StateFileError, type PersistenceStatus } from './server/persistence.js';
+export type { RequestLogEntry } from './server/handler.js';
 export { ImageRegistry, parseImage, type ImageReference, type LocalImage } from './runtime/images.js';
 export { LocalRuntime, type RuntimeOptions } from './runtime/runtime.js';
 export type { ContainerInstanceDefaults, LiveContainer, LiveTask, RuntimeComponent, RuntimeContext } from './runtime/context.js';
@@ -121,6 +122,13 @@ export interface LocalCloudOptions {
    * `repository` or `repository:tag`; or a whole {@link ImageRegistry}.
    */
   images?: ImageRegistry | Readonly<Record<string, LocalImage>>;
+  /**
+   * Called once per answered request with its service, operation, HTTP status
+   * and milliseconds (`ecskit local --verbose` prints one line each). Default: none.
+   */
+  onRequest?: (entry: RequestLogEntry) => void;
+  /** Serve the web console at `/_ecskit/console` (see {@link LocalCloud.consoleUrl}). Default `true`. */
+  console?: boolean;
 }
 
 /** A running local cloud, from {@link startLocalCloud}. */
@@ -144,6 +152,11 @@ export interface LocalCloud {
   readonly adminToken: string;
   /** Where the admin token was written (mode 0600), if {@link LocalCloudOptions.adminTokenFile} asked for it. */
   readonly adminTokenFile: string | undefined;
+  /**
+   * The DNS server that answers the Cloud Map names of private namespaces
+   * (e.g. `dig @127.0.0.1 -p <port> invsys.local`), when the runtime runs.
+   */
+  readonly dns: { readonly host: string; readonly port: number } | undefined;
   /** Registers a local image (`repository` for any tag, or `repository:tag`); tasks started later can use it. */
   registerImage(name: string, image: LocalImage): void;
   /** Stops every task process, then accepting requests, closes connections and saves the state file. Safe to call twice. */
@@ -230,6 +243,7 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
     },
     log,
     health: () => ({ region, accountId, timeScale, ...(persister ? { persistence: persister.status() } : {}) }),
+    ...(options.onRequest ? { onRequest: options.onRequest } : {}),
   });
   const server: Server = createServer({ maxHeaderSize: 64 * 1024 }, listener);
   // Longer than an SDK client's idle gaps, so a reused keep-alive socket is not closed under it ("socket hang up").
@@ -291,5 +305,6 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
       state.events.emit('cloud:stopped');
     }));
 
-  return { endpoint, region, accountId, state, images, runtime, adminToken, adminTokenFile, registerImage: (name, image) => void images.register(name, image), stop };
+  const dns = runtime?.context.dns ? { host: runtime.context.dns.host, port: runtime.context.dns.port } : undefined;
+  return { endpoint, region, accountId, state, images, runtime, adminToken, adminTokenFile, dns, registerImage: (name, image) => void images.register(name, image), stop };
 }
