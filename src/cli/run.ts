@@ -312,6 +312,7 @@ async function local(args: string[], io: CliIo): Promise<number> {
       (credentials ? `Signatures are verified against access key ${credentials.accessKeyId} (body and clock).\n` : '') +
       `admin token: ${cloud.adminToken}\n` +
       `admin token file: ${cloud.adminTokenFile}\n` +
+      (cloud.consoleUrl ? `console: ${cloud.consoleUrl}\n` : '') +
       (cloud.dns ? `DNS (Cloud Map private names) on ${cloud.dns.host} port ${cloud.dns.port} (UDP/TCP), e.g.: dig @${cloud.dns.host} -p ${cloud.dns.port} invsys.local\n` : '') +
       (values['state-file'] ? `State is saved to ${values['state-file']} (journal: ${values['state-file']}.journal${values.fsync ? ', fsynced' : ''})\n` : '') +
       (cloud.runtime ? `Tasks run as local processes (images: ${cloud.images.names().join(', ')}; at most ${cloud.runtime.maxTasks} at once, --max-tasks).\n` : 'Control plane only (--no-runtime): tasks are recorded, not run.\n') +

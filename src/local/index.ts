@@ -24,6 +24,7 @@ import { LocalRuntime, type RuntimeOptions } from './runtime/runtime.js';
 import { createRequestListener, type RequestLogEntry } from './server/handler.js';
 import { createAdminToken, defaultAdminTokenFile, removeAdminTokenFile, validateAdminToken, writeAdminTokenFile } from './server/admin-token.js';
 import { hostsForBindAddress } from './server/guard.js';
+import { CONSOLE_PATH, createConsole } from './console/index.js';
 import { StatePersister, StateFileError } from './server/persistence.js';
 
 export { CloudState, type CloudStateOptions, type StateSnapshot } from './core/cloud-state.js';
@@ -157,6 +158,13 @@ export interface LocalCloud {
    * (e.g. `dig @127.0.0.1 -p <port> invsys.local`), when the runtime runs.
    */
   readonly dns: { readonly host: string; readonly port: number } | undefined;
+  /**
+   * The web console's URL, carrying the admin token as Jupyter's URLs do
+   * (`http://127.0.0.1:4566/_ecskit/console?token=…`): opening it in a browser
+   * on this machine swaps the token for a session cookie. `undefined` with
+   * `console: false`. Treat it like the admin token.
+   */
+  readonly consoleUrl: string | undefined;
   /** Registers a local image (`repository` for any tag, or `repository:tag`); tasks started later can use it. */
   registerImage(name: string, image: LocalImage): void;
   /** Stops every task process, then accepting requests, closes connections and saves the state file. Safe to call twice. */
@@ -244,6 +252,7 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
     log,
     health: () => ({ region, accountId, timeScale, ...(persister ? { persistence: persister.status() } : {}) }),
     ...(options.onRequest ? { onRequest: options.onRequest } : {}),
+    ...(options.console === false ? {} : { console: createConsole({ state, region, adminToken, port: () => boundPort, log }) }),
   });
   const server: Server = createServer({ maxHeaderSize: 64 * 1024 }, listener);
   // Longer than an SDK client's idle gaps, so a reused keep-alive socket is not closed under it ("socket hang up").
@@ -306,5 +315,6 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
     }));
 
   const dns = runtime?.context.dns ? { host: runtime.context.dns.host, port: runtime.context.dns.port } : undefined;
-  return { endpoint, region, accountId, state, images, runtime, adminToken, adminTokenFile, dns, registerImage: (name, image) => void images.register(name, image), stop };
+  const consoleUrl = options.console === false ? undefined : `${endpoint}${CONSOLE_PATH}?token=${encodeURIComponent(adminToken)}`;
+  return { endpoint, region, accountId, state, images, runtime, adminToken, adminTokenFile, dns, consoleUrl, registerImage: (name, image) => void images.register(name, image), stop };
 }
