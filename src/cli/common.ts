@@ -61,7 +61,7 @@ export function styles(enabled: boolean) {
 }
 
 /** `parseArgs` with messages that name the command, the option and where the help is. */
-export function parseCommand<T extends NonNullable<ParseArgsConfig['options']>>(command: string, args: string[], options: T, positionals = false) {
+export function parseCommand<T extends NonNullable<ParseArgsConfig['options']>>(command: string, args: string[], options: T, positionals = false): ReturnType<typeof parseArgs<{ args: string[]; options: T; strict: true; allowPositionals: boolean }>> {
   try {
     return parseArgs({ args, options, strict: true, allowPositionals: positionals });
   } catch (error) {
