@@ -1,10 +1,16 @@
 import { cpSync } from 'node:fs';
 import { defineConfig } from 'tsup';
 
-/** Plain-JS files the local runtime spawns as they are: the container shim and the demo images. */
+/**
+ * Plain files the local cloud uses as they are: the container shim and the
+ * demo images it spawns, and the console's static assets (its script and
+ * stylesheet, and uPlot's, so the console needs no CDN or internet).
+ */
 function copyRuntimeFiles(): void {
   cpSync('src/local/runtime/shim', 'dist/local/shim', { recursive: true });
   cpSync('src/local/runtime/images', 'dist/local/images', { recursive: true });
+  cpSync('src/local/console/assets', 'dist/local/console-assets', { recursive: true });
+  for (const file of ['uPlot.iife.min.js', 'uPlot.min.css']) cpSync(`node_modules/uplot/dist/${file}`, `dist/local/console-assets/${file}`);
 }
 
 export default defineConfig([

@@ -131,6 +131,19 @@ export function labDashboard(lab: Lab, alb: string | DashboardPlacement) {
     );
 }
 
+/**
+ * The local cloud console's page of a dashboard: with the login token when
+ * the cloud runs in this process (`cloud.consoleUrl`), else the page
+ * (`npx ecskit console` prints a URL that logs in).
+ */
+function localDashboardUrl(lab: Lab, name: string): string {
+  const base = lab.target.local?.consoleUrl ?? `${lab.target.endpoint ?? 'http://127.0.0.1:4566'}/_ecskit/console`;
+  const url = new URL(base);
+  url.pathname = '/_ecskit/console/dashboard';
+  url.searchParams.set('name', name);
+  return url.toString();
+}
+
 /** The alarm of 9.3: gateway CPU above 80 % for two 5-minute periods. */
 export function highCpuAlarm(lab: Lab) {
   return metricAlarm(lab.names.highCpuAlarm)
@@ -211,7 +224,7 @@ export async function run(lab: Lab, options: MonitoringOptions = {}): Promise<Mo
       report.note(
         !lab.target.emulated
           ? `https://console.aws.amazon.com/cloudwatch/home?region=${lab.region}#dashboards:name=${dashboardName}`
-          : `dashboard ${dashboardName} stored in the local cloud (${widgets} widgets)`,
+          : `dashboard ${dashboardName} stored in the local cloud (${widgets} widgets); see it at ${localDashboardUrl(lab, dashboardName)}`,
       );
       report.note(owned ? `tagged ecskit:stack=${names.stack}: the cleanup removes it` : `not tagged with the stack (it existed before): the cleanup leaves it`);
       return { name: dashboardName, widgets, owned };

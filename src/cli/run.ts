@@ -8,7 +8,11 @@
 import { readFileSync } from 'node:fs';
 import { isAbsolute, resolve as resolvePath, dirname } from 'node:path';
 import { parseArgs } from 'node:util';
-import { ImageRegistry, isTaskDriverName, startLocalCloud, TASK_DRIVERS, type LocalCloud, type LocalImage } from '../local/index.js';
+import { ImageRegistry, isTaskDriverName, startLocalCloud, TASK_DRIVERS, type LocalCloud, type LocalImage, type RequestLogEntry } from '../local/index.js';
+import { CliUsageError, packageVersion, requestLine } from './common.js';
+import { CONSOLE_HELP, runConsole } from './console.js';
+import { LOGS_HELP, runLogs } from './logs.js';
+import { STATUS_HELP, runStatus } from './status.js';
 import { CredentialsError, parseCredentialsFlag, readCredentialsFile, type CliCredentials } from './credentials.js';
 
 const MAIN_HELP = `ecskit — script Amazon ECS from TypeScript
@@ -18,10 +22,18 @@ Usage:
                            cloud in this process, or with --target aws in your account
   ecskit lab cleanup       remove a stack the lab left with --keep
   ecskit local [options]   run the local cloud (an AWS emulator for the ECS lab)
-  ecskit --help            show this help
+  ecskit status [options]  clusters, services, deployments and tasks of an endpoint
+  ecskit logs <group>      print (--follow) a CloudWatch Logs group's events
+  ecskit console           print (and on a desktop open) the local cloud's console URL
+  ecskit help [command]    show this help, or a command's
+  ecskit --version         print ecskit's version
 
 Run "ecskit lab --help" for the lab's options (--keep, --json, --target, --time-scale, --yes)
 and "ecskit local --help" for the local cloud's.
+Run "ecskit <command> --help" for a command's options. status and logs work
+against the local cloud (--local, --endpoint, AWS_ENDPOINT_URL) or AWS (the
+standard credential chain). Data goes to stdout, progress and errors to stderr;
+NO_COLOR turns colour off. Exit codes: 0 ok, 1 failed, 2 bad usage.
 `;
 
 const LOCAL_HELP = `ecskit local — run the local cloud: one endpoint that speaks the AWS APIs
@@ -63,6 +75,7 @@ Options:
                           localhost, *.localhost, 127.0.0.0/8 and [::1] are served
   --allow-origin <origin> also accept requests from web pages of this origin, e.g.
                           http://localhost:3000 (repeatable); by default only the cloud's own
+  --verbose, -v           log one line per API call on stderr: service, operation, status, ms
   --admin-token-file <path>   where to write the admin token (mode 0600; default
                           <tmpdir>/ecskit-<uid>/admin-token-<port>)
   -h, --help              show this help
@@ -124,6 +137,7 @@ const LOCAL_OPTIONS = {
   'allow-host': { type: 'string', multiple: true },
   'allow-origin': { type: 'string', multiple: true },
   'admin-token-file': { type: 'string' },
+  verbose: { type: 'boolean', short: 'v' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -298,6 +312,7 @@ async function local(args: string[], io: CliIo): Promise<number> {
       runtime,
       images: extraImages,
       log: (line) => io.err(`${line}\n`),
+      ...(values.verbose ? { onRequest: (entry: RequestLogEntry) => io.err(`${requestLine(entry)}\n`) } : {}),
     });
   } catch (error) {
     io.err(`ecskit local: ${(error as Error).message}\n`);
@@ -315,6 +330,8 @@ async function local(args: string[], io: CliIo): Promise<number> {
       (credentials ? `Signatures are verified against access key ${credentials.accessKeyId} (body and clock).\n` : '') +
       `admin token: ${cloud.adminToken}\n` +
       `admin token file: ${cloud.adminTokenFile}\n` +
+      (cloud.consoleUrl ? `console: ${cloud.consoleUrl}\n` : '') +
+      (cloud.dns ? `DNS (Cloud Map private names) on ${cloud.dns.host} port ${cloud.dns.port} (UDP/TCP), e.g.: dig @${cloud.dns.host} -p ${cloud.dns.port} invsys.local\n` : '') +
       (values['state-file'] ? `State is saved to ${values['state-file']} (journal: ${values['state-file']}.journal${values.fsync ? ', fsynced' : ''})\n` : '') +
       (cloud.runtime
         ? cloud.runtime.context.driver.name === 'container'
@@ -334,9 +351,19 @@ async function local(args: string[], io: CliIo): Promise<number> {
 export async function runCli(argv: string[], io: CliIo = defaultIo): Promise<number> {
   const [command, ...rest] = argv;
   try {
-    if (command === undefined || command === '--help' || command === '-h' || command === 'help') {
+    if (command === undefined || command === '--help' || command === '-h' || (command === 'help' && rest.length === 0)) {
       io.out(MAIN_HELP);
       return command === undefined ? 2 : 0;
+    }
+    if (command === '--version' || command === '-V' || command === 'version') {
+      io.out(`ecskit ${packageVersion()}\n`);
+      return 0;
+    }
+    if (command === 'help' && rest.length > 0) {
+      const help = { local: LOCAL_HELP, status: STATUS_HELP, logs: LOGS_HELP, console: CONSOLE_HELP }[rest[0]!];
+      if (help === undefined) throw new UsageError(`ecskit help: no command ${rest[0]}; the commands are local, status, logs, console.`);
+      io.out(help);
+      return 0;
     }
     if (command === 'local') return await local(rest, io);
     if (command === 'lab') {
@@ -344,10 +371,13 @@ export async function runCli(argv: string[], io: CliIo = defaultIo): Promise<num
       const { runLab } = await import('./lab.js');
       return await runLab(rest);
     }
+    if (command === 'status') return await runStatus(rest, io);
+    if (command === 'logs') return await runLogs(rest, io);
+    if (command === 'console') return await runConsole(rest, io);
     io.err(`ecskit: unknown command ${command}. Run "ecskit --help" for the commands.\n`);
     return 2;
   } catch (error) {
-    if (error instanceof UsageError) {
+    if (error instanceof UsageError || error instanceof CliUsageError) {
       io.err(`${error.message}\n`);
       return 2;
     }

@@ -22,9 +22,10 @@ import type { ServiceDefinition } from './core/types.js';
 import { ImageRegistry, type LocalImage } from './runtime/images.js';
 import { isTaskDriverName, type TaskDriverName } from './runtime/drivers/index.js';
 import { LocalRuntime, type RuntimeOptions } from './runtime/runtime.js';
-import { createRequestListener } from './server/handler.js';
+import { createRequestListener, type RequestLogEntry } from './server/handler.js';
 import { createAdminToken, defaultAdminTokenFile, removeAdminTokenFile, validateAdminToken, writeAdminTokenFile } from './server/admin-token.js';
 import { hostsForBindAddress } from './server/guard.js';
+import { CONSOLE_PATH, createConsole } from './console/index.js';
 import { StatePersister, StateFileError } from './server/persistence.js';
 import { createRegistry, type Registry } from './services/ecr/registry.js';
 
@@ -39,6 +40,7 @@ export {
   type ServiceDefinition,
 } from './core/types.js';
 export { StateFileError, type PersistenceStatus } from './server/persistence.js';
+export type { RequestLogEntry } from './server/handler.js';
 export { ImageRegistry, parseImage, type ImageReference, type LocalImage } from './runtime/images.js';
 export { LocalRuntime, type RuntimeOptions } from './runtime/runtime.js';
 export type { ContainerInstanceDefaults, LiveContainer, LiveTask, RuntimeComponent, RuntimeContext } from './runtime/context.js';
@@ -133,6 +135,13 @@ export interface LocalCloudOptions {
    */
   images?: ImageRegistry | Readonly<Record<string, LocalImage>>;
   /**
+   * Called once per answered request with its service, operation, HTTP status
+   * and milliseconds (`ecskit local --verbose` prints one line each). Default: none.
+   */
+  onRequest?: (entry: RequestLogEntry) => void;
+  /** Serve the web console at `/_ecskit/console` (see {@link LocalCloud.consoleUrl}). Default `true`. */
+  console?: boolean;
+  /**
    * The local ECR's OCI registry under `/v2/` on the same endpoint (`docker push 127.0.0.1:<port>/<repo>:<tag>`).
    * Default on, blobs in a temporary directory removed on stop — or in `<stateFile>.registry/` (kept) when
    * `stateFile` is set. `false` turns it off. See docs/containers.md.
@@ -171,6 +180,18 @@ export interface LocalCloud {
   readonly adminToken: string;
   /** Where the admin token was written (mode 0600), if {@link LocalCloudOptions.adminTokenFile} asked for it. */
   readonly adminTokenFile: string | undefined;
+  /**
+   * The DNS server that answers the Cloud Map names of private namespaces
+   * (e.g. `dig @127.0.0.1 -p <port> invsys.local`), when the runtime runs.
+   */
+  readonly dns: { readonly host: string; readonly port: number } | undefined;
+  /**
+   * The web console's URL, carrying the admin token as Jupyter's URLs do
+   * (`http://127.0.0.1:4566/_ecskit/console?token=…`): opening it in a browser
+   * on this machine swaps the token for a session cookie. `undefined` with
+   * `console: false`. Treat it like the admin token.
+   */
+  readonly consoleUrl: string | undefined;
   /**
    * The local ECR's OCI registry (`/v2/` on {@link endpoint}), unless started with `registry: false`:
    * `dir` holds its blobs; `address` is what `docker push` names (`127.0.0.1:<port>`).
@@ -274,6 +295,8 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
     },
     log,
     health: () => ({ region, accountId, timeScale, ...(persister ? { persistence: persister.status() } : {}) }),
+    ...(options.onRequest ? { onRequest: options.onRequest } : {}),
+    ...(options.console === false ? {} : { console: createConsole({ state, region, adminToken, port: () => boundPort, log }) }),
     // `/v2/…` is the registry (docker push), behind the same guard; everything else the AWS protocols.
     ...(registry ? { mounts: [registry.mount] } : {}),
   });
@@ -342,5 +365,7 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
     }));
 
   const registryInfo = registry ? { dir: registry.dir, address: new URL(endpoint).host.replace(/^(?:0\.0\.0\.0|\[::\])(?=:)/, '127.0.0.1') } : undefined;
-  return { endpoint, region, accountId, state, images, runtime, adminToken, adminTokenFile, registry: registryInfo, registerImage: (name, image) => void images.register(name, image), stop };
+  const dns = runtime?.context.dns ? { host: runtime.context.dns.host, port: runtime.context.dns.port } : undefined;
+  const consoleUrl = options.console === false ? undefined : `${endpoint}${CONSOLE_PATH}?token=${encodeURIComponent(adminToken)}`;
+  return { endpoint, region, accountId, state, images, runtime, adminToken, adminTokenFile, registry: registryInfo, dns, consoleUrl, registerImage: (name, image) => void images.register(name, image), stop };
 }

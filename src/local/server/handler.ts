@@ -38,6 +38,13 @@ export interface RequestListenerOptions {
   log?: (line: string) => void;
   /** Extra fields for `GET /_ecskit/health`. */
   health?: () => Record<string, unknown>;
+  /** Called once per answered request (`ecskit local --verbose`). */
+  onRequest?: (entry: RequestLogEntry) => void;
+  /**
+   * Serves `/_ecskit/console*` (the console, which does its own token or
+   * session check); `undefined` when the console is not mounted.
+   */
+  console?: (req: IncomingMessage, res: ServerResponse, url: URL) => void;
   /**
    * Listeners for other protocols on the same endpoint, behind the guard (the
    * local ECR's registry under `/v2/`): the first whose `handles(url)` is true
@@ -54,6 +61,19 @@ export interface MountedListener {
   listener(req: IncomingMessage, res: ServerResponse): void;
   /** Answers a request the guard refused (the body is not read). */
   refuse(req: IncomingMessage, res: ServerResponse, refusal: GuardRefusal): void;
+}
+
+/** One answered request, for {@link RequestListenerOptions.onRequest}. */
+export interface RequestLogEntry {
+  /** Signing name (`ecs`, `monitoring`, …), `ecskit` for `/_ecskit/*`, or `-` when unknown. */
+  service: string;
+  /** Operation (`DescribeServices`), the admin path, or `-`. */
+  operation: string;
+  /** HTTP status answered. */
+  status: number;
+  /** Milliseconds from the request's arrival to the end of its answer. */
+  ms: number;
+  requestId: string;
 }
 
 const DEFAULT_MAX_BODY = 10 * 1024 * 1024;
@@ -186,6 +206,8 @@ export function createRequestListener(options: RequestListenerOptions): (req: In
   const state = options.state;
   const startedAt = Date.now();
   const guard = createRequestGuard(options.guard);
+  /** What each request turned out to be, for the request log. */
+  const routes = new WeakMap<ServerResponse, { service: string; operation: string }>();
 
   const send = (res: ServerResponse, wire: WireResponse, method?: string) => {
     if (res.headersSent || res.destroyed) return;
@@ -261,7 +283,14 @@ export function createRequestListener(options: RequestListenerOptions): (req: In
 
   async function handle(req: IncomingMessage, res: ServerResponse, requestId: string): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://localhost');
-    if (url.pathname.startsWith('/_ecskit/')) return internal(req, res, url.pathname);
+    if (url.pathname === '/_ecskit/console' || url.pathname.startsWith('/_ecskit/console/')) {
+      routes.set(res, { service: 'ecskit', operation: url.pathname });
+      if (options.console) return options.console(req, res, url);
+    }
+    if (url.pathname.startsWith('/_ecskit/')) {
+      routes.set(res, { service: 'ecskit', operation: url.pathname });
+      return internal(req, res, url.pathname);
+    }
 
     const read = await readBody(req, limit);
     if (!read.ok) {
@@ -292,6 +321,7 @@ export function createRequestListener(options: RequestListenerOptions): (req: In
       route = formRoute(req, params, scoped);
     }
     const { service, protocol, operation } = route;
+    routes.set(res, { service: service?.signingName ?? '-', operation: operation || '-' });
 
     // --- who: a signed request (verified when credentials are configured) ---------------
     const denied = await authenticate(req, read.body, protocol);
@@ -361,6 +391,18 @@ export function createRequestListener(options: RequestListenerOptions): (req: In
 
   return (req, res) => {
     const requestId = uuid();
+    if (options.onRequest) {
+      const started = performance.now();
+      const onRequest = options.onRequest;
+      res.once('finish', () => {
+        const route = routes.get(res) ?? { service: '-', operation: '-' };
+        try {
+          onRequest({ ...route, status: res.statusCode, ms: performance.now() - started, requestId });
+        } catch {
+          // a failing log sink must not break the server
+        }
+      });
+    }
     // The guard runs first, for every path: nothing below it sees a foreign Host or Origin.
     const refusal = guard(req);
     const mount = options.mounts?.find((m) => m.handles(req.url ?? '/'));
