@@ -165,7 +165,7 @@ describe('before any target has passed a health check', () => {
 
     await waitFor('the target to be unhealthy', async () => (await targetHealth(c, tgArn))[key(lonely)]?.[0] === 'unhealthy');
     const failedOpen = await get(`http://${dnsName}/work`);
-    assert.equal(failedOpen.body.from, 'lonely', 'with no healthy target, the ALB fails open to the unhealthy ones');
+    assert.equal(failedOpen.body.from, 'lonely', `with no healthy target, the ALB fails open to the unhealthy ones (got ${failedOpen.status} ${JSON.stringify(failedOpen.body).slice(0, 200)}; target ${JSON.stringify((await targetHealth(c, tgArn))[key(lonely)])})`);
 
     lonely.health = 200;
     await waitHealthy(c, tgArn, [lonely]);
