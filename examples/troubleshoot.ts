@@ -500,8 +500,8 @@ function quietLab(lab: Lab, notes: string[]): Lab {
   return Object.assign(Object.create(lab) as Lab, { report });
 }
 
-/** Polls `check` until its verdict is `want`; prints that answer's notes; throws on timeout with the last summary. */
-async function untilVerdict(lab: Lab, check: Check, want: Verdict, what: string): Promise<CheckResult> {
+/** Polls `check` until its verdict is `want` (and its summary matches `shows`); prints that answer's notes; throws on timeout with the last summary. */
+async function untilVerdict(lab: Lab, check: Check, want: Verdict, what: string, shows?: RegExp): Promise<CheckResult> {
   let last: { result: CheckResult; notes: string[] } | undefined;
   const outcome = await poll({
     observe: async () => {
@@ -510,7 +510,8 @@ async function untilVerdict(lab: Lab, check: Check, want: Verdict, what: string)
       last = { result, notes };
       return result;
     },
-    accept: (r) => (r.verdict === want ? { state: 'done', value: r } : { state: 'pending', reason: `${r.verdict}: ${r.summary}` }),
+    // `shows`: the verdict must name this fault, not an earlier stage of it (one target unhealthy before none is healthy).
+    accept: (r) => (r.verdict === want && (!shows || shows.test(r.summary)) ? { state: 'done', value: r } : { state: 'pending', reason: `${r.verdict}: ${r.summary}` }),
     intervalSeconds: lab.wait.intervalSeconds,
     timeoutSeconds: lab.wait.timeoutSeconds,
     signal: lab.signal,
@@ -585,6 +586,8 @@ async function fault(
     run: Check;
     service: string;
     inject: () => Promise<string>;
+    /** What the diagnosis must say once the fault is fully in place (the check may report an earlier stage first). */
+    shows?: RegExp;
     /** Extra observation while the fault is in place (fault 2: the alarm). */
     during?: () => Promise<void>;
     fix: () => Promise<string>;
@@ -596,7 +599,7 @@ async function fault(
     async () => {
       const injected = await spec.inject();
       lab.report.note(`inject: ${injected}`);
-      const diagnosis = await untilVerdict(lab, spec.run, 'problem', `fault ${index} (${spec.name})`);
+      const diagnosis = await untilVerdict(lab, spec.run, 'problem', `fault ${index} (${spec.name})`, spec.shows);
       await spec.during?.();
       const fixApplied = await spec.fix();
       lab.report.note(`fix applied: ${fixApplied}`);
@@ -775,6 +778,7 @@ export async function injectFaults(lab: Lab, options: TroubleshootOptions = {}):
       title: 'an ALB with no healthy target (lab Issue 3)',
       check: 'targets',
       run: checkTargets,
+      shows: /no healthy target behind/,
       service: gateway,
       inject: async () => {
         await clients.elbv2.send(new ModifyTargetGroupCommand({ TargetGroupArn: gatewayTg, HealthCheckPath: BROKEN_TARGET_HEALTH_PATH }));
