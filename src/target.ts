@@ -96,7 +96,8 @@ const AWS_SIGNALS = [
   'AWS_ENDPOINT_URL_ECS',
 ];
 
-type Env = Readonly<Record<string, string | undefined>>;
+/** Environment variables as {@link detectTarget} reads them (`process.env` by default). */
+export type Env = Readonly<Record<string, string | undefined>>;
 
 /**
  * The target `auto` resolves to for an environment: `aws` only when

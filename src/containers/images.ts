@@ -313,7 +313,10 @@ export interface EnsureImageOptions extends EcrLoginOptions {
   /** Tag, e.g. `v2.0.0`. */
   readonly tag: string;
   /** How to build it; the local tag defaults to `<repository>:<tag>`. */
-  readonly build: Omit<BuildImageOptions, 'tag' | keyof ImageEngineOptions> & { readonly tag?: string | readonly string[] };
+  readonly build: Omit<BuildImageOptions, 'tag' | keyof ImageEngineOptions> & {
+    /** The local tag (or tags) to build; default `<repository>:<tag>`. */
+    readonly tag?: string | readonly string[];
+  };
 }
 
 /** What {@link ensureImage} did. */

@@ -30,6 +30,7 @@ import { StatePersister, StateFileError } from './server/persistence.js';
 import { createRegistry, type Registry } from './services/ecr/registry.js';
 
 export { CloudState, type CloudStateOptions, type StateSnapshot } from './core/cloud-state.js';
+export type { ChangeRecorder, StateChange } from './core/change-tracker.js';
 export {
   AwsError,
   type LocalCloudEvent,
@@ -42,7 +43,8 @@ export {
 export { StateFileError, type PersistenceStatus } from './server/persistence.js';
 export type { RequestLogEntry } from './server/handler.js';
 export { ImageRegistry, parseImage, type ImageReference, type LocalImage } from './runtime/images.js';
-export { LocalRuntime, type RuntimeOptions } from './runtime/runtime.js';
+export { LocalRuntime, defaultMaxTasks, TASK_MEMORY_BUDGET_MIB, type RuntimeOptions } from './runtime/runtime.js';
+export type { LocalRegistry } from './runtime/drivers/container-image.js';
 export type { ContainerInstanceDefaults, LiveContainer, LiveTask, RuntimeComponent, RuntimeContext } from './runtime/context.js';
 export type { ContainerProcess, ContainerExit } from './runtime/container-process.js';
 export type { AddressPool } from './runtime/addresses.js';
@@ -184,7 +186,14 @@ export interface LocalCloud {
    * The DNS server that answers the Cloud Map names of private namespaces
    * (e.g. `dig @127.0.0.1 -p <port> invsys.local`), when the runtime runs.
    */
-  readonly dns: { readonly host: string; readonly port: number } | undefined;
+  readonly dns:
+    | {
+        /** The address it listens on (loopback). */
+        readonly host: string;
+        /** Its UDP and TCP port. */
+        readonly port: number;
+      }
+    | undefined;
   /**
    * The web console's URL, carrying the admin token as Jupyter's URLs do
    * (`http://127.0.0.1:4566/_ecskit/console?token=…`): opening it in a browser
@@ -196,7 +205,14 @@ export interface LocalCloud {
    * The local ECR's OCI registry (`/v2/` on {@link endpoint}), unless started with `registry: false`:
    * `dir` holds its blobs; `address` is what `docker push` names (`127.0.0.1:<port>`).
    */
-  readonly registry: { readonly dir: string; readonly address: string } | undefined;
+  readonly registry:
+    | {
+        /** The directory holding the registry's blobs and manifests. */
+        readonly dir: string;
+        /** `127.0.0.1:<port>`, the registry host image names carry. */
+        readonly address: string;
+      }
+    | undefined;
   /** Registers a local image (`repository` for any tag, or `repository:tag`); tasks started later can use it. */
   registerImage(name: string, image: LocalImage): void;
   /** Stops every task process, then accepting requests, closes connections and saves the state file. Safe to call twice. */

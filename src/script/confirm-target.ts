@@ -91,7 +91,10 @@ export class TargetNotConfirmedError extends Error {
 }
 
 /** A readable stream that may be a terminal (`process.stdin`). */
-export type PromptInput = NodeJS.ReadableStream & { readonly isTTY?: boolean };
+export type PromptInput = NodeJS.ReadableStream & {
+  /** `true` when the stream is a terminal someone can answer at. */
+  readonly isTTY?: boolean;
+};
 
 /** Options of {@link confirmTarget}. */
 export interface ConfirmTargetOptions {

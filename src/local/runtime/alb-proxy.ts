@@ -75,9 +75,13 @@ export interface ProxyRouting {
   /**
    * Rules by any order (sorted here), the default rule last with priority Infinity.
    * `request` carries the request's Host header and path, so one listener can
-   * serve several load balancers by host name.
+   * serve several load balancers by host name. `undefined` when no load
+   * balancer on this listener answers to that host (another load balancer's
+   * DNS name, e.g. one of another local cloud that holds the same port): the
+   * proxy answers 421 Misdirected Request naming the host, never a 503 that
+   * looks like the load balancer's own.
    */
-  rules(request: { readonly host: string; readonly path: string }): readonly ProxyRule[];
+  rules(request: { readonly host: string; readonly path: string }): readonly ProxyRule[] | undefined;
   /** Targets of a target group: healthy ones, and the unhealthy ones an ALB fails open to when none is healthy. */
   targets(targetGroupArn: string): { readonly healthy: readonly ProxyTarget[]; readonly failOpen: readonly ProxyTarget[] };
 }
@@ -233,7 +237,13 @@ export async function startAlbListener(options: AlbListenerOptions): Promise<Alb
     const query = queryAt === -1 ? '' : url.slice(queryAt + 1);
     const host = req.headers.host ?? '';
     const onRequest = options.onRequest && ((record: ProxyRequestRecord) => options.onRequest?.({ ...record, host }));
-    const rule = matchRule(options.routing.rules({ host, path }), { host, path, method: req.method ?? 'GET', headers: req.headers, query, sourceIp: req.socket.remoteAddress ?? '' });
+    const rules = options.routing.rules({ host, path });
+    if (rules === undefined) {
+      const text = `No load balancer of this local cloud listens on port ${req.socket.localPort} for host ${JSON.stringify(host)}; read the load balancer's DNSName again (it carries a port when the listener port was taken)`;
+      res.writeHead(421, { 'content-type': 'text/plain', 'content-length': Buffer.byteLength(text), server: 'awselb/2.0' });
+      return res.end(text);
+    }
+    const rule = matchRule(rules, { host, path, method: req.method ?? 'GET', headers: req.headers, query, sourceIp: req.socket.remoteAddress ?? '' });
     if (!rule) {
       onRequest?.({ status: 503, source: 'elb' });
       return json(res, 503, errorPage(503, 'Service Temporarily Unavailable'));

@@ -63,7 +63,7 @@ export interface MountedListener {
   refuse(req: IncomingMessage, res: ServerResponse, refusal: GuardRefusal): void;
 }
 
-/** One answered request, for {@link RequestListenerOptions.onRequest}. */
+/** One answered request, as the `onRequest` option of the cloud's request listener (the `--verbose` log) gets it. */
 export interface RequestLogEntry {
   /** Signing name (`ecs`, `monitoring`, …), `ecskit` for `/_ecskit/*`, or `-` when unknown. */
   service: string;
@@ -73,6 +73,7 @@ export interface RequestLogEntry {
   status: number;
   /** Milliseconds from the request's arrival to the end of its answer. */
   ms: number;
+  /** The `x-amzn-RequestId` the answer carried. */
   requestId: string;
 }
 

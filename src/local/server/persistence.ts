@@ -134,7 +134,12 @@ export interface PersistenceStatus {
   /** Bytes in the journal now. */
   journalBytes: number;
   /** What start-up recovered from the journal. */
-  recovered: { entries: number; tornBytes: number };
+  recovered: {
+    /** Journal entries replayed over the snapshot. */
+    entries: number;
+    /** Bytes of an incomplete last entry (a write cut short by a crash), dropped. */
+    tornBytes: number;
+  };
 }
 
 /**

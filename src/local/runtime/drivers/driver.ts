@@ -83,9 +83,18 @@ export interface DriverImage {
 
 /** The outcome of {@link TaskDriver.resolveImage}. */
 export type ImageResolution<I extends DriverImage = DriverImage> =
-  | { readonly ok: true; readonly image: I }
-  /** `reason` is the task's stopped reason in ECS's wording (`CannotPullContainerError: …`, `CannotStartContainerError: …`). */
-  | { readonly ok: false; readonly reason: string };
+  | {
+      /** The image was found. */
+      readonly ok: true;
+      /** What the driver starts containers from. */
+      readonly image: I;
+    }
+  | {
+      /** The image cannot be used. */
+      readonly ok: false;
+      /** The task's stopped reason in ECS's wording (`CannotPullContainerError: …`, `CannotStartContainerError: …`). */
+      readonly reason: string;
+    };
 
 /** Everything a driver needs to start one container. */
 export interface ContainerSpec<I extends DriverImage = DriverImage> {
@@ -114,7 +123,14 @@ export interface ContainerSpec<I extends DriverImage = DriverImage> {
   /** The task's network mode (`awsvpc`, `bridge`, `host`). */
   readonly networkMode: string;
   /** The Cloud Map DNS server and the private namespaces it answers for, if any. */
-  readonly dns?: { readonly host: string; readonly port: number; readonly suffixes: readonly string[] };
+  readonly dns?: {
+    /** The DNS server's address. */
+    readonly host: string;
+    /** Its port. */
+    readonly port: number;
+    /** Search domains (the private namespaces' names). */
+    readonly suffixes: readonly string[];
+  };
   /**
    * CPU units (1024 = one vCPU) and memory limits of the container
    * (`cpu`, `memory`, `memoryReservation`), and the task's own size (`cpu`,
@@ -122,10 +138,15 @@ export interface ContainerSpec<I extends DriverImage = DriverImage> {
    * when set.
    */
   readonly limits: {
+    /** The container's `cpu`. */
     readonly cpuUnits?: number;
+    /** The container's `memory` (hard limit). */
     readonly memoryMiB?: number;
+    /** The container's `memoryReservation` (soft limit). */
     readonly memoryReservationMiB?: number;
+    /** The task's `cpu`. */
     readonly taskCpuUnits?: number;
+    /** The task's `memory`. */
     readonly taskMemoryMiB?: number;
   };
   /** Output lines (the `awslogs` driver). */

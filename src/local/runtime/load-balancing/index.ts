@@ -32,9 +32,9 @@
  * are removed once their (time-scaled) deregistration delay has passed.
  *
  * Local limits: only `HTTP` listeners are served (an `HTTPS` listener is
- * served as plain HTTP on its port); path-pattern and host-header conditions
- * match, rules with other conditions never match; redirect actions answer
- * 501. The proxy's idle timeout is the load balancer's
+ * served as plain HTTP on its port). A Host that names no load balancer on
+ * the port (a stale `DNSName`, or another local cloud's) gets 421
+ * Misdirected Request. The proxy's idle timeout is the load balancer's
  * `idle_timeout.timeout_seconds`, time-scaled but never below 10 s.
  *
  * @internal
@@ -134,7 +134,7 @@ export function loadBalancingComponent(context: RuntimeContext, options: LoadBal
         routing: {
           rules: ({ host }) => {
             const member = memberFor(front, host);
-            return member ? rulesOf(member) : [];
+            return member ? rulesOf(member) : undefined;
           },
           targets: (targetGroupArn) => {
             const scope = arnScope(targetGroupArn);

@@ -111,14 +111,15 @@ describe("a load balancer's DNSName reaches its listener", () => {
       assert.equal((await get(`http://${greenName}/`)).body.from, 'green');
     }
     const unknown = await get(`http://${blueName}/`, 'nobody-1234567890.us-east-1.elb.localhost');
-    assert.equal(unknown.status, 503, 'a load balancer name this cloud does not have is not routed to another');
+    assert.equal(unknown.status, 421, 'a load balancer name this cloud does not have is not routed to another');
+    assert.match(String(unknown.body), /No load balancer of this local cloud listens on port \d+ for host "nobody-1234567890\.us-east-1\.elb\.localhost"/);
   });
 
   test('deleting a load balancer stops routing to it; the last one on a port closes the port', async () => {
     const blueName = await waitServed(c, blueLb);
     const greenName = await waitServed(c, greenLb);
     await c.t.clients.elbv2.send(new DeleteLoadBalancerCommand({ LoadBalancerArn: greenLb }));
-    await waitFor('green to be gone', async () => (await get(`http://${greenName}/`)).status === 503);
+    await waitFor('green to be gone', async () => (await get(`http://${greenName}/`)).status === 421);
     assert.equal((await get(`http://${greenName}/`, '127.0.0.1')).body.from, 'blue', 'with one load balancer left on the port, other hosts reach it');
     assert.equal((await get(`http://${blueName}/`)).body.from, 'blue');
     await c.t.clients.elbv2.send(new DeleteLoadBalancerCommand({ LoadBalancerArn: blueLb }));

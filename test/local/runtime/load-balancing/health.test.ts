@@ -150,31 +150,31 @@ describe('before any target has passed a health check', () => {
     const tgArn = await createTargetGroup(c, 'initial-tg', [lonely], { HealthCheckIntervalSeconds: 100 });
     const { arn } = await createLoadBalancer(c, 'initial-alb');
     await createListener(c, arn, 80, tgArn);
-    const dnsName = await dnsNameOf(c, arn);
+    // The DNS name is read on every attempt: until the runtime has bound the listener it may lack the
+    // port it gets when another local cloud (another test file) holds port 80, and that cloud answers
+    // 421 for a name it does not have.
+    const viaAlb = async () => get(`http://${await dnsNameOf(c, arn)}/work`);
     // A sample counts only when the target was initial before and after the request.
     const whileInitial = await waitFor('a request answered while the target is initial', async () => {
       const before = (await targetHealth(c, tgArn))[key(lonely)]?.[0];
-      const response = await get(`http://${dnsName}/work`).catch(() => undefined);
+      const response = await viaAlb().catch(() => undefined);
       const after_ = (await targetHealth(c, tgArn))[key(lonely)]?.[0];
       if (before !== 'initial' || after_ !== 'initial') throw new Error(`target ${before} → ${after_}: the window closed`);
       // The listener starts when the load balancer is active; until then the connection is refused.
-      return response;
+      return response?.status === 421 ? undefined : response;
     });
     assert.equal(whileInitial.status, 503, 'no request goes to a target that has not passed a check');
+    assert.match(String(whileInitial.body), /503 Service Temporarily Unavailable/);
     assert.equal(lonely.seen.length, 0);
 
     await waitFor('the target to be unhealthy', async () => (await targetHealth(c, tgArn))[key(lonely)]?.[0] === 'unhealthy');
-    // Under a loaded full run the first request right after the API shows `unhealthy` was seen to get 503 twice
-    // (cause not found yet: see the closing note); the ALB must fail open, so wait for that answer.
-    const failedOpen = await waitFor('the ALB to fail open to the unhealthy target', async () => {
-      const response = await get(`http://${dnsName}/work`);
-      return response.body?.from === 'lonely' ? response : undefined;
-    });
-    assert.equal(failedOpen.body.from, 'lonely', 'with no healthy target, the ALB fails open to the unhealthy ones');
+    const failedOpen = await viaAlb();
+    assert.equal(failedOpen.status, 200, `with no healthy target, the ALB fails open to the unhealthy ones (got ${failedOpen.status} ${JSON.stringify(failedOpen.body)})`);
+    assert.equal(failedOpen.body.from, 'lonely');
 
     lonely.health = 200;
     await waitHealthy(c, tgArn, [lonely]);
-    assert.equal((await get(`http://${dnsName}/work`)).body.from, 'lonely');
+    assert.equal((await viaAlb()).body.from, 'lonely');
   });
 });
 
