@@ -115,9 +115,10 @@ export interface Lab {
   /** Account id (from the cluster ARN). Set by Task 1. */
   accountId?: string;
   /**
-   * Build the lab's images and push them to the local cloud's ECR (setup: `:latest`, Task 5.2:
-   * `:v2.0.0`). Set when the local cloud runs tasks as containers; on AWS the images are built
-   * whenever a container engine answers (examples/lab-images.ts).
+   * Build the lab's images and push them to ECR (setup: `:latest`, Task 5.2: `:v2.0.0`):
+   * on AWS (whenever a container engine answers, examples/lab-images.ts) and on a local
+   * cloud whose driver runs containers (`--driver container`). Unset on a local cloud
+   * with the process driver, whose built-in images serve the lab.
    */
   buildImages?: boolean;
   /** Image repositories without tag (ECR URIs on AWS; local image names on the local cloud). Set by Task 1. */
@@ -241,6 +242,7 @@ export function createLab(options: CreateLabOptions): Lab {
     created,
     put,
     removed,
+    ...((!target.emulated || target.driver === 'container') && { buildImages: true }),
     taskDefinitions: {},
     deployments: {},
     extra: {},
@@ -484,7 +486,7 @@ export async function run(lab: Lab): Promise<CoreConceptsResult> {
     return { invsys: `${registry}/${names.invsysRepository}`, gateway: `${registry}/${names.gatewayRepository}` };
   }, (r) => r);
   lab.images = images;
-  if (lab.target.kind === 'aws' || lab.buildImages) {
+  if (lab.buildImages) {
     await report.step(
       'Setup: build and push the lab images (:latest)',
       async () => ({ invsys: (await pushLabImage(lab, 'invsys', 'latest'))?.imageUri, gateway: (await pushLabImage(lab, 'gateway', 'latest'))?.imageUri }),

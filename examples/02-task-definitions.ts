@@ -15,9 +15,13 @@
  *   each family.
  * - 2.4 (the gateway reading `INVSYS_URL`) is already in the gateway app.
  * - Not in ERRATA: two invsys replicas with separate in-memory stores cannot
- *   pass 4.3's read-back. The local cloud's `flask-inventory/invsys` image
- *   keeps one SQLite file for all its tasks (like a shared volume); on AWS
- *   the replicas need a shared store (an EFS volume and `INVENTORY_DB`).
+ *   pass 4.3's read-back (a device POSTed through one is not found through
+ *   the other). invsys keeps its SQLite file (`INVENTORY_DB`, `/data` in the
+ *   image) on a Docker volume of scope `shared`, which every invsys task on
+ *   a container instance mounts: on the local cloud (one instance) with the
+ *   container driver, and on AWS as long as the replicas share an instance
+ *   (across instances they need EFS instead). The process driver's built-in
+ *   image keeps one SQLite file for all its tasks, like that volume.
  *
  * Run: `npx tsx examples/02-task-definitions.ts [--target aws|local] [--json]`
  */
@@ -62,9 +66,26 @@ function images(lab: Lab): { invsys: string; gateway: string } {
   return lab.images;
 }
 
-/** Lab 2.1, fixed to awsvpc (ERRATA 2.1): `flask-inventory-invsys`, container `invsys` on 5000, health check on `/items`. */
+/** The Docker volume every invsys task mounts at `/data` (its SQLite file): shared by the tasks of a container instance. */
+export const INVSYS_DATA_VOLUME = 'invsys-data';
+
+/**
+ * Every invsys revision's task shape: {@link labTask} with the volume
+ * {@link INVSYS_DATA_VOLUME} (Docker, scope `shared`, autoprovisioned), and
+ * `invsys` (from {@link labContainer}) mounting it at `/data`, where the
+ * image keeps its SQLite file: both replicas, and the revisions of a rolling
+ * update, see one store.
+ */
+export function invsysTask(lab: Lab, invsys: ReturnType<typeof labContainer>): TaskDefinitionBuilder<true> {
+  return labTask(lab, lab.names.invsysFamily)
+    .volume({ name: INVSYS_DATA_VOLUME, dockerVolumeConfiguration: { scope: 'shared', autoprovision: true, driver: 'local' } })
+    .container(invsys.mountPoint(INVSYS_DATA_VOLUME, '/data'));
+}
+
+/** Lab 2.1, fixed to awsvpc (ERRATA 2.1): `flask-inventory-invsys`, container `invsys` on 5000, health check on `/items`, devices on the shared volume. */
 export function invsysTaskDefinition(lab: Lab): TaskDefinitionBuilder<true> {
-  return labTask(lab, lab.names.invsysFamily).container(
+  return invsysTask(
+    lab,
     labContainer('invsys', `${images(lab).invsys}:latest`, lab.names.invsysPort, '/items')
       .environment({ FLASK_ENV: 'production', PYTHONUNBUFFERED: '1' })
       .logConfiguration(awsLogs({ group: lab.names.invsysLogGroup, region: lab.region, streamPrefix: 'ecs', createGroup: true })),

@@ -29,7 +29,7 @@
 import { DescribeTaskDefinitionCommand } from '@aws-sdk/client-ecs';
 import { awsLogs, type DeploymentOutcome } from 'ecskit';
 import { isMain, runScript, type Lab } from './01-core-concepts.ts';
-import { labContainer, labTask, registerOnce } from './02-task-definitions.ts';
+import { invsysTask, labContainer, registerOnce } from './02-task-definitions.ts';
 import { runningTaskAddresses } from './03-invsys-service.ts';
 import { albRequest, runTasks1to4 } from './04-gateway-service.ts';
 import { pushLabImage } from './lab-images.ts';
@@ -40,7 +40,8 @@ export const V2 = '2.0.0';
 /** Lab 5.3: invsys v2.0.0 (image tag `v2.0.0`, `APP_VERSION`, container health check on `/version`). */
 export function invsysV2TaskDefinition(lab: Lab) {
   if (!lab.images) throw new Error('Task 1 (examples/01-core-concepts.ts) must run first: it finds the images');
-  return labTask(lab, lab.names.invsysFamily).container(
+  return invsysTask(
+    lab,
     labContainer('invsys', `${lab.images.invsys}:v${V2}`, lab.names.invsysPort, '/version')
       .environment({ FLASK_ENV: 'production', APP_VERSION: V2 })
       .logConfiguration(awsLogs({ group: lab.names.invsysLogGroup, region: lab.region, streamPrefix: 'ecs' })),
@@ -126,7 +127,7 @@ export async function run(lab: Lab): Promise<RollingDeploymentResult> {
   const previousTaskDefinition = before[0]?.taskDefinition ?? '';
   for (const v of before) report.note(`${v.task} ${v.taskDefinition} → version ${v.version}`);
 
-  if (lab.target.kind === 'aws' || lab.buildImages) {
+  if (lab.buildImages) {
     await report.step(`Task 5.2: build and push invsys v${V2} (APP_VERSION baked in at build time)`, () => pushLabImage(lab, 'invsys', `v${V2}`, V2), (r) =>
       r ? { imageUri: r.imageUri, digest: r.digest, pushed: r.pushed, built: r.built.changed } : { skipped: true },
     );

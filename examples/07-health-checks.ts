@@ -27,7 +27,7 @@ import { DescribeServicesCommand, DescribeTasksCommand, ListTasksCommand, type T
 import { DescribeTargetHealthCommand, ModifyTargetGroupCommand } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { awsLogs, poll, targetGroupHealthCheckUpdate, waitUntilTargetsHealthy, type TaskDefinitionBuilder } from 'ecskit';
 import { isMain, runScript, type Lab } from './01-core-concepts.ts';
-import { gatewayTaskDefinition, labContainer, labTask, registerOnce } from './02-task-definitions.ts';
+import { gatewayTaskDefinition, invsysTask, labContainer, registerOnce } from './02-task-definitions.ts';
 import { runTasks1to4 } from './04-gateway-service.ts';
 import { watchCounts } from './06-scaling.ts';
 
@@ -86,7 +86,8 @@ export interface HealthCheckFailure {
  */
 export function invsysWithHealthCheck(lab: Lab): TaskDefinitionBuilder<true> {
   const image = `${lab.images?.invsys ?? lab.names.invsysRepository}:latest`;
-  return labTask(lab, lab.names.invsysFamily).container(
+  return invsysTask(
+    lab,
     labContainer('invsys', image, lab.names.invsysPort, '/health/live')
       .environment({ FLASK_ENV: 'production' })
       .logConfiguration(awsLogs({ group: lab.names.invsysLogGroup, region: lab.region, streamPrefix: 'ecs', createGroup: true })),

@@ -53,7 +53,7 @@ import {
   type CfnIntrinsic,
 } from 'ecskit';
 import { isMain, runScript, type Lab } from './01-core-concepts.ts';
-import { labContainer, labTask } from './02-task-definitions.ts';
+import { invsysTask, labContainer, labTask } from './02-task-definitions.ts';
 import { gatewayScalableTarget, cpuPolicy } from './08-auto-scaling.ts';
 import { GATEWAY_HEALTH_CHECK } from './07-health-checks.ts';
 import { highCpuAlarm, labDashboard, taskFailuresAlarm } from './09-monitoring.ts';
@@ -109,14 +109,13 @@ export function labTemplate(lab: Lab): Template {
   const rolling = { maximumPercent: 200, minimumHealthyPercent: 50 } as const;
 
   // Task 2's shared shapes; invsys at its 7.3 revision (container health check on /health/live).
-  const invsysTd = labTask(lab, names.invsysFamily)
-    .executionRoleArn(EXECUTION_ROLE)
-    .container(
-      labContainer('invsys', `${names.invsysRepository}:latest`, names.invsysPort, '/health/live')
-        .image(cfnRef('InvsysImageUri'))
-        .environment({ FLASK_ENV: 'production' })
-        .logConfiguration(awsLogs({ group: names.invsysLogGroup, region, streamPrefix: 'ecs', createGroup: true })),
-    );
+  const invsysTd = invsysTask(
+    lab,
+    labContainer('invsys', `${names.invsysRepository}:latest`, names.invsysPort, '/health/live')
+      .image(cfnRef('InvsysImageUri'))
+      .environment({ FLASK_ENV: 'production' })
+      .logConfiguration(awsLogs({ group: names.invsysLogGroup, region, streamPrefix: 'ecs', createGroup: true })),
+  ).executionRoleArn(EXECUTION_ROLE);
   const gatewayTd = labTask(lab, names.gatewayFamily)
     .executionRoleArn(EXECUTION_ROLE)
     .container(

@@ -34,7 +34,7 @@ export function labImageEngine(lab: Lab): Promise<ContainerEngine | string> {
   let found = engines.get(lab);
   if (!found) {
     found =
-      lab.target.kind === 'local' && !lab.buildImages
+      !lab.buildImages
         ? Promise.resolve("the local cloud's process driver runs its built-in images")
         : detectContainerEngine().catch((error: unknown) => {
             if (error instanceof ContainerEngineError) return error.message;

@@ -62,6 +62,12 @@ export interface Target {
    */
   readonly timeScale: number;
   /**
+   * What runs the tasks when the target is an ecskit local cloud: `process`
+   * or `container` (`--driver`), from the cloud in this process or the
+   * `GET /_ecskit/health` of an `ecskit local`. Undefined on AWS.
+   */
+  readonly driver?: 'process' | 'container';
+  /**
    * True when the target is an ecskit local cloud rather than AWS: always
    * for `local`, and for `aws` when its endpoint turns out to be an
    * `ecskit local` (then the clients are the usual AWS ones, pointed at it).
@@ -205,6 +211,7 @@ async function openAws(options: TargetOptions, env: Env): Promise<Target> {
     kind: 'aws',
     timeScale: emulator?.timeScale ?? 1,
     emulated: emulator !== undefined,
+    ...(emulator?.driver && { driver: emulator.driver }),
     close: async () => close(clients),
   });
 }
@@ -234,7 +241,7 @@ async function openLocalEndpoint(options: TargetOptions, env: Env, endpoint: str
     clients = await connect({ ...options.connect, endpoint, region, credentials: LOCAL_CREDENTIALS });
   }
   const opened = clients;
-  return finish(opened, { kind: 'aws', timeScale: probe.probe.timeScale, emulated: true, close: async () => close(opened) });
+  return finish(opened, { kind: 'aws', timeScale: probe.probe.timeScale, emulated: true, ...(probe.probe.driver && { driver: probe.probe.driver }), close: async () => close(opened) });
 }
 
 const LOCAL_CREDENTIALS = { accessKeyId: 'local', secretAccessKey: 'local' };
@@ -257,6 +264,7 @@ async function openInProcess(options: TargetOptions, env: Env, ignoredEnv: reado
       kind: 'local',
       local,
       timeScale,
+      ...(local.runtime && { driver: local.runtime.driverName }),
       emulated: true,
       ...(ignoredEnv.length > 0 && { ignoredEnv }),
       close: async () => {
@@ -349,7 +357,7 @@ export async function probeEndpoint(endpoint: string, timeoutMs = 1500): Promise
       await response.body?.cancel();
       return { state: 'other', reason: `HTTP ${response.status}` };
     }
-    const body = (await response.json()) as { status?: unknown; timeScale?: unknown; region?: unknown; accountId?: unknown };
+    const body = (await response.json()) as { status?: unknown; timeScale?: unknown; region?: unknown; accountId?: unknown; driver?: unknown };
     const { timeScale } = body;
     if (body.status !== 'ok' || typeof timeScale !== 'number' || !(timeScale > 0)) return { state: 'other', reason: 'not an ecskit health answer' };
     return {
@@ -358,6 +366,7 @@ export async function probeEndpoint(endpoint: string, timeoutMs = 1500): Promise
         timeScale,
         ...(typeof body.region === 'string' && { region: body.region }),
         ...(typeof body.accountId === 'string' && { accountId: body.accountId }),
+        ...((body.driver === 'process' || body.driver === 'container') && { driver: body.driver }),
       },
     };
   } catch {
@@ -381,6 +390,8 @@ export interface LocalCloudProbe {
   readonly region?: string;
   /** The account id it reports. */
   readonly accountId?: string;
+  /** What runs its tasks (`ecskit local --driver`), when it runs a runtime. */
+  readonly driver?: 'process' | 'container';
 }
 
 /**

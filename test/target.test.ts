@@ -119,6 +119,7 @@ test('the AWS target pointed at an ecskit local cloud takes that cloud’s time 
       assert.equal(viaEndpoint.kind, 'aws');
       assert.equal(viaEndpoint.timeScale, 0.04);
       assert.equal(viaEndpoint.emulated, true);
+      assert.equal(viaEndpoint.driver, 'process', "read from the cloud's GET /_ecskit/health");
       assert.equal(viaEndpoint.endpoint, cloud.endpoint);
       assert.deepEqual((await viaEndpoint.clients.ecs.send(new ListClustersCommand({}))).clusterArns, []);
     } finally {
@@ -159,6 +160,7 @@ test('probeLocalCloud recognizes only an ecskit local cloud, and gives up quickl
     assert.equal(probe?.timeScale, 0.5);
     assert.equal(probe?.region, 'eu-west-1');
     assert.match(probe?.accountId ?? '', /^\d{12}$/);
+    assert.equal(probe?.driver, 'process', 'the driver that runs its tasks');
     assert.equal(await probeLocalCloud(url), undefined, 'a health answer without a numeric timeScale');
     mode = '/text';
     assert.equal(await probeLocalCloud(url), undefined, 'not JSON');
@@ -184,6 +186,7 @@ test('auto with AWS credentials and a profile in the environment runs the local 
   try {
     assert.equal(target.kind, 'local');
     assert.equal(target.emulated, true);
+    assert.equal(target.driver, 'process');
     assert.deepEqual(target.ignoredEnv, ['AWS_PROFILE', 'AWS_ACCESS_KEY_ID', 'AWS_SESSION_TOKEN']);
     assert.match(target.accountId, /^\d{12}$/);
     assert.match(target.endpoint ?? '', /^http:\/\/127\.0\.0\.1:\d+$/);

@@ -6,7 +6,10 @@
  *
  * It mirrors what the apps' Dockerfiles use from the official image: `node` on
  * PATH at `/usr/local/bin/node`, a `node` user (uid/gid 1000), a writable
- * `/tmp`. There is no shell and no package manager in it.
+ * `/tmp`, and `/bin/sh` — plus `curl`, which the Dockerfiles install with
+ * apt-get on the official image (the lab's container health checks are
+ * `curl -f …`), copied here from this machine because there is no package
+ * manager in it.
  *
  * ```sh
  * npm run image:offline-base                     # builds localhost/ecskit-offline-node:20
@@ -16,7 +19,7 @@
  * @module
  */
 import { execFile } from 'node:child_process';
-import { chmodSync, chownSync, copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, chownSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
@@ -26,6 +29,18 @@ const run = promisify(execFile);
 
 /** The label that records which node binary an offline base image holds (its `node --version`). */
 export const OFFLINE_NODE_LABEL = 'io.ecskit.offline-node.version';
+
+/** The label that records the image's layout; an image of an older layout is rebuilt. */
+export const OFFLINE_LAYOUT_LABEL = 'io.ecskit.offline-node.layout';
+
+/** Layout 2: node, `/bin/sh` and `curl` (layout 1 had node only). */
+const OFFLINE_LAYOUT = '2';
+
+/** The machine's tools the image carries besides node, at the path they get in the image. */
+const TOOLS = [
+  { name: 'sh', from: ['/bin/sh', '/usr/bin/sh'], to: '/bin/sh', fix: 'a POSIX shell at /bin/sh' },
+  { name: 'curl', from: ['/usr/bin/curl', '/bin/curl', '/usr/local/bin/curl'], to: '/usr/bin/curl', fix: 'apt-get install -y curl' },
+] as const;
 
 /** The offline base image's name for a Node major version: `localhost/ecskit-offline-node:<major>`. */
 export function offlineNodeImageName(nodeMajor: number | string = process.versions.node.split('.')[0]!): string {
@@ -77,14 +92,20 @@ export async function ensureOfflineNodeImage(options: OfflineNodeImageOptions = 
   const nodeVersion = (await run(node, ['--version'])).stdout.trim();
   const image = options.image ?? offlineNodeImageName(nodeVersion.replace(/^v/, '').split('.')[0]);
   const existing = await imageLabel(engine, image);
-  if (existing && existing.version === nodeVersion && !options.force) {
+  if (existing && existing.version === nodeVersion && existing.layout === OFFLINE_LAYOUT && !options.force) {
     return { image, id: existing.id, nodeVersion, built: false, files: [] };
   }
-  const files = [node, ...(await sharedLibraries([node, ...(options.extraLibrariesOf ?? [])]))];
+  const tools = TOOLS.map((tool) => {
+    const from = tool.from.find((path) => existsSync(path));
+    if (!from) throw new Error(`the offline base image carries ${tool.name}, which this machine does not have (looked in ${tool.from.join(', ')}). Fix: ${tool.fix}`);
+    return { from, to: tool.to };
+  });
+  const libraries = await sharedLibraries([node, ...tools.map((t) => t.from), ...(options.extraLibrariesOf ?? [])]);
+  const files = [node, ...tools.map((t) => t.from), ...libraries];
   const root = mkdtempSync(join(tmpdir(), 'ecskit-offline-node-'));
   try {
-    options.log?.(`packaging ${node} (${nodeVersion}) and ${files.length - 1} libraries`);
-    writeRootfs(root, node, files.slice(1));
+    options.log?.(`packaging ${node} (${nodeVersion}), ${tools.map((t) => t.from).join(', ')} and ${libraries.length} libraries`);
+    writeRootfs(root, node, tools, libraries);
     const tarball = join(root, '..', `${root.split('/').pop()}.tar`);
     try {
       await run('tar', ['-C', root, '-cf', tarball, ...(process.getuid?.() === 0 ? ['--numeric-owner'] : ['--owner=0', '--group=0', '--numeric-owner']), '.'], { maxBuffer: 16 * 1024 * 1024 });
@@ -107,16 +128,18 @@ function importChanges(nodeVersion: string): string[] {
     ['ENV', 'PATH=/usr/local/bin:/usr/local/sbin:/usr/sbin:/usr/bin:/sbin:/bin'],
     ['ENV', `NODE_VERSION=${nodeVersion.replace(/^v/, '')}`],
     ['LABEL', `${OFFLINE_NODE_LABEL}=${nodeVersion}`],
+    ['LABEL', `${OFFLINE_LAYOUT_LABEL}=${OFFLINE_LAYOUT}`],
     ['CMD', '["node"]'],
   ].flatMap(([instruction, value]) => ['--change', `${instruction} ${value}`]);
 }
 
-/** The image's id and offline-node label, or undefined when the engine does not have it. */
-async function imageLabel(engine: ContainerEngine, image: string): Promise<{ id: string; version: string } | undefined> {
+/** The image's id and offline-node labels, or undefined when the engine does not have it. */
+async function imageLabel(engine: ContainerEngine, image: string): Promise<{ id: string; version: string; layout: string } | undefined> {
   try {
-    const { stdout } = await engine.exec(['image', 'inspect', '--format', `{{.Id}} {{index .Config.Labels "${OFFLINE_NODE_LABEL}"}}`, image], { timeoutMs: 60_000 });
-    const [id = '', version = ''] = stdout.trim().split(' ');
-    return { id, version };
+    const format = `{{.Id}} {{index .Config.Labels "${OFFLINE_NODE_LABEL}"}} {{index .Config.Labels "${OFFLINE_LAYOUT_LABEL}"}}`;
+    const { stdout } = await engine.exec(['image', 'inspect', '--format', format, image], { timeoutMs: 60_000 });
+    const [id = '', version = '', layout = ''] = stdout.trim().split(' ');
+    return { id, version, layout: layout === '<no' ? '' : layout };
   } catch (error) {
     if (error instanceof ContainerEngineError && error.code === 'COMMAND_FAILED') return undefined;
     throw error;
@@ -154,7 +177,7 @@ export function parseLdd(output: string): string[] {
   return paths;
 }
 
-function writeRootfs(root: string, node: string, libraries: readonly string[]): void {
+function writeRootfs(root: string, node: string, tools: ReadonlyArray<{ from: string; to: string }>, libraries: readonly string[]): void {
   const put = (path: string, mode: number) => {
     const target = join(root, path);
     mkdirSync(dirname(target), { recursive: true });
@@ -163,6 +186,11 @@ function writeRootfs(root: string, node: string, libraries: readonly string[]): 
   const binary = put('/usr/local/bin/node', 0o755);
   copyFileSync(node, binary.target);
   binary.done();
+  for (const tool of tools) {
+    const file = put(tool.to, 0o755);
+    copyFileSync(tool.from, file.target); // follows symlinks (/bin/sh → dash)
+    file.done();
+  }
   for (const library of libraries) {
     const file = put(library, 0o755);
     copyFileSync(library, file.target); // follows symlinks: the loader finds the soname's path

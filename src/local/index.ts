@@ -310,7 +310,7 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
       port: () => boundPort,
     },
     log,
-    health: () => ({ region, accountId, timeScale, ...(persister ? { persistence: persister.status() } : {}) }),
+    health: () => ({ region, accountId, timeScale, ...(runtime ? { driver: runtime.driverName } : {}), ...(persister ? { persistence: persister.status() } : {}) }),
     ...(options.onRequest ? { onRequest: options.onRequest } : {}),
     ...(options.console === false ? {} : { console: createConsole({ state, region, adminToken, port: () => boundPort, log }) }),
     // `/v2/…` is the registry (docker push), behind the same guard; everything else the AWS protocols.

@@ -21,12 +21,14 @@ export interface TargetDescription {
   readonly region: string;
   /** How fast AWS durations pass (1 = AWS pace). */
   readonly timeScale: number;
+  /** What runs a local cloud's tasks (`process` or `container`), when the target is one. */
+  readonly driver?: 'process' | 'container';
   /** AWS settings in the environment that were not used (see `Target.ignoredEnv`). */
   readonly ignoredEnv?: readonly string[];
 }
 
 /** The parts of a {@link Target} this module reads. */
-export type DescribedTarget = Pick<Target, 'kind' | 'emulated' | 'endpoint' | 'accountId' | 'region' | 'timeScale' | 'ignoredEnv'>;
+export type DescribedTarget = Pick<Target, 'kind' | 'emulated' | 'endpoint' | 'accountId' | 'region' | 'timeScale' | 'ignoredEnv'> & Partial<Pick<Target, 'driver'>>;
 
 /**
  * The target as a script shows it.
@@ -34,7 +36,7 @@ export type DescribedTarget = Pick<Target, 'kind' | 'emulated' | 'endpoint' | 'a
  * @example
  * ```ts
  * describeTarget(target);
- * // → { kind: 'local cloud (in this process)', endpoint: 'http://127.0.0.1:41235', account: '000000000000', region: 'us-east-1', timeScale: 0.02 }
+ * // → { kind: 'local cloud (in this process)', endpoint: 'http://127.0.0.1:41235', account: '000000000000', region: 'us-east-1', timeScale: 0.02, driver: 'process' }
  * ```
  */
 export function describeTarget(target: DescribedTarget): TargetDescription {
@@ -45,6 +47,7 @@ export function describeTarget(target: DescribedTarget): TargetDescription {
     account: target.accountId,
     region: target.region,
     timeScale: target.timeScale,
+    ...(target.driver && { driver: target.driver }),
     ...(target.ignoredEnv?.length && { ignoredEnv: target.ignoredEnv }),
   };
 }
@@ -55,12 +58,13 @@ export function describeTarget(target: DescribedTarget): TargetDescription {
  *
  * @example
  * ```ts
- * targetLine(describeTarget(target)); // 'target: local cloud (in this process) · account 000000000000 · region us-east-1 · endpoint http://127.0.0.1:41235 · time scale 0.02'
+ * targetLine(describeTarget(target)); // 'target: local cloud (in this process) · account 000000000000 · region us-east-1 · endpoint http://127.0.0.1:41235 · time scale 0.02 · tasks as processes'
  * ```
  */
 export function targetLine(description: TargetDescription): string {
   const pace = description.timeScale === 1 ? '' : ` · time scale ${description.timeScale}`;
-  return `target: ${description.kind} · account ${description.account} · region ${description.region} · endpoint ${description.endpoint}${pace}`;
+  const driver = description.driver ? ` · tasks as ${description.driver === 'container' ? 'containers' : 'processes'}` : '';
+  return `target: ${description.kind} · account ${description.account} · region ${description.region} · endpoint ${description.endpoint}${pace}${driver}`;
 }
 
 /**

@@ -41,4 +41,12 @@ describe('the offline base image in the real engine', { skip: await engineSkip()
     const { stdout } = await engine.exec(['run', '--rm', ...engine.runFlags(), '--network', 'host', '--user', 'node', first.image, 'node', '-p', 'process.version + " " + require("os").userInfo().uid']);
     assert.equal(stdout.trim(), `${first.nodeVersion} 1000`);
   });
+
+  test('carries /bin/sh and curl, so CMD-SHELL health checks like the lab\'s `curl -f …` run in images built on it', async () => {
+    const engine = (await realEngine()) as ContainerEngine;
+    const { image } = await ensureOfflineNodeImage({ engine });
+    const { stdout } = await engine.exec(['run', '--rm', ...engine.runFlags(), '--network', 'host', '--user', 'node', image, '/bin/sh', '-c', 'curl --version; curl -fsS http://127.0.0.1:1/ || echo "exit $?"']);
+    assert.match(stdout, /^curl \d+\.\d+/);
+    assert.match(stdout, /exit 7\s*$/, 'curl -f fails (7: could not connect) when nothing answers, as a health check needs');
+  });
 });

@@ -1,7 +1,9 @@
 /**
  * End-to-end: `examples/full-lab.ts --json` on the local cloud, asserting
  * each lab task's observable result from its JSON step event (not just the
- * exit code) and that the cleanup left nothing tagged; re-running Tasks 1–5
+ * exit code) and that the cleanup left nothing tagged — with the process
+ * driver, and with `--driver container` (real images built, pushed to the
+ * local ECR and run by podman or docker); re-running Tasks 1–5
  * against one cloud creates nothing twice; `--help` and a bad flag.
  */
 import { test } from 'node:test';
@@ -16,18 +18,24 @@ import { run as taskDefinitions } from '../../examples/02-task-definitions.ts';
 import { run as invsysService } from '../../examples/03-invsys-service.ts';
 import { run as gatewayService } from '../../examples/04-gateway-service.ts';
 import { run as rollingDeployment } from '../../examples/05-rolling-deployment.ts';
+import { ensureOfflineNodeImage, type ContainerEngine } from '../../src/containers/index.js';
+import { engineSkip, realEngine } from '../containers/helpers.js';
 import { openLocalLab } from './local-lab.js';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 
 /** Runs an example script with tsx in a child process; resolves with its exit code and output. */
-function runExample(args: readonly string[], timeoutMs: number): Promise<{ code: number | null; stdout: string; stderr: string; seconds: number; cwd: string }> {
+function runExample(
+  args: readonly string[],
+  timeoutMs: number,
+  extraEnv: Record<string, string> = {},
+): Promise<{ code: number | null; stdout: string; stderr: string; seconds: number; cwd: string; pid: number | undefined }> {
   const started = performance.now();
   // A scratch working directory: files a task writes (Task 10's template) stay out of the checkout.
   const cwd = mkdtempSync(join(tmpdir(), 'ecskit-full-lab-test-'));
   return new Promise((resolve, reject) => {
     // No AWS settings in the child's environment: the script must pick the local cloud by itself.
-    const env: NodeJS.ProcessEnv = { ...process.env, NO_COLOR: '1', TSX_TSCONFIG_PATH: join(root, 'tsconfig.json') };
+    const env: NodeJS.ProcessEnv = { ...process.env, NO_COLOR: '1', TSX_TSCONFIG_PATH: join(root, 'tsconfig.json'), ...extraEnv };
     for (const name of Object.keys(env)) if (name.startsWith('AWS_')) delete env[name];
     const child = spawn(process.execPath, ['--import', import.meta.resolve('tsx'), ...args.map((a) => (a.startsWith('examples/') ? join(root, a) : a))], { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
@@ -41,7 +49,7 @@ function runExample(args: readonly string[], timeoutMs: number): Promise<{ code:
     child.on('error', reject);
     child.on('close', (code) => {
       clearTimeout(timer);
-      resolve({ code, stdout, stderr, seconds: (performance.now() - started) / 1000, cwd });
+      resolve({ code, stdout, stderr, seconds: (performance.now() - started) / 1000, cwd, pid: child.pid });
     });
   });
 }
@@ -72,10 +80,9 @@ test('full-lab.ts refuses an unknown flag with exit code 2 and names the flag', 
   assert.equal(stdout, '', 'nothing runs after a bad flag');
 });
 
-test('full-lab.ts --json completes every lab task on the local cloud, each with its observable result, and the cleanup leaves nothing tagged', { timeout: 240_000 }, async (t) => {
-  const { code, stdout, stderr, seconds, cwd } = await runExample(['examples/full-lab.ts', '--json'], 230_000);
-  t.after(() => rmSync(cwd, { recursive: true, force: true }));
-  const events = stdout
+/** The JSON events of a `--json` run: every line must be one. */
+function parseEvents(stdout: string): Record<string, unknown>[] {
+  return stdout
     .split('\n')
     .filter((line) => line.trim())
     .map((line, i) => {
@@ -85,6 +92,12 @@ test('full-lab.ts --json completes every lab task on the local cloud, each with 
         assert.fail(`--json printed a line that is not JSON (line ${i + 1}): ${line}`);
       }
     });
+}
+
+/** A `--json` run of the whole lab: no step failed, exit 0, the summary says everything created was removed. */
+function assertRunSucceeded(run: { code: number | null; stdout: string; stderr: string }): Record<string, unknown>[] {
+  const { code, stdout, stderr } = run;
+  const events = parseEvents(stdout);
   const failed = events.filter((e) => e.type === 'step' && e.status === 'failed');
   assert.deepEqual(failed, [], `failed steps; stderr:\n${stderr.slice(-2000)}`);
   assert.equal(code, 0, `exit code ${code}; stderr:\n${stderr.slice(-2000)}`);
@@ -97,8 +110,11 @@ test('full-lab.ts --json completes every lab task on the local cloud, each with 
   assert.equal(counts('created').byKind.service, 2);
   assert.equal(counts('removed').count, counts('created').count + counts('put').count, `removed ${JSON.stringify(summary.data.removed)} = created + put`);
   assert.equal(summary.data.unchanged, undefined);
-  console.log(`full lab: ${seconds.toFixed(1)} s, ${events.length} JSON events`);
+  return events;
+}
 
+/** Each lab task's observable result, from its JSON step event (the same on either driver). */
+function assertLabTasks(events: readonly Record<string, unknown>[]): void {
   // Task 1: the cluster and the concepts, with awsvpc for both services (ERRATA 2.1).
   const t1 = taskResult(events, 1);
   assert.equal(t1.target, 'local');
@@ -198,7 +214,55 @@ test('full-lab.ts --json completes every lab task on the local cloud, each with 
   assert.equal(cleanup.dryRun, false);
   assert.ok(cleanup.removed > 10, `resources removed: ${cleanup.removed}`);
   assert.deepEqual(cleanup.remaining, []);
+}
+
+test('full-lab.ts --json completes every lab task on the local cloud, each with its observable result, and the cleanup leaves nothing tagged', { timeout: 240_000 }, async (t) => {
+  const run = await runExample(['examples/full-lab.ts', '--json'], 230_000);
+  t.after(() => rmSync(run.cwd, { recursive: true, force: true }));
+  const events = assertRunSucceeded(run);
+  console.log(`full lab: ${run.seconds.toFixed(1)} s, ${events.length} JSON events`);
+  assertLabTasks(events);
+  assert.ok(events.some((e) => e.type === 'note' && String(e.message).includes('tasks as processes')), 'the target line names the process driver');
+  assert.ok(!events.some((e) => e.type === 'step' && String(e.step).includes('build and push')), 'the process driver needs no image built');
 });
+
+test(
+  'full-lab.ts --driver container --json: every task a real container, the images built and pushed to the local ECR, v2.0.0 rolled out with 0 failed requests, no container left',
+  { skip: await engineSkip(), timeout: 720_000 },
+  async (t) => {
+    const engine = (await realEngine()) as ContainerEngine;
+    // No image registry is reachable here: build on the offline base (what `npm run image:offline-base` makes).
+    const base = await ensureOfflineNodeImage({ engine });
+    const run = await runExample(['examples/full-lab.ts', '--driver', 'container', '--json'], 700_000, { ECSKIT_NODE_IMAGE: base.image });
+    t.after(() => rmSync(run.cwd, { recursive: true, force: true }));
+    const events = assertRunSucceeded(run);
+    console.log(`full lab, container driver: ${run.seconds.toFixed(1)} s, ${events.length} JSON events`);
+    assertLabTasks(events);
+    assert.ok(events.some((e) => e.type === 'note' && String(e.message).includes('tasks as containers')), 'the target line names the container driver');
+
+    const stepResult = (prefix: string) => {
+      const step = events.find((e) => e.type === 'step' && e.status === 'ok' && String(e.step).startsWith(prefix));
+      assert.ok(step, `no successful step "${prefix}…"`);
+      return step.result as Record<string, any>;
+    };
+    // Setup built both images and pushed them to the local ECR under their ECR names.
+    const latest = stepResult('Setup: build and push the lab images');
+    assert.match(latest.invsys, /^\d{12}\.dkr\.ecr\.us-east-1\.amazonaws\.com\/flask-inventory\/invsys:latest$/);
+    assert.match(latest.gateway, /^\d{12}\.dkr\.ecr\.us-east-1\.amazonaws\.com\/flask-inventory\/gateway:latest$/);
+    // Task 5.2: a real v2.0.0 image, pushed before the rollout; every new task answered 2.0.0 (asserted above, with 0 failed requests).
+    const v2 = stepResult('Task 5.2');
+    assert.match(v2.imageUri, /\/flask-inventory\/invsys:v2\.0\.0$/);
+    assert.match(v2.digest, /^sha256:[a-f0-9]{64}$/);
+    const { stdout } = await engine.exec(['image', 'inspect', '--format', '{{index .Config.Labels "org.opencontainers.image.version"}}', 'flask-inventory/invsys:v2.0.0']);
+    assert.equal(stdout.trim(), '2.0.0', 'the version is baked into the image');
+    // The lab's own `curl -f` container health checks passed inside the containers (Task 7).
+    const t7 = taskResult(events, 7);
+    assert.equal(t7.failure.replacementHealth, 'HEALTHY');
+    // Nothing the run started is left in the engine.
+    const left = await engine.exec(['ps', '--all', '--filter', 'label=ecskit.cloud', '--filter', `label=ecskit.pid=${run.pid}`, '--format', '{{.Names}}']);
+    assert.equal(left.stdout.trim(), '', `containers left by the run: ${left.stdout}`);
+  },
+);
 
 test('running Tasks 1–5 twice against one local cloud creates nothing the second time', { timeout: 180_000 }, async () => {
   const { lab, target } = await openLocalLab();

@@ -29,6 +29,9 @@ test('the target line names kind, account, region and endpoint; ignored AWS sett
     'target: local cloud (in this process) · account 000000000000 · region us-east-1 · endpoint http://127.0.0.1:4000 · time scale 0.02',
   );
   assert.equal(targetLine(describeTarget({ ...aws, emulated: true, endpoint: 'http://127.0.0.1:4566', timeScale: 0.1 })).split(' · ')[0], 'target: ecskit local cloud');
+  // Which driver runs a local cloud's tasks, when known.
+  assert.match(targetLine(describeTarget({ ...local, driver: 'container' })), / · time scale 0\.02 · tasks as containers$/);
+  assert.match(targetLine(describeTarget({ ...aws, emulated: true, endpoint: 'http://127.0.0.1:4566', timeScale: 0.1, driver: 'process' })), / · tasks as processes$/);
   assert.equal(ignoredEnvNote(describeTarget(local)), undefined);
   assert.match(ignoredEnvNote(describeTarget({ ...local, ignoredEnv: ['AWS_PROFILE'] })) ?? '', /^AWS_PROFILE is set but not used: .*--target aws/);
 });

@@ -124,6 +124,11 @@ export class LocalRuntime {
     };
   }
 
+  /** What runs the tasks' containers: `process` (the default) or `container` (docker or podman). */
+  get driverName(): TaskDriverName {
+    return this.#options.driver ?? 'process';
+  }
+
   /** Starts the DNS and metadata endpoints, then every component, then the tick loop. */
   async start(): Promise<void> {
     await assertLoopbackRange();

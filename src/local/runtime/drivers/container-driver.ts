@@ -25,9 +25,10 @@
  * @internal
  */
 import { randomBytes } from 'node:crypto';
+import { mkdirSync } from 'node:fs';
 import type { ChildProcess } from 'node:child_process';
 import type { ContainerEngine } from '../../../containers/engine.js';
-import type { ContainerExit, ContainerInspection, ContainerSample, ContainerSpec, HealthProbe, ImageResolution, RunningContainer, TaskDriver } from './driver.js';
+import type { ContainerExit, ContainerInspection, ContainerMount, ContainerSample, ContainerSpec, HealthProbe, ImageResolution, RunningContainer, TaskDriver } from './driver.js';
 import { resolveContainerImage, type ContainerImage, type LocalRegistry } from './container-image.js';
 import { StatsBatcher } from './engine-stats.js';
 
@@ -63,10 +64,27 @@ export const EXEC_ALLOWANCE_MS = 2000;
 
 const SIGNAL_OF_CODE: Record<number, NodeJS.Signals> = { 137: 'SIGKILL', 143: 'SIGTERM' };
 
+/** A name part the engine accepts in container and volume names. */
+const safeName = (name: string, max: number) => name.replace(/[^a-zA-Z0-9_.-]/g, '-').slice(0, max);
+
+/**
+ * The engine's name for a task volume: a `shared` one without
+ * `autoprovision` is the instance's own volume of that very name (someone
+ * created it, as on an ECS instance); an autoprovisioned `shared` one is
+ * this local cloud's (its one "container instance"), a `task` one the task's.
+ */
+export function volumeName(cloudId: string, taskArn: string, mount: ContainerMount): string {
+  const { source } = mount;
+  if (source.kind === 'volume' && source.scope === 'shared' && !source.autoprovision) return mount.volume;
+  const task = taskArn.slice(taskArn.lastIndexOf('/') + 1).slice(0, 12);
+  const scope = source.kind === 'volume' && source.scope === 'shared' ? 'shared' : task;
+  return `ecskit-${cloudId}-${scope}-${safeName(mount.volume, 80)}`;
+}
+
 /** A container name the engine accepts, unique per cloud, task and container. */
 function containerName(cloudId: string, taskArn: string, name: string): string {
   const task = taskArn.slice(taskArn.lastIndexOf('/') + 1).slice(0, 12);
-  const safe = name.replace(/[^a-zA-Z0-9_.-]/g, '-').slice(0, 60);
+  const safe = safeName(name, 60);
   return `ecskit-${cloudId}-${task}-${safe}-${randomBytes(2).toString('hex')}`;
 }
 
@@ -90,6 +108,15 @@ export function runArguments(spec: ContainerSpec<ContainerImage>, options: { nam
   if (options.dns?.kind === 'server') args.push('--dns', options.dns.address);
   if (options.dns?.kind === 'hosts') for (const [host, address] of options.dns.hosts()) args.push('--add-host', `${host}:${address}`);
   if (spec.workingDirectory) args.push('--workdir', spec.workingDirectory);
+  if (spec.user) args.push('--user', spec.user);
+  for (const mount of spec.mounts ?? []) {
+    if (mount.source.kind === 'unsupported') throw new Error(`volume ${mount.volume} is ${mount.source.what}, which the local cloud cannot mount`);
+    const from = mount.source.kind === 'bind' ? mount.source.hostPath : volumeName(options.cloudId, spec.taskArn, mount);
+    // --mount, not -v: a path holding ':' or ',' cannot be misread as options.
+    if (/[,"\n]/.test(from) || /[,"\n]/.test(mount.containerPath)) throw new Error(`volume ${mount.volume}: a path with a comma, quote or newline cannot be mounted (${JSON.stringify(from)} → ${JSON.stringify(mount.containerPath)})`);
+    const type = mount.source.kind === 'bind' ? 'bind' : 'volume';
+    args.push('--mount', `type=${type},source=${from},destination=${mount.containerPath}${mount.readOnly ? ',readonly' : ''}`);
+  }
   // ECS: container cpu is a relative weight (shares); the task's cpu (Fargate) a hard cap. Container memory is a hard
   // limit, else the task's memory caps it. (Each container gets the task's caps: the engine has no task-wide cgroup here.)
   if (spec.limits.cpuUnits) args.push('--cpu-shares', String(Math.max(2, Math.round(spec.limits.cpuUnits))));
@@ -116,6 +143,7 @@ class EngineContainer implements RunningContainer {
     readonly id: string,
     private readonly image: string,
     logs: ContainerSpec['logs'],
+    private readonly taskVolumes: readonly string[] = [],
   ) {
     this.#logs = driver.engine.spawn(['logs', '--follow', name], { stdio: ['ignore', 'pipe', 'pipe'] });
     const streams = [forwardLines(this.#logs.stdout, 'stdout', logs), forwardLines(this.#logs.stderr, 'stderr', logs)];
@@ -127,7 +155,7 @@ class EngineContainer implements RunningContainer {
       .then(() => this.#waitForExit())
       .then((exit) => {
         this.#exit = exit;
-        void driver.remove(name);
+        void driver.remove(name, this.taskVolumes);
         return exit;
       });
   }
@@ -235,15 +263,16 @@ export class ContainerDriver implements TaskDriver<ContainerImage> {
   async start(spec: ContainerSpec<ContainerImage>): Promise<RunningContainer> {
     const name = containerName(this.cloudId, spec.taskArn, spec.name);
     const args = runArguments(spec, { name, cloudId: this.cloudId, runFlags: this.engine.runFlags(), ...(this.#options.dns ? { dns: this.#options.dns } : {}) });
+    const taskVolumes = await this.#prepareMounts(spec);
     let id: string;
     try {
       id = (await this.engine.exec(args, { timeoutMs: 120_000 })).stdout.trim().split('\n').at(-1) ?? name;
     } catch (error) {
-      await this.remove(name);
+      await this.remove(name, taskVolumes);
       const stderr = (error as { stderr?: string }).stderr?.trim();
       throw new Error(stderr ? stderr.split('\n').slice(0, 3).join(' ').replace(/^Error:\s*/, '') : (error as Error).message);
     }
-    const container = new EngineContainer(this, name, id, spec.image.engineReference, spec.logs);
+    const container = new EngineContainer(this, name, id, spec.image.engineReference, spec.logs, taskVolumes);
     this.#containers.add(container);
     void container.exited.then(() => {
       this.#containers.delete(container);
@@ -271,15 +300,55 @@ export class ContainerDriver implements TaskDriver<ContainerImage> {
     await this.engine.exec(['kill', '--signal', signal, name], { timeoutMs: 30_000 }).catch(() => undefined);
   }
 
-  /** Removes a container, running or not (no error when it is gone). */
-  async remove(name: string): Promise<void> {
-    await this.engine.exec(['rm', '--force', name], { timeoutMs: 60_000 }).catch((error: Error) => this.#options.log?.(`container driver: cannot remove ${name}: ${error.message}`));
+  /**
+   * Makes what the container's mounts need: a bind mount's host directory
+   * (as Docker does: podman refuses a missing one), engine volumes labelled
+   * with this cloud (a `shared` one without `autoprovision` must exist).
+   * Returns the task-scoped volumes, removed with the container.
+   */
+  async #prepareMounts(spec: ContainerSpec<ContainerImage>): Promise<string[]> {
+    const taskVolumes: string[] = [];
+    for (const mount of spec.mounts ?? []) {
+      const { source } = mount;
+      if (source.kind === 'bind') {
+        mkdirSync(source.hostPath, { recursive: true });
+        continue;
+      }
+      if (source.kind !== 'volume') continue; // refused by runArguments
+      const volume = volumeName(this.cloudId, spec.taskArn, mount);
+      if (source.scope === 'task') taskVolumes.push(volume);
+      if (await this.#volumeExists(volume)) continue;
+      if (source.scope === 'shared' && !source.autoprovision) {
+        throw new Error(`volume ${mount.volume} is a shared Docker volume without autoprovision, and the engine has no volume named ${mount.volume}: set autoprovision: true, or create it first (${this.engine.name} volume create ${mount.volume})`);
+      }
+      const labels = { ...source.labels, [CLOUD_LABEL]: this.cloudId, [PID_LABEL]: String(process.pid) };
+      const create = ['volume', 'create', ...Object.entries(labels).flatMap(([k, v]) => ['--label', `${k}=${v}`])];
+      if (source.driver) create.push('--driver', source.driver);
+      for (const [k, v] of Object.entries(source.driverOpts ?? {})) create.push('--opt', `${k}=${v}`);
+      // Two containers of a task may race to create it: the loser finds it made.
+      await this.engine.exec([...create, volume], { timeoutMs: 60_000 }).catch(async (error: Error) => {
+        if (!(await this.#volumeExists(volume))) throw new Error(`cannot create volume ${mount.volume}: ${((error as { stderr?: string }).stderr ?? error.message).trim().split('\n')[0]}`);
+      });
+    }
+    return taskVolumes;
   }
 
-  /** Removes every container of this cloud; then none outlives it. */
+  #volumeExists(volume: string): Promise<boolean> {
+    return this.engine.exec(['volume', 'inspect', '--format', '{{.Name}}', volume], { timeoutMs: 60_000 }).then(() => true, () => false);
+  }
+
+  /** Removes a container, running or not (no error when it is gone), then the task volumes no other container uses. */
+  async remove(name: string, taskVolumes: readonly string[] = []): Promise<void> {
+    await this.engine.exec(['rm', '--force', name], { timeoutMs: 60_000 }).catch((error: Error) => this.#options.log?.(`container driver: cannot remove ${name}: ${error.message}`));
+    // Still mounted by another container of the task: that one's removal takes it.
+    for (const volume of taskVolumes) await this.engine.exec(['volume', 'rm', volume], { timeoutMs: 60_000 }).catch(() => undefined);
+  }
+
+  /** Removes every container of this cloud, then its volumes (the shared ones too: they lived on its instances); none outlives it. */
   async close(): Promise<void> {
     await removeLabelled(this.engine, `${CLOUD_LABEL}=${this.cloudId}`);
     await Promise.all([...this.#containers].map((c) => Promise.race([c.exited, new Promise((r) => setTimeout(r, 5000))])));
+    await removeLabelledVolumes(this.engine, `${CLOUD_LABEL}=${this.cloudId}`);
     await this.#options.onClose?.();
   }
 }
@@ -323,6 +392,23 @@ function processAlive(pid: number): boolean {
  * Removes the containers a crashed local cloud left: labelled with a cloud
  * id, started by a process that is gone. Returns how many.
  */
-export function removeLeftovers(engine: ContainerEngine): Promise<number> {
-  return removeLabelled(engine, CLOUD_LABEL, (labels) => processAlive(Number(labels[PID_LABEL])));
+export async function removeLeftovers(engine: ContainerEngine): Promise<number> {
+  const removed = await removeLabelled(engine, CLOUD_LABEL, (labels) => processAlive(Number(labels[PID_LABEL])));
+  await removeLabelledVolumes(engine, CLOUD_LABEL, (labels) => processAlive(Number(labels[PID_LABEL])));
+  return removed;
+}
+
+/** Removes the volumes with `label` (not those `keep` keeps); one still in use stays. */
+async function removeLabelledVolumes(engine: ContainerEngine, label: string, keep: (labels: Record<string, string>) => boolean = () => false): Promise<void> {
+  const listed = await engine.exec(['volume', 'ls', '--filter', `label=${label}`, '--format', '{{.Name}}\t{{json .Labels}}'], { timeoutMs: 60_000 }).catch(() => undefined);
+  for (const line of listed?.stdout.split('\n').filter(Boolean) ?? []) {
+    const [name = '', json = '{}'] = line.split('\t');
+    let labels: Record<string, string> = {};
+    try {
+      labels = (JSON.parse(json) as Record<string, string> | null) ?? {};
+    } catch {
+      labels = {};
+    }
+    if (name && !keep(labels)) await engine.exec(['volume', 'rm', '--force', name], { timeoutMs: 60_000 }).catch(() => undefined);
+  }
 }

@@ -96,6 +96,50 @@ export type ImageResolution<I extends DriverImage = DriverImage> =
       readonly reason: string;
     };
 
+/**
+ * A task volume mounted into a container (the container definition's
+ * `mountPoints`, resolved against the task definition's `volumes`).
+ */
+export interface ContainerMount {
+  /** The task definition's volume name (`sourceVolume`). */
+  readonly volume: string;
+  /** Where it appears in the container. */
+  readonly containerPath: string;
+  /** `mountPoints[].readOnly`. */
+  readonly readOnly: boolean;
+  /** What backs it. */
+  readonly source:
+    | {
+        /** `host.sourcePath`: a directory of the host (the container instance). */
+        readonly kind: 'bind';
+        /** The host path. */
+        readonly hostPath: string;
+      }
+    | {
+        /**
+         * An engine volume: `dockerVolumeConfiguration`, or a `host` volume
+         * without `sourcePath` (a task-scoped volume the engine manages).
+         */
+        readonly kind: 'volume';
+        /** `task`: made for the task, removed with it; `shared`: kept on the instance across tasks. */
+        readonly scope: 'task' | 'shared';
+        /** For `shared`: create it when missing (else a missing volume fails the task). */
+        readonly autoprovision: boolean;
+        /** Volume driver (`local` by default). */
+        readonly driver?: string;
+        /** Driver options. */
+        readonly driverOpts?: Readonly<Record<string, string>>;
+        /** Labels of the volume. */
+        readonly labels?: Readonly<Record<string, string>>;
+      }
+    | {
+        /** A volume kind the local cloud cannot back (`efsVolumeConfiguration`, FSx): the driver refuses it. */
+        readonly kind: 'unsupported';
+        /** What it is, for the task's stopped reason. */
+        readonly what: string;
+      };
+}
+
 /** Everything a driver needs to start one container. */
 export interface ContainerSpec<I extends DriverImage = DriverImage> {
   /** Container name in the task definition. */
@@ -116,12 +160,20 @@ export interface ContainerSpec<I extends DriverImage = DriverImage> {
   readonly command?: readonly string[];
   /** ECS `workingDirectory`, if set. */
   readonly workingDirectory?: string;
+  /** ECS `user` (`name`, `uid`, `uid:gid`, …), if set. */
+  readonly user?: string;
   /** The task's address (its own loopback address for awsvpc, else 127.0.0.1). */
   readonly address: string;
   /** Container port → host port, as the task run allocated them. */
   readonly ports: ReadonlyMap<number, number>;
   /** The task's network mode (`awsvpc`, `bridge`, `host`). */
   readonly networkMode: string;
+  /**
+   * The container's `mountPoints` with the volumes behind them. The container
+   * driver mounts them; the process driver ignores them (a process sees the
+   * host's files).
+   */
+  readonly mounts?: readonly ContainerMount[];
   /** The Cloud Map DNS server and the private namespaces it answers for, if any. */
   readonly dns?: {
     /** The DNS server's address. */

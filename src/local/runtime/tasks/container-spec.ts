@@ -7,7 +7,7 @@
  * @internal
  */
 import type { Json } from '../../services/ecs/state.js';
-import type { ContainerSpec, DriverImage, OutputSink } from '../drivers/driver.js';
+import type { ContainerMount, ContainerSpec, DriverImage, OutputSink } from '../drivers/driver.js';
 
 /** The task-level facts every container's spec shares. */
 export interface SpecContext {
@@ -26,6 +26,54 @@ export interface SpecContext {
   readonly logs: OutputSink;
   /** The task's CPU units and memory (MiB), when the task (or its overrides) sets them. */
   readonly taskSize?: { readonly cpu?: number; readonly memory?: number };
+  /** The task definition's `volumes`. */
+  readonly volumes?: readonly Json[];
+}
+
+/** String values of a JSON map (labels, driver options), or undefined when empty. */
+function stringMap(value: unknown): Record<string, string> | undefined {
+  if (!value || typeof value !== 'object') return undefined;
+  const entries = Object.entries(value as Record<string, unknown>).filter(([, v]) => v !== undefined && v !== null);
+  return entries.length ? Object.fromEntries(entries.map(([k, v]) => [k, String(v)])) : undefined;
+}
+
+/**
+ * The container's `mountPoints` with the task volume behind each, as ECS
+ * mounts them: `host.sourcePath` a bind mount, a `host` volume without a path
+ * or a `dockerVolumeConfiguration` an engine volume (`scope` `task` by
+ * default; `shared` volumes outlive the task), EFS and FSx unsupported here.
+ * A `sourceVolume` the task definition does not declare is an error naming it.
+ */
+export function containerMounts(def: Json, volumes: readonly Json[]): ContainerMount[] {
+  const mounts: ContainerMount[] = [];
+  for (const point of (def.mountPoints ?? []) as Json[]) {
+    const name = String(point?.sourceVolume ?? '');
+    const containerPath = String(point?.containerPath ?? '');
+    const volume = volumes.find((v) => v?.name === name);
+    if (!volume) throw new Error(`container ${def.name} mounts volume ${JSON.stringify(name)}, which the task definition does not declare in volumes`);
+    if (!containerPath.startsWith('/')) throw new Error(`container ${def.name} mounts volume ${name} at ${JSON.stringify(containerPath)}: containerPath must be an absolute path`);
+    const readOnly = point.readOnly === true;
+    const docker = volume.dockerVolumeConfiguration as Json | undefined;
+    const hostPath = typeof volume.host?.sourcePath === 'string' && volume.host.sourcePath ? String(volume.host.sourcePath) : undefined;
+    let source: ContainerMount['source'];
+    if (volume.efsVolumeConfiguration) source = { kind: 'unsupported', what: `an EFS volume (fileSystemId ${volume.efsVolumeConfiguration.fileSystemId})` };
+    else if (volume.fsxWindowsFileServerVolumeConfiguration) source = { kind: 'unsupported', what: 'an FSx for Windows File Server volume' };
+    else if (hostPath) source = { kind: 'bind', hostPath };
+    else {
+      const driverOpts = stringMap(docker?.driverOpts);
+      const labels = stringMap(docker?.labels);
+      source = {
+        kind: 'volume',
+        scope: docker?.scope === 'shared' ? 'shared' : 'task',
+        autoprovision: docker?.autoprovision === true,
+        ...(typeof docker?.driver === 'string' && docker.driver ? { driver: docker.driver } : {}),
+        ...(driverOpts ? { driverOpts } : {}),
+        ...(labels ? { labels } : {}),
+      };
+    }
+    mounts.push({ volume: name, containerPath, readOnly, source });
+  }
+  return mounts;
 }
 
 /** The environment ECS gives a container: declared variables, overrides, then what ECS injects. */
@@ -55,9 +103,11 @@ export function containerSpec<I extends DriverImage>(name: string, def: Json, ov
   const command = (override?.command ?? def.command) as string[] | undefined;
   const entryPoint = def.entryPoint as string[] | undefined;
   const workingDirectory = typeof def.workingDirectory === 'string' && def.workingDirectory ? def.workingDirectory : undefined;
+  const user = typeof def.user === 'string' && def.user ? def.user : undefined;
   const cpuUnits = positive(override?.cpu ?? def.cpu);
   const memoryMiB = positive(override?.memory ?? def.memory);
   const memoryReservationMiB = positive(override?.memoryReservation ?? def.memoryReservation);
+  const mounts = containerMounts(def, facts.volumes ?? []);
   return {
     name,
     image,
@@ -66,9 +116,11 @@ export function containerSpec<I extends DriverImage>(name: string, def: Json, ov
     ...(entryPoint ? { entryPoint } : {}),
     ...(command ? { command } : {}),
     ...(workingDirectory ? { workingDirectory } : {}),
+    ...(user ? { user } : {}),
     address: facts.address,
     ports: facts.ports,
     networkMode: facts.networkMode,
+    ...(mounts.length ? { mounts } : {}),
     ...(facts.dns ? { dns: facts.dns } : {}),
     limits: {
       ...(cpuUnits ? { cpuUnits } : {}),

@@ -217,6 +217,7 @@ export class TaskRun {
         ...(meta ? { metadataUri: meta.uri } : {}),
         ...(dns ? { dns } : {}),
         taskSize: { cpu: Number(this.task?.cpu ?? this.td.cpu), memory: Number(this.task?.memory ?? this.td.memory) },
+        volumes: (this.td.extra.volumes ?? []) as Json[],
         logs: (line, _stream, timeMs) => this.#output(logs, line, timeMs),
       });
       c.process = await this.context.driver.start(spec);

@@ -1,4 +1,7 @@
 import assert from 'node:assert/strict';
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { GetMetricStatisticsCommand } from '@aws-sdk/client-cloudwatch';
 import { GetLogEventsCommand } from '@aws-sdk/client-cloudwatch-logs';
@@ -16,7 +19,7 @@ const HOST_SENTINEL = 'ECSKIT_DRIVER_TEST_HOST_ONLY';
 const prepared = await prepareContainerTests().catch((error: Error) => `the test image did not build: ${error.message}`);
 const skip = typeof prepared === 'string' ? prepared : false;
 
-/** A `CMD` health check done with node (the offline base image has no shell and no curl). */
+/** A `CMD` health check done with node (exec form: no shell needed). */
 const NODE_HEALTH = ['CMD', 'node', '-e', "fetch('http://localhost:8080/').then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"];
 
 describe('the container driver runs each container definition as a container', { skip }, () => {
@@ -36,7 +39,13 @@ describe('the container driver runs each container definition as a container', {
     const cloudId = t ? (t.cloud.runtime!.context.driver as ContainerDriver).cloudId : undefined;
     await t?.stop();
     if (cloudId) assert.deepEqual(await containersOf(engine, cloudId), [], 'no container outlives its local cloud');
+    if (cloudId) assert.deepEqual(await volumesOf(engine, cloudId), [], 'no volume outlives its local cloud (the shared ones lived on its instances)');
   });
+
+  async function volumesOf(engine: ContainerEngine, cloudId: string): Promise<string[]> {
+    const { stdout } = await engine.exec(['volume', 'ls', '--filter', `label=ecskit.cloud=${cloudId}`, '--format', '{{.Name}}']);
+    return stdout.split('\n').filter(Boolean).sort();
+  }
 
   async function register(family: string, container: Partial<ContainerDefinition>) {
     await t.clients.ecs.send(
@@ -261,6 +270,87 @@ describe('the container driver runs each container definition as a container', {
     assert.ok(memory > 0 && memory < 100, `MemoryUtilization ${memory}%`);
     await t.clients.ecs.send(new DeleteServiceCommand({ cluster: CLUSTER, service: 'burner', force: true }));
     await waitFor('the service task gone', () => ![...t.cloud.runtime!.context.tasks.values()].some((task) => task.serviceArn?.endsWith('/burner')), 60_000);
+  });
+
+  test('volumes: a shared Docker volume is seen by every task, a task volume by its own task only and removed with it, a host path bind-mounted; EFS is refused naming the volume', async () => {
+    const hostDir = mkdtempSync(join(tmpdir(), 'ecskit-bind-'));
+    const script = [
+      "const fs = require('fs'); const mark = process.env.MARK;",
+      "console.log('shared:' + fs.readdirSync('/shared').sort().join(','));",
+      "console.log('scratch:' + fs.readdirSync('/scratch').sort().join(','));",
+      "for (const dir of ['/shared', '/scratch', '/host']) fs.writeFileSync(dir + '/' + mark, mark);",
+      "try { fs.writeFileSync('/ro/x', 'x'); console.log('ro: written'); } catch (e) { console.log('ro: ' + e.code); }",
+    ].join(' ');
+    const volumes = [
+      { name: 'shared', dockerVolumeConfiguration: { scope: 'shared' as const, autoprovision: true, driver: 'local' } },
+      { name: 'scratch', host: {} },
+      { name: 'hostdir', host: { sourcePath: hostDir } },
+    ];
+    await t.clients.ecs.send(
+      new RegisterTaskDefinitionCommand({
+        family: 'volumes',
+        networkMode: 'awsvpc',
+        requiresCompatibilities: ['EC2'],
+        volumes,
+        containerDefinitions: [
+          {
+            name: 'app',
+            image: TEST_IMAGE,
+            essential: true,
+            memory: 128,
+            entryPoint: ['node', '-e'],
+            command: [script],
+            logConfiguration: LOGS,
+            mountPoints: [
+              { sourceVolume: 'shared', containerPath: '/shared' },
+              { sourceVolume: 'scratch', containerPath: '/scratch' },
+              { sourceVolume: 'hostdir', containerPath: '/host' },
+              { sourceVolume: 'hostdir', containerPath: '/ro', readOnly: true },
+            ],
+          },
+        ],
+      }),
+    );
+    const runMarked = async (mark: string) => {
+      const out = await t.clients.ecs.send(
+        new RunTaskCommand({
+          cluster: CLUSTER,
+          taskDefinition: 'volumes',
+          launchType: 'EC2',
+          networkConfiguration: { awsvpcConfiguration: { subnets: [subnet] } },
+          overrides: { containerOverrides: [{ name: 'app', environment: [{ name: 'MARK', value: mark }] }] },
+        }),
+      );
+      const arn = out.tasks?.[0]?.taskArn;
+      assert.ok(arn, JSON.stringify(out.failures));
+      const done = await stopped(arn);
+      assert.equal(done.containers?.[0]?.exitCode, 0, done.stoppedReason);
+      return waitFor('its three log lines', async () => {
+        const lines = await logLines(`ecs/app/${arn.split('/').at(-1)}`);
+        return lines.length >= 3 ? lines : undefined;
+      });
+    };
+    assert.deepEqual(await runMarked('a'), ['shared:', 'scratch:', 'ro: EROFS']);
+    assert.deepEqual(await runMarked('b'), ['shared:a', 'scratch:', 'ro: EROFS'], "the shared volume kept task a's file; the task volume is b's own");
+    assert.deepEqual(readdirSync(hostDir).sort(), ['a', 'b'], 'the host directory got both files');
+    const cloudId = (t.cloud.runtime!.context.driver as ContainerDriver).cloudId;
+    await waitFor('the task volumes removed with their tasks', async () => {
+      const left = await volumesOf(engine, cloudId);
+      return left.length === 1 && left[0] === `ecskit-${cloudId}-shared-shared` ? true : undefined;
+    });
+
+    await t.clients.ecs.send(
+      new RegisterTaskDefinitionCommand({
+        family: 'volumes-efs',
+        networkMode: 'awsvpc',
+        volumes: [{ name: 'files', efsVolumeConfiguration: { fileSystemId: 'fs-12345678' } }],
+        containerDefinitions: [{ name: 'app', image: TEST_IMAGE, essential: true, memory: 128, mountPoints: [{ sourceVolume: 'files', containerPath: '/files' }] }],
+      }),
+    );
+    const efs = await t.clients.ecs.send(new RunTaskCommand({ cluster: CLUSTER, taskDefinition: 'volumes-efs', launchType: 'EC2', networkConfiguration: { awsvpcConfiguration: { subnets: [subnet] } } }));
+    const refused = await stopped(efs.tasks![0]!.taskArn!);
+    assert.equal(refused.stoppedReason, 'CannotStartContainerError: volume files is an EFS volume (fileSystemId fs-12345678), which the local cloud cannot mount');
+    rmSync(hostDir, { recursive: true, force: true });
   });
 
   test('an image no registry or store has stops the task with CannotPullContainerError', async () => {

@@ -4,7 +4,8 @@
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { runArguments } from '../../../../src/local/runtime/drivers/container-driver.js';
+import { runArguments, volumeName } from '../../../../src/local/runtime/drivers/container-driver.js';
+import { containerMounts } from '../../../../src/local/runtime/tasks/container-spec.js';
 import { cannotPullContainerReason, imageCandidates, isEcrHost, resolveContainerImage } from '../../../../src/local/runtime/drivers/container-image.js';
 import { parseGoDuration, parseSize, parseStats, StatsBatcher } from '../../../../src/local/runtime/drivers/engine-stats.js';
 import { conditionState, startOrder } from '../../../../src/local/runtime/tasks/dependencies.js';
@@ -49,6 +50,63 @@ test('run arguments: labels, environment as single argv items, workdir, limits, 
   const plain = runArguments({ ...spec, entryPoint: undefined, command: undefined, limits: {} } as never, { name: 'n', cloudId: 'c', runFlags: [] });
   assert.equal(plain.at(-1), 'localhost/acme/api:1', "no entryPoint/command: the image's own");
   assert.ok(!plain.includes('--entrypoint') && !plain.includes('--memory') && !plain.includes('--cpus'));
+});
+
+test('mounts: mountPoints resolved against the task volumes as ECS does; bad ones refused naming the volume', () => {
+  const volumes = [
+    { name: 'shared', dockerVolumeConfiguration: { scope: 'shared', autoprovision: true, driver: 'local', labels: { team: 'a' }, driverOpts: { type: 'tmpfs' } } },
+    { name: 'theirs', dockerVolumeConfiguration: { scope: 'shared', autoprovision: false } },
+    { name: 'scratch', host: {} },
+    { name: 'plain' },
+    { name: 'hostdir', host: { sourcePath: '/srv/data' } },
+    { name: 'efs', efsVolumeConfiguration: { fileSystemId: 'fs-12345678' } },
+  ];
+  const def = {
+    name: 'app',
+    mountPoints: [
+      { sourceVolume: 'shared', containerPath: '/data' },
+      { sourceVolume: 'theirs', containerPath: '/theirs', readOnly: true },
+      { sourceVolume: 'scratch', containerPath: '/scratch' },
+      { sourceVolume: 'plain', containerPath: '/plain' },
+      { sourceVolume: 'hostdir', containerPath: '/host', readOnly: true },
+      { sourceVolume: 'efs', containerPath: '/efs' },
+    ],
+  };
+  const mounts = containerMounts(def, volumes);
+  assert.deepEqual(mounts.map((m) => [m.volume, m.source.kind, m.readOnly]), [
+    ['shared', 'volume', false],
+    ['theirs', 'volume', true],
+    ['scratch', 'volume', false],
+    ['plain', 'volume', false],
+    ['hostdir', 'bind', true],
+    ['efs', 'unsupported', false],
+  ]);
+  assert.deepEqual(mounts[0]!.source, { kind: 'volume', scope: 'shared', autoprovision: true, driver: 'local', driverOpts: { type: 'tmpfs' }, labels: { team: 'a' } });
+  assert.deepEqual(mounts[2]!.source, { kind: 'volume', scope: 'task', autoprovision: false }, 'a host volume without sourcePath is a task-scoped engine volume');
+  // Engine names: the cloud's for autoprovisioned shared volumes, the instance's own name otherwise, the task's for task scope.
+  const task = spec.taskArn;
+  assert.equal(volumeName('c1', task, mounts[0]!), 'ecskit-c1-shared-shared');
+  assert.equal(volumeName('c1', task, mounts[1]!), 'theirs');
+  assert.equal(volumeName('c1', task, mounts[2]!), 'ecskit-c1-0123456789ab-scratch');
+
+  const args = runArguments({ ...spec, mounts: mounts.slice(0, 5), user: '1000:1000' }, { name: 'n', cloudId: 'c1', runFlags: [] });
+  const pairs = (flag: string) => args.flatMap((a, i) => (a === flag ? [args[i + 1]] : []));
+  assert.deepEqual(pairs('--mount'), [
+    'type=volume,source=ecskit-c1-shared-shared,destination=/data',
+    'type=volume,source=theirs,destination=/theirs,readonly',
+    'type=volume,source=ecskit-c1-0123456789ab-scratch,destination=/scratch',
+    'type=volume,source=ecskit-c1-0123456789ab-plain,destination=/plain',
+    'type=bind,source=/srv/data,destination=/host,readonly',
+  ]);
+  assert.deepEqual(pairs('--user'), ['1000:1000']);
+  assert.throws(() => runArguments({ ...spec, mounts: [mounts[5]!] }, { name: 'n', cloudId: 'c1', runFlags: [] }), /^Error: volume efs is an EFS volume \(fileSystemId fs-12345678\), which the local cloud cannot mount$/);
+  // Hostile paths never turn into --mount options.
+  for (const hostPath of ['/a,readonly=false', '/a"b', '/a\nb']) {
+    const bad = containerMounts({ name: 'app', mountPoints: [{ sourceVolume: 'h', containerPath: '/x' }] }, [{ name: 'h', host: { sourcePath: hostPath } }]);
+    assert.throws(() => runArguments({ ...spec, mounts: bad }, { name: 'n', cloudId: 'c1', runFlags: [] }), /a path with a comma, quote or newline cannot be mounted/);
+  }
+  assert.throws(() => containerMounts({ name: 'app', mountPoints: [{ sourceVolume: 'nope', containerPath: '/x' }] }, volumes), /container app mounts volume "nope", which the task definition does not declare in volumes/);
+  assert.throws(() => containerMounts({ name: 'app', mountPoints: [{ sourceVolume: 'shared', containerPath: 'relative' }] }, volumes), /containerPath must be an absolute path/);
 });
 
 test('image candidates: the local registry for ECR names, the reference, then localhost/<repo>; ECS wording when none has it', async () => {
