@@ -8,12 +8,15 @@
  * driver's built-in images serve the lab, and on AWS without an engine the
  * images are assumed to be in ECR already (the previous guide's push).
  *
- * `ECSKIT_NODE_IMAGE` picks the base image (`npm run image:offline-base` for
- * a machine without a reachable registry).
+ * `ECSKIT_NODE_IMAGE` picks the base image. Without it the Dockerfiles'
+ * `node:20-bookworm-slim` is used when the engine has it or can pull it;
+ * when no registry answers, the offline base image is made from this
+ * machine's node (what `npm run image:offline-base` does) and used instead,
+ * with a note saying so.
  */
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { ContainerEngineError, detectContainerEngine, ensureImage, type ContainerEngine, type EnsuredImage } from 'ecskit';
+import { ContainerEngineError, detectContainerEngine, ensureImage, ensureOfflineNodeImage, type ContainerEngine, type EnsuredImage } from 'ecskit';
 import type { Lab } from './01-core-concepts.ts';
 
 const ROOT = fileURLToPath(new URL('../', import.meta.url));
@@ -25,6 +28,40 @@ export const LAB_APPS = {
 } as const;
 
 const engines = new WeakMap<Lab, Promise<ContainerEngine | string>>();
+const bases = new WeakMap<Lab, Promise<string | undefined>>();
+
+/** The Dockerfiles' default base image. */
+const DEFAULT_BASE = 'node:20-bookworm-slim';
+
+/**
+ * The base image to build on: `undefined` (the Dockerfiles' default, or
+ * `ECSKIT_NODE_IMAGE` when set) when that can be had; else the offline base
+ * made from this machine's node, because no registry answers.
+ */
+function labBaseImage(lab: Lab, engine: ContainerEngine): Promise<string | undefined> {
+  let found = bases.get(lab);
+  if (!found) {
+    found = (async () => {
+      if (process.env['ECSKIT_NODE_IMAGE']) return undefined;
+      const has = await engine.exec(['image', 'inspect', '--format', '{{.Id}}', DEFAULT_BASE], { timeoutMs: 60_000 }).then(() => true, () => false);
+      if (has) return undefined;
+      const pulled = await engine.exec(['pull', DEFAULT_BASE], { timeoutMs: 600_000 }).then(
+        () => undefined,
+        (error: Error) => error.message.split('\n').find((line) => /error/i.test(line))?.trim() ?? error.message.split('\n')[0],
+      );
+      if (pulled === undefined) return undefined;
+      const sqlite = `${ROOT}node_modules/better-sqlite3/build/Release/better_sqlite3.node`;
+      const offline = await ensureOfflineNodeImage({ engine, extraLibrariesOf: existsSync(sqlite) ? [sqlite] : [] });
+      lab.report.note(
+        `cannot pull ${DEFAULT_BASE} (${pulled}): building on ${offline.image}, made from this machine's node ${offline.nodeVersion} ` +
+          `(npm run image:offline-base; set ECSKIT_NODE_IMAGE to choose another base)`,
+      );
+      return offline.image;
+    })();
+    bases.set(lab, found);
+  }
+  return found;
+}
 
 /**
  * The engine this run builds with, or why it builds nothing: the local cloud
@@ -61,12 +98,18 @@ export async function pushLabImage(lab: Lab, app: keyof typeof LAB_APPS, tag: st
   }
   const { dockerfile, bundle } = LAB_APPS[app];
   if (!existsSync(`${ROOT}${bundle}`)) throw new Error(`${bundle} is missing: the images are built from the repo's build output. Fix: npm run build`);
+  const nodeImage = await labBaseImage(lab, engine);
   const result = await ensureImage({
     ecr: lab.clients.ecr,
     engine,
     repository,
     tag,
-    build: { context: ROOT, dockerfile: `${ROOT}${dockerfile}`, ...(appVersion ? { buildArgs: { APP_VERSION: appVersion } } : {}) },
+    build: {
+      context: ROOT,
+      dockerfile: `${ROOT}${dockerfile}`,
+      ...(nodeImage ? { nodeImage } : {}),
+      ...(appVersion ? { buildArgs: { APP_VERSION: appVersion } } : {}),
+    },
   });
   lab.report.note(
     `${result.built.changed ? 'built' : 'unchanged:'} ${result.built.image} (${(result.built.sizeBytes / 1e6).toFixed(0)} MB), ` +

@@ -58,7 +58,7 @@ process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
  * lab): they run alone, after the rest, so the other files' load cannot
  * starve them.
  */
-const SERIAL = ['test/examples/full-lab.test.ts', 'test/local/runtime/monitoring/end-to-end.test.ts'];
+const SERIAL = ['test/examples/full-lab.test.ts', 'test/examples/full-lab-containers.test.ts', 'test/local/runtime/monitoring/end-to-end.test.ts'];
 const isSerial = (file: string) => SERIAL.some((s) => relative(root, file) === s);
 
 let passed = 0;

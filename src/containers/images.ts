@@ -69,9 +69,9 @@ export interface BuildImageOptions extends ImageEngineOptions {
 
 /** What {@link buildImage} produced. */
 export interface BuiltImage {
-  /** The first tag (what {@link pushImage} takes as `image`). */
+  /** The first tag (what {@link pushImage} takes as `image`), as the engine names it (podman: `localhost/…` for a tag without a registry). */
   readonly image: string;
-  /** Every tag given. */
+  /** Every tag given, named as {@link image} is. */
   readonly tags: readonly string[];
   /** The engine's image id (`sha256:<hex>`), the digest of the image's config. */
   readonly id: string;
@@ -135,6 +135,9 @@ export async function buildImage(options: BuildImageOptions): Promise<BuiltImage
   if (nodeImage) checkRef(nodeImage, options.nodeImage === undefined ? 'ECSKIT_NODE_IMAGE' : 'nodeImage');
   const engine = await engineOf(options);
   const pull = options.pull ?? (nodeImage?.startsWith('localhost/') ? 'never' : undefined);
+  // podman resolves a short name against every image it has: `-t flask-inventory/invsys:v2.0.0` re-tags a
+  // pulled `127.0.0.1:5000/flask-inventory/invsys:v2.0.0` instead of naming the new build. Name it fully.
+  if (engine.name === 'podman') tags.splice(0, tags.length, ...tags.map(qualifiedLocalName));
   const before = await inspectImage(engine, tags[0]!);
   const args = [
     'build',
@@ -151,6 +154,13 @@ export async function buildImage(options: BuildImageOptions): Promise<BuiltImage
   const after = await inspectImage(engine, tags[0]!);
   if (!after) throw new ContainerEngineError('COMMAND_FAILED', `${engine.name} build finished but ${tags[0]} is not in its store`, { command: [engine.name, ...args] });
   return { image: tags[0]!, tags, id: after.id, sizeBytes: after.size, changed: before?.id !== after.id, nodeImage };
+}
+
+/** `name` with podman's `localhost/` when it names no registry (a first component without `.`, `:` or `localhost`). */
+export function qualifiedLocalName(name: string): string {
+  const slash = name.indexOf('/');
+  const first = slash === -1 ? '' : name.slice(0, slash);
+  return first.includes('.') || first.includes(':') || first === 'localhost' ? name : `localhost/${name}`;
 }
 
 function isDirectory(path: string): boolean {
@@ -273,7 +283,11 @@ export async function pushImage(options: PushImageOptions): Promise<PushedImage>
   if (typeof options.tag !== 'string' || !TAG.test(options.tag)) throw new TypeError(`tag must be an image tag like v2.0.0 ([A-Za-z0-9_][A-Za-z0-9._-], up to 128), got: ${JSON.stringify(options.tag)?.slice(0, 200)}`);
   if (typeof options.image !== 'string' || options.image === '') throw new TypeError('image must name a local image (a tag or id)');
   const engine = await engineOf(options);
-  const local = await inspectImage(engine, options.image);
+  // podman: a short name means the local build (`localhost/…`) when there is one, not whichever image it resolves to.
+  const qualified = engine.name === 'podman' && qualifiedLocalName(options.image) !== options.image ? qualifiedLocalName(options.image) : undefined;
+  const ownBuild = qualified ? await inspectImage(engine, qualified) : undefined;
+  const image = ownBuild ? qualified! : options.image;
+  const local = ownBuild ?? (await inspectImage(engine, image));
   if (!local) {
     throw new ContainerEngineError('COMMAND_FAILED', `${engine.name} has no image ${options.image}. Fix: build it first (buildImage(), or ${engine.name} build -t ${options.image} …), or name an image \`${engine.name} images\` lists.`, { command: [engine.name, 'image', 'inspect', options.image] });
   }
@@ -283,7 +297,7 @@ export async function pushImage(options: PushImageOptions): Promise<PushedImage>
   const login = await loginToEcr({ ...options, engine });
   const pushedAs = `${login.registry}/${options.repository}:${options.tag}`;
   if (before && before.config === local.id) return { imageUri, pushedAs, digest: before.digest, pushed: false, createdRepository: created };
-  await engine.exec(['tag', options.image, pushedAs], { timeoutMs: 60_000 });
+  await engine.exec(['tag', image, pushedAs], { timeoutMs: 60_000 });
   const args = ['push', ...(login.insecure && engine.name === 'podman' ? ['--tls-verify=false'] : []), pushedAs];
   await engine.exec(args, { timeoutMs: timeout(options), ...(options.onOutput ? { onOutput: (chunk) => options.onOutput!(chunk) } : {}) });
   const after = await remoteImage(options.ecr, options.repository, options.tag);

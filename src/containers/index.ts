@@ -19,6 +19,7 @@ export {
 } from './engine.js';
 export {
   ensureOfflineNodeImage,
+  OFFLINE_LAYOUT_LABEL,
   OFFLINE_NODE_LABEL,
   offlineNodeImageName,
   sharedLibraries,

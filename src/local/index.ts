@@ -276,9 +276,21 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
   if (options.images && !(options.images instanceof ImageRegistry)) {
     for (const [name, image] of Object.entries(options.images)) images.register(name, image);
   }
+  // The local ECR the container driver pulls ECR-named images from: known once the endpoint is bound
+  // (images are resolved when tasks start, after that).
+  const servesRegistry = options.registry !== false && state.service('ecr') !== undefined;
+  let registryHost: string | undefined;
+  const containerRegistry = servesRegistry && !runtimeOptions?.containerRegistry
+    ? {
+        get host(): string {
+          if (!registryHost) throw new Error('the local ECR registry has no address yet');
+          return registryHost;
+        },
+      }
+    : undefined;
   let runtime: LocalRuntime | undefined;
   if (runtimeOptions) {
-    runtime = new LocalRuntime(state, { log, ...runtimeOptions, images });
+    runtime = new LocalRuntime(state, { log, ...(containerRegistry ? { containerRegistry } : {}), ...runtimeOptions, images });
     try {
       await runtime.start();
     } catch (error) {
@@ -289,7 +301,7 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
   }
 
   const registry: Registry | undefined =
-    options.registry === false || !state.service('ecr')
+    !servesRegistry || options.registry === false
       ? undefined
       : createRegistry({
           state,
@@ -381,6 +393,7 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
     }));
 
   const registryInfo = registry ? { dir: registry.dir, address: new URL(endpoint).host.replace(/^(?:0\.0\.0\.0|\[::\])(?=:)/, '127.0.0.1') } : undefined;
+  registryHost = registryInfo?.address;
   const dns = runtime?.context.dns ? { host: runtime.context.dns.host, port: runtime.context.dns.port } : undefined;
   const consoleUrl = options.console === false ? undefined : `${endpoint}${CONSOLE_PATH}?token=${encodeURIComponent(adminToken)}`;
   return { endpoint, region, accountId, state, images, runtime, adminToken, adminTokenFile, registry: registryInfo, dns, consoleUrl, registerImage: (name, image) => void images.register(name, image), stop };

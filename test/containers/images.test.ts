@@ -10,8 +10,9 @@ import { existsSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { after, before, describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { DescribeImagesCommand, ECRClient, ListImagesCommand } from '@aws-sdk/client-ecr';
-import { buildImage, ContainerEngineError, ensureImage, ensureOfflineNodeImage, pushImage, type ContainerEngine } from '../../src/containers/index.js';
+import { DescribeImagesCommand, ECRClient, GetAuthorizationTokenCommand, ListImagesCommand } from '@aws-sdk/client-ecr';
+import { buildImage, ContainerEngineError, ensureImage, ensureOfflineNodeImage, loginToEcr, pushImage, type ContainerEngine } from '../../src/containers/index.js';
+import { qualifiedLocalName } from '../../src/containers/images.js';
 import { startLocalCloud, type LocalCloud } from '../../src/local/index.js';
 import { engineSkip, realEngine } from './helpers.js';
 
@@ -77,6 +78,15 @@ async function waitFor(url: string, timeoutMs = 30_000): Promise<Response> {
 
 const buildSkip = existsSync(`${ROOT}dist/apps/inventory.js`) && existsSync(`${ROOT}dist/apps/gateway.js`) ? false : 'no build output: run npm run build first';
 
+test("podman names a build without a registry localhost/…, so a short name never re-tags another registry's copy", () => {
+  assert.equal(qualifiedLocalName('flask-inventory/invsys:v2.0.0'), 'localhost/flask-inventory/invsys:v2.0.0');
+  assert.equal(qualifiedLocalName('invsys'), 'localhost/invsys');
+  assert.equal(qualifiedLocalName('localhost/a/b:1'), 'localhost/a/b:1');
+  assert.equal(qualifiedLocalName('127.0.0.1:5000/a/b:1'), '127.0.0.1:5000/a/b:1');
+  assert.equal(qualifiedLocalName('123456789012.dkr.ecr.us-east-1.amazonaws.com/a:1'), '123456789012.dkr.ecr.us-east-1.amazonaws.com/a:1');
+  assert.equal(qualifiedLocalName('registry:5000/a'), 'registry:5000/a');
+});
+
 describe('app images through the local ECR with the real engine', { skip: (await engineSkip()) || buildSkip }, () => {
   let engine: ContainerEngine;
   let cloud: LocalCloud;
@@ -136,6 +146,18 @@ describe('app images through the local ECR with the real engine', { skip: (await
     assert.deepEqual(described.imageDetails!.map((d) => [d.imageDigest, d.imageTags]), [[first.digest, ['v2.0.0']]]);
     assert.equal(described.imageDetails![0]!.imageManifestMediaType, 'application/vnd.docker.distribution.manifest.v2+json');
     assert.ok(described.imageDetails![0]!.imageSizeInBytes! > 1_000_000);
+  });
+
+  test('a login the registry refuses (a forged token) is COMMAND_FAILED naming the registry and the fix; the real token logs in', async () => {
+    const real = (await ecr.send(new GetAuthorizationTokenCommand({}))).authorizationData![0]!;
+    const forged = { ...real, authorizationToken: Buffer.from('AWS:forged-password').toString('base64') };
+    const lying = { send: async () => ({ authorizationData: [forged] }) } as unknown as ECRClient;
+    const error = await loginToEcr({ ecr: lying, engine }).then(() => undefined, (e: unknown) => e);
+    assert.ok(error instanceof ContainerEngineError, String(error));
+    assert.equal(error.code, 'COMMAND_FAILED');
+    assert.match(error.message, new RegExp(`^Registry login to ${cloud.registry!.address.replace(/\./g, '\\.')} failed: .*Fix: check that the ECR endpoint and credentials are the ones the registry belongs to`));
+    const login = await loginToEcr({ ecr, engine });
+    assert.equal(login.registry, cloud.registry!.address);
   });
 
   test('the gateway image builds and pushes to a new repository (created), and pushImage of a missing local image names the fix', async () => {

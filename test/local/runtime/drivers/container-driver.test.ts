@@ -7,7 +7,8 @@ import { GetMetricStatisticsCommand } from '@aws-sdk/client-cloudwatch';
 import { GetLogEventsCommand } from '@aws-sdk/client-cloudwatch-logs';
 import { CreateClusterCommand, CreateServiceCommand as CreateEcsServiceCommand, DeleteServiceCommand, RegisterTaskDefinitionCommand, RunTaskCommand, StopTaskCommand, type ContainerDefinition } from '@aws-sdk/client-ecs';
 import { CreatePrivateDnsNamespaceCommand, CreateServiceCommand, GetOperationCommand, RegisterInstanceCommand } from '@aws-sdk/client-servicediscovery';
-import type { ContainerEngine } from '../../../../src/containers/index.js';
+import { ECRClient } from '@aws-sdk/client-ecr';
+import { pushImage, type ContainerEngine } from '../../../../src/containers/index.js';
 import type { ContainerDriver } from '../../../../src/local/runtime/drivers/container-driver.js';
 import type { TestCloud } from '../../helpers.js';
 import { defaultSubnet, describeTask, startRuntimeCloud, waitFor } from '../tasks/helpers.js';
@@ -351,6 +352,31 @@ describe('the container driver runs each container definition as a container', {
     const refused = await stopped(efs.tasks![0]!.taskArn!);
     assert.equal(refused.stoppedReason, 'CannotStartContainerError: volume files is an EFS volume (fileSystemId fs-12345678), which the local cloud cannot mount');
     rmSync(hostDir, { recursive: true, force: true });
+  });
+
+  test("an ECR image only the local ECR has is pulled from it: the task runs what was pushed, not a local build", async () => {
+    const ecr = new ECRClient({ region: 'us-east-1', endpoint: t.cloud.endpoint, credentials: { accessKeyId: 'test', secretAccessKey: 'test' }, maxAttempts: 1 });
+    try {
+      const repository = `pulled-${Date.now().toString(36)}/echo`;
+      const pushed = await pushImage({ engine, ecr, image: TEST_IMAGE, repository, tag: 'v1', createRepository: true });
+      // Only the registry has it now: the engine's copies under the pushed name and the repository name are gone.
+      await engine.exec(['rmi', pushed.pushedAs]);
+      assert.equal(await engine.exec(['image', 'exists', pushed.pushedAs]).then(() => true, () => false), false);
+      await register('pulled', { image: pushed.imageUri });
+      const arn = await run('pulled');
+      const running = await waitFor('RUNNING', async () => {
+        const task = await describeTask(t.clients.ecs, CLUSTER, arn);
+        assert.notEqual(task.lastStatus, 'STOPPED', task.stoppedReason);
+        return task.lastStatus === 'RUNNING' ? task : undefined;
+      }, 60_000);
+      assert.equal(running.containers?.[0]?.image, pushed.imageUri);
+      assert.equal(await engine.exec(['image', 'exists', pushed.pushedAs]).then(() => true, () => false), true, 'the driver pulled it from the local ECR');
+      await t.clients.ecs.send(new StopTaskCommand({ cluster: CLUSTER, task: arn }));
+      await stopped(arn);
+      await engine.exec(['rmi', pushed.pushedAs]).catch(() => {});
+    } finally {
+      ecr.destroy();
+    }
   });
 
   test('an image no registry or store has stops the task with CannotPullContainerError', async () => {
