@@ -16,7 +16,7 @@ const root = fileURLToPath(new URL('../..', import.meta.url));
 export function runExample(
   args: readonly string[],
   timeoutMs: number,
-  extraEnv: Record<string, string> = {},
+  extraEnv: Record<string, string | undefined> = {},
 ): Promise<{ code: number | null; stdout: string; stderr: string; seconds: number; cwd: string; pid: number | undefined }> {
   const started = performance.now();
   // A scratch working directory: files a task writes (Task 10's template) stay out of the checkout.
@@ -24,7 +24,7 @@ export function runExample(
   return new Promise((resolve, reject) => {
     // No AWS settings in the child's environment: the script must pick the local cloud by itself.
     const env: NodeJS.ProcessEnv = { ...process.env, NO_COLOR: '1', TSX_TSCONFIG_PATH: join(root, 'tsconfig.json'), ...extraEnv };
-    for (const name of Object.keys(env)) if (name.startsWith('AWS_')) delete env[name];
+    for (const name of Object.keys(env)) if (name.startsWith('AWS_') || env[name] === undefined) delete env[name];
     const child = spawn(process.execPath, ['--import', import.meta.resolve('tsx'), ...args.map((a) => (a.startsWith('examples/') ? join(root, a) : a))], { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';

@@ -65,12 +65,13 @@ const gatewayRev1 = labTask('flask-inventory-gateway').container(
     .logConfiguration(awsLogs({ group: '/ecs/flask-inventory-gateway', region: AWS_REGION, streamPrefix: 'ecs', createGroup: true })),
 );
 
+const invsysHealthContainer = (image: CfnValue, region: CfnValue) =>
+  labContainer('invsys', image, 5000, '/health/live')
+    .environment({ FLASK_ENV: 'production' })
+    .logConfiguration(invsysLogs(region));
+
 const invsysHealth = (image: CfnValue, region: CfnValue, role: CfnValue) =>
-  labTask('flask-inventory-invsys', role).container(
-    labContainer('invsys', image, 5000, '/health/live')
-      .environment({ FLASK_ENV: 'production' })
-      .logConfiguration(invsysLogs(region)),
-  );
+  labTask('flask-inventory-invsys', role).container(invsysHealthContainer(image, region));
 
 const labNetwork = { subnets: SUBNET_IDS, securityGroups: [ECS_SG_ID], assignPublicIp: false } as const;
 const rolling = { maximumPercent: 200, minimumHealthyPercent: 50 } as const;
@@ -163,13 +164,13 @@ test('10: toCloudFormation reproduces the ECS resources of the Task 10 template 
   // (details in test/fixtures/lab/ecs/README.md): the service keeps 3.4's
   // 60-second health-check grace period, and the container health check is the
   // 7.3 revision's /health/live (the guide's template mixed 7.3 with revision
-  // 1's /items check). The FARGATE capacity providers of ECSCluster are not an
-  // ECS builder's concern; the consistent cluster has none.
-  const td = invsysHealth(
-    cfnRef('InvsysImageUri'),
-    cfnRef('AWS::Region'),
-    { 'Fn::Sub': 'arn:aws:iam::${AWS::AccountId}:role/ecsTaskExecutionRole' },
-  );
+  // 1's /items check), and the tasks keep their SQLite file on the shared
+  // Docker volume invsys-data (one store for both replicas). The FARGATE
+  // capacity providers of ECSCluster are not an ECS builder's concern; the
+  // consistent cluster has none.
+  const td = labTask('flask-inventory-invsys', { 'Fn::Sub': 'arn:aws:iam::${AWS::AccountId}:role/ecsTaskExecutionRole' })
+    .volume({ name: 'invsys-data', dockerVolumeConfiguration: { scope: 'shared', autoprovision: true, driver: 'local' } })
+    .container(invsysHealthContainer(cfnRef('InvsysImageUri'), cfnRef('AWS::Region')).mountPoint('invsys-data', '/data'));
   const svc = service('invsys-service')
     .cluster(cfnRef('ECSCluster'))
     .taskDefinition(td)
