@@ -226,6 +226,23 @@ describe('wire protocols through real SDK clients', () => {
     assert.equal((bad.json as { __type: string }).__type, 'SerializationException');
   });
 
+  test('GET / says what the endpoint is (HTML for a browser, text for curl), without the admin token; with a signature or an Action it is an AWS request (issue #14)', async () => {
+    const page = await fetch(`${t.cloud.endpoint}/`, { headers: { accept: 'text/html,application/xhtml+xml' } });
+    assert.equal(page.status, 200);
+    assert.match(page.headers.get('content-type') ?? '', /^text\/html/);
+    const html = await page.text();
+    assert.match(html, /<h1>ecskit local cloud<\/h1>/);
+    assert.ok(html.includes(`AWS_ENDPOINT_URL=${t.cloud.endpoint}`), html);
+    assert.match(html, /<a href="\/_ecskit\/console">\/_ecskit\/console<\/a>/);
+    assert.ok(!html.includes(t.cloud.adminToken), 'the page never carries the admin token');
+    const text = await (await fetch(`${t.cloud.endpoint}/`, { headers: { accept: '*/*' } })).text();
+    assert.match(text, /^ecskit local cloud\n\nThis is the endpoint AWS SDKs and CLIs talk to: AWS_ENDPOINT_URL=http:\/\/127\.0\.0\.1:\d+/);
+    assert.equal((await fetch(`${t.cloud.endpoint}/`, { method: 'HEAD' })).status, 200);
+    const asAws = await fetch(`${t.cloud.endpoint}/?Action=ListClusters`);
+    assert.notEqual(asAws.status, 200, 'an Action in the query is an AWS request: unsigned, it is refused as AWS refuses it');
+    assert.match(await asAws.text(), /MissingAuthenticationToken/);
+  });
+
   test('health reports ok and reset clears all state', async () => {
     await t.clients.ecs.send(new CreateClusterCommand({ clusterName: 'to-reset' }));
     const health = (await (await fetch(`${t.cloud.endpoint}/_ecskit/health`)).json()) as { status: string; region: string };

@@ -292,6 +292,12 @@ export function createRequestListener(options: RequestListenerOptions): (req: In
       routes.set(res, { service: 'ecskit', operation: url.pathname });
       return internal(req, res, url.pathname);
     }
+    // A person opening the endpoint (no Action, no signature): say what this is, not an XML MissingAction.
+    if (url.pathname === '/' && !url.search && !req.headers.authorization && (req.method === 'GET' || req.method === 'HEAD')) {
+      routes.set(res, { service: 'ecskit', operation: '/' });
+      req.resume();
+      return landingPage(req, res);
+    }
 
     const read = await readBody(req, limit);
     if (!read.ok) {
@@ -366,6 +372,33 @@ export function createRequestListener(options: RequestListenerOptions): (req: In
     if (isJson(protocol)) return send(res, encodeJson(protocol, output, requestId));
     if (protocol === 'ec2') return send(res, encodeEc2(operation, ns, output, requestId));
     return send(res, encodeQuery(operation, ns, output, requestId));
+  }
+
+  /** `GET /` for a person: what this endpoint is and where to go (HTML for browsers, text otherwise); no secret in it. */
+  function landingPage(req: IncomingMessage, res: ServerResponse): void {
+    const endpoint = `http://${req.headers.host ?? 'localhost'}`;
+    const lines = [
+      'ecskit local cloud',
+      '',
+      `This is the endpoint AWS SDKs and CLIs talk to: AWS_ENDPOINT_URL=${endpoint} (or --endpoint-url ${endpoint}).`,
+      `Services: ${state.services.map((s) => s.signingName).join(', ')}.`,
+      'Console: /_ecskit/console, opened with the URL in the banner of `ecskit local` (it carries the admin token), or `npx ecskit console`.',
+      'Health: /_ecskit/health',
+    ];
+    const html = /\btext\/html\b/.test(String(req.headers.accept ?? ''));
+    const escape = (s: string) => s.replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c]!);
+    const body = html
+      ? `<!doctype html>\n<html lang="en"><head><meta charset="utf-8"><title>ecskit local cloud</title></head><body><main><h1>ecskit local cloud</h1>` +
+        lines.slice(2).map((line) => `<p>${escape(line).replace(/(\/_ecskit\/(?:console|health))/g, '<a href="$1">$1</a>')}</p>`).join('') +
+        '</main></body></html>\n'
+      : `${lines.join('\n')}\n`;
+    res.writeHead(200, {
+      'content-type': html ? 'text/html; charset=utf-8' : 'text/plain; charset=utf-8',
+      'content-length': Buffer.byteLength(body),
+      'x-content-type-options': 'nosniff',
+      'cache-control': 'no-store',
+    });
+    res.end(req.method === 'HEAD' ? undefined : body);
   }
 
   /** `/_ecskit/*`: health is open (read-only, no secret); every other endpoint needs the admin token. */
