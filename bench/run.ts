@@ -14,7 +14,7 @@ import { fileURLToPath } from 'node:url';
 import { machineLine, round } from './lib.js';
 
 /** Every benchmark, in the order the suite runs them. */
-export const BENCHMARKS = ['control-plane', 'journal', 'deployment-detection', 'task-start', 'data-plane', 'zero-downtime', 'scale', 'full-lab', 'apps'] as const;
+export const BENCHMARKS = ['control-plane', 'journal', 'deployment-detection', 'task-start', 'data-plane', 'zero-downtime', 'scale', 'full-lab', 'apps', 'console-soak'] as const;
 
 const args = process.argv.slice(2);
 const dash = args.indexOf('--');

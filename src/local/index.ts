@@ -49,7 +49,7 @@ export type { ContainerInstanceDefaults, LiveContainer, LiveTask, RuntimeCompone
 export type { ContainerProcess, ContainerExit } from './runtime/container-process.js';
 export type { AddressPool } from './runtime/addresses.js';
 export { isTaskDriverName, TASK_DRIVERS, type TaskDriver, type TaskDriverName } from './runtime/drivers/index.js';
-export type { ContainerSpec, RunningContainer, ContainerInspection, ContainerSample, DriverImage, ImageResolution, HealthProbe, OutputSink } from './runtime/drivers/driver.js';
+export type { ContainerMount, ContainerSpec, RunningContainer, ContainerInspection, ContainerSample, DriverImage, ImageResolution, HealthProbe, OutputSink } from './runtime/drivers/driver.js';
 export type { MetadataServer, ContainerMetadata } from './runtime/metadata-server.js';
 export { installLocalhostResolution, uninstallLocalhostResolution, isLocalhostName } from './runtime/load-balancing/localhost-dns.js';
 
