@@ -115,7 +115,7 @@ export function runArguments(spec: ContainerSpec<ContainerImage>, options: { nam
     // --mount, not -v: a path holding ':' or ',' cannot be misread as options.
     if (/[,"\n]/.test(from) || /[,"\n]/.test(mount.containerPath)) throw new Error(`volume ${mount.volume}: a path with a comma, quote or newline cannot be mounted (${JSON.stringify(from)} → ${JSON.stringify(mount.containerPath)})`);
     const type = mount.source.kind === 'bind' ? 'bind' : 'volume';
-    args.push('--mount', `type=${type},source=${from},destination=${mount.containerPath}${mount.readOnly ? ',readonly' : ''}`);
+    args.push('--mount', `type=${type},source=${from},destination=${mount.containerPath}${mount.readOnly ? ',ro' : ''}`);
   }
   // ECS: container cpu is a relative weight (shares); the task's cpu (Fargate) a hard cap. Container memory is a hard
   // limit, else the task's memory caps it. (Each container gets the task's caps: the engine has no task-wide cgroup here.)
@@ -134,6 +134,8 @@ export function runArguments(spec: ContainerSpec<ContainerImage>, options: { nam
 /** One container the driver started. */
 class EngineContainer implements RunningContainer {
   readonly exited: Promise<ContainerExit>;
+  /** Settles once the exited container was removed from the engine. */
+  removed: Promise<void> = new Promise(() => {});
   #exit: ContainerExit | undefined;
   #logs: ChildProcess | undefined;
 
@@ -143,7 +145,6 @@ class EngineContainer implements RunningContainer {
     readonly id: string,
     private readonly image: string,
     logs: ContainerSpec['logs'],
-    private readonly taskVolumes: readonly string[] = [],
   ) {
     this.#logs = driver.engine.spawn(['logs', '--follow', name], { stdio: ['ignore', 'pipe', 'pipe'] });
     const streams = [forwardLines(this.#logs.stdout, 'stdout', logs), forwardLines(this.#logs.stderr, 'stderr', logs)];
@@ -155,7 +156,7 @@ class EngineContainer implements RunningContainer {
       .then(() => this.#waitForExit())
       .then((exit) => {
         this.#exit = exit;
-        void driver.remove(name, this.taskVolumes);
+        this.removed = driver.remove(name);
         return exit;
       });
   }
@@ -239,6 +240,7 @@ export class ContainerDriver implements TaskDriver<ContainerImage> {
   readonly stats: StatsBatcher;
   readonly #options: ContainerDriverOptions;
   readonly #containers = new Set<EngineContainer>();
+  readonly #tasks = new Map<string, { containers: EngineContainer[]; volumes: Set<string> }>();
 
   constructor(options: ContainerDriverOptions) {
     this.#options = options;
@@ -263,17 +265,19 @@ export class ContainerDriver implements TaskDriver<ContainerImage> {
   async start(spec: ContainerSpec<ContainerImage>): Promise<RunningContainer> {
     const name = containerName(this.cloudId, spec.taskArn, spec.name);
     const args = runArguments(spec, { name, cloudId: this.cloudId, runFlags: this.engine.runFlags(), ...(this.#options.dns ? { dns: this.#options.dns } : {}) });
-    const taskVolumes = await this.#prepareMounts(spec);
+    const task = this.#taskOf(spec.taskArn);
+    for (const volume of await this.#prepareMounts(spec)) task.volumes.add(volume);
     let id: string;
     try {
       id = (await this.engine.exec(args, { timeoutMs: 120_000 })).stdout.trim().split('\n').at(-1) ?? name;
     } catch (error) {
-      await this.remove(name, taskVolumes);
+      await this.remove(name);
       const stderr = (error as { stderr?: string }).stderr?.trim();
       throw new Error(stderr ? stderr.split('\n').slice(0, 3).join(' ').replace(/^Error:\s*/, '') : (error as Error).message);
     }
-    const container = new EngineContainer(this, name, id, spec.image.engineReference, spec.logs, taskVolumes);
+    const container = new EngineContainer(this, name, id, spec.image.engineReference, spec.logs);
     this.#containers.add(container);
+    task.containers.push(container);
     void container.exited.then(() => {
       this.#containers.delete(container);
       this.stats.forget(name);
@@ -304,7 +308,7 @@ export class ContainerDriver implements TaskDriver<ContainerImage> {
    * Makes what the container's mounts need: a bind mount's host directory
    * (as Docker does: podman refuses a missing one), engine volumes labelled
    * with this cloud (a `shared` one without `autoprovision` must exist).
-   * Returns the task-scoped volumes, removed with the container.
+   * Returns the task-scoped volumes, removed when the task stops ({@link releaseTask}).
    */
   async #prepareMounts(spec: ContainerSpec<ContainerImage>): Promise<string[]> {
     const taskVolumes: string[] = [];
@@ -333,15 +337,31 @@ export class ContainerDriver implements TaskDriver<ContainerImage> {
     return taskVolumes;
   }
 
+  /** What this driver made for a task: its containers and task-scoped volumes. */
+  #taskOf(taskArn: string): { containers: EngineContainer[]; volumes: Set<string> } {
+    let task = this.#tasks.get(taskArn);
+    if (!task) this.#tasks.set(taskArn, (task = { containers: [], volumes: new Set() }));
+    return task;
+  }
+
+  /** Removes the task's volumes once all its containers are removed (an init container's volume outlives it for the app). */
+  async releaseTask(taskArn: string): Promise<void> {
+    const task = this.#tasks.get(taskArn);
+    if (!task) return;
+    this.#tasks.delete(taskArn);
+    await Promise.all(task.containers.map((c) => c.exited.then(() => c.removed)));
+    for (const volume of task.volumes) {
+      await this.engine.exec(['volume', 'rm', volume], { timeoutMs: 60_000 }).catch((error: Error) => this.#options.log?.(`container driver: cannot remove volume ${volume}: ${error.message}`));
+    }
+  }
+
   #volumeExists(volume: string): Promise<boolean> {
     return this.engine.exec(['volume', 'inspect', '--format', '{{.Name}}', volume], { timeoutMs: 60_000 }).then(() => true, () => false);
   }
 
-  /** Removes a container, running or not (no error when it is gone), then the task volumes no other container uses. */
-  async remove(name: string, taskVolumes: readonly string[] = []): Promise<void> {
+  /** Removes a container, running or not (no error when it is gone). */
+  async remove(name: string): Promise<void> {
     await this.engine.exec(['rm', '--force', name], { timeoutMs: 60_000 }).catch((error: Error) => this.#options.log?.(`container driver: cannot remove ${name}: ${error.message}`));
-    // Still mounted by another container of the task: that one's removal takes it.
-    for (const volume of taskVolumes) await this.engine.exec(['volume', 'rm', volume], { timeoutMs: 60_000 }).catch(() => undefined);
   }
 
   /** Removes every container of this cloud, then its volumes (the shared ones too: they lived on its instances); none outlives it. */

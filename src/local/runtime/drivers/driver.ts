@@ -218,6 +218,12 @@ export interface TaskDriver<I extends DriverImage = DriverImage> {
   start(spec: ContainerSpec<I>): Promise<RunningContainer>;
   /** How this driver runs a container's health-check command. */
   healthProbe(container: RunningContainer): HealthProbe;
+  /**
+   * Called once when a task is STOPPED (its containers have exited): releases
+   * what the driver made for the whole task (the container driver's
+   * task-scoped volumes, which its containers shared while it ran).
+   */
+  releaseTask?(taskArn: string): Promise<void>;
   /** Releases what the driver holds (called once, after every task stopped). */
   close(): Promise<void>;
 }

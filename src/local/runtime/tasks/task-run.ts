@@ -332,6 +332,7 @@ export class TaskRun {
     this.phase = 'stopped';
     requestTaskStop(this.regionState, this.taskArn, reason, { stopCode: 'TaskFailedToStart' });
     this.#update({ lastStatus: 'STOPPED', stoppedReason: reason, stopCode: 'TaskFailedToStart', containers });
+    this.#releaseDriver();
     this.hooks.onStopped(this, { reason, stopCode: 'TaskFailedToStart', failed: true });
   }
 
@@ -397,6 +398,7 @@ export class TaskRun {
     for (const c of this.containers) c.releaseMetadata?.();
     this.context.tasks.delete(this.taskArn);
     this.#releaseAddress();
+    this.#releaseDriver();
     if (this.task && this.task.lastStatus !== 'STOPPED') {
       this.#update({
         lastStatus: 'STOPPED',
@@ -404,6 +406,11 @@ export class TaskRun {
       });
     }
     if (notify) this.hooks.onStopped(this, cause);
+  }
+
+  /** What the driver made for the whole task (task-scoped volumes), once its containers are gone. */
+  #releaseDriver(): void {
+    void this.context.driver.releaseTask?.(this.taskArn).catch((error: Error) => this.context.log(`driver: releasing ${this.taskArn} failed: ${error.message}`));
   }
 
   #releaseAddress(): void {

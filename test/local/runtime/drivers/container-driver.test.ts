@@ -340,6 +340,39 @@ describe('the container driver runs each container definition as a container', {
       return left.length === 1 && left[0] === `ecskit-${cloudId}-shared-shared` ? true : undefined;
     });
 
+    // A task volume outlives the init container that filled it: the app started after it reads its file.
+    await t.clients.ecs.send(
+      new RegisterTaskDefinitionCommand({
+        family: 'volumes-init',
+        networkMode: 'awsvpc',
+        requiresCompatibilities: ['EC2'],
+        volumes: [{ name: 'work', host: {} }],
+        containerDefinitions: [
+          { name: 'init', image: TEST_IMAGE, essential: false, memory: 64, entryPoint: ['node', '-e'], command: ["require('fs').writeFileSync('/work/msg', 'from init')"], mountPoints: [{ sourceVolume: 'work', containerPath: '/work' }] },
+          {
+            name: 'app',
+            image: TEST_IMAGE,
+            essential: true,
+            memory: 64,
+            entryPoint: ['node', '-e'],
+            command: ["console.log(require('fs').readFileSync('/work/msg', 'utf8'))"],
+            dependsOn: [{ containerName: 'init', condition: 'SUCCESS' }],
+            mountPoints: [{ sourceVolume: 'work', containerPath: '/work', readOnly: true }],
+            logConfiguration: LOGS,
+          },
+        ],
+      }),
+    );
+    const init = await t.clients.ecs.send(new RunTaskCommand({ cluster: CLUSTER, taskDefinition: 'volumes-init', launchType: 'EC2', networkConfiguration: { awsvpcConfiguration: { subnets: [subnet] } } }));
+    const initArn = init.tasks![0]!.taskArn!;
+    const initDone = await stopped(initArn);
+    assert.equal(initDone.containers?.find((c) => c.name === 'app')?.exitCode, 0, initDone.stoppedReason);
+    assert.deepEqual(await waitFor('the app line', async () => ((await logLines(`ecs/app/${initArn.split('/').at(-1)}`)).length ? logLines(`ecs/app/${initArn.split('/').at(-1)}`) : undefined)), ['from init']);
+    await waitFor('the init task volume removed once the task stopped', async () => {
+      const left = await volumesOf(engine, cloudId);
+      return left.length === 1 ? true : undefined;
+    });
+
     await t.clients.ecs.send(
       new RegisterTaskDefinitionCommand({
         family: 'volumes-efs',

@@ -93,10 +93,10 @@ test('mounts: mountPoints resolved against the task volumes as ECS does; bad one
   const pairs = (flag: string) => args.flatMap((a, i) => (a === flag ? [args[i + 1]] : []));
   assert.deepEqual(pairs('--mount'), [
     'type=volume,source=ecskit-c1-shared-shared,destination=/data',
-    'type=volume,source=theirs,destination=/theirs,readonly',
+    'type=volume,source=theirs,destination=/theirs,ro',
     'type=volume,source=ecskit-c1-0123456789ab-scratch,destination=/scratch',
     'type=volume,source=ecskit-c1-0123456789ab-plain,destination=/plain',
-    'type=bind,source=/srv/data,destination=/host,readonly',
+    'type=bind,source=/srv/data,destination=/host,ro',
   ]);
   assert.deepEqual(pairs('--user'), ['1000:1000']);
   assert.throws(() => runArguments({ ...spec, mounts: [mounts[5]!] }, { name: 'n', cloudId: 'c1', runFlags: [] }), /^Error: volume efs is an EFS volume \(fileSystemId fs-12345678\), which the local cloud cannot mount$/);
