@@ -373,6 +373,15 @@ export class ContainerDriver implements TaskDriver<ContainerImage> {
   }
 }
 
+/** The labels of a `{{json .Labels}}` column (none when the engine printed something else). */
+function parseLabels(json: string): Record<string, string> {
+  try {
+    return (JSON.parse(json) as Record<string, string> | null) ?? {};
+  } catch {
+    return {};
+  }
+}
+
 /** Ids of containers (any state) with `label`. */
 async function labelled(engine: ContainerEngine, label: string): Promise<Array<{ id: string; labels: Record<string, string> }>> {
   const { stdout } = await engine.exec(['ps', '--all', '--no-trunc', '--filter', `label=${label}`, '--format', '{{.ID}}\t{{json .Labels}}'], { timeoutMs: 60_000 });
@@ -381,13 +390,7 @@ async function labelled(engine: ContainerEngine, label: string): Promise<Array<{
     .filter(Boolean)
     .map((line) => {
       const [id = '', json = '{}'] = line.split('\t');
-      let labels: Record<string, string> = {};
-      try {
-        labels = (JSON.parse(json) as Record<string, string> | null) ?? {};
-      } catch {
-        labels = {};
-      }
-      return { id, labels };
+      return { id, labels: parseLabels(json) };
     });
 }
 
@@ -423,12 +426,6 @@ async function removeLabelledVolumes(engine: ContainerEngine, label: string, kee
   const listed = await engine.exec(['volume', 'ls', '--filter', `label=${label}`, '--format', '{{.Name}}\t{{json .Labels}}'], { timeoutMs: 60_000 }).catch(() => undefined);
   for (const line of listed?.stdout.split('\n').filter(Boolean) ?? []) {
     const [name = '', json = '{}'] = line.split('\t');
-    let labels: Record<string, string> = {};
-    try {
-      labels = (JSON.parse(json) as Record<string, string> | null) ?? {};
-    } catch {
-      labels = {};
-    }
-    if (name && !keep(labels)) await engine.exec(['volume', 'rm', '--force', name], { timeoutMs: 60_000 }).catch(() => undefined);
+    if (name && !keep(parseLabels(json))) await engine.exec(['volume', 'rm', '--force', name], { timeoutMs: 60_000 }).catch(() => undefined);
   }
 }
