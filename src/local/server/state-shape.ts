@@ -43,7 +43,7 @@ const SLICES: Readonly<Record<string, Readonly<Record<string, FieldKind>>>> = {
     accountSettings: 'strings',
     capacityProviders: 'records',
   },
-  [LOGS_KEY]: { groups: 'records' },
+  [LOGS_KEY]: { groups: 'records', resourcePolicies: 'records', destinations: 'records', deliverySources: 'records', deliveryDestinations: 'records', deliveries: 'records' },
   [CLOUDWATCH_KEY]: { metrics: 'records', alarms: 'records', history: 'list', dashboards: 'records', tags: 'records' },
   [CLOUD_MAP_KEY]: { namespaces: 'records', services: 'records', instances: 'records', operations: 'records', tags: 'records', revision: 'number' },
   [AUTOSCALING_KEY]: { targets: 'records', policies: 'records', activities: 'lists', tags: 'records', scheduledActions: 'records' },

@@ -62,6 +62,10 @@ export interface LogGroupRecord {
   streams: Record<string, LogStreamRecord>;
   /** Metric filters by name (see metric-filters.ts). */
   metricFilters?: Record<string, MetricFilterRecord>;
+  /** Subscription filters by name, at most two (see subscriptions.ts); stored, nothing is delivered. */
+  subscriptionFilters?: Record<string, SubscriptionFilterRecord>;
+  /** The group's resource-scoped policy (PutResourcePolicy with `resourceArn`, see resource-policies.ts). */
+  resourcePolicy?: ResourcePolicyRecord;
 }
 
 /** One metric transformation as stored (the API's shape). */
@@ -81,11 +85,99 @@ export interface MetricFilterRecord {
   creationTime: number;
 }
 
+/** One stored subscription filter (the API's shape). */
+export interface SubscriptionFilterRecord {
+  filterName: string;
+  filterPattern: string;
+  destinationArn: string;
+  roleArn?: string;
+  distribution: string;
+  applyOnTransformedLogs: boolean;
+  fieldSelectionCriteria?: string;
+  emitSystemFields?: string[];
+  creationTime: number;
+}
 
-/** The whole Logs slice of one account+region. */
+/** One resource policy: account-scoped (by name) or resource-scoped (on a log group, with a revision id). */
+export interface ResourcePolicyRecord {
+  policyName?: string;
+  policyDocument: string;
+  lastUpdatedTime: number;
+  policyScope: 'ACCOUNT' | 'RESOURCE';
+  /** Resource-scoped only: the log group's ARN as given. */
+  resourceArn?: string;
+  /** Resource-scoped only: changes on every write. */
+  revisionId?: string;
+}
+
+/** One cross-account subscription destination (PutDestination). */
+export interface DestinationRecord {
+  destinationName: string;
+  targetArn: string;
+  roleArn: string;
+  accessPolicy?: string;
+  arn: string;
+  creationTime: number;
+  tags: Record<string, string>;
+}
+
+/** One delivery source (PutDeliverySource). */
+export interface DeliverySourceRecord {
+  name: string;
+  arn: string;
+  resourceArns: string[];
+  service: string;
+  logType: string;
+  tags: Record<string, string>;
+  deliverySourceConfiguration?: Record<string, string>;
+}
+
+/** One delivery destination (PutDeliveryDestination). */
+export interface DeliveryDestinationRecord {
+  name: string;
+  arn: string;
+  deliveryDestinationType: string;
+  outputFormat?: string;
+  deliveryDestinationConfiguration?: { destinationResourceArn: string };
+  tags: Record<string, string>;
+  /** PutDeliveryDestinationPolicy's document. */
+  policy?: string;
+}
+
+/** One delivery: a source paired with a destination (CreateDelivery). */
+export interface DeliveryRecord {
+  id: string;
+  arn: string;
+  deliverySourceName: string;
+  deliveryDestinationArn: string;
+  deliveryDestinationType: string;
+  recordFields?: string[];
+  fieldDelimiter?: string;
+  s3DeliveryConfiguration?: { suffixPath?: string; enableHiveCompatiblePath?: boolean };
+  tags: Record<string, string>;
+}
+
+/**
+ * The whole Logs slice of one account+region. The collections after
+ * `groups` are created on first use (state saved by older versions has only
+ * `groups`); read them through {@link logsCollection}.
+ */
 export interface LogsState {
   groups: Record<string, LogGroupRecord>;
+  /** Account-scoped resource policies by name (at most {@link MAX_ACCOUNT_RESOURCE_POLICIES}). */
+  resourcePolicies?: Record<string, ResourcePolicyRecord>;
+  /** Subscription destinations by name. */
+  destinations?: Record<string, DestinationRecord>;
+  /** Delivery sources by name. */
+  deliverySources?: Record<string, DeliverySourceRecord>;
+  /** Delivery destinations by name. */
+  deliveryDestinations?: Record<string, DeliveryDestinationRecord>;
+  /** Deliveries by id. */
+  deliveries?: Record<string, DeliveryRecord>;
 }
+
+/** AWS's quota of account-scoped resource policies per Region. */
+export const MAX_ACCOUNT_RESOURCE_POLICIES = 10;
 
 /** The Logs slice of `regionState`, created on first use. */
 export function logsState(regionState: RegionState): LogsState {
@@ -94,6 +186,38 @@ export function logsState(regionState: RegionState): LogsState {
   const created: LogsState = { groups: {} };
   regionState[LOGS_KEY] = created;
   return created;
+}
+
+type Collection = 'resourcePolicies' | 'destinations' | 'deliverySources' | 'deliveryDestinations' | 'deliveries';
+
+/** One of the Logs slice's optional collections, created (empty) on first use. */
+export function logsCollection<K extends Collection>(regionState: RegionState, key: K): NonNullable<LogsState[K]> {
+  const state = logsState(regionState);
+  return (state[key] ??= {}) as NonNullable<LogsState[K]>;
+}
+
+/** `arn:<partition>:<service>:<region>:<account>:<resource>` split into its parts, or undefined. */
+export interface ParsedArn {
+  partition: string;
+  service: string;
+  region: string;
+  account: string;
+  resource: string;
+}
+
+/** Splits an ARN; undefined when `value` is not one. */
+export function parseArn(value: unknown): ParsedArn | undefined {
+  if (typeof value !== 'string') return undefined;
+  const match = /^arn:(aws[a-z-]*):([a-z0-9][a-z0-9-]*):([a-z0-9-]*):(\d{12})?:(.+)$/.exec(value);
+  if (!match) return undefined;
+  return { partition: match[1]!, service: match[2]!, region: match[3]!, account: match[4] ?? '', resource: match[5]! };
+}
+
+/** The log group an ARN names (`…:log-group:NAME` or `…:log-group:NAME:*`), or undefined. */
+export function logGroupNameOfArn(value: unknown): string | undefined {
+  const arn = parseArn(value);
+  if (!arn || arn.service !== 'logs') return undefined;
+  return /^log-group:([^:]+)(:\*)?$/.exec(arn.resource)?.[1];
 }
 
 const GROUP_NAME = /^[.\-_/#A-Za-z0-9]{1,512}$/;

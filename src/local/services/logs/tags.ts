@@ -1,11 +1,13 @@
 /**
- * Log group tagging: TagResource/UntagResource/ListTagsForResource (by ARN)
- * and the older TagLogGroup/UntagLogGroup/ListTagsLogGroup (by name).
+ * Tagging: TagResource/UntagResource/ListTagsForResource (by ARN: log
+ * groups, destinations, delivery sources, delivery destinations and
+ * deliveries of this account and Region) and the older
+ * TagLogGroup/UntagLogGroup/ListTagsLogGroup (log groups, by name).
  *
  * @internal
  */
 import { AwsError, type OperationHandler, type RequestContext } from '../../core/types.js';
-import { getLogGroup, logsState, type LogGroupRecord } from './state.js';
+import { getLogGroup, logsState, parseArn } from './state.js';
 
 /** Validates a `{key: value}` tag map. */
 export function readTagMap(value: unknown): Record<string, string> {
@@ -23,18 +25,43 @@ export function readTagMap(value: unknown): Record<string, string> {
   return tags;
 }
 
-function byArn(ctx: RequestContext, arn: unknown): LogGroupRecord {
-  if (typeof arn !== 'string' || arn === '') throw new AwsError('InvalidParameterException', 'resourceArn must not be null or empty.');
-  const name = /^arn:aws[\w-]*:logs:[^:]*:\d*:log-group:([^:]+)(:\*)?$/.exec(arn)?.[1];
-  const group = name ? logsState(ctx.state).groups[name] : undefined;
-  if (!group) throw new AwsError('ResourceNotFoundException', `The specified resource does not exist: ${arn}`);
-  return group;
+/** A taggable Logs resource: a log group, destination, delivery source, delivery destination or delivery. */
+interface Taggable {
+  tags: Record<string, string>;
 }
 
-function merge(group: LogGroupRecord, tags: Record<string, string>): void {
-  const merged = { ...group.tags, ...tags };
-  if (Object.keys(merged).length > 50) throw new AwsError('TooManyTagsException', `Log group ${group.name} would have more than 50 tags.`);
-  group.tags = merged;
+/** The resource `arn` names in this account and Region (log group, destination, delivery source/destination, delivery). */
+function byArn(ctx: RequestContext, arn: unknown): { record: Taggable; label: string } {
+  if (typeof arn !== 'string' || arn === '') throw new AwsError('InvalidParameterException', 'resourceArn must not be null or empty.');
+  const parsed = parseArn(arn);
+  const here = parsed !== undefined && parsed.service === 'logs' && parsed.account === ctx.accountId && parsed.region === ctx.region;
+  const match = here ? /^(log-group|destination|delivery-source|delivery-destination|delivery):([^:]+)(:\*)?$/.exec(parsed.resource) : null;
+  const kind = match?.[1];
+  const name = match?.[2] ?? '';
+  const state = logsState(ctx.state);
+  const collection: Record<string, Taggable> | undefined =
+    kind === 'log-group'
+      ? state.groups
+      : match?.[3] !== undefined
+        ? undefined
+        : kind === 'destination'
+          ? state.destinations
+          : kind === 'delivery-source'
+            ? state.deliverySources
+            : kind === 'delivery-destination'
+              ? state.deliveryDestinations
+              : kind === 'delivery'
+                ? state.deliveries
+                : undefined;
+  const record = collection && Object.hasOwn(collection, name) ? collection[name] : undefined;
+  if (!record) throw new AwsError('ResourceNotFoundException', `The specified resource does not exist: ${arn}`);
+  return { record, label: kind === 'log-group' ? `Log group ${name}` : `${kind} ${name}` };
+}
+
+function merge(resource: { record: Taggable; label: string }, tags: Record<string, string>): void {
+  const merged = { ...resource.record.tags, ...tags };
+  if (Object.keys(merged).length > 50) throw new AwsError('TooManyTagsException', `${resource.label} would have more than 50 tags.`);
+  resource.record.tags = merged;
 }
 
 export const tagResource: OperationHandler = (input, ctx) => {
@@ -43,15 +70,16 @@ export const tagResource: OperationHandler = (input, ctx) => {
 };
 
 export const untagResource: OperationHandler = (input, ctx) => {
-  const group = byArn(ctx, input.resourceArn);
-  for (const key of (input.tagKeys ?? []) as unknown[]) delete group.tags[String(key)];
+  const { record } = byArn(ctx, input.resourceArn);
+  for (const key of (input.tagKeys ?? []) as unknown[]) delete record.tags[String(key)];
   return {};
 };
 
-export const listTagsForResource: OperationHandler = (input, ctx) => ({ tags: { ...byArn(ctx, input.resourceArn).tags } });
+export const listTagsForResource: OperationHandler = (input, ctx) => ({ tags: { ...byArn(ctx, input.resourceArn).record.tags } });
 
 export const tagLogGroup: OperationHandler = (input, ctx) => {
-  merge(getLogGroup(ctx.state, String(input.logGroupName ?? '')), readTagMap(input.tags));
+  const group = getLogGroup(ctx.state, String(input.logGroupName ?? ''));
+  merge({ record: group, label: `Log group ${group.name}` }, readTagMap(input.tags));
   return {};
 };
 
