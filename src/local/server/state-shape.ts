@@ -48,7 +48,7 @@ const SLICES: Readonly<Record<string, Readonly<Record<string, FieldKind>>>> = {
   [CLOUD_MAP_KEY]: { namespaces: 'records', services: 'records', instances: 'records', operations: 'records', tags: 'records', revision: 'number' },
   [AUTOSCALING_KEY]: { targets: 'records', policies: 'records', activities: 'lists', tags: 'records', scheduledActions: 'records' },
   [ELBV2_SLICE]: { loadBalancers: 'records', targetGroups: 'records', listeners: 'records', rules: 'records', tags: 'lists' },
-  ec2: { vpcs: 'records', subnets: 'records', securityGroups: 'records', internetGateways: 'records', routeTables: 'records', tags: 'records' },
+  ec2: { vpcs: 'records', subnets: 'records', securityGroups: 'records', internetGateways: 'records', routeTables: 'records', instances: 'records', tags: 'records' },
   ecr: { repositories: 'records', images: 'records' },
   iam: { roles: 'records' },
 };

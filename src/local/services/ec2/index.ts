@@ -1,8 +1,9 @@
 /**
  * The local cloud's EC2: networking (VPCs, subnets, internet gateways, route
- * tables, the network interfaces of tasks and load balancers), security
- * groups, tags, availability zones and account attributes over the state in
- * `state.ts`.
+ * tables, the network interfaces of tasks, load balancers and instances),
+ * security groups, virtual instances (RunInstances … TerminateInstances) and
+ * a small AMI catalogue (DescribeImages), tags, availability zones and
+ * account attributes over the state in `state.ts`.
  *
  * @internal
  */
@@ -10,6 +11,8 @@ import { AwsError, type OperationHandler, type ServiceDefinition } from '../../c
 import { bool } from '../../core/util.js';
 import { describeAccountAttributes, describeAvailabilityZones } from './account.js';
 import { attachInternetGateway, createInternetGateway, deleteInternetGateway, describeInternetGateways, detachInternetGateway } from './internet-gateways.js';
+import { describeImages } from './images.js';
+import { describeInstances, describeInstanceStatus, runInstances, terminateInstances } from './instances.js';
 import { describeNetworkInterfaces } from './network-interfaces.js';
 import {
   associateRouteTable,
@@ -71,6 +74,11 @@ const operations: Record<string, OperationHandler> = {
   ReplaceRoute: replaceRoute,
   DeleteRoute: deleteRoute,
   DescribeNetworkInterfaces: describeNetworkInterfaces,
+  RunInstances: runInstances,
+  DescribeInstances: describeInstances,
+  TerminateInstances: terminateInstances,
+  DescribeInstanceStatus: describeInstanceStatus,
+  DescribeImages: describeImages,
   DescribeAvailabilityZones: describeAvailabilityZones,
   DescribeAccountAttributes: describeAccountAttributes,
   DescribeSecurityGroups: describeSecurityGroups,

@@ -7,7 +7,9 @@
  *   task's private address, MAC and DNS name and the security groups of its
  *   awsvpcConfiguration (the VPC's `default` group when it named none);
  * - one per load balancer and subnet (`ELB app/<name>/<id>`, requester
- *   `amazon-elb`), with a stable id and address in the subnet.
+ *   `amazon-elb`), with a stable id and address in the subnet;
+ * - the primary interface (device 0) of each EC2 instance that is not
+ *   terminated, with the instance's private (and public) address.
  *
  * @internal
  */
@@ -17,6 +19,7 @@ import type { EcsState } from '../ecs/state.js';
 import type { Elbv2State } from '../elbv2/state.js';
 import { addressAt, parseCidr } from './cidr.js';
 import { matchesFilters, page, strings, tagSet } from './input.js';
+import { instancesOf, instanceState, privateDnsName } from './instance-lifecycle.js';
 import { ec2State, type Ec2State } from './state.js';
 
 /** One network interface as EC2 describes it (wire names). */
@@ -38,6 +41,14 @@ export interface NetworkInterface {
   attachmentId: string;
   instanceOwnerId?: string;
   attachTime?: Date;
+  /** The EC2 instance it is attached to (an instance's primary interface). */
+  instanceId?: string;
+  /** 0 for an instance's primary interface; 1 for the others. */
+  deviceIndex?: number;
+  /** Deleted with its instance (an instance's primary interface). */
+  deleteOnTermination?: boolean;
+  /** The public address associated with it. */
+  publicIp?: string;
 }
 
 /** Slices read without creating them (a read must not add an empty ECS or ELBv2 slice). */
@@ -134,10 +145,38 @@ function loadBalancerInterfaces(ctx: RequestContext, ec2: Ec2State): NetworkInte
   return out;
 }
 
-/** Every network interface in this account+region (awsvpc tasks, then load balancers). */
+function instanceInterfaces(ctx: RequestContext, ec2: Ec2State): NetworkInterface[] {
+  const now = ctx.now().getTime();
+  return instancesOf(ec2, now)
+    .filter((instance) => instanceState(instance, now) !== 'terminated')
+    .map((instance) => ({
+      networkInterfaceId: instance.networkInterfaceId,
+      subnetId: instance.subnetId,
+      vpcId: instance.vpcId,
+      availabilityZone: instance.availabilityZone,
+      description: '',
+      interfaceType: 'interface' as const,
+      requesterManaged: false,
+      status: 'in-use' as const,
+      privateIpAddress: instance.privateIpAddress,
+      privateDnsName: privateDnsName(instance.privateIpAddress, ctx.region),
+      macAddress: instance.macAddress,
+      groupIds: instance.groupIds,
+      ownerId: instance.ownerId,
+      attachmentId: instance.eniAttachmentId,
+      instanceOwnerId: instance.ownerId,
+      attachTime: new Date(instance.launchedAt),
+      instanceId: instance.instanceId,
+      deviceIndex: 0,
+      deleteOnTermination: true,
+      ...(instance.publicIpAddress ? { publicIp: instance.publicIpAddress } : {}),
+    }));
+}
+
+/** Every network interface in this account+region (awsvpc tasks, load balancers, then EC2 instances). */
 export function networkInterfaces(ctx: RequestContext): NetworkInterface[] {
   const ec2 = ec2State(ctx);
-  return [...taskInterfaces(ctx, ec2), ...loadBalancerInterfaces(ctx, ec2)];
+  return [...taskInterfaces(ctx, ec2), ...loadBalancerInterfaces(ctx, ec2), ...instanceInterfaces(ctx, ec2)];
 }
 
 function interfaceShape(eni: NetworkInterface, state: Ec2State) {
@@ -158,12 +197,14 @@ function interfaceShape(eni: NetworkInterface, state: Ec2State) {
     sourceDestCheck: true,
     interfaceType: eni.interfaceType,
     groupSet: groups,
+    ...(eni.publicIp ? { association: { publicIp: eni.publicIp, ipOwnerId: 'amazon' } } : {}),
     attachment: {
       attachmentId: eni.attachmentId,
-      deviceIndex: 1,
+      ...(eni.instanceId ? { instanceId: eni.instanceId } : {}),
+      deviceIndex: eni.deviceIndex ?? 1,
       networkCardIndex: 0,
       status: 'attached',
-      deleteOnTermination: false,
+      deleteOnTermination: eni.deleteOnTermination ?? false,
       ...(eni.instanceOwnerId ? { instanceOwnerId: eni.instanceOwnerId } : {}),
       ...(eni.attachTime ? { attachTime: eni.attachTime } : {}),
     },
@@ -207,6 +248,9 @@ export const describeNetworkInterfaces: OperationHandler = (input: Record<string
             'group-name': eni.groupIds.map((id) => state.securityGroups[id]?.groupName ?? ''),
             'attachment.attachment-id': [eni.attachmentId],
             'attachment.status': ['attached'],
+            'attachment.instance-id': eni.instanceId ? [eni.instanceId] : [],
+            'attachment.device-index': [String(eni.deviceIndex ?? 1)],
+            'association.public-ip': eni.publicIp ? [eni.publicIp] : [],
             'source-dest-check': ['true'],
           })[name],
         state.tags[eni.networkInterfaceId],

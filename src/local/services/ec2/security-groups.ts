@@ -9,6 +9,7 @@ import { AwsError, type OperationHandler, type RequestContext } from '../../core
 import { hexId } from '../../core/util.js';
 import { loadBalancersUsingSecurityGroup } from '../elbv2/state.js';
 import { list, matchesFilters, page, strings, tagSet, tagsFromSpecifications } from './input.js';
+import { instancesOf, instanceState } from './instance-lifecycle.js';
 import { defaultVpc, ec2State, type Ec2State, type StoredPermission, type StoredSecurityGroup } from './state.js';
 
 interface PermissionInput {
@@ -254,7 +255,9 @@ export const deleteSecurityGroup: OperationHandler = (input: Record<string, unkn
   const referencedBy = Object.values(state.securityGroups).find(
     (other) => other.groupId !== group.groupId && [...other.ipPermissions, ...other.ipPermissionsEgress].some((p) => p.groups.some((g) => g.groupId === group.groupId)),
   );
-  if (referencedBy || loadBalancersUsingSecurityGroup(ctx.state, group.groupId).length > 0) {
+  const now = ctx.now().getTime();
+  const usedByInstance = instancesOf(state, now).some((i) => instanceState(i, now) !== 'terminated' && i.groupIds.includes(group.groupId));
+  if (referencedBy || usedByInstance || loadBalancersUsingSecurityGroup(ctx.state, group.groupId).length > 0) {
     throw new AwsError('DependencyViolation', `resource ${group.groupId} has a dependent object`);
   }
   delete state.securityGroups[group.groupId];

@@ -111,6 +111,54 @@ export interface StoredRouteTable {
   associations: StoredAssociation[];
 }
 
+/**
+ * An EC2 instance as stored. Its state (pending → running, shutting-down →
+ * terminated) is derived from the timestamps on every read
+ * (`instanceState` in `instances.ts`), as a load balancer's `provisioning`
+ * is, so it advances on the cloud's time scale with nothing ticking.
+ */
+export interface StoredInstance {
+  instanceId: string;
+  reservationId: string;
+  ownerId: string;
+  imageId: string;
+  instanceType: string;
+  architecture: 'x86_64' | 'arm64';
+  subnetId: string;
+  vpcId: string;
+  availabilityZone: string;
+  privateIpAddress: string;
+  publicIpAddress?: string;
+  /** The primary network interface (DescribeNetworkInterfaces shows it until the instance is terminated). */
+  networkInterfaceId: string;
+  eniAttachmentId: string;
+  macAddress: string;
+  groupIds: string[];
+  keyName?: string;
+  /** The user data as sent (base64). */
+  userData?: string;
+  iamInstanceProfile?: { arn: string; id: string };
+  clientToken?: string;
+  amiLaunchIndex: number;
+  disableApiTermination: boolean;
+  shutdownBehavior: 'stop' | 'terminate';
+  monitoring: boolean;
+  ebsOptimized: boolean;
+  rootVolumeId: string;
+  /** Epoch ms of RunInstances. */
+  launchedAt: number;
+  /** When it is `running` (launch + the pending time, scaled). */
+  runningAt: number;
+  /** When TerminateInstances was called: `shutting-down` from then. */
+  terminateRequestedAt?: number;
+  /** When it is `terminated`. */
+  terminatedAt?: number;
+  /** When DescribeInstances stops showing it (an hour after termination, scaled). */
+  visibleUntil?: number;
+  /** When its status checks pass (`initializing` → `ok`). */
+  statusOkAt: number;
+}
+
 /** The `ec2` slice of one account+region. */
 export interface Ec2State {
   vpcs: Record<string, StoredVpc>;
@@ -118,6 +166,8 @@ export interface Ec2State {
   securityGroups: Record<string, StoredSecurityGroup>;
   internetGateways: Record<string, StoredInternetGateway>;
   routeTables: Record<string, StoredRouteTable>;
+  /** id → instance (absent in state written before instances existed). */
+  instances?: Record<string, StoredInstance>;
   /** resource id → tag key → value. */
   tags: Record<string, Record<string, string>>;
 }

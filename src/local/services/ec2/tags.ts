@@ -1,17 +1,22 @@
 /**
  * CreateTags, DeleteTags and DescribeTags over the resources the local cloud
- * keeps (VPCs, subnets, security groups, internet gateways, route tables)
- * and the network interfaces it shows.
+ * keeps (VPCs, subnets, security groups, internet gateways, route tables,
+ * instances) and the network interfaces it shows.
  *
  * @internal
  */
 import { AwsError, type OperationHandler, type RequestContext } from '../../core/types.js';
 import { checkTag, checkTagCount, list, matchesFilters, page, strings } from './input.js';
+import { instancesOf } from './instance-lifecycle.js';
 import { networkInterfaces } from './network-interfaces.js';
 import { ec2State, type Ec2State } from './state.js';
 
 /** The EC2 resource type of an id, throwing EC2's not-found error when it does not exist. */
 function resourceType(ctx: RequestContext, state: Ec2State, id: string): string {
+  if (id.startsWith('i-')) {
+    if (!instancesOf(state, ctx.now().getTime()).some((i) => i.instanceId === id)) throw new AwsError('InvalidInstanceID.NotFound', `The instance ID '${id}' does not exist`);
+    return 'instance';
+  }
   if (id.startsWith('igw-')) {
     if (!state.internetGateways[id]) throw new AwsError('InvalidInternetGatewayID.NotFound', `The internetGateway ID '${id}' does not exist`);
     return 'internet-gateway';
