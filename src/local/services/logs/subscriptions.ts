@@ -166,9 +166,14 @@ function destinationShape(d: DestinationRecord): Record<string, unknown> {
   };
 }
 
-function getDestination(ctx: RequestContext, name: string): DestinationRecord {
+/**
+ * The destination named `name`, or `code` (DeleteDestination documents
+ * ResourceNotFoundException; PutDestinationPolicy documents only
+ * InvalidParameterException among the errors a caller can cause).
+ */
+function getDestination(ctx: RequestContext, name: string, code = 'ResourceNotFoundException'): DestinationRecord {
   const destination = logsState(ctx.state).destinations?.[name];
-  if (!destination) throw new AwsError('ResourceNotFoundException', 'The specified destination does not exist.');
+  if (!destination) throw new AwsError(code, 'The specified destination does not exist.');
   return destination;
 }
 
@@ -204,7 +209,7 @@ export const putDestination: OperationHandler = (input, ctx) => {
 };
 
 export const putDestinationPolicy: OperationHandler = (input, ctx) => {
-  const destination = getDestination(ctx, String(need(input.destinationName, 'destinationName')));
+  const destination = getDestination(ctx, String(need(input.destinationName, 'destinationName')), 'InvalidParameterException');
   const accessPolicy = readPolicyDocument(input.accessPolicy, 'accessPolicy');
   if (Buffer.byteLength(accessPolicy) > MAX_ACCESS_POLICY_BYTES) {
     throw new AwsError('InvalidParameterException', `accessPolicy is ${Buffer.byteLength(accessPolicy)} bytes; a destination's access policy can be up to ${MAX_ACCESS_POLICY_BYTES} bytes.`);

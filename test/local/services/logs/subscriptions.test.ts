@@ -197,7 +197,8 @@ describe('CloudWatch Logs destinations', () => {
     await rejects(t.call('PutDestination', { ...base, roleArn: 'arn:aws:iam::123456789012:policy/p' }), 'InvalidParameterException', /not an IAM role ARN/);
     await rejects(t.call('PutDestination', { ...base, roleArn: undefined }), 'InvalidParameterException', /roleArn/);
     await rejects(t.call('PutDestination', { ...base, destinationName: 'a:b' }), 'InvalidParameterException', /destinationName/);
-    await rejects(t.call('PutDestinationPolicy', { destinationName: 'ghost', accessPolicy: POLICY }), 'ResourceNotFoundException', /destination does not exist/);
+    // The API reference lists no ResourceNotFoundException for PutDestinationPolicy: an unknown name is an invalid parameter.
+    await rejects(t.call('PutDestinationPolicy', { destinationName: 'ghost', accessPolicy: POLICY }), 'InvalidParameterException', /destination does not exist/);
     await t.call('PutDestination', base);
     await rejects(t.call('PutDestinationPolicy', { destinationName: 'central', accessPolicy: '{oops' }), 'InvalidParameterException', /accessPolicy is not valid JSON/);
     const big = JSON.stringify({ Version: '2012-10-17', Statement: [{ Sid: 'x'.repeat(6000) }] });
