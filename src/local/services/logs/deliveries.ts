@@ -32,7 +32,9 @@ import {
   logGroupNameOfArn,
   logsCollection,
   logsState,
+  own,
   parseArn,
+  setOwn,
   type DeliveryDestinationRecord,
   type DeliveryRecord,
   type DeliverySourceRecord,
@@ -98,7 +100,7 @@ function sourceShape(s: DeliverySourceRecord): Record<string, unknown> {
 }
 
 function getSource(ctx: RequestContext, name: string): DeliverySourceRecord {
-  const source = logsState(ctx.state).deliverySources?.[name];
+  const source = own(logsState(ctx.state).deliverySources, name);
   if (!source) throw new AwsError('ResourceNotFoundException', SOURCE_NOT_FOUND);
   return source;
 }
@@ -111,7 +113,7 @@ export const putDeliverySource: OperationHandler = (input, ctx) => {
   const logType = String(need(input.logType, 'logType'));
   const configuration = input.deliverySourceConfiguration as Record<string, unknown> | undefined;
   const sources = logsCollection(ctx.state, 'deliverySources');
-  const existing = sources[name];
+  const existing = own(sources, name);
   if (existing) {
     if (input.tags !== undefined) throw new AwsError('ConflictException', TAGS_ON_UPDATE);
     if (!existing.resourceArns.includes(resourceArn)) {
@@ -127,7 +129,7 @@ export const putDeliverySource: OperationHandler = (input, ctx) => {
     tags: existing?.tags ?? readTagMap(input.tags),
     ...(configuration ? { deliverySourceConfiguration: Object.fromEntries(Object.entries(configuration).map(([k, v]) => [k, String(v)])) } : {}),
   };
-  sources[name] = record;
+  setOwn(sources, name, record);
   return { deliverySource: sourceShape(record) };
 };
 
@@ -170,7 +172,7 @@ function destinationShape(d: DeliveryDestinationRecord): Record<string, unknown>
 }
 
 function getDestination(ctx: RequestContext, name: string): DeliveryDestinationRecord {
-  const destination = logsState(ctx.state).deliveryDestinations?.[name];
+  const destination = own(logsState(ctx.state).deliveryDestinations, name);
   if (!destination) throw new AwsError('ResourceNotFoundException', DESTINATION_NOT_FOUND);
   return destination;
 }
@@ -216,7 +218,7 @@ export const putDeliveryDestination: OperationHandler = (input, ctx) => {
     );
   }
   const destinations = logsCollection(ctx.state, 'deliveryDestinations');
-  const existing = destinations[name];
+  const existing = own(destinations, name);
   if (existing) {
     if (input.tags !== undefined) throw new AwsError('ConflictException', TAGS_ON_UPDATE);
     if (outputFormat !== undefined && existing.outputFormat !== undefined && outputFormat !== existing.outputFormat) {
@@ -236,7 +238,7 @@ export const putDeliveryDestination: OperationHandler = (input, ctx) => {
     tags: existing?.tags ?? readTagMap(input.tags),
     ...(existing?.policy !== undefined ? { policy: existing.policy } : {}),
   };
-  destinations[name] = record;
+  setOwn(destinations, name, record);
   return { deliveryDestination: destinationShape(record) };
 };
 
@@ -295,7 +297,7 @@ function deliveryShape(d: DeliveryRecord): Record<string, unknown> {
 
 function findDelivery(ctx: RequestContext, id: unknown): DeliveryRecord {
   const key = String(need(id, 'id'));
-  const delivery = Object.hasOwn(logsState(ctx.state).deliveries ?? {}, key) ? logsState(ctx.state).deliveries![key] : undefined;
+  const delivery = own(logsState(ctx.state).deliveries, key);
   if (!delivery) throw new AwsError('ResourceNotFoundException', DELIVERY_NOT_FOUND);
   return delivery;
 }
@@ -307,7 +309,7 @@ function destinationByArn(ctx: RequestContext, value: string): DeliveryDestinati
   if (!parsed || name === undefined) {
     throw new AwsError('ValidationException', `deliveryDestinationArn ${JSON.stringify(value)} is not a delivery destination ARN (arn:aws:logs:REGION:ACCOUNT:delivery-destination:NAME).`);
   }
-  const destination = parsed.account === ctx.accountId && parsed.region === ctx.region ? logsState(ctx.state).deliveryDestinations?.[name] : undefined;
+  const destination = parsed.account === ctx.accountId && parsed.region === ctx.region ? own(logsState(ctx.state).deliveryDestinations, name) : undefined;
   if (!destination || destination.arn !== value) throw new AwsError('ResourceNotFoundException', DESTINATION_NOT_FOUND);
   return destination;
 }
@@ -359,7 +361,7 @@ export const createDelivery: OperationHandler = (input, ctx) => {
     ...(destination.deliveryDestinationType === 'S3' ? { s3DeliveryConfiguration: { enableHiveCompatiblePath: false, ...s3 } } : {}),
     tags: readTagMap(input.tags),
   };
-  deliveries[id] = record;
+  setOwn(deliveries, id, record);
   return { delivery: deliveryShape(record) };
 };
 

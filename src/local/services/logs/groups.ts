@@ -6,7 +6,7 @@
  */
 import { AwsError, type OperationHandler, type RequestContext } from '../../core/types.js';
 import { paginate } from '../../core/util.js';
-import { ensureLogGroup, getLogGroup, logsState, RETENTION_DAYS, storedBytes, validateGroupName, type LogGroupRecord } from './state.js';
+import { ensureLogGroup, getLogGroup, logsState, own, RETENTION_DAYS, storedBytes, validateGroupName, type LogGroupRecord } from './state.js';
 import { readTagMap } from './tags.js';
 
 /** Missing-parameter error in Logs' wording. */
@@ -58,7 +58,7 @@ function emit(ctx: RequestContext, type: string, logGroupName: string) {
 export const createLogGroup: OperationHandler = (input, ctx) => {
   const name = String(need(input.logGroupName, 'logGroupName'));
   validateGroupName(name);
-  if (logsState(ctx.state).groups[name]) throw new AwsError('ResourceAlreadyExistsException', 'The specified log group already exists');
+  if (own(logsState(ctx.state).groups, name)) throw new AwsError('ResourceAlreadyExistsException', 'The specified log group already exists');
   const cls = String(input.logGroupClass ?? 'STANDARD');
   if (!['STANDARD', 'INFREQUENT_ACCESS', 'DELIVERY'].includes(cls)) {
     throw new AwsError('InvalidParameterException', `logGroupClass must be STANDARD, INFREQUENT_ACCESS or DELIVERY, got: ${cls}`);

@@ -16,7 +16,7 @@
 import { AwsError, type OperationHandler } from '../../core/types.js';
 import { paginate } from '../../core/util.js';
 import { compileFilterPattern } from './filter-pattern.js';
-import { getLogGroup, logsState, type LogGroupRecord, type MetricFilterRecord, type MetricTransformationRecord } from './state.js';
+import { getLogGroup, logsState, own, setOwn, type LogGroupRecord, type MetricFilterRecord, type MetricTransformationRecord } from './state.js';
 
 /** AWS's quota of metric filters per log group. */
 export const MAX_METRIC_FILTERS_PER_GROUP = 100;
@@ -78,10 +78,11 @@ export const putMetricFilter: OperationHandler = (input, ctx) => {
   compileFilterPattern(filterPattern); // refuses what cannot be matched, before anything is stored
   const metricTransformations = readTransformations(input.metricTransformations);
   const filters = filtersOf(group);
-  if (!filters[filterName] && Object.keys(filters).length >= MAX_METRIC_FILTERS_PER_GROUP) {
+  const existing = own(filters, filterName);
+  if (!existing && Object.keys(filters).length >= MAX_METRIC_FILTERS_PER_GROUP) {
     throw new AwsError('LimitExceededException', `Log group ${group.name} already has ${MAX_METRIC_FILTERS_PER_GROUP} metric filters, the most a group can have; delete one first.`);
   }
-  filters[filterName] = { filterName, filterPattern, metricTransformations, creationTime: filters[filterName]?.creationTime ?? ctx.now().getTime() };
+  setOwn(filters, filterName, { filterName, filterPattern, metricTransformations, creationTime: existing?.creationTime ?? ctx.now().getTime() });
   return {};
 };
 
@@ -89,7 +90,7 @@ export const deleteMetricFilter: OperationHandler = (input, ctx) => {
   const group = getLogGroup(ctx.state, String(need(input.logGroupName, 'logGroupName')));
   const filterName = String(need(input.filterName, 'filterName'));
   const filters = filtersOf(group);
-  if (!filters[filterName]) throw new AwsError('ResourceNotFoundException', 'The specified resource does not exist.');
+  if (!own(filters, filterName)) throw new AwsError('ResourceNotFoundException', 'The specified resource does not exist.');
   delete filters[filterName];
   return {};
 };

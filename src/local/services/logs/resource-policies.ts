@@ -26,7 +26,9 @@ import {
   logsCollection,
   logsState,
   MAX_ACCOUNT_RESOURCE_POLICIES,
+  own,
   parseArn,
+  setOwn,
   type LogGroupRecord,
   type ResourcePolicyRecord,
 } from './state.js';
@@ -69,7 +71,7 @@ function groupOfResourceArn(ctx: RequestContext, resourceArn: string): LogGroupR
     throw new AwsError('InvalidParameterException', `resourceArn ${JSON.stringify(resourceArn)} is not a log group ARN (arn:aws:logs:REGION:ACCOUNT:log-group:NAME); resource policies support only log groups.`);
   }
   const arn = parseArn(resourceArn)!;
-  const group = arn.account === ctx.accountId && arn.region === ctx.region ? logsState(ctx.state).groups[name] : undefined;
+  const group = arn.account === ctx.accountId && arn.region === ctx.region ? own(logsState(ctx.state).groups, name) : undefined;
   if (!group) throw new AwsError('ResourceNotFoundException', `The specified log group does not exist: ${resourceArn}`);
   return group;
 }
@@ -106,14 +108,14 @@ export const putResourcePolicy: OperationHandler = (input, ctx) => {
   const policyName = String(need(input.policyName, 'policyName'));
   const policyDocument = readPolicyDocument(input.policyDocument, 'policyDocument');
   const policies = logsCollection(ctx.state, 'resourcePolicies');
-  if (!policies[policyName] && Object.keys(policies).length >= MAX_ACCOUNT_RESOURCE_POLICIES) {
+  if (!own(policies, policyName) && Object.keys(policies).length >= MAX_ACCOUNT_RESOURCE_POLICIES) {
     throw new AwsError(
       'LimitExceededException',
       `Resource limit exceeded. An account can have at most ${MAX_ACCOUNT_RESOURCE_POLICIES} resource policies per Region; delete one (DeleteResourcePolicy) or replace one by putting its name.`,
     );
   }
   const record: ResourcePolicyRecord = { policyName, policyDocument, lastUpdatedTime: now, policyScope: 'ACCOUNT' };
-  policies[policyName] = record;
+  setOwn(policies, policyName, record);
   return { resourcePolicy: policyShape(record) };
 };
 
@@ -130,7 +132,7 @@ export const describeResourcePolicies: OperationHandler = (input, ctx) => {
   } else if (input.resourceArn !== undefined) {
     const name = logGroupNameOfArn(input.resourceArn);
     const arn = parseArn(input.resourceArn);
-    const group = name !== undefined && arn?.account === ctx.accountId && arn.region === ctx.region ? logsState(ctx.state).groups[name] : undefined;
+    const group = name !== undefined && arn?.account === ctx.accountId && arn.region === ctx.region ? own(logsState(ctx.state).groups, name) : undefined;
     items = group?.resourcePolicy ? [group.resourcePolicy] : [];
   } else {
     items = Object.values(logsState(ctx.state).groups)
@@ -156,7 +158,7 @@ export const deleteResourcePolicy: OperationHandler = (input, ctx) => {
   }
   const policyName = String(need(input.policyName, 'policyName'));
   const policies = logsCollection(ctx.state, 'resourcePolicies');
-  if (!policies[policyName]) throw new AwsError('ResourceNotFoundException', `Policy with name [${policyName}] does not exist`);
+  if (!own(policies, policyName)) throw new AwsError('ResourceNotFoundException', `Policy with name [${policyName}] does not exist`);
   delete policies[policyName];
   return {};
 };

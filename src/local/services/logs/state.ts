@@ -179,6 +179,21 @@ export interface LogsState {
 /** AWS's quota of account-scoped resource policies per Region. */
 export const MAX_ACCOUNT_RESOURCE_POLICIES = 10;
 
+/**
+ * `record[key]` when `key` is the record's own property — never an
+ * `Object.prototype` member: names such as `constructor` or `__proto__` are
+ * valid log group, stream, filter and delivery names.
+ */
+export function own<T>(record: Readonly<Record<string, T>> | undefined, key: string): T | undefined {
+  return record !== undefined && Object.hasOwn(record, key) ? record[key] : undefined;
+}
+
+/** Stores `value` as `record`'s own property `key` (also for `__proto__`, which plain assignment would treat as the prototype). */
+export function setOwn<T>(record: Record<string, T>, key: string, value: T): T {
+  Object.defineProperty(record, key, { value, enumerable: true, writable: true, configurable: true });
+  return value;
+}
+
 /** The Logs slice of `regionState`, created on first use. */
 export function logsState(regionState: RegionState): LogsState {
   const existing = regionState[LOGS_KEY] as LogsState | undefined;
@@ -244,14 +259,14 @@ export function validateStreamName(name: string): void {
 
 /** The log group or `ResourceNotFoundException`. */
 export function getLogGroup(regionState: RegionState, name: string): LogGroupRecord {
-  const group = logsState(regionState).groups[name];
+  const group = own(logsState(regionState).groups, name);
   if (!group) throw new AwsError('ResourceNotFoundException', 'The specified log group does not exist.');
   return group;
 }
 
 /** The log stream or `ResourceNotFoundException`. */
 export function getLogStream(group: LogGroupRecord, name: string): LogStreamRecord {
-  const stream = group.streams[name];
+  const stream = own(group.streams, name);
   if (!stream) throw new AwsError('ResourceNotFoundException', 'The specified log stream does not exist.');
   return stream;
 }
@@ -273,7 +288,7 @@ export function ensureLogGroup(
 ): LogGroupRecord {
   validateGroupName(name);
   const state = logsState(regionState);
-  const existing = state.groups[name];
+  const existing = own(state.groups, name);
   if (existing) return existing;
   const group: LogGroupRecord = {
     name,
@@ -283,7 +298,7 @@ export function ensureLogGroup(
     tags: {},
     streams: {},
   };
-  state.groups[name] = group;
+  setOwn(state.groups, name, group);
   return group;
 }
 
@@ -336,7 +351,7 @@ export function appendLogEvents(
 ): void {
   const record = getLogGroup(regionState, group);
   validateStreamName(stream);
-  const target = (record.streams[stream] ??= newStream(stream, now));
+  const target = own(record.streams, stream) ?? setOwn(record.streams, stream, newStream(stream, now));
   insertEvents(record, target, events, now);
   applyMetricFilters(regionState, record, events, now);
 }

@@ -6,7 +6,7 @@
 import { AwsError, type OperationHandler } from '../../core/types.js';
 import { paginate } from '../../core/util.js';
 import { groupNameOf, need, readLimit } from './groups.js';
-import { getLogGroup, getLogStream, newStream, sequenceToken, validateStreamName, type LogGroupRecord, type LogStreamRecord } from './state.js';
+import { getLogGroup, getLogStream, newStream, own, sequenceToken, setOwn, validateStreamName, type LogGroupRecord, type LogStreamRecord } from './state.js';
 
 function streamShape(group: LogGroupRecord, s: LogStreamRecord): Record<string, unknown> {
   return {
@@ -25,8 +25,8 @@ export const createLogStream: OperationHandler = (input, ctx) => {
   const group = getLogGroup(ctx.state, String(need(input.logGroupName, 'logGroupName')));
   const name = String(need(input.logStreamName, 'logStreamName'));
   validateStreamName(name);
-  if (group.streams[name]) throw new AwsError('ResourceAlreadyExistsException', 'The specified log stream already exists');
-  group.streams[name] = newStream(name, ctx.now().getTime());
+  if (own(group.streams, name)) throw new AwsError('ResourceAlreadyExistsException', 'The specified log stream already exists');
+  setOwn(group.streams, name, newStream(name, ctx.now().getTime()));
   return {};
 };
 

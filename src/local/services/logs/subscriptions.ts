@@ -19,7 +19,7 @@ import { paginate } from '../../core/util.js';
 import { compileFilterPattern } from './filter-pattern.js';
 import { need, readLimit } from './groups.js';
 import { readPolicyDocument } from './resource-policies.js';
-import { getLogGroup, logsCollection, logsState, parseArn, type DestinationRecord, type SubscriptionFilterRecord } from './state.js';
+import { getLogGroup, logsCollection, logsState, own, parseArn, setOwn, type DestinationRecord, type SubscriptionFilterRecord } from './state.js';
 import { readTagMap } from './tags.js';
 
 /** AWS's quota of subscription filters per log group (not adjustable). */
@@ -70,7 +70,7 @@ function checkDestinationArn(ctx: RequestContext, value: string): void {
     // Another account's or Region's destination: its owner's access policy decides; not checked here.
     if (arn.account !== ctx.accountId || arn.region !== ctx.region) return;
     const name = arn.resource.slice('destination:'.length);
-    if (!logsState(ctx.state).destinations?.[name]) throw new AwsError('ResourceNotFoundException', `The specified destination does not exist: ${value}`);
+    if (!own(logsState(ctx.state).destinations, name)) throw new AwsError('ResourceNotFoundException', `The specified destination does not exist: ${value}`);
     return;
   }
   if (arn.account !== ctx.accountId) {
@@ -111,7 +111,7 @@ export const putSubscriptionFilter: OperationHandler = (input, ctx) => {
     throw new AwsError('InvalidOperationException', `Subscription filters are supported only for log groups of the STANDARD log class; ${group.name} is ${group.logGroupClass}.`);
   }
   const filters = (group.subscriptionFilters ??= {});
-  const existing = filters[filterName];
+  const existing = own(filters, filterName);
   if (!existing && Object.keys(filters).length >= MAX_SUBSCRIPTION_FILTERS_PER_GROUP) {
     throw new AwsError(
       'LimitExceededException',
@@ -122,7 +122,7 @@ export const putSubscriptionFilter: OperationHandler = (input, ctx) => {
   for (const field of emit ?? []) {
     if (field !== '@aws.account' && field !== '@aws.region') throw new AwsError('InvalidParameterException', `emitSystemFields accepts @aws.account and @aws.region, got: ${field}`);
   }
-  filters[filterName] = {
+  setOwn(filters, filterName, {
     filterName,
     filterPattern,
     destinationArn,
@@ -132,7 +132,7 @@ export const putSubscriptionFilter: OperationHandler = (input, ctx) => {
     ...(input.fieldSelectionCriteria !== undefined ? { fieldSelectionCriteria: String(input.fieldSelectionCriteria) } : {}),
     ...(emit !== undefined ? { emitSystemFields: emit } : {}),
     creationTime: existing?.creationTime ?? ctx.now().getTime(),
-  };
+  });
   return {};
 };
 
@@ -150,7 +150,7 @@ export const describeSubscriptionFilters: OperationHandler = (input, ctx) => {
 export const deleteSubscriptionFilter: OperationHandler = (input, ctx) => {
   const group = getLogGroup(ctx.state, String(need(input.logGroupName, 'logGroupName')));
   const filterName = String(need(input.filterName, 'filterName'));
-  if (!group.subscriptionFilters?.[filterName]) throw new AwsError('ResourceNotFoundException', 'The specified subscription filter does not exist.');
+  if (!group.subscriptionFilters || !own(group.subscriptionFilters, filterName)) throw new AwsError('ResourceNotFoundException', 'The specified subscription filter does not exist.');
   delete group.subscriptionFilters[filterName];
   return {};
 };
@@ -172,7 +172,7 @@ function destinationShape(d: DestinationRecord): Record<string, unknown> {
  * InvalidParameterException among the errors a caller can cause).
  */
 function getDestination(ctx: RequestContext, name: string, code = 'ResourceNotFoundException'): DestinationRecord {
-  const destination = logsState(ctx.state).destinations?.[name];
+  const destination = own(logsState(ctx.state).destinations, name);
   if (!destination) throw new AwsError(code, 'The specified destination does not exist.');
   return destination;
 }
@@ -190,7 +190,7 @@ export const putDestination: OperationHandler = (input, ctx) => {
   }
   const roleArn = readRoleArn(need(input.roleArn, 'roleArn'), 'roleArn');
   const destinations = logsCollection(ctx.state, 'destinations');
-  const existing = destinations[destinationName];
+  const existing = own(destinations, destinationName);
   if (existing) {
     existing.targetArn = targetArn;
     existing.roleArn = roleArn;
@@ -204,7 +204,7 @@ export const putDestination: OperationHandler = (input, ctx) => {
     creationTime: ctx.now().getTime(),
     tags: readTagMap(input.tags),
   };
-  destinations[destinationName] = record;
+  setOwn(destinations, destinationName, record);
   return { destination: destinationShape(record) };
 };
 

@@ -7,7 +7,7 @@
  * @internal
  */
 import { AwsError, type OperationHandler, type RequestContext } from '../../core/types.js';
-import { getLogGroup, logsState, parseArn } from './state.js';
+import { getLogGroup, logsState, own, parseArn, setOwn } from './state.js';
 
 /** Validates a `{key: value}` tag map. */
 export function readTagMap(value: unknown): Record<string, string> {
@@ -19,7 +19,7 @@ export function readTagMap(value: unknown): Record<string, string> {
       throw new AwsError('InvalidParameterException', `Tag key ${JSON.stringify(k)} is invalid: use 1 to 128 characters, not starting with aws:.`);
     }
     if (String(v).length > 256) throw new AwsError('InvalidParameterException', `Tag value for ${k} exceeds 256 characters.`);
-    tags[k] = String(v);
+    setOwn(tags, k, String(v));
   }
   if (Object.keys(tags).length > 50) throw new AwsError('InvalidParameterException', 'A log group can have at most 50 tags.');
   return tags;
@@ -53,7 +53,7 @@ function byArn(ctx: RequestContext, arn: unknown): { record: Taggable; label: st
               : kind === 'delivery'
                 ? state.deliveries
                 : undefined;
-  const record = collection && Object.hasOwn(collection, name) ? collection[name] : undefined;
+  const record = own(collection, name);
   if (!record) throw new AwsError('ResourceNotFoundException', `The specified resource does not exist: ${arn}`);
   return { record, label: kind === 'log-group' ? `Log group ${name}` : `${kind} ${name}` };
 }

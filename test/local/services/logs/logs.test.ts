@@ -218,3 +218,41 @@ describe('CloudWatch Logs accessors for the runtime', () => {
     assert.equal(first.events[0].message, 'm500');
   });
 });
+
+describe('CloudWatch Logs names that are Object.prototype members', () => {
+  it('treats constructor, __proto__ and toString as ordinary names of groups, streams, filters, policies, destinations and deliveries', async () => {
+    const t = setup();
+    for (const name of ['constructor', 'toString']) {
+      await rejects(t.call('DescribeLogStreams', { logGroupName: name }), 'ResourceNotFoundException', /log group does not exist/);
+      await rejects(t.call('GetDeliverySource', { name }), 'ResourceNotFoundException');
+      await rejects(t.call('GetDeliveryDestination', { name }), 'ResourceNotFoundException');
+      await rejects(t.call('GetDelivery', { id: name }), 'ResourceNotFoundException');
+      await rejects(t.call('DeleteResourcePolicy', { policyName: name }), 'ResourceNotFoundException');
+      await rejects(t.call('DeleteDestination', { destinationName: name }), 'ResourceNotFoundException');
+    }
+    const names = ['__proto__', 'constructor'];
+    for (const name of names) {
+      await t.call('CreateLogGroup', { logGroupName: name, tags: { __proto__x: 'y' } });
+      await t.call('CreateLogStream', { logGroupName: name, logStreamName: name });
+      await rejects(t.call('CreateLogStream', { logGroupName: name, logStreamName: name }), 'ResourceAlreadyExistsException');
+      await t.call('PutMetricFilter', { logGroupName: name, filterName: name, filterPattern: 'ERROR', metricTransformations: [{ metricName: 'm', metricNamespace: 'n', metricValue: '1' }] });
+      await t.call('PutSubscriptionFilter', { logGroupName: name, filterName: name, filterPattern: '', destinationArn: 'arn:aws:lambda:us-east-1:123456789012:function:f' });
+      await t.call('PutResourcePolicy', { policyName: name, policyDocument: '{}' });
+      await t.call('PutDestination', { destinationName: name, targetArn: 'arn:aws:kinesis:us-east-1:123456789012:stream/s', roleArn: 'arn:aws:iam::123456789012:role/r' });
+      await t.call('PutDeliverySource', { name, resourceArn: 'arn:aws:cloudfront::123456789012:distribution/E1', logType: 'ACCESS_LOGS' });
+    }
+    await t.call('TagLogGroup', { logGroupName: 'constructor', tags: { ['__proto__']: 'polluted' } });
+    assert.deepEqual((await t.call('ListTagsLogGroup', { logGroupName: 'constructor' })).tags, { __proto__x: 'y', ['__proto__']: 'polluted' });
+    assert.deepEqual((await t.call('DescribeLogGroups')).logGroups.map((g: any) => g.logGroupName).sort(), [...names].sort());
+    assert.deepEqual((await t.call('DescribeLogStreams', { logGroupName: '__proto__' })).logStreams.map((s: any) => s.logStreamName), ['__proto__']);
+    assert.equal((await t.call('DescribeSubscriptionFilters', { logGroupName: '__proto__' })).subscriptionFilters[0].filterName, '__proto__');
+    assert.deepEqual((await t.call('DescribeResourcePolicies')).resourcePolicies.map((p: any) => p.policyName).sort(), [...names].sort());
+    assert.equal((await t.call('DescribeDestinations')).destinations.length, 2);
+    assert.deepEqual((await t.call('GetDeliverySource', { name: '__proto__' })).deliverySource.name, '__proto__');
+    const logs = t.region().logs as Record<string, unknown>;
+    assert.deepEqual(JSON.parse(JSON.stringify(logs)), logs, 'stored as own properties, so they survive JSON');
+    assert.equal(Object.getPrototypeOf((logs as any).groups), Object.prototype, 'no prototype was replaced');
+    await t.call('DeleteLogGroup', { logGroupName: '__proto__' });
+    await rejects(t.call('DescribeLogStreams', { logGroupName: '__proto__' }), 'ResourceNotFoundException');
+  });
+});
