@@ -1,20 +1,35 @@
 /**
- * The local cloud's Elastic Load Balancing v2: load balancers, target groups
- * and targets, listeners, rules and tags. State and the accessors the
+ * The local cloud's Elastic Load Balancing v2: load balancers (with their
+ * subnets, security groups and IP address type), target groups and
+ * targets, listeners (HTTPS with certificates and security policies),
+ * rules, tags, account limits and SSL policies. State and the accessors the
  * runtime uses live in `state.ts`.
  *
  * @internal
  */
 import type { ServiceDefinition } from '../../core/types.js';
-import { createListener, deleteListener, describeListeners, modifyListener } from './listeners.js';
+import { describeAccountLimits } from './limits.js';
+import {
+  addListenerCertificates,
+  createListener,
+  deleteListener,
+  describeListenerCertificates,
+  describeListeners,
+  modifyListener,
+  removeListenerCertificates,
+} from './listeners.js';
 import {
   createLoadBalancer,
   deleteLoadBalancer,
   describeLoadBalancerAttributes,
   describeLoadBalancers,
   modifyLoadBalancerAttributes,
+  setIpAddressType,
+  setSecurityGroups,
+  setSubnets,
 } from './load-balancers.js';
 import { createRule, deleteRule, describeRules, modifyRule, setRulePriorities } from './rules.js';
+import { describeSslPolicies } from './ssl-policies.js';
 import { addTags, describeTags, removeTags } from './tags.js';
 import {
   createTargetGroup,
@@ -37,6 +52,11 @@ export const elbv2: ServiceDefinition = {
     DeleteLoadBalancer: deleteLoadBalancer,
     DescribeLoadBalancerAttributes: describeLoadBalancerAttributes,
     ModifyLoadBalancerAttributes: modifyLoadBalancerAttributes,
+    SetSecurityGroups: setSecurityGroups,
+    SetSubnets: setSubnets,
+    SetIpAddressType: setIpAddressType,
+    DescribeAccountLimits: describeAccountLimits,
+    DescribeSSLPolicies: describeSslPolicies,
     CreateTargetGroup: createTargetGroup,
     DescribeTargetGroups: describeTargetGroups,
     ModifyTargetGroup: modifyTargetGroup,
@@ -47,6 +67,9 @@ export const elbv2: ServiceDefinition = {
     DescribeListeners: describeListeners,
     ModifyListener: modifyListener,
     DeleteListener: deleteListener,
+    AddListenerCertificates: addListenerCertificates,
+    RemoveListenerCertificates: removeListenerCertificates,
+    DescribeListenerCertificates: describeListenerCertificates,
     CreateRule: createRule,
     DescribeRules: describeRules,
     ModifyRule: modifyRule,

@@ -10,7 +10,8 @@ import { normaliseActions, normaliseConditions } from './actions.js';
 import { list, need, page, strings, tagsOf, validation } from './input.js';
 import { requireListener } from './listeners.js';
 import { requireLoadBalancer } from './load-balancers.js';
-import { comparePriority, elbv2State, refreshTargetGroupLinks, rulesOfListener, type StoredRule } from './state.js';
+import { limit } from './limits.js';
+import { comparePriority, elbv2State, listenersOfLoadBalancer, refreshTargetGroupLinks, rulesOfListener, type StoredRule } from './state.js';
 
 /** The SDK's `Rule` shape. */
 export function ruleShape(rule: StoredRule) {
@@ -46,7 +47,11 @@ export const createRule: OperationHandler = (input: Record<string, unknown>, ctx
   if (rulesOfListener(ctx.state, listener.ListenerArn).some((r) => !r.IsDefault && Number(r.Priority) === priority)) {
     throw new AwsError('PriorityInUse', `Priority '${priority}' is currently in use`);
   }
-  if (rulesOfListener(ctx.state, listener.ListenerArn).length > 100) throw new AwsError('TooManyRules', 'The quota of 100 rules per listener has been reached');
+  const quota = limit('rules-per-application-load-balancer');
+  const rulesOfLoadBalancer = listenersOfLoadBalancer(ctx.state, lb.LoadBalancerArn).reduce((sum, l) => sum + rulesOfListener(ctx.state, l.ListenerArn).filter((r) => !r.IsDefault).length, 0);
+  if (rulesOfLoadBalancer >= quota) {
+    throw new AwsError('TooManyRules', `Load balancer '${lb.LoadBalancerArn}' already has ${rulesOfLoadBalancer} rules besides its default rules, the quota (rules-per-application-load-balancer)`);
+  }
   const tags = tagsOf(input['Tags']);
   const ruleArn = arn(ctx, 'elasticloadbalancing', `listener-rule/${listener.ListenerArn.split(':listener/')[1] ?? ''}/${hexId(16)}`);
   const rule: StoredRule = { RuleArn: ruleArn, ListenerArn: listener.ListenerArn, Priority: String(priority), Conditions: conditions, Actions: actions, IsDefault: false };

@@ -50,6 +50,8 @@ export interface StoredLoadBalancer {
   AvailabilityZones: { ZoneName: string; SubnetId: string }[];
   SecurityGroups: string[];
   IpAddressType: string;
+  /** Network load balancers with security groups: `on` (AWS's default when absent) or `off`. */
+  EnforceSecurityGroupInboundRulesOnPrivateLinkTraffic?: string;
   /** When provisioning ends (epoch ms). */
   ActiveAt: number;
   Attributes: Record<string, string>;
@@ -121,7 +123,10 @@ export interface StoredListener {
   Port: number;
   Protocol: string;
   DefaultActions: Action[];
+  /** HTTPS/TLS: the default certificate (exactly one). */
   Certificates?: { CertificateArn: string }[];
+  /** HTTPS/TLS: the certificate list (AddListenerCertificates), default certificate not included. */
+  CertificateList?: string[];
   SslPolicy?: string;
 }
 

@@ -322,6 +322,9 @@ function attributeProblem(key: string, value: string, tg: StoredTargetGroup): st
       return (tg.Protocol && HTTP_PROTOCOLS.includes(tg.Protocol) ? ['lb_cookie', 'app_cookie'] : ['source_ip']).includes(value)
         ? undefined
         : `must be ${tg.Protocol && HTTP_PROTOCOLS.includes(tg.Protocol) ? "'lb_cookie' or 'app_cookie'" : "'source_ip'"} for a ${tg.Protocol ?? 'lambda'} target group`;
+    case 'stickiness.app_cookie.cookie_name':
+      if (value.startsWith('AWSALB')) return "must not start with 'AWSALB', 'AWSALBAPP' or 'AWSALBTG' (names the load balancer keeps for its own cookies)";
+      return value === '' || /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/.test(value) ? undefined : 'must be a cookie name (letters, digits and !#$%&\'*+-.^_`|~, no spaces, separators or control characters)';
     case 'slow_start.duration_seconds':
       return value === '0' || isInt(value, 30, 900) ? undefined : 'must be 0 (off) or an integer between 30 and 900';
     case 'load_balancing.algorithm.type':
@@ -353,6 +356,9 @@ export const modifyTargetGroupAttributes: OperationHandler = (input: Record<stri
     const problem = attributeProblem(key, value, tg);
     if (problem) throw validation(`Target group attribute '${key}' ${problem}, got: '${value}'`);
     next[key] = value;
+  }
+  if (next['stickiness.enabled'] === 'true' && next['stickiness.type'] === 'app_cookie' && !next['stickiness.app_cookie.cookie_name']) {
+    throw validation("Target group attribute 'stickiness.app_cookie.cookie_name' must name the application's cookie when 'stickiness.type' is 'app_cookie' and stickiness is enabled");
   }
   if (next['slow_start.duration_seconds'] !== undefined && next['slow_start.duration_seconds'] !== '0' && next['load_balancing.algorithm.type'] !== 'round_robin') {
     throw new AwsError('InvalidConfigurationRequest', `Slow start mode is only supported with the 'round_robin' load balancing algorithm, got: '${next['load_balancing.algorithm.type'] ?? ''}'`);
