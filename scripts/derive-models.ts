@@ -1,13 +1,18 @@
 #!/usr/bin/env -S node --import tsx
 /**
- * Derives the local cloud's input-validation data from the published AWS
- * service models (botocore's `data/<service>/<date>/service-2.json[.gz]`).
+ * Derives the local cloud's model data from the published AWS service
+ * models (botocore's `data/<service>/<date>/service-2.json[.gz]`): the
+ * input shapes its validation checks requests against, and the output
+ * shapes and error codes `conformance.ts` checks its responses against.
  *
  * For every service in `src/local/services/index.ts` it finds the model whose
  * signing name (and JSON target prefix, or Query API version) matches, keeps
  * only the input shapes of the operations that service serves, translates
  * the models' Java patterns to JavaScript (counting those it cannot), and
- * writes `src/local/models/data/<service>.ts` plus `data/index.ts`.
+ * writes `src/local/models/data/<service>.ts` plus `data/index.ts`; and the
+ * output shapes of the same operations plus the service's error codes to
+ * `data/output/<service>.ts` and `data/output/index.ts` (a separate module
+ * tree, so the local cloud loads it only when it checks its responses).
  *
  * Run: `npm run models` (botocore from `python3`, or `BOTOCORE_DATA=<dir>`).
  * Nothing here runs at run time; the generated files are committed.
@@ -21,28 +26,42 @@ import { fileURLToPath } from 'node:url';
 import { gunzipSync } from 'node:zlib';
 import type { ServiceDefinition } from '../src/local/core/types.ts';
 import { compileModelPattern, translateJavaPattern } from '../src/local/models/java-regex.ts';
-import type { MemberRef, ModelProtocol, ServiceModel, Shape } from '../src/local/models/types.ts';
+import type { MemberRef, ModelProtocol, OutputMemberRef, OutputModel, OutputOperation, OutputShape, ServiceModel, Shape } from '../src/local/models/types.ts';
 import { services } from '../src/local/services/index.ts';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const outDir = join(root, 'src/local/models/data');
+/** Output models: a separate module tree, loaded only when responses are checked (`ECSKIT_CONFORMANCE_LOG`). */
+const outputDir = join(outDir, 'output');
 
+interface RawMember {
+  shape: string;
+  locationName?: string;
+  queryName?: string;
+  flattened?: boolean;
+  location?: string;
+}
 interface RawShape {
   type: string;
-  members?: Record<string, { shape: string; locationName?: string; queryName?: string; flattened?: boolean }>;
+  members?: Record<string, RawMember>;
   required?: string[];
-  member?: { shape: string };
-  key?: { shape: string };
-  value?: { shape: string };
+  member?: { shape: string; locationName?: string };
+  key?: { shape: string; locationName?: string };
+  value?: { shape: string; locationName?: string };
   min?: number;
   max?: number;
   enum?: string[];
   pattern?: string;
   document?: boolean;
+  flattened?: boolean;
+  timestampFormat?: 'iso8601' | 'unixTimestamp' | 'rfc822';
+  union?: boolean;
+  exception?: boolean;
+  error?: { code?: string };
 }
 interface RawModel {
   metadata: { apiVersion: string; protocol: string; protocols?: string[]; signingName?: string; endpointPrefix: string; targetPrefix?: string };
-  operations: Record<string, { input?: { shape: string } }>;
+  operations: Record<string, { input?: { shape: string }; output?: { shape: string; resultWrapper?: string }; errors?: { shape: string }[] }>;
   shapes: Record<string, RawShape>;
 }
 
@@ -195,6 +214,136 @@ function derive(def: ServiceDefinition, name: string, model: RawModel, stats: St
   return { compact: { service: name, version: model.metadata.apiVersion, protocol, operations, shapes }, missing };
 }
 
+/** Where a member travels outside the body (headers, status code): not part of the response document. */
+const outsideBody = (member: RawMember) => member.location !== undefined && member.location !== 'body';
+
+/** The compact output form of one shape: names on the wire, nesting, enums; no length or pattern constraints. */
+function compactOutputShape(raw: RawShape): OutputShape {
+  if (raw.document) return { t: 'document' };
+  switch (raw.type) {
+    case 'structure': {
+      const m: Record<string, OutputMemberRef> = {};
+      const body = Object.entries(raw.members ?? {}).filter(([, member]) => !outsideBody(member));
+      for (const [name, member] of body) {
+        const wire = member.locationName ?? name;
+        m[name] = member.flattened ? [member.shape, wire, 1] : wire === name ? member.shape : [member.shape, wire];
+      }
+      const required = (raw.required ?? []).filter((name) => body.some(([n]) => n === name));
+      return { t: 'structure', m, ...(required.length ? { r: required } : {}), ...(raw.union ? { u: 1 as const } : {}) };
+    }
+    case 'list': {
+      const item = raw.member!.locationName;
+      return { t: 'list', m: raw.member!.shape, ...(item && item !== 'member' ? { n: item } : {}), ...(raw.flattened ? { f: 1 as const } : {}) };
+    }
+    case 'map': {
+      const kn = raw.key!.locationName;
+      const vn = raw.value!.locationName;
+      return {
+        t: 'map',
+        k: raw.key!.shape,
+        v: raw.value!.shape,
+        ...(kn && kn !== 'key' ? { kn } : {}),
+        ...(vn && vn !== 'value' ? { vn } : {}),
+        ...(raw.flattened ? { f: 1 as const } : {}),
+      };
+    }
+    case 'string':
+      return { t: 'string', ...(raw.enum ? { e: raw.enum } : {}) };
+    case 'timestamp':
+      return { t: 'timestamp', ...(raw.timestampFormat ? { tf: raw.timestampFormat } : {}) };
+    case 'integer':
+    case 'long':
+    case 'float':
+    case 'double':
+    case 'boolean':
+    case 'blob':
+      return { t: raw.type };
+    default:
+      throw new Error(`Unsupported shape type ${raw.type}`);
+  }
+}
+
+/**
+ * Error codes the AWS documentation lists for a service whose model declares
+ * none, as data: signing name → codes. EC2's model has no error shapes; its
+ * codes are in "Error codes for the Amazon EC2 API"
+ * (https://docs.aws.amazon.com/AWSEC2/latest/APIReference/errors-overview.html).
+ * These are the ones the local cloud answers with (and a few close relatives).
+ */
+const DOCUMENTED_ERRORS: Readonly<Record<string, readonly string[]>> = {
+  ec2: [
+    'AuthFailure', 'CannotDelete', 'DefaultSubnetAlreadyExistsInAvailabilityZone', 'DefaultVpcAlreadyExists', 'DependencyViolation',
+    'DryRunOperation', 'Gateway.NotAttached', 'IdempotentParameterMismatch', 'IncorrectInstanceState', 'IncorrectState', 'InstanceLimitExceeded',
+    'InsufficientFreeAddressesInSubnet', 'InsufficientInstanceCapacity', 'InternalError', 'InvalidAMIID.Malformed', 'InvalidAMIID.NotFound',
+    'InvalidAssociationID.NotFound', 'InvalidFilter', 'InvalidGatewayID.NotFound', 'InvalidGroup.Duplicate', 'InvalidGroup.NotFound',
+    'InvalidGroupId.Malformed', 'InvalidID', 'InvalidInstanceID.Malformed', 'InvalidInstanceID.NotFound', 'InvalidInstanceType',
+    'InvalidInternetGatewayID.NotFound', 'InvalidIPAddress.InUse', 'InvalidKeyPair.NotFound', 'InvalidNatGatewayID.NotFound',
+    'InvalidNetworkInterfaceID.NotFound', 'InvalidPaginationToken', 'InvalidParameter', 'InvalidPermission.Duplicate', 'InvalidPermission.NotFound',
+    'InvalidPrefixListID.NotFound', 'InvalidRequest', 'InvalidRoute.NotFound', 'InvalidRouteTableID.NotFound', 'InvalidSubnet.Conflict',
+    'InvalidSubnet.Range', 'InvalidSubnetID.Malformed', 'InvalidSubnetID.NotFound', 'InvalidTransitGatewayID.NotFound', 'InvalidUserData.Malformed',
+    'InvalidVpc.Range', 'InvalidVpcID.Malformed', 'InvalidVpcID.NotFound', 'InvalidVpcPeeringConnectionID.NotFound', 'MissingInput',
+    'NatGatewayNotFound', 'OperationNotPermitted', 'RequestLimitExceeded', 'Resource.AlreadyAssociated', 'RouteAlreadyExists', 'TagLimitExceeded',
+    'UnauthorizedOperation', 'Unavailable', 'UnknownParameter', 'Unsupported', 'UnsupportedOperation', 'VcpuLimitExceeded', 'VPCIdNotSpecified',
+  ],
+};
+
+/** The compact output model of the operations `def` serves: output shapes, Query result wrappers, error codes. */
+function deriveOutput(def: ServiceDefinition, name: string, model: RawModel): OutputModel {
+  const operations: Record<string, OutputOperation> = {};
+  const shapes: Record<string, OutputShape> = {};
+  const errors: Record<string, string> = {};
+  const visit = (shapeName: string) => {
+    if (Object.hasOwn(shapes, shapeName)) return;
+    const raw = model.shapes[shapeName];
+    if (!raw) throw new Error(`${name}: shape ${shapeName} is not in the model`);
+    const shape = compactOutputShape(raw);
+    shapes[shapeName] = shape;
+    if (shape.t === 'structure') for (const ref of Object.values(shape.m)) visit(typeof ref === 'string' ? ref : ref[0]);
+    else if (shape.t === 'list') visit(shape.m);
+    else if (shape.t === 'map') {
+      visit(shape.k);
+      visit(shape.v);
+    }
+  };
+  for (const op of Object.keys(def.operations).sort()) {
+    const operation = model.operations[op];
+    if (!operation) continue;
+    const output = operation.output?.shape;
+    // Each declared error by shape name and, when it differs, by its Query code (CloudWatch's DashboardNotFoundError is `ResourceNotFound`).
+    const declared = [...new Set((operation.errors ?? []).flatMap((e) => [e.shape, model.shapes[e.shape]?.error?.code ?? e.shape]))];
+    operations[op] = {
+      ...(output ? { o: output } : {}),
+      ...(operation.output?.resultWrapper ? { w: operation.output.resultWrapper } : {}),
+      ...(declared.length ? { e: declared } : {}),
+    };
+    if (output) visit(output);
+  }
+  for (const [shapeName, raw] of Object.entries(model.shapes).sort(([a], [b]) => a.localeCompare(b))) {
+    if (!raw.exception && !raw.error) continue;
+    errors[shapeName] = shapeName;
+    if (raw.error?.code && raw.error.code !== shapeName && !Object.hasOwn(errors, raw.error.code)) errors[raw.error.code] = shapeName;
+    visit(shapeName);
+  }
+  for (const code of DOCUMENTED_ERRORS[def.signingName] ?? []) if (!Object.hasOwn(errors, code)) errors[code] = '';
+  for (const [shapeName, { values }] of Object.entries(DOCUMENTED_ENUM_VALUES[def.signingName] ?? {})) {
+    const shape = shapes[shapeName];
+    if (!shape || shape.t !== 'string' || !shape.e) throw new Error(`${def.signingName} ${shapeName}: no output enum to extend`);
+    shapes[shapeName] = { ...shape, e: [...shape.e, ...values.filter((v) => !shape.e!.includes(v))] };
+  }
+  return { service: name, version: model.metadata.apiVersion, protocol: protocolOf(model), operations, errors, shapes };
+}
+
+/**
+ * Enum values AWS documents (and sends) that the model's enum leaves out, as
+ * data: signing name → enum shape → values, each with the page that says so.
+ */
+const DOCUMENTED_ENUM_VALUES: Readonly<Record<string, Readonly<Record<string, { values: readonly string[]; reference: string }>>>> = {
+  ec2: {
+    // "For an internet gateway, the state is available when attached to a VPC; otherwise, this value is not returned."
+    AttachmentStatus: { values: ['available'], reference: 'https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_InternetGatewayAttachment.html' },
+  },
+};
+
 /**
  * Ranges the AWS API reference documents but the model leaves out, as data:
  * signing name → operation → input member → bounds. ECS's list operations
@@ -237,7 +386,7 @@ const ident = (signingName: string) => signingName.replace(/-([a-z])/g, (_, c: s
 
 function main(): void {
   const { dir, version } = botocoreData();
-  mkdirSync(outDir, { recursive: true });
+  mkdirSync(outputDir, { recursive: true });
   const index: string[] = [];
   let totalBytes = 0;
   const report: string[] = [];
@@ -263,6 +412,23 @@ function main(): void {
         (missing.length ? `, not in model: ${missing.join(', ')}` : ''),
     );
     for (const p of stats.skipped) report.push(`    skipped pattern: ${p}`);
+
+    const output = deriveOutput(def, name, model);
+    const documentedErrors = (DOCUMENTED_ERRORS[def.signingName] ?? []).length;
+    const documentedEnums = Object.values(DOCUMENTED_ENUM_VALUES[def.signingName] ?? {}).reduce((n, d) => n + d.values.length, 0);
+    const outputHeader =
+      `/**\n * Output model of ${def.signingName}: botocore ${version}, data/${name}/${date}/service-2.json.\n` +
+      ` * Generated by scripts/derive-models.ts (npm run models); do not edit.\n` +
+      ` * Response shapes of the served operations and the service's error codes, for conformance.ts.\n` +
+      (documentedErrors ? ` * Plus ${documentedErrors} error codes from the AWS documentation that the model omits (DOCUMENTED_ERRORS).\n` : '') +
+      (documentedEnums ? ` * Plus ${documentedEnums} enum values from the AWS API reference that the model omits (DOCUMENTED_ENUM_VALUES).\n` : '') +
+      ` *\n * @internal\n */\n`;
+    const outputBody = `${outputHeader}import type { OutputModel } from '../../types.js';\n\n/** ${def.signingName} output model (${output.version}). */\nexport const output: OutputModel = ${JSON.stringify(output)};\n`;
+    writeFileSync(join(outputDir, file), outputBody);
+    totalBytes += Buffer.byteLength(outputBody);
+    report.push(
+      `${''.padEnd(24)} output: ${Object.keys(output.operations).length} ops, ${Object.keys(output.shapes).length} shapes, ${Object.keys(output.errors).length} error codes, ${Buffer.byteLength(outputBody)} bytes`,
+    );
   }
   const imports = services.map((d) => `import { model as ${ident(d.signingName)} } from './${d.signingName}.js';`).join('\n');
   const indexBody =
@@ -270,6 +436,12 @@ function main(): void {
     `import type { ServiceModel } from '../types.js';\n${imports}\n\n/** Every served service's input model, by signing name. */\nexport const models: Readonly<Record<string, ServiceModel>> = {\n${index.join('\n')}\n};\n`;
   writeFileSync(join(outDir, 'index.ts'), indexBody);
   totalBytes += Buffer.byteLength(indexBody);
+  const outputImports = services.map((d) => `import { output as ${ident(d.signingName)} } from './${d.signingName}.js';`).join('\n');
+  const outputIndexBody =
+    `/**\n * Output models by SigV4 signing name. Generated by scripts/derive-models.ts; do not edit.\n *\n * @internal\n */\n` +
+    `import type { OutputModel } from '../../types.js';\n${outputImports}\n\n/** Every served service's output model, by signing name. */\nexport const outputModels: Readonly<Record<string, OutputModel>> = {\n${index.join('\n')}\n};\n`;
+  writeFileSync(join(outputDir, 'index.ts'), outputIndexBody);
+  totalBytes += Buffer.byteLength(outputIndexBody);
   console.log(report.join('\n'));
   console.log(`total ${totalBytes} bytes in ${outDir}`);
 }

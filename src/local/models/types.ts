@@ -80,3 +80,84 @@ export interface ServiceModel {
   /** Shape name → shape (only those reachable from the operations' inputs). */
   readonly shapes: Readonly<Record<string, Shape>>;
 }
+
+/**
+ * An output structure member: its shape name, `[shape, wire]` when the
+ * response names it differently (the model's `locationName`, the XML element
+ * of Query/EC2 responses), or `[shape, wire, 1]` when it is a flattened list
+ * or map (its items repeat the member's element, with no wrapper).
+ */
+export type OutputMemberRef = string | readonly [shape: string, wire: string] | readonly [shape: string, wire: string, flattened: 1];
+
+/** An output structure: body members (header members are left out), which of them are required, `u: 1` for a union (at most one member set). */
+export interface OutputStructureShape {
+  readonly t: 'structure';
+  readonly m: Readonly<Record<string, OutputMemberRef>>;
+  readonly r?: readonly string[];
+  readonly u?: 1;
+}
+
+/** An output list of `m` shapes; `n` is the XML element of each item when not `member`; `f: 1` when flattened. */
+export interface OutputListShape {
+  readonly t: 'list';
+  readonly m: string;
+  readonly n?: string;
+  readonly f?: 1;
+}
+
+/** An output map; `kn`/`vn` are the XML elements of key and value when not `key`/`value`; `f: 1` when flattened. */
+export interface OutputMapShape {
+  readonly t: 'map';
+  readonly k: string;
+  readonly v: string;
+  readonly kn?: string;
+  readonly vn?: string;
+  readonly f?: 1;
+}
+
+/** An output string and the model's enum values, if any. */
+export interface OutputStringShape {
+  readonly t: 'string';
+  readonly e?: readonly string[];
+}
+
+/** An output scalar; `tf` is a timestamp's `timestampFormat` when the model sets one. */
+export interface OutputScalarShape {
+  readonly t: 'integer' | 'long' | 'float' | 'double' | 'boolean' | 'timestamp' | 'blob' | 'document';
+  readonly tf?: 'iso8601' | 'unixTimestamp' | 'rfc822';
+}
+
+/** Any output shape. */
+export type OutputShape = OutputStructureShape | OutputListShape | OutputMapShape | OutputStringShape | OutputScalarShape;
+
+/** One operation's response: output shape `o` (absent when the model has none), Query result wrapper element `w`, declared error shapes `e`. */
+export interface OutputOperation {
+  readonly o?: string;
+  readonly w?: string;
+  readonly e?: readonly string[];
+}
+
+/**
+ * One service's output model: what a conformant response of each served
+ * operation may contain (`conformance.ts` checks responses against it; the
+ * local cloud loads it only when `ECSKIT_CONFORMANCE_LOG` is set).
+ */
+export interface OutputModel {
+  /** botocore service directory. */
+  readonly service: string;
+  /** API version (the model's date). */
+  readonly version: string;
+  /** Wire protocol family of the model (CloudWatch also answers Query: `w` and wire names are kept for every model). */
+  readonly protocol: ModelProtocol;
+  /** Operation → its response. */
+  readonly operations: Readonly<Record<string, OutputOperation>>;
+  /**
+   * Every error code of the service on the wire → its error shape: the shape
+   * name and, when it differs, the Query `error.code`. Codes the AWS
+   * documentation lists but the model does not (EC2's model has no errors)
+   * map to `''`.
+   */
+  readonly errors: Readonly<Record<string, string>>;
+  /** Shape name → shape (those reachable from the outputs and errors). */
+  readonly shapes: Readonly<Record<string, OutputShape>>;
+}
