@@ -15,6 +15,7 @@ import { uuid } from '../core/util.js';
 import { encodeEc2, encodeError, encodeJson, encodeQuery, type WireResponse } from './codecs.js';
 import { foldQueryParams, QueryDecodeError } from './query-params.js';
 import { checkAdminToken } from './admin-token.js';
+import { conformanceHook } from '../models/conformance-log.js';
 import { createRequestGuard, type GuardRefusal, type RequestGuardOptions } from './guard.js';
 import { requireSignature, signatureScope, verifySignature, type LocalCredentials, type SigV4Authorization } from './sigv4.js';
 
@@ -209,12 +210,16 @@ export function createRequestListener(options: RequestListenerOptions): (req: In
   const guard = createRequestGuard(options.guard);
   /** What each request turned out to be, for the request log. */
   const routes = new WeakMap<ServerResponse, { service: string; operation: string }>();
+  /** `ECSKIT_CONFORMANCE_LOG`: every AWS response is checked against its model (undefined, and free, when unset). */
+  const conformance = conformanceHook();
 
   const send = (res: ServerResponse, wire: WireResponse, method?: string) => {
     if (res.headersSent || res.destroyed) return;
     const body = Buffer.from(wire.body, 'utf8');
     res.writeHead(wire.status, { ...wire.headers, 'content-length': String(body.length) });
     res.end(method === 'HEAD' ? undefined : body);
+    const route = conformance ? routes.get(res) : undefined;
+    if (conformance && route) conformance({ ...route, ...wire });
   };
 
   const fail = (res: ServerResponse, f: Failure, requestId: string) => {
