@@ -7,8 +7,16 @@
  * `npm test -- builders` or `node --import tsx scripts/run-tests.ts test/builders`.
  * Without arguments it runs everything except the moto differential suite
  * (`test/fidelity`, run by `npm run test:fidelity`).
+ *
+ * Response conformance: every response a local cloud sends during the run
+ * (in-process or in a child process) is checked against the AWS model of its
+ * operation; `ECSKIT_CONFORMANCE_LOG` is set to a fresh file for the run (or
+ * kept, when already set) and the run fails, with the violations grouped by
+ * service, operation and path, when any was recorded
+ * (`src/local/models/conformance.ts`).
  */
-import { readdirSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { run } from 'node:test';
 import { spec } from 'node:test/reporters';
@@ -48,6 +56,11 @@ if (files.length === 0) {
 }
 
 const concurrency = Number(process.env.TEST_CONCURRENCY ?? 4);
+// Every local cloud the tests start inherits this and logs its responses' model violations there.
+const presetLog = process.env.ECSKIT_CONFORMANCE_LOG;
+const conformanceDir = presetLog ? undefined : mkdtempSync(join(tmpdir(), 'ecskit-conformance-'));
+const conformanceLog = presetLog ?? join(conformanceDir!, 'violations.ndjson');
+process.env.ECSKIT_CONFORMANCE_LOG = conformanceLog;
 // Tests build SDK clients directly (not through connect()); keep the SDK's
 // Node 20 notice out of the test output. test/clients.test.ts checks the
 // notice itself in children with an environment of its own.
@@ -81,7 +94,47 @@ async function runPhase(phase: string[], phaseConcurrency: number): Promise<void
   });
 }
 
+interface Violation {
+  service: string;
+  operation: string;
+  path: string;
+  problem: string;
+}
+
+/** The recorded violations grouped by service, operation and path (list indexes as `*`), most frequent first. */
+function conformanceReport(lines: readonly string[]): string {
+  const groups = new Map<string, { count: number; problems: Map<string, number> }>();
+  for (const line of lines) {
+    let v: Violation;
+    try {
+      v = JSON.parse(line) as Violation;
+    } catch {
+      v = { service: '?', operation: '?', path: '', problem: `unreadable line: ${line.slice(0, 100)}` };
+    }
+    const key = `${v.service} ${v.operation} ${v.path.replace(/\/\d+(?=\/|$)/g, '/*') || '(body)'}`;
+    const group = groups.get(key) ?? { count: 0, problems: new Map<string, number>() };
+    group.count++;
+    group.problems.set(v.problem, (group.problems.get(v.problem) ?? 0) + 1);
+    groups.set(key, group);
+  }
+  const out = [`\nresponse conformance: ${lines.length} violation${lines.length === 1 ? '' : 's'} of the AWS models in ${groups.size} place${groups.size === 1 ? '' : 's'} (service operation path: count, problem)`];
+  for (const [key, group] of [...groups].sort((a, b) => b[1].count - a[1].count || a[0].localeCompare(b[0]))) {
+    const problems = [...group.problems].sort((a, b) => b[1] - a[1]);
+    out.push(`  ${key}: ${group.count}x ${problems[0]![0]}${problems.length > 1 ? ` (+${problems.length - 1} other problem${problems.length > 2 ? 's' : ''})` : ''}`);
+  }
+  out.push(`log: ${conformanceLog}`);
+  return out.join('\n');
+}
+
 await runPhase(files.filter((f) => !isSerial(f)), concurrency);
 await runPhase(files.filter(isSerial), 1);
 // One closing line over both phases (each phase's reporter counts only its own files).
 console.log(`\ntests: ${passed} passed, ${failed} failed`);
+const violations = existsSync(conformanceLog) ? readFileSync(conformanceLog, 'utf8').split('\n').filter((line) => line.trim() !== '') : [];
+if (violations.length > 0) {
+  console.log(conformanceReport(violations));
+  process.exitCode = 1;
+} else {
+  console.log('response conformance: every local-cloud response matched its AWS model');
+  if (conformanceDir) rmSync(conformanceDir, { recursive: true, force: true });
+}
