@@ -11,6 +11,7 @@ import { EC2Client } from '@aws-sdk/client-ec2';
 import { ECRClient } from '@aws-sdk/client-ecr';
 import { ECSClient, type ECSClientConfig } from '@aws-sdk/client-ecs';
 import { ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balancing-v2';
+import { IAMClient } from '@aws-sdk/client-iam';
 import { ServiceDiscoveryClient } from '@aws-sdk/client-servicediscovery';
 
 /** Options of {@link connect}; anything left out comes from the standard AWS chain. */
@@ -54,6 +55,8 @@ export interface Clients {
   readonly ec2: EC2Client;
   /** ECR: repositories, images, and the registry login token (`pushImage()`, `ensureImage()`). */
   readonly ecr: ECRClient;
+  /** IAM, for the roles task definitions and scalable targets name (the lab's setup ensures them). */
+  readonly iam: IAMClient;
   /** The region every client uses, as resolved. */
   readonly region: string;
   /** The shared endpoint when one was given (option or `AWS_ENDPOINT_URL`); per-service env overrides still apply. */
@@ -85,7 +88,7 @@ function quietly<T>(allowWarning: boolean, create: () => T): T {
 }
 
 /**
- * Creates the eight SDK clients ecskit uses. Only the options you pass are set
+ * Creates the nine SDK clients ecskit uses. Only the options you pass are set
  * on them; everything else (region, profile, credentials, endpoints, retries)
  * resolves through the SDK's standard chain exactly as a plain client would,
  * including per-service `AWS_ENDPOINT_URL_ECS`-style overrides. All clients
@@ -136,6 +139,7 @@ export async function connect(options: ConnectOptions = {}): Promise<Clients> {
       logs: new CloudWatchLogsClient(shared),
       ec2: new EC2Client(shared),
       ecr: new ECRClient(shared),
+      iam: new IAMClient(shared),
     };
   });
   let resolved: string;
@@ -162,7 +166,7 @@ export async function connect(options: ConnectOptions = {}): Promise<Clients> {
  * ```
  */
 export function close(
-  clients: Pick<Clients, 'ecs' | 'serviceDiscovery' | 'elbv2' | 'autoScaling' | 'cloudWatch' | 'logs'> & { readonly ec2?: EC2Client; readonly ecr?: ECRClient },
+  clients: Pick<Clients, 'ecs' | 'serviceDiscovery' | 'elbv2' | 'autoScaling' | 'cloudWatch' | 'logs'> & { readonly ec2?: EC2Client; readonly ecr?: ECRClient; readonly iam?: IAMClient },
 ): void {
   for (const client of [
     clients.ecs,
@@ -173,6 +177,7 @@ export function close(
     clients.logs,
     clients.ec2,
     clients.ecr,
+    clients.iam,
   ]) {
     client?.destroy();
   }

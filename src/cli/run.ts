@@ -8,7 +8,7 @@
 import { readFileSync } from 'node:fs';
 import { isAbsolute, resolve as resolvePath, dirname } from 'node:path';
 import { parseArgs } from 'node:util';
-import { ImageRegistry, isTaskDriverName, startLocalCloud, TASK_DRIVERS, type LocalCloud, type LocalImage, type RequestLogEntry } from '../local/index.js';
+import { ACCOUNT_PRESETS, ImageRegistry, isAccountPresetName, isTaskDriverName, startLocalCloud, TASK_DRIVERS, type LocalCloud, type LocalImage, type RequestLogEntry } from '../local/index.js';
 import { CliUsageError, packageVersion, requestLine } from './common.js';
 import { CONSOLE_HELP, runConsole } from './console.js';
 import { LOGS_HELP, runLogs } from './logs.js';
@@ -56,6 +56,9 @@ Options:
   --driver <name>         what runs tasks: process (default; a child process per container,
                           needs nothing) or container (a Docker/Podman container per container
                           definition; needs an engine that answers, see docs/containers.md)
+  --preset lab            start the account with the lab's prerequisites (its two ECR
+                          repositories, ecsTaskExecutionRole, ecsAutoscaleRole); default:
+                          only what a new AWS account has (default VPC, subnets, security group)
   --image <name>=<how>    add a local image (repeatable): repo[:tag]=./entry.js runs a
                           Node module, repo[:tag]=cmd:/path/to/bin arg… runs a command
   --container-instances <n>  virtual EC2 instances per new cluster (default 2; 0 = none)
@@ -126,6 +129,7 @@ const LOCAL_OPTIONS = {
   driver: { type: 'string' },
   image: { type: 'string', multiple: true },
   'container-instances': { type: 'string' },
+  preset: { type: 'string' },
   'instance-cpu': { type: 'string' },
   'instance-memory': { type: 'string' },
   'max-tasks': { type: 'string' },
@@ -295,6 +299,10 @@ async function local(args: string[], io: CliIo): Promise<number> {
     values['no-runtime'] === true ? false : config.runtime === false ? false : { containerInstances, ...(maxTasks !== undefined ? { maxTasks } : {}), ...(driver ? { driver } : {}) };
   const credentials = credentialsOf(values);
   let cloud: LocalCloud;
+  const preset = values.preset;
+  if (preset !== undefined && !isAccountPresetName(preset)) {
+    throw new UsageError(`ecskit local: --preset must be ${Object.keys(ACCOUNT_PRESETS).join(' or ')}, got: ${JSON.stringify(preset)} (leave it out for a fresh account)`);
+  }
   try {
     cloud = await startLocalCloud({
       ...(values.host !== undefined ? { host: values.host } : {}),
@@ -306,6 +314,7 @@ async function local(args: string[], io: CliIo): Promise<number> {
       ...(values.fsync ? { fsync: true } : {}),
       allowNonLoopback: values['allow-non-loopback'] === true,
       ...(credentials ? { credentials } : {}),
+      ...(preset ? { preset } : {}),
       ...(values['allow-host'] ? { allowedHosts: values['allow-host'] } : {}),
       ...(values['allow-origin'] ? { allowedOrigins: values['allow-origin'] } : {}),
       adminTokenFile: values['admin-token-file'] ?? true,

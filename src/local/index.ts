@@ -29,6 +29,7 @@ import { CONSOLE_PATH, createConsole } from './console/index.js';
 import { StatePersister, StateFileError } from './server/persistence.js';
 import { createRegistry, type Registry } from './services/ecr/registry.js';
 
+import { ACCOUNT_PRESETS, applyAccountPreset, isAccountPresetName, type AccountPresetName } from './presets.js';
 export { CloudState, type CloudStateOptions, type StateSnapshot } from './core/cloud-state.js';
 export type { ChangeRecorder, StateChange } from './core/change-tracker.js';
 export {
@@ -42,6 +43,7 @@ export {
 } from './core/types.js';
 export { StateFileError, type PersistenceStatus } from './server/persistence.js';
 export type { RequestLogEntry } from './server/handler.js';
+export { ACCOUNT_PRESETS, isAccountPresetName, serviceTrustPolicy, type AccountPreset, type AccountPresetName, type PresetRole } from './presets.js';
 export { ImageRegistry, parseImage, type ImageReference, type LocalImage } from './runtime/images.js';
 export { LocalRuntime, defaultMaxTasks, TASK_MEMORY_BUDGET_MIB, type RuntimeOptions } from './runtime/runtime.js';
 export type { LocalRegistry } from './runtime/drivers/container-image.js';
@@ -145,6 +147,13 @@ export interface LocalCloudOptions {
   console?: boolean;
   /**
    * The local ECR's OCI registry under `/v2/` on the same endpoint (`docker push 127.0.0.1:<port>/<repo>:<tag>`).
+  /**
+   * Resources the account starts with besides a new AWS account's defaults
+   * (default VPC, subnets, security group). `lab`: the ECS lab's ECR
+   * repositories and IAM roles ({@link ACCOUNT_PRESETS}), created at start when
+   * missing and again after a reset. Default: none. CLI: `--preset lab`.
+   */
+  preset?: AccountPresetName;
    * Default on, blobs in a temporary directory removed on stop — or in `<stateFile>.registry/` (kept) when
    * `stateFile` is set. `false` turns it off. See docs/containers.md.
    */
@@ -264,6 +273,9 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
   let boundPort: number | undefined;
 
   const state = new CloudState({ accountId, timeScale, ...(options.services ? { services: options.services } : {}) });
+  if (options.preset !== undefined && !isAccountPresetName(options.preset)) {
+    throw new RangeError(`preset must be one of ${Object.keys(ACCOUNT_PRESETS).join(', ')}, got: ${JSON.stringify(options.preset)}`);
+  }
   if (options.fsync !== undefined && typeof options.fsync !== 'boolean') throw new TypeError(`fsync must be true or false, got: ${JSON.stringify(options.fsync)}`);
   if (options.fsync && !options.stateFile) throw new TypeError('fsync needs a stateFile: it makes the state file\'s journal durable against power loss');
   const persister = options.stateFile ? StatePersister.open(state, options.stateFile, { log, fsync: options.fsync ?? false }) : undefined;
@@ -272,6 +284,16 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
   if (options.driver !== undefined && !isTaskDriverName(options.driver)) throw new RangeError(`driver must be process or container, got: ${JSON.stringify(options.driver)}`);
   const runtimeOptions = baseRuntimeOptions && options.driver !== undefined && baseRuntimeOptions.driver === undefined ? { ...baseRuntimeOptions, driver: options.driver } : baseRuntimeOptions;
   const ownImages = options.images instanceof ImageRegistry || runtimeOptions?.images ? undefined : new ImageRegistry();
+  const applyPreset = async () => {
+    if (options.preset && state.service('ecr') && state.service('iam')) await applyAccountPreset(state, options.preset, region);
+  };
+  try {
+    await applyPreset();
+  } catch (error) {
+    persister?.close();
+    throw error;
+  }
+
   const images = options.images instanceof ImageRegistry ? options.images : (runtimeOptions?.images ?? ownImages!);
   if (options.images && !(options.images instanceof ImageRegistry)) {
     for (const [name, image] of Object.entries(options.images)) images.register(name, image);
@@ -322,7 +344,8 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
       port: () => boundPort,
     },
     log,
-    health: () => ({ region, accountId, timeScale, ...(runtime ? { driver: runtime.driverName } : {}), ...(persister ? { persistence: persister.status() } : {}) }),
+    afterReset: applyPreset,
+    health: () => ({ region, accountId, timeScale, ...(options.preset ? { preset: options.preset } : {}), ...(runtime ? { driver: runtime.driverName } : {}), ...(persister ? { persistence: persister.status() } : {}) }),
     ...(options.onRequest ? { onRequest: options.onRequest } : {}),
     ...(options.console === false ? {} : { console: createConsole({ state, region, adminToken, port: () => boundPort, log }) }),
     // `/v2/…` is the registry (docker push), behind the same guard; everything else the AWS protocols.

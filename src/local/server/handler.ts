@@ -39,6 +39,8 @@ export interface RequestListenerOptions {
   log?: (line: string) => void;
   /** Extra fields for `GET /_ecskit/health`. */
   health?: () => Record<string, unknown>;
+  /** Runs after `POST /_ecskit/reset` cleared the state, before it answers (re-applies the account preset). */
+  afterReset?: () => Promise<void>;
   /** Called once per answered request (`ecskit local --verbose`). */
   onRequest?: (entry: RequestLogEntry) => void;
   /**
@@ -423,7 +425,13 @@ export function createRequestListener(options: RequestListenerOptions): (req: In
     }
     if (path === '/_ecskit/reset' && req.method === 'POST') {
       state.reset();
-      return adminJson(res, 200, { status: 'ok', reset: true });
+      const done = () => adminJson(res, 200, { status: 'ok', reset: true });
+      if (!options.afterReset) return done();
+      options.afterReset().then(done, (error: Error) => {
+        log(`reset: ${error.message}`);
+        adminJson(res, 500, { status: 'error', message: `the state was reset, but re-applying the account preset failed: ${error.message}` });
+      });
+      return;
     }
     return adminJson(res, 404, { status: 'error', message: `No ecskit endpoint ${req.method} ${path.slice(0, 100)}; try GET /_ecskit/health or POST /_ecskit/reset.` }, req.method);
   }

@@ -1,6 +1,6 @@
 /**
- * The local cloud's ECR: repositories (the lab's two are pre-created, see
- * `state.ts` and README.md), tags, registry login tokens, and the images
+ * The local cloud's ECR: repositories (none at first, as on a new account;
+ * see README.md), tags, registry login tokens, and the images
  * pushed to the OCI registry (`registry.ts`) the same endpoint serves under `/v2/`.
  *
  * @internal

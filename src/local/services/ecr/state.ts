@@ -1,15 +1,11 @@
 /**
- * ECR state: repositories per account+region. The lab's two repositories
- * (`flask-inventory/invsys`, `flask-inventory/gateway`) are pre-created the
- * first time the region's ECR is used, because the lab's prerequisites
- * assume they exist; deleting them sticks.
+ * ECR state: repositories per account+region. A region starts with none, as
+ * on a new AWS account; the lab's repositories come from its setup step or
+ * the `lab` account preset (`../../presets.ts`).
  *
  * @internal
  */
 import type { RequestContext } from '../../core/types.js';
-
-/** Repositories every fresh region starts with (the lab's prerequisites). */
-export const LAB_REPOSITORIES = ['flask-inventory/invsys', 'flask-inventory/gateway'] as const;
 
 /** A repository as stored. */
 export interface StoredRepository {
@@ -77,13 +73,11 @@ export function newRepository(ctx: Pick<RequestContext, 'accountId' | 'region'>,
   };
 }
 
-/** The ECR slice of this account+region, with the lab's repositories on first use. */
+/** The ECR slice of this account+region (created empty on first use). */
 export function ecrState(ctx: Pick<RequestContext, 'state' | 'accountId' | 'region' | 'now'> & Partial<Pick<RequestContext, 'changed'>>): EcrState {
   const existing = ctx.state['ecr'] as EcrState | undefined;
   if (existing) return existing;
-  const now = ctx.now().getTime();
   const created: EcrState = { repositories: {} };
-  for (const name of LAB_REPOSITORIES) created.repositories[name] = newRepository(ctx, name, now);
   ctx.state['ecr'] = created;
   ctx.changed?.();
   return created;

@@ -1,6 +1,6 @@
 /**
- * The local cloud's IAM: roles (the lab's `ecsTaskExecutionRole` and
- * `ecsAutoscaleRole` exist by default), managed-policy attachments and tags.
+ * The local cloud's IAM: roles (none at first, as on a new account; the
+ * `lab` account preset adds the lab's two), managed-policy attachments and tags.
  *
  * @internal
  */

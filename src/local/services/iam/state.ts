@@ -1,7 +1,8 @@
 /**
  * IAM state. IAM is global: its slice lives in the account's `us-east-1`
  * state whatever region a request is signed for, and ARNs carry no region.
- * The lab's `ecsTaskExecutionRole` and `ecsAutoscaleRole` exist from the start.
+ * An account starts with no roles, as on AWS; the lab's `ecsTaskExecutionRole`
+ * and `ecsAutoscaleRole` come from its setup step or the `lab` account preset.
  *
  * @internal
  */
@@ -45,47 +46,12 @@ export function roleId(): string {
   return id;
 }
 
-function defaultRole(accountId: string, name: string, service: string, policyArn: string, description: string, now: number): StoredRole {
-  return {
-    RoleName: name,
-    RoleId: roleId(),
-    Arn: `arn:aws:iam::${accountId}:role/${name}`,
-    Path: '/',
-    CreateDate: now,
-    AssumeRolePolicyDocument: trustPolicy(service),
-    Description: description,
-    MaxSessionDuration: 3600,
-    Tags: [],
-    AttachedPolicies: [{ PolicyName: policyArn.split('/').pop() ?? policyArn, PolicyArn: policyArn }],
-  };
-}
-
-/** The IAM slice of this account, created with the lab's two roles on first use. */
+/** The IAM slice of this account (created empty on first use). */
 export function iamState(ctx: Pick<RequestContext, 'stateOf' | 'accountId' | 'now'> & Partial<Pick<RequestContext, 'changed'>>): IamState {
   const home = ctx.stateOf(IAM_HOME_REGION);
   const existing = home['iam'] as IamState | undefined;
   if (existing) return existing;
-  const now = ctx.now().getTime();
-  const created: IamState = {
-    roles: {
-      ecsTaskExecutionRole: defaultRole(
-        ctx.accountId,
-        'ecsTaskExecutionRole',
-        'ecs-tasks.amazonaws.com',
-        'arn:aws:iam::aws:policy/service-role/AmazonECSTaskExecutionRolePolicy',
-        'Allows ECS tasks to pull images and write logs',
-        now,
-      ),
-      ecsAutoscaleRole: defaultRole(
-        ctx.accountId,
-        'ecsAutoscaleRole',
-        'application-autoscaling.amazonaws.com',
-        'arn:aws:iam::aws:policy/service-role/AmazonEC2ContainerServiceAutoscaleRole',
-        'Allows Application Auto Scaling to scale ECS services',
-        now,
-      ),
-    },
-  };
+  const created: IamState = { roles: {} };
   home['iam'] = created;
   ctx.changed?.();
   return created;

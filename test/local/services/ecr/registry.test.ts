@@ -49,7 +49,7 @@ interface Registry {
 }
 
 async function startRegistry(options: LocalCloudOptions = {}): Promise<Registry> {
-  const cloud = await startLocalCloud({ host: '127.0.0.1', port: 0, log: () => {}, runtime: false, ...options });
+  const cloud = await startLocalCloud({ host: '127.0.0.1', port: 0, log: () => {}, runtime: false, preset: 'lab', ...options });
   const ecr = new ECRClient({ endpoint: cloud.endpoint, region: cloud.region, credentials: TEST_CREDENTIALS, maxAttempts: 1 });
   const token = (await ecr.send(new GetAuthorizationTokenCommand({}))).authorizationData![0]!;
   const auth = `Basic ${token.authorizationToken}`;

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { CloudState } from '../../../../src/local/core/cloud-state.js';
 import { AwsError } from '../../../../src/local/core/types.js';
+import { applyAccountPreset } from '../../../../src/local/presets.js';
 import { awsCli, awsCliSkip } from '../../aws-cli.js';
 import { startTestCloud, type TestCloud } from '../../helpers.js';
 
@@ -18,14 +19,27 @@ describe('IAM', () => {
       },
     );
 
-  test('the lab roles exist by default with region-less ARNs and their managed policies', async () => {
+  /** A cloud state with the `lab` preset applied, as `ecskit local --preset lab` starts. */
+  const labState = async () => {
     const state = new CloudState();
+    await applyAccountPreset(state, 'lab', 'us-east-1');
+    return state;
+  };
+
+  test('a fresh account has no roles, as on AWS; the lab preset adds its two with region-less ARNs and their managed policies', async () => {
+    assert.deepEqual((await iam(new CloudState(), 'ListRoles')).Roles, []);
+    const state = await labState();
     const { Role } = await iam(state, 'GetRole', { RoleName: 'ecsTaskExecutionRole' });
     assert.equal(Role.Arn, 'arn:aws:iam::123456789012:role/ecsTaskExecutionRole');
     assert.match(Role.RoleId, /^AROA[A-Z0-9]{17}$/);
     assert.match(decodeURIComponent(Role.AssumeRolePolicyDocument), /ecs-tasks\.amazonaws\.com/);
     const { AttachedPolicies } = await iam(state, 'ListAttachedRolePolicies', { RoleName: 'ecsAutoscaleRole' });
     assert.deepEqual(AttachedPolicies.map((p: { PolicyArn: string }) => p.PolicyArn), ['arn:aws:iam::aws:policy/service-role/AmazonEC2ContainerServiceAutoscaleRole']);
+    // Applied again, it leaves a role the user changed as it is (it only creates what is missing).
+    await iam(state, 'DetachRolePolicy', { RoleName: 'ecsAutoscaleRole', PolicyArn: 'arn:aws:iam::aws:policy/service-role/AmazonEC2ContainerServiceAutoscaleRole' });
+    await applyAccountPreset(state, 'lab', 'eu-west-1');
+    assert.deepEqual((await iam(state, 'ListAttachedRolePolicies', { RoleName: 'ecsAutoscaleRole' })).AttachedPolicies, []);
+    assert.equal((await iam(state, 'ListRoles')).Roles.length, 2);
   });
 
   test('IAM is global: a role created through one region is seen from another', async () => {
@@ -37,7 +51,7 @@ describe('IAM', () => {
   });
 
   test('unknown roles are NoSuchEntity (404), taken names EntityAlreadyExists (409), bad trust policies MalformedPolicyDocument', async () => {
-    const state = new CloudState();
+    const state = await labState();
     assert.deepEqual(await failure(iam(state, 'GetRole', { RoleName: 'ghost' })), { code: 'NoSuchEntity', status: 404, message: 'The role with name ghost cannot be found.' });
     const taken = await failure(iam(state, 'CreateRole', { RoleName: 'ecsTaskExecutionRole', AssumeRolePolicyDocument: TRUST }));
     assert.equal(taken.code, 'EntityAlreadyExists');
@@ -59,7 +73,7 @@ describe('IAM', () => {
   });
 
   test('ListRoles pages with Marker and IsTruncated', async () => {
-    const state = new CloudState();
+    const state = await labState();
     const first = await iam(state, 'ListRoles', { MaxItems: '1' });
     assert.equal(first.IsTruncated, true);
     const second = await iam(state, 'ListRoles', { MaxItems: '1', Marker: first.Marker });
@@ -70,7 +84,7 @@ describe('IAM', () => {
   describe('through the AWS CLI', { skip: awsCliSkip() }, () => {
     let t: TestCloud;
     before(async () => {
-      t = await startTestCloud();
+      t = await startTestCloud({ preset: 'lab' });
     });
     after(() => t.stop());
 

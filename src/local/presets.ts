@@ -1,0 +1,98 @@
+/**
+ * Account presets. A local cloud starts as a new AWS account does: the
+ * default VPC, its subnets and security group, nothing else. A preset adds
+ * what a guide assumes already exists; `lab` is the ECS lab's "previous
+ * guide": its two ECR repositories and the roles `ecsTaskExecutionRole` and
+ * `ecsAutoscaleRole`. The lab's own setup step ensures the same resources on
+ * any target, so the preset is only a shortcut.
+ */
+import { AwsError } from './core/types.js';
+import type { CloudState } from './core/cloud-state.js';
+
+/** An IAM role a preset creates: trusted by one AWS service, with one managed policy attached. */
+export interface PresetRole {
+  /** Role name, e.g. `ecsTaskExecutionRole`. */
+  readonly name: string;
+  /** Service principal allowed to assume it, e.g. `ecs-tasks.amazonaws.com`. */
+  readonly service: string;
+  /** AWS managed policy attached to it. */
+  readonly policyArn: string;
+  /** Role description. */
+  readonly description: string;
+}
+
+/** What a preset puts in a fresh account. */
+export interface AccountPreset {
+  /** ECR repositories (in the cloud's default region). */
+  readonly repositories: readonly string[];
+  /** IAM roles (IAM is global). */
+  readonly roles: readonly PresetRole[];
+}
+
+/** The presets by name: `lab` is the ECS lab's prerequisites. */
+export const ACCOUNT_PRESETS = {
+  lab: {
+    repositories: ['flask-inventory/invsys', 'flask-inventory/gateway'],
+    roles: [
+      {
+        name: 'ecsTaskExecutionRole',
+        service: 'ecs-tasks.amazonaws.com',
+        policyArn: 'arn:aws:iam::aws:policy/service-role/AmazonECSTaskExecutionRolePolicy',
+        description: 'Allows ECS tasks to pull images and write logs',
+      },
+      {
+        name: 'ecsAutoscaleRole',
+        service: 'application-autoscaling.amazonaws.com',
+        policyArn: 'arn:aws:iam::aws:policy/service-role/AmazonEC2ContainerServiceAutoscaleRole',
+        description: 'Allows Application Auto Scaling to scale ECS services',
+      },
+    ],
+  },
+} as const satisfies Record<string, AccountPreset>;
+
+/** A preset's name (`lab`). */
+export type AccountPresetName = keyof typeof ACCOUNT_PRESETS;
+
+/** True for a known preset name. */
+export function isAccountPresetName(value: unknown): value is AccountPresetName {
+  return typeof value === 'string' && Object.hasOwn(ACCOUNT_PRESETS, value);
+}
+
+/** The trust policy letting one AWS service assume a role. */
+export function serviceTrustPolicy(service: string): string {
+  return JSON.stringify({
+    Version: '2012-10-17',
+    Statement: [{ Effect: 'Allow', Principal: { Service: service }, Action: 'sts:AssumeRole' }],
+  });
+}
+
+const alreadyThere = (error: unknown, code: string) => error instanceof AwsError && error.code === code;
+
+/**
+ * Creates a preset's resources that are missing, through the services' own
+ * operations (so they are journaled like any call). Idempotent: a repository
+ * or role that exists, even changed by the user, is left as it is.
+ */
+export async function applyAccountPreset(state: CloudState, name: AccountPresetName, region: string): Promise<void> {
+  const preset: AccountPreset = ACCOUNT_PRESETS[name];
+  for (const repositoryName of preset.repositories) {
+    try {
+      await state.invoke('ecr', 'CreateRepository', { repositoryName }, { region });
+    } catch (error) {
+      if (!alreadyThere(error, 'RepositoryAlreadyExistsException')) throw error;
+    }
+  }
+  for (const role of preset.roles) {
+    try {
+      await state.invoke(
+        'iam',
+        'CreateRole',
+        { RoleName: role.name, AssumeRolePolicyDocument: serviceTrustPolicy(role.service), Description: role.description },
+        { region, protocol: 'query' },
+      );
+      await state.invoke('iam', 'AttachRolePolicy', { RoleName: role.name, PolicyArn: role.policyArn }, { region, protocol: 'query' });
+    } catch (error) {
+      if (!alreadyThere(error, 'EntityAlreadyExists')) throw error;
+    }
+  }
+}
