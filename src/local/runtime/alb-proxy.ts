@@ -1,5 +1,5 @@
 /**
- * An Application Load Balancer listener as a real HTTP reverse proxy on
+ * An Application Load Balancer listener as a real HTTP(S) reverse proxy on
  * loopback. It knows nothing of ELBv2 state: the runtime passes a `routing`
  * callback that returns the listener's rules and the healthy targets of a
  * target group, read fresh on every request, so rule and health changes
@@ -13,10 +13,31 @@
  * open to the unhealthy targets when none is healthy, 503 while no target has
  * passed a health check (all `initial`) or a group has none, 502 when the target refuses or resets, 504 on timeout.
  *
+ * **HTTPS.** One port serves plain HTTP and, once {@link AlbListener.setTls}
+ * gave it a certificate, TLS: the first byte of a connection tells them
+ * apart (a TLS ClientHello starts with 0x16). A plain request for a
+ * load balancer whose listener on the port is HTTPS gets ALB's
+ * `400 The plain HTTP request was sent to HTTPS port`. The TLS settings
+ * (protocol versions, ciphers in server order) are those of the listener's
+ * security policy.
+ *
+ * **Stickiness**, as ALB does it with encrypted cookies (AES-256-GCM under a
+ * key made per listener run, so they are opaque and cannot be forged to
+ * reach another host): `lb_cookie` sets `AWSALB` (and `AWSALBCORS`) on every
+ * response and routes a request carrying a valid one to the same target;
+ * `app_cookie` sets `AWSALBAPP-0` when the target's response sets the
+ * application cookie the group names; target-group stickiness of a weighted
+ * forward sets `AWSALBTG` (and `AWSALBTGCORS`). A cookie whose time is up,
+ * that names another group, or whose target is no longer routable is
+ * ignored and replaced.
+ *
  * @internal
  */
+import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
 import { createServer, request as httpRequest, Agent, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import { randomBytes } from 'node:crypto';
+import { createServer as createHttpsServer, type Server as HttpsServer } from 'node:https';
+import { createServer as createNetServer, type Server as NetServer, type Socket } from 'node:net';
+import type { SecureVersion, TLSSocket } from 'node:tls';
 
 /** A condition of a listener rule (ELBv2 `RuleCondition`, reduced). */
 export interface ProxyCondition {
@@ -41,7 +62,12 @@ export interface ProxyRedirect {
 
 /** An action of a listener rule. */
 export type ProxyAction =
-  | { readonly type: 'forward'; readonly targetGroups: ReadonlyArray<{ readonly arn: string; readonly weight: number }> }
+  | {
+      readonly type: 'forward';
+      readonly targetGroups: ReadonlyArray<{ readonly arn: string; readonly weight: number }>;
+      /** Target group stickiness (`ForwardConfig.TargetGroupStickinessConfig`): how long (real ms) a client stays with the group it got. */
+      readonly stickiness?: { readonly durationMs: number };
+    }
   | { readonly type: 'fixed-response'; readonly statusCode: number; readonly contentType?: string; readonly body?: string }
   | ({ readonly type: 'redirect' } & ProxyRedirect);
 
@@ -70,6 +96,26 @@ export interface ProxyTarget {
   readonly port: number;
 }
 
+/** A target group's stickiness (its `stickiness.*` attributes, durations in real ms). */
+export interface ProxyStickiness {
+  readonly type: 'lb_cookie' | 'app_cookie';
+  readonly durationMs: number;
+  /** `app_cookie`: the application's cookie name. */
+  readonly cookieName?: string;
+}
+
+/** The TLS side of a listener: certificate and the security policy's protocols and ciphers. */
+export interface ProxyTls {
+  /** PEM private key. */
+  readonly key: string;
+  /** PEM certificate. */
+  readonly cert: string;
+  readonly minVersion?: SecureVersion;
+  readonly maxVersion?: SecureVersion;
+  /** OpenSSL cipher list (TLS 1.3 suites included), in the policy's priority order. */
+  readonly ciphers?: string;
+}
+
 /** What the proxy asks the runtime on every request. */
 export interface ProxyRouting {
   /**
@@ -82,8 +128,16 @@ export interface ProxyRouting {
    * looks like the load balancer's own.
    */
   rules(request: { readonly host: string; readonly path: string }): readonly ProxyRule[] | undefined;
-  /** Targets of a target group: healthy ones, and the unhealthy ones an ALB fails open to when none is healthy. */
-  targets(targetGroupArn: string): { readonly healthy: readonly ProxyTarget[]; readonly failOpen: readonly ProxyTarget[] };
+  /** Targets of a target group: healthy ones, and the unhealthy ones an ALB fails open to when none is healthy; its stickiness when enabled. */
+  targets(targetGroupArn: string): { readonly healthy: readonly ProxyTarget[]; readonly failOpen: readonly ProxyTarget[]; readonly stickiness?: ProxyStickiness };
+  /** The protocol of the listener that serves `host` on this port (`HTTPS`: plain requests get 400). Absent: `HTTP`. */
+  protocol?(request: { readonly host: string }): 'HTTP' | 'HTTPS' | undefined;
+  /**
+   * Where another listener port of the load balancer serving `host` is
+   * really served (a port that could not be bound is served on a free one),
+   * so a redirect to `HTTPS:443` points where the HTTPS listener listens.
+   */
+  servedPort?(request: { readonly host: string }, port: number): number | undefined;
 }
 
 /** One proxied request, for CloudWatch metrics (RequestCount, TargetResponseTime, HTTPCode_*). */
@@ -109,12 +163,18 @@ export interface AlbListenerOptions {
   readonly onRequest?: (record: ProxyRequestRecord) => void;
   /** Idle timeout in ms before a 504 (ALB default 60 s, time-scaled by the caller). */
   readonly timeoutMs?: number;
+  /** Serve TLS from the start (see {@link AlbListener.setTls}). */
+  readonly tls?: ProxyTls;
+  /** `Expires` of the stickiness cookies, ms from now (ALB: 7 days, which the caller may time-scale). */
+  readonly cookieLifetimeMs?: number;
 }
 
 /** A running listener. */
 export interface AlbListener {
   readonly host: string;
   readonly port: number;
+  /** Serves TLS with these settings from the next connection on (replacing earlier ones); `undefined` stops serving TLS. */
+  setTls(tls: ProxyTls | undefined): void;
   close(): Promise<void>;
 }
 
@@ -184,8 +244,16 @@ export function matchRule(rules: readonly ProxyRule[], hostOrRequest: string | P
   return [...rules].sort((a, b) => a.priority - b.priority).find((rule) => rule.conditions.every((condition) => conditionMatches(condition, request, hostname)));
 }
 
-/** The `Location` of a redirect for a request, ALB's placeholders filled in; the port is left out when it is the protocol's default. */
-export function redirectLocation(redirect: ProxyRedirect, request: { protocol: string; host: string; port: number; path: string; query: string }): string {
+/**
+ * The `Location` of a redirect for a request, ALB's placeholders filled in;
+ * the port is left out when it is the protocol's default. `servedPort` maps
+ * a listener port to where it is really served (it may differ locally).
+ */
+export function redirectLocation(
+  redirect: ProxyRedirect,
+  request: { protocol: string; host: string; port: number; path: string; query: string },
+  servedPort?: (port: number) => number | undefined,
+): string {
   const fill = (template: string) =>
     template
       .replaceAll('#{protocol}', request.protocol)
@@ -194,7 +262,9 @@ export function redirectLocation(redirect: ProxyRedirect, request: { protocol: s
       .replaceAll('#{path}', request.path.replace(/^\//, ''))
       .replaceAll('#{query}', request.query);
   const protocol = fill(redirect.protocol).toLowerCase();
-  const port = fill(redirect.port);
+  const configured = fill(redirect.port);
+  const served = /^\d+$/.test(configured) && redirect.port !== '#{port}' ? servedPort?.(Number(configured)) : undefined;
+  const port = served !== undefined ? String(served) : configured;
   const defaultPort = (protocol === 'https' && port === '443') || (protocol === 'http' && port === '80');
   const path = fill(redirect.path);
   const query = fill(redirect.query);
@@ -224,11 +294,86 @@ function json(res: ServerResponse, status: number, body: string, contentType = '
 const errorPage = (status: number, text: string) =>
   `<html>\r\n<head><title>${status} ${text}</title></head>\r\n<body>\r\n<center><h1>${status} ${text}</h1></center>\r\n</body>\r\n</html>\r\n`;
 
+/** ALB's answer to a plain HTTP request on an HTTPS listener. */
+const PLAIN_ON_HTTPS =
+  '<html>\r\n<head><title>400 The plain HTTP request was sent to HTTPS port</title></head>\r\n<body>\r\n<center><h1>400 Bad Request</h1></center>\r\n<center>The plain HTTP request was sent to HTTPS port</center>\r\n</body>\r\n</html>\r\n';
+
+/** ALB's cookie lifetime: 7 days, not configurable. */
+const SEVEN_DAYS_MS = 7 * 24 * 3600 * 1000;
+
+/** The cookies of a request (the first value of each name). */
+export function parseCookies(header: string | string[] | undefined): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const line of header === undefined ? [] : Array.isArray(header) ? header : [header]) {
+    for (const part of line.split(';')) {
+      const at = part.indexOf('=');
+      if (at <= 0) continue;
+      const name = part.slice(0, at).trim();
+      if (name && !out.has(name)) out.set(name, part.slice(at + 1).trim());
+    }
+  }
+  return out;
+}
+
+/** What a stickiness cookie carries: which cookie it is, the target group, the target (for target stickiness), until when. */
+interface StickyPayload {
+  /** `AWSALB`, `AWSALBAPP` or `AWSALBTG`: a value is only good for the cookie it was made for. */
+  readonly k: string;
+  /** Target group ARN. */
+  readonly g: string;
+  readonly h?: string;
+  readonly p?: number;
+  /** Epoch ms when stickiness ends. */
+  readonly x: number;
+}
+
+/** Seals and opens stickiness cookie values (AES-256-GCM, base64url: IV, tag, ciphertext). */
+class CookieJar {
+  readonly #key = randomBytes(32);
+
+  seal(payload: StickyPayload): string {
+    const iv = randomBytes(12);
+    const cipher = createCipheriv('aes-256-gcm', this.#key, iv);
+    const body = Buffer.concat([cipher.update(JSON.stringify(payload), 'utf8'), cipher.final()]);
+    return Buffer.concat([iv, cipher.getAuthTag(), body]).toString('base64url');
+  }
+
+  /** The payload of a value this jar sealed for cookie `kind`, still in time; undefined for anything else. */
+  open(value: string | undefined, kind: string, nowMs: number): StickyPayload | undefined {
+    if (!value || value.length > 4096) return undefined;
+    try {
+      const raw = Buffer.from(value, 'base64url');
+      if (raw.length < 29) return undefined;
+      const decipher = createDecipheriv('aes-256-gcm', this.#key, raw.subarray(0, 12));
+      decipher.setAuthTag(raw.subarray(12, 28));
+      const payload = JSON.parse(Buffer.concat([decipher.update(raw.subarray(28)), decipher.final()]).toString('utf8')) as StickyPayload;
+      return payload.k === kind && typeof payload.g === 'string' && typeof payload.x === 'number' && payload.x > nowMs ? payload : undefined;
+    } catch {
+      return undefined;
+    }
+  }
+}
+
+/** `Set-Cookie` lines for one stickiness cookie and its `…CORS` twin (SameSite=None; Secure on HTTPS, as ALB sets them). */
+function stickyCookies(name: string, value: string, expires: Date, secure: boolean, cors: boolean): string[] {
+  const base = `${name}=${value}; Expires=${expires.toUTCString()}; Path=/`;
+  return cors ? [base, `${name}CORS=${value}; Expires=${expires.toUTCString()}; Path=/; SameSite=None${secure ? '; Secure' : ''}`] : [base];
+}
+
+/** Whether a response's `Set-Cookie` headers set the cookie `name`. */
+function setsCookie(header: string | string[] | undefined, name: string): boolean {
+  const lines = header === undefined ? [] : Array.isArray(header) ? header : [header];
+  return lines.some((line) => line.slice(0, line.indexOf('=')).trim() === name);
+}
+
 /** Starts one listener. */
 export async function startAlbListener(options: AlbListenerOptions): Promise<AlbListener> {
   const agent = new Agent({ keepAlive: true, maxSockets: 256, keepAliveMsecs: 1000 });
   const cursors = new Map<string, number>();
   const timeoutMs = options.timeoutMs ?? 60_000;
+  const cookieLifetimeMs = options.cookieLifetimeMs ?? SEVEN_DAYS_MS;
+  const jar = new CookieJar();
+  const sameTarget = (a: ProxyTarget, h: string | undefined, p: number | undefined) => a.host === h && a.port === p;
 
   const handle = (req: IncomingMessage, res: ServerResponse) => {
     const url = req.url ?? '/';
@@ -236,12 +381,24 @@ export async function startAlbListener(options: AlbListenerOptions): Promise<Alb
     const path = queryAt === -1 ? url : url.slice(0, queryAt);
     const query = queryAt === -1 ? '' : url.slice(queryAt + 1);
     const host = req.headers.host ?? '';
+    const encrypted = (req.socket as Partial<TLSSocket>).encrypted === true;
+    const scheme = encrypted ? 'https' : 'http';
     const onRequest = options.onRequest && ((record: ProxyRequestRecord) => options.onRequest?.({ ...record, host }));
     const rules = options.routing.rules({ host, path });
     if (rules === undefined) {
       const text = `No load balancer of this local cloud listens on port ${req.socket.localPort} for host ${JSON.stringify(host)}; read the load balancer's DNSName again (it carries a port when the listener port was taken)`;
       res.writeHead(421, { 'content-type': 'text/plain', 'content-length': Buffer.byteLength(text), server: 'awselb/2.0' });
       return res.end(text);
+    }
+    const listenerProtocol = options.routing.protocol?.({ host }) ?? 'HTTP';
+    if (listenerProtocol === 'HTTPS' && !encrypted) {
+      onRequest?.({ status: 400, source: 'elb' });
+      return json(res, 400, PLAIN_ON_HTTPS);
+    }
+    if (listenerProtocol === 'HTTP' && encrypted) {
+      // Only when another load balancer's HTTPS listener shares the port: this one speaks plain HTTP.
+      onRequest?.({ status: 400, source: 'elb' });
+      return json(res, 400, errorPage(400, 'Bad Request'));
     }
     const rule = matchRule(rules, { host, path, method: req.method ?? 'GET', headers: req.headers, query, sourceIp: req.socket.remoteAddress ?? '' });
     if (!rule) {
@@ -255,32 +412,62 @@ export async function startAlbListener(options: AlbListenerOptions): Promise<Alb
     }
     if (action.type === 'redirect') {
       onRequest?.({ status: action.statusCode, source: 'elb' });
-      const location = redirectLocation(action, { protocol: 'http', host, port: listener.port, path, query });
+      const location = redirectLocation(action, { protocol: scheme, host, port: listener.port, path, query }, (port) => options.routing.servedPort?.({ host }, port));
       const text = action.statusCode === 301 ? 'Moved Permanently' : 'Moved Temporarily';
       const body = errorPage(action.statusCode, text);
       res.writeHead(action.statusCode, { location, 'content-type': 'text/html', 'content-length': Buffer.byteLength(body), server: 'awselb/2.0' });
       return res.end(body);
     }
-    const group = pickWeighted(action.targetGroups);
+    const nowMs = Date.now();
+    const cookies = parseCookies(req.headers.cookie);
+    // Target group stickiness: a valid AWSALBTG naming one of this action's groups wins over the weights.
+    const pinnedGroup = action.stickiness ? jar.open(cookies.get('AWSALBTG'), 'AWSALBTG', nowMs) : undefined;
+    const group = (pinnedGroup && action.targetGroups.find((g) => g.arn === pinnedGroup.g)) || pickWeighted(action.targetGroups);
     if (!group) {
       onRequest?.({ status: 503, source: 'elb' });
       return json(res, 503, errorPage(503, 'Service Temporarily Unavailable'));
     }
-    const { healthy, failOpen } = options.routing.targets(group.arn);
+    const { healthy, failOpen, stickiness } = options.routing.targets(group.arn);
     const pool = healthy.length > 0 ? healthy : failOpen; // ALB fails open to unhealthy targets when none is healthy; `initial` ones get nothing
     if (pool.length === 0) {
       onRequest?.({ targetGroupArn: group.arn, status: 503, source: 'elb' });
       return json(res, 503, errorPage(503, 'Service Temporarily Unavailable'));
     }
-    const cursor = cursors.get(group.arn) ?? 0;
-    cursors.set(group.arn, cursor + 1);
-    const target = pool[cursor % pool.length]!;
+    const stickyKind = stickiness?.type === 'lb_cookie' ? 'AWSALB' : stickiness?.type === 'app_cookie' ? 'AWSALBAPP' : undefined;
+    const stuck = stickyKind ? jar.open(cookies.get(stickyKind === 'AWSALB' ? 'AWSALB' : 'AWSALBAPP-0'), stickyKind, nowMs) : undefined;
+    let target = stuck && stuck.g === group.arn ? pool.find((t) => sameTarget(t, stuck.h, stuck.p)) : undefined;
+    if (!target) {
+      const cursor = cursors.get(group.arn) ?? 0;
+      cursors.set(group.arn, cursor + 1);
+      target = pool[cursor % pool.length]!;
+    }
+    const chosen = target;
+
+    /** The stickiness cookies this response carries. */
+    const stickyHeaders = (targetSetCookie: string | string[] | undefined): string[] => {
+      const out: string[] = [];
+      const expires = new Date(Date.now() + cookieLifetimeMs);
+      if (action.stickiness) {
+        const value = jar.seal({ k: 'AWSALBTG', g: group.arn, x: Date.now() + action.stickiness.durationMs });
+        out.push(...stickyCookies('AWSALBTG', value, expires, encrypted, true));
+      }
+      if (stickiness?.type === 'lb_cookie') {
+        const value = jar.seal({ k: 'AWSALB', g: group.arn, h: chosen.host, p: chosen.port, x: Date.now() + stickiness.durationMs });
+        out.push(...stickyCookies('AWSALB', value, expires, encrypted, true));
+      } else if (stickiness?.type === 'app_cookie' && stickiness.cookieName && setsCookie(targetSetCookie, stickiness.cookieName)) {
+        // The application (re)issued its cookie: stickiness (re)starts, with the group's app_cookie duration.
+        const value = jar.seal({ k: 'AWSALBAPP', g: group.arn, h: chosen.host, p: chosen.port, x: Date.now() + stickiness.durationMs });
+        out.push(...stickyCookies('AWSALBAPP-0', value, expires, encrypted, false));
+        for (const n of [1, 2, 3]) out.push(`AWSALBAPP-${n}=_remove_; Expires=${expires.toUTCString()}; Path=/`);
+      }
+      return out;
+    };
 
     const headers: Record<string, string | string[]> = {};
     for (const [key, value] of Object.entries(req.headers)) if (value !== undefined && !HOP_BY_HOP.has(key)) headers[key] = value;
     const client = req.socket.remoteAddress ?? '127.0.0.1';
     headers['x-forwarded-for'] = req.headers['x-forwarded-for'] ? `${req.headers['x-forwarded-for']}, ${client}` : client;
-    headers['x-forwarded-proto'] = 'http';
+    headers['x-forwarded-proto'] = scheme;
     headers['x-forwarded-port'] = String(listener.port);
     headers['x-amzn-trace-id'] ??= `Root=1-${Math.floor(Date.now() / 1000).toString(16)}-${randomBytes(12).toString('hex')}`;
 
@@ -292,17 +479,19 @@ export async function startAlbListener(options: AlbListenerOptions): Promise<Alb
       const seconds = Number(process.hrtime.bigint() - started) / 1e9;
       onRequest?.({
         targetGroupArn: group.arn,
-        target,
+        target: chosen,
         status,
         source,
         ...(responded ? { targetResponseSeconds: seconds } : {}),
       });
     };
     const upstream = httpRequest(
-      { host: target.host, port: target.port, method: req.method, path: req.url, headers, agent, timeout: timeoutMs },
+      { host: chosen.host, port: chosen.port, method: req.method, path: req.url, headers, agent, timeout: timeoutMs },
       (response) => {
         const out: Record<string, string | string[]> = {};
         for (const [key, value] of Object.entries(response.headers)) if (value !== undefined && !HOP_BY_HOP.has(key)) out[key] = value;
+        const sticky = stickyHeaders(response.headers['set-cookie']);
+        if (sticky.length) out['set-cookie'] = [...(response.headers['set-cookie'] ?? []), ...sticky];
         res.writeHead(response.statusCode ?? 502, out);
         response.pipe(res);
         response.on('end', () => finish(response.statusCode ?? 502, 'target', true));
@@ -324,21 +513,65 @@ export async function startAlbListener(options: AlbListenerOptions): Promise<Alb
     });
   };
 
-  const server: Server = createServer(handle);
-  server.keepAliveTimeout = 60_000;
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port, options.host, () => resolve());
+  const plain: Server = createServer(handle);
+  plain.keepAliveTimeout = 60_000;
+  let secure: HttpsServer | undefined;
+  const tlsOptions = (tls: ProxyTls) => ({
+    key: tls.key,
+    cert: tls.cert,
+    honorCipherOrder: true,
+    ...(tls.minVersion ? { minVersion: tls.minVersion } : {}),
+    ...(tls.maxVersion ? { maxVersion: tls.maxVersion } : {}),
+    ...(tls.ciphers ? { ciphers: tls.ciphers } : {}),
   });
-  const address = server.address() as { port: number };
+  const setTls = (tls: ProxyTls | undefined) => {
+    if (!tls) {
+      secure = undefined;
+      return;
+    }
+    if (secure) {
+      secure.setSecureContext(tlsOptions(tls));
+      return;
+    }
+    secure = createHttpsServer(tlsOptions(tls), handle);
+    secure.keepAliveTimeout = 60_000;
+    // A failed handshake only ends that connection.
+    secure.on('tlsClientError', () => undefined);
+  };
+  if (options.tls) setTls(options.tls);
+
+  // One port, both protocols: the first byte of a connection says which (0x16 = a TLS handshake record).
+  const sockets = new Set<Socket>();
+  const front: NetServer = createNetServer((socket) => {
+    sockets.add(socket);
+    socket.once('close', () => sockets.delete(socket));
+    const onError = () => socket.destroy();
+    socket.on('error', onError);
+    socket.setTimeout(Math.max(timeoutMs, 10_000), () => socket.destroy());
+    socket.once('data', (chunk: Buffer) => {
+      socket.setTimeout(0);
+      socket.removeListener('error', onError);
+      socket.pause();
+      socket.unshift(chunk);
+      (chunk[0] === 0x16 && secure ? secure : plain).emit('connection', socket);
+      process.nextTick(() => socket.resume());
+    });
+  });
+  await new Promise<void>((resolve, reject) => {
+    front.once('error', reject);
+    front.listen(options.port, options.host, () => resolve());
+  });
+  const address = front.address() as { port: number };
   const listener: AlbListener = {
     host: options.host,
     port: address.port,
+    setTls,
     close: () =>
       new Promise<void>((resolve) => {
         agent.destroy();
-        server.close(() => resolve());
-        server.closeAllConnections?.();
+        front.close(() => resolve());
+        for (const socket of sockets) socket.destroy();
+        sockets.clear();
       }),
   };
   return listener;

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer, type Server } from 'node:http';
-import { inCidr, matchRule, pickWeighted, redirectLocation, startAlbListener, wildcardMatch, type ProxyRule, type ProxyTarget, type ProxyRequestRecord } from '../../../src/local/runtime/alb-proxy.js';
+import { inCidr, matchRule, parseCookies, pickWeighted, redirectLocation, startAlbListener, wildcardMatch, type ProxyRule, type ProxyTarget, type ProxyRequestRecord } from '../../../src/local/runtime/alb-proxy.js';
 
 async function backend(host: string, name: string, delayMs = 0): Promise<{ server: Server; target: ProxyTarget; seen: string[] }> {
   const seen: string[] = [];
@@ -66,6 +66,21 @@ test('redirect locations fill ALB placeholders and leave out the default port', 
   assert.equal(redirectLocation({ ...keep, path: '/new/#{path}', statusCode: 301 }, request), 'http://alb.example:8080/new/old/page?a=1');
   assert.equal(redirectLocation({ ...keep, protocol: 'HTTPS', port: '443', statusCode: 301 }, request), 'https://alb.example/old/page?a=1');
   assert.equal(redirectLocation({ ...keep, host: 'www.example.com', port: '80', query: '', statusCode: 302 }, { ...request, query: '' }), 'http://www.example.com/old/page');
+  // A listener port served elsewhere locally (443 taken or privileged): the Location points where it really listens.
+  const served = (port: number) => (port === 443 ? 40443 : undefined);
+  assert.equal(redirectLocation({ ...keep, protocol: 'HTTPS', port: '443', statusCode: 301 }, request, served), 'https://alb.example:40443/old/page?a=1');
+  assert.equal(redirectLocation({ ...keep, protocol: 'HTTPS', port: '8443', statusCode: 301 }, request, served), 'https://alb.example:8443/old/page?a=1');
+  assert.equal(redirectLocation({ ...keep, path: '/x', statusCode: 301 }, request, () => 1), 'http://alb.example:8080/x?a=1', '#{port} is the port the client used');
+});
+
+test('request cookies are read as ALB reads them: first value of a name wins, spaces trimmed', () => {
+  const cookies = parseCookies(['a=1; AWSALB=abc==; b', 'a=2;  AWSALBTG = x ']);
+  assert.deepEqual([...cookies], [
+    ['a', '1'],
+    ['AWSALB', 'abc=='],
+    ['AWSALBTG', 'x'],
+  ]);
+  assert.equal(parseCookies(undefined).size, 0);
 });
 
 test('weights pick target groups in proportion, and a weight of 0 is never picked', () => {

@@ -31,22 +31,36 @@
  * Draining targets get no new requests; requests in flight complete; they
  * are removed once their (time-scaled) deregistration delay has passed.
  *
- * Local limits: only `HTTP` listeners are served (an `HTTPS` listener is
- * served as plain HTTP on its port). A Host that names no load balancer on
- * the port (a stale `DNSName`, or another local cloud's) gets 421
- * Misdirected Request. The proxy's idle timeout is the load balancer's
- * `idle_timeout.timeout_seconds`, time-scaled but never below 10 s.
+ * **HTTPS.** An `HTTPS` listener is served with TLS on its port, with the
+ * runtime's self-signed certificate (`tls.ts`: one key per run, in memory
+ * only; the certificate names `localhost`, 127.0.0.1 and the load
+ * balancers' DNS names) whatever certificate ARN the listener names, and
+ * the protocols and ciphers of its `SslPolicy`. A port shared by several
+ * load balancers serves TLS with the policy of the first HTTPS listener on
+ * it (logged when they differ: TLS is negotiated before the Host header is
+ * seen). Plain HTTP to an HTTPS listener gets ALB's 400.
+ *
+ * **Stickiness.** Target-group stickiness attributes (`lb_cookie`,
+ * `app_cookie`) and the target-group stickiness of weighted forwards are
+ * honoured with ALB's cookies (see `../alb-proxy.ts`), durations
+ * time-scaled.
+ *
+ * Local limits: a Host that names no load balancer on the port (a stale
+ * `DNSName`, or another local cloud's) gets 421 Misdirected Request. The
+ * proxy's idle timeout is the load balancer's `idle_timeout.timeout_seconds`,
+ * time-scaled but never below 10 s.
  *
  * @internal
  */
 import type { RegionState } from '../../core/types.js';
 import { elbv2State, pruneDrainedTargets, rulesOfListener, findTargetGroup } from '../../services/elbv2/state.js';
-import { startAlbListener, type AlbListener, type ProxyRequestRecord, type ProxyRule } from '../alb-proxy.js';
+import { startAlbListener, type AlbListener, type ProxyRequestRecord, type ProxyRule, type ProxyTls } from '../alb-proxy.js';
 import type { RuntimeComponent, RuntimeContext } from '../context.js';
 import { HealthChecker } from './health-checks.js';
 import { installLocalhostResolution } from './localhost-dns.js';
 import { AlbMetrics } from './metrics.js';
 import { arnScope, proxyRules, proxyTargets } from './routing.js';
+import { LocalCertificates, policyTls } from './tls.js';
 
 export { installLocalhostResolution, isLocalhostName, uninstallLocalhostResolution } from './localhost-dns.js';
 
@@ -69,6 +83,10 @@ interface Member {
   readonly listenerArn: string;
   /** The load balancer's DNS name without any port, lower case. */
   readonly hostname: string;
+  /** The listener's protocol when the member was made (`HTTP` or `HTTPS`); requests read the state's. */
+  readonly protocol: string;
+  /** HTTPS: the listener's security policy. */
+  readonly sslPolicy?: string;
 }
 
 /** One proxy on one listener port, shared by every load balancer with a listener on it. */
@@ -77,6 +95,8 @@ interface Front {
   /** Set once bound (on `port`, or on a free port when `port` cannot be bound). */
   listener: AlbListener | undefined;
   members: Member[];
+  /** What TLS the listener serves now (certificate + policy), to change it only when it changes. */
+  tlsKey?: string;
 }
 
 /** The DNS name without a `:port` suffix. */
@@ -87,6 +107,7 @@ export function loadBalancingComponent(context: RuntimeContext, options: LoadBal
   const bindHost = options.host ?? '127.0.0.1';
   const health = new HealthChecker(context, options.minHealthCheckTimeoutMs !== undefined ? { minTimeoutMs: options.minHealthCheckTimeoutMs } : {});
   const metrics = new AlbMetrics(context);
+  const certificates = new LocalCertificates();
   const fronts = new Map<number, Front>();
   /** Load balancers whose DNSName we changed: ARN → region state. */
   const renamed = new Map<string, RegionState>();
@@ -117,13 +138,13 @@ export function loadBalancingComponent(context: RuntimeContext, options: LoadBal
     const version = context.cloud.version;
     const cached = ruleCache.get(member.listenerArn);
     if (cached && cached.version === version) return cached.rules;
-    const rules = proxyRules(rulesOfListener(member.state, member.listenerArn));
+    const rules = proxyRules(rulesOfListener(member.state, member.listenerArn), (seconds) => context.scaledMs(seconds));
     ruleCache.set(member.listenerArn, { version, rules });
     return rules;
   };
 
-  const startFront = async (port: number, members: Member[]): Promise<Front & { listener: AlbListener }> => {
-    const front: Front = { port, members, listener: undefined };
+  const startFront = async (port: number, members: Member[], tls: { key: string; settings: ProxyTls } | undefined): Promise<Front & { listener: AlbListener }> => {
+    const front: Front = { port, members, listener: undefined, ...(tls ? { tlsKey: tls.key } : {}) };
     const first = members[0];
     const idleSeconds = Number((first && elbv2State(first.state).loadBalancers[first.loadBalancerArn]?.Attributes['idle_timeout.timeout_seconds']) ?? 60);
     const listen = (bindPort: number) =>
@@ -131,6 +152,9 @@ export function loadBalancingComponent(context: RuntimeContext, options: LoadBal
         host: bindHost,
         port: bindPort,
         timeoutMs: Math.max(options.minIdleTimeoutMs ?? 10_000, context.scaledMs(idleSeconds)),
+        ...(tls ? { tls: tls.settings } : {}),
+        // ALB's stickiness cookies live 7 days, time-scaled like every AWS duration.
+        cookieLifetimeMs: Math.max(60_000, context.scaledMs(7 * 24 * 3600)),
         routing: {
           rules: ({ host }) => {
             const member = memberFor(front, host);
@@ -138,7 +162,19 @@ export function loadBalancingComponent(context: RuntimeContext, options: LoadBal
           },
           targets: (targetGroupArn) => {
             const scope = arnScope(targetGroupArn);
-            return proxyTargets(scope ? findTargetGroup(context.cloud.region(scope.region, scope.accountId), targetGroupArn) : undefined);
+            return proxyTargets(scope ? findTargetGroup(context.cloud.region(scope.region, scope.accountId), targetGroupArn) : undefined, (seconds) => context.scaledMs(seconds));
+          },
+          protocol: ({ host }) => {
+            const member = memberFor(front, host);
+            const protocol = member && elbv2State(member.state).listeners[member.listenerArn]?.Protocol;
+            return protocol === 'HTTPS' ? 'HTTPS' : protocol === undefined ? undefined : 'HTTP';
+          },
+          servedPort: ({ host }, listenerPort) => {
+            const member = memberFor(front, host);
+            if (!member) return undefined;
+            const listeners = Object.values(elbv2State(member.state).listeners);
+            if (!listeners.some((l) => l.LoadBalancerArn === member.loadBalancerArn && l.Port === listenerPort)) return undefined;
+            return fronts.get(listenerPort)?.listener?.port;
           },
         },
         onRequest: (record: ProxyRequestRecord) => {
@@ -167,19 +203,49 @@ export function loadBalancingComponent(context: RuntimeContext, options: LoadBal
       for (const listener of Object.values(elbv2.listeners)) {
         const lb = elbv2.loadBalancers[listener.LoadBalancerArn];
         if (!lb || lb.Type !== 'application') continue;
-        if (listener.Protocol !== 'HTTP') {
-          logOnce(`protocol:${listener.ListenerArn}`, `listener ${listener.ListenerArn} uses ${listener.Protocol}; the local ALB serves it as plain HTTP on port ${listener.Port}`);
-        }
         const members = byPort.get(listener.Port) ?? [];
-        members.push({ state, loadBalancerArn: lb.LoadBalancerArn, listenerArn: listener.ListenerArn, hostname: baseName(lb.DNSName).toLowerCase() });
+        members.push({
+          state,
+          loadBalancerArn: lb.LoadBalancerArn,
+          listenerArn: listener.ListenerArn,
+          hostname: baseName(lb.DNSName).toLowerCase(),
+          protocol: listener.Protocol,
+          ...(listener.SslPolicy ? { sslPolicy: listener.SslPolicy } : {}),
+        });
         byPort.set(listener.Port, members);
       }
     }
     return byPort;
   };
 
+  /**
+   * The TLS a port serves for its members: none without an HTTPS listener;
+   * else the local certificate (covering every HTTPS load balancer's name)
+   * and the policy of the port's first HTTPS listener.
+   */
+  const tlsFor = (port: number, members: readonly Member[], cert: { key: string; cert: string } | undefined): { key: string; settings: ProxyTls } | undefined => {
+    const https = members.filter((m) => m.protocol === 'HTTPS');
+    const first = https[0];
+    if (!cert || !first) return undefined;
+    const policies = new Set(https.map((m) => m.sslPolicy ?? ''));
+    if (policies.size > 1) {
+      logOnce(`policies:${port}:${[...policies].join(',')}`, `HTTPS listeners on port ${port} use different security policies (${[...policies].join(', ')}); the local listener negotiates TLS with ${first.sslPolicy} for all of them (TLS is negotiated before the Host header is seen)`);
+    }
+    const settings: ProxyTls = { ...cert, ...policyTls(first.sslPolicy) };
+    return { key: `${cert.cert}|${first.sslPolicy ?? ''}`, settings };
+  };
+
   const reconcile = async () => {
     const desired = desiredListeners();
+    const httpsNames = [...desired.values()].flat().filter((m) => m.protocol === 'HTTPS').map((m) => m.hostname);
+    let cert: { key: string; cert: string } | undefined;
+    if (httpsNames.length) {
+      try {
+        cert = await certificates.for(httpsNames);
+      } catch (error) {
+        logOnce(`cert:${(error as Error).message}`, `cannot make the local HTTPS certificate: ${(error as Error).message}`);
+      }
+    }
     const served = new Set([...desired.values()].flat().map((m) => m.listenerArn));
     for (const arn of ruleCache.keys()) if (!served.has(arn)) ruleCache.delete(arn);
     for (const [port, front] of fronts) {
@@ -188,13 +254,19 @@ export function loadBalancingComponent(context: RuntimeContext, options: LoadBal
       await front.listener?.close();
     }
     for (const [port, members] of desired) {
+      const tls = tlsFor(port, members, cert);
       const front = fronts.get(port);
       if (front) {
         front.members = members;
+        if (front.tlsKey !== tls?.key) {
+          front.listener?.setTls(tls?.settings);
+          if (tls) front.tlsKey = tls.key;
+          else delete front.tlsKey;
+        }
         continue;
       }
       try {
-        const started = await startFront(port, members);
+        const started = await startFront(port, members, tls);
         if (stopped) {
           await started.listener.close();
           return;

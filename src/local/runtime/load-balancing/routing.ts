@@ -1,12 +1,13 @@
 /**
  * From ELBv2 state to what the ALB proxy needs: a listener's rules as
  * {@link ProxyRule}s and a target group's targets as {@link ProxyTarget}s,
- * plus the CloudWatch dimension values of load balancers and target groups.
- * Pure functions over the stored records.
+ * (with the group's stickiness), plus the CloudWatch dimension values of
+ * load balancers and target groups. Pure functions over the stored records;
+ * stickiness durations go through the runtime's time scale.
  *
  * @internal
  */
-import type { ProxyAction, ProxyCondition, ProxyRule, ProxyTarget } from '../alb-proxy.js';
+import type { ProxyAction, ProxyCondition, ProxyRule, ProxyStickiness, ProxyTarget } from '../alb-proxy.js';
 import type { Action, Condition, StoredRule, StoredTarget, StoredTargetGroup } from '../../services/elbv2/state.js';
 
 /** Region and account of an ARN (`arn:aws:service:region:account:…`). */
@@ -35,12 +36,21 @@ export function targetHost(target: Pick<StoredTarget, 'Id'>): string {
 const conditionValues = (condition: Condition): string[] =>
   condition.PathPatternConfig?.Values ?? condition.HostHeaderConfig?.Values ?? condition.Values ?? [];
 
-/** The proxy form of a rule's action (the first by `Order`). */
-export function proxyAction(actions: readonly Action[]): ProxyAction {
+/** Real milliseconds for AWS seconds (the runtime's time scale); unscaled by default. */
+export type ScaleMs = (seconds: number) => number;
+const unscaled: ScaleMs = (seconds) => seconds * 1000;
+
+/** The proxy form of a rule's action (the first by `Order`); target-group stickiness durations through `scaleMs`. */
+export function proxyAction(actions: readonly Action[], scaleMs: ScaleMs = unscaled): ProxyAction {
   const action = [...actions].sort((a, b) => (a.Order ?? 0) - (b.Order ?? 0))[0];
   if (action?.Type === 'forward') {
     const groups = action.ForwardConfig?.TargetGroups ?? (action.TargetGroupArn ? [{ TargetGroupArn: action.TargetGroupArn, Weight: 1 }] : []);
-    return { type: 'forward', targetGroups: groups.map((g) => ({ arn: g.TargetGroupArn, weight: g.Weight })) };
+    const sticky = action.ForwardConfig?.TargetGroupStickinessConfig;
+    return {
+      type: 'forward',
+      targetGroups: groups.map((g) => ({ arn: g.TargetGroupArn, weight: g.Weight })),
+      ...(sticky?.Enabled && sticky.DurationSeconds ? { stickiness: { durationMs: scaleMs(sticky.DurationSeconds) } } : {}),
+    };
   }
   if (action?.Type === 'fixed-response' && action.FixedResponseConfig) {
     const config = action.FixedResponseConfig;
@@ -76,12 +86,23 @@ function proxyCondition(c: Condition): ProxyCondition {
 }
 
 /** A listener's rules (from `rulesOfListener`) as proxy rules: every condition type matches as on AWS. */
-export function proxyRules(rules: readonly StoredRule[]): ProxyRule[] {
+export function proxyRules(rules: readonly StoredRule[], scaleMs: ScaleMs = unscaled): ProxyRule[] {
   return rules.map((rule) => ({
     priority: rule.IsDefault ? Infinity : Number(rule.Priority),
     conditions: rule.Conditions.map(proxyCondition),
-    action: proxyAction(rule.Actions),
+    action: proxyAction(rule.Actions, scaleMs),
   }));
+}
+
+/** A target group's stickiness from its attributes, when enabled (`lb_cookie`, or `app_cookie` with a cookie name). */
+export function proxyStickiness(tg: StoredTargetGroup, scaleMs: ScaleMs = unscaled): ProxyStickiness | undefined {
+  const a = tg.Attributes;
+  if (a['stickiness.enabled'] !== 'true') return undefined;
+  if (a['stickiness.type'] === 'lb_cookie') return { type: 'lb_cookie', durationMs: scaleMs(Number(a['stickiness.lb_cookie.duration_seconds'] ?? 86400)) };
+  if (a['stickiness.type'] === 'app_cookie' && a['stickiness.app_cookie.cookie_name']) {
+    return { type: 'app_cookie', durationMs: scaleMs(Number(a['stickiness.app_cookie.duration_seconds'] ?? 86400)), cookieName: a['stickiness.app_cookie.cookie_name'] };
+  }
+  return undefined;
 }
 
 /** Whether a target still takes part (not draining past its delay, not draining at all for new requests). */
@@ -93,8 +114,9 @@ const isDraining = (target: StoredTarget) => target.State === 'draining';
  * routes to when none is healthy). A target still `initial` is in neither:
  * until one target has passed a health check the load balancer answers 503.
  */
-export function proxyTargets(tg: StoredTargetGroup | undefined): { healthy: ProxyTarget[]; failOpen: ProxyTarget[] } {
+export function proxyTargets(tg: StoredTargetGroup | undefined, scaleMs: ScaleMs = unscaled): { healthy: ProxyTarget[]; failOpen: ProxyTarget[]; stickiness?: ProxyStickiness } {
   if (!tg) return { healthy: [], failOpen: [] };
+  const stickiness = proxyStickiness(tg, scaleMs);
   const failOpen: ProxyTarget[] = [];
   const healthy: ProxyTarget[] = [];
   for (const target of tg.Targets) {
@@ -103,5 +125,5 @@ export function proxyTargets(tg: StoredTargetGroup | undefined): { healthy: Prox
     if (target.State === 'healthy' || target.State === 'unavailable') healthy.push(place);
     else if (target.State === 'unhealthy') failOpen.push(place);
   }
-  return { healthy, failOpen };
+  return { healthy, failOpen, ...(stickiness ? { stickiness } : {}) };
 }

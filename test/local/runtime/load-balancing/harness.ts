@@ -82,6 +82,8 @@ export interface Backend {
   health: number | 'hang';
   /** Delay before answering other paths. */
   delayMs: number;
+  /** Extra response headers for a request path (e.g. an application's Set-Cookie). */
+  headersFor?: (path: string) => Record<string, string | string[]>;
   close(): Promise<void>;
 }
 
@@ -117,8 +119,18 @@ export async function startBackend(name: string): Promise<Backend> {
     }
     backend.seen.push(`${req.method} ${req.url}`);
     setTimeout(() => {
-      res.writeHead(200, { 'content-type': 'application/json' });
-      res.end(JSON.stringify({ from: name, path: req.url, host: req.headers.host, forwardedFor: req.headers['x-forwarded-for'], forwardedProto: req.headers['x-forwarded-proto'] }));
+      res.writeHead(200, { 'content-type': 'application/json', ...backend.headersFor?.(req.url ?? '/') });
+      res.end(
+        JSON.stringify({
+          from: name,
+          path: req.url,
+          host: req.headers.host,
+          forwardedFor: req.headers['x-forwarded-for'],
+          forwardedProto: req.headers['x-forwarded-proto'],
+          forwardedPort: req.headers['x-forwarded-port'],
+          cookie: req.headers.cookie,
+        }),
+      );
     }, backend.delayMs);
   });
   await new Promise<void>((resolve, reject) => {

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { request } from 'node:http';
 import { after, before, describe, test } from 'node:test';
 import { CreateRuleCommand, DeleteListenerCommand, DeleteRuleCommand, ModifyListenerCommand, ModifyRuleCommand } from '@aws-sdk/client-elastic-load-balancing-v2';
 import {
@@ -124,6 +125,43 @@ describe('ALB listeners route requests through the local runtime', () => {
       assert.equal(moved.status, 301);
       const { hostname, port } = new URL(endpoint);
       assert.equal(moved.headers.location, `http://${hostname}${port && port !== '80' ? `:${port}` : ''}/new/old/doc?a=1&moved=1`);
+    } finally {
+      for (const rule of created) await elbv2.send(new DeleteRuleCommand({ RuleArn: rule.Rules![0]!.RuleArn! }));
+    }
+  });
+
+  test('a source-ip rule matches the address the client connects from, and a 302 redirect rewrites protocol, host, port and query (issue #13)', async () => {
+    const elbv2 = c.t.clients.elbv2;
+    const created = [
+      await elbv2.send(new CreateRuleCommand({ ListenerArn: listenerArn, Priority: 24, Conditions: [{ Field: 'source-ip', SourceIpConfig: { Values: ['127.0.0.77/32', '10.0.0.0/8'] } }], Actions: [{ Type: 'forward', TargetGroupArn: apiTg }] })),
+      await elbv2.send(
+        new CreateRuleCommand({
+          ListenerArn: listenerArn,
+          Priority: 25,
+          Conditions: [{ Field: 'path-pattern', PathPatternConfig: { Values: ['/temp/*'] } }],
+          Actions: [{ Type: 'redirect', RedirectConfig: { Protocol: 'HTTPS', Host: 'secure.#{host}', Port: '8443', Path: '/#{path}', Query: 'from=#{query}', StatusCode: 'HTTP_302' } }],
+        }),
+      ),
+    ];
+    try {
+      const { hostname, port } = new URL(`http://${dnsName}`);
+      const from = (localAddress: string) =>
+        new Promise<string>((resolve, reject) => {
+          const req = request({ host: '127.0.0.1', port: port || 80, path: '/page', localAddress, agent: false, headers: { host: dnsName } }, (res) => {
+            let text = '';
+            res.on('data', (chunk: Buffer) => (text += chunk.toString()));
+            res.on('end', () => resolve((JSON.parse(text) as { from: string }).from));
+          });
+          req.on('error', reject);
+          req.end();
+        });
+      assert.equal(await from('127.0.0.77'), 'api', 'a client at 127.0.0.77 matches 127.0.0.77/32');
+      assert.match(await from('127.0.0.78'), /^web-/, 'a client at 127.0.0.78 does not');
+      assert.match(await from('127.0.0.1'), /^web-/);
+      const moved = await get(`http://${dnsName}/temp/report?a=1`);
+      assert.equal(moved.status, 302);
+      assert.equal(moved.headers.location, `https://secure.${hostname}:8443/temp/report?from=a=1`);
+      assert.match(String(moved.body), /302 Moved Temporarily/);
     } finally {
       for (const rule of created) await elbv2.send(new DeleteRuleCommand({ RuleArn: rule.Rules![0]!.RuleArn! }));
     }
