@@ -13,7 +13,8 @@
  * operation; `ECSKIT_CONFORMANCE_LOG` is set to a fresh file for the run (or
  * kept, when already set) and the run fails, with the violations grouped by
  * service, operation and path, when any was recorded
- * (`src/local/models/conformance.ts`).
+ * (`src/local/models/conformance.ts`). Notes (an error code the service's
+ * model has, but not for that operation) are listed and do not fail it.
  */
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -99,42 +100,56 @@ interface Violation {
   operation: string;
   path: string;
   problem: string;
+  /** Findings that do not fail the run (an error code of the service that its model does not list for the operation). */
+  note?: boolean;
 }
 
-/** The recorded violations grouped by service, operation and path (list indexes as `*`), most frequent first. */
-function conformanceReport(lines: readonly string[]): string {
+/** Recorded findings grouped by service, operation and path (list indexes as `*`), most frequent first. */
+function conformanceGroups(found: readonly Violation[]): string[] {
   const groups = new Map<string, { count: number; problems: Map<string, number> }>();
-  for (const line of lines) {
-    let v: Violation;
-    try {
-      v = JSON.parse(line) as Violation;
-    } catch {
-      v = { service: '?', operation: '?', path: '', problem: `unreadable line: ${line.slice(0, 100)}` };
-    }
+  for (const v of found) {
     const key = `${v.service} ${v.operation} ${v.path.replace(/\/\d+(?=\/|$)/g, '/*') || '(body)'}`;
     const group = groups.get(key) ?? { count: 0, problems: new Map<string, number>() };
     group.count++;
     group.problems.set(v.problem, (group.problems.get(v.problem) ?? 0) + 1);
     groups.set(key, group);
   }
-  const out = [`\nresponse conformance: ${lines.length} violation${lines.length === 1 ? '' : 's'} of the AWS models in ${groups.size} place${groups.size === 1 ? '' : 's'} (service operation path: count, problem)`];
-  for (const [key, group] of [...groups].sort((a, b) => b[1].count - a[1].count || a[0].localeCompare(b[0]))) {
+  return [...groups].sort((a, b) => b[1].count - a[1].count || a[0].localeCompare(b[0])).map(([key, group]) => {
     const problems = [...group.problems].sort((a, b) => b[1] - a[1]);
-    out.push(`  ${key}: ${group.count}x ${problems[0]![0]}${problems.length > 1 ? ` (+${problems.length - 1} other problem${problems.length > 2 ? 's' : ''})` : ''}`);
+    return `  ${key}: ${group.count}x ${problems[0]![0]}${problems.length > 1 ? ` (+${problems.length - 1} other problem${problems.length > 2 ? 's' : ''})` : ''}`;
+  });
+}
+
+/** Reads the run's log; prints notes, then violations; `true` when there were violations. */
+function reportConformance(): boolean {
+  const lines = existsSync(conformanceLog) ? readFileSync(conformanceLog, 'utf8').split('\n').filter((line) => line.trim() !== '') : [];
+  const found = lines.map((line): Violation => {
+    try {
+      return JSON.parse(line) as Violation;
+    } catch {
+      return { service: '?', operation: '?', path: '', problem: `unreadable line: ${line.slice(0, 100)}` };
+    }
+  });
+  const notes = found.filter((v) => v.note);
+  const violations = found.filter((v) => !v.note);
+  const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
+  if (notes.length > 0) {
+    console.log(`\nresponse conformance notes (not failures): ${plural(notes.length, 'error code')} the service's model has but not for the operation (service operation path: count, problem)`);
+    console.log(conformanceGroups(notes).join('\n'));
   }
-  out.push(`log: ${conformanceLog}`);
-  return out.join('\n');
+  if (violations.length === 0) {
+    console.log('\nresponse conformance: every local-cloud response matched its AWS model');
+    return false;
+  }
+  console.log(`\nresponse conformance: ${plural(violations.length, 'violation')} of the AWS models (service operation path: count, problem)`);
+  console.log(conformanceGroups(violations).join('\n'));
+  console.log(`log: ${conformanceLog}`);
+  return true;
 }
 
 await runPhase(files.filter((f) => !isSerial(f)), concurrency);
 await runPhase(files.filter(isSerial), 1);
 // One closing line over both phases (each phase's reporter counts only its own files).
 console.log(`\ntests: ${passed} passed, ${failed} failed`);
-const violations = existsSync(conformanceLog) ? readFileSync(conformanceLog, 'utf8').split('\n').filter((line) => line.trim() !== '') : [];
-if (violations.length > 0) {
-  console.log(conformanceReport(violations));
-  process.exitCode = 1;
-} else {
-  console.log('response conformance: every local-cloud response matched its AWS model');
-  if (conformanceDir) rmSync(conformanceDir, { recursive: true, force: true });
-}
+if (reportConformance()) process.exitCode = 1;
+else if (conformanceDir) rmSync(conformanceDir, { recursive: true, force: true });

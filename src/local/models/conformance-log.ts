@@ -4,7 +4,8 @@
  * With `ECSKIT_CONFORMANCE_LOG=/path/file.ndjson` in the environment, every
  * AWS response the cloud sends is checked against the AWS model of its
  * operation (`conformance.ts`) and each violation is appended to that file
- * as one JSON line: `{"service","operation","path","problem","status"}`.
+ * as one JSON line: `{"service","operation","path","problem","status"}`
+ * (plus `"note":true` for findings that are not failures).
  * Without it {@link conformanceHook} returns `undefined` and nothing is
  * loaded: the checker and the output models are imported only when the
  * variable is set. `scripts/run-tests.ts` sets it for every test run and

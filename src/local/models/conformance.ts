@@ -16,7 +16,9 @@
  *   `<OpResponse><requestId/>…`), list items not named as the model says,
  *   text where elements belong and elements where text belongs;
  * - an error code the service's model does not declare (nor the AWS common
- *   errors), or one not declared for the operation;
+ *   errors); one the model has, but not on this operation, is a *note*
+ *   (`note: true`), not a violation: the per-operation error lists of the
+ *   models are incomplete, and AWS answers with codes they omit;
  * - a body that is not JSON or well-formed XML.
  *
  * Paths are JSON-pointer-like over the names on the wire, list items by index:
@@ -41,6 +43,12 @@ export interface ConformanceViolation {
   readonly path: string;
   /** What is wrong, e.g. `unknown member "foo"`. */
   readonly problem: string;
+  /**
+   * `true` for a finding that is not a failure: an error code the service's
+   * model has, but not on this operation (the models' per-operation error
+   * lists are known to be incomplete; AWS answers with codes they omit).
+   */
+  readonly note?: true;
 }
 
 /** A response as sent on the wire. */
@@ -61,10 +69,16 @@ export interface ResponseToCheck {
  * Errors every AWS service may answer with, beyond its model: the AWS
  * "Common Errors" list (e.g. https://docs.aws.amazon.com/AmazonECS/latest/APIReference/CommonErrors.html),
  * the JSON protocols' own (`SerializationException`, `UnknownOperationException`,
- * `UnrecognizedClientException`) and the Query services' server error `InternalError`.
+ * `UnrecognizedClientException`), the Query services' server error
+ * `InternalError`, and the signature errors of each protocol's naming
+ * (https://docs.aws.amazon.com/IAM/latest/UserGuide/signature-v4-troubleshooting.html).
  */
 export const COMMON_ERRORS: ReadonlySet<string> = new Set([
   'AccessDeniedException',
+  'IncompleteSignatureException',
+  'InvalidSignatureException',
+  'MissingAuthenticationTokenException',
+  'SignatureDoesNotMatch',
   'ExpiredTokenException',
   'IncompleteSignature',
   'InternalFailure',
@@ -117,8 +131,8 @@ class Walk {
     readonly service: string,
     readonly operation: string,
   ) {}
-  report(path: string, problem: string): void {
-    if (this.violations.length < MAX_VIOLATIONS_PER_RESPONSE) this.violations.push({ service: this.service, operation: this.operation, path, problem });
+  report(path: string, problem: string, note = false): void {
+    if (this.violations.length < MAX_VIOLATIONS_PER_RESPONSE) this.violations.push({ service: this.service, operation: this.operation, path, problem, ...(note ? { note: true as const } : {}) });
   }
   shape(name: string): OutputShape | undefined {
     return Object.hasOwn(this.model.shapes, name) ? this.model.shapes[name] : undefined;
@@ -186,7 +200,7 @@ function checkJson(walk: Walk, shapeName: string, value: unknown, path: string, 
 }
 
 function checkJsonStructure(walk: Walk, shapeName: string, shape: OutputStructureShape, value: Record<string, unknown>, path: string, depth: number): void {
-  const byWire = wireIndex(shape);
+  const byWire = wireIndex(walk, shape);
   let set = 0;
   for (const [key, v] of Object.entries(value)) {
     const member = byWire.get(key);
@@ -250,11 +264,18 @@ export function parseXmlDocument(body: string): Element | string {
 
 const blank = (text: string) => text.trim() === '';
 
-function wireIndex(shape: OutputStructureShape): Map<string, { name: string; shape: string; flattened: boolean }> {
+/**
+ * Members by the element or key they travel under. A flattened list whose
+ * items have a name of their own travels under that name (botocore's rule).
+ */
+function wireIndex(walk: Walk, shape: OutputStructureShape): Map<string, { name: string; shape: string; flattened: boolean }> {
   const byWire = new Map<string, { name: string; shape: string; flattened: boolean }>();
   for (const [name, ref] of Object.entries(shape.m)) {
     const { shape: member, wire, flattened } = refParts(ref);
-    byWire.set(wire ?? name, { name, shape: member, flattened });
+    const target = walk.shape(member);
+    const flat = flattened || ((target?.t === 'list' || target?.t === 'map') && target.f === 1);
+    const itemName = flat && target?.t === 'list' ? target.n : undefined;
+    byWire.set(itemName ?? wire ?? name, { name, shape: member, flattened: flat });
   }
   return byWire;
 }
@@ -272,7 +293,7 @@ function checkXmlStructure(walk: Walk, shapeName: string, element: Element, path
   const shape = walk.shape(shapeName);
   if (!shape || shape.t !== 'structure') return;
   if (!blank(element.text)) walk.report(path, `text ${quote(element.text.trim())} in structure ${shapeName}`);
-  const byWire = wireIndex(shape);
+  const byWire = wireIndex(walk, shape);
   const seen = new Map<string, number>();
   const names = new Set<string>();
   for (const child of element.children) {
@@ -286,7 +307,7 @@ function checkXmlStructure(walk: Walk, shapeName: string, element: Element, path
     const count = seen.get(child.name) ?? 0;
     seen.set(child.name, count + 1);
     const memberShape = walk.shape(member.shape);
-    const flattened = member.flattened || ((memberShape?.t === 'list' || memberShape?.t === 'map') && memberShape.f === 1);
+    const flattened = member.flattened;
     if (flattened && memberShape?.t === 'list') {
       checkXml(walk, memberShape.m, child, path + segment(child.name) + segment(count), depth + 1);
       continue;
@@ -360,14 +381,14 @@ function checkXml(walk: Walk, shapeName: string, element: Element, path: string,
 
 // -------------------------------------------------------------- errors ----
 
-/** Checks an error code: declared by the operation, or common; else by the service only (reported: not for this operation); else unknown (reported). */
+/** Checks an error code: declared by the operation, or common; else the service's (a note: not declared for this operation); else unknown (a violation). */
 function checkErrorCode(walk: Walk, code: string, path: string): string | undefined {
   const model = walk.model;
   const shape = Object.hasOwn(model.errors, code) ? model.errors[code] : undefined;
   const operation = Object.hasOwn(model.operations, walk.operation) ? model.operations[walk.operation] : undefined;
   if (shape !== undefined) {
     if (operation && shape !== '' && !(operation.e ?? []).includes(code) && !COMMON_ERRORS.has(code)) {
-      walk.report(path, `error code "${code}" is not declared for ${walk.operation} (the ${walk.service} model has it on other operations)`);
+      walk.report(path, `error code "${code}" is not declared for ${walk.operation} (the ${walk.service} model has it on other operations)`, true);
     }
     return shape || undefined;
   }
@@ -384,7 +405,7 @@ function checkJsonError(walk: Walk, value: unknown): void {
   const code = type.split('#').pop()!.split(':')[0]!;
   const shapeName = checkErrorCode(walk, code, '/__type');
   const shape = shapeName ? walk.shape(shapeName) : undefined;
-  const members = shape?.t === 'structure' ? wireIndex(shape) : new Map<string, { shape: string }>();
+  const members = shape?.t === 'structure' ? wireIndex(walk, shape) : new Map<string, { shape: string }>();
   for (const [key, v] of Object.entries(body)) {
     if (key === '__type') continue;
     const member = members.get(key);

@@ -17,7 +17,7 @@ function problems(response: Partial<ResponseToCheck> & Pick<ResponseToCheck, 'se
   return checkResponse(full, models).map((v) => {
     assert.equal(v.service, response.service);
     assert.equal(v.operation, response.operation);
-    return `${v.path}: ${v.problem}`;
+    return `${v.note ? '(note) ' : ''}${v.path}: ${v.problem}`;
   });
 }
 
@@ -149,6 +149,7 @@ describe('response conformance: JSON errors', () => {
     assert.deepEqual(json('ecs', 'DescribeServices', { __type: 'ClusterNotFoundException', message: 'Cluster not found.' }, 400), []);
     assert.deepEqual(json('ecs', 'DescribeServices', { __type: 'SerializationException', message: 'bad' }, 400), []);
     assert.deepEqual(json('ecs', 'LaunchRockets', { __type: 'UnknownOperationException', message: 'no' }, 400), []);
+    assert.deepEqual(json('ecs', 'ListClusters', { __type: 'InvalidSignatureException', message: 'no' }, 403), []);
     assert.deepEqual(json('ecs', 'DescribeServices', { __type: 'com.amazonaws.ecs#ClientException', message: 'x' }, 400), []);
     assert.deepEqual(json('ecs', 'DescribeServices', { __type: 'ClusterNotFoundException', message: 5, detail: 'x' }, 400), [
       '/message: expected a string, got a number 5',
@@ -156,10 +157,10 @@ describe('response conformance: JSON errors', () => {
     ]);
   });
 
-  it('a code the service model does not have is reported, and one the operation does not declare', () => {
+  it('a code the service model does not have is reported; one the operation does not declare is a note', () => {
     assert.deepEqual(json('ecs', 'DescribeServices', { __type: 'ClusterMissing', message: 'x' }, 400), ['/__type: error code "ClusterMissing" is not in the ecs model nor a common AWS error']);
     assert.deepEqual(json('ecs', 'DescribeServices', { __type: 'NamespaceNotFoundException', message: 'x' }, 400), [
-      '/__type: error code "NamespaceNotFoundException" is not declared for DescribeServices (the ecs model has it on other operations)',
+      '(note) /__type: error code "NamespaceNotFoundException" is not declared for DescribeServices (the ecs model has it on other operations)',
     ]);
     assert.deepEqual(json('ecs', 'DescribeServices', { message: 'x' }, 400), ['/__type: error body needs a "__type" string, got a undefined']);
   });
@@ -168,7 +169,7 @@ describe('response conformance: JSON errors', () => {
     const r = (operation: string, code: string) => problems({ service: 'monitoring', operation, status: 404, contentType: 'application/x-amz-json-1.0', body: JSON.stringify({ __type: code, message: 'm' }) });
     assert.deepEqual(r('GetDashboard', 'ResourceNotFound'), []);
     assert.deepEqual(r('GetDashboard', 'DashboardNotFoundError'), []);
-    assert.deepEqual(r('DescribeAlarms', 'ResourceNotFound'), ['/__type: error code "ResourceNotFound" is not declared for DescribeAlarms (the monitoring model has it on other operations)']);
+    assert.deepEqual(r('DescribeAlarms', 'ResourceNotFound'), ['(note) /__type: error code "ResourceNotFound" is not declared for DescribeAlarms (the monitoring model has it on other operations)']);
   });
 });
 
@@ -241,6 +242,7 @@ describe('response conformance: Query XML', () => {
     assert.deepEqual(err('elasticloadbalancing', 'DescribeLoadBalancers', 'LoadBalancerNotFound'), []);
     assert.deepEqual(err('elasticloadbalancing', 'DescribeLoadBalancers', 'ValidationError'), []);
     assert.deepEqual(err('iam', 'GetRole', 'NoSuchEntity'), []);
+    assert.deepEqual(err('iam', 'GetRole', 'SignatureDoesNotMatch'), []);
     assert.deepEqual(err('elasticloadbalancing', 'DescribeLoadBalancers', 'LoadBalancerMissing', '<Hint>h</Hint>'), [
       '/Error/Hint: unexpected element "Hint"',
       '/Error/Code: error code "LoadBalancerMissing" is not in the elasticloadbalancing model nor a common AWS error',
@@ -249,7 +251,7 @@ describe('response conformance: Query XML', () => {
       ': Query error document element is "Response", expected "ErrorResponse"',
     ]);
     assert.deepEqual(problems({ service: 'toy', operation: 'Get', status: 400, body: '<ErrorResponse><Error><Type>Client</Type><Code>Busy</Code></Error></ErrorResponse>' }, toyModels), [
-      '/Error/Code: error code "Busy" is not declared for Get (the toy model has it on other operations)',
+      '(note) /Error/Code: error code "Busy" is not declared for Get (the toy model has it on other operations)',
       '/Error/Type: expected Sender or Receiver, got "Client"',
     ]);
   });
