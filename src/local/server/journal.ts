@@ -110,24 +110,38 @@ export function applyEntry(accounts: StateSnapshot, entry: JournalEntry, path = 
     if (!parent) continue; // deleting below a missing parent: nothing to do
     if ('deleted' in change) delete parent[last];
     else if ('append' in change) {
-      const list = (parent[last] ??= []);
+      const list = ownValue(parent, last) ?? setOwn(parent, last, []);
       if (!Array.isArray(list)) throw new StateFileError(`The local cloud journal ${path} appends to ${describePath(change.path)} (seq ${entry.seq}), which is not a list. Move the journal away to start from the last snapshot (it was left untouched).`);
       list.splice(0, change.trim);
       list.push(...change.append);
-    } else parent[last] = change.value;
+    } else setOwn(parent, last, change.value);
   }
+}
+
+/*
+ * Record names are user input, and `__proto__` or `constructor` are valid names in
+ * several services: read and write own properties only, so replaying a journal
+ * neither loses such a record nor walks into (or writes to) Object.prototype.
+ */
+function ownValue(node: Record<string, unknown>, key: string): unknown {
+  return Object.hasOwn(node, key) ? node[key] : undefined;
+}
+
+function setOwn<T>(node: Record<string, unknown>, key: string, value: T): T {
+  Object.defineProperty(node, key, { value, writable: true, enumerable: true, configurable: true });
+  return value;
 }
 
 /** The object holding the last key of `path`, created when `create` (else undefined when missing). */
 function parentOf(accounts: StateSnapshot, path: readonly string[], create: boolean): Record<string, unknown> | undefined {
   let node = accounts as Record<string, unknown>;
   for (const key of path.slice(0, -1)) {
-    const next = node[key];
+    let next = ownValue(node, key);
     if (typeof next !== 'object' || next === null || Array.isArray(next)) {
       if (!create) return undefined;
-      node[key] = {};
+      next = setOwn(node, key, {});
     }
-    node = node[key] as Record<string, unknown>;
+    node = next as Record<string, unknown>;
   }
   return node;
 }

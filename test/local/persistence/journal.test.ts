@@ -54,6 +54,41 @@ const alarm = (name: string) => ({
 });
 
 describe('the state journal', () => {
+  test('records named __proto__ or constructor survive a replay, and the replay never writes to Object.prototype', async () => {
+    const file = join(tempDir(), 'state.json');
+    const { state, persister } = journaled(file);
+    let copy: string;
+    try {
+      // A group first, so the later records are journaled one by one (under logs.groups), not with their whole slice.
+      await state.invoke('logs', 'CreateLogGroup', { logGroupName: 'first' }, region);
+      for (const name of ['__proto__', 'constructor', 'toString']) {
+        await state.invoke('logs', 'CreateLogGroup', { logGroupName: name }, region);
+        await state.invoke('logs', 'CreateLogStream', { logGroupName: name, logStreamName: '__proto__' }, region);
+        await state.invoke('logs', 'PutLogEvents', { logGroupName: name, logStreamName: '__proto__', logEvents: [{ timestamp: Date.now(), message: `in ${name}` }] }, region);
+      }
+      copy = crashCopy(file); // as a crash leaves it: the journal, no snapshot of these calls
+    } finally {
+      persister.close();
+    }
+    const { state: replayed, persister: second } = reload(copy);
+    try {
+      const groups = (await replayed.invoke('logs', 'DescribeLogGroups', {}, region)) as { logGroups: { logGroupName: string }[] };
+      assert.deepEqual(groups.logGroups.map((g) => g.logGroupName).sort(), ['__proto__', 'constructor', 'first', 'toString']);
+      for (const name of ['__proto__', 'constructor', 'toString']) {
+        const events = (await replayed.invoke('logs', 'GetLogEvents', { logGroupName: name, logStreamName: '__proto__' }, region)) as { events: { message: string }[] };
+        assert.deepEqual(events.events.map((e) => e.message), [`in ${name}`]);
+      }
+      // Own records, not an object's prototype standing in for one (which the next snapshot would drop).
+      const stored = (replayed.snapshot()['123456789012']!['us-east-1']!['logs'] as { groups: Record<string, unknown> }).groups;
+      assert.deepEqual(Object.keys(stored).sort(), ['__proto__', 'constructor', 'first', 'toString']);
+      assert.equal(Object.getPrototypeOf(stored), Object.prototype);
+      const probe: Record<string, unknown> = {};
+      for (const key of ['logStreams', 'events', 'creationTime', 'storedBytes']) assert.equal(probe[key], undefined, `Object.prototype.${key} was written`);
+    } finally {
+      second.close();
+    }
+  });
+
   test('replaying snapshot + journal reproduces the exact records: ids, ARNs, timestamps, deletions, alarm history', async () => {
     const file = join(tempDir(), 'state.json');
     const { state, persister } = journaled(file);
