@@ -1,19 +1,29 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import {
+  AddListenerCertificatesCommand,
   CreateListenerCommand,
   CreateLoadBalancerCommand,
   CreateRuleCommand,
   CreateTargetGroupCommand,
   DeleteTargetGroupCommand,
+  DescribeAccountLimitsCommand,
+  DescribeListenerCertificatesCommand,
   DescribeListenersCommand,
   DescribeLoadBalancersCommand,
   DescribeRulesCommand,
+  DescribeSSLPoliciesCommand,
   DescribeTargetGroupAttributesCommand,
   DescribeTargetGroupsCommand,
   DescribeTargetHealthCommand,
+  ModifyListenerCommand,
+  ModifyTargetGroupAttributesCommand,
   ModifyTargetGroupCommand,
   RegisterTargetsCommand,
+  RemoveListenerCertificatesCommand,
+  SetIpAddressTypeCommand,
+  SetSecurityGroupsCommand,
+  SetSubnetsCommand,
 } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { startFidelity, type AllowedDivergence, type Fidelity, type FidelityCase, type Side } from './harness.js';
 
@@ -24,6 +34,8 @@ interface SideIds {
   tgArn?: string;
   lbArn?: string;
   listenerArn?: string;
+  groupId?: string;
+  httpsListenerArn?: string;
 }
 const ids = new Map<string, SideIds>();
 
@@ -135,7 +147,82 @@ const cases: FidelityCase[] = [
   { name: 'elbv2 RegisterTargets', call: async (s) => s.clients.elbv2.send(new RegisterTargetsCommand({ TargetGroupArn: (await net(s)).tgArn, Targets: [{ Id: '172.31.0.10' }] })) },
   { name: 'elbv2 DescribeTargetHealth', call: async (s) => s.clients.elbv2.send(new DescribeTargetHealthCommand({ TargetGroupArn: (await net(s)).tgArn })) },
   { name: 'elbv2 DeleteTargetGroup in use', call: async (s) => s.clients.elbv2.send(new DeleteTargetGroupCommand({ TargetGroupArn: (await net(s)).tgArn })) },
+  // Issue #13: load balancer settings, account limits, SSL policies, HTTPS listeners and their certificates, stickiness.
+  {
+    name: 'elbv2 SetSecurityGroups',
+    call: async (s) => {
+      const n = await net(s);
+      const created = await s.query('ec2', 'CreateSecurityGroup', { GroupName: 'alb-fidelity', GroupDescription: 'ALB' });
+      n.groupId = created.xml.CreateSecurityGroupResponse.groupId as string;
+      return s.clients.elbv2.send(new SetSecurityGroupsCommand({ LoadBalancerArn: n.lbArn, SecurityGroups: [n.groupId] }));
+    },
+  },
+  { name: 'elbv2 SetSecurityGroups unknown group', call: async (s) => s.clients.elbv2.send(new SetSecurityGroupsCommand({ LoadBalancerArn: (await net(s)).lbArn, SecurityGroups: ['sg-0123456789abcdef0'] })) },
+  { name: 'elbv2 SetSecurityGroups unknown load balancer', call: async (s) => s.clients.elbv2.send(new SetSecurityGroupsCommand({ LoadBalancerArn: `${(await net(s)).lbArn}0`, SecurityGroups: [(await net(s)).groupId!] })) },
+  { name: 'elbv2 SetSubnets', call: async (s) => s.clients.elbv2.send(new SetSubnetsCommand({ LoadBalancerArn: (await net(s)).lbArn, Subnets: (await net(s)).subnetIds.slice(1, 3) })) },
+  { name: 'elbv2 SetSubnets one zone', call: async (s) => s.clients.elbv2.send(new SetSubnetsCommand({ LoadBalancerArn: (await net(s)).lbArn, Subnets: (await net(s)).subnetIds.slice(0, 1) })) },
+  { name: 'elbv2 SetSubnets unknown subnet', call: async (s) => s.clients.elbv2.send(new SetSubnetsCommand({ LoadBalancerArn: (await net(s)).lbArn, Subnets: [(await net(s)).subnetIds[0]!, 'subnet-0123456789abcdef0'] })) },
+  { name: 'elbv2 SetIpAddressType dualstack', call: async (s) => s.clients.elbv2.send(new SetIpAddressTypeCommand({ LoadBalancerArn: (await net(s)).lbArn, IpAddressType: 'dualstack' })) },
+  {
+    name: 'elbv2 SetIpAddressType dualstack-without-public-ipv4',
+    call: async (s) => s.clients.elbv2.send(new SetIpAddressTypeCommand({ LoadBalancerArn: (await net(s)).lbArn, IpAddressType: 'dualstack-without-public-ipv4' })),
+  },
+  { name: 'elbv2 SetIpAddressType ipv4', call: async (s) => s.clients.elbv2.send(new SetIpAddressTypeCommand({ LoadBalancerArn: (await net(s)).lbArn, IpAddressType: 'ipv4' })) },
+  { name: 'elbv2 DescribeAccountLimits', call: (s) => s.clients.elbv2.send(new DescribeAccountLimitsCommand({})) },
+  { name: 'elbv2 DescribeSSLPolicies by name', call: (s) => s.clients.elbv2.send(new DescribeSSLPoliciesCommand({ Names: ['ELBSecurityPolicy-2016-08', 'ELBSecurityPolicy-TLS13-1-2-2021-06'] })) },
+  { name: 'elbv2 DescribeSSLPolicies unknown name', call: (s) => s.clients.elbv2.send(new DescribeSSLPoliciesCommand({ Names: ['ELBSecurityPolicy-Nope'] })) },
+  {
+    name: 'elbv2 CreateListener HTTPS',
+    call: async (s) => {
+      const n = await net(s);
+      const out = await s.clients.elbv2.send(
+        new CreateListenerCommand({ LoadBalancerArn: n.lbArn, Protocol: 'HTTPS', Port: 443, Certificates: [{ CertificateArn: IAM_CERT }], DefaultActions: [{ Type: 'forward', TargetGroupArn: n.tgArn }] }),
+      );
+      n.httpsListenerArn = out.Listeners?.[0]?.ListenerArn;
+      return out;
+    },
+  },
+  {
+    name: 'elbv2 CreateListener HTTPS without certificate',
+    call: async (s) =>
+      s.clients.elbv2.send(new CreateListenerCommand({ LoadBalancerArn: (await net(s)).lbArn, Protocol: 'HTTPS', Port: 8443, DefaultActions: [{ Type: 'forward', TargetGroupArn: (await net(s)).tgArn }] })),
+  },
+  { name: 'elbv2 ModifyListener SslPolicy', call: async (s) => s.clients.elbv2.send(new ModifyListenerCommand({ ListenerArn: (await net(s)).httpsListenerArn, SslPolicy: 'ELBSecurityPolicy-TLS13-1-2-2021-06' })) },
+  { name: 'elbv2 ModifyListener unknown SslPolicy', call: async (s) => s.clients.elbv2.send(new ModifyListenerCommand({ ListenerArn: (await net(s)).httpsListenerArn, SslPolicy: 'ELBSecurityPolicy-Nope' })) },
+  {
+    name: 'elbv2 AddListenerCertificates',
+    call: async (s) => s.clients.elbv2.send(new AddListenerCertificatesCommand({ ListenerArn: (await net(s)).httpsListenerArn, Certificates: [{ CertificateArn: `${IAM_CERT}-sni` }] })),
+  },
+  { name: 'elbv2 DescribeListenerCertificates', call: async (s) => s.clients.elbv2.send(new DescribeListenerCertificatesCommand({ ListenerArn: (await net(s)).httpsListenerArn })) },
+  {
+    name: 'elbv2 RemoveListenerCertificates',
+    call: async (s) => s.clients.elbv2.send(new RemoveListenerCertificatesCommand({ ListenerArn: (await net(s)).httpsListenerArn, Certificates: [{ CertificateArn: `${IAM_CERT}-sni` }] })),
+  },
+  { name: 'elbv2 DescribeListenerCertificates unknown listener', call: async (s) => s.clients.elbv2.send(new DescribeListenerCertificatesCommand({ ListenerArn: `${(await net(s)).httpsListenerArn}0` })) },
+  {
+    name: 'elbv2 ModifyTargetGroupAttributes stickiness',
+    call: async (s) =>
+      s.clients.elbv2.send(
+        new ModifyTargetGroupAttributesCommand({
+          TargetGroupArn: (await net(s)).tgArn,
+          Attributes: [
+            { Key: 'stickiness.enabled', Value: 'true' },
+            { Key: 'stickiness.type', Value: 'app_cookie' },
+            { Key: 'stickiness.app_cookie.cookie_name', Value: 'SESSIONID' },
+            { Key: 'stickiness.app_cookie.duration_seconds', Value: '3600' },
+          ],
+        }),
+      ),
+  },
+  {
+    name: 'elbv2 ModifyTargetGroupAttributes reserved cookie name',
+    call: async (s) =>
+      s.clients.elbv2.send(new ModifyTargetGroupAttributesCommand({ TargetGroupArn: (await net(s)).tgArn, Attributes: [{ Key: 'stickiness.app_cookie.cookie_name', Value: 'AWSALBAPP-0' }] })),
+  },
 ];
+
+/** An IAM server certificate ARN: moto does not look IAM ARNs up on CreateListener, and the local cloud (no ACM, no IAM certificates) takes any of the account. */
+const IAM_CERT = 'arn:aws:iam::123456789012:server-certificate/fidelity-site';
 
 const REF = {
   tg: 'https://docs.aws.amazon.com/elasticloadbalancing/latest/APIReference/API_TargetGroup.html',
@@ -146,6 +233,11 @@ const REF = {
   condition: 'https://docs.aws.amazon.com/elasticloadbalancing/latest/APIReference/API_RuleCondition.html',
   action: 'https://docs.aws.amazon.com/elasticloadbalancing/latest/APIReference/API_Action.html',
   health: 'https://docs.aws.amazon.com/elasticloadbalancing/latest/APIReference/API_TargetHealth.html',
+  setSubnets: 'https://docs.aws.amazon.com/elasticloadbalancing/latest/APIReference/API_SetSubnets.html',
+  setIpAddressType: 'https://docs.aws.amazon.com/elasticloadbalancing/latest/APIReference/API_SetIpAddressType.html',
+  sslPolicy: 'https://docs.aws.amazon.com/elasticloadbalancing/latest/APIReference/API_SslPolicy.html',
+  describeSslPolicies: 'https://docs.aws.amazon.com/elasticloadbalancing/latest/APIReference/API_DescribeSSLPolicies.html',
+  tgAttribute: 'https://docs.aws.amazon.com/elasticloadbalancing/latest/APIReference/API_TargetGroupAttribute.html',
 };
 
 const allow: AllowedDivergence[] = [
@@ -176,6 +268,50 @@ const allow: AllowedDivergence[] = [
     { case: name, path: 'Rules[].Conditions[].PathPatternConfig', reason: 'AWS echoes path-pattern Values in PathPatternConfig too; moto returns only Values', reference: REF.condition },
     { case: name, path: 'Rules[].Actions[].ForwardConfig', reason: 'AWS reports a single-target forward also as ForwardConfig with weight 1; moto omits it', reference: REF.action },
   ]),
+  // Issue #13 operations.
+  {
+    case: 'elbv2 SetSubnets',
+    path: 'AvailabilityZones[].LoadBalancerAddresses',
+    reason: 'AWS returns LoadBalancerAddresses in each AvailabilityZone (empty for an ALB); moto omits it',
+    reference: REF.az,
+  },
+  { case: 'elbv2 SetSubnets', path: 'IpAddressType', reason: "SetSubnetsOutput carries the load balancer's IpAddressType on AWS; moto omits it", reference: REF.setSubnets },
+  {
+    case: 'elbv2 SetSubnets one zone',
+    path: 'error',
+    reason:
+      "an ALB needs subnets in two zones; the local cloud answers as CreateLoadBalancer does for that rule (ValidationError 'At least two subnets in two different Availability Zones must be specified', AWS's text), moto answers InvalidConfigurationRequest",
+    reference: REF.setSubnets,
+  },
+  {
+    case: 'elbv2 SetIpAddressType dualstack-without-public-ipv4',
+    path: 'error',
+    reason: 'AWS documents dualstack-without-public-ipv4 for Application Load Balancers (internet-facing); moto accepts only ipv4 and dualstack',
+    reference: REF.setIpAddressType,
+  },
+  { case: 'elbv2 DescribeSSLPolicies by name', path: 'SslPolicies[].SupportedLoadBalancerTypes', reason: 'AWS lists the load balancer types a policy supports; moto omits it', reference: REF.sslPolicy },
+  {
+    case: 'elbv2 DescribeSSLPolicies unknown name',
+    path: 'error',
+    reason: 'AWS answers SSLPolicyNotFound for a policy name it does not know; moto returns an empty list',
+    reference: REF.describeSslPolicies,
+  },
+  ...['elbv2 CreateListener HTTPS', 'elbv2 ModifyListener SslPolicy'].flatMap((name) => [
+    { case: name, path: 'Listeners[].DefaultActions[].ForwardConfig', reason: 'AWS reports a single-target forward also as ForwardConfig with weight 1; moto omits it', reference: REF.action },
+    { case: name, path: 'Listeners[].AlpnPolicy', reason: 'AlpnPolicy applies only to TLS listeners (Network Load Balancers); moto returns an empty list for an ALB HTTPS listener', reference: REF.listener },
+  ]),
+  {
+    case: 'elbv2 CreateListener HTTPS without certificate',
+    path: 'error',
+    reason: "an HTTPS listener needs exactly one default certificate; AWS answers ValidationError 'A certificate must be specified for HTTPS listeners', moto creates the listener",
+    reference: REF.createListener,
+  },
+  {
+    case: 'elbv2 ModifyTargetGroupAttributes reserved cookie name',
+    path: 'error',
+    reason: "stickiness.app_cookie.cookie_name must not start with AWSALB, AWSALBAPP or AWSALBTG (reserved for the load balancer); moto stores it",
+    reference: REF.tgAttribute,
+  },
   ...['Reason', 'Description'].map((key) => ({
     case: 'elbv2 DescribeTargetHealth',
     path: `TargetHealthDescriptions[].TargetHealth.${key}`,
@@ -191,7 +327,7 @@ describe('fidelity: ELBv2 against moto', () => {
   });
   after(() => h?.stop());
 
-  test("the lab's ELBv2 calls return the same keys, value types and error codes as moto, or a documented AWS difference", async () => {
+  test("the lab's ELBv2 calls and issue #13's (load balancer settings, limits, SSL policies, HTTPS listeners, stickiness) return the same keys, value types and error codes as moto, or a documented AWS difference", async () => {
     const report = await h.compare(cases, allow);
     assert.deepEqual(report.unexpected, []);
   });

@@ -246,7 +246,8 @@ export const addListenerCertificates: OperationHandler = (input: Record<string, 
     throw new AwsError('TooManyCertificates', `Load balancer '${lb.LoadBalancerArn}' would have ${others + next.length} certificates besides its default ones; the quota is ${limit(quota)} (${quota})`);
   }
   listener.CertificateList = next;
-  return { Certificates: next.map((certificateArn) => ({ CertificateArn: certificateArn, IsDefault: false })) };
+  // IsDefault appears only when listener certificates are described (the model's documentation of Certificate.IsDefault).
+  return { Certificates: next.map((certificateArn) => ({ CertificateArn: certificateArn })) };
 };
 
 /**
