@@ -61,9 +61,11 @@ Options:
                           only what a new AWS account has (default VPC, subnets, security group)
   --image <name>=<how>    add a local image (repeatable): repo[:tag]=./entry.js runs a
                           Node module, repo[:tag]=cmd:/path/to/bin arg… runs a command
-  --container-instances <n>  virtual EC2 instances per new cluster (default 2; 0 = none)
-  --instance-cpu <units>  CPU units per instance (default 2048)
-  --instance-memory <MiB> memory per instance (default 3943)
+  --container-instances <n>  instant virtual container instances per new cluster (default 0:
+                          none, as on AWS; EC2 instances run with ECS_CLUSTER=<cluster> in
+                          their user data join a cluster, see docs/local-cloud.md)
+  --instance-cpu <units>  CPU units per virtual instance (default 2048)
+  --instance-memory <MiB> memory per virtual instance (default 3943)
   --max-tasks <n>         most tasks live at once (default: half this machine's memory
                           / 64 MiB, 8-1000); past it tasks fail to place
   --config <file.json>    { "timeScale", "images": { "repo[:tag]": "./entry.js" |

@@ -18,6 +18,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { CloudState } from './core/cloud-state.js';
+import { setCloudEndpoint } from './core/endpoint.js';
 import type { ServiceDefinition } from './core/types.js';
 import { ImageRegistry, type LocalImage } from './runtime/images.js';
 import { isTaskDriverName, type TaskDriverName } from './runtime/drivers/index.js';
@@ -122,7 +123,10 @@ export interface LocalCloudOptions {
    * The runtime that runs tasks as local processes, load balancers as proxies
    * and metrics/alarms/scaling. Default `true`; `false` serves the control
    * plane only (nothing runs; StopTask stops at once). Options tune it
-   * (`containerInstances`, `tickMs`, `dnsPort`, …).
+   * (`containerInstances`, `tickMs`, `dnsPort`, …). A new cluster has no
+   * container instances (as on AWS) unless `containerInstances.count` asks
+   * for instant virtual ones: EC2 instances launched with `ECS_CLUSTER=<name>`
+   * user data register with it once they run.
    */
   runtime?: boolean | RuntimeOptions;
   /**
@@ -381,6 +385,7 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
   const urlHost = address.family === 'IPv6' || address.address.includes(':') ? `[${address.address}]` : address.address;
   const endpoint = `http://${urlHost}:${address.port}`;
   registry?.setEndpoint(endpoint);
+  setCloudEndpoint(state.events, endpoint.replace(/^http:\/\/(?:0\.0\.0\.0|\[::\])(?=:)/, 'http://127.0.0.1'));
   boundPort = address.port;
   let adminTokenFile: string | undefined;
   if (options.adminTokenFile) {

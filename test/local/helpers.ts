@@ -117,10 +117,17 @@ export async function signedPost(
 
 /**
  * Starts a local cloud on a free loopback port with SDK clients pointed at it.
- * The control plane only, unless `runtime` is passed (`true` or runtime options).
+ * The control plane only, unless `runtime` is passed (`true` or runtime
+ * options). With a runtime, every new cluster gets two virtual container
+ * instances unless the options size them (`runtime.containerInstances`): the
+ * tests of tasks and services want capacity at once, which a local cloud
+ * only gives when asked to (by default a cluster has the EC2 instances whose
+ * agents join it, as on AWS).
  */
 export async function startTestCloud(options: LocalCloudOptions = {}): Promise<TestCloud> {
-  const cloud = await startLocalCloud({ host: '127.0.0.1', port: 0, log: () => {}, runtime: false, ...options });
+  const runtime = options.runtime === undefined || options.runtime === false ? false : options.runtime === true ? {} : options.runtime;
+  const withCapacity = runtime === false ? false : { ...runtime, containerInstances: { count: 2, ...runtime.containerInstances } };
+  const cloud = await startLocalCloud({ host: '127.0.0.1', port: 0, log: () => {}, ...options, runtime: withCapacity });
   const config = {
     endpoint: cloud.endpoint,
     region: cloud.region,

@@ -22,7 +22,8 @@ export interface OpsCloud {
 /** Starts the local cloud and connects to it through `connect()` (the real SDK clients). */
 export async function startOpsCloud(): Promise<OpsCloud> {
   // A small time scale: Cloud Map operations finish in milliseconds instead of 2 s.
-  const cloud = await startLocalCloud({ host: '127.0.0.1', port: 0, log: () => {}, timeScale: 0.01 });
+  // Two virtual container instances per cluster: these tests deploy EC2 services without launching EC2 instances.
+  const cloud = await startLocalCloud({ host: '127.0.0.1', port: 0, log: () => {}, timeScale: 0.01, runtime: { containerInstances: { count: 2 } } });
   const clients = await connect({
     endpoint: cloud.endpoint,
     region: cloud.region,

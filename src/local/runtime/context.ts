@@ -114,7 +114,8 @@ export interface RuntimeContext {
   log(line: string): void;
   /**
    * Virtual EC2 container instances every new cluster gets (the tasks
-   * component registers them when a cluster is created). `count: 0` = none.
+   * component registers them when a cluster is created). `count: 0` (the
+   * default) = none: EC2 instances launched into the cluster are its capacity.
    */
   containerInstances?: ContainerInstanceDefaults;
 }
@@ -129,5 +130,10 @@ export interface ContainerInstanceDefaults {
   readonly memory: number;
 }
 
-/** t3.medium as ECS registers it: 2 × 2048 CPU units, 3943 MiB. */
-export const DEFAULT_CONTAINER_INSTANCES: ContainerInstanceDefaults = { count: 2, cpu: 2048, memory: 3943 };
+/**
+ * None by default: capacity comes from EC2 instances whose ECS agent joins
+ * the cluster (RunInstances with `ECS_CLUSTER=<name>` user data), as on AWS.
+ * A count above 0 gives each new cluster instant virtual instances, each a
+ * t3.medium as ECS registers it (2048 CPU units, 3943 MiB) unless sized.
+ */
+export const DEFAULT_CONTAINER_INSTANCES: ContainerInstanceDefaults = { count: 0, cpu: 2048, memory: 3943 };

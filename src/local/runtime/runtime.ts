@@ -52,7 +52,12 @@ export interface RuntimeOptions {
   readonly log?: (line: string) => void;
   /** Port of the Cloud Map DNS server (UDP+TCP on 127.0.0.1). Default 0 (any free). */
   readonly dnsPort?: number;
-  /** Virtual EC2 container instances each new cluster gets. Default 2 × (2048 CPU, 3943 MiB), like t3.medium; `count: 0` = none. */
+  /**
+   * Virtual EC2 container instances each new cluster gets at once, for instant
+   * capacity. Default `count: 0`: none, as on AWS — launch EC2 instances whose
+   * user data sets `ECS_CLUSTER` (RunInstances) and their agents register them.
+   * Each is 2048 CPU units and 3943 MiB (a t3.medium) unless `cpu`/`memory` say otherwise.
+   */
   readonly containerInstances?: Partial<ContainerInstanceDefaults>;
   /**
    * What runs task containers: `process` (default; a child process per

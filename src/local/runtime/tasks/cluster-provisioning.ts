@@ -1,7 +1,10 @@
 /**
- * Virtual EC2 container instances for new clusters: each ACTIVE cluster
- * gets the runtime's `containerInstances` once, synchronously, before
- * CreateCluster answers (the runtime listens to `state:changed`).
+ * Virtual EC2 container instances for new clusters, for those who want
+ * instant capacity: with the runtime's `containerInstances.count` above 0
+ * (`ecskit local --container-instances N`; 0 by default, as on AWS, where a
+ * cluster has the EC2 instances whose agents join it), each ACTIVE cluster
+ * gets that many once, synchronously, before CreateCluster answers (the
+ * runtime listens to `state:changed`).
  *
  * @internal
  */

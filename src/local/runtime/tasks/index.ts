@@ -3,8 +3,12 @@
  * the service scheduler.
  *
  * Every tick it
+ * - lets the ECS agents of EC2 instances register them as container
+ *   instances once they run, and deregister them (stopping their tasks) once
+ *   they are terminated (`services/ecs/agent.ts`);
  * - gives each newly created cluster its virtual EC2 container instances
- *   (`cluster-provisioning.ts`);
+ *   when the runtime is configured with some (`cluster-provisioning.ts`;
+ *   none by default);
  * - runs each ACTIVE service's scheduler (desired count, rolling deployments
  *   within minimum healthy / maximum percent, completion and steady state:
  *   `scheduler.ts`);
@@ -21,6 +25,7 @@
  * @internal
  */
 import type { RegionState } from '../../core/types.js';
+import { syncContainerAgents } from '../../services/ecs/agent.js';
 import { addServiceEvent, EcsEvents, pruneStoppedTasks, requestTaskStop, serviceEventMessage, updateTask, type EcsState, type ServiceRecord, type TaskRecord } from '../../services/ecs/state.js';
 import type { RuntimeComponent, RuntimeContext } from '../context.js';
 import { ClusterProvisioner } from './cluster-provisioning.js';
@@ -120,8 +125,17 @@ export function tasksComponent(context: RuntimeContext): RuntimeComponent {
     }
   }
 
+  /** The ECS agents of EC2 instances: instances that finished booting register, terminated ones deregister (their tasks stop). */
+  function syncAgents(now: number): void {
+    for (const { accountId, region, state } of context.regions()) {
+      if (!state['ec2']) continue;
+      if (syncContainerAgents(state, { accountId, region, now, timeScale: context.timeScale, stopTasksAtOnce: false })) shared.changed();
+    }
+  }
+
   function tick(now: number): void {
     shared.targetLookup = new TargetLookup();
+    syncAgents(now);
     clusters.provision();
     const prune = now - lastPruneAt >= PRUNE_EVERY_MS;
     if (prune) lastPruneAt = now;

@@ -1,7 +1,8 @@
 /**
  * Where the service scheduler's tasks go. Placement itself (which container
- * instance has room, ECS's `RESOURCE:*` and "closest matching" reasons) is
- * the control plane's (`services/ecs/placement.ts`, shared with RunTask);
+ * instance has room and meets the constraints, by which strategy; ECS's
+ * `RESOURCE:*`, constraint and "closest matching" reasons) is the control
+ * plane's (`services/ecs/placement.ts`, shared with RunTask and StartTask);
  * this module plans a service's launch: how many of the tasks it lacks fit
  * under the local task cap and on the cluster's instances, on which
  * instance each goes, and the service event for the rest. Tasks that cannot
@@ -12,7 +13,7 @@
  */
 import type { EventEmitter } from 'node:events';
 import type { RegionState } from '../../core/types.js';
-import { definitionNeeds, placeBatch } from '../../services/ecs/placement.js';
+import { definitionNeeds, placeBatch, type PlacementRules } from '../../services/ecs/placement.js';
 import {
   createTasksForDeployment,
   findTaskDefinition,
@@ -33,6 +34,11 @@ export {
   type PlacementResult,
   type Remaining,
 } from '../../services/ecs/placement.js';
+
+/** The placement rules of a service's tasks: its constraints and strategy, spread and `distinctInstance` over its own tasks. */
+export function serviceRules(svc: ServiceRecord): PlacementRules {
+  return { constraints: svc.placementConstraints, strategy: svc.placementStrategy, serviceArn: svc.serviceArn, group: `service:${svc.serviceName}` };
+}
 
 /** What the scheduler may launch for a deployment now. */
 export interface LaunchPlan {
@@ -62,7 +68,7 @@ export function planServiceLaunch(rs: RegionState, svc: ServiceRecord, deploymen
   if ((deployment.launchType ?? 'EC2') !== 'EC2' || count === 0) return { count, ...(limitEvent ? { event: limitEvent } : {}) };
   const td = findTaskDefinition(rs, deployment.taskDefinition);
   if (!td) return { count: 0 };
-  const batch = placeBatch(rs, svc.clusterArn, definitionNeeds(rs, td), count, svc.placementStrategy);
+  const batch = placeBatch(rs, svc.clusterArn, definitionNeeds(rs, td), count, serviceRules(svc), td);
   const event = batch.reason ? serviceEventMessage.unableToPlace(svc.serviceName, batch.reason) : limitEvent;
   return { count: batch.instances.length, instances: batch.instances.map((i) => i.containerInstanceArn), ...(event ? { event } : {}) };
 }

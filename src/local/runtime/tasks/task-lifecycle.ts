@@ -19,7 +19,7 @@ import {
   type ServiceRecord,
   type TaskRecord,
 } from '../../services/ecs/state.js';
-import { instanceZone, placeTask } from './placement.js';
+import { instanceZone, placeTask, serviceRules } from './placement.js';
 import { deregisterTask } from './service-registration.js';
 import type { TasksShared } from './shared.js';
 import { TaskRun, type StopCause, type TaskRunHooks } from './task-run.js';
@@ -72,7 +72,7 @@ export function startTask(
   let instanceArn = task.containerInstanceArn;
   let az = instanceZone(rs, instanceArn) ?? `${region}a`;
   if (launchType === 'EC2' && !instanceArn) {
-    const placement = placeTask(rs, task, svc?.placementStrategy ?? []);
+    const placement = placeTask(rs, task, svc?.placementStrategy ?? [], svc ? serviceRules(svc) : {});
     if (!placement.placed) {
       if (svc) {
         const memory = shared.memoryOf(svc.serviceArn);

@@ -20,7 +20,7 @@ export interface InstanceTypeInfo {
   readonly maxEnis: number;
   /** `x86_64` or `arm64`. */
   readonly architecture: 'x86_64' | 'arm64';
-  /** `nitro` or `xen`. */
+  /** `nitro` or `xen` (DescribeInstanceTypes' notion; DescribeInstances says `xen` for both, as its enum allows no other). */
   readonly hypervisor: 'nitro' | 'xen';
 }
 

@@ -214,7 +214,8 @@ export function instanceShape(ctx: Pick<RequestContext, 'region'>, state: Ec2Sta
     ...tagSet(state.tags[instance.instanceId]),
     groupSet: groups,
     sourceDestCheck: true,
-    hypervisor: type?.hypervisor ?? 'xen',
+    // The API's HypervisorType is ovm | xen: AWS answers xen for Nitro instances too.
+    hypervisor: 'xen',
     networkInterfaceSet: gone
       ? []
       : [
@@ -420,7 +421,7 @@ function instanceFilterValues(ctx: RequestContext, state: Ec2State, instance: St
     'key-name': () => (instance.keyName ? [instance.keyName] : []),
     'launch-time': () => [new Date(instance.launchedAt).toISOString()],
     architecture: () => [instance.architecture],
-    hypervisor: () => [findInstanceType(instance.instanceType)?.hypervisor ?? 'xen'],
+    hypervisor: () => ['xen'],
     'iam-instance-profile.arn': () => (instance.iamInstanceProfile ? [instance.iamInstanceProfile.arn] : []),
     'instance.group-id': () => groups,
     'instance.group-name': () => groupNames,

@@ -8,6 +8,7 @@
  *
  * @internal
  */
+import { cloudEndpoint } from '../../core/endpoint.js';
 import { AwsError, type OperationHandler, type RegionState, type RequestContext } from '../../core/types.js';
 import { hexId, paginate } from '../../core/util.js';
 import {
@@ -15,6 +16,7 @@ import {
   date,
   ecsState,
   findContainerInstance,
+  findTaskDefinition,
   requireCluster,
   shortName,
   siblingArn,
@@ -25,7 +27,14 @@ import {
   type EcsState,
   type Json,
 } from './state.js';
+import { instancesOf } from '../ec2/instance-lifecycle.js';
+import { ecsRegisteredResources, findInstanceType } from '../ec2/instance-types.js';
+import type { Ec2State } from '../ec2/state.js';
+import { evaluateQuery, parseQuery, QueryLanguageError, type QueryNode } from './query-language.js';
 import { putTags, tagsOf, validateTags } from './tags.js';
+
+/** The ECS agent version the local cloud's container instances report. */
+export const AGENT_VERSION = '1.89.0';
 
 /** Host ports the ECS agent reserves on every EC2 container instance. */
 export const RESERVED_PORTS = ['22', '2375', '2376', '51678', '51679'];
@@ -70,12 +79,25 @@ export function registerVirtualInstances(regionState: RegionState, clusterArn: s
   return out;
 }
 
-function defaultAttributes(instanceType: string, az: string): { name: string; value?: string }[] {
+/** The attributes an ECS agent on Linux registers (the EC2 ones when the instance is known). */
+export function defaultAttributes(
+  instanceType: string,
+  az: string,
+  ec2?: { amiId: string; vpcId: string; subnetId: string; architecture: string },
+): { name: string; value?: string }[] {
   return [
     { name: 'ecs.os-type', value: 'linux' },
-    { name: 'ecs.cpu-architecture', value: 'x86_64' },
+    { name: 'ecs.os-family', value: 'LINUX' },
+    { name: 'ecs.cpu-architecture', value: ec2?.architecture ?? 'x86_64' },
     { name: 'ecs.instance-type', value: instanceType },
     { name: 'ecs.availability-zone', value: az },
+    ...(ec2
+      ? [
+          { name: 'ecs.ami-id', value: ec2.amiId },
+          { name: 'ecs.vpc-id', value: ec2.vpcId },
+          { name: 'ecs.subnet-id', value: ec2.subnetId },
+        ]
+      : []),
     { name: 'ecs.capability.task-eni' },
     { name: 'ecs.capability.container-health-check' },
     { name: 'ecs.capability.execution-role-awslogs' },
@@ -87,10 +109,20 @@ function defaultAttributes(instanceType: string, az: string): { name: string; va
   ];
 }
 
-function addInstance(
+/** Adds an ACTIVE container instance record to a cluster (what RegisterContainerInstance records). */
+export function addInstance(
   s: EcsState,
   clusterArn: string,
-  o: { cpu: number; memory: number; ec2InstanceId: string; attributes: { name: string; value?: string }[]; now: number; versionInfo?: Json },
+  o: {
+    cpu: number;
+    memory: number;
+    ec2InstanceId: string;
+    attributes: { name: string; value?: string }[];
+    now: number;
+    versionInfo?: Json;
+    ports?: string[];
+    maxTaskEnis?: number;
+  },
 ): ContainerInstanceRecord {
   const clusterName = shortName(clusterArn);
   const containerInstanceArn = siblingArn(clusterArn, `container-instance/${clusterName}/${taskId()}`);
@@ -102,18 +134,19 @@ function addInstance(
     agentConnected: true,
     cpu: o.cpu,
     memory: o.memory,
-    ports: [...RESERVED_PORTS],
+    ports: [...(o.ports ?? RESERVED_PORTS)],
     portsUdp: [],
     attributes: o.attributes,
-    versionInfo: o.versionInfo ?? { agentVersion: '1.89.0', agentHash: 'ecskit', dockerVersion: 'DockerVersion: 25.0.0' },
+    versionInfo: o.versionInfo ?? { agentVersion: AGENT_VERSION, agentHash: 'ecskit', dockerVersion: 'DockerVersion: 25.0.0' },
     registeredAt: o.now,
     version: 1,
+    ...(o.maxTaskEnis !== undefined ? { maxTaskEnis: o.maxTaskEnis } : {}),
   };
   s.containerInstances[containerInstanceArn] = record;
   return record;
 }
 
-/** CPU/memory/ports still free on an instance, given the tasks placed on it that are not STOPPED. */
+/** CPU/memory/ports (and, with an ENI limit, network interfaces for awsvpc tasks) still free on an instance, given the tasks placed on it that are not STOPPED. */
 export function remainingResources(regionState: RegionState, ci: ContainerInstanceRecord) {
   const s = ecsState(regionState);
   let cpu = ci.cpu;
@@ -122,6 +155,7 @@ export function remainingResources(regionState: RegionState, ci: ContainerInstan
   const portsUdp = [...ci.portsUdp];
   let running = 0;
   let pending = 0;
+  let enis = ci.maxTaskEnis;
   for (const t of Object.values(s.tasks)) {
     if (t.containerInstanceArn !== ci.containerInstanceArn || t.lastStatus === 'STOPPED') continue;
     if (t.lastStatus === 'RUNNING') running++;
@@ -131,8 +165,9 @@ export function remainingResources(regionState: RegionState, ci: ContainerInstan
     memory -= r.memory;
     ports.push(...r.ports.map(String));
     portsUdp.push(...r.portsUdp.map(String));
+    if (enis !== undefined && findTaskDefinition(regionState, t.taskDefinitionArn)?.networkMode === 'awsvpc') enis--;
   }
-  return { cpu, memory, ports, portsUdp, runningTasksCount: running, pendingTasksCount: pending };
+  return { cpu, memory, ports, portsUdp, runningTasksCount: running, pendingTasksCount: pending, ...(enis !== undefined ? { enis } : {}) };
 }
 
 function resources(cpu: number, memory: number, ports: string[], portsUdp: string[]): Json[] {
@@ -165,13 +200,17 @@ export function containerInstanceOut(ctx: RequestContext, ci: ContainerInstanceR
   });
 }
 
-/** ECS RegisterContainerInstance (what an ECS agent calls; `totalResources` sets CPU/MEMORY). */
+/**
+ * ECS RegisterContainerInstance (what an ECS agent calls; `totalResources`
+ * sets CPU/MEMORY/PORTS). When `instanceIdentityDocument` names an EC2
+ * instance of this region, the registration takes its instance type (CPU,
+ * memory and ENI limit when `totalResources` leaves them out), zone, AMI,
+ * VPC and subnet attributes.
+ */
 export const RegisterContainerInstance: OperationHandler = (input, ctx) => {
   const cluster = requireCluster(ctx, input.cluster);
   const total = (input.totalResources ?? []) as Json[];
   const get = (name: string) => total.find((r) => r.name === name);
-  const cpu = Number(get('CPU')?.integerValue ?? 2048);
-  const memory = Number(get('MEMORY')?.integerValue ?? 3904);
   let ec2InstanceId = `i-${hexId(17)}`;
   if (input.instanceIdentityDocument) {
     try {
@@ -181,15 +220,25 @@ export const RegisterContainerInstance: OperationHandler = (input, ctx) => {
       throw new AwsError('InvalidParameterException', 'instanceIdentityDocument is not valid JSON.');
     }
   }
+  const ec2 = ctx.state['ec2'] as Ec2State | undefined;
+  const instance = ec2 ? instancesOf(ec2, ctx.now().getTime()).find((i) => i.instanceId === ec2InstanceId) : undefined;
+  const type = instance ? findInstanceType(instance.instanceType) : undefined;
+  const registered = type ? ecsRegisteredResources(type) : { cpu: 2048, memory: 3904 };
+  const cpu = Number(get('CPU')?.integerValue ?? registered.cpu);
+  const memory = Number(get('MEMORY')?.integerValue ?? registered.memory);
   const tags = validateTags(input.tags);
   const s = stateOf(ctx);
+  const builtIn = instance
+    ? defaultAttributes(instance.instanceType, instance.availabilityZone, { amiId: instance.imageId, vpcId: instance.vpcId, subnetId: instance.subnetId, architecture: instance.architecture })
+    : defaultAttributes('t3.medium', `${ctx.region}a`);
   const ci = addInstance(s, cluster.clusterArn, {
     cpu,
     memory,
     ec2InstanceId,
-    attributes: [...defaultAttributes('t3.medium', `${ctx.region}a`), ...((input.attributes ?? []) as { name: string; value?: string }[])],
+    attributes: [...builtIn, ...((input.attributes ?? []) as { name: string; value?: string }[])],
     now: ctx.now().getTime(),
     versionInfo: input.versionInfo,
+    ...(type ? { maxTaskEnis: Math.max(0, type.maxEnis - 1) } : {}),
   });
   const ports = get('PORTS')?.stringSetValue as string[] | undefined;
   if (ports) ci.ports = ports;
@@ -213,22 +262,45 @@ export const DeregisterContainerInstance: OperationHandler = (input, ctx) => {
   return { containerInstance: containerInstanceOut(ctx, ci) };
 };
 
-/** ECS ListContainerInstances (status filter; `filter` supports `attribute:<name> == <value>` / `exists`). */
+/**
+ * ECS ListContainerInstances: by `status` (every status but INACTIVE when
+ * absent) and a cluster query language `filter` (`attribute:ecs.instance-type
+ * =~ t3.*`, `ec2InstanceId in […]`, … see `query-language.ts`); 1-100 per page.
+ */
 export const ListContainerInstances: OperationHandler = (input, ctx) => {
   const cluster = requireCluster(ctx, input.cluster);
   const status: string | undefined = input.status;
-  const filter = input.filter ? String(input.filter) : undefined;
-  const matchFilter = (ci: ContainerInstanceRecord) => {
-    if (!filter) return true;
-    const m = /^attribute:([\w.-]+)\s*(==|!=)?\s*(.*?)\s*$/.exec(filter);
-    if (!m) throw new AwsError('InvalidParameterException', `Unsupported filter expression: ${filter}. The local cloud supports attribute:<name> [== | != <value>].`);
-    const attr = ci.attributes.find((a) => a.name === m[1]);
-    if (!m[2]) return attr !== undefined;
-    const equal = attr?.value === m[3];
-    return m[2] === '==' ? equal : !equal;
+  if (status !== undefined && !['ACTIVE', 'DRAINING', 'REGISTERING', 'DEREGISTERING', 'REGISTRATION_FAILED'].includes(status)) {
+    throw new AwsError('InvalidParameterException', `status must be ACTIVE, DRAINING, REGISTERING, DEREGISTERING or REGISTRATION_FAILED, got: ${status}`);
+  }
+  let query: QueryNode | undefined;
+  if (input.filter !== undefined && input.filter !== '') {
+    try {
+      query = parseQuery(String(input.filter));
+    } catch (error) {
+      if (error instanceof QueryLanguageError) throw new AwsError('InvalidParameterException', `Invalid filter expression '${String(input.filter).slice(0, 200)}': ${error.message}.`);
+      throw error;
+    }
+  }
+  const s = stateOf(ctx);
+  const matches = (ci: ContainerInstanceRecord) => {
+    if (!query) return true;
+    const rem = remainingResources(ctx.state, ci);
+    const groups = Object.values(s.tasks)
+      .filter((t) => t.containerInstanceArn === ci.containerInstanceArn && t.lastStatus !== 'STOPPED')
+      .map((t) => t.group);
+    return evaluateQuery(query, {
+      attributes: new Map(ci.attributes.map((a) => [a.name, a.value])),
+      ec2InstanceId: ci.ec2InstanceId,
+      agentConnected: ci.agentConnected,
+      agentVersion: String(ci.versionInfo?.agentVersion ?? ''),
+      registeredAt: ci.registeredAt,
+      runningTasksCount: rem.runningTasksCount,
+      taskGroups: groups,
+    });
   };
-  const arns = Object.values(stateOf(ctx).containerInstances)
-    .filter((ci) => ci.clusterArn === cluster.clusterArn && (status ? ci.status === status : ci.status !== 'INACTIVE') && matchFilter(ci))
+  const arns = Object.values(s.containerInstances)
+    .filter((ci) => ci.clusterArn === cluster.clusterArn && (status ? ci.status === status : ci.status !== 'INACTIVE') && matches(ci))
     .map((ci) => ci.containerInstanceArn);
   const { page, nextToken } = paginate(arns, input.nextToken, input.maxResults, { pageSize: 100, maxPageSize: 100 });
   return clean({ containerInstanceArns: page, nextToken });
@@ -277,4 +349,25 @@ export const UpdateContainerInstancesState: OperationHandler = (input, ctx) => {
     containerInstances.push(containerInstanceOut(ctx, ci));
   }
   return { containerInstances, failures };
+};
+
+/**
+ * ECS DiscoverPollEndpoint (what an ECS agent calls before it connects): the
+ * endpoints the agent polls for work, sends telemetry to and Service
+ * Connect uses. On a local cloud serving HTTP all three are its own
+ * endpoint; used in process only, AWS's names for the region.
+ */
+export const DiscoverPollEndpoint: OperationHandler = (input, ctx) => {
+  if (input.containerInstance !== undefined && input.cluster !== undefined) {
+    const cluster = requireCluster(ctx, input.cluster);
+    const ci = findContainerInstance(ctx.state, String(input.containerInstance), cluster.clusterArn);
+    if (!ci) throw new AwsError('InvalidParameterException', 'The referenced container instance was not found.');
+  }
+  const local = cloudEndpoint(ctx.events);
+  if (local) return { endpoint: `${local}/`, telemetryEndpoint: `${local}/`, serviceConnectEndpoint: `${local}/` };
+  return {
+    endpoint: `https://ecs-a-1.${ctx.region}.amazonaws.com/`,
+    telemetryEndpoint: `https://ecs-t-1.${ctx.region}.amazonaws.com/`,
+    serviceConnectEndpoint: `https://ecs-sc.${ctx.region}.api.aws`,
+  };
 };

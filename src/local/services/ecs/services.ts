@@ -10,6 +10,7 @@ import { arn, paginate } from '../../core/util.js';
 import { findService as findCloudMapService } from '../cloudmap/state.js';
 import { findSecurityGroup, findSubnet } from '../ec2/state.js';
 import { findTargetGroup } from '../elbv2/state.js';
+import { validatePlacement } from './placement.js';
 import {
   clean,
   date,
@@ -321,6 +322,7 @@ export const CreateService: OperationHandler = (input, ctx) => {
   desiredCount = checkDesiredCount(desiredCount, serviceRegistries);
   const deploymentConfiguration = validateDeploymentConfiguration(input.deploymentConfiguration, scheduling);
   const tags = validateTags(input.tags);
+  const placement = validatePlacement(input, launch.launchType ?? (launch.platformVersion ? 'FARGATE' : 'EC2'), td);
   const propagateTags = input.propagateTags ?? 'NONE';
   if (!['TASK_DEFINITION', 'SERVICE', 'NONE'].includes(propagateTags)) invalid(`propagateTags must be TASK_DEFINITION, SERVICE or NONE, got: ${propagateTags}`);
 
@@ -360,8 +362,8 @@ export const CreateService: OperationHandler = (input, ctx) => {
     schedulingStrategy: scheduling,
     deploymentController: { type: controller },
     deploymentConfiguration,
-    placementConstraints: input.placementConstraints ?? [],
-    placementStrategy: input.placementStrategy ?? [],
+    placementConstraints: placement.constraints,
+    placementStrategy: placement.strategy,
     deployments: [],
     events: [],
     roleArn: input.role ?? (loadBalancers.length ? arn(ctx, 'iam', 'role/aws-service-role/ecs.amazonaws.com/AWSServiceRoleForECS', '') : undefined),
@@ -447,8 +449,15 @@ export const UpdateService: OperationHandler = (input, ctx) => {
   if (platformVersion !== undefined) svc.platformVersion = platformVersion;
   svc.deploymentConfiguration = deploymentConfiguration;
   if (grace !== undefined) svc.healthCheckGracePeriodSeconds = grace;
-  if (input.placementConstraints !== undefined) svc.placementConstraints = input.placementConstraints;
-  if (input.placementStrategy !== undefined) svc.placementStrategy = input.placementStrategy;
+  if (input.placementConstraints !== undefined || input.placementStrategy !== undefined) {
+    const placement = validatePlacement(
+      { placementConstraints: input.placementConstraints ?? svc.placementConstraints, placementStrategy: input.placementStrategy ?? svc.placementStrategy },
+      launchType ?? (capacityProviderStrategy?.every((x) => String(x.capacityProvider).startsWith('FARGATE')) ? 'FARGATE' : 'EC2'),
+      td,
+    );
+    svc.placementConstraints = placement.constraints;
+    svc.placementStrategy = placement.strategy;
+  }
   if (input.enableExecuteCommand !== undefined) svc.enableExecuteCommand = Boolean(input.enableExecuteCommand);
   if (input.enableECSManagedTags !== undefined) svc.enableECSManagedTags = Boolean(input.enableECSManagedTags);
   if (input.propagateTags !== undefined) svc.propagateTags = input.propagateTags;

@@ -250,6 +250,11 @@ export interface ContainerInstanceRecord {
   versionInfo: Json;
   registeredAt: number;
   version: number;
+  /**
+   * awsvpc tasks it can take at once: its instance type's network interfaces
+   * less the primary one (EC2-backed instances; virtual ones have no limit).
+   */
+  maxTaskEnis?: number;
 }
 
 /** The ECS slice of one account+region. */

@@ -7,6 +7,7 @@
  */
 import { AwsError, type OperationHandler, type RequestContext } from '../../core/types.js';
 import { arn, paginate } from '../../core/util.js';
+import { validateTaskDefinitionConstraints } from './placement.js';
 import { checkContainerSize, checkTaskSize } from './quotas.js';
 import { clean, date, emit, EcsEvents, findTaskDefinition, stateOf, type Json, type TaskDefinitionRecord } from './state.js';
 import { putTags, tagsOf, validateTags } from './tags.js';
@@ -237,6 +238,7 @@ export function validateTaskDefinition(input: Json): Omit<TaskDefinitionRecord, 
   if (networkMode === 'awsvpc' && fargatePairValid(cpu, memory)) compatibilities.push('FARGATE');
   const { family: _f, containerDefinitions: _c, cpu: _cpu, memory: _m, networkMode: _n, requiresCompatibilities: _r, tags: _t, ...rest } = input;
   const extra: Json = { volumes: [], placementConstraints: [], ...rest };
+  extra.placementConstraints = validateTaskDefinitionConstraints(input.placementConstraints);
   return clean({
     family: String(family),
     networkMode,

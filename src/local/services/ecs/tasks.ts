@@ -1,13 +1,25 @@
 /**
- * ECS tasks: RunTask, StopTask, DescribeTasks, ListTasks. The control plane
- * records tasks (PROVISIONING, desired RUNNING); placing and running them is
- * the runtime's job (it listens for `ecs:task-run-requested`).
+ * ECS tasks: RunTask, StartTask, StopTask, DescribeTasks, ListTasks. The
+ * control plane records tasks (PROVISIONING, desired RUNNING) and places EC2
+ * tasks on container instances (`placement.ts`); running them is the
+ * runtime's job (it listens for `ecs:task-run-requested`).
  *
  * @internal
  */
 import { AwsError, type OperationHandler, type RequestContext } from '../../core/types.js';
 import { paginate } from '../../core/util.js';
-import { definitionNeeds, placeBatch, type PlacementFailure } from './placement.js';
+import {
+  constraintFailure,
+  definitionNeeds,
+  MEMBER_OF_UNSATISFIED,
+  missingResource,
+  NO_CONTAINER_INSTANCES,
+  placeBatch,
+  resourceFailureReason,
+  validatePlacement,
+  type PlacementFailure,
+} from './placement.js';
+import { remainingResources } from './container-instances.js';
 import { checkRunTaskCount } from './quotas.js';
 import { activeTaskDefinition, resolveLaunch, validateNetworkConfiguration } from './services.js';
 import {
@@ -104,6 +116,7 @@ function placeRunTasks(
   ec2: boolean,
   count: number,
   input: Json,
+  placement: { constraints: Json[]; strategy: Json[]; group: string },
 ): { count: number; instances?: readonly ContainerInstanceRecord[]; failures: PlacementFailure[] } {
   const failures: PlacementFailure[] = [];
   let n = count;
@@ -113,14 +126,19 @@ function placeRunTasks(
     failures.push(taskLimitFailure(clusterArn, localTaskLimit(ctx.events)!.maxTasks));
   }
   if (!ec2) return { count: n, failures };
-  const batch = placeBatch(ctx.state, clusterArn, definitionNeeds(ctx.state, td, input.overrides), n, (input.placementStrategy ?? []) as Json[]);
+  const batch = placeBatch(ctx.state, clusterArn, definitionNeeds(ctx.state, td, input.overrides), n, placement, td);
+  // An EC2 cluster without container instances is an error, not a failure list.
+  if (batch.reason === NO_CONTAINER_INSTANCES) invalid(NO_CONTAINER_INSTANCES);
   return { count: batch.instances.length, instances: batch.instances, failures: [...batch.failures, ...failures] };
 }
 
 /**
  * ECS RunTask: records 1-10 PROVISIONING tasks. EC2 tasks are placed at once
- * on container instances with room (what does not fit is a `RESOURCE:*`
- * failure, as on ECS); no task starts past the local task cap.
+ * on container instances with room that meet the placement constraints, by
+ * the placement strategy (what does not fit is a `RESOURCE:*`,
+ * `MemberOf placement constraint unsatisfied.`, … failure per instance, as
+ * on ECS; a cluster without container instances is `InvalidParameterException`);
+ * no task starts past the local task cap.
  */
 export const RunTask: OperationHandler = (input, ctx) => {
   const s = stateOf(ctx);
@@ -133,14 +151,16 @@ export const RunTask: OperationHandler = (input, ctx) => {
   const effectiveLaunchType = launch.launchType ?? (launch.platformVersion ? 'FARGATE' : 'EC2');
   const networkConfiguration = validateNetworkConfiguration(ctx, input.networkConfiguration, td, effectiveLaunchType);
   const tags = validateTags(input.tags);
-  const placement = placeRunTasks(ctx, cluster.clusterArn, td, effectiveLaunchType === 'EC2', count, input);
+  const rules = validatePlacement(input, effectiveLaunchType, td);
+  const group: string = input.group ?? `family:${td.family}`;
+  const placement = placeRunTasks(ctx, cluster.clusterArn, td, effectiveLaunchType === 'EC2', count, input, { ...rules, group });
   if (placement.count === 0) return { tasks: [], failures: placement.failures };
   const tasks = newTaskRecords(ctx.state, td, cluster.clusterArn, placement.count, {
     now: ctx.now().getTime(),
     launchType: launch.launchType,
     capacityProviderName: launch.capacityProviderStrategy?.[0]?.capacityProvider,
     platformVersion: input.platformVersion ?? launch.platformVersion,
-    group: input.group ?? `family:${td.family}`,
+    group,
     startedBy: input.startedBy,
     networkConfiguration,
     overrides: input.overrides,
@@ -158,6 +178,100 @@ export const RunTask: OperationHandler = (input, ctx) => {
     networkConfiguration,
   });
   return { tasks: tasks.map((t) => taskOut(ctx, t, true)), failures: placement.failures };
+};
+
+/** Most container instances one StartTask names. */
+export const MAX_START_TASK_INSTANCES = 10;
+
+/**
+ * ECS StartTask: one task per named container instance (ARN or ID, up to
+ * 10), EC2 only, no placement strategy. An instance that does not exist in
+ * the cluster is a `MISSING` failure, a deregistered one `INACTIVE`, one
+ * whose agent is disconnected `AGENT`; one without room `RESOURCE:*`; the
+ * task definition's `memberOf` constraints apply. Each started task
+ * reserves its share, so naming an instance twice starts two tasks on it
+ * when both fit.
+ */
+export const StartTask: OperationHandler = (input, ctx) => {
+  const s = stateOf(ctx);
+  const cluster = requireCluster(ctx, input.cluster);
+  const td = activeTaskDefinition(ctx, input.taskDefinition);
+  const refs: unknown = input.containerInstances;
+  if (!Array.isArray(refs) || refs.length === 0) throw new AwsError('InvalidParameterException', 'Container Instances cannot be empty.');
+  if (refs.length > MAX_START_TASK_INSTANCES) invalid(`containerInstances can have at most ${MAX_START_TASK_INSTANCES} items, got: ${refs.length}`);
+  if (input.startedBy !== undefined && String(input.startedBy).length > 128) invalid('startedBy can be at most 128 characters.');
+  if (input.group !== undefined && String(input.group).length > 255) invalid('group can be at most 255 characters.');
+  resolveLaunch(cluster, td, { launchType: 'EC2' });
+  const networkConfiguration = validateNetworkConfiguration(ctx, input.networkConfiguration, td, 'EC2');
+  const tags = validateTags(input.tags);
+  const group: string = input.group ?? `family:${td.family}`;
+  const needs = definitionNeeds(ctx.state, td, input.overrides);
+  const failures: PlacementFailure[] = [];
+  const chosen: ContainerInstanceRecord[] = [];
+  let free = freeTaskSlots(ctx.events);
+  for (const ref of refs as unknown[]) {
+    const id = String(ref);
+    const ci = findContainerInstance(ctx.state, id, cluster.clusterArn);
+    const arnOf = () => (id.startsWith('arn:') ? id : `${cluster.clusterArn.replace(':cluster/', ':container-instance/')}/${id}`);
+    if (!ci) {
+      failures.push({ arn: arnOf(), reason: 'MISSING' });
+      continue;
+    }
+    if (ci.status === 'INACTIVE') {
+      failures.push({ arn: ci.containerInstanceArn, reason: 'INACTIVE' });
+      continue;
+    }
+    if (!ci.agentConnected) {
+      failures.push({ arn: ci.containerInstanceArn, reason: 'AGENT' });
+      continue;
+    }
+    if (free < 1) {
+      failures.push(taskLimitFailure(cluster.clusterArn, localTaskLimit(ctx.events)!.maxTasks));
+      continue;
+    }
+    // The instance's room, less what this call already placed on it; then the task definition's constraints.
+    const placedHere = chosen.filter((c) => c.containerInstanceArn === ci.containerInstanceArn).length;
+    const rem = remainingResources(ctx.state, ci);
+    const left = {
+      ...rem,
+      cpu: rem.cpu - placedHere * needs.cpu,
+      memory: rem.memory - placedHere * needs.memory,
+      ports: [...rem.ports, ...Array.from({ length: placedHere }, () => needs.ports.map(String)).flat()],
+      ...(rem.enis !== undefined ? { enis: rem.enis - (needs.awsvpc ? placedHere : 0) } : {}),
+    };
+    const missing = missingResource(left, needs);
+    if (missing) {
+      failures.push({ arn: ci.containerInstanceArn, reason: resourceFailureReason(missing) });
+      continue;
+    }
+    if (constraintFailure(ctx.state, ci, td, { group })) {
+      failures.push({ arn: ci.containerInstanceArn, reason: MEMBER_OF_UNSATISFIED });
+      continue;
+    }
+    chosen.push(ci);
+    free--;
+  }
+  if (chosen.length === 0) return { tasks: [], failures };
+  const tasks = newTaskRecords(ctx.state, td, cluster.clusterArn, chosen.length, {
+    now: ctx.now().getTime(),
+    launchType: 'EC2',
+    group,
+    startedBy: input.startedBy,
+    networkConfiguration,
+    overrides: input.overrides,
+    enableExecuteCommand: Boolean(input.enableExecuteCommand),
+  });
+  tasks.forEach((t, i) => {
+    t.containerInstanceArn = chosen[i]!.containerInstanceArn;
+    putTags(s, t.taskArn, tags);
+  });
+  emit(ctx, EcsEvents.taskRunRequested, {
+    clusterArn: cluster.clusterArn,
+    taskArns: tasks.map((t) => t.taskArn),
+    taskDefinitionArn: td.taskDefinitionArn,
+    networkConfiguration,
+  });
+  return { tasks: tasks.map((t) => taskOut(ctx, t, true)), failures };
 };
 
 /**

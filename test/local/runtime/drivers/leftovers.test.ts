@@ -26,7 +26,7 @@ async function containersOfTask(engine: ContainerEngine, taskArn: string): Promi
 
 test('a SIGKILLed local cloud leaves its task containers; the next start with the container driver removes them', { skip }, async () => {
   const engine = prepared as ContainerEngine;
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'local', '--port', '0', '--driver', 'container', '--time-scale', '0.05'], {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'local', '--port', '0', '--driver', 'container', '--time-scale', '0.05', '--container-instances', '1'], {
     cwd: root,
     stdio: ['ignore', 'pipe', 'pipe'],
   });

@@ -44,16 +44,18 @@ describe('ECS RunTask / StopTask / DescribeTasks / ListTasks', () => {
     assert.equal(cluster.pendingTasksCount, 2);
   });
 
-  it('reports a failure instead of tasks when an EC2 cluster has no container instances', async () => {
+  it('refuses RunTask on an EC2 cluster without container instances with AWS\'s InvalidParameterException', async () => {
     const r = await labRegion();
     await r.ecs('RegisterTaskDefinition', invsysTaskDefinition());
-    const out = await r.ecs('RunTask', {
-      cluster: CLUSTER,
-      taskDefinition: 'flask-inventory-invsys',
-      networkConfiguration: { awsvpcConfiguration: { subnets: r.subnets } },
-    });
-    assert.deepEqual(out.tasks, []);
-    assert.equal(out.failures[0].reason, 'No Container Instances were found in your cluster.');
+    const error = await rejection(() =>
+      r.ecs('RunTask', {
+        cluster: CLUSTER,
+        taskDefinition: 'flask-inventory-invsys',
+        networkConfiguration: { awsvpcConfiguration: { subnets: r.subnets } },
+      }),
+    );
+    assert.equal(error.code, 'InvalidParameterException');
+    assert.equal(error.message, 'No Container Instances were found in your cluster.');
   });
 
   it('validates count, the network configuration and the task definition', async () => {
