@@ -3,7 +3,8 @@
  * `ecskit:stack=<stack>` (plus the scaling policies of its scalable targets)
  * and remove them in reverse
  * dependency order. Missing resources are fine, so it is safe to run twice
- * and after a crashed run; a dry run calls no mutating API.
+ * and after a crashed run; a dry run calls no mutating API. Terminated EC2
+ * instances, which EC2 lists for an hour, are not the stack's any more.
  *
  * @module
  */
@@ -26,7 +27,7 @@ import {
   DescribeLogGroupsCommand,
   ListTagsForResourceCommand as ListLogTagsCommand,
 } from '@aws-sdk/client-cloudwatch-logs';
-import { DeleteSecurityGroupCommand, DescribeSecurityGroupsCommand } from '@aws-sdk/client-ec2';
+import { DeleteSecurityGroupCommand, DescribeInstancesCommand, DescribeSecurityGroupsCommand, TerminateInstancesCommand } from '@aws-sdk/client-ec2';
 import {
   DeleteClusterCommand,
   DeleteServiceCommand as DeleteEcsServiceCommand,
@@ -34,6 +35,7 @@ import {
   DeregisterContainerInstanceCommand,
   DeregisterTaskDefinitionCommand,
   DescribeClustersCommand,
+  DescribeContainerInstancesCommand,
   DescribeServicesCommand,
   DescribeTaskDefinitionCommand,
   ListClustersCommand,
@@ -78,6 +80,7 @@ export const DESTROY_ORDER = [
   'listener',
   'load-balancer',
   'target-group',
+  'instance',
   'security-group',
   'task-definition',
   'log-group',
@@ -91,7 +94,7 @@ export type StackResourceKind = (typeof DESTROY_ORDER)[number];
 export interface StackResource {
   /** What it is. */
   readonly kind: StackResourceKind;
-  /** The id `destroy()` deletes it by: an ARN, a Cloud Map/EC2 id, or a name (dashboards, log groups). */
+  /** The id `destroy()` deletes it by: an ARN, a Cloud Map/EC2 id (`sg-…`, `i-…`), or a name (dashboards, log groups). */
   readonly id: string;
   /** A readable name (`invsys-service`, `flask-inventory-invsys:2`). */
   readonly name: string;
@@ -384,19 +387,45 @@ async function elbResources(ctx: OperationContext): Promise<StackResource[]> {
   ];
 }
 
-/** EC2: tagged security groups. @internal */
+/** EC2: tagged instances that are not terminated (terminated ones stay visible for an hour) and tagged security groups. @internal */
 async function ec2Resources(ctx: OperationContext): Promise<StackResource[]> {
-  const out = await pages(
+  const reservations = await pages(
+    (NextToken) =>
+      call(ctx, 'ec2:DescribeInstances', ctx.stack, () =>
+        ctx.clients.ec2.send(
+          new DescribeInstancesCommand({
+            Filters: [
+              { Name: `tag:${STACK_TAG}`, Values: [ctx.stack] },
+              { Name: 'instance-state-name', Values: ['pending', 'running', 'shutting-down', 'stopping', 'stopped'] },
+            ],
+            NextToken,
+          }),
+        ),
+      ),
+    (p) => p.NextToken,
+  );
+  const instances = reservations
+    .flatMap((p) => p.Reservations ?? [])
+    .flatMap((r) => r.Instances ?? [])
+    .filter((i) => i.InstanceId && ownedBy(tagRecord(i.Tags), ctx.stack))
+    .map((i) => {
+      const name = tagRecord(i.Tags).Name;
+      return { kind: 'instance' as const, id: i.InstanceId ?? '', name: name ? `${i.InstanceId} (${name})` : (i.InstanceId ?? ''), detail: { instanceType: i.InstanceType ?? '' } };
+    });
+  const groups = await pages(
     (NextToken) =>
       call(ctx, 'ec2:DescribeSecurityGroups', ctx.stack, () =>
         ctx.clients.ec2.send(new DescribeSecurityGroupsCommand({ Filters: [{ Name: `tag:${STACK_TAG}`, Values: [ctx.stack] }], NextToken })),
       ),
     (p) => p.NextToken,
   );
-  return out
-    .flatMap((p) => p.SecurityGroups ?? [])
-    .filter((g) => g.GroupId && ownedBy(tagRecord(g.Tags), ctx.stack))
-    .map((g) => ({ kind: 'security-group' as const, id: g.GroupId ?? '', name: g.GroupName ?? '' }));
+  return [
+    ...instances,
+    ...groups
+      .flatMap((p) => p.SecurityGroups ?? [])
+      .filter((g) => g.GroupId && ownedBy(tagRecord(g.Tags), ctx.stack))
+      .map((g) => ({ kind: 'security-group' as const, id: g.GroupId ?? '', name: g.GroupName ?? '' })),
+  ];
 }
 
 /** Logs: tagged log groups. @internal */
@@ -567,6 +596,32 @@ async function remove(ctx: OperationContext, r: StackResource): Promise<{ action
           'TargetGroupNotFound',
         ),
       };
+    case 'instance': {
+      const wasGone = await gone(
+        () => call(ctx, 'ec2:TerminateInstances', r.name, () => c.ec2.send(new TerminateInstancesCommand({ InstanceIds: [r.id] }))),
+        'InvalidInstanceID.NotFound',
+      );
+      if (!wasGone) {
+        const result = await poll({
+          observe: async () => {
+            try {
+              const out = await call(ctx, 'ec2:DescribeInstances', r.name, () => c.ec2.send(new DescribeInstancesCommand({ InstanceIds: [r.id] })));
+              return out.Reservations?.[0]?.Instances?.[0]?.State?.Name ?? 'terminated';
+            } catch (error) {
+              if (hasErrorCode(error, 'InvalidInstanceID.NotFound')) return 'terminated';
+              throw error;
+            }
+          },
+          accept: (state) => (state === 'terminated' ? { state: 'done', value: true } : { state: 'pending', reason: state }),
+          intervalSeconds: ctx.pollIntervalSeconds ?? 2,
+          timeoutSeconds: ctx.waitTimeoutSeconds ?? 600,
+        });
+        if (result.state !== 'done') {
+          throw new OperationError('ec2:DescribeInstances', r.name, `instance did not terminate: ${result.state} (${result.reason ?? ''})`);
+        }
+      }
+      return { action: 'ec2:TerminateInstances + wait terminated', wasGone };
+    }
     case 'security-group':
       return {
         action: 'ec2:DeleteSecurityGroup',
@@ -598,13 +653,37 @@ async function remove(ctx: OperationContext, r: StackResource): Promise<{ action
       };
     case 'cluster': {
       const instances = await gone(async () => {
-        const arns = (
-          await pages(
-            (nextToken) => call(ctx, 'ecs:ListContainerInstances', r.name, () => c.ecs.send(new ListContainerInstancesCommand({ cluster: r.id, nextToken }))),
-            (p) => p.nextToken,
-          )
-        ).flatMap((p) => p.containerInstanceArns ?? []);
-        for (const arn of arns) {
+        // Container instances of EC2 instances being terminated (the stack's, removed just before) deregister by
+        // themselves, as ECS deregisters a terminated instance: wait for that; then deregister what is left.
+        const waited = await poll({
+          observe: async () => {
+            const arns = (
+              await pages(
+                (nextToken) => call(ctx, 'ecs:ListContainerInstances', r.name, () => c.ecs.send(new ListContainerInstancesCommand({ cluster: r.id, nextToken }))),
+                (p) => p.nextToken,
+              )
+            ).flatMap((p) => p.containerInstanceArns ?? []);
+            const described = [];
+            for (const batch of chunks(arns, 100)) {
+              const out = await call(ctx, 'ecs:DescribeContainerInstances', r.name, () => c.ecs.send(new DescribeContainerInstancesCommand({ cluster: r.id, containerInstances: batch })));
+              described.push(...(out.containerInstances ?? []));
+            }
+            const ec2Ids = described.map((ci) => ci.ec2InstanceId ?? '').filter(Boolean);
+            const ending = new Set<string>();
+            for (const batch of chunks(ec2Ids, 200)) {
+              const out = await call(ctx, 'ec2:DescribeInstances', r.name, () =>
+                c.ec2.send(new DescribeInstancesCommand({ Filters: [{ Name: 'instance-id', Values: batch }, { Name: 'instance-state-name', Values: ['shutting-down', 'terminated'] }] })),
+              );
+              for (const i of (out.Reservations ?? []).flatMap((x) => x.Instances ?? [])) if (i.InstanceId) ending.add(i.InstanceId);
+            }
+            return { arns: described.map((ci) => ci.containerInstanceArn ?? '').filter(Boolean), terminating: described.filter((ci) => ending.has(ci.ec2InstanceId ?? '')).length };
+          },
+          accept: (o) => (o.terminating === 0 ? { state: 'done', value: o.arns } : { state: 'pending', reason: `${o.terminating} container instance(s) of terminated EC2 instances not deregistered yet` }),
+          intervalSeconds: ctx.pollIntervalSeconds ?? 2,
+          timeoutSeconds: ctx.waitTimeoutSeconds ?? 600,
+        });
+        const left = waited.state === 'done' ? waited.value : (waited.last?.arns ?? []);
+        for (const arn of left) {
           await call(ctx, 'ecs:DeregisterContainerInstance', r.name, () =>
             c.ecs.send(new DeregisterContainerInstanceCommand({ cluster: r.id, containerInstance: arn, force: true })),
           );
@@ -623,7 +702,7 @@ async function remove(ctx: OperationContext, r: StackResource): Promise<{ action
             ),
           'ClusterNotFoundException',
         ));
-      return { action: 'ecs:DeregisterContainerInstance (each) + ecs:DeleteCluster', wasGone };
+      return { action: 'wait for terminated instances to deregister + ecs:DeregisterContainerInstance (each left) + ecs:DeleteCluster', wasGone };
     }
   }
 }
@@ -641,10 +720,11 @@ const PLANNED: Record<StackResourceKind, string> = {
   listener: 'elasticloadbalancing:DeleteListener',
   'load-balancer': 'elasticloadbalancing:DeleteLoadBalancer',
   'target-group': 'elasticloadbalancing:DeleteTargetGroup (retried while in use)',
+  instance: 'ec2:TerminateInstances + wait terminated',
   'security-group': 'ec2:DeleteSecurityGroup (retried while in use)',
   'task-definition': 'ecs:DeregisterTaskDefinition + ecs:DeleteTaskDefinitions',
   'log-group': 'logs:DeleteLogGroup',
-  cluster: 'ecs:DeregisterContainerInstance (each) + ecs:DeleteCluster',
+  cluster: 'wait for terminated instances to deregister + ecs:DeregisterContainerInstance (each left) + ecs:DeleteCluster',
 };
 
 /**
@@ -653,8 +733,11 @@ const PLANNED: Record<StackResourceKind, string> = {
  * dashboards, services (scaled to 0, deleted, waited until INACTIVE),
  * discovery services (retried while instances are still registered),
  * namespaces (waiting on the operation), listener rules, listeners, load
- * balancers, target groups and security groups (retried while in use), task
- * definitions (deregistered and deleted), log groups, clusters. Resources that
+ * balancers, target groups (retried while in use), EC2 instances
+ * (terminated, waited until terminated), security groups (retried while in
+ * use), task definitions (deregistered and deleted), log groups, clusters
+ * (once the container instances of terminated EC2 instances deregistered;
+ * any left are deregistered). Resources that
  * are already gone are fine, so it is safe to run twice or after a crashed run.
  * With `dryRun` it lists and logs the plan and calls no mutating API.
  *

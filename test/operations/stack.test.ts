@@ -6,7 +6,7 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { DescribeServicesCommand, ListTaskDefinitionsCommand } from '@aws-sdk/client-ecs';
 import { DeleteLoadBalancerCommand, DescribeListenersCommand, DescribeRulesCommand, DescribeTargetGroupsCommand } from '@aws-sdk/client-elastic-load-balancing-v2';
-import { DescribeSecurityGroupsCommand } from '@aws-sdk/client-ec2';
+import { DescribeInstancesCommand, DescribeSecurityGroupsCommand, RunInstancesCommand } from '@aws-sdk/client-ec2';
 import { GetDashboardCommand } from '@aws-sdk/client-cloudwatch';
 import {
   dashboard,
@@ -24,7 +24,7 @@ import {
   targetGroup,
   targetTrackingPolicy,
 } from '../../src/index.js';
-import { DESTROY_ORDER, OperationError, type Operations, type StackResourceKind } from '../../src/operations/index.js';
+import { DESTROY_ORDER, OperationError, STACK_TAG, type Operations, type StackResourceKind } from '../../src/operations/index.js';
 import { invsysTd, startOpsCloud, type OpsCloud } from './helpers.js';
 
 const CLUSTER = 'flask-inventory-cluster';
@@ -41,6 +41,22 @@ async function buildStack(ops: Operations, prefix = '') {
       { port: 80, cidr: '0.0.0.0/0' },
     ],
   });
+  // An EC2 instance tagged with the stack whose ECS agent joins the cluster, launched once (as the lab's setup does).
+  const ec2 = ops.context.clients.ec2;
+  const stackTag = { Name: `tag:${STACK_TAG}`, Values: [ops.context.stack] };
+  const live = await ec2.send(new DescribeInstancesCommand({ Filters: [stackTag, { Name: 'instance-state-name', Values: ['pending', 'running'] }] }));
+  if (!live.Reservations?.length) {
+    await ec2.send(
+      new RunInstancesCommand({
+        ImageId: 'ami-0123456789abcdef0',
+        InstanceType: 't3.medium',
+        MinCount: 1,
+        MaxCount: 1,
+        UserData: Buffer.from(`#!/bin/bash\necho ECS_CLUSTER=${prefix}${CLUSTER} >> /etc/ecs/ecs.config\n`).toString('base64'),
+        TagSpecifications: [{ ResourceType: 'instance', Tags: [{ Key: STACK_TAG, Value: ops.context.stack }] }],
+      }),
+    );
+  }
   const td = await ops.registerTaskDefinition(invsysTd(`${prefix}flask-inventory-invsys`));
   const ns = await ops.ensureNamespace(privateDnsNamespace(`${prefix}local`).vpc(net.vpcId));
   const disco = await ops.ensureDiscoveryService(discoveryService('invsys').namespaceId(ns.namespace.Id ?? '').dnsRecord('A', 60));
@@ -195,6 +211,10 @@ describe('operations over the local cloud: the lab stack', () => {
     const kinds = new Set<StackResourceKind>(report.removed.map((r) => r.kind));
     assert.deepEqual([...DESTROY_ORDER].filter((k) => !kinds.has(k)), []);
     assert.deepEqual(await ops.listStackResources(), []);
+    // The instance was terminated (EC2 still lists it, terminated) and its container instance deregistered before the cluster went.
+    const instances = await t.clients.ec2.send(new DescribeInstancesCommand({ Filters: [{ Name: `tag:${STACK_TAG}`, Values: ['flask-inventory-lab'] }] }));
+    assert.deepEqual(instances.Reservations?.flatMap((r) => r.Instances ?? []).map((i) => i.State?.Name), ['terminated']);
+    assert.ok(ops.lines.some((l) => /^removed: instance i-/.test(l)), ops.lines.join('\n'));
     const again = await ops.destroy();
     assert.deepEqual([again.steps.length, again.removed.length], [0, 0]);
     const survivors = new Set((await other.listStackResources()).map((r) => r.kind));
