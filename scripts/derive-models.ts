@@ -28,6 +28,7 @@ import type { ServiceDefinition } from '../src/local/core/types.ts';
 import { compileModelPattern, translateJavaPattern } from '../src/local/models/java-regex.ts';
 import type { MemberRef, ModelProtocol, OutputMemberRef, OutputModel, OutputOperation, OutputShape, ServiceModel, Shape } from '../src/local/models/types.ts';
 import { services } from '../src/local/services/index.ts';
+import { OPERATIONS_DOC, readBaseline, renderOperationsTable, replaceTable, type OperationsRow } from './operations-table.ts';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const outDir = join(root, 'src/local/models/data');
@@ -390,8 +391,10 @@ function main(): void {
   const index: string[] = [];
   let totalBytes = 0;
   const report: string[] = [];
+  const rows: OperationsRow[] = [];
   for (const def of services) {
     const { name, date, model } = findModel(def, dir);
+    rows.push({ service: def, modelOperations: Object.keys(model.operations).length, modelDate: date });
     const stats: Stats = { patterns: 0, skipped: [] };
     const { compact, missing } = derive(def, name, model, stats);
     const documented = applyDocumentedRanges(def.signingName, compact);
@@ -442,8 +445,11 @@ function main(): void {
     `import type { OutputModel } from '../../types.js';\n${outputImports}\n\n/** Every served service's output model, by signing name. */\nexport const outputModels: Readonly<Record<string, OutputModel>> = {\n${index.join('\n')}\n};\n`;
   writeFileSync(join(outputDir, 'index.ts'), outputIndexBody);
   totalBytes += Buffer.byteLength(outputIndexBody);
+  // docs/local-cloud.md's operations table: served now, before issue 13, and in each model.
+  writeFileSync(OPERATIONS_DOC, replaceTable(readFileSync(OPERATIONS_DOC, 'utf8'), renderOperationsTable(rows, readBaseline())));
   console.log(report.join('\n'));
   console.log(`total ${totalBytes} bytes in ${outDir}`);
+  console.log(`operations table written to ${OPERATIONS_DOC}`);
 }
 
 main();
