@@ -44,6 +44,7 @@ import {
   TargetNotConfirmedError,
 } from 'ecskit';
 import { ListContainerInstancesCommand, DescribeContainerInstancesCommand } from '@aws-sdk/client-ecs';
+import { capacityStep } from './lab-capacity.ts';
 import { pushLabImage } from './lab-images.ts';
 
 // ---------------------------------------------------------------------------
@@ -473,6 +474,7 @@ export async function run(lab: Lab): Promise<CoreConceptsResult> {
   lab.clusterArn = cluster.cluster.clusterArn;
   // The account id is the 5th field of any ARN we own (arn:aws:ecs:REGION:ACCOUNT:cluster/NAME).
   lab.accountId = lab.clusterArn?.split(':')[4] ?? '';
+  await capacityStep(lab); // EC2 instances whose ECS agents join the cluster, as the previous guide launched them (examples/lab-capacity.ts)
 
   const images = await report.step('Setup: image repositories', async () => {
     if (lab.target.kind === 'local' && !lab.buildImages) {

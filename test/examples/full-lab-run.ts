@@ -80,6 +80,9 @@ export function assertRunSucceeded(run: { code: number | null; stdout: string; s
   const counts = (key: string) => summary.data[key] as { count: number; byKind: Record<string, number> };
   assert.ok(counts('created').count > 10, JSON.stringify(summary.data.created));
   assert.equal(counts('created').byKind.service, 2);
+  // The setup's EC2 capacity (examples/lab-capacity.ts): launched, then terminated by the cleanup.
+  assert.equal(counts('created').byKind.instance, 4, JSON.stringify(summary.data.created));
+  assert.equal(counts('removed').byKind.instance, 4, JSON.stringify(summary.data.removed));
   assert.equal(counts('removed').count, counts('created').count + counts('put').count, `removed ${JSON.stringify(summary.data.removed)} = created + put`);
   assert.equal(summary.data.unchanged, undefined);
   return events;
@@ -95,7 +98,8 @@ export function assertLabTasks(events: readonly Record<string, unknown>[]): void
   const t1 = taskResult(events, 1);
   assert.equal(t1.target, 'local');
   assert.equal(t1.clusterStatus, 'ACTIVE');
-  assert.ok(t1.containerInstances > 0, 'the cluster has capacity');
+  assert.equal(t1.containerInstances, 4, 'the cluster has the capacity the setup launched: 4 EC2 instances whose agents joined it');
+  assert.equal(t1.registeredCpu, 4 * 2048);
   assert.deepEqual(t1.networkModes, { 'invsys-service': 'awsvpc', 'gateway-service': 'awsvpc' });
 
   // Task 2: both task definitions, awsvpc, the gateway pointed at invsys.local; families listed by prefix (ERRATA 2.5).
