@@ -130,7 +130,7 @@ export interface ProxyRouting {
   rules(request: { readonly host: string; readonly path: string }): readonly ProxyRule[] | undefined;
   /** Targets of a target group: healthy ones, and the unhealthy ones an ALB fails open to when none is healthy; its stickiness when enabled. */
   targets(targetGroupArn: string): { readonly healthy: readonly ProxyTarget[]; readonly failOpen: readonly ProxyTarget[]; readonly stickiness?: ProxyStickiness };
-  /** The protocol of the listener that serves `host` on this port (`HTTPS`: plain requests get 400). Absent: `HTTP`. */
+  /** The protocol of the listener that serves `host` on this port: plain requests to `HTTPS` and TLS requests to `HTTP` get 400. Absent: no check. */
   protocol?(request: { readonly host: string }): 'HTTP' | 'HTTPS' | undefined;
   /**
    * Where another listener port of the load balancer serving `host` is
@@ -390,7 +390,8 @@ export async function startAlbListener(options: AlbListenerOptions): Promise<Alb
       res.writeHead(421, { 'content-type': 'text/plain', 'content-length': Buffer.byteLength(text), server: 'awselb/2.0' });
       return res.end(text);
     }
-    const listenerProtocol = options.routing.protocol?.({ host }) ?? 'HTTP';
+    // Without a `protocol` callback every request is served on the protocol it came in.
+    const listenerProtocol = options.routing.protocol?.({ host });
     if (listenerProtocol === 'HTTPS' && !encrypted) {
       onRequest?.({ status: 400, source: 'elb' });
       return json(res, 400, PLAIN_ON_HTTPS);

@@ -153,3 +153,49 @@ test('no healthy target fails open to the unhealthy ones; no target at all is 50
     slow.server.close();
   }
 });
+
+test('one listener port serves plain HTTP and TLS side by side; with a protocol callback, plain HTTP to an HTTPS listener is 400', async () => {
+  const { LocalCertificates, policyTls } = await import('../../../src/local/runtime/load-balancing/tls.js');
+  const { request: httpsRequest } = await import('node:https');
+  const { request: httpRequest } = await import('node:http');
+  const b = await backend('127.0.0.1', 'app');
+  const certs = await new LocalCertificates().for(['tls-1234567890.us-east-1.elb.localhost']);
+  let protocol: 'HTTP' | 'HTTPS' | undefined;
+  const listener = await startAlbListener({
+    host: '127.0.0.1',
+    port: 0,
+    tls: { ...certs, ...policyTls('ELBSecurityPolicy-TLS13-1-2-2021-06') },
+    routing: {
+      rules: () => [{ priority: Infinity, conditions: [], action: { type: 'forward', targetGroups: [{ arn: 'tg', weight: 1 }] } }],
+      targets: () => ({ healthy: [b.target], failOpen: [] }),
+      protocol: () => protocol,
+    },
+  });
+  const call = (secure: boolean) =>
+    new Promise<{ status: number; body: string; tls?: string | null }>((resolve, reject) => {
+      const options = { host: '127.0.0.1', port: listener.port, path: '/x', agent: false, rejectUnauthorized: false };
+      const req = (secure ? httpsRequest : httpRequest)(options, (res) => {
+        let body = '';
+        res.on('data', (c: Buffer) => (body += c.toString()));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, body, tls: 'getProtocol' in res.socket ? (res.socket as import('node:tls').TLSSocket).getProtocol() : undefined }));
+      });
+      req.on('error', reject);
+      req.end();
+    });
+  try {
+    assert.deepEqual(await call(false), { status: 200, body: '{"from":"app"}', tls: undefined });
+    assert.deepEqual(await call(true), { status: 200, body: '{"from":"app"}', tls: 'TLSv1.3' });
+    protocol = 'HTTPS';
+    const plain = await call(false);
+    assert.equal(plain.status, 400);
+    assert.match(plain.body, /The plain HTTP request was sent to HTTPS port/);
+    assert.equal((await call(true)).status, 200);
+    protocol = 'HTTP';
+    assert.equal((await call(true)).status, 400, 'TLS to a load balancer whose listener on the port is HTTP');
+    listener.setTls(undefined);
+    await assert.rejects(call(true), 'no TLS once setTls(undefined)');
+  } finally {
+    await listener.close();
+    b.server.close();
+  }
+});
