@@ -63,10 +63,20 @@ export function findInstanceType(name: string): InstanceTypeInfo | undefined {
   return table.get(name);
 }
 
-/** The instance type named `name`, or EC2's `InvalidParameterValue: Invalid value '…' for InstanceType.` */
+/**
+ * The instance type named `name`, or EC2's `InvalidParameterValue: Invalid
+ * value '…' for InstanceType.` — for a type that is not EC2's, and (naming
+ * the ones it knows) for an EC2 type the local cloud's table lacks.
+ */
 export function requireInstanceType(name: string): InstanceTypeInfo {
   const info = table.get(name);
-  if (!info) throw new AwsError('InvalidParameterValue', `Invalid value '${name}' for InstanceType.`);
+  if (!info) {
+    const known = [...table.keys()].filter((n) => n.split('.')[0] === name.split('.')[0]);
+    throw new AwsError(
+      'InvalidParameterValue',
+      `Invalid value '${name}' for InstanceType. The local cloud knows ${known.length > 0 ? known.join(', ') : 'the t2, t3, t3a, t4g, m5, m6i, m6g, c5, c6i, c6g and r5 families'} (${table.size} types in all).`,
+    );
+  }
   return info;
 }
 
