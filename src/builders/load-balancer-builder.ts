@@ -149,7 +149,7 @@ export class LoadBalancerBuilder<S extends LoadBalancerState = LoadBalancerIniti
   }
 
   /**
-   * `ipv4`, `dualstack`, or `dualstack-without-public-ipv4` (internet-facing only).
+   * `ipv4`, `dualstack`, or `dualstack-without-public-ipv4` (the last two for internet-facing load balancers: internal ones must use `ipv4`).
    *
    * @example
    * ```ts
@@ -278,11 +278,12 @@ export class LoadBalancerBuilder<S extends LoadBalancerState = LoadBalancerIniti
         message: 'an Application Load Balancer needs subnets in at least two Availability Zones; give two or more subnets',
       });
     }
-    if (p.ipAddressType === 'dualstack-without-public-ipv4' && p.scheme === 'internal') {
+    // The API reference: "Internal load balancers must use ipv4."
+    if (p.scheme === 'internal' && p.ipAddressType !== undefined && p.ipAddressType !== 'ipv4') {
       problems.push({
         path: 'IpAddressType',
         value: p.ipAddressType,
-        message: "dualstack-without-public-ipv4 is for internet-facing load balancers; use 'dualstack' or scheme 'internet-facing'",
+        message: `internal load balancers must use ipv4; drop .ipAddressType('${p.ipAddressType}') or use scheme 'internet-facing'`,
       });
     }
     return problems;

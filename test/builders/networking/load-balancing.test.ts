@@ -140,8 +140,17 @@ test('build reports one subnet and an internal dualstack-without-public-ipv4 tog
     message:
       'loadBalancer "alb": 2 problems\n' +
       '  - Subnets: an Application Load Balancer needs subnets in at least two Availability Zones; give two or more subnets, got: ["subnet-1"]\n' +
-      "  - IpAddressType: dualstack-without-public-ipv4 is for internet-facing load balancers; use 'dualstack' or scheme 'internet-facing', got: \"dualstack-without-public-ipv4\"",
+      "  - IpAddressType: internal load balancers must use ipv4; drop .ipAddressType('dualstack-without-public-ipv4') or use scheme 'internet-facing', got: \"dualstack-without-public-ipv4\"",
   });
+});
+
+test('internal load balancers must use ipv4, as the API reference says (dualstack too is refused)', () => {
+  const subnets = ['subnet-1', 'subnet-2'];
+  assert.throws(() => loadBalancer('alb').scheme('internal').ipAddressType('dualstack').subnets(subnets).build(), {
+    message: /IpAddressType: internal load balancers must use ipv4; drop \.ipAddressType\('dualstack'\)/,
+  });
+  assert.equal(loadBalancer('alb').scheme('internal').ipAddressType('ipv4').subnets(subnets).build().IpAddressType, 'ipv4');
+  assert.equal(loadBalancer('alb').ipAddressType('dualstack').subnets(subnets).build().IpAddressType, 'dualstack');
 });
 
 test('build refuses intrinsic subnets; tags are carried', () => {
