@@ -286,11 +286,15 @@ describe('response conformance: EC2 XML', () => {
 });
 
 describe('response conformance: the model data', () => {
-  it('every served service has an output model, with output shapes that resolve', () => {
+  it('every served service has an output model, and every shape it names resolves (nothing is skipped unchecked)', () => {
     for (const [service, model] of Object.entries(outputModels)) {
       assert.ok(Object.keys(model.operations).length > 0, service);
       for (const [op, { o }] of Object.entries(model.operations)) if (o) assert.ok(model.shapes[o], `${service} ${op} output ${o}`);
       for (const [code, shape] of Object.entries(model.errors)) if (shape) assert.ok(model.shapes[shape], `${service} error ${code}`);
+      for (const [name, shape] of Object.entries(model.shapes)) {
+        const refs = shape.t === 'structure' ? Object.values(shape.m).map((r) => (typeof r === 'string' ? r : r[0])) : shape.t === 'list' ? [shape.m] : shape.t === 'map' ? [shape.k, shape.v] : [];
+        for (const ref of refs) assert.ok(model.shapes[ref], `${service} ${name} names ${ref}`);
+      }
     }
   });
 });
