@@ -2,6 +2,13 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import {
   CreateClusterCommand,
+  DeleteAttributesCommand,
+  DeregisterContainerInstanceCommand,
+  DiscoverPollEndpointCommand,
+  ListAttributesCommand,
+  PutAttributesCommand,
+  RegisterContainerInstanceCommand,
+  StartTaskCommand,
   CreateServiceCommand,
   DeleteServiceCommand,
   DeregisterTaskDefinitionCommand,
@@ -128,6 +135,131 @@ const allow: AllowedDivergence[] = [
     reference: TD_REF,
   },
 ];
+
+/** Container instances: an agent's registration, attributes, StartTask and DiscoverPollEndpoint. */
+const CI_CLUSTER = 'fidelity-ci';
+const instances = new Map<string, string>();
+const ciArn = (s: Side) => instances.get(s.name) ?? '';
+const ec2Ids = new Map<string, string>();
+const ciCases: FidelityCase[] = [
+  { name: 'ecs CreateCluster for instances', call: (s) => s.clients.ecs.send(new CreateClusterCommand({ clusterName: CI_CLUSTER })) },
+  {
+    // An EC2 instance for the agent to register (moto needs one; no user data, so the local cloud's agent stays out of it).
+    name: 'ec2 RunInstances for the container instance',
+    call: async (s) => {
+      const r = await s.query('ec2', 'RunInstances', { ImageId: 'ami-12c6146b', InstanceType: 't3.medium', MinCount: '1', MaxCount: '1' });
+      const instanceId = String(r.xml?.RunInstancesResponse?.instancesSet?.item?.[0]?.instanceId ?? '');
+      if (!instanceId) throw new Error(`${s.name}: RunInstances failed: ${r.text.slice(0, 300)}`);
+      ec2Ids.set(s.name, instanceId);
+      return { launched: true };
+    },
+  },
+  {
+    name: 'ecs RegisterContainerInstance',
+    call: async (s) => {
+      const out = await s.clients.ecs.send(
+        new RegisterContainerInstanceCommand({
+          cluster: CI_CLUSTER,
+          instanceIdentityDocument: JSON.stringify({ instanceId: ec2Ids.get(s.name), region: 'us-east-1', availabilityZone: 'us-east-1a', instanceType: 't3.medium' }),
+          totalResources: [
+            { name: 'CPU', type: 'INTEGER', integerValue: 2048 },
+            { name: 'MEMORY', type: 'INTEGER', integerValue: 3943 },
+          ],
+        }),
+      );
+      instances.set(s.name, out.containerInstance?.containerInstanceArn ?? '');
+      return out;
+    },
+  },
+  { name: 'ecs PutAttributes', call: (s) => s.clients.ecs.send(new PutAttributesCommand({ cluster: CI_CLUSTER, attributes: [{ name: 'stack', value: 'prod', targetId: ciArn(s) }] })) },
+  { name: 'ecs ListAttributes by name', call: (s) => s.clients.ecs.send(new ListAttributesCommand({ cluster: CI_CLUSTER, targetType: 'container-instance', attributeName: 'stack' })) },
+  {
+    name: 'ecs PutAttributes unknown target',
+    call: (s) => s.clients.ecs.send(new PutAttributesCommand({ cluster: CI_CLUSTER, attributes: [{ name: 'stack', value: 'prod', targetId: ciArn(s).replace(/[0-9a-f-]{32,36}$/, '00000000000000000000000000000000') }] })),
+  },
+  { name: 'ecs DeleteAttributes', call: (s) => s.clients.ecs.send(new DeleteAttributesCommand({ cluster: CI_CLUSTER, attributes: [{ name: 'stack', targetId: ciArn(s) }] })) },
+  { name: 'ecs RegisterTaskDefinition small', call: (s) => s.clients.ecs.send(new RegisterTaskDefinitionCommand({ family: 'fidelity-small', containerDefinitions: [{ name: 'app', image: 'nginx', memory: 128, essential: true }] })) },
+  { name: 'ecs StartTask', call: (s) => s.clients.ecs.send(new StartTaskCommand({ cluster: CI_CLUSTER, taskDefinition: 'fidelity-small', containerInstances: [ciArn(s)], startedBy: 'fidelity' })) },
+  { name: 'ecs StartTask no instances', call: (s) => s.clients.ecs.send(new StartTaskCommand({ cluster: CI_CLUSTER, taskDefinition: 'fidelity-small', containerInstances: [] })) },
+  { name: 'ecs DiscoverPollEndpoint', call: (s) => s.clients.ecs.send(new DiscoverPollEndpointCommand({ cluster: CI_CLUSTER, containerInstance: ciArn(s) })) },
+  { name: 'ecs DeregisterContainerInstance force', call: (s) => s.clients.ecs.send(new DeregisterContainerInstanceCommand({ cluster: CI_CLUSTER, containerInstance: ciArn(s), force: true })) },
+];
+
+const CI_REF = 'https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_ContainerInstance.html';
+const TASK_REF = 'https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_Task.html';
+const ciAllow: AllowedDivergence[] = [
+  ...['statistics', 'tags', 'capacityProviders', 'defaultCapacityProviderStrategy'].map((key) => ({
+    case: 'ecs CreateCluster for instances',
+    path: `cluster.${key}`,
+    reason: `moto omits cluster.${key}; AWS's create-cluster example output returns it (empty list)`,
+    reference: CLUSTER_REF,
+  })),
+  ...['RegisterContainerInstance', 'DeregisterContainerInstance force'].flatMap((name) =>
+    ['version', 'attachments', 'tags'].map((key) => ({
+      case: `ecs ${name}`,
+      path: `containerInstance.${key}`,
+      reason: `AWS's ContainerInstance carries ${key}; moto omits it`,
+      reference: CI_REF,
+    })),
+  ),
+  {
+    case: 'ecs DeregisterContainerInstance force',
+    path: 'containerInstance.attributes[]',
+    reason: 'AWS lists the attributes the agent registered (ecs.os-type, ecs.instance-type, …); moto registers none',
+    reference: CI_REF,
+  },
+  ...[
+    { case: 'ecs RegisterTaskDefinition small', path: 'taskDefinition.requiresAttributes', reason: 'moto omits requiresAttributes; AWS computes them from the definition', reference: TD_REF },
+    { case: 'ecs RegisterTaskDefinition small', path: 'taskDefinition.registeredAt', reason: 'moto omits registeredAt; AWS returns the registration time', reference: TD_REF },
+    { case: 'ecs RegisterTaskDefinition small', path: 'taskDefinition.registeredBy', reason: 'moto omits registeredBy; AWS returns the principal that registered it', reference: TD_REF },
+    {
+      case: 'ecs RegisterTaskDefinition small',
+      path: 'taskDefinition.containerDefinitions[].systemControls',
+      reason: 'AWS echoes systemControls (empty list) on every container definition; moto omits it',
+      reference: 'https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_ContainerDefinition.html',
+    },
+  ],
+  ...['createdAt', 'enableExecuteCommand', 'healthStatus', 'version', 'overrides.containerOverrides', 'overrides.inferenceAcceleratorOverrides', 'containers[].networkBindings'].map((key) => ({
+    case: 'ecs StartTask',
+    path: `tasks[].${key}`,
+    reason: `AWS's Task carries ${key} from the start; moto omits it`,
+    reference: TASK_REF,
+  })),
+  ...['exitCode', 'cpu', 'memory'].map((key) => ({
+    case: 'ecs StartTask',
+    path: `tasks[].containers[].${key}`,
+    reason:
+      key === 'exitCode'
+        ? 'A container has an exit code once it exited; moto sends one for a task that was just started'
+        : `Container.${key} is a String in the ECS API (e.g. "0"); moto sends a number`,
+    reference: 'https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_Container.html',
+  })),
+  {
+    case: 'ecs StartTask',
+    path: 'tasks[].stoppedReason',
+    reason: 'A task has a stoppedReason once it is stopping; moto sends an empty one for a task that was just started',
+    reference: TASK_REF,
+  },
+  {
+    case: 'ecs DiscoverPollEndpoint',
+    path: 'serviceConnectEndpoint',
+    reason: 'AWS answers the Service Connect endpoint too; moto only endpoint and telemetryEndpoint',
+    reference: 'https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_DiscoverPollEndpoint.html',
+  },
+];
+
+describe('fidelity: ECS container instances, attributes and StartTask against moto', () => {
+  let h: Fidelity;
+  before(async () => {
+    h = await startFidelity();
+  });
+  after(() => h?.stop());
+
+  test('RegisterContainerInstance, Put/List/DeleteAttributes, StartTask and DiscoverPollEndpoint return the same keys, value types and error codes as moto, or a documented AWS difference', async () => {
+    const report = await h.compare(ciCases, ciAllow);
+    assert.deepEqual(report.unexpected, []);
+  });
+});
 
 describe('fidelity: ECS control plane against moto', () => {
   let h: Fidelity;

@@ -14,7 +14,7 @@
  *
  * @internal
  */
-import { createHash } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { AwsError, type OperationHandler, type RequestContext } from '../../core/types.js';
 import { bool, hexId, num, scaledMs } from '../../core/util.js';
 import { addressAt, cidrSize, parseCidr } from './cidr.js';
@@ -202,7 +202,11 @@ export function instanceShape(ctx: Pick<RequestContext, 'region'>, state: Ec2Sta
     monitoring: { state: instance.monitoring ? 'enabled' : 'disabled' },
     ...(gone ? {} : { subnetId: instance.subnetId, vpcId: instance.vpcId, privateIpAddress: instance.privateIpAddress }),
     ...(instance.publicIpAddress && !gone ? { ipAddress: instance.publicIpAddress } : {}),
-    ...(instance.terminateRequestedAt !== undefined ? { stateReason: { code: 'Client.UserInitiatedShutdown', message: 'Client.UserInitiatedShutdown: User initiated shutdown' } } : {}),
+    ...(instance.terminateRequestedAt !== undefined
+      ? { stateReason: { code: 'Client.UserInitiatedShutdown', message: 'Client.UserInitiatedShutdown: User initiated shutdown' } }
+      : current === 'pending'
+        ? { stateReason: { code: 'pending', message: 'pending' } }
+        : {}),
     architecture: instance.architecture,
     rootDeviceType: 'ebs',
     rootDeviceName: '/dev/xvda',
@@ -210,7 +214,7 @@ export function instanceShape(ctx: Pick<RequestContext, 'region'>, state: Ec2Sta
       ? []
       : [{ deviceName: '/dev/xvda', ebs: { volumeId: instance.rootVolumeId, status: 'attached', attachTime: new Date(instance.launchedAt), deleteOnTermination: true } }],
     virtualizationType: 'hvm',
-    ...(instance.clientToken ? { clientToken: instance.clientToken } : {}),
+    clientToken: instance.clientToken ?? '',
     ...tagSet(state.tags[instance.instanceId]),
     groupSet: groups,
     sourceDestCheck: true,
@@ -348,6 +352,8 @@ export const runInstances: OperationHandler = (input: Record<string, unknown>, c
   }
   const publicIp = nic?.['AssociatePublicIpAddress'] !== undefined ? Boolean(bool(nic['AssociatePublicIpAddress'])) : subnet.mapPublicIpOnLaunch;
   const reservationId = `r-${hexId(17)}`;
+  // The SDKs send a generated token when the caller gives none (an idempotency token); a Query caller may not.
+  const token = clientToken ?? randomUUID();
   const taken = new Set<string>();
   const created: StoredInstance[] = [];
   const profileOut = profileArn ?? (profileName !== undefined ? `arn:aws:iam::${ctx.accountId}:instance-profile/${profileName}` : undefined);
@@ -375,7 +381,7 @@ export const runInstances: OperationHandler = (input: Record<string, unknown>, c
       ...(input['KeyName'] !== undefined ? { keyName: String(input['KeyName']) } : {}),
       ...(userData !== undefined ? { userData } : {}),
       ...(profileOut ? { iamInstanceProfile: { arn: profileOut, id: `AIPA${hash.slice(44, 61).toUpperCase()}` } } : {}),
-      ...(clientToken !== undefined ? { clientToken } : {}),
+      clientToken: token,
       amiLaunchIndex: i,
       disableApiTermination: Boolean(bool(input['DisableApiTermination'])),
       shutdownBehavior,
@@ -546,7 +552,6 @@ export const describeInstanceStatus: OperationHandler = (input: Record<string, u
           systemStatus: summary,
           instanceStatus: summary,
           attachedEbsStatus: current === 'running' ? { status: summary.status, details: [{ name: 'reachability', status: summary.details[0]?.status ?? 'passed' }] } : { status: 'not-applicable', details: [] },
-          eventsSet: [],
         },
       };
     })

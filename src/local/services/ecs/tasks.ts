@@ -68,7 +68,8 @@ export function taskOut(ctx: RequestContext, t: TaskRecord, withTags = false): J
         reason: c.reason,
         networkBindings: c.networkBindings,
         networkInterfaces: c.networkInterfaces,
-        healthStatus: c.healthStatus,
+        // "If health checks aren't configured for this container in its task definition, then it reports the health status as UNKNOWN."
+        healthStatus: c.healthStatus ?? 'UNKNOWN',
         cpu: c.cpu,
         memory: c.memory,
         memoryReservation: c.memoryReservation,
@@ -197,7 +198,7 @@ export const StartTask: OperationHandler = (input, ctx) => {
   const cluster = requireCluster(ctx, input.cluster);
   const td = activeTaskDefinition(ctx, input.taskDefinition);
   const refs: unknown = input.containerInstances;
-  if (!Array.isArray(refs) || refs.length === 0) throw new AwsError('InvalidParameterException', 'Container Instances cannot be empty.');
+  if (!Array.isArray(refs) || refs.length === 0) throw new AwsError('ClientException', 'Container Instances cannot be empty.');
   if (refs.length > MAX_START_TASK_INSTANCES) invalid(`containerInstances can have at most ${MAX_START_TASK_INSTANCES} items, got: ${refs.length}`);
   if (input.startedBy !== undefined && String(input.startedBy).length > 128) invalid('startedBy can be at most 128 characters.');
   if (input.group !== undefined && String(input.group).length > 255) invalid('group can be at most 255 characters.');

@@ -318,7 +318,7 @@ describe('EC2 instances as ECS capacity (control plane)', () => {
       // t3.medium (b): 2, t3.large (c): 2 — (a) is full.
       assert.equal(run.tasks?.length, 4);
       assert.ok(run.failures?.every((f) => f.reason === 'RESOURCE:ENI'));
-      assert.equal(await failure(ecs().send(new StartTaskCommand({ cluster: 'place', taskDefinition: 'web', containerInstances: [], networkConfiguration: network() }))), 'InvalidParameterException: Container Instances cannot be empty.');
+      assert.equal(await failure(ecs().send(new StartTaskCommand({ cluster: 'place', taskDefinition: 'web', containerInstances: [], networkConfiguration: network() }))), 'ClientException: Container Instances cannot be empty.');
       assert.match(await failure(ecs().send(new StartTaskCommand({ cluster: 'place', taskDefinition: 'web', containerInstances: Array(11).fill(arns[0]), networkConfiguration: network() }))), /containerInstances can have at most 10 items/);
       assert.equal(await failure(ecs().send(new StartTaskCommand({ cluster: 'place', taskDefinition: 'web', containerInstances: [arns[1]!] }))), "InvalidParameterException: Network Configuration must be provided when networkMode 'awsvpc' is specified.");
     });
