@@ -481,7 +481,10 @@ function checkXmlSuccess(walk: Walk, root: Element, ec2: boolean): void {
   }
   if (results.length > 1) walk.report(segment(wrapper), `element "${wrapper}" repeated`);
   const result = results[0];
-  if (!result) return;
+  if (!result) {
+    if (operation.o) walk.report(segment(wrapper), `element "${wrapper}" is missing`);
+    return;
+  }
   // An operation with no output: an empty <OpResult/> is tolerated (SDKs skip it), content is not.
   if (!operation.o) {
     if (result.children.length > 0 || !blank(result.text)) walk.report(segment(wrapper), `${op} has no output in the model, but ${wrapper} has content`);

@@ -207,9 +207,11 @@ describe('response conformance: Query XML', () => {
     const body = (xml: string) => problems({ service: 'sts', operation: 'GetCallerIdentity', body: xml });
     assert.deepEqual(body('<GetCallerIdentityResponse><GetCallerIdentityResult><Account>123456789012</Account></GetCallerIdentityResult><ResponseMetadata><RequestId>r</RequestId></ResponseMetadata></GetCallerIdentityResponse>'), []);
     assert.deepEqual(body('<Response><Account>1</Account></Response>'), [': document element is "Response", expected "GetCallerIdentityResponse"']);
+    assert.deepEqual(body('<GetCallerIdentityResponse><ResponseMetadata><RequestId>r</RequestId></ResponseMetadata></GetCallerIdentityResponse>'), ['/GetCallerIdentityResult: element "GetCallerIdentityResult" is missing']);
     assert.deepEqual(body('<GetCallerIdentityResponse><Account>1</Account><ResponseMetadata><RequestId>r</RequestId><Extra/></ResponseMetadata></GetCallerIdentityResponse>'), [
       '/Account: unexpected element "Account" in GetCallerIdentityResponse',
       '/ResponseMetadata/Extra: unexpected element "Extra"',
+      '/GetCallerIdentityResult: element "GetCallerIdentityResult" is missing',
     ]);
     assert.deepEqual(query('iam', 'DeleteRole', '<Deleted>true</Deleted>'), ['/DeleteRoleResult: DeleteRole has no output in the model, but DeleteRoleResult has content']);
   });
