@@ -52,7 +52,7 @@ export const ECS_AMI_NAME = 'al2023-ami-ecs-hvm-*-x86_64';
 export const INSTANCE_PROFILE = 'ecsInstanceRole';
 
 /** How many t3.medium instances the lab's peak needs (each awsvpc task takes a network interface). */
-export function instancesNeeded(peak: typeof LAB_PEAK = LAB_PEAK): number {
+export function instancesNeeded(peak: { readonly [K in keyof typeof LAB_PEAK]: number } = LAB_PEAK): number {
   const tasks = peak.invsysTasks + peak.gatewayTasks;
   const perInstance = Math.min(Math.floor(T3_MEDIUM.cpu / peak.taskCpu), Math.floor(T3_MEDIUM.memoryMiB / peak.taskMemoryMiB), T3_MEDIUM.networkInterfaces - 1);
   return Math.ceil(tasks / perInstance);
