@@ -25,6 +25,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gunzipSync } from 'node:zlib';
 import type { ServiceDefinition } from '../src/local/core/types.ts';
+import { constraintCode } from '../src/local/models/errors.ts';
 import { compileModelPattern, translateJavaPattern } from '../src/local/models/java-regex.ts';
 import type { MemberRef, ModelProtocol, OutputMemberRef, OutputModel, OutputOperation, OutputShape, ServiceModel, Shape } from '../src/local/models/types.ts';
 import { services } from '../src/local/services/index.ts';
@@ -200,6 +201,10 @@ function derive(def: ServiceDefinition, name: string, model: RawModel, stats: St
       visit(shape.v);
     }
   };
+  // Operations whose model declares ValidationException but not the service's usual constraint
+  // code (the newer CloudWatch Logs delivery APIs): their invalid input is a ValidationException.
+  const usual = constraintCode(def.signingName, protocol);
+  const validationExceptionOperations: string[] = [];
   for (const op of Object.keys(def.operations).sort()) {
     const operation = model.operations[op];
     if (!operation) {
@@ -211,8 +216,13 @@ function derive(def: ServiceDefinition, name: string, model: RawModel, stats: St
       operations[op] = input;
       visit(input);
     } else operations[op] = '';
+    const errors = (operation.errors ?? []).map((e) => e.shape);
+    if (usual !== 'ValidationException' && errors.includes('ValidationException') && !errors.includes(usual)) validationExceptionOperations.push(op);
   }
-  return { compact: { service: name, version: model.metadata.apiVersion, protocol, operations, shapes }, missing };
+  return {
+    compact: { service: name, version: model.metadata.apiVersion, protocol, operations, shapes, ...(validationExceptionOperations.length > 0 && { validationExceptionOperations }) },
+    missing,
+  };
 }
 
 /** Where a member travels outside the body (headers, status code): not part of the response document. */

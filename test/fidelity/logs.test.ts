@@ -165,9 +165,11 @@ const newCases: FidelityCase[] = [
     name: 'logs PutDeliveryDestination',
     call: (s) => s.clients.logs.send(new PutDeliveryDestinationCommand({ name: 'fid-cwl', outputFormat: 'json', deliveryDestinationConfiguration: { destinationResourceArn: DEST_GROUP_ARN } })),
   },
-  // Not compared: an outputFormat outside the enum. AWS and moto answer ValidationException; the local cloud's
-  // model check (src/local/models, before any handler) answers Logs' InvalidParameterException for every Logs
-  // operation, the delivery APIs included — a known difference, left to the model layer.
+  // An outputFormat outside the enum: ValidationException, the only validation error the delivery APIs' model declares.
+  {
+    name: 'logs PutDeliveryDestination bad outputFormat',
+    call: (s) => s.clients.logs.send(new PutDeliveryDestinationCommand({ name: 'fid-bad', outputFormat: 'yaml' as 'json', deliveryDestinationConfiguration: { destinationResourceArn: DEST_GROUP_ARN } })),
+  },
   { name: 'logs GetDeliveryDestination', call: (s) => s.clients.logs.send(new GetDeliveryDestinationCommand({ name: 'fid-cwl' })) },
   { name: 'logs DescribeDeliveryDestinations', call: (s) => s.clients.logs.send(new DescribeDeliveryDestinationsCommand({})) },
   { name: 'logs PutDeliveryDestinationPolicy', call: (s) => s.clients.logs.send(new PutDeliveryDestinationPolicyCommand({ deliveryDestinationName: 'fid-cwl', deliveryDestinationPolicy: DOC })) },

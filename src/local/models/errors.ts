@@ -8,14 +8,16 @@
  *   `2 validation errors detected: Value 'x' at 'a.b' failed to satisfy constraint: Member must …; Value null at 'c' …`
  *   — under the code the service uses for it (ECS `InvalidParameterException`,
  *   Cloud Map `InvalidInput`, Logs and ECR `InvalidParameterException`,
- *   Application Auto Scaling `ValidationException`, Query services `ValidationError`).
+ *   Application Auto Scaling `ValidationException`, Query services `ValidationError`),
+ *   except for operations whose model declares only `ValidationException` (the
+ *   CloudWatch Logs delivery APIs; `validationExceptionOperations`, derived).
  * - EC2: one problem, as EC2 reports it: `MissingParameter`
  *   (`The request must contain the parameter GroupName`) or `InvalidParameterValue`.
  *
  * @internal
  */
 import { AwsError } from '../core/types.js';
-import type { ModelProtocol } from './types.js';
+import type { ModelProtocol, ServiceModel } from './types.js';
 import type { PathSegment, Problem, ValidationMode } from './validate.js';
 
 /** Error code for constraint failures, by signing name (the rest: `ValidationException` for JSON, `ValidationError` for Query). */
@@ -27,6 +29,11 @@ const CONSTRAINT_CODES: Readonly<Record<string, string>> = {
   'application-autoscaling': 'ValidationException',
   monitoring: 'ValidationError',
 };
+
+/** The code a service answers constraint failures with (derive-models compares it with each operation's declared errors). */
+export function constraintCode(signingName: string, protocol: ModelProtocol): string {
+  return CONSTRAINT_CODES[signingName] ?? (protocol === 'json' ? 'ValidationException' : 'ValidationError');
+}
 
 const MAX_VALUE_TEXT = 200;
 
@@ -91,14 +98,20 @@ function serializationError(problems: readonly Problem[]): AwsError {
  * The error for a non-empty list of problems of one request to `signingName`,
  * or undefined when there are none.
  */
-export function validationError(signingName: string, protocol: ModelProtocol, mode: ValidationMode, problems: readonly Problem[]): AwsError | undefined {
+export function validationError(
+  signingName: string,
+  protocol: ModelProtocol,
+  mode: ValidationMode,
+  problems: readonly Problem[],
+  operation?: { readonly name: string; readonly model: Pick<ServiceModel, 'validationExceptionOperations'> },
+): AwsError | undefined {
   if (problems.length === 0) return undefined;
   if (protocol === 'ec2') return ec2Error(problems[0]!);
   if (mode === 'json') {
     const typeProblems = problems.filter((p) => p.kind === 'type');
     if (typeProblems.length > 0) return serializationError(typeProblems);
   }
-  const code = CONSTRAINT_CODES[signingName] ?? (protocol === 'json' ? 'ValidationException' : 'ValidationError');
+  const code = operation?.model.validationExceptionOperations?.includes(operation.name) ? 'ValidationException' : constraintCode(signingName, protocol);
   const n = problems.length;
   return new AwsError(code, `${n} validation error${n === 1 ? '' : 's'} detected: ${problems.map(phrase).join('; ')}`);
 }

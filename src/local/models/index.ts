@@ -38,7 +38,7 @@ export function checkInput(service: ServiceDefinition, operation: string, input:
   const model = Object.hasOwn(models, service.signingName) ? models[service.signingName] : undefined;
   const result = model ? validateInput(model, operation, input as Record<string, unknown>, mode) : undefined;
   if (!model || !result) return input as Record<string, unknown>;
-  const error = validationError(service.signingName, model.protocol, mode, result.problems);
+  const error = validationError(service.signingName, model.protocol, mode, result.problems, { name: operation, model });
   if (error) throw error;
   return result.value;
 }

@@ -79,6 +79,11 @@ export interface ServiceModel {
   readonly operations: Readonly<Record<string, string>>;
   /** Shape name → shape (only those reachable from the operations' inputs). */
   readonly shapes: Readonly<Record<string, Shape>>;
+  /**
+   * Operations whose model declares `ValidationException` but not the service's
+   * usual constraint-failure code: their invalid input is a `ValidationException`.
+   */
+  readonly validationExceptionOperations?: readonly string[];
 }
 
 /**

@@ -184,6 +184,21 @@ describe('model validation: errors in each service shape', () => {
     });
   });
 
+  it('an operation whose model declares only ValidationException answers it (the Logs delivery APIs), derived from the model', async () => {
+    assert.ok(models['logs']!.validationExceptionOperations?.includes('PutDeliverySource'));
+    assert.ok(!models['logs']!.validationExceptionOperations?.includes('PutMetricFilter'));
+    const { CloudState } = await import('../../../src/local/core/cloud-state.js');
+    const state = new CloudState();
+    const codeOf = (op: string, input: Record<string, unknown>) =>
+      state.invoke('logs', op, input, { region: 'us-east-1' }).then(
+        () => 'ok',
+        (e: { code?: string }) => e.code,
+      );
+    assert.equal(await codeOf('PutDeliverySource', { name: 'x', resourceArn: 'arn:aws:ecs:us-east-1:123456789012:cluster/c' }), 'ValidationException', 'logType missing');
+    assert.equal(await codeOf('GetDeliverySource', { name: '' }), 'ValidationException');
+    assert.equal(await codeOf('PutMetricFilter', { logGroupName: '', filterName: 'f', filterPattern: '', metricTransformations: [] }), 'InvalidParameterException');
+  });
+
   it('EC2 answers one problem: MissingParameter, or InvalidParameterValue with the wire name', () => {
     const missing = validationError('ec2', 'ec2', 'query', problemsOf('ec2', 'CreateSecurityGroup', { Description: 'd' }, 'query'))!;
     assert.equal(missing.code, 'MissingParameter');
