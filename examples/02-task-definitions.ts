@@ -18,10 +18,11 @@
  *   pass 4.3's read-back (a device POSTed through one is not found through
  *   the other). invsys keeps its SQLite file (`INVENTORY_DB`, `/data` in the
  *   image) on a Docker volume of scope `shared`, which every invsys task on
- *   a container instance mounts: on the local cloud (one instance) with the
- *   container driver, and on AWS as long as the replicas share an instance
- *   (across instances they need EFS instead). The process driver's built-in
- *   image keeps one SQLite file for all its tasks, like that volume.
+ *   a container instance mounts; invsys-service places its tasks with
+ *   `binpack` on memory ({@link INVSYS_PLACEMENT}), so the replicas share an
+ *   instance and the volume, on AWS as on the local cloud (across instances
+ *   they would need EFS instead). The process driver's built-in image keeps
+ *   one SQLite file for all its tasks, like that volume.
  *
  * Run: `npx tsx examples/02-task-definitions.ts [--target aws|local] [--json]`
  */
@@ -68,6 +69,17 @@ function images(lab: Lab): { invsys: string; gateway: string } {
 
 /** The Docker volume every invsys task mounts at `/data` (its SQLite file): shared by the tasks of a container instance. */
 export const INVSYS_DATA_VOLUME = 'invsys-data';
+
+/**
+ * Where invsys-service places its tasks: `binpack` on memory fills the
+ * instance with the least memory left first, so both replicas (and a rolling
+ * update's new tasks) land on one container instance and share
+ * {@link INVSYS_DATA_VOLUME}. ECS's default for services spreads tasks over
+ * Availability Zones and instances, which would give each replica its own
+ * store. It is a lab's trade: one instance holds the data; production would
+ * put the SQLite file (or a real database) on EFS (`taskDefinition().efsVolume()`).
+ */
+export const INVSYS_PLACEMENT = { type: 'binpack', field: 'memory' } as const;
 
 /**
  * Every invsys revision's task shape: {@link labTask} with the volume

@@ -15,6 +15,9 @@
  *   `flask-inventory-ecs-sg` created (or found) here.
  * - 3.4: `aws ecs wait services-stable` misses rollbacks; the deployment
  *   created by CreateService is followed to its outcome (`waitForDeployment`).
+ * - Not in ERRATA: the service packs its tasks on one instance (`binpack` on
+ *   memory) so the two replicas share the invsys-data volume (see
+ *   `INVSYS_PLACEMENT` in 02-task-definitions.ts).
  *
  * Run: `npx tsx examples/03-invsys-service.ts [--target aws|local] [--json]`
  */
@@ -23,7 +26,7 @@ import { ListInstancesCommand } from '@aws-sdk/client-servicediscovery';
 import { FilterLogEventsCommand } from '@aws-sdk/client-cloudwatch-logs';
 import { discoveryService, privateDnsNamespace, service, targetGroup } from 'ecskit';
 import { isMain, runScript, run as coreConcepts, type Lab } from './01-core-concepts.ts';
-import { run as taskDefinitions } from './02-task-definitions.ts';
+import { INVSYS_PLACEMENT, run as taskDefinitions } from './02-task-definitions.ts';
 
 /**
  * The network "the previous guide" assumed (ERRATA 4.1): the default VPC, its
@@ -77,10 +80,12 @@ export interface InvsysServiceResult {
   readonly cloudMapInstances: readonly string[];
   /** How many startup lines of the app ("listening") are in /ecs/flask-inventory-invsys. */
   readonly startupLogLines: number;
+  /** How many container instances the RUNNING tasks are on (1: they share the invsys-data volume). */
+  readonly containerInstances: number;
 }
 
 /** Private IPv4 addresses of the RUNNING tasks of a service (from their ENI attachment). */
-export async function runningTaskAddresses(lab: Lab, serviceName: string): Promise<{ taskArn: string; address: string; taskDefinitionArn: string }[]> {
+export async function runningTaskAddresses(lab: Lab, serviceName: string): Promise<{ taskArn: string; address: string; taskDefinitionArn: string; containerInstanceArn?: string }[]> {
   const { ecs } = lab.clients;
   const listed = await ecs.send(new ListTasksCommand({ cluster: lab.names.cluster, serviceName, desiredStatus: 'RUNNING' }));
   const arns = listed.taskArns ?? [];
@@ -91,6 +96,7 @@ export async function runningTaskAddresses(lab: Lab, serviceName: string): Promi
     .map((t) => ({
       taskArn: t.taskArn ?? '',
       taskDefinitionArn: t.taskDefinitionArn ?? '',
+      ...(t.containerInstanceArn && { containerInstanceArn: t.containerInstanceArn }),
       address:
         t.attachments?.find((a) => a.type === 'ElasticNetworkInterface')?.details?.find((d) => d.name === 'privateIPv4Address')?.value ??
         t.containers?.[0]?.networkInterfaces?.[0]?.privateIpv4Address ??
@@ -150,6 +156,8 @@ export async function run(lab: Lab): Promise<InvsysServiceResult> {
           .desiredCount(2)
           .launchType('EC2')
           .awsvpc({ subnets: [...net.subnetIds], securityGroups: [net.securityGroupId], assignPublicIp: false })
+          // Both replicas on one instance, sharing the invsys-data volume (see INVSYS_PLACEMENT).
+          .placementStrategy(INVSYS_PLACEMENT)
           .serviceRegistry({ registryArn: lab.invsysDiscoveryArn! })
           .deploymentConfiguration({ maximumPercent: 200, minimumHealthyPercent: 50 })
           .healthCheckGracePeriodSeconds(60),
@@ -196,7 +204,9 @@ export async function run(lab: Lab): Promise<InvsysServiceResult> {
         taskAddresses: tasks.map((t) => t.address),
         cloudMapInstances: cloudMap,
         startupLogLines: startup.length,
+        containerInstances: new Set(tasks.map((t) => t.containerInstanceArn ?? t.taskArn)).size,
       };
+      report.note(`invsys tasks on ${result.containerInstances} container instance(s) (binpack on memory: one shared invsys-data volume)`);
       return result;
     },
     (r) => r,

@@ -53,7 +53,7 @@ import {
   type CfnIntrinsic,
 } from 'ecskit';
 import { isMain, runScript, type Lab } from './01-core-concepts.ts';
-import { invsysTask, labContainer, labTask } from './02-task-definitions.ts';
+import { INVSYS_PLACEMENT, invsysTask, labContainer, labTask } from './02-task-definitions.ts';
 import { gatewayScalableTarget, cpuPolicy } from './08-auto-scaling.ts';
 import { GATEWAY_HEALTH_CHECK } from './07-health-checks.ts';
 import { highCpuAlarm, labDashboard, taskFailuresAlarm } from './09-monitoring.ts';
@@ -177,6 +177,7 @@ export function labTemplate(lab: Lab): Template {
       .desiredCount(2)
       .launchType('EC2')
       .awsvpc(awsvpc)
+      .placementStrategy(INVSYS_PLACEMENT)
       .serviceRegistry({ registryArn: cfnGetAtt('InvsysServiceDiscovery', 'Arn') })
       .deploymentConfiguration(rolling)
       .healthCheckGracePeriodSeconds(60)

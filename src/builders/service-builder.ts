@@ -10,6 +10,8 @@ import type {
   CreateServiceCommandInput,
   DeploymentConfiguration,
   LaunchType,
+  PlacementConstraint,
+  PlacementStrategy,
   PropagateTags,
   Tag,
   UpdateServiceCommandInput,
@@ -18,7 +20,7 @@ import type { CfnIntrinsic, CfnValue, CfnResource } from './cfn-value.js';
 import { isCfnIntrinsic } from './cfn-value.js';
 import { intrinsicProblems, toCfnProperties } from './internal/ecs-cfn.js';
 import { checkInt, checkName, rules } from './internal/ecs-rules.js';
-import { compact, fail, freeze, show, throwIfProblems, type Problem } from './internal/validation.js';
+import { assertOneOf, compact, fail, freeze, show, throwIfProblems, type Problem } from './internal/validation.js';
 import {
   mergeTags,
   TaskDefinitionBuilder,
@@ -297,6 +299,61 @@ export class ServiceBuilder<HasCluster extends boolean = boolean, HasTaskDefinit
     return this.#with({ deploymentConfiguration: config });
   }
 
+  /**
+   * How ECS picks container instances for the tasks (EC2 launch type), up to
+   * 5 strategies applied in order: `spread` over a field (`instanceId`,
+   * `host`, `attribute:ecs.availability-zone`, …), `binpack` on `cpu` or
+   * `memory` (fill the instance with the least left first), `random`.
+   * Replaces any strategy given before. Fargate places tasks itself.
+   *
+   * @example
+   * ```ts
+   * service('invsys-service').placementStrategy({ type: 'binpack', field: 'memory' });
+   * // → { "placementStrategy": [{ "type": "binpack", "field": "memory" }] }
+   * ```
+   */
+  placementStrategy(...strategies: PlacementStrategy[]): ServiceBuilder<HasCluster, HasTaskDefinition> {
+    if (strategies.length > 5) fail(this.#subject, 'placementStrategy', strategies, `at most 5 placement strategies, got ${strategies.length}`);
+    strategies.forEach((strategy, i) => {
+      const at = `placementStrategy[${i}]`;
+      assertOneOf(this.#subject, `${at}.type`, strategy.type as string, ['random', 'spread', 'binpack']);
+      if (strategy.type === 'random' && strategy.field !== undefined) fail(this.#subject, `${at}.field`, strategy.field, 'random takes no field; drop it');
+      if (strategy.type === 'binpack' && !['cpu', 'memory'].includes(String(strategy.field).toLowerCase())) {
+        fail(this.#subject, `${at}.field`, strategy.field, "binpack packs on 'cpu' or 'memory'");
+      }
+      if (strategy.type === 'spread' && (typeof strategy.field !== 'string' || strategy.field === '')) {
+        fail(this.#subject, `${at}.field`, strategy.field, "spread needs a field: 'instanceId', 'host' or 'attribute:<name>' (e.g. 'attribute:ecs.availability-zone')");
+      }
+    });
+    return this.#with({ placementStrategy: strategies.map((s) => compact({ type: s.type, field: s.field })) });
+  }
+
+  /**
+   * Rules a container instance must meet to run the tasks (EC2 launch type),
+   * up to 10: `distinctInstance` (one task per instance) or `memberOf` with a
+   * cluster query language expression. Replaces any constraints given before.
+   *
+   * @example
+   * ```ts
+   * service('invsys-service').placementConstraints({ type: 'memberOf', expression: 'attribute:ecs.instance-type =~ t3.*' });
+   * // → { "placementConstraints": [{ "type": "memberOf", "expression": "attribute:ecs.instance-type =~ t3.*" }] }
+   * ```
+   */
+  placementConstraints(...constraints: PlacementConstraint[]): ServiceBuilder<HasCluster, HasTaskDefinition> {
+    if (constraints.length > 10) fail(this.#subject, 'placementConstraints', constraints, `at most 10 placement constraints, got ${constraints.length}`);
+    constraints.forEach((constraint, i) => {
+      const at = `placementConstraints[${i}]`;
+      assertOneOf(this.#subject, `${at}.type`, constraint.type as string, ['distinctInstance', 'memberOf']);
+      if (constraint.type === 'memberOf' && (typeof constraint.expression !== 'string' || constraint.expression.trim() === '')) {
+        fail(this.#subject, `${at}.expression`, constraint.expression, "memberOf needs an expression, e.g. 'attribute:ecs.availability-zone in [us-east-1a, us-east-1b]'");
+      }
+      if (constraint.type === 'distinctInstance' && constraint.expression !== undefined) {
+        fail(this.#subject, `${at}.expression`, constraint.expression, 'distinctInstance takes no expression; drop it');
+      }
+    });
+    return this.#with({ placementConstraints: constraints.map((c) => compact({ type: c.type, expression: c.expression })) });
+  }
+
   /** Seconds after a task starts during which failed load balancer health checks are ignored. */
   healthCheckGracePeriodSeconds(seconds: number): ServiceBuilder<HasCluster, HasTaskDefinition> {
     checkInt(this.#subject, 'healthCheckGracePeriodSeconds', seconds, rules.healthCheckGracePeriodSeconds);
@@ -398,6 +455,18 @@ function serviceProblems(state: State, purpose: 'create' | 'update'): Problem[] 
       path: 'capacityProviderStrategy',
       value: strategy,
       message: `launchType (${spec.launchType}) and capacityProviderStrategy are mutually exclusive; keep one`,
+    });
+  }
+
+  const placement = [
+    ...((spec.placementStrategy as unknown[] | undefined)?.length ? ['placementStrategy'] : []),
+    ...((spec.placementConstraints as unknown[] | undefined)?.length ? ['placementConstraints'] : []),
+  ];
+  if (spec.launchType === 'FARGATE' && placement.length > 0) {
+    problems.push({
+      path: placement[0]!,
+      value: spec[placement[0]!],
+      message: 'placement strategies and constraints are for the EC2 launch type; Fargate spreads tasks across Availability Zones itself, so drop them',
     });
   }
 

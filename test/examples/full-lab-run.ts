@@ -115,6 +115,7 @@ export function assertLabTasks(events: readonly Record<string, unknown>[]): void
   assert.equal(t3.runningTasks, 2);
   assert.deepEqual([...t3.cloudMapInstances].sort(), [...t3.taskAddresses].sort(), 'Cloud Map lists exactly the running tasks');
   assert.ok(t3.startupLogLines >= 2, `startup lines in /ecs/flask-inventory-invsys: ${t3.startupLogLines}`);
+  assert.equal(t3.containerInstances, 1, 'binpack keeps both invsys replicas on one instance, sharing the invsys-data volume');
 
   // Task 4: through the ALB, as the lab's 4.3 shows.
   const t4 = taskResult(events, 4);

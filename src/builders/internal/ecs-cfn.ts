@@ -12,6 +12,7 @@ const renamed: Record<string, string> = {
   efsVolumeConfiguration: 'EFSVolumeConfiguration',
   fileSystemId: 'FilesystemId',
   iam: 'IAM',
+  placementStrategy: 'PlacementStrategies',
 };
 
 /** Maps whose keys are data, not property names (kept verbatim). */

@@ -165,7 +165,8 @@ test('10: toCloudFormation reproduces the ECS resources of the Task 10 template 
   // 60-second health-check grace period, and the container health check is the
   // 7.3 revision's /health/live (the guide's template mixed 7.3 with revision
   // 1's /items check), and the tasks keep their SQLite file on the shared
-  // Docker volume invsys-data (one store for both replicas). The FARGATE
+  // Docker volume invsys-data (one store for both replicas), which the service's
+  // binpack placement keeps on one container instance. The FARGATE
   // capacity providers of ECSCluster are not an ECS builder's concern; the
   // consistent cluster has none.
   const td = labTask('flask-inventory-invsys', { 'Fn::Sub': 'arn:aws:iam::${AWS::AccountId}:role/ecsTaskExecutionRole' })
@@ -177,6 +178,7 @@ test('10: toCloudFormation reproduces the ECS resources of the Task 10 template 
     .desiredCount(2)
     .launchType('EC2')
     .awsvpc({ subnets: cfnRef('SubnetIds'), securityGroups: [cfnRef('ECSSecurityGroup')], assignPublicIp: 'DISABLED' })
+    .placementStrategy({ type: 'binpack', field: 'memory' })
     .serviceRegistry({ registryArn: cfnGetAtt('InvsysServiceDiscovery', 'Arn') })
     .deploymentConfiguration(rolling)
     .healthCheckGracePeriodSeconds(60);

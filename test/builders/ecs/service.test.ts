@@ -244,3 +244,32 @@ test('build is only callable once cluster and task definition are set', () => {
   assert.equal(typeof typeChecks, 'function');
   assert.equal(service('svc').taskDefinition('app:1').cluster('c').build().cluster, 'c');
 });
+
+test('placement strategies and constraints: built as given, checked on the spot, refused with Fargate', () => {
+  const base = service('invsys-service').cluster('lab').taskDefinition('invsys:1');
+  const built = base
+    .placementStrategy({ type: 'spread', field: 'attribute:ecs.availability-zone' }, { type: 'binpack', field: 'memory' })
+    .placementConstraints({ type: 'distinctInstance' }, { type: 'memberOf', expression: 'attribute:ecs.instance-type =~ t3.*' })
+    .build();
+  assert.deepEqual(built.placementStrategy, [{ type: 'spread', field: 'attribute:ecs.availability-zone' }, { type: 'binpack', field: 'memory' }]);
+  assert.deepEqual(built.placementConstraints, [{ type: 'distinctInstance' }, { type: 'memberOf', expression: 'attribute:ecs.instance-type =~ t3.*' }]);
+  // A later call replaces the earlier list.
+  assert.deepEqual(base.placementStrategy({ type: 'spread', field: 'host' }).placementStrategy({ type: 'random' }).build().placementStrategy, [{ type: 'random' }]);
+
+  const refused: [() => unknown, RegExp][] = [
+    [() => base.placementStrategy({ type: 'binpack', field: 'disk' }), /placementStrategy\[0\]\.field: binpack packs on 'cpu' or 'memory', got: "disk"/],
+    [() => base.placementStrategy({ type: 'spread' }), /placementStrategy\[0\]\.field: spread needs a field/],
+    [() => base.placementStrategy({ type: 'random', field: 'cpu' }), /random takes no field/],
+    [() => base.placementStrategy({ type: 'pack' as 'binpack', field: 'cpu' }), /placementStrategy\[0\]\.type: must be one of "random", "spread", "binpack", got: "pack"/],
+    [() => base.placementStrategy(...Array.from({ length: 6 }, () => ({ type: 'random' as const }))), /at most 5 placement strategies, got 6/],
+    [() => base.placementConstraints({ type: 'memberOf', expression: ' ' }), /placementConstraints\[0\]\.expression: memberOf needs an expression/],
+    [() => base.placementConstraints({ type: 'distinctInstance', expression: 'x' }), /distinctInstance takes no expression/],
+    [() => base.placementConstraints(...Array.from({ length: 11 }, () => ({ type: 'distinctInstance' as const }))), /at most 10 placement constraints, got 11/],
+  ];
+  for (const [call, message] of refused) assert.throws(call, (error: unknown) => error instanceof ValidationError && message.test(error.message));
+  assert.throws(() => base.launchType('FARGATE').placementStrategy({ type: 'random' }).build(), /placementStrategy: placement strategies and constraints are for the EC2 launch type/);
+  // AWS::ECS::Service names the list PlacementStrategies.
+  const cfn = base.placementStrategy({ type: 'binpack', field: 'memory' }).placementConstraints({ type: 'distinctInstance' }).toCloudFormation();
+  assert.deepEqual(cfn.Properties['PlacementStrategies'], [{ Type: 'binpack', Field: 'memory' }]);
+  assert.deepEqual(cfn.Properties['PlacementConstraints'], [{ Type: 'distinctInstance' }]);
+});
