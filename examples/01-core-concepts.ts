@@ -4,7 +4,8 @@
  *
  * Checks the prerequisites the lab checks with the AWS CLI — who we are
  * (account, region), the cluster (created when missing, tagged with the
- * stack), the two image repositories — and prints the concept overview of
+ * stack), the previous guide's two image repositories and two IAM roles
+ * (created when missing, as a new account has none) — and prints the concept overview of
  * Task 1 with live data: the cluster, its capacity, and the network mode of
  * each service the lab deploys.
  *
@@ -46,6 +47,7 @@ import {
 import { ListContainerInstancesCommand, DescribeContainerInstancesCommand } from '@aws-sdk/client-ecs';
 import { capacityStep } from './lab-capacity.ts';
 import { pushLabImage } from './lab-images.ts';
+import { ensurePrerequisites } from './lab-prerequisites.ts';
 
 // ---------------------------------------------------------------------------
 // The shared lab harness
@@ -475,6 +477,13 @@ export async function run(lab: Lab): Promise<CoreConceptsResult> {
   // The account id is the 5th field of any ARN we own (arn:aws:ecs:REGION:ACCOUNT:cluster/NAME).
   lab.accountId = lab.clusterArn?.split(':')[4] ?? '';
   await capacityStep(lab); // EC2 instances whose ECS agents join the cluster, as the previous guide launched them (examples/lab-capacity.ts)
+
+  // "The previous guide": ECR repositories and IAM roles a new account lacks, created when missing.
+  lab.extra.prerequisites = await report.step(
+    'Setup: prerequisites (ECR repositories, IAM roles)',
+    () => ensurePrerequisites(lab),
+    (r) => ({ created: r.created.length, existing: r.existing.length, ...(r.attached.length > 0 && { attached: r.attached }) }),
+  );
 
   const images = await report.step('Setup: image repositories', async () => {
     if (lab.target.kind === 'local' && !lab.buildImages) {

@@ -129,9 +129,9 @@ const LOCAL_OPTIONS = {
   'allow-non-loopback': { type: 'boolean' },
   'no-runtime': { type: 'boolean' },
   driver: { type: 'string' },
+  preset: { type: 'string' },
   image: { type: 'string', multiple: true },
   'container-instances': { type: 'string' },
-  preset: { type: 'string' },
   'instance-cpu': { type: 'string' },
   'instance-memory': { type: 'string' },
   'max-tasks': { type: 'string' },
@@ -299,12 +299,12 @@ async function local(args: string[], io: CliIo): Promise<number> {
   if (driver !== undefined && values['no-runtime'] === true) throw new UsageError('ecskit local: --driver chooses what runs tasks; --no-runtime runs none. Drop one of them.');
   const runtime =
     values['no-runtime'] === true ? false : config.runtime === false ? false : { containerInstances, ...(maxTasks !== undefined ? { maxTasks } : {}), ...(driver ? { driver } : {}) };
-  const credentials = credentialsOf(values);
-  let cloud: LocalCloud;
   const preset = values.preset;
   if (preset !== undefined && !isAccountPresetName(preset)) {
     throw new UsageError(`ecskit local: --preset must be ${Object.keys(ACCOUNT_PRESETS).join(' or ')}, got: ${JSON.stringify(preset)} (leave it out for a fresh account)`);
   }
+  const credentials = credentialsOf(values);
+  let cloud: LocalCloud;
   try {
     cloud = await startLocalCloud({
       ...(values.host !== undefined ? { host: values.host } : {}),
@@ -314,9 +314,9 @@ async function local(args: string[], io: CliIo): Promise<number> {
       ...(timeScale !== undefined ? { timeScale } : {}),
       ...(values['state-file'] !== undefined ? { stateFile: values['state-file'] } : {}),
       ...(values.fsync ? { fsync: true } : {}),
+      ...(preset ? { preset } : {}),
       allowNonLoopback: values['allow-non-loopback'] === true,
       ...(credentials ? { credentials } : {}),
-      ...(preset ? { preset } : {}),
       ...(values['allow-host'] ? { allowedHosts: values['allow-host'] } : {}),
       ...(values['allow-origin'] ? { allowedOrigins: values['allow-origin'] } : {}),
       adminTokenFile: values['admin-token-file'] ?? true,

@@ -29,8 +29,8 @@ import { hostsForBindAddress } from './server/guard.js';
 import { CONSOLE_PATH, createConsole } from './console/index.js';
 import { StatePersister, StateFileError } from './server/persistence.js';
 import { createRegistry, type Registry } from './services/ecr/registry.js';
-
 import { ACCOUNT_PRESETS, applyAccountPreset, isAccountPresetName, type AccountPresetName } from './presets.js';
+
 export { CloudState, type CloudStateOptions, type StateSnapshot } from './core/cloud-state.js';
 export type { ChangeRecorder, StateChange } from './core/change-tracker.js';
 export {
@@ -43,8 +43,8 @@ export {
   type ServiceDefinition,
 } from './core/types.js';
 export { StateFileError, type PersistenceStatus } from './server/persistence.js';
-export type { RequestLogEntry } from './server/handler.js';
 export { ACCOUNT_PRESETS, isAccountPresetName, serviceTrustPolicy, type AccountPreset, type AccountPresetName, type PresetRole } from './presets.js';
+export type { RequestLogEntry } from './server/handler.js';
 export { ImageRegistry, parseImage, type ImageReference, type LocalImage } from './runtime/images.js';
 export { LocalRuntime, defaultMaxTasks, TASK_MEMORY_BUDGET_MIB, type RuntimeOptions } from './runtime/runtime.js';
 export type { LocalRegistry } from './runtime/drivers/container-image.js';
@@ -147,10 +147,6 @@ export interface LocalCloudOptions {
    * and milliseconds (`ecskit local --verbose` prints one line each). Default: none.
    */
   onRequest?: (entry: RequestLogEntry) => void;
-  /** Serve the web console at `/_ecskit/console` (see {@link LocalCloud.consoleUrl}). Default `true`. */
-  console?: boolean;
-  /**
-   * The local ECR's OCI registry under `/v2/` on the same endpoint (`docker push 127.0.0.1:<port>/<repo>:<tag>`).
   /**
    * Resources the account starts with besides a new AWS account's defaults
    * (default VPC, subnets, security group). `lab`: the ECS lab's ECR
@@ -158,6 +154,10 @@ export interface LocalCloudOptions {
    * missing and again after a reset. Default: none. CLI: `--preset lab`.
    */
   preset?: AccountPresetName;
+  /** Serve the web console at `/_ecskit/console` (see {@link LocalCloud.consoleUrl}). Default `true`. */
+  console?: boolean;
+  /**
+   * The local ECR's OCI registry under `/v2/` on the same endpoint (`docker push 127.0.0.1:<port>/<repo>:<tag>`).
    * Default on, blobs in a temporary directory removed on stop — or in `<stateFile>.registry/` (kept) when
    * `stateFile` is set. `false` turns it off. See docs/containers.md.
    */
@@ -273,21 +273,17 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
     log(`[ecskit local] WARNING: listening on ${host}, reachable from the network. Anyone who can reach it can read and change the local cloud.`);
   }
   if (options.credentials) validateCredentials(options.credentials);
+  if (options.preset !== undefined && !isAccountPresetName(options.preset)) {
+    throw new RangeError(`preset must be one of ${Object.keys(ACCOUNT_PRESETS).join(', ')}, got: ${JSON.stringify(options.preset)}`);
+  }
   const adminToken = options.adminToken !== undefined ? validateAdminToken(options.adminToken) : createAdminToken();
   let boundPort: number | undefined;
 
   const state = new CloudState({ accountId, timeScale, ...(options.services ? { services: options.services } : {}) });
-  if (options.preset !== undefined && !isAccountPresetName(options.preset)) {
-    throw new RangeError(`preset must be one of ${Object.keys(ACCOUNT_PRESETS).join(', ')}, got: ${JSON.stringify(options.preset)}`);
-  }
   if (options.fsync !== undefined && typeof options.fsync !== 'boolean') throw new TypeError(`fsync must be true or false, got: ${JSON.stringify(options.fsync)}`);
   if (options.fsync && !options.stateFile) throw new TypeError('fsync needs a stateFile: it makes the state file\'s journal durable against power loss');
   const persister = options.stateFile ? StatePersister.open(state, options.stateFile, { log, fsync: options.fsync ?? false }) : undefined;
 
-  const baseRuntimeOptions: RuntimeOptions | undefined = options.runtime === false ? undefined : options.runtime === true || options.runtime === undefined ? {} : options.runtime;
-  if (options.driver !== undefined && !isTaskDriverName(options.driver)) throw new RangeError(`driver must be process or container, got: ${JSON.stringify(options.driver)}`);
-  const runtimeOptions = baseRuntimeOptions && options.driver !== undefined && baseRuntimeOptions.driver === undefined ? { ...baseRuntimeOptions, driver: options.driver } : baseRuntimeOptions;
-  const ownImages = options.images instanceof ImageRegistry || runtimeOptions?.images ? undefined : new ImageRegistry();
   const applyPreset = async () => {
     if (options.preset && state.service('ecr') && state.service('iam')) await applyAccountPreset(state, options.preset, region);
   };
@@ -298,6 +294,10 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
     throw error;
   }
 
+  const baseRuntimeOptions: RuntimeOptions | undefined = options.runtime === false ? undefined : options.runtime === true || options.runtime === undefined ? {} : options.runtime;
+  if (options.driver !== undefined && !isTaskDriverName(options.driver)) throw new RangeError(`driver must be process or container, got: ${JSON.stringify(options.driver)}`);
+  const runtimeOptions = baseRuntimeOptions && options.driver !== undefined && baseRuntimeOptions.driver === undefined ? { ...baseRuntimeOptions, driver: options.driver } : baseRuntimeOptions;
+  const ownImages = options.images instanceof ImageRegistry || runtimeOptions?.images ? undefined : new ImageRegistry();
   const images = options.images instanceof ImageRegistry ? options.images : (runtimeOptions?.images ?? ownImages!);
   if (options.images && !(options.images instanceof ImageRegistry)) {
     for (const [name, image] of Object.entries(options.images)) images.register(name, image);
