@@ -48,9 +48,10 @@ export class AlbMetrics {
     this.#context = context;
   }
 
-  /** Real ms between flushes: half a scaled minute, between one tick and 5 s. */
+  /** Real ms between flushes: a whole fraction of a scaled minute (a half, or less to stay at most 5 s), at least one tick. */
   get flushIntervalMs(): number {
-    return Math.min(5_000, Math.max(100, this.#context.scaledMs(60) / 2));
+    const minute = this.#context.scaledMs(60);
+    return Math.max(100, minute / Math.max(2, Math.ceil(minute / 5_000)));
   }
 
   /** Counts one proxied request of a load balancer. */
@@ -78,9 +79,18 @@ export class AlbMetrics {
     }
   }
 
-  /** Publishes what was collected when the flush interval has passed (or `force`). */
+  /**
+   * Publishes what was collected once `nowMs` is in a new flush interval
+   * (or `force`). Intervals are aligned on multiples of
+   * {@link flushIntervalMs}, as alarm periods are on multiples of the scaled
+   * minute, so every period holds the same number of flushes and a steady
+   * load gives a steady per-period Sum (RequestCountPerTarget): with flushes
+   * merely spaced by the interval, drift put one flush instead of two into
+   * some periods and halved their Sum.
+   */
   flush(nowMs: number, force = false): void {
-    if (!force && nowMs - this.#lastFlush < this.flushIntervalMs) return;
+    const interval = this.flushIntervalMs;
+    if (!force && Math.floor(nowMs / interval) === Math.floor(this.#lastFlush / interval)) return;
     this.#lastFlush = nowMs;
     const pending = this.#pending;
     this.#pending = new Map();
