@@ -50,7 +50,7 @@ const SLICES: Readonly<Record<string, Readonly<Record<string, FieldKind>>>> = {
   [ELBV2_SLICE]: { loadBalancers: 'records', targetGroups: 'records', listeners: 'records', rules: 'records', tags: 'lists' },
   ec2: { vpcs: 'records', subnets: 'records', securityGroups: 'records', internetGateways: 'records', routeTables: 'records', instances: 'records', tags: 'records' },
   ecr: { repositories: 'records', images: 'records' },
-  iam: { roles: 'records' },
+  iam: { roles: 'records', instanceProfiles: 'records' },
 };
 
 /** `true` for slice fields that are lists only appended to and trimmed at the front (journaled as deltas). */

@@ -1,10 +1,20 @@
 /**
- * The local cloud's IAM: roles (none at first, as on a new account; the
- * `lab` account preset adds the lab's two), managed-policy attachments and tags.
+ * The local cloud's IAM: roles and instance profiles (none at first, as on a
+ * new account; the `lab` account preset adds the lab's three roles and the
+ * instance profile `ecsInstanceRole`), managed-policy attachments and tags.
  *
  * @internal
  */
 import type { ServiceDefinition } from '../../core/types.js';
+import {
+  addRoleToInstanceProfile,
+  createInstanceProfile,
+  deleteInstanceProfile,
+  getInstanceProfile,
+  listInstanceProfiles,
+  listInstanceProfilesForRole,
+  removeRoleFromInstanceProfile,
+} from './instance-profiles.js';
 import {
   attachRolePolicy,
   createRole,
@@ -34,5 +44,12 @@ export const iam: ServiceDefinition = {
     TagRole: tagRole,
     UntagRole: untagRole,
     ListRoleTags: listRoleTags,
+    CreateInstanceProfile: createInstanceProfile,
+    GetInstanceProfile: getInstanceProfile,
+    DeleteInstanceProfile: deleteInstanceProfile,
+    AddRoleToInstanceProfile: addRoleToInstanceProfile,
+    RemoveRoleFromInstanceProfile: removeRoleFromInstanceProfile,
+    ListInstanceProfiles: listInstanceProfiles,
+    ListInstanceProfilesForRole: listInstanceProfilesForRole,
   },
 };

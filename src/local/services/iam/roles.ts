@@ -5,36 +5,37 @@
  * @internal
  */
 import { AwsError, type OperationHandler, type RequestContext } from '../../core/types.js';
-import { iamState, roleId, type StoredRole } from './state.js';
+import { iamState, own, roleId, setOwn, type StoredRole } from './state.js';
 import { arn } from '../../core/util.js';
 
 /** A folded query list as an array. */
-function list<T>(value: unknown): T[] {
+export function list<T>(value: unknown): T[] {
   if (value === undefined || value === null || value === '') return [];
   if (Array.isArray(value)) return value as T[];
   if (typeof value === 'object' && (value as Record<string, unknown>)['member'] !== undefined) return list<T>((value as Record<string, unknown>)['member']);
   return [value as T];
 }
 
-const validation = (message: string) => new AwsError('ValidationError', message);
+export const validation = (message: string) => new AwsError('ValidationError', message);
 const noSuchRole = (name: string) => new AwsError('NoSuchEntity', `The role with name ${name} cannot be found.`, 404);
 
-function need(value: unknown, name: string): string {
+export function need(value: unknown, name: string): string {
   if (value === undefined || value === null || value === '') {
     throw validation(`1 validation error detected: Value null at '${name.charAt(0).toLowerCase()}${name.slice(1)}' failed to satisfy constraint: Member must not be null`);
   }
   return String(value);
 }
 
-function requireRole(ctx: RequestContext, input: Record<string, unknown>): StoredRole {
+/** The role `input.RoleName` names; `NoSuchEntity` (404) when there is none. */
+export function requireRole(ctx: RequestContext, input: Record<string, unknown>): StoredRole {
   const name = need(input['RoleName'], 'RoleName');
-  const role = iamState(ctx).roles[name];
-  if (!role || !Object.hasOwn(iamState(ctx).roles, name)) throw noSuchRole(name);
+  const role = own(iamState(ctx).roles, name);
+  if (!role) throw noSuchRole(name);
   return role;
 }
 
 /** The `Role` shape; the trust policy is URL-encoded as IAM returns it. */
-function roleShape(role: StoredRole, withTags = true) {
+export function roleShape(role: StoredRole, withTags = true) {
   return {
     Path: role.Path,
     RoleName: role.RoleName,
@@ -48,20 +49,28 @@ function roleShape(role: StoredRole, withTags = true) {
   };
 }
 
-function tagsOf(value: unknown): { Key: string; Value: string }[] {
+export function tagsOf(value: unknown): { Key: string; Value: string }[] {
   const tags = list<{ Key?: string; Value?: string }>(value).map((t) => ({ Key: need(t.Key, 'Tags.member.Key'), Value: String(t.Value ?? '') }));
   if (new Set(tags.map((t) => t.Key.toLowerCase())).size !== tags.length) throw new AwsError('InvalidInput', 'Duplicate tag keys found. Please note that Tag keys are case insensitive.');
   return tags;
 }
 
 /** Pages for IAM's `Marker`/`MaxItems` (default 100), with `IsTruncated`. */
-function pageOf<T>(items: T[], input: Record<string, unknown>): { items: T[]; IsTruncated: boolean; Marker?: string } {
+export function pageOf<T>(items: T[], input: Record<string, unknown>): { items: T[]; IsTruncated: boolean; Marker?: string } {
   const max = input['MaxItems'] === undefined ? 100 : Number(input['MaxItems']);
   if (!Number.isInteger(max) || max < 1 || max > 1000) throw validation(`MaxItems must be between 1 and 1000, got: ${String(input['MaxItems'])}`);
-  const start = input['Marker'] ? Number(Buffer.from(String(input['Marker']), 'base64url').toString('utf8')) : 0;
-  if (!Number.isInteger(start) || start < 0) throw validation(`Invalid Marker '${String(input['Marker'])}'; pass the Marker of a previous call.`);
+  const decoded = input['Marker'] ? Buffer.from(String(input['Marker']), 'base64url').toString('utf8') : '0';
+  const start = /^\d{1,9}$/.test(decoded) ? Number(decoded) : -1;
+  if (start < 0) throw validation(`Invalid Marker '${String(input['Marker'])}'; pass the Marker of a previous call.`);
   const next = start + max;
   return next < items.length ? { items: items.slice(start, next), IsTruncated: true, Marker: Buffer.from(String(next)).toString('base64url') } : { items: items.slice(start), IsTruncated: false };
+}
+
+/** `input.Path` (default `/`): it must begin and end with `/`. */
+export function pathOf(input: Record<string, unknown>): string {
+  const path = (input['Path'] as string | undefined) ?? '/';
+  if (!/^\/([\x21-\x7e]*\/)?$/.test(path)) throw validation(`Path '${path}' must begin and end with '/'`);
+  return path;
 }
 
 /** CreateRole: `EntityAlreadyExists` (409) for a taken name; the trust policy must be JSON. */
@@ -83,8 +92,7 @@ export const createRole: OperationHandler = (input: Record<string, unknown>, ctx
   } catch {
     throw new AwsError('MalformedPolicyDocument', 'This policy contains invalid Json');
   }
-  const path = (input['Path'] as string | undefined) ?? '/';
-  if (!/^\/([\x21-\x7e]*\/)?$/.test(path)) throw validation(`Path '${path}' must begin and end with '/'`);
+  const path = pathOf(input);
   if (Object.hasOwn(state.roles, name) || Object.keys(state.roles).some((r) => r.toLowerCase() === name.toLowerCase())) {
     throw new AwsError('EntityAlreadyExists', `Role with name ${name} already exists.`, 409);
   }
@@ -102,7 +110,7 @@ export const createRole: OperationHandler = (input: Record<string, unknown>, ctx
     Tags: tagsOf(input['Tags']),
     AttachedPolicies: [],
   };
-  state.roles[name] = role;
+  setOwn(state.roles, name, role);
   return { Role: roleShape(role) };
 };
 
@@ -119,9 +127,12 @@ export const listRoles: OperationHandler = (input: Record<string, unknown>, ctx)
   return { Roles: items.map((r) => roleShape(r, false)), IsTruncated, ...(Marker ? { Marker } : {}) };
 };
 
-/** DeleteRole: `DeleteConflict` (409) while policies are attached. */
+/** DeleteRole: `DeleteConflict` (409) while the role is in an instance profile or policies are attached. */
 export const deleteRole: OperationHandler = (input: Record<string, unknown>, ctx) => {
   const role = requireRole(ctx, input);
+  if (Object.values(iamState(ctx).instanceProfiles ?? {}).some((p) => p.Roles.includes(role.RoleName))) {
+    throw new AwsError('DeleteConflict', 'Cannot delete entity, must remove roles from instance profile first.', 409);
+  }
   if (role.AttachedPolicies.length) throw new AwsError('DeleteConflict', 'Cannot delete entity, must detach all policies first.', 409);
   delete iamState(ctx).roles[role.RoleName];
   return {};

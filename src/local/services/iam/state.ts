@@ -1,8 +1,10 @@
 /**
  * IAM state. IAM is global: its slice lives in the account's `us-east-1`
  * state whatever region a request is signed for, and ARNs carry no region.
- * An account starts with no roles, as on AWS; the lab's `ecsTaskExecutionRole`
- * and `ecsAutoscaleRole` come from its setup step or the `lab` account preset.
+ * An account starts with no roles and no instance profiles, as on AWS; the
+ * lab's `ecsTaskExecutionRole`, `ecsAutoscaleRole` and `ecsInstanceRole` (and
+ * the instance profile `ecsInstanceRole`) come from its setup step or the
+ * `lab` account preset.
  *
  * @internal
  */
@@ -25,9 +27,23 @@ export interface StoredRole {
   AttachedPolicies: { PolicyName: string; PolicyArn: string }[];
 }
 
+/** An instance profile as stored: the roles it contains by name (at most one, as on AWS). */
+export interface StoredInstanceProfile {
+  InstanceProfileName: string;
+  InstanceProfileId: string;
+  Arn: string;
+  Path: string;
+  CreateDate: number;
+  /** Names of the roles in it (0 or 1). */
+  Roles: string[];
+  Tags: { Key: string; Value: string }[];
+}
+
 /** The `iam` slice of one account. */
 export interface IamState {
   roles: Record<string, StoredRole>;
+  /** name → instance profile (absent in state written before instance profiles existed). */
+  instanceProfiles?: Record<string, StoredInstanceProfile>;
 }
 
 /** A trust policy letting one AWS service assume the role. */
@@ -38,12 +54,37 @@ export function trustPolicy(service: string): string {
   });
 }
 
-/** A role id: `AROA` + 17 upper-case alphanumerics. */
-export function roleId(): string {
+/** An IAM unique id: `prefix` + 17 upper-case alphanumerics. */
+function uniqueId(prefix: string): string {
   const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789';
-  let id = 'AROA';
+  let id = prefix;
   for (let i = 0; i < 17; i++) id += alphabet[Math.floor(Math.random() * alphabet.length)];
   return id;
+}
+
+/** A role id: `AROA` + 17 upper-case alphanumerics. */
+export function roleId(): string {
+  return uniqueId('AROA');
+}
+
+/** An instance profile id: `AIPA` + 17 upper-case alphanumerics. */
+export function instanceProfileId(): string {
+  return uniqueId('AIPA');
+}
+
+/**
+ * `record[key]` when `key` is the record's own property — never an
+ * `Object.prototype` member: `__proto__` and `constructor` are valid role
+ * and instance profile names.
+ */
+export function own<T>(record: Readonly<Record<string, T>> | undefined, key: string): T | undefined {
+  return record !== undefined && Object.hasOwn(record, key) ? record[key] : undefined;
+}
+
+/** Stores `value` as `record`'s own property `key` (also for `__proto__`, which plain assignment would take as the prototype). */
+export function setOwn<T>(record: Record<string, T>, key: string, value: T): T {
+  Object.defineProperty(record, key, { value, enumerable: true, writable: true, configurable: true });
+  return value;
 }
 
 /** The IAM slice of this account (created empty on first use). */
@@ -51,7 +92,7 @@ export function iamState(ctx: Pick<RequestContext, 'stateOf' | 'accountId' | 'no
   const home = ctx.stateOf(IAM_HOME_REGION);
   const existing = home['iam'] as IamState | undefined;
   if (existing) return existing;
-  const created: IamState = { roles: {} };
+  const created: IamState = { roles: {}, instanceProfiles: {} };
   home['iam'] = created;
   ctx.changed?.();
   return created;
@@ -59,6 +100,21 @@ export function iamState(ctx: Pick<RequestContext, 'stateOf' | 'accountId' | 'no
 
 /** The role with this name, or undefined (for other services checking role ARNs). */
 export function findRole(ctx: Pick<RequestContext, 'stateOf' | 'accountId' | 'now'>, roleName: string): StoredRole | undefined {
-  const roles = iamState(ctx).roles;
-  return Object.hasOwn(roles, roleName) ? roles[roleName] : undefined;
+  return own(iamState(ctx).roles, roleName);
+}
+
+/** The account's IAM slice if it has one: read without creating it (for other services' lookups). */
+function existingIamState(ctx: Pick<RequestContext, 'stateOf'>): IamState | undefined {
+  return ctx.stateOf(IAM_HOME_REGION)['iam'] as IamState | undefined;
+}
+
+/**
+ * The instance profile named `name` or with ARN `arn`, or undefined (EC2's
+ * RunInstances checks `IamInstanceProfile` with it). Reads only: an account
+ * without IAM state has no profiles.
+ */
+export function findInstanceProfile(ctx: Pick<RequestContext, 'stateOf'>, by: { name: string } | { arn: string }): StoredInstanceProfile | undefined {
+  const profiles = existingIamState(ctx)?.instanceProfiles;
+  if ('name' in by) return own(profiles, by.name);
+  return Object.values(profiles ?? {}).find((p) => p.Arn === by.arn);
 }
