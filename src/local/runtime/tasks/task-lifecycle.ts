@@ -13,12 +13,14 @@ import {
   recordFailedTasks,
   serviceEventMessage,
   shortName,
+  taskSubnet,
   updateTask,
   type EcsState,
   type Json,
   type ServiceRecord,
   type TaskRecord,
 } from '../../services/ecs/state.js';
+import { findSubnet } from '../../services/ec2/state.js';
 import { instanceZone, placeTask, serviceRules } from './placement.js';
 import { deregisterTask } from './service-registration.js';
 import type { TasksShared } from './shared.js';
@@ -98,7 +100,12 @@ export function startTask(
     return;
   }
   shared.runs.set(task.taskArn, run);
-  const subnet = task.attachments.find((a) => a.type === 'ElasticNetworkInterface')?.details.find((d) => d.name === 'subnetId')?.value;
+  // The ENI's subnet decides the zone: on an instance, the allowed subnet in the instance's zone;
+  // on Fargate, the zone of the subnet chosen when the task was created (spread over the subnets).
+  const zoneOf = (subnetId: string) => findSubnet({ state: rs, region, accountId }, subnetId)?.availabilityZone;
+  let subnet = taskSubnet(task);
+  if (instanceArn) subnet = task.awsvpcSubnets?.find((id) => zoneOf(id) === az) ?? subnet;
+  else if (subnet) az = zoneOf(subnet) ?? az;
   updateTask(rs, task.taskArn, {
     lastStatus: 'PENDING',
     availabilityZone: az,

@@ -215,6 +215,11 @@ export interface TaskRecord {
   attachments: { id: string; type: string; status: string; details: { name: string; value: string }[] }[];
   /** Security groups of an awsvpc task's ENI, from its `awsvpcConfiguration` (internal: EC2's DescribeNetworkInterfaces reads it). */
   securityGroups?: string[];
+  /**
+   * The subnets its `awsvpcConfiguration` allowed, when more than one (internal): an
+   * EC2 task's ENI moves to the one in its container instance's zone once placed.
+   */
+  awsvpcSubnets?: string[];
   overrides: Json;
   availabilityZone?: string;
   connectivity?: string;
@@ -626,10 +631,13 @@ export function newTaskRecords(
     const attachments: TaskRecord['attachments'] = [];
     let attachmentId: string | undefined;
     let securityGroups: string[] | undefined;
+    let awsvpcSubnets: string[] | undefined;
     if (td.networkMode === 'awsvpc') {
       attachmentId = randomUUID();
       const vpc = (options.networkConfiguration?.awsvpcConfiguration ?? {}) as Json;
-      const subnet = ((vpc.subnets ?? []) as string[])[0];
+      const allowed = ((vpc.subnets ?? []) as unknown[]).map(String);
+      const subnet = leastUsedSubnet(s, allowed, options.group);
+      if (allowed.length > 1) awsvpcSubnets = allowed;
       const groups = ((vpc.securityGroups ?? []) as unknown[]).map(String);
       if (groups.length > 0) securityGroups = groups;
       attachments.push({
@@ -657,6 +665,7 @@ export function newTaskRecords(
       serviceArn: options.serviceArn,
       deploymentId: options.deploymentId,
       ...(securityGroups ? { securityGroups } : {}),
+      ...(awsvpcSubnets ? { awsvpcSubnets } : {}),
       containers: td.containerDefinitions.map((c) => {
         const override = containerOverrides.find((o) => o.name === c.name);
         return clean({
@@ -685,6 +694,27 @@ export function newTaskRecords(
     created.push(task);
   }
   return created;
+}
+
+/** The ENI subnet of an awsvpc task (its attachment's `subnetId`), if any. */
+export function taskSubnet(task: Pick<TaskRecord, 'attachments'>): string | undefined {
+  return task.attachments.find((a) => a.type === 'ElasticNetworkInterface')?.details.find((d) => d.name === 'subnetId')?.value;
+}
+
+/**
+ * Of the subnets an awsvpc task may use, the one holding the fewest live tasks
+ * of its group (first on a tie): a service's tasks spread over the subnets,
+ * and so over their Availability Zones, as ECS spreads them.
+ */
+function leastUsedSubnet(s: EcsState, subnets: readonly string[], group: string): string | undefined {
+  if (subnets.length <= 1) return subnets[0];
+  const used = new Map(subnets.map((id) => [id, 0]));
+  for (const task of Object.values(s.tasks)) {
+    if (task.group !== group || task.lastStatus === 'STOPPED' || task.desiredStatus === 'STOPPED') continue;
+    const subnet = taskSubnet(task);
+    if (subnet !== undefined && used.has(subnet)) used.set(subnet, used.get(subnet)! + 1);
+  }
+  return subnets.reduce((best, id) => (used.get(id)! < used.get(best)! ? id : best));
 }
 
 function omit(obj: Json, keys: string[]): Json {
