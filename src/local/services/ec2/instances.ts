@@ -33,6 +33,7 @@ import {
   TERMINATED_VISIBLE_SECONDS,
   type InstanceStateName,
 } from './instance-lifecycle.js';
+import { findInstanceProfile } from '../iam/state.js';
 import { networkInterfaces } from './network-interfaces.js';
 import { defaultVpc, ec2State, type Ec2State, type StoredInstance, type StoredSubnet } from './state.js';
 import { decodeUserData } from './user-data.js';
@@ -136,6 +137,27 @@ function launchGroups(state: Ec2State, input: Record<string, unknown>, nic: Reco
     if (fallback) groups.push(fallback.groupId);
   }
   return groups;
+}
+
+/**
+ * The instance profile of a launch, resolved in the account's IAM as EC2
+ * does: `IamInstanceProfile.Name` or `.Arn` must name an existing profile,
+ * else `InvalidParameterValue` with AWS's message ("Invalid IAM Instance
+ * Profile name" / "… ARN"). Instances keep the profile's ARN and id
+ * (`AIPA…`), which DescribeInstances reports. No profile given: none.
+ */
+function launchProfile(ctx: RequestContext, name: string | undefined, profileArn: string | undefined): { arn: string; id: string } | undefined {
+  if (name === undefined && profileArn === undefined) return undefined;
+  const profile = name !== undefined ? findInstanceProfile(ctx, { name }) : findInstanceProfile(ctx, { arn: profileArn! });
+  if (!profile) {
+    throw new AwsError(
+      'InvalidParameterValue',
+      name !== undefined
+        ? `Value (${name}) for parameter iamInstanceProfile.name is invalid. Invalid IAM Instance Profile name`
+        : `Value (${profileArn}) for parameter iamInstanceProfile.arn is invalid. Invalid IAM Instance Profile ARN`,
+    );
+  }
+  return { arn: profile.Arn, id: profile.InstanceProfileId };
 }
 
 /** Tags per resource type from `TagSpecification.N` (`instance`, `network-interface`; `volume` accepted and ignored). */
@@ -283,8 +305,8 @@ function reservations(ctx: RequestContext, state: Ec2State, instances: readonly 
  * table in `instance-types.ts`; another is `InvalidParameterValue`) and one
  * `ami-…` image, in a subnet (`SubnetId`, a network interface's, or a default
  * subnet — of `Placement.AvailabilityZone` when given), with security groups,
- * base64 `UserData`, `IamInstanceProfile`, `KeyName` and `TagSpecification`s
- * stored as given. As many as the local vCPU quota allows are launched (at
+ * base64 `UserData`, `IamInstanceProfile` (an existing IAM instance profile,
+ * by name or ARN), `KeyName` and `TagSpecification`s stored as given. As many as the local vCPU quota allows are launched (at
  * least `MinCount`, else `VcpuLimitExceeded`).
  */
 export const runInstances: OperationHandler = (input: Record<string, unknown>, ctx) => {
@@ -324,9 +346,7 @@ export const runInstances: OperationHandler = (input: Record<string, unknown>, c
   if (profileArn !== undefined && profileName !== undefined) {
     throw new AwsError('InvalidParameterCombination', 'The parameter iamInstanceProfile.name may not be used in combination with iamInstanceProfile.arn');
   }
-  if (profileArn !== undefined && !/^arn:aws[a-z-]*:iam::\d{12}:instance-profile\/.+/.test(profileArn)) {
-    throw new AwsError('InvalidParameterValue', `Value (${profileArn}) for parameter iamInstanceProfile.arn is invalid. Expected an instance profile ARN: arn:aws:iam::<account>:instance-profile/<name>.`);
-  }
+  const instanceProfile = launchProfile(ctx, profileName, profileArn);
   const shutdownBehavior = (input['InstanceInitiatedShutdownBehavior'] as 'stop' | 'terminate' | undefined) ?? 'stop';
   if (!['stop', 'terminate'].includes(shutdownBehavior)) {
     throw new AwsError('InvalidParameterValue', `Value (${String(shutdownBehavior)}) for parameter instanceInitiatedShutdownBehavior is invalid. Use stop or terminate.`);
@@ -356,7 +376,6 @@ export const runInstances: OperationHandler = (input: Record<string, unknown>, c
   const token = clientToken ?? randomUUID();
   const taken = new Set<string>();
   const created: StoredInstance[] = [];
-  const profileOut = profileArn ?? (profileName !== undefined ? `arn:aws:iam::${ctx.accountId}:instance-profile/${profileName}` : undefined);
   for (let i = 0; i < count; i++) {
     const instanceId = `i-${hexId(17)}`;
     const address = allocateAddress(ctx, state, subnet, taken, wantedAddress);
@@ -380,7 +399,7 @@ export const runInstances: OperationHandler = (input: Record<string, unknown>, c
       groupIds,
       ...(input['KeyName'] !== undefined ? { keyName: String(input['KeyName']) } : {}),
       ...(userData !== undefined ? { userData } : {}),
-      ...(profileOut ? { iamInstanceProfile: { arn: profileOut, id: `AIPA${hash.slice(44, 61).toUpperCase()}` } } : {}),
+      ...(instanceProfile ? { iamInstanceProfile: instanceProfile } : {}),
       clientToken: token,
       amiLaunchIndex: i,
       disableApiTermination: Boolean(bool(input['DisableApiTermination'])),

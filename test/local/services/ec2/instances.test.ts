@@ -25,6 +25,7 @@ import {
   type Instance,
   type RunInstancesCommandInput,
 } from '@aws-sdk/client-ec2';
+import { AddRoleToInstanceProfileCommand, CreateInstanceProfileCommand, CreateRoleCommand, IAMClient, type InstanceProfile } from '@aws-sdk/client-iam';
 import { rejection, startTestCloud, TEST_CREDENTIALS, type TestCloud } from '../../helpers.js';
 import { waitFor } from '../../../wait-for.js';
 
@@ -38,11 +39,23 @@ describe('EC2 instances through @aws-sdk/client-ec2', () => {
   let t: TestCloud;
   let ec2: EC2Client;
   let subnets: { id: string; zone: string; cidr: string; free: number }[];
+  /** The instance profile `ecsInstanceRole` (with its role), created in IAM before the launches name it. */
+  let profile: InstanceProfile;
   // Time scale 0.001: pending 10 ms, shutting-down 10 ms, status checks 120 ms, visible 3.6 s once terminated.
   before(async () => {
     t = await startTestCloud({ timeScale: 0.001 });
-    ec2 = new EC2Client({ endpoint: t.cloud.endpoint, region: t.cloud.region, credentials: TEST_CREDENTIALS, maxAttempts: 1 });
+    const config = { endpoint: t.cloud.endpoint, region: t.cloud.region, credentials: TEST_CREDENTIALS, maxAttempts: 1 };
+    ec2 = new EC2Client(config);
     subnets = ((await ec2.send(new DescribeSubnetsCommand({}))).Subnets ?? []).map((s) => ({ id: s.SubnetId!, zone: s.AvailabilityZone!, cidr: s.CidrBlock!, free: s.AvailableIpAddressCount! }));
+    const iam = new IAMClient(config);
+    try {
+      const trust = JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { Service: 'ec2.amazonaws.com' }, Action: 'sts:AssumeRole' }] });
+      await iam.send(new CreateRoleCommand({ RoleName: 'ecsInstanceRole', AssumeRolePolicyDocument: trust }));
+      profile = (await iam.send(new CreateInstanceProfileCommand({ InstanceProfileName: 'ecsInstanceRole' }))).InstanceProfile!;
+      await iam.send(new AddRoleToInstanceProfileCommand({ InstanceProfileName: 'ecsInstanceRole', RoleName: 'ecsInstanceRole' }));
+    } finally {
+      iam.destroy();
+    }
   });
   after(async () => {
     ec2?.destroy();
@@ -78,7 +91,8 @@ describe('EC2 instances through @aws-sdk/client-ec2', () => {
     assert.match(a!.PrivateDnsName ?? '', /^ip-172-31-\d+-\d+\.ec2\.internal$/);
     assert.match(a!.PublicIpAddress ?? '', /^3\.\d+\.\d+\.\d+$/, 'the default subnet maps public addresses');
     assert.equal(a!.SecurityGroups?.[0]?.GroupName, 'default');
-    assert.equal(a!.IamInstanceProfile?.Arn, 'arn:aws:iam::123456789012:instance-profile/ecsInstanceRole');
+    assert.deepEqual(a!.IamInstanceProfile, { Arn: 'arn:aws:iam::123456789012:instance-profile/ecsInstanceRole', Id: profile.InstanceProfileId });
+    assert.match(profile.InstanceProfileId ?? '', /^AIPA[A-Z0-9]{17}$/);
     assert.equal(a!.KeyName, 'lab-key');
     assert.equal(a!.Architecture, 'x86_64');
     assert.deepEqual(a!.Tags?.find((x) => x.Key === 'Name'), { Key: 'Name', Value: 'web' });
@@ -256,5 +270,58 @@ describe('EC2 instances through @aws-sdk/client-ec2', () => {
   test('gzip-compressed user data is accepted (cloud-init takes it)', async () => {
     const out = await run({ UserData: gzipSync('#!/bin/bash\necho ECS_CLUSTER=none >> /etc/ecs/ecs.config\n').toString('base64') });
     assert.equal(out.Instances?.length, 1);
+  });
+});
+
+describe('EC2 RunInstances and IAM instance profiles', () => {
+  let t: TestCloud;
+  let ec2: EC2Client;
+  let profile: InstanceProfile;
+  before(async () => {
+    t = await startTestCloud({ timeScale: 0.001 });
+    const config = { endpoint: t.cloud.endpoint, region: t.cloud.region, credentials: TEST_CREDENTIALS, maxAttempts: 1 };
+    ec2 = new EC2Client(config);
+    const iam = new IAMClient(config);
+    try {
+      profile = (await iam.send(new CreateInstanceProfileCommand({ InstanceProfileName: 'ecsInstanceRole' }))).InstanceProfile!;
+    } finally {
+      iam.destroy();
+    }
+  });
+  after(async () => {
+    ec2?.destroy();
+    await t?.stop();
+  });
+  const run = (input: Partial<RunInstancesCommandInput> = {}) => ec2.send(new RunInstancesCommand({ ImageId: 'ami-0123456789abcdef0', InstanceType: 't3.micro', MinCount: 1, MaxCount: 1, ...input }));
+
+  test('IamInstanceProfile must name an existing instance profile (by name or ARN): else InvalidParameterValue, as EC2 answers, and nothing is launched', async () => {
+    const count = async () => ((await ec2.send(new DescribeInstancesCommand({}))).Reservations ?? []).flatMap((r) => r.Instances ?? []).length;
+    const before = await count();
+    assert.equal(
+      await failure(run({ IamInstanceProfile: { Name: 'ghostProfile' } })),
+      'InvalidParameterValue: Value (ghostProfile) for parameter iamInstanceProfile.name is invalid. Invalid IAM Instance Profile name',
+    );
+    // Names are matched exactly, as the IAM lookup does.
+    assert.match(await failure(run({ IamInstanceProfile: { Name: 'ECSINSTANCEROLE' } })), /^InvalidParameterValue: .*Invalid IAM Instance Profile name$/);
+    const ghostArn = 'arn:aws:iam::123456789012:instance-profile/ghostProfile';
+    assert.equal(
+      await failure(run({ IamInstanceProfile: { Arn: ghostArn } })),
+      `InvalidParameterValue: Value (${ghostArn}) for parameter iamInstanceProfile.arn is invalid. Invalid IAM Instance Profile ARN`,
+    );
+    // Another account's profile, or something that is no ARN at all, is not this account's profile.
+    for (const Arn of ['arn:aws:iam::210987654321:instance-profile/ecsInstanceRole', 'not-an-arn', `${profile.Arn}/../x`]) {
+      assert.match(await failure(run({ IamInstanceProfile: { Arn } })), /^InvalidParameterValue: .*Invalid IAM Instance Profile ARN$/, Arn);
+    }
+    assert.match(await failure(run({ IamInstanceProfile: { Name: 'ecsInstanceRole', Arn: profile.Arn } })), /^InvalidParameterCombination/);
+    assert.equal(await count(), before, 'no instance was launched by a refused call');
+    // By ARN: the same profile.
+    const byArn = (await run({ IamInstanceProfile: { Arn: profile.Arn } })).Instances![0]!;
+    assert.deepEqual(byArn.IamInstanceProfile, { Arn: profile.Arn, Id: profile.InstanceProfileId });
+    // Without a profile nothing is checked and the instance has none.
+    const plain = (await run()).Instances![0]!;
+    assert.equal(plain.IamInstanceProfile, undefined);
+    const filtered = await ec2.send(new DescribeInstancesCommand({ Filters: [{ Name: 'iam-instance-profile.arn', Values: [profile.Arn!] }] }));
+    assert.ok(filtered.Reservations!.flatMap((r) => r.Instances ?? []).some((i) => i.InstanceId === byArn.InstanceId));
+    assert.ok(!filtered.Reservations!.flatMap((r) => r.Instances ?? []).some((i) => i.InstanceId === plain.InstanceId));
   });
 });
