@@ -99,7 +99,8 @@ describe('app images through the local ECR with the real engine', { skip: (await
   before(async () => {
     engine = (await realEngine()) as ContainerEngine;
     nodeImage = (await ensureOfflineNodeImage({ engine })).image;
-    cloud = await startLocalCloud({ host: '127.0.0.1', port: 0, log: () => {}, runtime: false });
+    // The lab's repositories exist, as after the lab's setup step.
+    cloud = await startLocalCloud({ host: '127.0.0.1', port: 0, log: () => {}, runtime: false, preset: 'lab' });
     ecr = new ECRClient({ region: cloud.region, endpoint: cloud.endpoint, credentials: CREDENTIALS, maxAttempts: 1 });
   });
   after(async () => {
