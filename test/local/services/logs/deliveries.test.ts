@@ -71,9 +71,9 @@ describe('CloudWatch Logs delivery sources', () => {
     await rejects(t.call('PutDeliverySource', { name: 'cf', resourceArn: CF_ARN, logType: 'ACCESS_LOGS', tags: { a: '1' } }), 'ConflictException', /Tags can only be provided when a resource is being created/);
     await rejects(t.source('cf', `arn:aws:cloudfront::${ACCOUNT}:distribution/E2OTHER`), 'ConflictException', /new ResourceId is not allowed/);
     await rejects(t.source('other', 'distribution/E1'), 'ValidationException', /resourceArn "distribution\/E1" is not an ARN/);
-    await rejects(t.call('PutDeliverySource', { name: 'x', resourceArn: CF_ARN }), 'InvalidParameterException', /logType/);
-    await rejects(t.call('PutDeliverySource', { name: 'bad name', resourceArn: CF_ARN, logType: 'ACCESS_LOGS' }), 'InvalidParameterException', /name/);
-    await rejects(t.call('PutDeliverySource', { name: 'x'.repeat(61), resourceArn: CF_ARN, logType: 'ACCESS_LOGS' }), 'InvalidParameterException', /name/);
+    await rejects(t.call('PutDeliverySource', { name: 'x', resourceArn: CF_ARN }), 'ValidationException', /logType/);
+    await rejects(t.call('PutDeliverySource', { name: 'bad name', resourceArn: CF_ARN, logType: 'ACCESS_LOGS' }), 'ValidationException', /name/);
+    await rejects(t.call('PutDeliverySource', { name: 'x'.repeat(61), resourceArn: CF_ARN, logType: 'ACCESS_LOGS' }), 'ValidationException', /name/);
     assert.deepEqual(names((await t.call('DescribeDeliverySources')).deliverySources), ['cf']);
   });
 });
@@ -106,7 +106,7 @@ describe('CloudWatch Logs delivery destinations', () => {
     await rejects(t.destination('x', GROUP_ARN, { deliveryDestinationType: 'S3' }), 'ValidationException', /does not match/);
     await rejects(t.destination('x', `arn:aws:kinesis:us-east-1:${ACCOUNT}:stream/s`), 'ValidationException', /not a log group .*, an S3 bucket .* or a Firehose delivery stream/);
     await rejects(t.destination('x', 'my-bucket'), 'ValidationException', /destinationResourceArn/);
-    await rejects(t.destination('x', GROUP_ARN, { outputFormat: 'csv' }), 'InvalidParameterException', /outputFormat/);
+    await rejects(t.destination('x', GROUP_ARN, { outputFormat: 'csv' }), 'ValidationException', /outputFormat/);
     await t.destination('cwl', GROUP_ARN, { outputFormat: 'json' });
     await rejects(t.destination('cwl', GROUP_ARN, { outputFormat: 'plain' }), 'ValidationException', /new Output Format is not allowed/);
     await rejects(t.destination('cwl', GROUP_ARN, { tags: { a: '1' } }), 'ConflictException', /Tags can only be provided/);
@@ -208,8 +208,8 @@ describe('CloudWatch Logs deliveries', () => {
     await rejects(t.call('CreateDelivery', { deliverySourceName: 'cf', deliveryDestinationArn: 'arn:aws:logs:eu-west-1:123456789012:delivery-destination:cwl' }), 'ResourceNotFoundException');
     await rejects(t.call('CreateDelivery', { deliverySourceName: 'cf', deliveryDestinationArn: GROUP_ARN }), 'ValidationException', /not a delivery destination ARN/);
     await rejects(t.call('CreateDelivery', { deliverySourceName: 'cf', deliveryDestinationArn: 'cwl' }), 'ValidationException', /not a delivery destination ARN/);
-    await rejects(t.call('CreateDelivery', { deliverySourceName: 'cf' }), 'InvalidParameterException', /deliveryDestinationArn/);
-    await rejects(t.call('GetDelivery', { id: 'not-alnum!' }), 'InvalidParameterException', /id/);
+    await rejects(t.call('CreateDelivery', { deliverySourceName: 'cf' }), 'ValidationException', /deliveryDestinationArn/);
+    await rejects(t.call('GetDelivery', { id: 'not-alnum!' }), 'ValidationException', /id/);
     await rejects(t.call('DescribeDeliveries', { nextToken: 'junk' }), 'ValidationException', /nextToken/);
     assert.deepEqual((await t.call('DescribeDeliveries')).deliveries, []);
   });
