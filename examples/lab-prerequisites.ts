@@ -1,32 +1,50 @@
 /**
  * The lab's prerequisites from "the previous guide": the ECR repositories
- * `flask-inventory/invsys` and `flask-inventory/gateway`, and the IAM roles
- * `ecsTaskExecutionRole` (task definitions) and `ecsAutoscaleRole` (Task 8's
- * scalable target). A new AWS account, and a fresh local cloud, has none of
- * them; this step creates what is missing and leaves what exists alone, so it
- * is idempotent on any target. They belong to the account, not to the lab's
- * stack: the cleanup keeps them, as the guide's cleanup does.
+ * `flask-inventory/invsys` and `flask-inventory/gateway`, the IAM roles
+ * `ecsTaskExecutionRole` (task definitions), `ecsAutoscaleRole` (Task 8's
+ * scalable target) and `ecsInstanceRole` (the ECS agent on the container
+ * instances), and the instance profile `ecsInstanceRole` holding that role,
+ * which the setup's EC2 instances launch with (examples/lab-capacity.ts). A
+ * new AWS account, and a fresh local cloud, has none of them; this step
+ * creates what is missing and leaves what exists alone, so it is idempotent
+ * on any target. They belong to the account, not to the lab's stack: the
+ * cleanup keeps them, as the guide's cleanup does.
+ *
+ * An existing role that lacks its managed policy gets it, and an existing
+ * instance profile that holds no role gets the lab's (a profile holding
+ * another role is left alone: AWS allows one role per profile). On AWS a new
+ * instance profile takes a few seconds to be usable by RunInstances; the
+ * capacity step retries for that.
  *
  * The list is the local cloud's `lab` account preset (`ACCOUNT_PRESETS.lab`),
  * so `ecskit local --preset lab` starts with exactly what this creates.
  */
 import { CreateRepositoryCommand, DescribeRepositoriesCommand } from '@aws-sdk/client-ecr';
-import { AttachRolePolicyCommand, CreateRoleCommand, GetRoleCommand, ListAttachedRolePoliciesCommand } from '@aws-sdk/client-iam';
+import {
+  AddRoleToInstanceProfileCommand,
+  AttachRolePolicyCommand,
+  CreateInstanceProfileCommand,
+  CreateRoleCommand,
+  GetInstanceProfileCommand,
+  GetRoleCommand,
+  ListAttachedRolePoliciesCommand,
+  type InstanceProfile,
+} from '@aws-sdk/client-iam';
 import type { Lab } from './01-core-concepts.ts';
 
 /** What {@link ensurePrerequisites} found and created. */
 export interface PrerequisitesResult {
-  /** Repositories and roles created by this run (empty when all existed). */
+  /** Repositories, roles and instance profiles created by this run (empty when all existed). */
   readonly created: readonly string[];
-  /** Repositories and roles that were already there. */
+  /** Repositories, roles and instance profiles that were already there. */
   readonly existing: readonly string[];
-  /** Managed policies attached to existing roles that lacked them. */
+  /** Managed policies attached to existing roles that lacked them, roles added to existing empty instance profiles. */
   readonly attached: readonly string[];
 }
 
 const errorName = (error: unknown) => (error as { name?: string }).name;
 
-/** Creates the lab's missing ECR repositories and IAM roles (see the module comment). */
+/** Creates the lab's missing ECR repositories, IAM roles and instance profile (see the module comment). */
 export async function ensurePrerequisites(lab: Lab): Promise<PrerequisitesResult> {
   const { ACCOUNT_PRESETS, serviceTrustPolicy } = await import('ecskit/local');
   const preset = ACCOUNT_PRESETS.lab;
@@ -80,6 +98,43 @@ export async function ensurePrerequisites(lab: Lab): Promise<PrerequisitesResult
       attached.push(`${role.policyArn} to ${role.name}`);
     }
     await iam.send(new AttachRolePolicyCommand({ RoleName: role.name, PolicyArn: role.policyArn }));
+  }
+
+  // After the roles: a profile holds one of them.
+  for (const [profileName, roleName] of Object.entries(preset.instanceProfiles)) {
+    const what = `IAM instance profile ${profileName}`;
+    let profile: InstanceProfile | undefined;
+    try {
+      profile = (await iam.send(new GetInstanceProfileCommand({ InstanceProfileName: profileName }))).InstanceProfile;
+    } catch (error) {
+      if (errorName(error) !== 'NoSuchEntityException') throw error;
+    }
+    if (!profile) {
+      try {
+        await iam.send(new CreateInstanceProfileCommand({ InstanceProfileName: profileName }));
+        created.push(what);
+      } catch (error) {
+        if (errorName(error) !== 'EntityAlreadyExistsException') throw error;
+        // Created by someone else meanwhile: look again at what it holds.
+        profile = (await iam.send(new GetInstanceProfileCommand({ InstanceProfileName: profileName }))).InstanceProfile;
+      }
+    }
+    if (profile) {
+      existing.push(what);
+      const holds = (profile.Roles ?? []).map((r) => r.RoleName);
+      // A profile holding a role (the lab's, or another the account chose) is left as it is.
+      if (holds.length > 0) {
+        if (!holds.includes(roleName)) lab.report.note(`${what} holds ${holds.join(', ')}, not ${roleName}: left as it is`);
+        continue;
+      }
+      attached.push(`role ${roleName} to instance profile ${profileName}`);
+    }
+    try {
+      await iam.send(new AddRoleToInstanceProfileCommand({ InstanceProfileName: profileName, RoleName: roleName }));
+    } catch (error) {
+      // One role per profile: someone else added it between the two calls.
+      if (errorName(error) !== 'LimitExceededException') throw error;
+    }
   }
 
   for (const line of created) lab.report.note(`created ${line} (a prerequisite from "the previous guide"; kept by the cleanup)`);

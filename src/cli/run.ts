@@ -57,8 +57,9 @@ Options:
                           needs nothing) or container (a Docker/Podman container per container
                           definition; needs an engine that answers, see docs/containers.md)
   --preset lab            start the account with the lab's prerequisites (its two ECR
-                          repositories, ecsTaskExecutionRole, ecsAutoscaleRole); default:
-                          only what a new AWS account has (default VPC, subnets, security group)
+                          repositories, ecsTaskExecutionRole, ecsAutoscaleRole, ecsInstanceRole
+                          and the instance profile ecsInstanceRole); default: only what a new
+                          AWS account has (default VPC, subnets, security group)
   --image <name>=<how>    add a local image (repeatable): repo[:tag]=./entry.js runs a
                           Node module, repo[:tag]=cmd:/path/to/bin arg… runs a command
   --container-instances <n>  instant virtual container instances per new cluster (default 0:

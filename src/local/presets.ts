@@ -2,9 +2,11 @@
  * Account presets. A local cloud starts as a new AWS account does: the
  * default VPC, its subnets and security group, nothing else. A preset adds
  * what a guide assumes already exists; `lab` is the ECS lab's "previous
- * guide": its two ECR repositories and the roles `ecsTaskExecutionRole` and
- * `ecsAutoscaleRole`. The lab's own setup step ensures the same resources on
- * any target, so the preset is only a shortcut.
+ * guide": its two ECR repositories, the roles `ecsTaskExecutionRole`,
+ * `ecsAutoscaleRole` and `ecsInstanceRole`, and the instance profile
+ * `ecsInstanceRole` (holding that role) its EC2 container instances launch
+ * with. The lab's own setup step ensures the same resources on any target,
+ * so the preset is only a shortcut.
  */
 import { AwsError } from './core/types.js';
 import type { CloudState } from './core/cloud-state.js';
@@ -27,6 +29,8 @@ export interface AccountPreset {
   readonly repositories: readonly string[];
   /** IAM roles (IAM is global). */
   readonly roles: readonly PresetRole[];
+  /** IAM instance profiles: profile name → the name of the role it holds (one of {@link roles}). */
+  readonly instanceProfiles: Readonly<Record<string, string>>;
 }
 
 /** The presets by name: `lab` is the ECS lab's prerequisites. */
@@ -46,7 +50,15 @@ export const ACCOUNT_PRESETS = {
         policyArn: 'arn:aws:iam::aws:policy/service-role/AmazonEC2ContainerServiceAutoscaleRole',
         description: 'Allows Application Auto Scaling to scale ECS services',
       },
+      {
+        name: 'ecsInstanceRole',
+        service: 'ec2.amazonaws.com',
+        policyArn: 'arn:aws:iam::aws:policy/service-role/AmazonEC2ContainerServiceforEC2Role',
+        description: 'Allows the ECS agent on EC2 container instances to call ECS',
+      },
     ],
+    /** The container instances' profile (examples/lab-capacity.ts launches them with it). */
+    instanceProfiles: { ecsInstanceRole: 'ecsInstanceRole' },
   },
 } as const satisfies Record<string, AccountPreset>;
 
@@ -70,8 +82,9 @@ const alreadyThere = (error: unknown, code: string) => error instanceof AwsError
 
 /**
  * Creates a preset's resources that are missing, through the services' own
- * operations (so they are journaled like any call). Idempotent: a repository
- * or role that exists, even changed by the user, is left as it is.
+ * operations (so they are journaled like any call). Idempotent: a
+ * repository, role or instance profile that exists, even changed by the
+ * user, is left as it is; a profile it creates gets its role.
  */
 export async function applyAccountPreset(state: CloudState, name: AccountPresetName, region: string): Promise<void> {
   const preset: AccountPreset = ACCOUNT_PRESETS[name];
@@ -94,5 +107,14 @@ export async function applyAccountPreset(state: CloudState, name: AccountPresetN
     } catch (error) {
       if (!alreadyThere(error, 'EntityAlreadyExists')) throw error;
     }
+  }
+  for (const [profileName, roleName] of Object.entries(preset.instanceProfiles)) {
+    try {
+      await state.invoke('iam', 'CreateInstanceProfile', { InstanceProfileName: profileName }, { region, protocol: 'query' });
+    } catch (error) {
+      if (!alreadyThere(error, 'EntityAlreadyExists')) throw error;
+      continue;
+    }
+    await state.invoke('iam', 'AddRoleToInstanceProfile', { InstanceProfileName: profileName, RoleName: roleName }, { region, protocol: 'query' });
   }
 }

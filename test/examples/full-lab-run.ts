@@ -92,7 +92,7 @@ export function assertRunSucceeded(run: { code: number | null; stdout: string; s
 export function assertLabTasks(events: readonly Record<string, unknown>[]): void {
   // Setup: a fresh local cloud is a new account, so the previous guide's repositories and roles are created.
   const prerequisites = events.find((e) => e.type === 'step' && String(e.step).startsWith('Setup: prerequisites') && e.status === 'ok');
-  assert.deepEqual((prerequisites as { result?: unknown } | undefined)?.result, { created: 4, existing: 0 }, 'two ECR repositories and two IAM roles created');
+  assert.deepEqual((prerequisites as { result?: unknown } | undefined)?.result, { created: 6, existing: 0 }, 'two ECR repositories, three IAM roles and the instance profile ecsInstanceRole created');
 
   // Task 1: the cluster and the concepts, with awsvpc for both services (ERRATA 2.1).
   const t1 = taskResult(events, 1);

@@ -59,11 +59,22 @@ test('running Tasks 1–5 twice against one local cloud creates nothing the seco
     const first = await round();
     assert.ok(first.created.length > 10, `the first round created the stack: ${first.created.join(', ')}`);
     const prerequisites = () => lab.extra.prerequisites as { created: string[]; existing: string[] };
-    assert.equal(prerequisites().created.length, 4, 'a fresh cloud: the two repositories and two roles are created');
+    assert.deepEqual(
+      prerequisites().created,
+      [
+        'ECR repository flask-inventory/invsys',
+        'ECR repository flask-inventory/gateway',
+        'IAM role ecsTaskExecutionRole',
+        'IAM role ecsAutoscaleRole',
+        'IAM role ecsInstanceRole',
+        'IAM instance profile ecsInstanceRole',
+      ],
+      'a fresh cloud: the two repositories, three roles and the instance profile are created',
+    );
     const second = await round();
     assert.deepEqual(second.created, [], 'the second round created nothing');
     assert.deepEqual(prerequisites().created, [], 'the prerequisites exist the second time');
-    assert.equal(prerequisites().existing.length, 4);
+    assert.equal(prerequisites().existing.length, 6);
     assert.deepEqual(second.resources, first.resources, 'the same tagged resources, none twice');
     assert.equal(new Set(first.resources).size, first.resources.length, 'no tagged resource is listed twice');
     // Same revisions: Task 2 reuses revision 1 although Task 5 registered revision 2 meanwhile.

@@ -26,7 +26,7 @@ describe('IAM', () => {
     return state;
   };
 
-  test('a fresh account has no roles, as on AWS; the lab preset adds its two with region-less ARNs and their managed policies', async () => {
+  test('a fresh account has no roles, as on AWS; the lab preset adds its three with region-less ARNs and their managed policies', async () => {
     assert.deepEqual((await iam(new CloudState(), 'ListRoles')).Roles, []);
     const state = await labState();
     const { Role } = await iam(state, 'GetRole', { RoleName: 'ecsTaskExecutionRole' });
@@ -39,7 +39,12 @@ describe('IAM', () => {
     await iam(state, 'DetachRolePolicy', { RoleName: 'ecsAutoscaleRole', PolicyArn: 'arn:aws:iam::aws:policy/service-role/AmazonEC2ContainerServiceAutoscaleRole' });
     await applyAccountPreset(state, 'lab', 'eu-west-1');
     assert.deepEqual((await iam(state, 'ListAttachedRolePolicies', { RoleName: 'ecsAutoscaleRole' })).AttachedPolicies, []);
-    assert.equal((await iam(state, 'ListRoles')).Roles.length, 2);
+    assert.equal((await iam(state, 'ListRoles')).Roles.length, 3);
+    // The instance profile too: created once with its role, left alone when applied again.
+    await iam(state, 'RemoveRoleFromInstanceProfile', { InstanceProfileName: 'ecsInstanceRole', RoleName: 'ecsInstanceRole' });
+    await applyAccountPreset(state, 'lab', 'us-east-1');
+    assert.deepEqual((await iam(state, 'GetInstanceProfile', { InstanceProfileName: 'ecsInstanceRole' })).InstanceProfile.Roles, []);
+    assert.equal((await iam(state, 'ListInstanceProfiles')).InstanceProfiles.length, 1);
   });
 
   test('IAM is global: a role created through one region is seen from another', async () => {
@@ -77,8 +82,11 @@ describe('IAM', () => {
     const first = await iam(state, 'ListRoles', { MaxItems: '1' });
     assert.equal(first.IsTruncated, true);
     const second = await iam(state, 'ListRoles', { MaxItems: '1', Marker: first.Marker });
-    assert.equal(second.IsTruncated, false);
-    assert.deepEqual([first.Roles[0].RoleName, second.Roles[0].RoleName], ['ecsAutoscaleRole', 'ecsTaskExecutionRole']);
+    assert.equal(second.IsTruncated, true);
+    const third = await iam(state, 'ListRoles', { MaxItems: '1', Marker: second.Marker });
+    assert.equal(third.IsTruncated, false);
+    assert.equal(third.Marker, undefined);
+    assert.deepEqual([first.Roles[0].RoleName, second.Roles[0].RoleName, third.Roles[0].RoleName], ['ecsAutoscaleRole', 'ecsInstanceRole', 'ecsTaskExecutionRole']);
   });
 
   describe('through the AWS CLI', { skip: awsCliSkip() }, () => {
