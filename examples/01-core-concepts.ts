@@ -4,8 +4,9 @@
  *
  * Checks the prerequisites the lab checks with the AWS CLI — who we are
  * (account, region), the cluster (created when missing, tagged with the
- * stack), the previous guide's two image repositories and two IAM roles
- * (created when missing, as a new account has none) — and prints the concept overview of
+ * stack), the previous guide's two image repositories, three IAM roles and
+ * the container instances' instance profile (created when missing, as a new
+ * account has none), the EC2 container instances — and prints the concept overview of
  * Task 1 with live data: the cluster, its capacity, and the network mode of
  * each service the lab deploys.
  *
@@ -476,14 +477,14 @@ export async function run(lab: Lab): Promise<CoreConceptsResult> {
   lab.clusterArn = cluster.cluster.clusterArn;
   // The account id is the 5th field of any ARN we own (arn:aws:ecs:REGION:ACCOUNT:cluster/NAME).
   lab.accountId = lab.clusterArn?.split(':')[4] ?? '';
-  await capacityStep(lab); // EC2 instances whose ECS agents join the cluster, as the previous guide launched them (examples/lab-capacity.ts)
-
-  // "The previous guide": ECR repositories and IAM roles a new account lacks, created when missing.
+  // "The previous guide": ECR repositories, IAM roles and the instance profile a new account lacks, created when missing —
+  // before the capacity step, whose instances launch with that profile.
   lab.extra.prerequisites = await report.step(
-    'Setup: prerequisites (ECR repositories, IAM roles)',
+    'Setup: prerequisites (ECR repositories, IAM roles, instance profile)',
     () => ensurePrerequisites(lab),
     (r) => ({ created: r.created.length, existing: r.existing.length, ...(r.attached.length > 0 && { attached: r.attached }) }),
   );
+  await capacityStep(lab); // EC2 instances whose ECS agents join the cluster, as the previous guide launched them (examples/lab-capacity.ts)
 
   const images = await report.step('Setup: image repositories', async () => {
     if (lab.target.kind === 'local' && !lab.buildImages) {

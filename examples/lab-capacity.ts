@@ -20,14 +20,20 @@
  * The same calls run on both targets. The AMI is the newest image that
  * DescribeImages finds for owner `amazon` and name
  * `al2023-ami-ecs-hvm-*-x86_64` (the local cloud lists a small catalogue
- * with such images). On AWS the instances get the instance profile
- * `ecsInstanceRole` (the role the ECS agent calls ECS with; see
- * docs/aws.md#container-instances to create it), and they cost money while
- * they run: the cleanup terminates them.
+ * with such images). On every target the instances get the instance profile
+ * `ecsInstanceRole` (holding the role the ECS agent calls ECS with), which
+ * the setup's prerequisites step creates when missing
+ * (examples/lab-prerequisites.ts) before this step runs; the local cloud
+ * checks it exists as EC2 does. On AWS a new instance profile takes a few
+ * seconds to reach EC2 (IAM is eventually consistent), so RunInstances
+ * answering "Invalid IAM Instance Profile name" right after it was created
+ * is retried a few times with a short backoff ({@link PROFILE_RETRY}).
+ * Instances on AWS cost money while they run: the cleanup terminates them.
  */
-import { DescribeImagesCommand, DescribeInstancesCommand, RunInstancesCommand, type Instance } from '@aws-sdk/client-ec2';
+import { DescribeImagesCommand, DescribeInstancesCommand, RunInstancesCommand, type Instance, type RunInstancesCommandOutput } from '@aws-sdk/client-ec2';
 import { DescribeContainerInstancesCommand, ListContainerInstancesCommand } from '@aws-sdk/client-ecs';
 import { poll, STACK_TAG } from 'ecskit';
+import pRetry from 'p-retry';
 import type { Lab } from './01-core-concepts.ts';
 
 /** What the lab's tasks need at their peak (see the module comment). */
@@ -48,8 +54,43 @@ export const LAB_INSTANCE_TYPE = 't3.medium';
 const T3_MEDIUM = { cpu: 2048, memoryMiB: 3943, networkInterfaces: 3 } as const;
 /** The ECS-optimized Amazon Linux 2023 AMI, x86_64 (the newest one wins). */
 export const ECS_AMI_NAME = 'al2023-ami-ecs-hvm-*-x86_64';
-/** The instance profile of the container instances on AWS. */
+/** The instance profile of the container instances (the lab's prerequisites create it). */
 export const INSTANCE_PROFILE = 'ecsInstanceRole';
+
+/**
+ * How RunInstances is retried on AWS while a new instance profile is not yet
+ * visible to EC2 (IAM is eventually consistent; it usually takes a few
+ * seconds): 5 retries, 2 s doubling up to 15 s, about a minute at most.
+ */
+export const PROFILE_RETRY = { retries: 5, minTimeout: 2000, factor: 2, maxTimeout: 15_000 } as const;
+
+/** True for EC2's answer to an instance profile it does not know (yet): `InvalidParameterValue … Invalid IAM Instance Profile name|ARN`. */
+export function isUnknownInstanceProfile(error: unknown): boolean {
+  const e = error as { name?: string; Code?: string; message?: string } | undefined;
+  return (e?.name ?? e?.Code) === 'InvalidParameterValue' && /iamInstanceProfile\.(name|arn)|Invalid IAM Instance Profile/i.test(e?.message ?? '');
+}
+
+/**
+ * Sends one RunInstances, retrying (`retry`, by default {@link PROFILE_RETRY})
+ * while EC2 does not know the instance profile yet. Only on AWS: a local
+ * cloud knows a profile as soon as it is created, so there the first answer
+ * stands. Any other error is not retried.
+ */
+export async function runInstancesRetryingProfile(
+  send: () => Promise<RunInstancesCommandOutput>,
+  options: { emulated: boolean; signal?: AbortSignal; onRetry?: (attempt: number, error: unknown) => void; retry?: { retries: number; minTimeout: number; factor: number; maxTimeout: number } },
+): Promise<RunInstancesCommandOutput> {
+  if (options.emulated) return send();
+  return pRetry(send, {
+    ...(options.retry ?? PROFILE_RETRY),
+    randomize: true,
+    ...(options.signal && { signal: options.signal }),
+    shouldRetry: ({ error }) => isUnknownInstanceProfile(error),
+    onFailedAttempt: ({ error, attemptNumber, retriesLeft }) => {
+      if (isUnknownInstanceProfile(error) && retriesLeft > 0) options.onRetry?.(attemptNumber, error);
+    },
+  });
+}
 
 /** How many t3.medium instances the lab's peak needs (each awsvpc task takes a network interface). */
 export function instancesNeeded(peak: { readonly [K in keyof typeof LAB_PEAK]: number } = LAB_PEAK): number {
@@ -146,33 +187,36 @@ export async function ensureCapacity(lab: Lab): Promise<CapacityResult> {
       // The subnet (zone) with the fewest of the stack's instances.
       const subnet = [...zones].sort((a, b) => (perZone.get(a.subnetId) ?? 0) - (perZone.get(b.subnetId) ?? 0))[0]!;
       perZone.set(subnet.subnetId, (perZone.get(subnet.subnetId) ?? 0) + 1);
+      const command = new RunInstancesCommand({
+        ImageId: ami.imageId,
+        InstanceType: LAB_INSTANCE_TYPE,
+        MinCount: 1,
+        MaxCount: 1,
+        SubnetId: subnet.subnetId,
+        UserData: userData(lab.names.cluster),
+        // The agent's role, on every target (the prerequisites step created the profile when missing).
+        IamInstanceProfile: { Name: INSTANCE_PROFILE },
+        TagSpecifications: [
+          {
+            ResourceType: 'instance',
+            Tags: [
+              { Key: STACK_TAG, Value: lab.names.stack },
+              { Key: 'Name', Value: `${lab.names.cluster}-${n + 1}` },
+            ],
+          },
+        ],
+      });
       let out;
       try {
-        out = await lab.clients.ec2.send(
-          new RunInstancesCommand({
-            ImageId: ami.imageId,
-            InstanceType: LAB_INSTANCE_TYPE,
-            MinCount: 1,
-            MaxCount: 1,
-            SubnetId: subnet.subnetId,
-            UserData: userData(lab.names.cluster),
-            // The agent's role on AWS; an ecskit local cloud keeps no instance profiles.
-            ...(!lab.target.emulated && { IamInstanceProfile: { Name: INSTANCE_PROFILE } }),
-            TagSpecifications: [
-              {
-                ResourceType: 'instance',
-                Tags: [
-                  { Key: STACK_TAG, Value: lab.names.stack },
-                  { Key: 'Name', Value: `${lab.names.cluster}-${n + 1}` },
-                ],
-              },
-            ],
-          }),
-        );
+        out = await runInstancesRetryingProfile(() => lab.clients.ec2.send(command), {
+          emulated: lab.target.emulated,
+          signal: lab.signal,
+          onRetry: (attempt) => lab.report.note(`EC2 does not see the instance profile ${INSTANCE_PROFILE} yet (IAM is eventually consistent): RunInstances retried (attempt ${attempt + 1})`),
+        });
       } catch (error) {
-        if (/iamInstanceProfile|Instance Profile/i.test((error as Error).message)) {
+        if (isUnknownInstanceProfile(error)) {
           throw new Error(
-            `${errorText(error)} — the container instances need the instance profile ${INSTANCE_PROFILE} (the role AmazonEC2ContainerServiceforEC2Role); create it as docs/aws.md#container-instances shows, then run the lab again`,
+            `${errorText(error)} — the container instances need the instance profile ${INSTANCE_PROFILE} holding the role ${INSTANCE_PROFILE} (policy AmazonEC2ContainerServiceforEC2Role); the setup's prerequisites step creates it when missing: check that it ran, that the caller may iam:CreateInstanceProfile, iam:AddRoleToInstanceProfile and iam:PassRole on ${INSTANCE_PROFILE} (docs/aws.md#iam-roles), then run the lab again`,
           );
         }
         throw error;

@@ -1,8 +1,10 @@
 /**
  * The lab's EC2 capacity (examples/lab-capacity.ts): sized from what the
  * lab's tasks need, launched across the default subnets' zones with the
- * stack tag and ECS_CLUSTER user data, registered as container instances,
- * idempotent, and topped up when one is gone.
+ * stack tag, ECS_CLUSTER user data and the instance profile ecsInstanceRole
+ * (which the prerequisites step creates), registered as container
+ * instances, idempotent, and topped up when one is gone; RunInstances is
+ * retried on AWS while a new profile is not visible to EC2 yet.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -11,7 +13,17 @@ import { DescribeContainerInstancesCommand, ListContainerInstancesCommand } from
 import { NAMES, type Lab } from '../../../examples/01-core-concepts.ts';
 import { gatewayTaskDefinition, invsysTaskDefinition } from '../../../examples/02-task-definitions.ts';
 import { gatewayScalableTarget } from '../../../examples/08-auto-scaling.ts';
-import { ensureCapacity, instancesNeeded, LAB_INSTANCE_TYPE, LAB_PEAK, userData } from '../../../examples/lab-capacity.ts';
+import {
+  ensureCapacity,
+  INSTANCE_PROFILE,
+  instancesNeeded,
+  isUnknownInstanceProfile,
+  LAB_INSTANCE_TYPE,
+  LAB_PEAK,
+  runInstancesRetryingProfile,
+  userData,
+} from '../../../examples/lab-capacity.ts';
+import { ensurePrerequisites } from '../../../examples/lab-prerequisites.ts';
 import { openLocalLab } from '../local-lab.js';
 
 test('the capacity is computed from the lab tasks: 4 invsys (2 at maximumPercent 200) + 4 gateway (Task 6/8) awsvpc tasks → 4 × t3.medium (2 network interfaces for tasks each)', () => {
@@ -31,6 +43,14 @@ test('ensureCapacity launches 4 tagged t3.medium instances over the zones, waits
   const { lab, target } = await openLocalLab();
   try {
     await lab.ops.ensureCluster(NAMES.cluster);
+    // A fresh local cloud has no instance profile: RunInstances names it, so EC2 refuses, and the message points at the prerequisites step.
+    await assert.rejects(ensureCapacity(lab), (error: Error) => {
+      assert.match(error.message, /^InvalidParameterValue: Value \(ecsInstanceRole\) for parameter iamInstanceProfile\.name is invalid\. Invalid IAM Instance Profile name — /);
+      assert.match(error.message, /prerequisites step creates it/);
+      return true;
+    });
+    assert.equal(lab.created.filter((c) => c.startsWith('instance ')).length, 0, 'nothing was launched');
+    await ensurePrerequisites(lab);
     const first = await ensureCapacity(lab);
     assert.equal(first.launched, 4);
     assert.equal(first.registered, 4);
@@ -44,6 +64,8 @@ test('ensureCapacity launches 4 tagged t3.medium instances over the zones, waits
       assert.equal(i.State?.Name, 'running');
       assert.deepEqual(i.Tags?.find((t) => t.Key === 'ecskit:stack')?.Value, NAMES.stack);
       assert.match(i.ImageId ?? '', /^ami-/);
+      assert.match(i.IamInstanceProfile?.Arn ?? '', new RegExp(`^arn:aws:iam::\\d{12}:instance-profile/${INSTANCE_PROFILE}$`));
+      assert.match(i.IamInstanceProfile?.Id ?? '', /^AIPA[A-Z0-9]{17}$/);
     }
     const arns = (await lab.clients.ecs.send(new ListContainerInstancesCommand({ cluster: NAMES.cluster }))).containerInstanceArns ?? [];
     const cis = (await lab.clients.ecs.send(new DescribeContainerInstancesCommand({ cluster: NAMES.cluster, containerInstances: arns }))).containerInstances ?? [];
@@ -67,4 +89,46 @@ test('ensureCapacity launches 4 tagged t3.medium instances over the zones, waits
   } finally {
     await target.close();
   }
+});
+
+test('RunInstances is retried on AWS while EC2 does not know a new instance profile yet, and only then', async () => {
+  const unknown = Object.assign(new Error('Value (ecsInstanceRole) for parameter iamInstanceProfile.name is invalid. Invalid IAM Instance Profile name'), { name: 'InvalidParameterValue' });
+  const other = Object.assign(new Error('Invalid value \'t9.huge\' for InstanceType.'), { name: 'InvalidParameterValue' });
+  assert.equal(isUnknownInstanceProfile(unknown), true);
+  assert.equal(isUnknownInstanceProfile(Object.assign(new Error('Value (arn:aws:iam::1:instance-profile/x) for parameter iamInstanceProfile.arn is invalid. Invalid IAM Instance Profile ARN'), { name: 'InvalidParameterValue' })), true);
+  assert.equal(isUnknownInstanceProfile(other), false);
+  assert.equal(isUnknownInstanceProfile(Object.assign(new Error(unknown.message), { name: 'UnauthorizedOperation' })), false);
+  const retry = { retries: 3, minTimeout: 1, factor: 1, maxTimeout: 5 };
+  const answers = (...outcomes: (Error | 'ok')[]) => {
+    let calls = 0;
+    const send = async () => {
+      const outcome = outcomes[Math.min(calls++, outcomes.length - 1)]!;
+      if (outcome === 'ok') return { Instances: [{ InstanceId: 'i-0123456789abcdef0' }], $metadata: {} };
+      throw outcome;
+    };
+    return { send, calls: () => calls };
+  };
+
+  // AWS: two refusals while the profile propagates, then the launch.
+  const propagating = answers(unknown, unknown, 'ok');
+  const retried: number[] = [];
+  const out = await runInstancesRetryingProfile(propagating.send, { emulated: false, retry, onRetry: (attempt) => retried.push(attempt) });
+  assert.equal(out.Instances?.[0]?.InstanceId, 'i-0123456789abcdef0');
+  assert.equal(propagating.calls(), 3);
+  assert.deepEqual(retried, [1, 2]);
+
+  // AWS: a profile that never appears gives up after the retries with EC2's error.
+  const never = answers(unknown);
+  await assert.rejects(runInstancesRetryingProfile(never.send, { emulated: false, retry }), { name: 'InvalidParameterValue', message: unknown.message });
+  assert.equal(never.calls(), 4);
+
+  // Any other error is not retried.
+  const wrong = answers(other, 'ok');
+  await assert.rejects(runInstancesRetryingProfile(wrong.send, { emulated: false, retry }), { message: other.message });
+  assert.equal(wrong.calls(), 1);
+
+  // A local cloud knows a profile at once: its first answer stands.
+  const local = answers(unknown, 'ok');
+  await assert.rejects(runInstancesRetryingProfile(local.send, { emulated: true, retry }), { message: unknown.message });
+  assert.equal(local.calls(), 1);
 });
