@@ -117,7 +117,9 @@ async function cloudMapSection(invoke: Invoke): Promise<Raw> {
       } catch (error) {
         if (!(error instanceof AwsError)) throw error; // no health checking configured
       }
-      const fqdn = `${s.Name}.${nsName.get(s.NamespaceId) ?? '?'}`;
+      // ServiceSummary carries no NamespaceId (only DNS services name theirs, in DnsConfig): ask GetService.
+      const namespaceId: string | undefined = s.DnsConfig?.NamespaceId ?? (await invoke('servicediscovery', 'GetService', { Id: s.Id })).Service?.NamespaceId;
+      const fqdn = `${s.Name}.${(namespaceId && nsName.get(namespaceId)) ?? '?'}`;
       const rows = instances.map((i) => html`<tr><td>${i.Id}</td><td>${i.Attributes?.AWS_INSTANCE_IPV4 ?? ''}</td><td>${i.Attributes?.AWS_INSTANCE_PORT ?? ''}</td><td>${badge(health[i.Id] ?? 'UNKNOWN')}</td></tr>`);
       return html`<table data-cloud-map="${fqdn}"><caption>Cloud Map service ${fqdn}</caption>
 <thead><tr><th scope="col">Instance</th><th scope="col">IPv4</th><th scope="col">Port</th><th scope="col">Health</th></tr></thead>

@@ -56,6 +56,8 @@ test('the console in chromium while the lab runs Tasks 3-9', { skip, timeout: 90
   await invsysService(lab);
   await gatewayService(lab);
   await page.waitForSelector(`[data-service="${lab.names.invsysService}"]`, { timeout: 30_000 });
+  // Cloud Map services are named with their namespace (ListServices' summaries do not carry it).
+  await page.waitForSelector(`[data-cloud-map="${lab.names.invsysDiscovery}.${lab.names.namespace}"]`, { timeout: 10_000 });
 
   // Update latency: a change through the API until the open page shows it.
   const latencyStart = performance.now();

@@ -47,6 +47,8 @@
           width: width,
           height: 220,
           scales: { x: { time: true } },
+          // A static legend (marker and name): the widget's "Latest values" table below gives the numbers.
+          legend: { live: false },
           axes: [{ values: function (u, ticks) { return ticks.map(fmtTime); } }, { size: 56 }],
           series: [{ label: 'Time (UTC)', value: function (u, v) { return v == null ? '-' : fmtTime(v); } }].concat(
             data.labels.map(function (label, i) {
