@@ -7,31 +7,42 @@
  * scale-in back to the minimum, with the scaling activities of each policy
  * (8.4, 8.5).
  *
- * The load is sized from what this machine serves, never assumed:
+ * The load is sized from what this machine serves, never assumed. It runs
+ * in a process of its own (autocannon, HTTP/1.1 pipelining), since the
+ * in-process local cloud serves the ALB on this process's event loop:
  *
- * 1. **Capacity.** A short autocannon burst on the gateway's cheapest route
- *    (`GET /health`, answered by the gateway itself) through the ALB, from a
- *    separate process (the in-process local cloud serves the ALB on this
- *    process's event loop; a client on the same loop would measure itself).
- *    Shorter than one alarm period, so it cannot move an alarm by itself.
+ * 1. **Capacity**, before the policies exist: a 3 s burst on the gateway's
+ *    cheapest route (`GET /health`, answered by the gateway itself) through
+ *    the ALB; its best whole second is the capacity (the first one warms up).
+ *    On the local cloud the burst is longer than an alarm period, so the
+ *    policies come once a whole period has passed without it.
  * 2. **What the request policy needs.** Its target, 1000 requests per target
  *    per minute, is `1000 / (60 × timeScale)` requests per second per healthy
- *    target in real time (833 req/s at the local cloud's 0.02; 16.7 on AWS).
+ *    target in real time (833 req/s at the local cloud's 0.02; 16.7 on AWS):
+ *    more than 1667 req/s to leave 2 targets, 2500 for the last step to 4.
  *    The script compares that with the capacity and says plainly when the
- *    machine cannot serve it.
- * 3. **CPU phase** (`GET /items`, which the gateway forwards to invsys: its
- *    most CPU per request) at most at 75 % of the request target per healthy
- *    target, so RequestCountPerTarget stays under 1000 and a scale-out can
- *    only be the CPU policy's. The local runtime's `CPUUtilization` is the
- *    task processes' CPU time over the task definition's `cpu` (256 units =
- *    a quarter of a core), averaged over the service's tasks.
- * 4. **Request phase** (`GET /health`, cheap: the gateway's CPU stays under
- *    70 %) at 1.3 × the request target per healthy target, raised as targets
- *    become healthy (at most 1.3 × 4 targets' worth), until the desired count
- *    reaches the maximum by the request policy.
- * 5. **Scale-in**, with a trickle of requests so both policies keep data (with
- *    two target-tracking policies a scale-in needs both low alarms): 15 low
- *    periods and the scale-in cooldown, time-scaled on the local cloud.
+ *    machine cannot serve it ({@link requestTargetRates}).
+ * 3. **CPU phase** on `GET /items` (forwarded to invsys: the gateway's most
+ *    CPU per request), at most 75 % of the request target per healthy
+ *    target, so RequestCountPerTarget stays under 1000 and a scale-out is the
+ *    CPU policy's. The local runtime's `CPUUtilization` is the task
+ *    processes' CPU time over the task definition's `cpu` (256 units: a
+ *    quarter of a core), averaged over the service's tasks; the rate is
+ *    steered on the CPU alarm's datapoints to ~90 %, above the 70 % target and
+ *    under the 105 % at which target tracking adds two tasks at once. Where
+ *    CPU stays low at that bound (a machine with little CPU per request), the
+ *    bound is lifted up to the measured capacity and the activities say which
+ *    policy acted.
+ * 4. **Request phase** on `GET /health` (the gateway's CPU stays low) at
+ *    1.6 × the request target per healthy target, re-sized as targets become
+ *    healthy (at most 1.6 × 4 targets' worth), until the count is at the
+ *    maximum. When the request policy did not act (the CPU policy took the
+ *    last step, or too few requests for 3 targets), once more from the
+ *    minimum, where it needs the fewest requests.
+ * 5. **Scale-in** to the minimum, with a trickle of requests so that both
+ *    policies keep data (with two target-tracking policies a scale-in needs
+ *    both low alarms): 15 periods under 90 % of each target and the scale-in
+ *    cooldown, time-scaled on the local cloud (~18 s at 0.02).
  *
  * When the CPU phase already reaches the maximum, the count is brought back
  * to the minimum before the request phase, so that phase has room to act.
@@ -573,9 +584,9 @@ export async function run(lab: Lab, options: { readonly loadSeconds?: number; re
         );
         report.note(
           `the request policy's target, ${REQUESTS_PER_TARGET_PER_MINUTE} requests per target per minute, is ${rates.perTargetPerSecond} req/s per healthy target here ` +
-            `(a minute lasts ${rates.minuteSeconds} s): above ${rates.toScaleOutFromMin} req/s to leave ${min} targets, above ${rates.toReachMax} req/s for the last step to ${max}`,
+            `(a minute lasts ${rates.minuteSeconds} s): above ${Math.round(rates.toScaleOutFromMin)} req/s to leave ${min} targets, above ${Math.round(rates.toReachMax)} req/s for the last step to ${max}`,
         );
-        if (enough) report.note(`${requestsPerSecond} req/s covers that: the request phase drives ${REQUEST_MARGIN} × the target per healthy target (at most ${rates.drivenAtMax} req/s)`);
+        if (enough) report.note(`${requestsPerSecond} req/s covers that: the request phase drives ${REQUEST_MARGIN} × the target per healthy target (at most ${Math.round(rates.drivenAtMax)} req/s)`);
         else
           report.note(
             `this machine serves ${requestsPerSecond} req/s, short of the ${Math.round(rates.toReachMax * 1.1)} req/s the request policy needs (with a 10 % margin) to take the count to ${max}: ` +
@@ -617,9 +628,10 @@ export async function run(lab: Lab, options: { readonly loadSeconds?: number; re
      * Drives `route` at `perTarget` requests per second per healthy target
      * (re-sized as targets become healthy, at most `max` targets' worth)
      * until `stop` or the bound; the goal is reached when `met` holds then.
-     * With `steerTo`, the rate is also scaled (a factor between 0.1 and 1,
-     * starting at `steerFrom`) so that the newest datapoint of the policy's
-     * high alarm comes near `steerTo`.
+     * With `steer`, the rate is also scaled (a factor from 0.1 to 1, starting
+     * at `steer.from`) so that the newest datapoint of the policy's high alarm
+     * comes near `steer.to`; after five periods at 1 well under it, the factor
+     * may go up to `steer.lift` requests per second in all.
      */
     const drive = async (
       phase: 'cpu' | 'requests' | 'scale-in',
@@ -743,7 +755,7 @@ export async function run(lab: Lab, options: { readonly loadSeconds?: number; re
             loadSeconds,
             (c) => scaleOutsBy(cpuName) > 0 || c.desired >= max,
             () => scaleOutsBy(cpuName) > 0,
-            { to: CPU_STEER_PERCENT, from: 0.6, lift: capacity.requestsPerSecond },
+            { to: CPU_STEER_PERCENT, from: 0.5, lift: capacity.requestsPerSecond },
           );
         },
         (r) => ({ task: 8, step: '8.4-cpu', ...r }),
