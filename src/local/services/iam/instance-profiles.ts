@@ -13,7 +13,7 @@
  */
 import { AwsError, type OperationHandler, type RequestContext } from '../../core/types.js';
 import { arn } from '../../core/util.js';
-import { need, pageOf, pathOf, requireRole, tagsOf, validation } from './roles.js';
+import { need, pageOf, pathOf, requireRole, roleShape, tagsOf, validation } from './roles.js';
 import { iamState, instanceProfileId, own, setOwn, type IamState, type StoredInstanceProfile, type StoredRole } from './state.js';
 
 /** AWS's default quota of instance profiles per account (IAM object quotas). */
@@ -45,16 +45,10 @@ function requireProfile(ctx: RequestContext, input: Record<string, unknown>): St
   return profile;
 }
 
-/** A role as an `InstanceProfile`'s `Roles` lists it (the API reference's example: no tags, no last use). */
+/** A role as an `InstanceProfile`'s `Roles` lists it (the API reference's example: no description, session length or tags). */
 function profileRoleShape(role: StoredRole) {
-  return {
-    Path: role.Path,
-    RoleName: role.RoleName,
-    RoleId: role.RoleId,
-    Arn: role.Arn,
-    CreateDate: new Date(role.CreateDate),
-    AssumeRolePolicyDocument: encodeURIComponent(role.AssumeRolePolicyDocument),
-  };
+  const { Description: _description, MaxSessionDuration: _session, ...shape } = roleShape(role, false);
+  return shape;
 }
 
 /** The `InstanceProfile` shape; ListInstanceProfiles leaves the tags out, as the API reference says. */
