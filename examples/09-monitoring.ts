@@ -22,7 +22,7 @@
  * Run: `npx tsx examples/09-monitoring.ts [--target aws|local] [--json]`
  */
 import { spawn } from 'node:child_process';
-import { DescribeAlarmHistoryCommand, DescribeAlarmsCommand, GetMetricStatisticsCommand, ListMetricsCommand } from '@aws-sdk/client-cloudwatch';
+import { DescribeAlarmHistoryCommand, DescribeAlarmsCommand, GetMetricDataCommand, GetMetricStatisticsCommand, ListMetricsCommand } from '@aws-sdk/client-cloudwatch';
 import { DescribeScalableTargetsCommand, RegisterScalableTargetCommand } from '@aws-sdk/client-application-auto-scaling';
 import { DescribeClustersCommand, ListTasksCommand, UpdateClusterSettingsCommand } from '@aws-sdk/client-ecs';
 import { containerInsightsMetric, dashboard, ecsServiceMetric, loadBalancerDimension, metricAlarm, metricWidget, poll, type CfnValue, type MetricSpec } from 'ecskit';
@@ -38,8 +38,8 @@ export interface MonitoringResult {
   /** CPU and memory statistics over the last hour (Average, Maximum); `null` without datapoints. */
   readonly cpu: { readonly average: number; readonly maximum: number; readonly datapoints: number } | null;
   readonly memory: { readonly average: number; readonly maximum: number; readonly datapoints: number } | null;
-  /** The dashboard's name, widget count, and whether it carries the stack tag (9.2). */
-  readonly dashboard: { readonly name: string; readonly widgets: number; readonly owned: boolean };
+  /** The dashboard's name, widget count, whether it carries the stack tag, and how many metric sparklines 9.2 printed. */
+  readonly dashboard: { readonly name: string; readonly widgets: number; readonly owned: boolean; readonly sparklines: number };
   /** Alarm name → state (at the end of 9.3) and metric (9.3). */
   readonly alarms: Readonly<Record<string, { readonly state: string; readonly namespace: string; readonly metric: string }>>;
   /**
@@ -144,6 +144,69 @@ function localDashboardUrl(lab: Lab, name: string): string {
   return url.toString();
 }
 
+const SPARK = '▁▂▃▄▅▆▇█';
+
+/**
+ * `values` as a one-line chart of block characters, lowest to highest
+ * (a flat series is drawn at the bottom); empty for no values.
+ *
+ * @example
+ * ```ts
+ * sparkline([0, 5, 10]); // '▁▅█'
+ * ```
+ */
+export function sparkline(values: readonly number[]): string {
+  if (values.length === 0) return '';
+  const low = Math.min(...values);
+  const span = Math.max(...values) - low;
+  return values.map((v) => SPARK[span === 0 ? 0 : Math.round(((v - low) / span) * (SPARK.length - 1))]).join('');
+}
+
+interface WidgetMetrics {
+  readonly type?: string;
+  readonly properties?: { readonly title?: string; readonly period?: number; readonly stat?: string; readonly metrics?: readonly (readonly unknown[])[] };
+}
+
+/**
+ * One line per metric of the dashboard's metric widgets: its name, a
+ * sparkline of the last hour's datapoints (the widget's period and stat, from
+ * GetMetricData, as the console draws them) and the latest value.
+ */
+export async function dashboardSparklines(lab: Lab, body: string): Promise<{ readonly label: string; readonly points: number; readonly text: string }[]> {
+  const widgets = ((JSON.parse(body) as { widgets?: WidgetMetrics[] }).widgets ?? []).filter((w) => w.type === 'metric');
+  const queries = widgets.flatMap((w) =>
+    (w.properties?.metrics ?? []).map((row) => {
+      const options = (typeof row.at(-1) === 'object' ? row.at(-1) : {}) as { stat?: string };
+      const [namespace, metricName, ...pairs] = row.filter((x): x is string => typeof x === 'string');
+      const dimensions = [];
+      for (let i = 0; i + 1 < pairs.length; i += 2) dimensions.push({ Name: pairs[i]!, Value: pairs[i + 1]! });
+      const stat = options.stat ?? w.properties?.stat ?? 'Average';
+      return { namespace: namespace!, metricName: metricName!, dimensions, stat, period: w.properties?.period ?? 300 };
+    }),
+  );
+  if (queries.length === 0) return [];
+  const end = new Date();
+  const out = await lab.clients.cloudWatch.send(
+    new GetMetricDataCommand({
+      StartTime: new Date(end.getTime() - 3_600_000),
+      EndTime: new Date(end.getTime() + 60_000),
+      ScanBy: 'TimestampAscending',
+      MetricDataQueries: queries.map((q, i) => ({
+        Id: `m${i}`,
+        MetricStat: { Metric: { Namespace: q.namespace, MetricName: q.metricName, Dimensions: q.dimensions }, Period: q.period, Stat: q.stat },
+      })),
+    }),
+  );
+  const width = Math.max(...queries.map((q) => `${q.metricName} ${q.dimensions.map((d) => d.Value.split('/').slice(0, 2).join('/')).join(' ')} (${q.stat})`.length));
+  return queries.map((q, i) => {
+    const values = out.MetricDataResults?.find((r) => r.Id === `m${i}`)?.Values ?? [];
+    const label = `${q.metricName} ${q.dimensions.map((d) => d.Value.split('/').slice(0, 2).join('/')).join(' ')} (${q.stat})`;
+    const latest = values.at(-1);
+    const text = `${label.padEnd(width)}  ${values.length ? sparkline(values.slice(-40)) : '(no datapoints yet)'}${latest !== undefined ? `  latest ${Math.round(latest * 100) / 100}` : ''}`;
+    return { label, points: values.length, text };
+  });
+}
+
 /** The alarm of 9.3: gateway CPU above 80 % for two 5-minute periods. */
 export function highCpuAlarm(lab: Lab) {
   return metricAlarm(lab.names.highCpuAlarm)
@@ -227,7 +290,10 @@ export async function run(lab: Lab, options: MonitoringOptions = {}): Promise<Mo
           : `dashboard ${dashboardName} stored in the local cloud (${widgets} widgets); see it at ${localDashboardUrl(lab, dashboardName)}`,
       );
       report.note(owned ? `tagged ecskit:stack=${names.stack}: the cleanup removes it` : `not tagged with the stack (it existed before): the cleanup leaves it`);
-      return { name: dashboardName, widgets, owned };
+      // The dashboard in the terminal: a sparkline per metric of its metric widgets, from GetMetricData.
+      const lines = await dashboardSparklines(lab, definition.build().DashboardBody ?? '{}');
+      for (const line of lines) report.note(line.text);
+      return { name: dashboardName, widgets, owned, sparklines: lines.length };
     },
     (r) => ({ task: 9, step: '9.2', dashboard: r }),
   );

@@ -176,6 +176,7 @@ export function assertLabTasks(events: readonly Record<string, unknown>[]): void
   // the task-failure alarm INSUFFICIENT_DATA → OK once RunningTaskCount flows, the CPU alarm ALARM under load and back to OK.
   const t9 = taskResult(events, 9);
   assert.ok(t9.dashboard.widgets > 0);
+  assert.equal(t9.dashboard.sparklines, 6, 'a terminal sparkline per metric of the two metric widgets (4 ECS, 2 ALB)');
   assert.deepEqual(Object.keys(t9.alarms).sort(), ['ecs-gateway-high-cpu', 'ecs-gateway-task-failures']);
   assert.equal(t9.alarms['ecs-gateway-task-failures'].namespace, 'ECS/ContainerInsights');
   assert.deepEqual(t9.transitions.taskFailures.states, ['INSUFFICIENT_DATA', 'OK']);
