@@ -59,7 +59,9 @@ describe('waitForDeployment with the local runtime running real tasks', () => {
     assert.equal(second.reason, 'ECS deployment circuit breaker: tasks failed to start.');
     assert.equal(second.rolledBackTo.taskDefinition, good);
     assert.ok(second.stoppedTasks.length >= 1);
-    assert.equal(second.stoppedTasks[0]?.containers[0]?.exitCode, 1);
+    // The crashed tasks exit 1; under load the rollback can also stop one still starting (SIGTERM, 143), listed first.
+    const exitCodes = second.stoppedTasks.map((task) => task.containers[0]?.exitCode);
+    assert.ok(exitCodes.includes(1), `a crashed task's exit code 1 among ${JSON.stringify(exitCodes)}`);
     assert.ok(events.some((e) => e.type === 'taskStopped'));
   });
 });
