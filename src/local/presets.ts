@@ -33,8 +33,11 @@ export interface AccountPreset {
   readonly instanceProfiles: Readonly<Record<string, string>>;
 }
 
-/** The presets by name: `lab` is the ECS lab's prerequisites. */
-export const ACCOUNT_PRESETS = {
+/** The presets by name. */
+export const ACCOUNT_PRESETS: {
+  /** The ECS lab's prerequisites ("the previous guide"): its ECR repositories, its three roles and the container instances' profile. */
+  readonly lab: AccountPreset;
+} = {
   lab: {
     repositories: ['flask-inventory/invsys', 'flask-inventory/gateway'],
     roles: [
@@ -57,10 +60,10 @@ export const ACCOUNT_PRESETS = {
         description: 'Allows the ECS agent on EC2 container instances to call ECS',
       },
     ],
-    /** The container instances' profile (examples/lab-capacity.ts launches them with it). */
+    // The container instances' profile (examples/lab-capacity.ts launches them with it).
     instanceProfiles: { ecsInstanceRole: 'ecsInstanceRole' },
   },
-} as const satisfies Record<string, AccountPreset>;
+};
 
 /** A preset's name (`lab`). */
 export type AccountPresetName = keyof typeof ACCOUNT_PRESETS;
