@@ -37,6 +37,7 @@ import {
   stateOf,
   updateTask,
   type ContainerInstanceRecord,
+  type EcsState,
   type Json,
   type TaskDefinitionRecord,
   type TaskRecord,
@@ -167,19 +168,32 @@ export const RunTask: OperationHandler = (input, ctx) => {
     overrides: input.overrides,
     enableExecuteCommand: Boolean(input.enableExecuteCommand),
   });
+  return launched(ctx, s, cluster.clusterArn, td, tasks, placement.instances?.map((i) => i?.containerInstanceArn) ?? [], tags, networkConfiguration, placement.failures);
+};
+
+/**
+ * The shared end of RunTask and StartTask: each new task on its instance (when
+ * placed on one), tagged; the runtime asked to start them; the response.
+ */
+function launched(
+  ctx: RequestContext,
+  s: EcsState,
+  clusterArn: string,
+  td: TaskDefinitionRecord,
+  tasks: TaskRecord[],
+  instanceArns: readonly (string | undefined)[],
+  tags: Parameters<typeof putTags>[2],
+  networkConfiguration: Json | undefined,
+  failures: unknown[],
+) {
   tasks.forEach((t, i) => {
-    const instance = placement.instances?.[i];
-    if (instance) t.containerInstanceArn = instance.containerInstanceArn;
+    const instanceArn = instanceArns[i];
+    if (instanceArn) t.containerInstanceArn = instanceArn;
     putTags(s, t.taskArn, tags);
   });
-  emit(ctx, EcsEvents.taskRunRequested, {
-    clusterArn: cluster.clusterArn,
-    taskArns: tasks.map((t) => t.taskArn),
-    taskDefinitionArn: td.taskDefinitionArn,
-    networkConfiguration,
-  });
-  return { tasks: tasks.map((t) => taskOut(ctx, t, true)), failures: placement.failures };
-};
+  emit(ctx, EcsEvents.taskRunRequested, { clusterArn, taskArns: tasks.map((t) => t.taskArn), taskDefinitionArn: td.taskDefinitionArn, networkConfiguration });
+  return { tasks: tasks.map((t) => taskOut(ctx, t, true)), failures };
+}
 
 /** Most container instances one StartTask names. */
 export const MAX_START_TASK_INSTANCES = 10;
@@ -262,17 +276,7 @@ export const StartTask: OperationHandler = (input, ctx) => {
     overrides: input.overrides,
     enableExecuteCommand: Boolean(input.enableExecuteCommand),
   });
-  tasks.forEach((t, i) => {
-    t.containerInstanceArn = chosen[i]!.containerInstanceArn;
-    putTags(s, t.taskArn, tags);
-  });
-  emit(ctx, EcsEvents.taskRunRequested, {
-    clusterArn: cluster.clusterArn,
-    taskArns: tasks.map((t) => t.taskArn),
-    taskDefinitionArn: td.taskDefinitionArn,
-    networkConfiguration,
-  });
-  return { tasks: tasks.map((t) => taskOut(ctx, t, true)), failures };
+  return launched(ctx, s, cluster.clusterArn, td, tasks, chosen.map((ci) => ci.containerInstanceArn), tags, networkConfiguration, failures);
 };
 
 /**
