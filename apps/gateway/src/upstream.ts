@@ -131,6 +131,13 @@ function isTimeout(error: unknown): boolean {
   return causes(error).some((e) => (e as { name?: unknown }).name === 'TimeoutError');
 }
 
+/** The error ofetch's own timer aborts with, for an attempt that is due after the deadline. */
+function deadlinePassed(): Error {
+  const error = new Error('[TimeoutError]: The operation was aborted due to timeout');
+  error.name = 'TimeoutError';
+  return error;
+}
+
 /** The per-call field ofetch carries through its retries: when the deadline passes. */
 interface CallOptions {
   deadlineAt: number;
@@ -165,6 +172,13 @@ export function createUpstream(options: UpstreamOptions): Upstream {
         const done = retries - Number(context.options.retry ?? 0);
         const left = (context.options as unknown as CallOptions).deadlineAt - Date.now();
         return Math.max(0, Math.min(minBackoff * 2 ** done, left + 1));
+      },
+      // A retry whose backoff ended at the deadline is not made. The backoff
+      // sleeps until just past the deadline and ofetch's abort timer is due
+      // then too; under load the backoff timer can fire first (both run on
+      // the event loop's cached clock), so the attempt checks the wall clock.
+      onRequest: (context: FetchContext) => {
+        if (Date.now() >= (context.options as unknown as CallOptions).deadlineAt) throw deadlinePassed();
       },
       // Only connection failures are worth another attempt (timeouts, bad or
       // oversized answers are not); ofetch reads `retry` after this hook.

@@ -155,6 +155,26 @@ describe('the one deadline', () => {
     assert.ok(up.requests.length <= 2, `${up.requests.length} attempts: the one due after the deadline is not made`);
   });
 
+  it('makes no attempt once the deadline passed, even when the backoff timer fires before the abort timer', async () => {
+    // Timers run on the event loop's cached clock, the deadline on the wall
+    // clock; under load they drift apart. Skew the wall clock 20 ms ahead once
+    // the second attempt failed: the backoff (computed to end just past the
+    // deadline) now ends 20 ms before ofetch's abort timer fires.
+    const realNow = Date.now;
+    const up = await rawUpstream((socket, nth) => {
+      if (nth === 2) Date.now = () => realNow() + 20;
+      socket.resetAndDestroy();
+    });
+    try {
+      const res = await gateway(up.url, { timeoutMs: 300, minBackoffMs: 200 })('GET', '/items');
+      assert.equal(res.status, 504);
+      assert.equal(res.text, TIMED_OUT);
+      assert.equal(up.requests.length, 2, 'the attempt due after the deadline is not made');
+    } finally {
+      Date.now = realNow;
+    }
+  });
+
   it('covers a body that trickles: 504 at the deadline although bytes keep coming', async () => {
     const up = await rawUpstream((socket) => {
       socket.write('HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ntransfer-encoding: chunked\r\n\r\n');
