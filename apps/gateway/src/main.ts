@@ -1,6 +1,7 @@
 /**
  * Entry of the gateway: reads `HOST`, `PORT`, `INVSYS_URL`,
- * `GATEWAY_TIMEOUT_MS`, `APP_VERSION`, listens, and drains on SIGTERM.
+ * `GATEWAY_TIMEOUT_MS`, `APP_VERSION`, `DRAIN_DELAY_MS`, listens, and drains
+ * on SIGTERM.
  *
  * @internal
  * @module
@@ -27,5 +28,6 @@ await serveApp(app, {
   port: intFromEnv('PORT', env.PORT, 5001),
   service: GATEWAY_SERVICE,
   lifecycle,
+  drainDelayMs: intFromEnv('DRAIN_DELAY_MS', env.DRAIN_DELAY_MS, 300),
   log: stdoutLog,
 });

@@ -1,6 +1,7 @@
 /**
  * Entry of the inventory service: reads `HOST`, `PORT`, `INVENTORY_DB`,
- * `INVENTORY_SEED`, `APP_VERSION`, listens, and drains on SIGTERM.
+ * `INVENTORY_SEED`, `APP_VERSION`, `DRAIN_DELAY_MS`, listens, and drains on
+ * SIGTERM.
  *
  * @internal
  * @module
@@ -25,6 +26,7 @@ await serveApp(app, {
   port: intFromEnv('PORT', env.PORT, 5000),
   service: INVENTORY_SERVICE,
   lifecycle,
+  drainDelayMs: intFromEnv('DRAIN_DELAY_MS', env.DRAIN_DELAY_MS, 300),
   log: stdoutLog,
   onClosed: () => store.close(),
 });

@@ -122,7 +122,7 @@ function slowPost(base: string, id: string) {
 describe('inventory shutdown on SIGTERM', () => {
   it('answers not-ready before closing the listener, finishes in-flight requests and exits 0', async () => {
     const db = join(dir, 'drain.db');
-    const app = await start({ INVENTORY_DB: db });
+    const app = await start({ INVENTORY_DB: db, DRAIN_DELAY_MS: '1500' });
 
     // 10 POSTs whose bodies are half sent when SIGTERM arrives: truly in flight.
     const inflight = Array.from({ length: 10 }, (_, i) => slowPost(app.url, `drain-${i}`));
@@ -135,31 +135,36 @@ describe('inventory shutdown on SIGTERM', () => {
     });
     await Promise.all(burst.map((r) => r.connected));
     app.child.kill('SIGTERM');
-    // probes start every 10 ms and run concurrently (recorded in start order), so a slow
-    // machine still lands some inside the drain window
-    const pending: Promise<'ready' | 'not-ready' | 'refused'>[] = [];
-    const deadline = Date.now() + 5_000;
-    let refusedSeen = false;
-    while (!refusedSeen && Date.now() < deadline) {
-      const p = fetch(`${app.url}/health/ready`, { headers: { connection: 'close' } }).then(
-        async (res) => {
-          await res.arrayBuffer();
-          return res.status === 503 ? ('not-ready' as const) : ('ready' as const);
-        },
-        () => {
-          refusedSeen = true;
-          return 'refused' as const;
-        },
+    // Wait for the event, not for a time: the "draining" line is logged once
+    // readiness turned 503. Then probe one after the other until the listener
+    // refuses; the drain window (DRAIN_DELAY_MS) is long enough that even a
+    // loaded machine answers the first probe inside it.
+    await app.waitForLine((line) => line.includes('"msg":"draining"'));
+    const drainingSeen = performance.now();
+    let refusedAfter = 0;
+    const probes: ('ready' | 'not-ready' | 'refused')[] = [];
+    const deadline = Date.now() + 15_000;
+    while (probes.at(-1) !== 'refused' && Date.now() < deadline) {
+      probes.push(
+        await fetch(`${app.url}/health/ready`, { headers: { connection: 'close' } }).then(
+          async (res) => {
+            await res.arrayBuffer();
+            return res.status === 503 ? ('not-ready' as const) : ('ready' as const);
+          },
+          () => {
+            refusedAfter = performance.now() - drainingSeen;
+            return 'refused' as const;
+          },
+        ),
       );
-      pending.push(p);
-      await new Promise((resolve) => setTimeout(resolve, 10));
     }
-    const probes = await Promise.all(pending);
     const firstNotReady = probes.indexOf('not-ready');
     const firstRefused = probes.indexOf('refused');
-    assert.ok(firstNotReady >= 0, `readiness never answered 503: ${probes.join(',')}`);
+    assert.equal(firstNotReady, 0, `readiness answers 503 once draining: ${probes.join(',')}`);
     assert.ok(firstRefused > firstNotReady, `listener closed before readiness turned 503: ${probes.join(',')}`);
     assert.ok(!probes.slice(firstNotReady).includes('ready'), 'readiness stays 503 once draining');
+    // a lower bound only: the listener stays open for the whole DRAIN_DELAY_MS
+    assert.ok(refusedAfter >= 1_400, `listener closed ${Math.round(refusedAfter)} ms after draining began, DRAIN_DELAY_MS is 1500`);
 
     // the listener is closed now; the half-sent requests still complete
     for (const r of inflight) r.finish();
@@ -174,4 +179,18 @@ describe('inventory shutdown on SIGTERM', () => {
     for (let i = 0; i < 60; i++) assert.ok(ids.has(`burst-${i}`), `burst-${i} was acknowledged and kept`);
     await again.stop('SIGTERM');
   });
+});
+
+describe('DRAIN_DELAY_MS', () => {
+  for (const app of ['inventory', 'gateway'] as const) {
+    for (const value of ['abc', '-1', '1.5', '1e99x']) {
+      it(`${app} refuses DRAIN_DELAY_MS=${value} at start, naming the variable and the fix`, async () => {
+        await assert.rejects(startApp(app, { DRAIN_DELAY_MS: value }), (error: Error) => {
+          assert.match(error.message, /exited \(1\) before listening/);
+          assert.match(error.message, new RegExp(`DRAIN_DELAY_MS must be a non-negative integer, got: "${value.replace('.', '\\.')}"; unset it to use 300`));
+          return true;
+        });
+      });
+    }
+  }
 });

@@ -70,6 +70,11 @@ export interface AppProcess {
   startupMs: number;
   /** Every stdout line so far. */
   lines: string[];
+  /**
+   * Resolves with the first stdout line (already seen or to come) that
+   * `matches`; rejects after `timeoutMs` or when the process exits first.
+   */
+  waitForLine(matches: (line: string) => boolean, timeoutMs?: number): Promise<string>;
   /** Resolves with the exit code (or signal name) once the process exits. */
   exited: Promise<number | string>;
   /** Kills the process (SIGKILL unless told) if still running, and waits. */
@@ -103,6 +108,7 @@ export async function startApp(
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const lines: string[] = [];
+  const lineWaiters = new Set<(line: string) => void>();
   let stderr = '';
   child.stderr?.on('data', (chunk: Buffer) => {
     stderr += chunk.toString();
@@ -115,6 +121,7 @@ export async function startApp(
     const timer = setTimeout(() => reject(new Error(`${name} did not listen within ${timeoutMs} ms; stderr: ${stderr}`)), timeoutMs);
     reader.on('line', (line) => {
       if (keepLines) lines.push(line);
+      for (const waiter of lineWaiters) waiter(line);
       if (!line.includes('"listening"')) return;
       try {
         const parsed = JSON.parse(line) as { msg?: string; port?: number };
@@ -147,6 +154,31 @@ export async function startApp(
     startupMs,
     lines,
     exited,
+    waitForLine(matches, waitMs = 10_000) {
+      const seen = lines.find(matches);
+      if (seen !== undefined) return Promise.resolve(seen);
+      return new Promise<string>((resolve, reject) => {
+        const done = () => {
+          clearTimeout(timer);
+          lineWaiters.delete(waiter);
+        };
+        const waiter = (line: string) => {
+          if (!matches(line)) return;
+          done();
+          resolve(line);
+        };
+        const timer = setTimeout(() => {
+          done();
+          reject(new Error(`${name}: no matching stdout line within ${waitMs} ms; last lines: ${lines.slice(-5).join(' | ')}`));
+        }, waitMs);
+        lineWaiters.add(waiter);
+        void exited.then((code) => {
+          if (!lineWaiters.has(waiter)) return;
+          done();
+          reject(new Error(`${name} exited (${code}) before the line came; stderr: ${stderr}`));
+        });
+      });
+    },
     async stop(signal: NodeJS.Signals = 'SIGKILL') {
       if (child.exitCode === null && child.signalCode === null) child.kill(signal);
       return exited;
