@@ -13,6 +13,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { connect, type Clients } from '../clients.js';
+import { EcskitError } from '../errors.js';
 
 /** A usage error: the CLI prints the message and exits 2. */
 export class CliUsageError extends Error {}
@@ -134,7 +135,9 @@ export async function clientsFor(command: string, values: { endpoint?: string; l
 export function describeFailure(command: string, error: unknown, endpoint: string | undefined): string {
   const e = error as { name?: string; message?: string; code?: string; cause?: { code?: string; message?: string } };
   const text = `${e?.message ?? String(error)}`;
-  const code = e?.code ?? e?.cause?.code ?? (/(ECONNREFUSED|ENOTFOUND|ETIMEDOUT|EHOSTUNREACH|ECONNRESET)/.exec(text)?.[1]);
+  // An ecskit error whose code is only its class name (an OperationError AWS gave no code) says nothing about the connection: its cause may.
+  const own = EcskitError.is(error) && error.code === error.name ? undefined : e?.code;
+  const code = own ?? e?.cause?.code ?? (/(ECONNREFUSED|ENOTFOUND|ETIMEDOUT|EHOSTUNREACH|ECONNRESET)/.exec(text)?.[1]);
   if (code && /ECONNREFUSED|ENOTFOUND|ETIMEDOUT|EHOSTUNREACH|ECONNRESET/.test(code)) {
     return `ecskit ${command}: cannot reach ${endpoint ?? 'the AWS endpoint'} (${code}). Is the local cloud running? Start it with "npx ecskit local", or pass --endpoint <url>.`;
   }

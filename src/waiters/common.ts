@@ -5,6 +5,7 @@
  *
  * @module
  */
+import { EcskitError } from '../errors.js';
 import type { Clock } from './clock.js';
 import { poll } from './poller.js';
 
@@ -96,9 +97,11 @@ export interface OutcomeLike {
  * }
  * ```
  */
-export class WaiterError<O extends OutcomeLike = OutcomeLike> extends Error {
+export class WaiterError<O extends OutcomeLike = OutcomeLike> extends EcskitError {
   /** `WaiterError`, or the subclass's name. */
   override readonly name: string = 'WaiterError';
+  /** `'WaiterError'`, or the subclass's code. */
+  readonly code: string = 'WaiterError';
   /** The typed outcome of the wait. */
   readonly outcome: O;
   /**

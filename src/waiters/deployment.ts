@@ -878,6 +878,8 @@ export class DeploymentObserver {
 export class DeploymentError extends WaiterError<DeploymentOutcome> {
   /** Always `DeploymentError`. */
   override readonly name = 'DeploymentError';
+  /** Always `'DeploymentError'`. */
+  override readonly code = 'DeploymentError';
 }
 
 /**
