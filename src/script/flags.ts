@@ -29,7 +29,7 @@ export interface ScriptFlags {
   readonly extra: Record<string, string | boolean | undefined>;
 }
 
-/** Thrown for bad flags; scripts print its message and exit 2. */
+/** Thrown for bad flags; scripts and the `ecskit` command print its message and exit 2. */
 export class UsageError extends EcskitError {
   /** Always `UsageError`. */
   override readonly name = 'UsageError';
