@@ -50,7 +50,7 @@ export {
   type RollbackTarget,
   type StoppedTask,
   type WaiterClients,
-} from './deployment.js';
+} from './deployment/index.js';
 export {
   acceptAlarmState,
   acceptCloudMapOperation,

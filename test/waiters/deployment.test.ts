@@ -7,7 +7,7 @@ import {
   waitForDeployment,
   waitUntilDeploymentCompleted,
   type DeploymentEvent,
-} from '../../src/waiters/deployment.js';
+} from '../../src/waiters/deployment/index.js';
 import { CLUSTER, createService, scheduler, scriptedClock, startWaiterCloud, updateService, type WaiterCloud } from './harness.js';
 
 describe('waitForDeployment against the local cloud', () => {
