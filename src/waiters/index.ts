@@ -13,6 +13,7 @@ export {
   deploymentEvents,
   DEFAULT_DEPLOYMENT_RULES,
   DeploymentError,
+  DeploymentNotFoundError,
   followDeployment,
   waitForDeployment,
   waitUntilDeploymentCompleted,

@@ -55,5 +55,5 @@ export {
   type TargetHealthEvent,
   type TaskStoppedEvent,
 } from './events.js';
-export { DeploymentObserver, followedEvents, progressFingerprint } from './observer.js';
+export { DeploymentNotFoundError, DeploymentObserver, followedEvents, progressFingerprint } from './observer.js';
 export { DeploymentError, followDeployment, waitForDeployment, waitUntilDeploymentCompleted, type DeploymentWaiterOptions } from './waiter.js';

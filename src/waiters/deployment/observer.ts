@@ -18,6 +18,7 @@ import {
 } from '@aws-sdk/client-ecs';
 import { DescribeTargetHealthCommand } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { ListInstancesCommand } from '@aws-sdk/client-servicediscovery';
+import { EcskitError } from '../../errors.js';
 import { ApiCalls, lastSegment } from '../common.js';
 import { isRetryableError } from '../poller.js';
 import type {
@@ -31,6 +32,38 @@ import type {
   ObservedTask,
   WaiterClients,
 } from './observation.js';
+
+/**
+ * Thrown by {@link waitForDeployment} (and so by
+ * {@link waitUntilDeploymentCompleted} and {@link followDeployment}) at the
+ * first poll when what the {@link DeploymentRef} names does not exist:
+ * `code` is `SERVICE_NOT_FOUND` or `DEPLOYMENT_NOT_FOUND`, and the message
+ * says what to pass instead. Its `name` is `Error`, as it was before the
+ * error had a class of its own, so logs read the same; tell it by `code`.
+ *
+ * @example
+ * ```ts
+ * try {
+ *   await waitForDeployment(aws, { cluster: 'lab', service: 'invsys-service', deploymentId: 'ecs-svc/123' });
+ * } catch (error) {
+ *   if (error instanceof DeploymentNotFoundError && error.code === 'DEPLOYMENT_NOT_FOUND') console.error(error.message);
+ *   // deploymentId: ecs-svc/123 is not a deployment of service invsys-service (it has ecs-svc/456); pass the id of service.deployments[0] from CreateService/UpdateService
+ * }
+ * ```
+ */
+export class DeploymentNotFoundError extends EcskitError {
+  /** Which of the two was not found. */
+  readonly code: 'SERVICE_NOT_FOUND' | 'DEPLOYMENT_NOT_FOUND';
+
+  /**
+   * @param code - `SERVICE_NOT_FOUND` or `DEPLOYMENT_NOT_FOUND`
+   * @param message - what was not found, and what to pass instead
+   */
+  constructor(code: 'SERVICE_NOT_FOUND' | 'DEPLOYMENT_NOT_FOUND', message: string) {
+    super(message);
+    this.code = code;
+  }
+}
 
 /** Revision number of a task definition ARN or `family:rev`. */
 function revisionOf(taskDefinition: string): number | undefined {
@@ -147,7 +180,8 @@ export class DeploymentObserver {
     const described = await this.api.call(() => ecs.send(new DescribeServicesCommand({ cluster, services: [this.ref.service] }), opts));
     const svc = described.services?.[0];
     if (!svc && !this.seenOnce) {
-      throw new Error(
+      throw new DeploymentNotFoundError(
+        'SERVICE_NOT_FOUND',
         `service: ${this.ref.service} was not found in cluster ${cluster} (${described.failures?.[0]?.reason ?? 'MISSING'}); pass the service name or ARN that CreateService returned`,
       );
     }
@@ -163,7 +197,8 @@ export class DeploymentObserver {
     const needDeploymentRecord = !mine || mine.rolloutState === 'FAILED' || (primary !== undefined && primary.id !== deploymentId);
     const serviceDeployment = svc && needDeploymentRecord ? await this.serviceDeployment(svc, signal) : undefined;
     if (!mine && !this.seenOnce && !serviceDeployment) {
-      throw new Error(
+      throw new DeploymentNotFoundError(
+        'DEPLOYMENT_NOT_FOUND',
         `deploymentId: ${deploymentId} is not a deployment of service ${this.ref.service} (it has ${deployments.map((d) => d.id).join(', ') || 'none'}); pass the id of service.deployments[0] from CreateService/UpdateService`,
       );
     }

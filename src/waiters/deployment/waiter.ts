@@ -11,7 +11,7 @@ import { WaiterError, lastSegment, pollTiming, round, type WaiterOptions } from 
 import { poll } from '../poller.js';
 import { deploymentEvents, type DeploymentEvent } from './events.js';
 import type { DeploymentObservation, DeploymentRef, WaiterClients } from './observation.js';
-import { DeploymentObserver } from './observer.js';
+import { DeploymentObserver, type DeploymentNotFoundError } from './observer.js';
 import { acceptDeployment, DEFAULT_DEPLOYMENT_RULES, type DeploymentAcceptorOptions, type DeploymentCompleted, type DeploymentOutcome, type DeploymentVerdict } from './outcome.js';
 
 /** Options of {@link waitForDeployment}. */
@@ -52,7 +52,7 @@ export class DeploymentError extends WaiterError<DeploymentOutcome> {
  * once new tasks run — DescribeTargetHealth per target group and
  * ListInstances per Cloud Map service.
  *
- * @throws Error when the service or the deployment does not exist at the first poll.
+ * @throws {@link DeploymentNotFoundError} when the service or the deployment does not exist at the first poll.
  * @example
  * ```ts
  * const { service } = await aws.ecs.send(new UpdateServiceCommand({ cluster: 'lab', service: 'invsys-service', taskDefinition: 'invsys:2' }));
