@@ -45,6 +45,13 @@ export interface PollOptions<O, T> {
   random?: () => number;
 }
 
+/**
+ * How a wait ends without a verdict: the caller's timeout passed, or its
+ * signal aborted. The one vocabulary of every unfinished wait: the poll's
+ * state, a resource waiter's outcome and a deployment's outcome.
+ */
+export type UnfinishedState = 'timedOut' | 'aborted';
+
 /** How a {@link poll} ended. */
 export type PollResult<O, T> =
   | {
@@ -59,7 +66,7 @@ export type PollResult<O, T> =
     }
   | {
       /** The timeout passed or the signal aborted. */
-      readonly state: 'timedOut' | 'aborted';
+      readonly state: UnfinishedState;
       /** The last observation, if any poll succeeded. */
       readonly last: O | undefined;
       /** The acceptor's last reason for still waiting. */
@@ -133,7 +140,7 @@ export async function poll<O, T>(options: PollOptions<O, T>): Promise<PollResult
   let reason: string | undefined;
   let backoffMs = 0;
   const elapsed = () => (clock.now() - start) / 1000;
-  const ended = (state: 'timedOut' | 'aborted') => ({ state, last, reason, attempts, elapsedSeconds: elapsed() }) as const;
+  const ended = (state: UnfinishedState) => ({ state, last, reason, attempts, elapsedSeconds: elapsed() }) as const;
 
   try {
     for (;;) {

@@ -5,7 +5,7 @@
  * @module
  */
 import { lastSegment, round } from '../common.js';
-import type { Verdict } from '../poller.js';
+import type { UnfinishedState, Verdict } from '../poller.js';
 import { toStoppedTask, type DeploymentCounts, type DeploymentObservation, type StoppedTask } from './observation.js';
 
 /** Fields of every {@link DeploymentOutcome}. */
@@ -103,7 +103,7 @@ export interface DeploymentStalled extends DeploymentOutcomeBase {
 /** The wait ended before the deployment did. */
 export interface DeploymentUnfinished extends DeploymentOutcomeBase {
   /** Discriminant: the timeout passed or the signal aborted. */
-  readonly outcome: 'timedOut' | 'aborted';
+  readonly outcome: UnfinishedState;
 }
 
 /** What {@link acceptDeployment} decides: the outcome without timing and call counts. */

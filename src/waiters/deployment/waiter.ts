@@ -7,12 +7,11 @@
  * @module
  */
 import { systemClock } from '../clock.js';
-import { WaiterError, lastSegment, pollTiming, round, type WaiterOptions } from '../common.js';
-import { poll } from '../poller.js';
+import { WaiterError, lastSegment, pollWaiter, type WaiterOptions } from '../common.js';
 import { deploymentEvents, type DeploymentEvent } from './events.js';
 import type { DeploymentObservation, DeploymentRef, WaiterClients } from './observation.js';
 import { DeploymentObserver, type DeploymentNotFoundError } from './observer.js';
-import { acceptDeployment, DEFAULT_DEPLOYMENT_RULES, type DeploymentAcceptorOptions, type DeploymentCompleted, type DeploymentOutcome, type DeploymentVerdict } from './outcome.js';
+import { acceptDeployment, DEFAULT_DEPLOYMENT_RULES, type DeploymentAcceptorOptions, type DeploymentCompleted, type DeploymentOutcome } from './outcome.js';
 
 /** Options of {@link waitForDeployment}. */
 export interface DeploymentWaiterOptions extends WaiterOptions, Partial<DeploymentAcceptorOptions> {
@@ -73,27 +72,22 @@ export async function waitForDeployment(clients: WaiterClients, ref: DeploymentR
   };
   const observer = new DeploymentObserver(clients, ref, () => clock.now());
   let previous: DeploymentObservation | undefined;
-  const result = await poll<DeploymentObservation, DeploymentVerdict>({
-    ...pollTiming(options),
-    observe: (signal) => observer.observe(signal),
-    accept: (o) => acceptDeployment(o, rules),
-    onObservation: (o) => {
+  const result = await pollWaiter(
+    options,
+    observer.api,
+    (signal) => observer.observe(signal),
+    (o) => acceptDeployment(o, rules),
+    (o) => {
       const events = deploymentEvents(previous, o);
       previous = o;
       for (const event of events) options.onEvent?.(event);
     },
-  });
-  const base = { elapsedSeconds: result.elapsedSeconds, apiCalls: observer.api.count };
+  );
+  const { elapsedSeconds, apiCalls } = result;
   const outcome: DeploymentOutcome =
     result.state === 'done'
-      ? { ...result.value, ...base, last: previous }
-      : {
-          outcome: result.state,
-          deploymentId: ref.deploymentId,
-          reason: `${result.state === 'timedOut' ? 'timed out' : 'aborted'} after ${round(result.elapsedSeconds)} s${result.reason ? `; still waiting: ${result.reason}` : ''}`,
-          ...base,
-          last: result.last,
-        };
+      ? { ...result.value, elapsedSeconds, apiCalls, last: result.last }
+      : { outcome: result.state, deploymentId: ref.deploymentId, reason: result.reason, elapsedSeconds, apiCalls, last: result.last };
   options.onEvent?.({ type: 'outcome', at: clock.now(), deploymentId: ref.deploymentId, outcome });
   return outcome;
 }
