@@ -27,6 +27,16 @@ export interface WaiterOptions {
   readonly random?: () => number;
 }
 
+/** A service's task counts, as DescribeServices reports them (both the deployment and the services-stable waiter observe them). */
+export interface ServiceCounts {
+  /** Desired tasks of the service. */
+  readonly desiredCount: number;
+  /** Its RUNNING tasks. */
+  readonly runningCount: number;
+  /** Its PENDING tasks. */
+  readonly pendingCount: number;
+}
+
 /**
  * What a pure acceptor decides about one observation (after smithy's
  * waiter states): `success` and `failure` end the wait, `retry` polls again.

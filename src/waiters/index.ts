@@ -7,7 +7,7 @@
  */
 export { systemClock, type Clock } from './clock.js';
 export { poll, isRetryableError, type PollOptions, type PollResult, type UnfinishedState, type Verdict } from './poller.js';
-export { WaiterError, type Acceptance, type AcceptanceOf, type OutcomeLike, type WaiterEnded, type WaiterOptions, type WaiterOutcome } from './common.js';
+export { WaiterError, type Acceptance, type AcceptanceOf, type OutcomeLike, type ServiceCounts, type WaiterEnded, type WaiterOptions, type WaiterOutcome } from './common.js';
 export {
   acceptDeployment,
   deploymentEvents,

@@ -130,10 +130,7 @@ export async function poll<O, T>(options: PollOptions<O, T>): Promise<PollResult
   const deadline = options.timeoutSeconds === undefined ? Infinity : start + options.timeoutSeconds * 1000;
 
   // One controller for our own sleeps and the in-flight observation, tied to the caller's signal.
-  const controller = new AbortController();
-  const onAbort = () => controller.abort(options.signal?.reason);
-  if (options.signal?.aborted) onAbort();
-  else options.signal?.addEventListener('abort', onAbort, { once: true });
+  const { controller, unlink } = linkedController(options.signal);
 
   let attempts = 0;
   let last: O | undefined;
@@ -173,6 +170,20 @@ export async function poll<O, T>(options: PollOptions<O, T>): Promise<PollResult
       }
     }
   } finally {
-    options.signal?.removeEventListener('abort', onAbort);
+    unlink();
   }
+}
+
+/**
+ * A controller that aborts when `signal` does (at once when it already
+ * has), and `unlink` to stop listening to `signal` once done.
+ *
+ * @internal
+ */
+export function linkedController(signal: AbortSignal | undefined): { controller: AbortController; unlink(): void } {
+  const controller = new AbortController();
+  const onAbort = () => controller.abort(signal?.reason);
+  if (signal?.aborted) onAbort();
+  else signal?.addEventListener('abort', onAbort, { once: true });
+  return { controller, unlink: () => signal?.removeEventListener('abort', onAbort) };
 }

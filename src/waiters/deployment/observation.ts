@@ -6,6 +6,7 @@
  * @module
  */
 import type { Clients } from '../../clients.js';
+import type { ServiceCounts } from '../common.js';
 
 /** The SDK clients the deployment and service waiters use (a {@link Clients} bundle fits). */
 export type WaiterClients = Pick<Clients, 'ecs' | 'elbv2' | 'serviceDiscovery'>;
@@ -140,7 +141,7 @@ export interface ObservedServiceEvent {
  * One poll of a deployment: plain data, so {@link acceptDeployment} and
  * {@link deploymentEvents} are pure functions of it.
  */
-export interface DeploymentObservation {
+export interface DeploymentObservation extends ServiceCounts {
   /** Epoch milliseconds of the poll. */
   readonly at: number;
   /** Cluster as given. */
@@ -151,12 +152,6 @@ export interface DeploymentObservation {
   readonly deploymentId: string;
   /** The service's status, `MISSING` once it is gone. */
   readonly serviceStatus: string;
-  /** Service-level desired count. */
-  readonly desiredCount: number;
-  /** Service-level running count. */
-  readonly runningCount: number;
-  /** Service-level pending count. */
-  readonly pendingCount: number;
   /** Every deployment of the service, PRIMARY first. */
   readonly deployments: readonly DeploymentCounts[];
   /** The followed deployment's tasks, stopped ones included. */

@@ -8,6 +8,7 @@
  */
 import { systemClock } from '../clock.js';
 import { WaiterError, lastSegment, pollWaiter, type WaiterOptions } from '../common.js';
+import { linkedController } from '../poller.js';
 import { deploymentEvents, type DeploymentEvent } from './events.js';
 import type { DeploymentObservation, DeploymentRef, WaiterClients } from './observation.js';
 import { DeploymentObserver, type DeploymentNotFoundError } from './observer.js';
@@ -134,10 +135,7 @@ export async function* followDeployment(
   ref: DeploymentRef,
   options: DeploymentWaiterOptions = {},
 ): AsyncGenerator<DeploymentEvent, DeploymentOutcome | undefined, undefined> {
-  const controller = new AbortController();
-  const onAbort = () => controller.abort(options.signal?.reason);
-  if (options.signal?.aborted) onAbort();
-  else options.signal?.addEventListener('abort', onAbort, { once: true });
+  const { controller, unlink } = linkedController(options.signal);
   const queue: DeploymentEvent[] = [];
   let wake: (() => void) | undefined;
   let finished = false;
@@ -175,6 +173,6 @@ export async function* followDeployment(
   } finally {
     controller.abort(new Error('followDeployment: the consumer stopped iterating'));
     await run;
-    options.signal?.removeEventListener('abort', onAbort);
+    unlink();
   }
 }
