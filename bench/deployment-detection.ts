@@ -19,7 +19,7 @@
 import { CreateClusterCommand, CreateServiceCommand, DescribeServicesCommand, RegisterTaskDefinitionCommand, UpdateServiceCommand, waitUntilServicesStable } from '@aws-sdk/client-ecs';
 import { parseArgs } from 'node:util';
 import { startLocalCloud } from '../src/local/index.js';
-import { waitForDeployment } from '../src/waiters/deployment.js';
+import { waitForDeployment } from '../src/waiters/deployment/index.js';
 import { CallCounter, clientsFor, defaultNetwork, destroyClients, machineLine, median, round, sleep, table, TINY_ENTRY, writeResult, type BenchClients } from './lib.js';
 
 const { values } = parseArgs({

@@ -16,7 +16,7 @@ import { UpdateServiceCommand } from '@aws-sdk/client-ecs';
 import { Agent, request } from 'node:http';
 import { parseArgs } from 'node:util';
 import { NAMES } from '../examples/01-core-concepts.ts';
-import { waitForDeployment } from '../src/waiters/deployment.js';
+import { waitForDeployment } from '../src/waiters/deployment/index.js';
 import { startLabStack, type LabStack } from './lab-stack.js';
 import { machineLine, round, sleep, table, writeResult } from './lib.js';
 

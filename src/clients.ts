@@ -13,6 +13,7 @@ import { ECSClient, type ECSClientConfig } from '@aws-sdk/client-ecs';
 import { ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { IAMClient } from '@aws-sdk/client-iam';
 import { ServiceDiscoveryClient } from '@aws-sdk/client-servicediscovery';
+import { EcskitError } from './errors.js';
 
 /** Options of {@link connect}; anything left out comes from the standard AWS chain. */
 export interface ConnectOptions {
@@ -64,9 +65,11 @@ export interface Clients {
 }
 
 /** Thrown by {@link connect} when no region can be resolved. */
-export class ConnectError extends Error {
+export class ConnectError extends EcskitError {
   /** Always `'ConnectError'`, so the error is recognisable after serialisation or across realms. */
   override readonly name = 'ConnectError';
+  /** Always `'ConnectError'`. */
+  readonly code = 'ConnectError';
 }
 
 const WARNING_ENV = 'AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED';

@@ -5,6 +5,8 @@
  *
  * @packageDocumentation
  */
+// The base of every ecskit error, recognisable across copies of the package.
+export { EcskitError } from './errors.js';
 export { ValidationError, type Problem } from './builders/internal/validation.js';
 // Task definitions, containers, services.
 export * from './builders/ecs.js';

@@ -9,6 +9,7 @@
  * @module
  */
 import { close, connect, type Clients, type ConnectOptions } from './clients.js';
+import { EcskitError } from './errors.js';
 
 /** Which cloud a script talks to. */
 export type TargetKind = 'local' | 'aws';
@@ -86,9 +87,11 @@ export interface Target {
 }
 
 /** Thrown when the target cannot be used: no credentials, no region, an endpoint that is not there. */
-export class TargetError extends Error {
+export class TargetError extends EcskitError {
   /** Always `TargetError`. */
   override readonly name = 'TargetError';
+  /** Always `'TargetError'`. */
+  readonly code = 'TargetError';
 }
 
 /** AWS settings that, before issue #12.7, silently selected AWS; `auto` now only reports them. */

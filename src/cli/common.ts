@@ -1,10 +1,11 @@
 /**
- * What every `ecskit` command shares: the package version, the usage-error
- * type (exit code 2), argument parsing with clear messages, colour
- * (`NO_COLOR`, `FORCE_COLOR`, TTY) and the AWS clients of an endpoint.
+ * What every `ecskit` command shares: the package version, argument
+ * parsing with clear messages, colour (`NO_COLOR`, `FORCE_COLOR`, TTY) and
+ * the AWS clients of an endpoint.
  *
  * Exit codes: 0 success, 1 the command failed (an AWS error, an endpoint
- * that is down), 2 bad usage (unknown command or option, bad value).
+ * that is down), 2 bad usage (unknown command or option, bad value): a
+ * {@link UsageError}, the same class the scripts' flags throw.
  *
  * @internal
  */
@@ -13,9 +14,8 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { connect, type Clients } from '../clients.js';
-
-/** A usage error: the CLI prints the message and exits 2. */
-export class CliUsageError extends Error {}
+import { EcskitError } from '../errors.js';
+import { UsageError } from '../script/flags.js';
 
 /** Output streams and signal source, injectable for tests (the same shape as `run.ts`'s). */
 export interface CommandIo {
@@ -69,9 +69,9 @@ export function parseCommand<T extends NonNullable<ParseArgsConfig['options']>>(
     const message = (error as Error).message;
     const flag = /'([^']+)'/.exec(message)?.[1];
     const help = `Run "ecskit ${command} --help" for the options.`;
-    if (code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') throw new CliUsageError(`ecskit ${command}: unknown option ${flag ?? message}. ${help}`);
-    if (code === 'ERR_PARSE_ARGS_UNEXPECTED_POSITIONAL') throw new CliUsageError(`ecskit ${command}: unexpected argument ${flag ?? message}. ${help}`);
-    throw new CliUsageError(`ecskit ${command}: ${message.replace(/\.$/, '')}. ${help}`);
+    if (code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') throw new UsageError(`ecskit ${command}: unknown option ${flag ?? message}. ${help}`);
+    if (code === 'ERR_PARSE_ARGS_UNEXPECTED_POSITIONAL') throw new UsageError(`ecskit ${command}: unexpected argument ${flag ?? message}. ${help}`);
+    throw new UsageError(`ecskit ${command}: ${message.replace(/\.$/, '')}. ${help}`);
   }
 }
 
@@ -93,16 +93,16 @@ credentials from the environment, SSO or ~/.aws — so real AWS unless an endpoi
 
 /** The endpoint to use, validated; `undefined` for AWS's own (or `AWS_ENDPOINT_URL`, which the SDK reads). */
 export function endpointOf(command: string, values: { endpoint?: string; local?: boolean }): string | undefined {
-  if (values.endpoint !== undefined && values.local) throw new CliUsageError(`ecskit ${command}: pass --endpoint or --local, not both`);
+  if (values.endpoint !== undefined && values.local) throw new UsageError(`ecskit ${command}: pass --endpoint or --local, not both`);
   const endpoint = values.local ? 'http://127.0.0.1:4566' : values.endpoint;
   if (endpoint === undefined) return undefined;
   let url: URL;
   try {
     url = new URL(endpoint);
   } catch {
-    throw new CliUsageError(`ecskit ${command}: --endpoint must be a URL like http://127.0.0.1:4566, got: ${endpoint}`);
+    throw new UsageError(`ecskit ${command}: --endpoint must be a URL like http://127.0.0.1:4566, got: ${endpoint}`);
   }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new CliUsageError(`ecskit ${command}: --endpoint must be an http:// or https:// URL, got: ${endpoint}`);
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new UsageError(`ecskit ${command}: --endpoint must be an http:// or https:// URL, got: ${endpoint}`);
   return endpoint;
 }
 
@@ -116,7 +116,7 @@ export async function clientsFor(command: string, values: { endpoint?: string; l
   const anyEndpoint = endpoint;
   const hasCredentials = !!(env.AWS_ACCESS_KEY_ID || env.AWS_PROFILE || env.AWS_SHARED_CREDENTIALS_FILE || values.profile || env.AWS_WEB_IDENTITY_TOKEN_FILE || env.AWS_CONTAINER_CREDENTIALS_FULL_URI || env.AWS_CONTAINER_CREDENTIALS_RELATIVE_URI || existsSync(join(env.HOME ?? '/nonexistent', '.aws', 'credentials')));
   const region = values.region ?? env.AWS_REGION ?? env.AWS_DEFAULT_REGION ?? (anyEndpoint ? 'us-east-1' : undefined);
-  if (region !== undefined && !/^[a-z]{2}(-[a-z]+)+-\d$/.test(region)) throw new CliUsageError(`ecskit ${command}: --region must look like us-east-1, got: ${region}`);
+  if (region !== undefined && !/^[a-z]{2}(-[a-z]+)+-\d$/.test(region)) throw new UsageError(`ecskit ${command}: --region must look like us-east-1, got: ${region}`);
   try {
     return await connect({
       ...(endpoint !== undefined ? { endpoint } : {}),
@@ -126,7 +126,7 @@ export async function clientsFor(command: string, values: { endpoint?: string; l
       maxAttempts: 2,
     });
   } catch (error) {
-    throw new CliUsageError(`ecskit ${command}: ${(error as Error).message} (pass --region, or set AWS_REGION)`);
+    throw new UsageError(`ecskit ${command}: ${(error as Error).message} (pass --region, or set AWS_REGION)`);
   }
 }
 
@@ -134,7 +134,9 @@ export async function clientsFor(command: string, values: { endpoint?: string; l
 export function describeFailure(command: string, error: unknown, endpoint: string | undefined): string {
   const e = error as { name?: string; message?: string; code?: string; cause?: { code?: string; message?: string } };
   const text = `${e?.message ?? String(error)}`;
-  const code = e?.code ?? e?.cause?.code ?? (/(ECONNREFUSED|ENOTFOUND|ETIMEDOUT|EHOSTUNREACH|ECONNRESET)/.exec(text)?.[1]);
+  // An ecskit error whose code is only its class name (an OperationError AWS gave no code) says nothing about the connection: its cause may.
+  const own = EcskitError.is(error) && error.code === error.name ? undefined : e?.code;
+  const code = own ?? e?.cause?.code ?? (/(ECONNREFUSED|ENOTFOUND|ETIMEDOUT|EHOSTUNREACH|ECONNRESET)/.exec(text)?.[1]);
   if (code && /ECONNREFUSED|ENOTFOUND|ETIMEDOUT|EHOSTUNREACH|ECONNRESET/.test(code)) {
     return `ecskit ${command}: cannot reach ${endpoint ?? 'the AWS endpoint'} (${code}). Is the local cloud running? Start it with "npx ecskit local", or pass --endpoint <url>.`;
   }

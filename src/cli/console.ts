@@ -7,7 +7,8 @@
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { defaultAdminTokenFile } from '../local/server/admin-token.js';
-import { CliUsageError, parseCommand, type CommandIo } from './common.js';
+import { parseCommand, type CommandIo } from './common.js';
+import { UsageError } from '../script/flags.js';
 
 export const CONSOLE_HELP = `ecskit console — print (and on a desktop open) the local cloud's console URL
 
@@ -40,8 +41,8 @@ export async function runConsole(args: string[], io: CommandIo): Promise<number>
     return 0;
   }
   const port = values.port === undefined ? 4566 : Number(values.port);
-  if (!Number.isInteger(port) || port < 1 || port > 65535) throw new CliUsageError(`ecskit console: --port must be an integer 1-65535, got: ${values.port}`);
-  if (values.open && values['no-open']) throw new CliUsageError('ecskit console: pass --open or --no-open, not both');
+  if (!Number.isInteger(port) || port < 1 || port > 65535) throw new UsageError(`ecskit console: --port must be an integer 1-65535, got: ${values.port}`);
+  if (values.open && values['no-open']) throw new UsageError('ecskit console: pass --open or --no-open, not both');
   const base = `http://127.0.0.1:${port}`;
   try {
     const health = await fetch(`${base}/_ecskit/health`, { signal: AbortSignal.timeout(3000) });

@@ -7,6 +7,7 @@
  * @internal
  */
 import { readFileSync } from 'node:fs';
+import { EcskitError } from '../errors.js';
 
 /** Access key id and secret the local cloud checks signatures against. */
 export interface CliCredentials {
@@ -15,8 +16,9 @@ export interface CliCredentials {
 }
 
 /** A bad `--credentials` / `--credentials-file` value; the message names the flag, the value and the fix. */
-export class CredentialsError extends Error {
+export class CredentialsError extends EcskitError {
   override readonly name = 'CredentialsError';
+  readonly code = 'CredentialsError';
 }
 
 const KEY_ID = /^[\w.+@-]{1,128}$/;

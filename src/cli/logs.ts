@@ -7,7 +7,8 @@
 import { DescribeLogGroupsCommand } from '@aws-sdk/client-cloudwatch-logs';
 import { close } from '../clients.js';
 import { tailLogs } from '../operations/logs.js';
-import { CliUsageError, ENDPOINT_HELP, ENDPOINT_OPTIONS, clientsFor, describeFailure, endpointOf, parseCommand, styles, colorEnabled, type CommandIo } from './common.js';
+import { ENDPOINT_HELP, ENDPOINT_OPTIONS, clientsFor, describeFailure, endpointOf, parseCommand, styles, colorEnabled, type CommandIo } from './common.js';
+import { UsageError } from '../script/flags.js';
 
 export const LOGS_HELP = `ecskit logs — print (and follow) the events of a CloudWatch Logs group
 
@@ -42,11 +43,11 @@ export async function runLogs(args: string[], io: CommandIo): Promise<number> {
     io.out(LOGS_HELP);
     return 0;
   }
-  if (positionals.length !== 1) throw new CliUsageError(`ecskit logs: name one log group, e.g. ecskit logs /ecs/flask-inventory${positionals.length ? `; got ${positionals.length}: ${positionals.join(' ')}` : ''}. Run "ecskit logs --help".`);
+  if (positionals.length !== 1) throw new UsageError(`ecskit logs: name one log group, e.g. ecskit logs /ecs/flask-inventory${positionals.length ? `; got ${positionals.length}: ${positionals.join(' ')}` : ''}. Run "ecskit logs --help".`);
   const group = positionals[0]!;
-  if (!/^[\w\-./#]{1,512}$/.test(group)) throw new CliUsageError(`ecskit logs: log group names are 1-512 letters, digits and _-./#, got: ${JSON.stringify(group.slice(0, 100))}`);
+  if (!/^[\w\-./#]{1,512}$/.test(group)) throw new UsageError(`ecskit logs: log group names are 1-512 letters, digits and _-./#, got: ${JSON.stringify(group.slice(0, 100))}`);
   const since = values.since ?? '10m';
-  if (!/^\d+(\.\d+)?\s*(s|m|h|d)$/.test(since.trim())) throw new CliUsageError(`ecskit logs: --since must be a duration like 30s, 10m, 2h or 1d, got: ${since}`);
+  if (!/^\d+(\.\d+)?\s*(s|m|h|d)$/.test(since.trim())) throw new UsageError(`ecskit logs: --since must be a duration like 30s, 10m, 2h or 1d, got: ${since}`);
   const env = io.env ?? process.env;
   const endpoint = endpointOf('logs', values) ?? env.AWS_ENDPOINT_URL;
   const clients = await clientsFor('logs', values, env);

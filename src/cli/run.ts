@@ -9,7 +9,8 @@ import { readFileSync } from 'node:fs';
 import { isAbsolute, resolve as resolvePath, dirname } from 'node:path';
 import { parseArgs } from 'node:util';
 import { ACCOUNT_PRESETS, ImageRegistry, isAccountPresetName, isTaskDriverName, startLocalCloud, TASK_DRIVERS, type LocalCloud, type LocalImage, type RequestLogEntry } from '../local/index.js';
-import { CliUsageError, packageVersion, requestLine } from './common.js';
+import { UsageError } from '../script/flags.js';
+import { packageVersion, requestLine } from './common.js';
 import { CONSOLE_HELP, runConsole } from './console.js';
 import { LOGS_HELP, runLogs } from './logs.js';
 import { STATUS_HELP, runStatus } from './status.js';
@@ -116,8 +117,6 @@ const defaultIo: CliIo = {
       process.on('SIGTERM', onSignal);
     }),
 };
-
-class UsageError extends Error {}
 
 const LOCAL_OPTIONS = {
   host: { type: 'string' },
@@ -389,7 +388,7 @@ export async function runCli(argv: string[], io: CliIo = defaultIo): Promise<num
     io.err(`ecskit: unknown command ${command}. Run "ecskit --help" for the commands.\n`);
     return 2;
   } catch (error) {
-    if (error instanceof UsageError || error instanceof CliUsageError) {
+    if (error instanceof UsageError) {
       io.err(`${error.message}\n`);
       return 2;
     }

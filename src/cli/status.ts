@@ -7,7 +7,8 @@
  */
 import { DescribeClustersCommand, DescribeServicesCommand, DescribeTasksCommand, ListClustersCommand, ListServicesCommand, ListTasksCommand, type ECSClient } from '@aws-sdk/client-ecs';
 import { close } from '../clients.js';
-import { CliUsageError, ENDPOINT_HELP, ENDPOINT_OPTIONS, clientsFor, colorEnabled, describeFailure, endpointOf, parseCommand, styles, table, type CommandIo } from './common.js';
+import { ENDPOINT_HELP, ENDPOINT_OPTIONS, clientsFor, colorEnabled, describeFailure, endpointOf, parseCommand, styles, table, type CommandIo } from './common.js';
+import { UsageError } from '../script/flags.js';
 
 export const STATUS_HELP = `ecskit status — the clusters, services, deployments and tasks of an endpoint
 
@@ -79,7 +80,7 @@ export async function readStatus(ecs: ECSClient, region: string, endpoint: strin
   for (const batch of chunks(clusterArns, 100)) {
     const described = await ecs.send(new DescribeClustersCommand({ clusters: batch }));
     for (const failure of described.failures ?? []) {
-      if (options.clusters?.length) throw new CliUsageError(`ecskit status: cluster ${tail(failure.arn)} not found (${failure.reason ?? 'MISSING'}) in ${region}`);
+      if (options.clusters?.length) throw new UsageError(`ecskit status: cluster ${tail(failure.arn)} not found (${failure.reason ?? 'MISSING'}) in ${region}`);
     }
     for (const cluster of described.clusters ?? []) {
       const name = cluster.clusterName ?? tail(cluster.clusterArn);
@@ -173,8 +174,8 @@ export async function runStatus(args: string[], io: CommandIo): Promise<number> 
     return 0;
   }
   const interval = values.interval === undefined ? 2 : Number(values.interval);
-  if (!(interval >= 0.2 && interval <= 3600)) throw new CliUsageError(`ecskit status: --interval must be a number of seconds from 0.2 to 3600, got: ${values.interval}`);
-  if (values.interval !== undefined && !values.watch) throw new CliUsageError('ecskit status: --interval needs --watch');
+  if (!(interval >= 0.2 && interval <= 3600)) throw new UsageError(`ecskit status: --interval must be a number of seconds from 0.2 to 3600, got: ${values.interval}`);
+  if (values.interval !== undefined && !values.watch) throw new UsageError('ecskit status: --interval needs --watch');
   const env = io.env ?? process.env;
   const endpoint = endpointOf('status', values) ?? env.AWS_ENDPOINT_URL;
   const clients = await clientsFor('status', values, env);
@@ -194,7 +195,7 @@ export async function runStatus(args: string[], io: CommandIo): Promise<number> 
       try {
         report = await readStatus(clients.ecs, clients.region, endpoint, { ...(values.cluster ? { clusters: values.cluster } : {}), stopped: values.stopped === true });
       } catch (error) {
-        if (error instanceof CliUsageError) throw error;
+        if (error instanceof UsageError) throw error;
         io.err(`${describeFailure('status', error, endpoint)}\n`);
         if (!values.watch) return 1;
       }

@@ -21,6 +21,7 @@ import { spawn, type ChildProcess, type SpawnOptions } from 'node:child_process'
 import { accessSync, constants, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, delimiter, isAbsolute, join } from 'node:path';
+import { EcskitError } from '../errors.js';
 
 /** The engines ecskit knows how to drive. */
 export type ContainerEngineName = 'docker' | 'podman';
@@ -53,7 +54,7 @@ export type ContainerEngineErrorCode =
  * }
  * ```
  */
-export class ContainerEngineError extends Error {
+export class ContainerEngineError extends EcskitError {
   /** Always `'ContainerEngineError'`. */
   override readonly name = 'ContainerEngineError';
   /** What went wrong. */

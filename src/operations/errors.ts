@@ -4,6 +4,7 @@
  *
  * @module
  */
+import { EcskitError } from '../errors.js';
 
 /** Options of {@link OperationError}. */
 export interface OperationErrorOptions {
@@ -31,15 +32,15 @@ export interface OperationErrorOptions {
  * }
  * ```
  */
-export class OperationError extends Error {
+export class OperationError extends EcskitError {
   /** Always `'OperationError'`. */
   override readonly name = 'OperationError';
   /** `service:Action`, e.g. `ecs:UpdateService`. */
   readonly operation: string;
   /** The resource the call was about (name, id or ARN). */
   readonly resource: string;
-  /** AWS's error code, when there was one. */
-  readonly code: string | undefined;
+  /** AWS's error code when there was one, else `'OperationError'`. */
+  readonly code: string;
   /** AWS's own message (or the reason ecskit gives). */
   readonly awsMessage: string;
 
@@ -47,7 +48,7 @@ export class OperationError extends Error {
     super(`[${operation}] ${resource}: ${awsMessage}`, options.cause === undefined ? undefined : { cause: options.cause });
     this.operation = operation;
     this.resource = resource;
-    this.code = options.code;
+    this.code = options.code ?? 'OperationError';
     this.awsMessage = awsMessage;
   }
 }

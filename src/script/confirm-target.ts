@@ -8,6 +8,7 @@
  */
 import { createInterface } from 'node:readline/promises';
 import type { Target } from '../target.js';
+import { EcskitError } from '../errors.js';
 
 /** What a script prints about its target before its first call. */
 export interface TargetDescription {
@@ -89,9 +90,11 @@ export function needsConfirmation(target: Pick<Target, 'kind' | 'emulated'>): bo
 }
 
 /** Thrown by {@link confirmTarget} when the user said no, or could not be asked and `--yes` was not given. */
-export class TargetNotConfirmedError extends Error {
+export class TargetNotConfirmedError extends EcskitError {
   /** Always `TargetNotConfirmedError`. */
   override readonly name = 'TargetNotConfirmedError';
+  /** Always `'TargetNotConfirmedError'`. */
+  readonly code = 'TargetNotConfirmedError';
 }
 
 /** A readable stream that may be a terminal (`process.stdin`). */

@@ -7,6 +7,7 @@
  * @module
  */
 import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { EcskitError } from '../errors.js';
 
 /** The shared flags, parsed. */
 export interface ScriptFlags {
@@ -28,10 +29,12 @@ export interface ScriptFlags {
   readonly extra: Record<string, string | boolean | undefined>;
 }
 
-/** Thrown for bad flags; scripts print its message and exit 2. */
-export class UsageError extends Error {
+/** Thrown for bad flags; scripts and the `ecskit` command print its message and exit 2. */
+export class UsageError extends EcskitError {
   /** Always `UsageError`. */
   override readonly name = 'UsageError';
+  /** Always `'UsageError'`. */
+  readonly code = 'UsageError';
 }
 
 /** One of a script's own flags: a `parseArgs` option plus its `--help` line. */

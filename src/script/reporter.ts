@@ -5,6 +5,7 @@
  *
  * @module
  */
+import { EcskitError } from '../errors.js';
 
 /** One line of a script's JSON output. */
 export type ScriptEvent = StepEvent | NoteEvent | SummaryEvent;
@@ -70,9 +71,11 @@ export interface ReporterOptions {
 }
 
 /** Thrown by {@link Reporter.step} after reporting the failure; carries the step name. */
-export class StepError extends Error {
+export class StepError extends EcskitError {
   /** Always `StepError`. */
   override readonly name = 'StepError';
+  /** Always `'StepError'`. */
+  readonly code = 'StepError';
   constructor(
     /** The step that failed. */
     readonly step: string,

@@ -5,8 +5,9 @@
  *
  * @module
  */
+import { EcskitError } from '../errors.js';
 import type { Clock } from './clock.js';
-import { poll } from './poller.js';
+import { poll, type UnfinishedState, type Verdict } from './poller.js';
 
 /** Options every waiter takes. Times are in seconds. */
 export interface WaiterOptions {
@@ -24,6 +25,16 @@ export interface WaiterOptions {
   readonly clock?: Clock;
   /** Random source in [0, 1) for the jitter; tests pass a fixed one. */
   readonly random?: () => number;
+}
+
+/** A service's task counts, as DescribeServices reports them (both the deployment and the services-stable waiter observe them). */
+export interface ServiceCounts {
+  /** Desired tasks of the service. */
+  readonly desiredCount: number;
+  /** Its RUNNING tasks. */
+  readonly runningCount: number;
+  /** Its PENDING tasks. */
+  readonly pendingCount: number;
 }
 
 /**
@@ -60,8 +71,7 @@ export interface AcceptanceOf<S extends 'success' | 'failure' | 'retry'> {
 export type WaiterOutcome<O> =
   | WaiterEnded<O, 'success', O>
   | WaiterEnded<O, 'failure', O>
-  | WaiterEnded<O, 'timedOut', O | undefined>
-  | WaiterEnded<O, 'aborted', O | undefined>;
+  | WaiterEnded<O, UnfinishedState, O | undefined>;
 
 /** The fields of every {@link WaiterOutcome}. */
 export interface WaiterEnded<O, K extends string, L extends O | undefined> {
@@ -96,9 +106,11 @@ export interface OutcomeLike {
  * }
  * ```
  */
-export class WaiterError<O extends OutcomeLike = OutcomeLike> extends Error {
+export class WaiterError<O extends OutcomeLike = OutcomeLike> extends EcskitError {
   /** `WaiterError`, or the subclass's name. */
   override readonly name: string = 'WaiterError';
+  /** `'WaiterError'`, or the subclass's code. */
+  readonly code: string = 'WaiterError';
   /** The typed outcome of the wait. */
   readonly outcome: O;
   /**
@@ -128,8 +140,50 @@ export class ApiCalls {
 }
 
 /**
- * Runs the generic poller with a pure acceptor and maps its result to a
- * {@link WaiterOutcome}.
+ * How {@link pollWaiter} ended: the acceptor's value and the observation it
+ * came from, or unfinished with the sentence saying why.
+ *
+ * @internal
+ */
+export type WaitResult<O, V> =
+  | { readonly state: 'done'; readonly value: V; readonly last: O; readonly elapsedSeconds: number; readonly apiCalls: number }
+  | { readonly state: UnfinishedState; readonly reason: string; readonly last: O | undefined; readonly elapsedSeconds: number; readonly apiCalls: number };
+
+/**
+ * The one poll loop of every waiter, resource and deployment alike: the
+ * generic {@link poll} with the waiter's timing options, the last
+ * observation kept, API calls counted and an unfinished wait's reason
+ * (`timed out after 12.3 s; still waiting: …`) worded once.
+ *
+ * @internal
+ */
+export async function pollWaiter<O, V>(
+  options: WaiterOptions,
+  api: ApiCalls,
+  observe: (signal: AbortSignal) => Promise<O>,
+  accept: (observation: O) => Verdict<V>,
+  onObservation?: (observation: O) => void,
+): Promise<WaitResult<O, V>> {
+  let last: O | undefined;
+  const result = await poll<O, V>({
+    ...pollTiming(options),
+    observe,
+    accept,
+    onObservation: (observation) => {
+      last = observation;
+      onObservation?.(observation);
+    },
+  });
+  const counts = { elapsedSeconds: result.elapsedSeconds, apiCalls: api.count };
+  if (result.state === 'done') return { state: 'done', value: result.value, last: last as O, ...counts };
+  const what = `${result.state === 'timedOut' ? 'timed out' : 'aborted'} after ${round(result.elapsedSeconds)} s`;
+  return { state: result.state, reason: result.reason ? `${what}; still waiting: ${result.reason}` : what, last: result.last, ...counts };
+}
+
+/**
+ * Runs a resource waiter: {@link pollWaiter} with a pure acceptor in the
+ * `success` / `failure` / `retry` terms of {@link Acceptance}, its result as
+ * a {@link WaiterOutcome}.
  *
  * @internal
  */
@@ -140,33 +194,28 @@ export async function runWaiter<O>(
   onObservation?: (observation: O) => void,
 ): Promise<WaiterOutcome<O>> {
   const api = new ApiCalls();
-  const result = await poll<O, { acceptance: Acceptance; observation: O }>({
-    ...pollTiming(options),
-    observe: (signal) => observe(api, signal),
-    accept: (observation) => {
-      const acceptance = accept(observation);
-      return acceptance.state === 'retry' ? { state: 'pending', reason: acceptance.reason } : { state: 'done', value: { acceptance, observation } };
-    },
-    ...(onObservation && { onObservation: (o: O) => onObservation(o) }),
-  });
+  const result = await pollWaiter(options, api, (signal) => observe(api, signal), (o) => toVerdict(accept(o)), onObservation);
   if (result.state === 'done') {
-    const { acceptance, observation } = result.value;
+    const acceptance = result.value;
     return {
-      outcome: acceptance.state === 'success' ? 'success' : 'failure',
+      outcome: acceptance.state,
       reason: acceptance.reason,
-      last: observation,
+      last: result.last,
       elapsedSeconds: result.elapsedSeconds,
-      apiCalls: api.count,
+      apiCalls: result.apiCalls,
     };
   }
-  const what = result.state === 'timedOut' ? `timed out after ${round(result.elapsedSeconds)} s` : `aborted after ${round(result.elapsedSeconds)} s`;
-  return {
-    outcome: result.state,
-    reason: result.reason ? `${what}; still waiting: ${result.reason}` : what,
-    last: result.last,
-    elapsedSeconds: result.elapsedSeconds,
-    apiCalls: api.count,
-  };
+  return { outcome: result.state, reason: result.reason, last: result.last, elapsedSeconds: result.elapsedSeconds, apiCalls: result.apiCalls };
+}
+
+/**
+ * An {@link Acceptance} in the poller's terms: `retry` is `pending`, a
+ * `success` or `failure` ends the wait with itself as the value.
+ *
+ * @internal
+ */
+export function toVerdict(acceptance: Acceptance): Verdict<AcceptanceOf<'success'> | AcceptanceOf<'failure'>> {
+  return acceptance.state === 'retry' ? { state: 'pending', reason: acceptance.reason } : { state: 'done', value: acceptance };
 }
 
 /**

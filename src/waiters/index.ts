@@ -6,13 +6,14 @@
  * @module
  */
 export { systemClock, type Clock } from './clock.js';
-export { poll, isRetryableError, type PollOptions, type PollResult, type Verdict } from './poller.js';
-export { WaiterError, type Acceptance, type AcceptanceOf, type OutcomeLike, type WaiterEnded, type WaiterOptions, type WaiterOutcome } from './common.js';
+export { poll, isRetryableError, type PollOptions, type PollResult, type UnfinishedState, type Verdict } from './poller.js';
+export { WaiterError, type Acceptance, type AcceptanceOf, type OutcomeLike, type ServiceCounts, type WaiterEnded, type WaiterOptions, type WaiterOutcome } from './common.js';
 export {
   acceptDeployment,
   deploymentEvents,
   DEFAULT_DEPLOYMENT_RULES,
   DeploymentError,
+  DeploymentNotFoundError,
   followDeployment,
   waitForDeployment,
   waitUntilDeploymentCompleted,
@@ -50,7 +51,7 @@ export {
   type RollbackTarget,
   type StoppedTask,
   type WaiterClients,
-} from './deployment.js';
+} from './deployment/index.js';
 export {
   acceptAlarmState,
   acceptCloudMapOperation,

@@ -45,6 +45,13 @@ export interface PollOptions<O, T> {
   random?: () => number;
 }
 
+/**
+ * How a wait ends without a verdict: the caller's timeout passed, or its
+ * signal aborted. The one vocabulary of every unfinished wait: the poll's
+ * state, a resource waiter's outcome and a deployment's outcome.
+ */
+export type UnfinishedState = 'timedOut' | 'aborted';
+
 /** How a {@link poll} ended. */
 export type PollResult<O, T> =
   | {
@@ -59,7 +66,7 @@ export type PollResult<O, T> =
     }
   | {
       /** The timeout passed or the signal aborted. */
-      readonly state: 'timedOut' | 'aborted';
+      readonly state: UnfinishedState;
       /** The last observation, if any poll succeeded. */
       readonly last: O | undefined;
       /** The acceptor's last reason for still waiting. */
@@ -123,17 +130,14 @@ export async function poll<O, T>(options: PollOptions<O, T>): Promise<PollResult
   const deadline = options.timeoutSeconds === undefined ? Infinity : start + options.timeoutSeconds * 1000;
 
   // One controller for our own sleeps and the in-flight observation, tied to the caller's signal.
-  const controller = new AbortController();
-  const onAbort = () => controller.abort(options.signal?.reason);
-  if (options.signal?.aborted) onAbort();
-  else options.signal?.addEventListener('abort', onAbort, { once: true });
+  const { controller, unlink } = linkedController(options.signal);
 
   let attempts = 0;
   let last: O | undefined;
   let reason: string | undefined;
   let backoffMs = 0;
   const elapsed = () => (clock.now() - start) / 1000;
-  const ended = (state: 'timedOut' | 'aborted') => ({ state, last, reason, attempts, elapsedSeconds: elapsed() }) as const;
+  const ended = (state: UnfinishedState) => ({ state, last, reason, attempts, elapsedSeconds: elapsed() }) as const;
 
   try {
     for (;;) {
@@ -166,6 +170,20 @@ export async function poll<O, T>(options: PollOptions<O, T>): Promise<PollResult
       }
     }
   } finally {
-    options.signal?.removeEventListener('abort', onAbort);
+    unlink();
   }
+}
+
+/**
+ * A controller that aborts when `signal` does (at once when it already
+ * has), and `unlink` to stop listening to `signal` once done.
+ *
+ * @internal
+ */
+export function linkedController(signal: AbortSignal | undefined): { controller: AbortController; unlink(): void } {
+  const controller = new AbortController();
+  const onAbort = () => controller.abort(signal?.reason);
+  if (signal?.aborted) onAbort();
+  else signal?.addEventListener('abort', onAbort, { once: true });
+  return { controller, unlink: () => signal?.removeEventListener('abort', onAbort) };
 }

@@ -7,7 +7,7 @@
  *
  * @module
  */
-import type { DeploymentEvent, DeploymentOutcome } from './deployment.js';
+import type { DeploymentEvent, DeploymentOutcome } from './deployment/index.js';
 import { lastSegment, round } from './common.js';
 
 /** Where a renderer writes: `process.stdout`, `process.stderr` or any stream with `write`. */

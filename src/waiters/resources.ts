@@ -12,23 +12,17 @@ import { DescribeServicesCommand, DescribeTasksCommand } from '@aws-sdk/client-e
 import { DescribeTargetHealthCommand } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { GetOperationCommand } from '@aws-sdk/client-servicediscovery';
 import type { Clients } from '../clients.js';
-import { lastSegment, runWaiter, successOrThrow, type Acceptance, type WaiterOptions, type WaiterOutcome } from './common.js';
+import { lastSegment, runWaiter, successOrThrow, type Acceptance, type ServiceCounts, type WaiterOptions, type WaiterOutcome } from './common.js';
 
 // ---------------------------------------------------------------------------
 // services stable
 
 /** One service as the services-stable waiter sees it. */
-export interface ServiceStability {
+export interface ServiceStability extends ServiceCounts {
   /** Service name as asked. */
   readonly service: string;
   /** `ACTIVE`, `DRAINING`, `INACTIVE` or `MISSING`. */
   readonly status: string;
-  /** Desired tasks. */
-  readonly desiredCount: number;
-  /** RUNNING tasks. */
-  readonly runningCount: number;
-  /** PENDING tasks. */
-  readonly pendingCount: number;
   /** Deployments with their rollout state. */
   readonly deployments: readonly StabilityDeployment[];
   /** Per target group of the service: targets by state (draining ones left out). */

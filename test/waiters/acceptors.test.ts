@@ -7,7 +7,7 @@ import {
   type DeploymentCounts,
   type DeploymentObservation,
   type ObservedTask,
-} from '../../src/waiters/deployment.js';
+} from '../../src/waiters/deployment/index.js';
 import {
   acceptAlarmState,
   acceptCloudMapOperation,

@@ -2,12 +2,14 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import {
   DeploymentError,
+  DeploymentNotFoundError,
   followDeployment,
   followedEvents,
   waitForDeployment,
   waitUntilDeploymentCompleted,
   type DeploymentEvent,
-} from '../../src/waiters/deployment.js';
+} from '../../src/waiters/deployment/index.js';
+import { EcskitError } from '../../src/errors.js';
 import { CLUSTER, createService, scheduler, scriptedClock, startWaiterCloud, updateService, type WaiterCloud } from './harness.js';
 
 describe('waitForDeployment against the local cloud', () => {
@@ -230,6 +232,22 @@ describe('waitForDeployment against the local cloud', () => {
       waitForDeployment(w.clients, { cluster: CLUSTER, service: svc.name, deploymentId: 'ecs-svc/123' }, { ...fixed, clock: scriptedClock([]) }),
       new RegExp(`^Error: deploymentId: ecs-svc/123 is not a deployment of service ${svc.name} \\(it has ${svc.deploymentId.replace('/', '\\/')}\\)`),
     );
+  });
+
+  it('throws a typed DeploymentNotFoundError with a code for a wrong deployment id or service', async () => {
+    const svc = await createService(w);
+    await assert.rejects(waitForDeployment(w.clients, { cluster: CLUSTER, service: svc.name, deploymentId: 'ecs-svc/123' }, { ...fixed, clock: scriptedClock([]) }), (error: unknown) => {
+      assert.ok(error instanceof DeploymentNotFoundError);
+      assert.ok(EcskitError.is(error));
+      assert.equal(error.code, 'DEPLOYMENT_NOT_FOUND');
+      return true;
+    });
+    await assert.rejects(waitForDeployment(w.clients, { cluster: CLUSTER, service: 'no-such-service', deploymentId: svc.deploymentId }, { ...fixed, clock: scriptedClock([]) }), (error: unknown) => {
+      assert.ok(error instanceof DeploymentNotFoundError);
+      assert.equal(error.code, 'SERVICE_NOT_FOUND');
+      assert.match(error.message, /^service: no-such-service was not found in cluster /);
+      return true;
+    });
   });
 
   it('followDeployment yields the progress events and ends with the outcome', async () => {

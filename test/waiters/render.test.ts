@@ -1,6 +1,6 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import type { DeploymentCounts, DeploymentEvent, DeploymentOutcome } from '../../src/waiters/deployment.js';
+import type { DeploymentCounts, DeploymentEvent, DeploymentOutcome } from '../../src/waiters/deployment/index.js';
 import { jsonRenderer, logRenderer, tableRenderer } from '../../src/waiters/render.js';
 
 const AT = Date.UTC(2025, 0, 1, 12, 0, 0);

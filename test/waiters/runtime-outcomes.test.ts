@@ -1,7 +1,7 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { CreateClusterCommand, CreateServiceCommand, RegisterTaskDefinitionCommand, UpdateServiceCommand, type ContainerDefinition } from '@aws-sdk/client-ecs';
-import { waitForDeployment } from '../../src/waiters/deployment.js';
+import { waitForDeployment } from '../../src/waiters/deployment/index.js';
 import { defaultSubnet, startRuntimeCloud } from '../local/runtime/tasks/helpers.js';
 import type { TestCloud } from '../local/helpers.js';
 

@@ -7,6 +7,7 @@
  * @internal
  */
 import * as v from 'valibot';
+import { EcskitError } from '../../errors.js';
 
 /** One thing wrong with a builder's input: where, what was given, and how to fix it. */
 export interface Problem {
@@ -50,9 +51,11 @@ export function formatProblem(problem: Problem): string {
  * }
  * ```
  */
-export class ValidationError extends Error {
+export class ValidationError extends EcskitError {
   /** Always `'ValidationError'`, so the error is recognisable after serialisation or across realms. */
   override readonly name = 'ValidationError';
+  /** Always `'ValidationError'`. */
+  readonly code = 'ValidationError';
   /** Every problem found, in field order. */
   readonly problems: readonly Problem[];
   /** What was being built, e.g. `taskDefinition "flask-inventory-invsys"`. */
