@@ -4,7 +4,7 @@
  * @module
  */
 import type { CreateListenerCommandInput } from '@aws-sdk/client-elastic-load-balancing-v2';
-import type { BuilderStateWith, CfnResource, CfnValue } from './cfn-value.js';
+import type { BuilderStateWith, CfnResource, CfnValue } from '../shared/cfn-value.js';
 import {
   type ActionSpec,
   actionLiteralProblems,
@@ -13,9 +13,9 @@ import {
   forwardSpec,
   renderAction,
   sdkAction,
-} from './internal/elb-actions.js';
-import { assertCfnValue, literal, literalProblem, patterns } from './internal/networking.js';
-import { assertInteger, assertOneOf, compact, fail, freeze, type Problem, throwIfProblems } from './internal/validation.js';
+} from './elb-actions.js';
+import { assertCfnValue, literal, literalProblem, patterns } from './networking-rules.js';
+import { assertInteger, assertOneOf, compact, fail, freeze, type Problem, throwIfProblems } from '../shared/validation.js';
 
 /** One target group of a forward action, with an optional weight 0-999 (share of traffic). */
 export interface ForwardTarget {

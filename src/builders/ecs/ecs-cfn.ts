@@ -4,8 +4,8 @@
  *
  * @internal
  */
-import { isCfnIntrinsic } from '../cfn-value.js';
-import type { Problem } from './validation.js';
+import { isCfnIntrinsic } from '../shared/cfn-value.js';
+import type { Problem } from '../shared/validation.js';
 
 /** SDK keys whose CloudFormation name is not the plain PascalCase form. */
 const renamed: Record<string, string> = {

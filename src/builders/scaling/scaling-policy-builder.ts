@@ -8,8 +8,8 @@ import type {
   PutScalingPolicyCommandInput,
   StepAdjustment,
 } from '@aws-sdk/client-application-auto-scaling';
-import { isCfnIntrinsic, type CfnResource, type CfnValue } from './cfn-value.js';
-import { compact, fail, freeze, show, throwIfProblems, type Problem } from './internal/validation.js';
+import { isCfnIntrinsic, type CfnResource, type CfnValue } from '../shared/cfn-value.js';
+import { compact, fail, freeze, show, throwIfProblems, type Problem } from '../shared/validation.js';
 import { resourceLabelProblem } from './resource-label.js';
 import {
   assertResourceId,

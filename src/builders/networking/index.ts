@@ -15,8 +15,8 @@ export {
   cfnRef,
   isCfnIntrinsic,
   type KeyValueTag,
-} from './cfn-value.js';
-export { cfnTemplateYaml } from './cfn-yaml.js';
+} from '../shared/cfn-value.js';
+export { cfnTemplateYaml } from '../shared/cfn-yaml.js';
 export {
   privateDnsNamespace,
   PrivateDnsNamespaceBuilder,

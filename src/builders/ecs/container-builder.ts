@@ -10,7 +10,7 @@ import type {
   MountPoint,
   Secret,
 } from '@aws-sdk/client-ecs';
-import type { CfnValue } from './cfn-value.js';
+import type { CfnValue } from '../shared/cfn-value.js';
 import {
   healthCheckAt,
   portMappingAt,
@@ -18,15 +18,15 @@ import {
   type LogConfigurationSpec,
   type PortMappingOptions,
 } from './container-helpers.js';
-import { intrinsicProblems } from './internal/ecs-cfn.js';
-import { checkInt, checkName, containerSchema, rules } from './internal/ecs-rules.js';
+import { intrinsicProblems } from './ecs-cfn.js';
+import { checkInt, checkName, containerSchema, rules } from './ecs-rules.js';
 import {
   compact,
   freeze,
   schemaProblems,
   throwIfProblems,
   type Problem,
-} from './internal/validation.js';
+} from '../shared/validation.js';
 
 /** A container definition whose image and log options may be CloudFormation intrinsics. */
 export type ContainerSpec = Omit<ContainerDefinition, 'image' | 'logConfiguration'> & {

@@ -16,11 +16,11 @@ import type {
   Tag,
   UpdateServiceCommandInput,
 } from '@aws-sdk/client-ecs';
-import type { CfnIntrinsic, CfnValue, CfnResource } from './cfn-value.js';
-import { isCfnIntrinsic } from './cfn-value.js';
-import { intrinsicProblems, toCfnProperties } from './internal/ecs-cfn.js';
-import { checkInt, checkName, rules } from './internal/ecs-rules.js';
-import { assertOneOf, compact, fail, freeze, show, throwIfProblems, type Problem } from './internal/validation.js';
+import type { CfnIntrinsic, CfnValue, CfnResource } from '../shared/cfn-value.js';
+import { isCfnIntrinsic } from '../shared/cfn-value.js';
+import { intrinsicProblems, toCfnProperties } from './ecs-cfn.js';
+import { checkInt, checkName, rules } from './ecs-rules.js';
+import { assertOneOf, compact, fail, freeze, show, throwIfProblems, type Problem } from '../shared/validation.js';
 import {
   mergeTags,
   TaskDefinitionBuilder,

@@ -5,8 +5,8 @@
  * @module
  */
 import type { PutDashboardCommandInput } from '@aws-sdk/client-cloudwatch';
-import { isCfnIntrinsic, type CfnIntrinsic, type CfnResource, type CfnValue } from './cfn-value.js';
-import { compact, fail, freeze, show, throwIfProblems, type Problem } from './internal/validation.js';
+import { isCfnIntrinsic, type CfnIntrinsic, type CfnResource, type CfnValue } from '../shared/cfn-value.js';
+import { compact, fail, freeze, show, throwIfProblems, type Problem } from '../shared/validation.js';
 import type { MetricSpec } from './metrics.js';
 import { assertDimensions } from './alarm-builder.js';
 

@@ -6,7 +6,7 @@
  * @internal
  */
 import * as v from 'valibot';
-import { fail } from './validation.js';
+import { fail } from '../shared/validation.js';
 
 /** Family, container and service names. @internal */
 export const NAME_PATTERN = /^[A-Za-z0-9_-]{1,255}$/;

@@ -4,7 +4,7 @@
  * @module
  */
 import type { CreateLoadBalancerCommandInput, IpAddressType, LoadBalancerSchemeEnum } from '@aws-sdk/client-elastic-load-balancing-v2';
-import { type CfnIntrinsic, type CfnResource, type CfnValue, isCfnIntrinsic } from './cfn-value.js';
+import { type CfnIntrinsic, type CfnResource, type CfnValue, isCfnIntrinsic } from '../shared/cfn-value.js';
 import {
   addTags,
   assertCfnValue,
@@ -14,8 +14,8 @@ import {
   literalProblem,
   patterns,
   withTag,
-} from './internal/networking.js';
-import { assertOneOf, compact, fail, freeze, type Problem, throwIfProblems } from './internal/validation.js';
+} from './networking-rules.js';
+import { assertOneOf, compact, fail, freeze, type Problem, throwIfProblems } from '../shared/validation.js';
 
 /** Which required fields of a {@link LoadBalancerBuilder} are set. */
 export interface LoadBalancerState {

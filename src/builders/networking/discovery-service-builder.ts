@@ -5,7 +5,7 @@
  * @module
  */
 import type { CreateServiceCommandInput, RecordType, RoutingPolicy } from '@aws-sdk/client-servicediscovery';
-import type { CfnResource, CfnValue } from './cfn-value.js';
+import type { CfnResource, CfnValue } from '../shared/cfn-value.js';
 import {
   addTags,
   assertCfnValue,
@@ -15,7 +15,7 @@ import {
   literalProblem,
   patterns,
   withTag,
-} from './internal/networking.js';
+} from './networking-rules.js';
 import {
   assertInteger,
   assertOneOf,
@@ -24,7 +24,7 @@ import {
   freeze,
   type Problem,
   throwIfProblems,
-} from './internal/validation.js';
+} from '../shared/validation.js';
 
 /** Which required fields of a {@link DiscoveryServiceBuilder} are set. */
 export interface DiscoveryServiceState {

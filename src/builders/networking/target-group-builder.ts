@@ -11,7 +11,7 @@ import type {
   ProtocolEnum,
   TargetTypeEnum,
 } from '@aws-sdk/client-elastic-load-balancing-v2';
-import type { BuilderStateWith, CfnResource, CfnValue } from './cfn-value.js';
+import type { BuilderStateWith, CfnResource, CfnValue } from '../shared/cfn-value.js';
 import {
   addTags,
   assertCfnValue,
@@ -22,7 +22,7 @@ import {
   literalProblem,
   patterns,
   withTag,
-} from './internal/networking.js';
+} from './networking-rules.js';
 import {
   assertInteger,
   assertOneOf,
@@ -31,7 +31,7 @@ import {
   freeze,
   type Problem,
   throwIfProblems,
-} from './internal/validation.js';
+} from '../shared/validation.js';
 
 /** Target group protocols ecskit builds (ALB: HTTP, HTTPS; NLB: the rest). */
 export type TargetGroupProtocol = Extract<ProtocolEnum, 'HTTP' | 'HTTPS' | 'TCP' | 'TLS' | 'UDP' | 'TCP_UDP'>;

@@ -4,7 +4,7 @@
  * @module
  */
 import type { CreatePrivateDnsNamespaceCommandInput } from '@aws-sdk/client-servicediscovery';
-import type { CfnResource, CfnValue } from './cfn-value.js';
+import type { CfnResource, CfnValue } from '../shared/cfn-value.js';
 import {
   addTags,
   assertCfnValue,
@@ -14,8 +14,8 @@ import {
   literalProblem,
   patterns,
   withTag,
-} from './internal/networking.js';
-import { assertInteger, compact, fail, freeze, type Problem, throwIfProblems } from './internal/validation.js';
+} from './networking-rules.js';
+import { assertInteger, compact, fail, freeze, type Problem, throwIfProblems } from '../shared/validation.js';
 
 /** Which required fields of a {@link PrivateDnsNamespaceBuilder} are set. */
 export interface PrivateDnsNamespaceState {

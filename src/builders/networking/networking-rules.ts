@@ -4,8 +4,8 @@
  *
  * @internal
  */
-import { type CfnValue, isCfnIntrinsic, type KeyValueTag } from '../cfn-value.js';
-import { fail, type Problem, show } from './validation.js';
+import { type CfnValue, isCfnIntrinsic, type KeyValueTag } from '../shared/cfn-value.js';
+import { fail, type Problem, show } from '../shared/validation.js';
 
 export type { KeyValueTag };
 

@@ -13,16 +13,16 @@ import type {
   Tag,
   Volume,
 } from '@aws-sdk/client-ecs';
-import type { CfnValue, CfnResource } from './cfn-value.js';
+import type { CfnValue, CfnResource } from '../shared/cfn-value.js';
 import {
   ContainerBuilder,
   containerProblems,
   type ContainerInput,
   type ContainerSpec,
 } from './container-builder.js';
-import { intrinsicProblems, toCfnProperties } from './internal/ecs-cfn.js';
-import { checkInt, checkName, FARGATE_SIZES, rules } from './internal/ecs-rules.js';
-import { compact, freeze, throwIfProblems, type Problem } from './internal/validation.js';
+import { intrinsicProblems, toCfnProperties } from './ecs-cfn.js';
+import { checkInt, checkName, FARGATE_SIZES, rules } from './ecs-rules.js';
+import { compact, freeze, throwIfProblems, type Problem } from '../shared/validation.js';
 
 /** A task definition input whose role ARNs and containers may hold CloudFormation intrinsics. */
 export type TaskDefinitionSpec = Omit<

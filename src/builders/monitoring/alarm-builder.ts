@@ -4,10 +4,10 @@
  * @module
  */
 import type { PutMetricAlarmCommandInput } from '@aws-sdk/client-cloudwatch';
-import { isCfnIntrinsic, type CfnResource, type CfnValue } from './cfn-value.js';
-import { compact, fail, freeze, show, throwIfProblems, type Problem } from './internal/validation.js';
+import { isCfnIntrinsic, type CfnResource, type CfnValue } from '../shared/cfn-value.js';
+import { compact, fail, freeze, show, throwIfProblems, type Problem } from '../shared/validation.js';
 import type { MetricSpec } from './metrics.js';
-import { literal } from './scalable-target-builder.js';
+import { literal } from '../scaling/scalable-target-builder.js';
 
 /** The statistics CloudWatch computes without a percentile. */
 export type AlarmStatistic = 'Average' | 'Maximum' | 'Minimum' | 'SampleCount' | 'Sum';

@@ -4,7 +4,7 @@
  * @module
  */
 import type { CreateRuleCommandInput, RuleCondition } from '@aws-sdk/client-elastic-load-balancing-v2';
-import type { BuilderStateWith, CfnResource, CfnValue } from './cfn-value.js';
+import type { BuilderStateWith, CfnResource, CfnValue } from '../shared/cfn-value.js';
 import {
   type ActionSpec,
   actionLiteralProblems,
@@ -12,9 +12,9 @@ import {
   forwardSpec,
   renderAction,
   sdkAction,
-} from './internal/elb-actions.js';
-import { addTags, assertCfnValue, assertTag, type KeyValueTag, literal, literalProblem, patterns, withTag } from './internal/networking.js';
-import { assertInteger, compact, fail, freeze, type Problem, throwIfProblems } from './internal/validation.js';
+} from './elb-actions.js';
+import { addTags, assertCfnValue, assertTag, type KeyValueTag, literal, literalProblem, patterns, withTag } from './networking-rules.js';
+import { assertInteger, compact, fail, freeze, type Problem, throwIfProblems } from '../shared/validation.js';
 import type { CfnAction, FixedResponseOptions, ForwardOptions, ForwardTarget } from './listener-builder.js';
 
 /** Which required fields of a {@link ListenerRuleBuilder} are set. */
