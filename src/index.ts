@@ -5,7 +5,7 @@
  *
  * @packageDocumentation
  */
-export { ValidationError, type Problem } from './builders/shared/validation.js';
+export { ValidationError, type Problem } from './builders/validation-error.js';
 // Task definitions, containers, services.
 export * from './builders/ecs/index.js';
 // Cloud Map, load balancers, target groups, listeners, rules.

@@ -20,13 +20,8 @@ import {
 } from './container-helpers.js';
 import { intrinsicProblems } from './ecs-cfn.js';
 import { checkInt, checkName, containerSchema, rules } from './ecs-rules.js';
-import {
-  compact,
-  freeze,
-  schemaProblems,
-  throwIfProblems,
-  type Problem,
-} from '../shared/validation.js';
+import { compact, freeze, schemaProblems, throwIfProblems } from '../shared/validation.js';
+import type { Problem } from '../validation-error.js';
 
 /** A container definition whose image and log options may be CloudFormation intrinsics. */
 export type ContainerSpec = Omit<ContainerDefinition, 'image' | 'logConfiguration'> & {

@@ -5,7 +5,7 @@
  * @internal
  */
 import { isCfnIntrinsic } from '../shared/cfn-value.js';
-import type { Problem } from '../shared/validation.js';
+import type { Problem } from '../validation-error.js';
 
 /** SDK keys whose CloudFormation name is not the plain PascalCase form. */
 const renamed: Record<string, string> = {

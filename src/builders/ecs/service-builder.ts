@@ -20,7 +20,8 @@ import type { CfnIntrinsic, CfnValue, CfnResource } from '../shared/cfn-value.js
 import { isCfnIntrinsic } from '../shared/cfn-value.js';
 import { intrinsicProblems, toCfnProperties } from './ecs-cfn.js';
 import { checkInt, checkName, rules } from './ecs-rules.js';
-import { assertOneOf, compact, fail, freeze, show, throwIfProblems, type Problem } from '../shared/validation.js';
+import { assertOneOf, compact, fail, freeze, throwIfProblems } from '../shared/validation.js';
+import { show, type Problem } from '../validation-error.js';
 import {
   mergeTags,
   TaskDefinitionBuilder,

@@ -22,7 +22,8 @@ import {
 } from './container-builder.js';
 import { intrinsicProblems, toCfnProperties } from './ecs-cfn.js';
 import { checkInt, checkName, FARGATE_SIZES, rules } from './ecs-rules.js';
-import { compact, freeze, throwIfProblems, type Problem } from '../shared/validation.js';
+import { compact, freeze, throwIfProblems } from '../shared/validation.js';
+import type { Problem } from '../validation-error.js';
 
 /** A task definition input whose role ARNs and containers may hold CloudFormation intrinsics. */
 export type TaskDefinitionSpec = Omit<

@@ -5,7 +5,8 @@
  */
 import type { PutMetricAlarmCommandInput } from '@aws-sdk/client-cloudwatch';
 import { isCfnIntrinsic, type CfnResource, type CfnValue } from '../shared/cfn-value.js';
-import { compact, fail, freeze, show, throwIfProblems, type Problem } from '../shared/validation.js';
+import { compact, fail, freeze, throwIfProblems } from '../shared/validation.js';
+import { show, type Problem } from '../validation-error.js';
 import type { MetricSpec } from './metrics.js';
 import { literal } from '../scaling/scalable-target-builder.js';
 

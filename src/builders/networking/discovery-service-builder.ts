@@ -16,15 +16,8 @@ import {
   patterns,
   withTag,
 } from './networking-rules.js';
-import {
-  assertInteger,
-  assertOneOf,
-  compact,
-  fail,
-  freeze,
-  type Problem,
-  throwIfProblems,
-} from '../shared/validation.js';
+import { assertInteger, assertOneOf, compact, fail, freeze, throwIfProblems } from '../shared/validation.js';
+import type { Problem } from '../validation-error.js';
 
 /** Which required fields of a {@link DiscoveryServiceBuilder} are set. */
 export interface DiscoveryServiceState {

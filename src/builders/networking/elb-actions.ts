@@ -8,7 +8,8 @@ import type { Action } from '@aws-sdk/client-elastic-load-balancing-v2';
 import type { CfnValue } from '../shared/cfn-value.js';
 import type { CfnAction } from './listener-builder.js';
 import { assertCfnValue, literalProblem, patterns } from './networking-rules.js';
-import { assertInteger, assertOneOf, compact, fail, type Problem } from '../shared/validation.js';
+import { assertInteger, assertOneOf, compact, fail } from '../shared/validation.js';
+import type { Problem } from '../validation-error.js';
 
 /** @internal One target group of a forward action, with its optional weight (0-999). */
 export interface ForwardTargetSpec {

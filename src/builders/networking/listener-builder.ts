@@ -15,7 +15,8 @@ import {
   sdkAction,
 } from './elb-actions.js';
 import { assertCfnValue, literal, literalProblem, patterns } from './networking-rules.js';
-import { assertInteger, assertOneOf, compact, fail, freeze, type Problem, throwIfProblems } from '../shared/validation.js';
+import { assertInteger, assertOneOf, compact, fail, freeze, throwIfProblems } from '../shared/validation.js';
+import type { Problem } from '../validation-error.js';
 
 /** One target group of a forward action, with an optional weight 0-999 (share of traffic). */
 export interface ForwardTarget {

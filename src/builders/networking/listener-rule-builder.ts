@@ -14,7 +14,8 @@ import {
   sdkAction,
 } from './elb-actions.js';
 import { addTags, assertCfnValue, assertTag, type KeyValueTag, literal, literalProblem, patterns, withTag } from './networking-rules.js';
-import { assertInteger, compact, fail, freeze, type Problem, throwIfProblems } from '../shared/validation.js';
+import { assertInteger, compact, fail, freeze, throwIfProblems } from '../shared/validation.js';
+import type { Problem } from '../validation-error.js';
 import type { CfnAction, FixedResponseOptions, ForwardOptions, ForwardTarget } from './listener-builder.js';
 
 /** Which required fields of a {@link ListenerRuleBuilder} are set. */

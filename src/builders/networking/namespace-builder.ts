@@ -15,7 +15,8 @@ import {
   patterns,
   withTag,
 } from './networking-rules.js';
-import { assertInteger, compact, fail, freeze, type Problem, throwIfProblems } from '../shared/validation.js';
+import { assertInteger, compact, fail, freeze, throwIfProblems } from '../shared/validation.js';
+import type { Problem } from '../validation-error.js';
 
 /** Which required fields of a {@link PrivateDnsNamespaceBuilder} are set. */
 export interface PrivateDnsNamespaceState {

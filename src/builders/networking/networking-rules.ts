@@ -5,7 +5,8 @@
  * @internal
  */
 import { type CfnValue, isCfnIntrinsic, type KeyValueTag } from '../shared/cfn-value.js';
-import { fail, type Problem, show } from '../shared/validation.js';
+import { fail } from '../shared/validation.js';
+import { type Problem, show } from '../validation-error.js';
 
 export type { KeyValueTag };
 

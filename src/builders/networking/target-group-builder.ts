@@ -23,15 +23,8 @@ import {
   patterns,
   withTag,
 } from './networking-rules.js';
-import {
-  assertInteger,
-  assertOneOf,
-  compact,
-  fail,
-  freeze,
-  type Problem,
-  throwIfProblems,
-} from '../shared/validation.js';
+import { assertInteger, assertOneOf, compact, fail, freeze, throwIfProblems } from '../shared/validation.js';
+import type { Problem } from '../validation-error.js';
 
 /** Target group protocols ecskit builds (ALB: HTTP, HTTPS; NLB: the rest). */
 export type TargetGroupProtocol = Extract<ProtocolEnum, 'HTTP' | 'HTTPS' | 'TCP' | 'TLS' | 'UDP' | 'TCP_UDP'>;

@@ -6,7 +6,8 @@
  */
 import type { RegisterScalableTargetCommandInput } from '@aws-sdk/client-application-auto-scaling';
 import { isCfnIntrinsic, type CfnResource, type CfnValue } from '../shared/cfn-value.js';
-import { compact, fail, freeze, throwIfProblems, type Problem } from '../shared/validation.js';
+import { compact, fail, freeze, throwIfProblems } from '../shared/validation.js';
+import type { Problem } from '../validation-error.js';
 
 /** @internal `service/<cluster>/<service>` with ECS's name rules. */
 export const SERVICE_RESOURCE_ID = /^service\/[A-Za-z0-9_-]{1,255}\/[A-Za-z0-9_-]{1,255}$/;

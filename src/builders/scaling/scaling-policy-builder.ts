@@ -9,7 +9,8 @@ import type {
   StepAdjustment,
 } from '@aws-sdk/client-application-auto-scaling';
 import { isCfnIntrinsic, type CfnResource, type CfnValue } from '../shared/cfn-value.js';
-import { compact, fail, freeze, show, throwIfProblems, type Problem } from '../shared/validation.js';
+import { compact, fail, freeze, throwIfProblems } from '../shared/validation.js';
+import { show, type Problem } from '../validation-error.js';
 import { resourceLabelProblem } from './resource-label.js';
 import {
   assertResourceId,
