@@ -8,7 +8,10 @@ import type { BuilderStateWith, CfnResource, CfnValue } from '../shared/cfn-valu
 import {
   type ActionSpec,
   actionLiteralProblems,
-  fixedResponseContentTypes,
+  type CfnAction,
+  type FixedResponseOptions,
+  type ForwardOptions,
+  type ForwardTarget,
   fixedResponseSpec,
   forwardSpec,
   renderAction,
@@ -17,28 +20,6 @@ import {
 import { assertCfnValue, literal, literalProblem, patterns } from './networking-rules.js';
 import { assertInteger, assertOneOf, compact, fail, freeze, throwIfProblems } from '../shared/validation.js';
 import type { Problem } from '../validation-error.js';
-
-/** One target group of a forward action, with an optional weight 0-999 (share of traffic). */
-export interface ForwardTarget {
-  /** Target group ARN, or an intrinsic such as `{ Ref: 'GatewayTargetGroup' }`. */
-  readonly targetGroupArn: CfnValue;
-  /** Relative weight 0-999. */
-  readonly weight?: number;
-}
-
-/** Options of a forward action. */
-export interface ForwardOptions {
-  /** Keep a client on the same target group for 1-604800 seconds. */
-  readonly stickinessSeconds?: number;
-}
-
-/** Options of a fixed-response action. */
-export interface FixedResponseOptions {
-  /** `text/plain`, `text/css`, `text/html`, `application/javascript` or `application/json`. */
-  readonly contentType?: (typeof fixedResponseContentTypes)[number];
-  /** Body, at most 1024 characters. */
-  readonly messageBody?: string;
-}
 
 /** Listener protocols of an Application Load Balancer. */
 export type ListenerProtocol = 'HTTP' | 'HTTPS';
@@ -72,55 +53,6 @@ export interface ListenerReady extends ListenerState {
   readonly protocol: true;
   /** Set. */
   readonly action: true;
-}
-
-/**
- * A listener or rule action in CloudFormation form (the same names as the API):
- * `forward` with `TargetGroupArn` or `ForwardConfig`, or `fixed-response`.
- */
-export interface CfnAction {
-  /** `forward` or `fixed-response`. */
-  Type: 'forward' | 'fixed-response';
-  /** The one target group of a simple forward. */
-  TargetGroupArn?: CfnValue;
-  /** Weighted target groups and stickiness of a forward. */
-  ForwardConfig?: CfnForwardConfig;
-  /** Status, content type and body of a fixed response. */
-  FixedResponseConfig?: CfnFixedResponseConfig;
-}
-
-/** `ForwardConfig` of a {@link CfnAction}. */
-export interface CfnForwardConfig {
-  /** 1-5 target groups with weights. */
-  TargetGroups: CfnWeightedTargetGroup[];
-  /** Stickiness across the target groups. */
-  TargetGroupStickinessConfig?: CfnTargetGroupStickiness;
-}
-
-/** One entry of {@link CfnForwardConfig.TargetGroups}. */
-export interface CfnWeightedTargetGroup {
-  /** Target group ARN or intrinsic. */
-  TargetGroupArn: CfnValue;
-  /** Weight 0-999. */
-  Weight?: number;
-}
-
-/** {@link CfnForwardConfig.TargetGroupStickinessConfig}. */
-export interface CfnTargetGroupStickiness {
-  /** Always `true` when present. */
-  Enabled: boolean;
-  /** 1-604800 seconds. */
-  DurationSeconds: number;
-}
-
-/** `FixedResponseConfig` of a {@link CfnAction}. */
-export interface CfnFixedResponseConfig {
-  /** `2XX`, `4XX` or `5XX`. */
-  StatusCode: string;
-  /** Content type of the body. */
-  ContentType?: string;
-  /** Body text, at most 1024 characters. */
-  MessageBody?: string;
 }
 
 /** The `Properties` of an `AWS::ElasticLoadBalancingV2::Listener`. */

@@ -8,6 +8,10 @@ import type { BuilderStateWith, CfnResource, CfnValue } from '../shared/cfn-valu
 import {
   type ActionSpec,
   actionLiteralProblems,
+  type CfnAction,
+  type FixedResponseOptions,
+  type ForwardOptions,
+  type ForwardTarget,
   fixedResponseSpec,
   forwardSpec,
   renderAction,
@@ -16,7 +20,6 @@ import {
 import { addTags, assertCfnValue, assertTag, type KeyValueTag, literal, literalProblem, patterns, withTag } from './networking-rules.js';
 import { assertInteger, compact, fail, freeze, throwIfProblems } from '../shared/validation.js';
 import type { Problem } from '../validation-error.js';
-import type { CfnAction, FixedResponseOptions, ForwardOptions, ForwardTarget } from './listener-builder.js';
 
 /** Which required fields of a {@link ListenerRuleBuilder} are set. */
 export interface ListenerRuleState {

@@ -6,7 +6,7 @@
  */
 import { type CfnValue, isCfnIntrinsic, type KeyValueTag } from '../shared/cfn-value.js';
 import { fail } from '../shared/validation.js';
-import { type Problem, show } from '../validation-error.js';
+import type { Problem } from '../validation-error.js';
 
 export type { KeyValueTag };
 
@@ -89,11 +89,6 @@ export function assertElbName(subject: string, path: string, name: string, kind:
   if (name.startsWith('-') || name.endsWith('-')) {
     fail(subject, path, name, `${kind} name must not begin or end with a hyphen`);
   }
-}
-
-/** @internal Formats a subject such as `targetGroup "invsys-tg"`. */
-export function subjectOf(kind: string, name: CfnValue): string {
-  return `${kind} ${typeof name === 'string' ? JSON.stringify(name) : show(name)}`;
 }
 
 /** @internal Patterns for ids and ARNs given as literals. */

@@ -33,17 +33,6 @@ export function assertInteger(
   }
 }
 
-/** Immediate check: a string matching `pattern` with a human description of the rule. */
-export function assertPattern(
-  subject: string,
-  path: string,
-  value: string,
-  pattern: RegExp,
-  rule: string,
-): void {
-  if (typeof value !== 'string' || !pattern.test(value)) fail(subject, path, value, rule);
-}
-
 /** Immediate check: one of a fixed set of values. */
 export function assertOneOf<T extends string | number>(
   subject: string,
