@@ -4,7 +4,7 @@
  * @module
  */
 import type { CreateListenerCommandInput } from '@aws-sdk/client-elastic-load-balancing-v2';
-import type { BuilderStateWith, CfnResource, CfnValue } from '../shared/cfn-value.js';
+import type { CfnResource, CfnValue } from '../shared/cfn-value.js';
 import {
   type ActionSpec,
   actionLiteralProblems,
@@ -24,36 +24,20 @@ import type { Problem } from '../validation-error.js';
 /** Listener protocols of an Application Load Balancer. */
 export type ListenerProtocol = 'HTTP' | 'HTTPS';
 
-/** Which required fields of a {@link ListenerBuilder} are set. */
-export interface ListenerState {
-  /** `.port()` was called. */
-  readonly port: boolean;
-  /** `.protocol()` was called. */
-  readonly protocol: boolean;
-  /** `.forward()` or `.fixedResponse()` was called. */
-  readonly action: boolean;
-}
+/**
+ * The required fields of a {@link ListenerBuilder}: its type parameter is
+ * the union of those not set yet (`never` once all are).
+ * - `'port'`: set by `.port()`.
+ * - `'protocol'`: set by `.protocol()`.
+ * - `'action'`: set by `.forward()` or `.fixedResponse()`.
+ */
+export type ListenerState = 'port' | 'protocol' | 'action';
 
+/** Every required field missing: what the factory returns. */
+export type ListenerInitial = ListenerState;
 
-/** A ListenerState with nothing set: what the factory returns. */
-export interface ListenerInitial extends ListenerState {
-  /** Not set yet. */
-  readonly port: false;
-  /** Not set yet. */
-  readonly protocol: false;
-  /** Not set yet. */
-  readonly action: false;
-}
-
-/** A ListenerState with every required field set: `.build()` and `.toCloudFormation()` accept it. */
-export interface ListenerReady extends ListenerState {
-  /** Set. */
-  readonly port: true;
-  /** Set. */
-  readonly protocol: true;
-  /** Set. */
-  readonly action: true;
-}
+/** No required field missing: `.build()` and `.toCloudFormation()` accept it. */
+export type ListenerReady = never;
 
 /** The `Properties` of an `AWS::ElasticLoadBalancingV2::Listener`. */
 export interface ListenerCfnProperties {
@@ -86,7 +70,6 @@ interface ListenerProps {
   readonly sslPolicy?: string;
 }
 
-
 /**
  * Immutable builder of an Application Load Balancer listener. `.build()` is
  * only callable once port, protocol and a default action are set.
@@ -102,9 +85,9 @@ interface ListenerProps {
  * //     ContentType: 'application/json', MessageBody: '{"error":"not found"}' } }] }
  * ```
  */
-export class ListenerBuilder<S extends ListenerState = ListenerInitial> {
-  /** Type-level record of the required fields set so far (no runtime value). */
-  declare readonly '~state': S;
+export class ListenerBuilder<Missing extends ListenerState = ListenerInitial> {
+  /** @internal Type-level record of what is still missing. */
+  declare readonly ['~missing']: Missing;
   readonly #props: ListenerProps;
 
   /** @internal Use {@link listener}. */
@@ -117,8 +100,8 @@ export class ListenerBuilder<S extends ListenerState = ListenerInitial> {
     return `listener ${p.port === undefined ? '(no port)' : String(p.port)}`;
   }
 
-  #with<T extends ListenerState>(changes: Partial<ListenerProps>): ListenerBuilder<T> {
-    return new ListenerBuilder<T>({ ...this.#props, ...changes });
+  #with<M extends ListenerState>(changes: Partial<ListenerProps>): ListenerBuilder<M> {
+    return new ListenerBuilder<M>({ ...this.#props, ...changes });
   }
 
   /**
@@ -129,7 +112,7 @@ export class ListenerBuilder<S extends ListenerState = ListenerInitial> {
    * listener(albArn).port(80); // → { Port: 80 }
    * ```
    */
-  port(port: number): ListenerBuilder<BuilderStateWith<S, 'port'>> {
+  port(port: number): ListenerBuilder<Exclude<Missing, 'port'>> {
     assertInteger(this.#subject, 'Port', port, 1, 65535, 'port');
     return this.#with({ port });
   }
@@ -142,7 +125,7 @@ export class ListenerBuilder<S extends ListenerState = ListenerInitial> {
    * listener(albArn).protocol('HTTP'); // → { Protocol: 'HTTP' }
    * ```
    */
-  protocol(protocol: ListenerProtocol): ListenerBuilder<BuilderStateWith<S, 'protocol'>> {
+  protocol(protocol: ListenerProtocol): ListenerBuilder<Exclude<Missing, 'protocol'>> {
     assertOneOf(this.#subject, 'Protocol', protocol, ['HTTP', 'HTTPS'] as const);
     return this.#with({ protocol });
   }
@@ -156,7 +139,7 @@ export class ListenerBuilder<S extends ListenerState = ListenerInitial> {
    * // → { Certificates: [{ CertificateArn: 'arn:aws:acm:us-east-1:123456789012:certificate/abc' }] }
    * ```
    */
-  certificate(certificateArn: CfnValue): ListenerBuilder<S> {
+  certificate(certificateArn: CfnValue): ListenerBuilder<Missing> {
     assertCfnValue(this.#subject, 'Certificates[0].CertificateArn', certificateArn, patterns.certificateArn, 'certificate must be an ACM or IAM certificate ARN');
     return this.#with({ certificateArn });
   }
@@ -169,7 +152,7 @@ export class ListenerBuilder<S extends ListenerState = ListenerInitial> {
    * listener(albArn).sslPolicy('ELBSecurityPolicy-TLS13-1-2-2021-06'); // → { SslPolicy: 'ELBSecurityPolicy-TLS13-1-2-2021-06' }
    * ```
    */
-  sslPolicy(policy: string): ListenerBuilder<S> {
+  sslPolicy(policy: string): ListenerBuilder<Missing> {
     if (typeof policy !== 'string' || !/^ELBSecurityPolicy-[A-Za-z0-9-]+$/.test(policy)) {
       fail(this.#subject, 'SslPolicy', policy, 'SSL policy must be an ELB policy name such as "ELBSecurityPolicy-TLS13-1-2-2021-06"');
     }
@@ -187,7 +170,7 @@ export class ListenerBuilder<S extends ListenerState = ListenerInitial> {
    * //      { TargetGroupArn: blue, Weight: 90 }, { TargetGroupArn: green, Weight: 10 }] } }] }
    * ```
    */
-  forward(targets: CfnValue | readonly ForwardTarget[], options: ForwardOptions = {}): ListenerBuilder<BuilderStateWith<S, 'action'>> {
+  forward(targets: CfnValue | readonly ForwardTarget[], options: ForwardOptions = {}): ListenerBuilder<Exclude<Missing, 'action'>> {
     return this.#with({ action: forwardSpec(this.#subject, 'DefaultActions[0]', targets, options.stickinessSeconds) });
   }
 
@@ -201,7 +184,7 @@ export class ListenerBuilder<S extends ListenerState = ListenerInitial> {
    * //      FixedResponseConfig: { StatusCode: '404', ContentType: 'text/plain', MessageBody: 'not found' } }] }
    * ```
    */
-  fixedResponse(statusCode: number, options: FixedResponseOptions = {}): ListenerBuilder<BuilderStateWith<S, 'action'>> {
+  fixedResponse(statusCode: number, options: FixedResponseOptions = {}): ListenerBuilder<Exclude<Missing, 'action'>> {
     return this.#with({ action: fixedResponseSpec(this.#subject, 'DefaultActions[0]', statusCode, options) });
   }
 

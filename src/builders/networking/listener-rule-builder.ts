@@ -4,7 +4,7 @@
  * @module
  */
 import type { CreateRuleCommandInput, RuleCondition } from '@aws-sdk/client-elastic-load-balancing-v2';
-import type { BuilderStateWith, CfnResource, CfnValue } from '../shared/cfn-value.js';
+import type { CfnResource, CfnValue } from '../shared/cfn-value.js';
 import {
   type ActionSpec,
   actionLiteralProblems,
@@ -21,36 +21,20 @@ import { addTags, assertCfnValue, assertTag, type KeyValueTag, literal, literalP
 import { assertInteger, compact, fail, freeze, throwIfProblems } from '../shared/validation.js';
 import type { Problem } from '../validation-error.js';
 
-/** Which required fields of a {@link ListenerRuleBuilder} are set. */
-export interface ListenerRuleState {
-  /** `.priority()` was called. */
-  readonly priority: boolean;
-  /** A condition (`.pathPattern()` or `.hostHeader()`) was added. */
-  readonly condition: boolean;
-  /** `.forward()` or `.fixedResponse()` was called. */
-  readonly action: boolean;
-}
+/**
+ * The required fields of a {@link ListenerRuleBuilder}: its type parameter is
+ * the union of those not set yet (`never` once all are).
+ * - `'priority'`: set by `.priority()`.
+ * - `'condition'`: set by adding a condition (`.pathPattern()` or `.hostHeader()`).
+ * - `'action'`: set by `.forward()` or `.fixedResponse()`.
+ */
+export type ListenerRuleState = 'priority' | 'condition' | 'action';
 
+/** Every required field missing: what the factory returns. */
+export type ListenerRuleInitial = ListenerRuleState;
 
-/** A ListenerRuleState with nothing set: what the factory returns. */
-export interface ListenerRuleInitial extends ListenerRuleState {
-  /** Not set yet. */
-  readonly priority: false;
-  /** Not set yet. */
-  readonly condition: false;
-  /** Not set yet. */
-  readonly action: false;
-}
-
-/** A ListenerRuleState with every required field set: `.build()` and `.toCloudFormation()` accept it. */
-export interface ListenerRuleReady extends ListenerRuleState {
-  /** Set. */
-  readonly priority: true;
-  /** Set. */
-  readonly condition: true;
-  /** Set. */
-  readonly action: true;
-}
+/** No required field missing: `.build()` and `.toCloudFormation()` accept it. */
+export type ListenerRuleReady = never;
 
 /** A rule condition in CloudFormation form. */
 export interface CfnRuleCondition {
@@ -98,7 +82,6 @@ interface RuleProps {
   readonly tags: readonly KeyValueTag[];
 }
 
-
 const pathPatternChars = /^[A-Za-z0-9_\-.$/~"'@:+&*?]+$/;
 const hostHeaderChars = /^[A-Za-z0-9\-.*?]+$/;
 
@@ -114,9 +97,9 @@ const hostHeaderChars = /^[A-Za-z0-9\-.*?]+$/;
  * //   Actions: [{ Type: 'forward', TargetGroupArn: gatewayTgArn }] }
  * ```
  */
-export class ListenerRuleBuilder<S extends ListenerRuleState = ListenerRuleInitial> {
-  /** Type-level record of the required fields set so far (no runtime value). */
-  declare readonly '~state': S;
+export class ListenerRuleBuilder<Missing extends ListenerRuleState = ListenerRuleInitial> {
+  /** @internal Type-level record of what is still missing. */
+  declare readonly ['~missing']: Missing;
   readonly #props: RuleProps;
 
   /** @internal Use {@link listenerRule}. */
@@ -129,8 +112,8 @@ export class ListenerRuleBuilder<S extends ListenerRuleState = ListenerRuleIniti
     return `listenerRule ${p === undefined ? '(no priority)' : String(p)}`;
   }
 
-  #with<T extends ListenerRuleState>(changes: Partial<RuleProps>): ListenerRuleBuilder<T> {
-    return new ListenerRuleBuilder<T>({ ...this.#props, ...changes });
+  #with<M extends ListenerRuleState>(changes: Partial<RuleProps>): ListenerRuleBuilder<M> {
+    return new ListenerRuleBuilder<M>({ ...this.#props, ...changes });
   }
 
   /**
@@ -141,7 +124,7 @@ export class ListenerRuleBuilder<S extends ListenerRuleState = ListenerRuleIniti
    * listenerRule(listenerArn).priority(10); // → { Priority: 10 }
    * ```
    */
-  priority(priority: number): ListenerRuleBuilder<BuilderStateWith<S, 'priority'>> {
+  priority(priority: number): ListenerRuleBuilder<Exclude<Missing, 'priority'>> {
     assertInteger(this.#subject, 'Priority', priority, 1, 50000, 'priority');
     return this.#with({ priority });
   }
@@ -157,7 +140,7 @@ export class ListenerRuleBuilder<S extends ListenerRuleState = ListenerRuleIniti
    * // → { Conditions: [{ Field: 'path-pattern', PathPatternConfig: { Values: ['/api/*', '/health'] } }] }
    * ```
    */
-  pathPattern(...patterns: string[]): ListenerRuleBuilder<BuilderStateWith<S, 'condition'>> {
+  pathPattern(...patterns: string[]): ListenerRuleBuilder<Exclude<Missing, 'condition'>> {
     return this.#condition('path-pattern', patterns, pathPatternChars, 'letters, digits and _-.$/~"\'@:+&*?');
   }
 
@@ -172,7 +155,7 @@ export class ListenerRuleBuilder<S extends ListenerRuleState = ListenerRuleIniti
    * // → { Conditions: [{ Field: 'host-header', Values: ['api.example.com'] }] }
    * ```
    */
-  hostHeader(...hosts: string[]): ListenerRuleBuilder<BuilderStateWith<S, 'condition'>> {
+  hostHeader(...hosts: string[]): ListenerRuleBuilder<Exclude<Missing, 'condition'>> {
     return this.#condition('host-header', hosts, hostHeaderChars, 'letters, digits and -.*?');
   }
 
@@ -181,7 +164,7 @@ export class ListenerRuleBuilder<S extends ListenerRuleState = ListenerRuleIniti
     values: readonly string[],
     chars: RegExp,
     allowed: string,
-  ): ListenerRuleBuilder<BuilderStateWith<S, 'condition'>> {
+  ): ListenerRuleBuilder<Exclude<Missing, 'condition'>> {
     const index = this.#props.conditions.length;
     const path = `Conditions[${index}]`;
     if (this.#props.conditions.some((c) => c.field === field)) {
@@ -212,7 +195,7 @@ export class ListenerRuleBuilder<S extends ListenerRuleState = ListenerRuleIniti
    * //      { TargetGroupArn: v1, Weight: 80 }, { TargetGroupArn: v2, Weight: 20 }] } }] }
    * ```
    */
-  forward(targets: CfnValue | readonly ForwardTarget[], options: ForwardOptions = {}): ListenerRuleBuilder<BuilderStateWith<S, 'action'>> {
+  forward(targets: CfnValue | readonly ForwardTarget[], options: ForwardOptions = {}): ListenerRuleBuilder<Exclude<Missing, 'action'>> {
     return this.#with({ action: forwardSpec(this.#subject, 'Actions[0]', targets, options.stickinessSeconds) });
   }
 
@@ -226,7 +209,7 @@ export class ListenerRuleBuilder<S extends ListenerRuleState = ListenerRuleIniti
    * //      FixedResponseConfig: { StatusCode: '503', ContentType: 'text/plain', MessageBody: 'maintenance' } }] }
    * ```
    */
-  fixedResponse(statusCode: number, options: FixedResponseOptions = {}): ListenerRuleBuilder<BuilderStateWith<S, 'action'>> {
+  fixedResponse(statusCode: number, options: FixedResponseOptions = {}): ListenerRuleBuilder<Exclude<Missing, 'action'>> {
     return this.#with({ action: fixedResponseSpec(this.#subject, 'Actions[0]', statusCode, options) });
   }
 
@@ -238,7 +221,7 @@ export class ListenerRuleBuilder<S extends ListenerRuleState = ListenerRuleIniti
    * listenerRule(listenerArn).tag('ecskit:stack', 'lab'); // → { Tags: [{ Key: 'ecskit:stack', Value: 'lab' }] }
    * ```
    */
-  tag(key: string, value: string): ListenerRuleBuilder<S> {
+  tag(key: string, value: string): ListenerRuleBuilder<Missing> {
     assertTag(this.#subject, `Tags[${this.#props.tags.length}]`, key, value);
     return this.#with({ tags: withTag(this.#props.tags, key, value) });
   }
@@ -251,7 +234,7 @@ export class ListenerRuleBuilder<S extends ListenerRuleState = ListenerRuleIniti
    * listenerRule(listenerArn).tags({ team: 'gateway' }); // → { Tags: [{ Key: 'team', Value: 'gateway' }] }
    * ```
    */
-  tags(record: Readonly<Record<string, string>>): ListenerRuleBuilder<S> {
+  tags(record: Readonly<Record<string, string>>): ListenerRuleBuilder<Missing> {
     return this.#with({ tags: addTags(this.#subject, this.#props.tags, record) });
   }
 

@@ -11,7 +11,7 @@ import type {
   ProtocolEnum,
   TargetTypeEnum,
 } from '@aws-sdk/client-elastic-load-balancing-v2';
-import type { BuilderStateWith, CfnResource, CfnValue } from '../shared/cfn-value.js';
+import type { CfnResource, CfnValue } from '../shared/cfn-value.js';
 import {
   addTags,
   assertCfnValue,
@@ -58,36 +58,21 @@ export interface TargetGroupHealthCheck {
   readonly httpCode?: string;
 }
 
-/** Which required fields of a {@link TargetGroupBuilder} are set (all three are implied by target type `lambda`). */
-export interface TargetGroupState {
-  /** `.protocol()` was called. */
-  readonly protocol: boolean;
-  /** `.port()` was called. */
-  readonly port: boolean;
-  /** `.vpc()` was called. */
-  readonly vpc: boolean;
-}
+/**
+ * The required fields of a {@link TargetGroupBuilder} (target type `lambda`
+ * sets all three): its type parameter is the union of those not set yet
+ * (`never` once all are).
+ * - `'protocol'`: set by `.protocol()`.
+ * - `'port'`: set by `.port()`.
+ * - `'vpc'`: set by `.vpc()`.
+ */
+export type TargetGroupState = 'protocol' | 'port' | 'vpc';
 
+/** Every required field missing: what the factory returns. */
+export type TargetGroupInitial = TargetGroupState;
 
-/** A TargetGroupState with nothing set: what the factory returns. */
-export interface TargetGroupInitial extends TargetGroupState {
-  /** Not set yet. */
-  readonly protocol: false;
-  /** Not set yet. */
-  readonly port: false;
-  /** Not set yet. */
-  readonly vpc: false;
-}
-
-/** A TargetGroupState with every required field set: `.build()` and `.toCloudFormation()` accept it. */
-export interface TargetGroupReady extends TargetGroupState {
-  /** Set. */
-  readonly protocol: true;
-  /** Set. */
-  readonly port: true;
-  /** Set. */
-  readonly vpc: true;
-}
+/** No required field missing: `.build()` and `.toCloudFormation()` accept it. */
+export type TargetGroupReady = never;
 
 interface TargetGroupProps {
   readonly name: string;
@@ -261,9 +246,9 @@ function healthCheckFields(hc: TargetGroupHealthCheck) {
  * //   HealthyThresholdCount: 2, UnhealthyThresholdCount: 3 }
  * ```
  */
-export class TargetGroupBuilder<S extends TargetGroupState = TargetGroupInitial> {
-  /** Type-level record of the required fields set so far (no runtime value). */
-  declare readonly '~state': S;
+export class TargetGroupBuilder<Missing extends TargetGroupState = TargetGroupInitial> {
+  /** @internal Type-level record of what is still missing. */
+  declare readonly ['~missing']: Missing;
   readonly #props: TargetGroupProps;
 
   /** @internal Use {@link targetGroup}. */
@@ -275,8 +260,8 @@ export class TargetGroupBuilder<S extends TargetGroupState = TargetGroupInitial>
     return `targetGroup ${JSON.stringify(this.#props.name)}`;
   }
 
-  #with<T extends TargetGroupState>(changes: Partial<TargetGroupProps>): TargetGroupBuilder<T> {
-    return new TargetGroupBuilder<T>({ ...this.#props, ...changes });
+  #with<M extends TargetGroupState>(changes: Partial<TargetGroupProps>): TargetGroupBuilder<M> {
+    return new TargetGroupBuilder<M>({ ...this.#props, ...changes });
   }
 
   /**
@@ -287,7 +272,7 @@ export class TargetGroupBuilder<S extends TargetGroupState = TargetGroupInitial>
    * targetGroup('invsys-tg').protocol('HTTP'); // → { Protocol: 'HTTP' }
    * ```
    */
-  protocol(protocol: TargetGroupProtocol): TargetGroupBuilder<BuilderStateWith<S, 'protocol'>> {
+  protocol(protocol: TargetGroupProtocol): TargetGroupBuilder<Exclude<Missing, 'protocol'>> {
     assertOneOf(this.#subject, 'Protocol', protocol, protocols);
     return this.#with({ protocol });
   }
@@ -300,7 +285,7 @@ export class TargetGroupBuilder<S extends TargetGroupState = TargetGroupInitial>
    * targetGroup('invsys-tg').port(5000); // → { Port: 5000 }
    * ```
    */
-  port(port: number): TargetGroupBuilder<BuilderStateWith<S, 'port'>> {
+  port(port: number): TargetGroupBuilder<Exclude<Missing, 'port'>> {
     assertInteger(this.#subject, 'Port', port, 1, 65535, 'port');
     return this.#with({ port });
   }
@@ -313,7 +298,7 @@ export class TargetGroupBuilder<S extends TargetGroupState = TargetGroupInitial>
    * targetGroup('invsys-tg').vpc('vpc-0abc1234def567890'); // → { VpcId: 'vpc-0abc1234def567890' }
    * ```
    */
-  vpc(vpcId: CfnValue): TargetGroupBuilder<BuilderStateWith<S, 'vpc'>> {
+  vpc(vpcId: CfnValue): TargetGroupBuilder<Exclude<Missing, 'vpc'>> {
     assertCfnValue(this.#subject, 'VpcId', vpcId, patterns.vpcId, 'VPC id must look like "vpc-0abc1234"');
     return this.#with({ vpc: vpcId });
   }
@@ -328,10 +313,10 @@ export class TargetGroupBuilder<S extends TargetGroupState = TargetGroupInitial>
    * ```
    */
   targetType(type: 'lambda'): TargetGroupBuilder<TargetGroupReady>;
-  targetType(type: Exclude<TargetType, 'lambda'>): TargetGroupBuilder<S>;
-  targetType(type: TargetType): TargetGroupBuilder<S> | TargetGroupBuilder<TargetGroupReady> {
+  targetType(type: Exclude<TargetType, 'lambda'>): TargetGroupBuilder<Missing>;
+  targetType(type: TargetType): TargetGroupBuilder<Missing> | TargetGroupBuilder<TargetGroupReady> {
     assertOneOf(this.#subject, 'TargetType', type, targetTypes);
-    return this.#with<S>({ targetType: type });
+    return this.#with<Missing>({ targetType: type });
   }
 
   /**
@@ -345,7 +330,7 @@ export class TargetGroupBuilder<S extends TargetGroupState = TargetGroupInitial>
    * // → { HealthCheckPath: '/health', HealthCheckIntervalSeconds: 15, Matcher: { HttpCode: '200-299' } }
    * ```
    */
-  healthCheck(settings: TargetGroupHealthCheck): TargetGroupBuilder<S> {
+  healthCheck(settings: TargetGroupHealthCheck): TargetGroupBuilder<Missing> {
     assertHealthCheck(this.#subject, settings);
     return this.#with({ healthCheck: compact({ ...this.#props.healthCheck, ...settings }) });
   }
@@ -360,7 +345,7 @@ export class TargetGroupBuilder<S extends TargetGroupState = TargetGroupInitial>
    * // [{ Key: 'deregistration_delay.timeout_seconds', Value: '30' }]
    * ```
    */
-  deregistrationDelaySeconds(seconds: number): TargetGroupBuilder<S> {
+  deregistrationDelaySeconds(seconds: number): TargetGroupBuilder<Missing> {
     assertInteger(this.#subject, 'deregistration_delay.timeout_seconds', seconds, 0, 3600, 'deregistration delay');
     return this.#with({ deregistrationDelaySeconds: seconds });
   }
@@ -374,7 +359,7 @@ export class TargetGroupBuilder<S extends TargetGroupState = TargetGroupInitial>
    * // [{ Key: 'slow_start.duration_seconds', Value: '60' }]
    * ```
    */
-  slowStartSeconds(seconds: number): TargetGroupBuilder<S> {
+  slowStartSeconds(seconds: number): TargetGroupBuilder<Missing> {
     if (seconds !== 0) assertInteger(this.#subject, 'slow_start.duration_seconds', seconds, 30, 900, 'slow start (or 0)');
     return this.#with({ slowStartSeconds: seconds });
   }
@@ -389,7 +374,7 @@ export class TargetGroupBuilder<S extends TargetGroupState = TargetGroupInitial>
    * //  { Key: 'stickiness.lb_cookie.duration_seconds', Value: '3600' }]
    * ```
    */
-  stickinessSeconds(seconds: number): TargetGroupBuilder<S> {
+  stickinessSeconds(seconds: number): TargetGroupBuilder<Missing> {
     assertInteger(this.#subject, 'stickiness.lb_cookie.duration_seconds', seconds, 1, 604800, 'stickiness duration');
     return this.#with({ stickinessSeconds: seconds });
   }
@@ -403,7 +388,7 @@ export class TargetGroupBuilder<S extends TargetGroupState = TargetGroupInitial>
    * // [{ Key: 'load_balancing.algorithm.type', Value: 'least_outstanding_requests' }]
    * ```
    */
-  loadBalancingAlgorithm(algorithm: (typeof algorithms)[number]): TargetGroupBuilder<S> {
+  loadBalancingAlgorithm(algorithm: (typeof algorithms)[number]): TargetGroupBuilder<Missing> {
     assertOneOf(this.#subject, 'load_balancing.algorithm.type', algorithm, algorithms);
     return this.#with({ algorithm });
   }
@@ -416,7 +401,7 @@ export class TargetGroupBuilder<S extends TargetGroupState = TargetGroupInitial>
    * targetGroup('invsys-tg').tag('ecskit:stack', 'lab'); // → { Tags: [{ Key: 'ecskit:stack', Value: 'lab' }] }
    * ```
    */
-  tag(key: string, value: string): TargetGroupBuilder<S> {
+  tag(key: string, value: string): TargetGroupBuilder<Missing> {
     assertTag(this.#subject, `Tags[${this.#props.tags.length}]`, key, value);
     return this.#with({ tags: withTag(this.#props.tags, key, value) });
   }
@@ -429,7 +414,7 @@ export class TargetGroupBuilder<S extends TargetGroupState = TargetGroupInitial>
    * targetGroup('invsys-tg').tags({ team: 'inventory' }); // → { Tags: [{ Key: 'team', Value: 'inventory' }] }
    * ```
    */
-  tags(record: Readonly<Record<string, string>>): TargetGroupBuilder<S> {
+  tags(record: Readonly<Record<string, string>>): TargetGroupBuilder<Missing> {
     return this.#with({ tags: addTags(this.#subject, this.#props.tags, record) });
   }
 
