@@ -19,8 +19,8 @@ import {
   type PortMappingOptions,
 } from './container-helpers.js';
 import { intrinsicProblems } from './ecs-cfn.js';
-import { checkInt, checkName, containerSchema, rules } from './ecs-rules.js';
-import { compact, freeze, schemaProblems, throwIfProblems } from '../shared/validation.js';
+import { checkName, containerSchema, rules } from './ecs-rules.js';
+import { checkInt, compact, freeze, schemaProblems, throwIfProblems } from '../shared/validation.js';
 import type { Problem } from '../validation-error.js';
 
 /** A container definition whose image and log options may be CloudFormation intrinsics. */

@@ -7,8 +7,8 @@
  */
 import type { HealthCheck, LogConfiguration, PortMapping, TransportProtocol, ApplicationProtocol } from '@aws-sdk/client-ecs';
 import type { CfnValue } from '../shared/cfn-value.js';
-import { checkInt, rules } from './ecs-rules.js';
-import { compact } from '../shared/validation.js';
+import { rules } from './ecs-rules.js';
+import { checkInt, compact } from '../shared/validation.js';
 
 /** Options of {@link portMapping} (everything but the container port). */
 export interface PortMappingOptions {

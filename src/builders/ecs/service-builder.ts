@@ -19,14 +19,11 @@ import type {
 import type { CfnIntrinsic, CfnValue, CfnResource } from '../shared/cfn-value.js';
 import { isCfnIntrinsic } from '../shared/cfn-value.js';
 import { intrinsicProblems, toCfnProperties } from './ecs-cfn.js';
-import { checkInt, checkName, rules } from './ecs-rules.js';
-import { assertOneOf, compact, fail, freeze, throwIfProblems } from '../shared/validation.js';
+import { checkName, rules } from './ecs-rules.js';
+import { ecsTag, mergeTags } from '../shared/tags.js';
+import { assertOneOf, checkInt, compact, fail, freeze, throwIfProblems } from '../shared/validation.js';
 import { show, type Problem } from '../validation-error.js';
-import {
-  mergeTags,
-  TaskDefinitionBuilder,
-  type TaskDefinitionShape,
-} from './task-definition-builder.js';
+import { TaskDefinitionBuilder, type TaskDefinitionShape } from './task-definition-builder.js';
 
 /** The `awsvpc` network configuration; subnets may be one intrinsic for a whole list parameter. */
 export interface AwsvpcOptions {
@@ -379,7 +376,7 @@ export class ServiceBuilder<Missing extends ServiceRequired = ServiceRequired> {
 
   /** Adds tags; later calls add keys or replace them in place. */
   tags(tags: Readonly<Record<string, string>>): ServiceBuilder<Missing> {
-    return this.#with({ tags: mergeTags(this.#state.spec.tags as Tag[] | undefined, tags) });
+    return this.#with({ tags: mergeTags(this.#state.spec.tags as Tag[] | undefined, Object.entries(tags), ecsTag) });
   }
 
   /**

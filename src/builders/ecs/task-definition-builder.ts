@@ -10,7 +10,6 @@ import type {
   EFSVolumeConfiguration,
   NetworkMode,
   RegisterTaskDefinitionCommandInput,
-  Tag,
   Volume,
 } from '@aws-sdk/client-ecs';
 import type { CfnValue, CfnResource } from '../shared/cfn-value.js';
@@ -21,8 +20,9 @@ import {
   type ContainerSpec,
 } from './container-builder.js';
 import { intrinsicProblems, toCfnProperties } from './ecs-cfn.js';
-import { checkInt, checkName, FARGATE_SIZES, rules } from './ecs-rules.js';
-import { compact, freeze, throwIfProblems } from '../shared/validation.js';
+import { checkName, FARGATE_SIZES, rules } from './ecs-rules.js';
+import { ecsTag, mergeTags } from '../shared/tags.js';
+import { checkInt, compact, freeze, throwIfProblems } from '../shared/validation.js';
 import type { Problem } from '../validation-error.js';
 
 /** A task definition input whose role ARNs and containers may hold CloudFormation intrinsics. */
@@ -232,7 +232,7 @@ export class TaskDefinitionBuilder<Missing extends TaskDefinitionRequired | true
 
   /** Adds tags; later calls add keys or replace them in place. */
   tags(tags: Readonly<Record<string, string>>): TaskDefinitionBuilder<Missing> {
-    return this.#with({ tags: mergeTags(this.#props.tags, tags) });
+    return this.#with({ tags: mergeTags(this.#props.tags, Object.entries(tags), ecsTag) });
   }
 
   /** Every whole-object problem, intrinsics aside. */
@@ -280,17 +280,6 @@ export class TaskDefinitionBuilder<Missing extends TaskDefinitionRequired | true
       Properties: toCfnProperties(this.#props) as Record<string, unknown>,
     };
   }
-}
-
-/** @internal */
-export function mergeTags(existing: readonly Tag[] | undefined, tags: Readonly<Record<string, string>>): Tag[] {
-  const list: Tag[] = [...(existing ?? [])];
-  for (const [key, value] of Object.entries(tags)) {
-    const at = list.findIndex((t) => t.key === key);
-    if (at >= 0) list[at] = { key, value };
-    else list.push({ key, value });
-  }
-  return list;
 }
 
 function listOr(items: readonly number[]): string {

@@ -9,14 +9,12 @@ import type { CfnResource, CfnValue } from '../shared/cfn-value.js';
 import {
   addTags,
   assertCfnValue,
-  assertTag,
   type KeyValueTag,
   literal,
   literalProblem,
   patterns,
-  withTag,
 } from './networking-rules.js';
-import { assertInteger, assertOneOf, compact, fail, freeze, throwIfProblems } from '../shared/validation.js';
+import { checkInt, intRule, assertOneOf, compact, fail, freeze, throwIfProblems } from '../shared/validation.js';
 import type { Problem } from '../validation-error.js';
 
 /**
@@ -222,7 +220,7 @@ export class DiscoveryServiceBuilder<Missing extends DiscoveryServiceState = Dis
     const index = this.#props.records.length;
     const path = `DnsConfig.DnsRecords[${index}]`;
     assertOneOf(this.#subject, `${path}.Type`, type, recordTypes);
-    assertInteger(this.#subject, `${path}.TTL`, ttlSeconds, 0, 2147483647, 'TTL');
+    checkInt(this.#subject, `${path}.TTL`, ttlSeconds, intRule('TTL', 0, 2147483647));
     if (this.#props.records.some((r) => r.type === type)) {
       fail(this.#subject, `${path}.Type`, type, `each record type may appear once; ${type} is already configured`);
     }
@@ -254,14 +252,7 @@ export class DiscoveryServiceBuilder<Missing extends DiscoveryServiceState = Dis
    * ```
    */
   customHealthCheck(options: { readonly failureThreshold: number } = { failureThreshold: 1 }): DiscoveryServiceBuilder<Missing> {
-    assertInteger(
-      this.#subject,
-      'HealthCheckCustomConfig.FailureThreshold',
-      options.failureThreshold,
-      1,
-      10,
-      'failureThreshold',
-    );
+    checkInt(this.#subject, 'HealthCheckCustomConfig.FailureThreshold', options.failureThreshold, intRule('failureThreshold', 1, 10));
     return new DiscoveryServiceBuilder({ ...this.#props, failureThreshold: options.failureThreshold });
   }
 
@@ -289,8 +280,7 @@ export class DiscoveryServiceBuilder<Missing extends DiscoveryServiceState = Dis
    * ```
    */
   tag(key: string, value: string): DiscoveryServiceBuilder<Missing> {
-    assertTag(this.#subject, `Tags[${this.#props.tags.length}]`, key, value);
-    return new DiscoveryServiceBuilder({ ...this.#props, tags: withTag(this.#props.tags, key, value) });
+    return new DiscoveryServiceBuilder({ ...this.#props, tags: addTags(this.#subject, this.#props.tags, [[key, value]]) });
   }
 
   /**
@@ -302,7 +292,7 @@ export class DiscoveryServiceBuilder<Missing extends DiscoveryServiceState = Dis
    * ```
    */
   tags(record: Readonly<Record<string, string>>): DiscoveryServiceBuilder<Missing> {
-    return new DiscoveryServiceBuilder({ ...this.#props, tags: addTags(this.#subject, this.#props.tags, record) });
+    return new DiscoveryServiceBuilder({ ...this.#props, tags: addTags(this.#subject, this.#props.tags, Object.entries(record)) });
   }
 
   /**

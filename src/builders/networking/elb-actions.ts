@@ -8,7 +8,7 @@
 import type { Action } from '@aws-sdk/client-elastic-load-balancing-v2';
 import type { CfnValue } from '../shared/cfn-value.js';
 import { assertCfnValue, literalProblem, patterns } from './networking-rules.js';
-import { assertInteger, assertOneOf, compact, fail } from '../shared/validation.js';
+import { checkInt, intRule, assertOneOf, compact, fail } from '../shared/validation.js';
 import type { Problem } from '../validation-error.js';
 
 /** @internal Content types a fixed response may declare. */
@@ -122,7 +122,7 @@ export function forwardSpec(
   list.forEach((target, i) => {
     const at = `${path}.ForwardConfig.TargetGroups[${i}]`;
     assertCfnValue(subject, `${at}.TargetGroupArn`, target.targetGroupArn, patterns.targetGroupArn, arnRule);
-    if (target.weight !== undefined) assertInteger(subject, `${at}.Weight`, target.weight, 0, 999, 'weight');
+    if (target.weight !== undefined) checkInt(subject, `${at}.Weight`, target.weight, intRule('weight', 0, 999));
     const key = JSON.stringify(target.targetGroupArn);
     if (seen.has(key)) {
       fail(subject, `${at}.TargetGroupArn`, target.targetGroupArn, 'each target group may appear once in a forward action');
@@ -130,14 +130,7 @@ export function forwardSpec(
     seen.add(key);
   });
   if (stickinessSeconds !== undefined) {
-    assertInteger(
-      subject,
-      `${path}.ForwardConfig.TargetGroupStickinessConfig.DurationSeconds`,
-      stickinessSeconds,
-      1,
-      604800,
-      'stickiness duration',
-    );
+    checkInt(subject, `${path}.ForwardConfig.TargetGroupStickinessConfig.DurationSeconds`, stickinessSeconds, intRule('stickiness duration', 1, 604800));
   }
   return compact({ type: 'forward' as const, targets: list.map((t) => compact({ ...t })), stickinessSeconds });
 }

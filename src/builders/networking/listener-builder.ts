@@ -18,7 +18,7 @@ import {
   sdkAction,
 } from './elb-actions.js';
 import { assertCfnValue, literal, literalProblem, patterns } from './networking-rules.js';
-import { assertInteger, assertOneOf, compact, fail, freeze, throwIfProblems } from '../shared/validation.js';
+import { checkInt, intRule, assertOneOf, compact, fail, freeze, throwIfProblems } from '../shared/validation.js';
 import type { Problem } from '../validation-error.js';
 
 /** Listener protocols of an Application Load Balancer. */
@@ -113,7 +113,7 @@ export class ListenerBuilder<Missing extends ListenerState = ListenerInitial> {
    * ```
    */
   port(port: number): ListenerBuilder<Exclude<Missing, 'port'>> {
-    assertInteger(this.#subject, 'Port', port, 1, 65535, 'port');
+    checkInt(this.#subject, 'Port', port, intRule('port', 1, 65535));
     return this.#with({ port });
   }
 

@@ -17,8 +17,8 @@ import {
   renderAction,
   sdkAction,
 } from './elb-actions.js';
-import { addTags, assertCfnValue, assertTag, type KeyValueTag, literal, literalProblem, patterns, withTag } from './networking-rules.js';
-import { assertInteger, compact, fail, freeze, throwIfProblems } from '../shared/validation.js';
+import { addTags, assertCfnValue, type KeyValueTag, literal, literalProblem, patterns } from './networking-rules.js';
+import { checkInt, intRule, compact, fail, freeze, throwIfProblems } from '../shared/validation.js';
 import type { Problem } from '../validation-error.js';
 
 /**
@@ -125,7 +125,7 @@ export class ListenerRuleBuilder<Missing extends ListenerRuleState = ListenerRul
    * ```
    */
   priority(priority: number): ListenerRuleBuilder<Exclude<Missing, 'priority'>> {
-    assertInteger(this.#subject, 'Priority', priority, 1, 50000, 'priority');
+    checkInt(this.#subject, 'Priority', priority, intRule('priority', 1, 50000));
     return this.#with({ priority });
   }
 
@@ -222,8 +222,7 @@ export class ListenerRuleBuilder<Missing extends ListenerRuleState = ListenerRul
    * ```
    */
   tag(key: string, value: string): ListenerRuleBuilder<Missing> {
-    assertTag(this.#subject, `Tags[${this.#props.tags.length}]`, key, value);
-    return this.#with({ tags: withTag(this.#props.tags, key, value) });
+    return this.#with({ tags: addTags(this.#subject, this.#props.tags, [[key, value]]) });
   }
 
   /**
@@ -235,7 +234,7 @@ export class ListenerRuleBuilder<Missing extends ListenerRuleState = ListenerRul
    * ```
    */
   tags(record: Readonly<Record<string, string>>): ListenerRuleBuilder<Missing> {
-    return this.#with({ tags: addTags(this.#subject, this.#props.tags, record) });
+    return this.#with({ tags: addTags(this.#subject, this.#props.tags, Object.entries(record)) });
   }
 
   /**

@@ -9,11 +9,9 @@ import {
   addTags,
   assertCfnValue,
   assertElbName,
-  assertTag,
   type KeyValueTag,
   literalProblem,
   patterns,
-  withTag,
 } from './networking-rules.js';
 import { assertOneOf, compact, fail, freeze, throwIfProblems } from '../shared/validation.js';
 import type { Problem } from '../validation-error.js';
@@ -165,8 +163,7 @@ export class LoadBalancerBuilder<Missing extends LoadBalancerState = LoadBalance
    * ```
    */
   tag(key: string, value: string): LoadBalancerBuilder<Missing> {
-    assertTag(this.#subject, `Tags[${this.#props.tags.length}]`, key, value);
-    return this.#with({ tags: withTag(this.#props.tags, key, value) });
+    return this.#with({ tags: addTags(this.#subject, this.#props.tags, [[key, value]]) });
   }
 
   /**
@@ -178,7 +175,7 @@ export class LoadBalancerBuilder<Missing extends LoadBalancerState = LoadBalance
    * ```
    */
   tags(record: Readonly<Record<string, string>>): LoadBalancerBuilder<Missing> {
-    return this.#with({ tags: addTags(this.#subject, this.#props.tags, record) });
+    return this.#with({ tags: addTags(this.#subject, this.#props.tags, Object.entries(record)) });
   }
 
   /**

@@ -8,14 +8,12 @@ import type { CfnResource, CfnValue } from '../shared/cfn-value.js';
 import {
   addTags,
   assertCfnValue,
-  assertTag,
   type KeyValueTag,
   literal,
   literalProblem,
   patterns,
-  withTag,
 } from './networking-rules.js';
-import { assertInteger, compact, fail, freeze, throwIfProblems } from '../shared/validation.js';
+import { checkInt, intRule, compact, fail, freeze, throwIfProblems } from '../shared/validation.js';
 import type { Problem } from '../validation-error.js';
 
 /**
@@ -137,7 +135,7 @@ export class PrivateDnsNamespaceBuilder<Missing extends PrivateDnsNamespaceState
    * ```
    */
   soaTtlSeconds(ttl: number): PrivateDnsNamespaceBuilder<Missing> {
-    assertInteger(this.#subject, 'Properties.DnsProperties.SOA.TTL', ttl, 0, 2147483647, 'SOA TTL');
+    checkInt(this.#subject, 'Properties.DnsProperties.SOA.TTL', ttl, intRule('SOA TTL', 0, 2147483647));
     return new PrivateDnsNamespaceBuilder({ ...this.#props, soaTtlSeconds: ttl });
   }
 
@@ -150,8 +148,7 @@ export class PrivateDnsNamespaceBuilder<Missing extends PrivateDnsNamespaceState
    * ```
    */
   tag(key: string, value: string): PrivateDnsNamespaceBuilder<Missing> {
-    assertTag(this.#subject, `Tags[${this.#props.tags.length}]`, key, value);
-    return new PrivateDnsNamespaceBuilder({ ...this.#props, tags: withTag(this.#props.tags, key, value) });
+    return new PrivateDnsNamespaceBuilder({ ...this.#props, tags: addTags(this.#subject, this.#props.tags, [[key, value]]) });
   }
 
   /**
@@ -163,7 +160,7 @@ export class PrivateDnsNamespaceBuilder<Missing extends PrivateDnsNamespaceState
    * ```
    */
   tags(record: Readonly<Record<string, string>>): PrivateDnsNamespaceBuilder<Missing> {
-    return new PrivateDnsNamespaceBuilder({ ...this.#props, tags: addTags(this.#subject, this.#props.tags, record) });
+    return new PrivateDnsNamespaceBuilder({ ...this.#props, tags: addTags(this.#subject, this.#props.tags, Object.entries(record)) });
   }
 
   /**

@@ -16,14 +16,12 @@ import {
   addTags,
   assertCfnValue,
   assertElbName,
-  assertTag,
   type KeyValueTag,
   literal,
   literalProblem,
   patterns,
-  withTag,
 } from './networking-rules.js';
-import { assertInteger, assertOneOf, compact, fail, freeze, throwIfProblems } from '../shared/validation.js';
+import { checkInt, intRule, assertOneOf, compact, fail, freeze, throwIfProblems } from '../shared/validation.js';
 import type { Problem } from '../validation-error.js';
 
 /** Target group protocols ecskit builds (ALB: HTTP, HTTPS; NLB: the rest). */
@@ -147,19 +145,19 @@ function assertHealthCheck(subject: string, hc: TargetGroupHealthCheck): void {
     }
   }
   if (hc.port !== undefined && hc.port !== 'traffic-port') {
-    assertInteger(subject, 'HealthCheckPort', hc.port, 1, 65535, 'health-check port (or "traffic-port")');
+    checkInt(subject, 'HealthCheckPort', hc.port, intRule('health-check port (or "traffic-port")', 1, 65535));
   }
   if (hc.intervalSeconds !== undefined) {
-    assertInteger(subject, 'HealthCheckIntervalSeconds', hc.intervalSeconds, 5, 300, 'intervalSeconds');
+    checkInt(subject, 'HealthCheckIntervalSeconds', hc.intervalSeconds, intRule('intervalSeconds', 5, 300));
   }
   if (hc.timeoutSeconds !== undefined) {
-    assertInteger(subject, 'HealthCheckTimeoutSeconds', hc.timeoutSeconds, 2, 120, 'timeoutSeconds');
+    checkInt(subject, 'HealthCheckTimeoutSeconds', hc.timeoutSeconds, intRule('timeoutSeconds', 2, 120));
   }
   if (hc.healthyThresholdCount !== undefined) {
-    assertInteger(subject, 'HealthyThresholdCount', hc.healthyThresholdCount, 2, 10, 'healthyThresholdCount');
+    checkInt(subject, 'HealthyThresholdCount', hc.healthyThresholdCount, intRule('healthyThresholdCount', 2, 10));
   }
   if (hc.unhealthyThresholdCount !== undefined) {
-    assertInteger(subject, 'UnhealthyThresholdCount', hc.unhealthyThresholdCount, 2, 10, 'unhealthyThresholdCount');
+    checkInt(subject, 'UnhealthyThresholdCount', hc.unhealthyThresholdCount, intRule('unhealthyThresholdCount', 2, 10));
   }
   if (hc.httpCode !== undefined && !validHttpCode(hc.httpCode)) {
     fail(
@@ -286,7 +284,7 @@ export class TargetGroupBuilder<Missing extends TargetGroupState = TargetGroupIn
    * ```
    */
   port(port: number): TargetGroupBuilder<Exclude<Missing, 'port'>> {
-    assertInteger(this.#subject, 'Port', port, 1, 65535, 'port');
+    checkInt(this.#subject, 'Port', port, intRule('port', 1, 65535));
     return this.#with({ port });
   }
 
@@ -346,7 +344,7 @@ export class TargetGroupBuilder<Missing extends TargetGroupState = TargetGroupIn
    * ```
    */
   deregistrationDelaySeconds(seconds: number): TargetGroupBuilder<Missing> {
-    assertInteger(this.#subject, 'deregistration_delay.timeout_seconds', seconds, 0, 3600, 'deregistration delay');
+    checkInt(this.#subject, 'deregistration_delay.timeout_seconds', seconds, intRule('deregistration delay', 0, 3600));
     return this.#with({ deregistrationDelaySeconds: seconds });
   }
 
@@ -360,7 +358,7 @@ export class TargetGroupBuilder<Missing extends TargetGroupState = TargetGroupIn
    * ```
    */
   slowStartSeconds(seconds: number): TargetGroupBuilder<Missing> {
-    if (seconds !== 0) assertInteger(this.#subject, 'slow_start.duration_seconds', seconds, 30, 900, 'slow start (or 0)');
+    if (seconds !== 0) checkInt(this.#subject, 'slow_start.duration_seconds', seconds, intRule('slow start (or 0)', 30, 900));
     return this.#with({ slowStartSeconds: seconds });
   }
 
@@ -375,7 +373,7 @@ export class TargetGroupBuilder<Missing extends TargetGroupState = TargetGroupIn
    * ```
    */
   stickinessSeconds(seconds: number): TargetGroupBuilder<Missing> {
-    assertInteger(this.#subject, 'stickiness.lb_cookie.duration_seconds', seconds, 1, 604800, 'stickiness duration');
+    checkInt(this.#subject, 'stickiness.lb_cookie.duration_seconds', seconds, intRule('stickiness duration', 1, 604800));
     return this.#with({ stickinessSeconds: seconds });
   }
 
@@ -402,8 +400,7 @@ export class TargetGroupBuilder<Missing extends TargetGroupState = TargetGroupIn
    * ```
    */
   tag(key: string, value: string): TargetGroupBuilder<Missing> {
-    assertTag(this.#subject, `Tags[${this.#props.tags.length}]`, key, value);
-    return this.#with({ tags: withTag(this.#props.tags, key, value) });
+    return this.#with({ tags: addTags(this.#subject, this.#props.tags, [[key, value]]) });
   }
 
   /**
@@ -415,7 +412,7 @@ export class TargetGroupBuilder<Missing extends TargetGroupState = TargetGroupIn
    * ```
    */
   tags(record: Readonly<Record<string, string>>): TargetGroupBuilder<Missing> {
-    return this.#with({ tags: addTags(this.#subject, this.#props.tags, record) });
+    return this.#with({ tags: addTags(this.#subject, this.#props.tags, Object.entries(record)) });
   }
 
   /**

@@ -19,18 +19,31 @@ export function throwIfProblems(subject: string, problems: readonly Problem[]): 
   if (problems.length > 0) throw new ValidationError(subject, problems);
 }
 
-/** Immediate check: an integer within `[min, max]`. */
-export function assertInteger(
-  subject: string,
-  path: string,
-  value: number,
-  min: number,
-  max: number,
-  what = path.split('.').pop() ?? path,
-): void {
-  if (!Number.isInteger(value) || value < min || value > max) {
-    fail(subject, path, value, `${what} must be an integer ${min}-${max}`);
-  }
+/** An integer rule: bounds plus the message that names them. @internal */
+export interface IntRule {
+  readonly min: number;
+  readonly max: number;
+  readonly message: string;
+}
+
+/** The rule `<what> must be an integer <min>-<max>` (plus ` (<note>)` when given). @internal */
+export function intRule(what: string, min: number, max: number, note = ''): IntRule {
+  return { min, max, message: `${what} must be an integer ${min}-${max}${note ? ` (${note})` : ''}` };
+}
+
+/** The rule `<what> must be a whole number[ of <unit>], <min> or more` (no upper bound). @internal */
+export function wholeNumberRule(what: string, min: number, unit = ''): IntRule {
+  return { min, max: Infinity, message: `${what} must be a whole number${unit ? ` of ${unit}` : ''}, ${min} or more` };
+}
+
+/** True when `value` satisfies `rule`. @internal */
+export function fits(rule: IntRule, value: unknown): boolean {
+  return typeof value === 'number' && Number.isInteger(value) && value >= rule.min && value <= rule.max;
+}
+
+/** Immediate check: throws at once when `value` breaks `rule`. @internal */
+export function checkInt(subject: string, path: string, value: number, rule: IntRule): void {
+  if (!fits(rule, value)) fail(subject, path, value, rule.message);
 }
 
 /** Immediate check: one of a fixed set of values. */
