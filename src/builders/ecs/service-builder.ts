@@ -13,12 +13,11 @@ import type {
   PlacementConstraint,
   PlacementStrategy,
   PropagateTags,
-  Tag,
   UpdateServiceCommandInput,
 } from '@aws-sdk/client-ecs';
 import type { CfnIntrinsic, CfnValue, CfnResource } from '../shared/cfn-value.js';
 import { isCfnIntrinsic } from '../shared/cfn-value.js';
-import { intrinsicProblems, toCfnProperties } from './ecs-cfn.js';
+import { cfnProperties, intrinsicProblems } from './ecs-cfn.js';
 import { checkName, rules } from './ecs-rules.js';
 import { ecsTag, mergeTags } from '../shared/tags.js';
 import { assertOneOf, checkInt, compact, fail, freeze, throwIfProblems } from '../shared/validation.js';
@@ -91,7 +90,27 @@ export interface ServiceCfnOptions {
   readonly taskDefinition?: CfnValue;
 }
 
-type Spec = Record<string, unknown> & { serviceName: string };
+/** The awsvpc network configuration as stored: subnets may be one list intrinsic. */
+interface AwsvpcSpec {
+  readonly awsvpcConfiguration: {
+    readonly subnets: CfnValue[] | CfnIntrinsic;
+    readonly securityGroups?: CfnValue[];
+    readonly assignPublicIp?: AssignPublicIp;
+  };
+}
+
+/** A `CreateService` input whose ids and ARNs may be CloudFormation intrinsics. */
+type Spec = Omit<
+  CreateServiceCommandInput,
+  'cluster' | 'taskDefinition' | 'networkConfiguration' | 'serviceRegistries' | 'loadBalancers'
+> & {
+  readonly serviceName: string;
+  readonly cluster?: CfnValue;
+  readonly taskDefinition?: CfnValue;
+  readonly networkConfiguration?: AwsvpcSpec;
+  readonly serviceRegistries?: readonly ServiceRegistryOptions[];
+  readonly loadBalancers?: readonly LoadBalancerOptions[];
+};
 
 interface State {
   readonly spec: Spec;
@@ -151,7 +170,7 @@ export class ServiceBuilder<Missing extends ServiceRequired = ServiceRequired> {
   }
 
   #with<M extends ServiceRequired = Missing>(
-    patch: Record<string, unknown>,
+    patch: Partial<Spec>,
     known: TaskDefinitionShape | undefined = this.#state.known,
   ): ServiceBuilder<M> {
     const spec = { ...this.#state.spec, ...patch };
@@ -248,15 +267,14 @@ export class ServiceBuilder<Missing extends ServiceRequired = ServiceRequired> {
 
   /** Registers the tasks in a Cloud Map service (DNS A records under awsvpc, SRV records otherwise). */
   serviceRegistry(registry: ServiceRegistryOptions): ServiceBuilder<Missing> {
-    const list = (this.#state.spec.serviceRegistries as unknown[] | undefined) ?? [];
+    const list = this.#state.spec.serviceRegistries ?? [];
     return this.#with({ serviceRegistries: [...list, compact({ ...registry })] });
   }
 
   /** Registers the tasks' `containerName:containerPort` in a target group. */
   loadBalancer(target: LoadBalancerOptions): ServiceBuilder<Missing> {
-    const at = `loadBalancers[${((this.#state.spec.loadBalancers as unknown[] | undefined) ?? []).length}]`;
-    checkInt(this.#subject, `${at}.containerPort`, target.containerPort, rules.containerPort);
-    const list = (this.#state.spec.loadBalancers as unknown[] | undefined) ?? [];
+    const list = this.#state.spec.loadBalancers ?? [];
+    checkInt(this.#subject, `loadBalancers[${list.length}].containerPort`, target.containerPort, rules.containerPort);
     return this.#with({
       loadBalancers: [
         ...list,
@@ -320,7 +338,7 @@ export class ServiceBuilder<Missing extends ServiceRequired = ServiceRequired> {
     if (strategies.length > 5) fail(this.#subject, 'placementStrategy', strategies, `at most 5 placement strategies, got ${strategies.length}`);
     strategies.forEach((strategy, i) => {
       const at = `placementStrategy[${i}]`;
-      assertOneOf(this.#subject, `${at}.type`, strategy.type as string, ['random', 'spread', 'binpack']);
+      assertOneOf(this.#subject, `${at}.type`, strategy.type, ['random', 'spread', 'binpack']);
       if (strategy.type === 'random' && strategy.field !== undefined) fail(this.#subject, `${at}.field`, strategy.field, 'random takes no field; drop it');
       if (strategy.type === 'binpack' && !['cpu', 'memory'].includes(String(strategy.field).toLowerCase())) {
         fail(this.#subject, `${at}.field`, strategy.field, "binpack packs on 'cpu' or 'memory'");
@@ -347,7 +365,7 @@ export class ServiceBuilder<Missing extends ServiceRequired = ServiceRequired> {
     if (constraints.length > 10) fail(this.#subject, 'placementConstraints', constraints, `at most 10 placement constraints, got ${constraints.length}`);
     constraints.forEach((constraint, i) => {
       const at = `placementConstraints[${i}]`;
-      assertOneOf(this.#subject, `${at}.type`, constraint.type as string, ['distinctInstance', 'memberOf']);
+      assertOneOf(this.#subject, `${at}.type`, constraint.type, ['distinctInstance', 'memberOf']);
       if (constraint.type === 'memberOf' && (typeof constraint.expression !== 'string' || constraint.expression.trim() === '')) {
         fail(this.#subject, `${at}.expression`, constraint.expression, "memberOf needs an expression, e.g. 'attribute:ecs.availability-zone in [us-east-1a, us-east-1b]'");
       }
@@ -376,7 +394,7 @@ export class ServiceBuilder<Missing extends ServiceRequired = ServiceRequired> {
 
   /** Adds tags; later calls add keys or replace them in place. */
   tags(tags: Readonly<Record<string, string>>): ServiceBuilder<Missing> {
-    return this.#with({ tags: mergeTags(this.#state.spec.tags as Tag[] | undefined, Object.entries(tags), ecsTag) });
+    return this.#with({ tags: mergeTags(this.#state.spec.tags, Object.entries(tags), ecsTag) });
   }
 
   /**
@@ -440,20 +458,21 @@ export class ServiceBuilder<Missing extends ServiceRequired = ServiceRequired> {
     throwIfProblems(this.#subject, serviceProblems(this.#state, 'create'));
     const spec =
       options.taskDefinition === undefined ? this.#state.spec : { ...this.#state.spec, taskDefinition: options.taskDefinition };
-    return { Type: 'AWS::ECS::Service', Properties: toCfnProperties(spec) as Record<string, unknown> };
+    return { Type: 'AWS::ECS::Service', Properties: cfnProperties(spec) };
   }
 }
 
+/** A registry or load balancer entry's reference to a container of the task definition. */
 interface ContainerRef {
-  containerName?: string;
-  containerPort?: number;
+  readonly containerName?: string;
+  readonly containerPort?: number;
 }
 
 /** Whole-object rules of a service, against its task definition when known. @internal */
 function serviceProblems(state: State, purpose: 'create' | 'update'): Problem[] {
   const { spec, known } = state;
   const problems: Problem[] = [];
-  const strategy = spec.capacityProviderStrategy as unknown[] | undefined;
+  const strategy = spec.capacityProviderStrategy;
   if (purpose === 'create' && spec.launchType !== undefined && strategy !== undefined && strategy.length > 0) {
     problems.push({
       path: 'capacityProviderStrategy',
@@ -463,8 +482,8 @@ function serviceProblems(state: State, purpose: 'create' | 'update'): Problem[] 
   }
 
   const placement = [
-    ...((spec.placementStrategy as unknown[] | undefined)?.length ? ['placementStrategy'] : []),
-    ...((spec.placementConstraints as unknown[] | undefined)?.length ? ['placementConstraints'] : []),
+    ...(spec.placementStrategy?.length ? (['placementStrategy'] as const) : []),
+    ...(spec.placementConstraints?.length ? (['placementConstraints'] as const) : []),
   ];
   if (spec.launchType === 'FARGATE' && placement.length > 0) {
     problems.push({
@@ -474,7 +493,7 @@ function serviceProblems(state: State, purpose: 'create' | 'update'): Problem[] 
     });
   }
 
-  const deployment = spec.deploymentConfiguration as DeploymentConfiguration | undefined;
+  const deployment = spec.deploymentConfiguration;
   const min = deployment?.minimumHealthyPercent;
   const max = deployment?.maximumPercent;
   if (min !== undefined && max !== undefined && min >= max) {
@@ -504,7 +523,7 @@ function serviceProblems(state: State, purpose: 'create' | 'update'): Problem[] 
     });
   }
 
-  const registries = (spec.serviceRegistries as ContainerRef[] | undefined) ?? [];
+  const registries = spec.serviceRegistries ?? [];
   registries.forEach((registry, i) => {
     if ((mode === 'bridge' || mode === 'host') && (registry.containerName === undefined || registry.containerPort === undefined)) {
       const first = known.containers.find((c) => c.containerPorts.length > 0);
@@ -519,7 +538,7 @@ function serviceProblems(state: State, purpose: 'create' | 'update'): Problem[] 
     }
     problems.push(...containerRefProblems(known, registry, `serviceRegistries[${i}]`));
   });
-  const balancers = (spec.loadBalancers as ContainerRef[] | undefined) ?? [];
+  const balancers = spec.loadBalancers ?? [];
   balancers.forEach((lb, i) => problems.push(...containerRefProblems(known, lb, `loadBalancers[${i}]`)));
   return problems;
 }

@@ -19,7 +19,7 @@ import {
   type ContainerInput,
   type ContainerSpec,
 } from './container-builder.js';
-import { intrinsicProblems, toCfnProperties } from './ecs-cfn.js';
+import { cfnProperties, intrinsicProblems } from './ecs-cfn.js';
 import { checkName, FARGATE_SIZES, rules } from './ecs-rules.js';
 import { ecsTag, mergeTags } from '../shared/tags.js';
 import { checkInt, compact, freeze, throwIfProblems } from '../shared/validation.js';
@@ -277,7 +277,7 @@ export class TaskDefinitionBuilder<Missing extends TaskDefinitionRequired | true
     throwIfProblems(this.#subject, this.#problems());
     return {
       Type: 'AWS::ECS::TaskDefinition',
-      Properties: toCfnProperties(this.#props) as Record<string, unknown>,
+      Properties: cfnProperties(this.#props),
     };
   }
 }

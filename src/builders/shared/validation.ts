@@ -50,10 +50,10 @@ export function checkInt(subject: string, path: string, value: number, rule: Int
 export function assertOneOf<T extends string | number>(
   subject: string,
   path: string,
-  value: T,
+  value: T | undefined,
   allowed: readonly T[],
 ): void {
-  if (!allowed.includes(value)) {
+  if (!allowed.some((item) => item === value)) {
     fail(subject, path, value, `must be one of ${allowed.map((a) => show(a)).join(', ')}`);
   }
 }
