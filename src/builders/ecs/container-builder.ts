@@ -20,8 +20,14 @@ import {
 } from './container-helpers.js';
 import { intrinsicProblems } from './ecs-cfn.js';
 import { checkName, containerSchema, rules } from './ecs-rules.js';
+import { mergeTags, type TagSpelling } from '../shared/tags.js';
 import { checkInt, compact, freeze, schemaProblems, throwIfProblems } from '../shared/validation.js';
 import type { Problem } from '../validation-error.js';
+
+/** Environment variables merge like tags: a name already set is replaced in place. */
+const environmentVariable: TagSpelling<KeyValuePair> = { keyOf: (e) => e.name, make: (name, value) => ({ name, value }) };
+/** Secrets merge the same way. */
+const secretVariable: TagSpelling<Secret> = { keyOf: (e) => e.name, make: (name, valueFrom) => ({ name, valueFrom }) };
 
 /** A container definition whose image and log options may be CloudFormation intrinsics. */
 export type ContainerSpec = Omit<ContainerDefinition, 'image' | 'logConfiguration'> & {
@@ -151,24 +157,12 @@ export class ContainerBuilder<Missing extends ContainerRequired = ContainerRequi
    * ```
    */
   environment(variables: Readonly<Record<string, string>>): ContainerBuilder<Missing> {
-    const list: KeyValuePair[] = [...(this.#props.environment ?? [])];
-    for (const [name, value] of Object.entries(variables)) {
-      const at = list.findIndex((e) => e.name === name);
-      if (at >= 0) list[at] = { name, value };
-      else list.push({ name, value });
-    }
-    return this.#with({ environment: list });
+    return this.#with({ environment: mergeTags(this.#props.environment, Object.entries(variables), environmentVariable) });
   }
 
   /** Adds secrets: variable name → Secrets Manager or SSM parameter ARN (`valueFrom`). */
   secrets(secrets: Readonly<Record<string, string>>): ContainerBuilder<Missing> {
-    const list: Secret[] = [...(this.#props.secrets ?? [])];
-    for (const [name, valueFrom] of Object.entries(secrets)) {
-      const at = list.findIndex((e) => e.name === name);
-      if (at >= 0) list[at] = { name, valueFrom };
-      else list.push({ name, valueFrom });
-    }
-    return this.#with({ secrets: list });
+    return this.#with({ secrets: mergeTags(this.#props.secrets, Object.entries(secrets), secretVariable) });
   }
 
   /** Where the container's output goes, e.g. `awsLogs({ group, region, streamPrefix })`. */
