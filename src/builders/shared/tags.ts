@@ -2,6 +2,7 @@
  * The one way every builder merges tags: `.tags(record)` (and, on the
  * networking builders, `.tag(key, value)`) replaces a key already present in
  * place and appends a new one, so the order is the order keys were first given.
+ * A container's environment variables and secrets merge the same way.
  *
  * @internal
  */
