@@ -7,13 +7,15 @@
  */
 // The base of every ecskit error, recognisable across copies of the package.
 export { EcskitError } from './errors.js';
-export { ValidationError, type Problem } from './builders/internal/validation.js';
+export { ValidationError, type Problem } from './builders/validation-error.js';
 // Task definitions, containers, services.
-export * from './builders/ecs.js';
+export * from './builders/ecs/index.js';
 // Cloud Map, load balancers, target groups, listeners, rules.
-export * from './builders/networking.js';
-// Application Auto Scaling, CloudWatch alarms and dashboards.
-export * from './builders/monitoring.js';
+export * from './builders/networking/index.js';
+// Application Auto Scaling: scalable targets, scaling policies, resource labels.
+export * from './builders/scaling/index.js';
+// CloudWatch metrics, alarms and dashboards.
+export * from './builders/monitoring/index.js';
 // The typed bundle of SDK clients.
 export * from './clients.js';
 // Where a script's calls go: real AWS or the in-process local cloud.

@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { ValidationError, fail, schemaProblems } from '../../src/builders/internal/validation.js';
+import { fail, schemaProblems } from '../../src/builders/shared/validation.js';
+import { ValidationError } from '../../src/builders/validation-error.js';
 import * as v from 'valibot';
 
 test('a validation error lists every problem with its path, value and fix', () => {

@@ -4,12 +4,14 @@ import {
   albMetric,
   dashboard,
   ecsServiceMetric,
-  loadBalancerDimension,
   metricAlarm,
   metricWidget,
-  targetGroupDimension,
   targetGroupMetric,
-} from '../../../src/builders/monitoring.js';
+} from '../../../src/builders/monitoring/index.js';
+import {
+  loadBalancerDimension,
+  targetGroupDimension,
+} from '../../../src/builders/scaling/index.js';
 
 const ALB = 'arn:aws:elasticloadbalancing:us-east-1:123456789012:loadbalancer/app/flask-inventory-alb/50dc6c495c0c9188';
 const TG = 'arn:aws:elasticloadbalancing:us-east-1:123456789012:targetgroup/gateway-tg/73e2d6bc24d8a067';

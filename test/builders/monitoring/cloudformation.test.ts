@@ -1,15 +1,17 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  cfnAlbResourceLabel,
   dashboard,
   ecsServiceMetric,
   metricAlarm,
   metricWidget,
+} from '../../../src/builders/monitoring/index.js';
+import {
+  cfnAlbResourceLabel,
   scalableTarget,
   stepScalingPolicy,
   targetTrackingPolicy,
-} from '../../../src/builders/monitoring.js';
+} from '../../../src/builders/scaling/index.js';
 
 // The Task 10 template holds no scaling or alarm resources; these are the
 // resources a template for lab Tasks 8-9 needs, in the same style (ECSCluster

@@ -3,14 +3,16 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import {
   albMetric,
-  albResourceLabel,
   dashboard,
   ecsServiceMetric,
   metricAlarm,
   metricWidget,
+} from '../../../src/builders/monitoring/index.js';
+import {
+  albResourceLabel,
   scalableTarget,
   targetTrackingPolicy,
-} from '../../../src/builders/monitoring.js';
+} from '../../../src/builders/scaling/index.js';
 
 function fixture(name: string): Record<string, unknown> {
   const url = new URL(`../../fixtures/lab/monitoring/${name}`, import.meta.url);

@@ -5,7 +5,7 @@ import {
   scalableTarget,
   stepScalingPolicy,
   targetTrackingPolicy,
-} from '../../../src/builders/monitoring.js';
+} from '../../../src/builders/scaling/index.js';
 
 const ALB = 'arn:aws:elasticloadbalancing:us-east-1:123456789012:loadbalancer/app/flask-inventory-alb/50dc6c495c0c9188';
 const TG = 'arn:aws:elasticloadbalancing:us-east-1:123456789012:targetgroup/gateway-tg/73e2d6bc24d8a067';

@@ -6,7 +6,7 @@ import {
   discoveryRecordProblems,
   discoveryService,
   privateDnsNamespace,
-} from '../../../src/builders/networking.js';
+} from '../../../src/builders/networking/index.js';
 import { fixture } from './fixtures.js';
 
 const VPC = 'vpc-0abc1234def567890';

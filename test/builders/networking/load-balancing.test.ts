@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { cfnGetAtt, cfnRef, listener, listenerRule, loadBalancer } from '../../../src/builders/networking.js';
+import { cfnGetAtt, cfnRef, listener, listenerRule, loadBalancer } from '../../../src/builders/networking/index.js';
 import { fixture } from './fixtures.js';
 
 const ALB_ARN = 'arn:aws:elasticloadbalancing:us-east-1:123456789012:loadbalancer/app/ecskit-lab-alb/0123456789abcdef';

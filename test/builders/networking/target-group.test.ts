@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { cfnRef, targetGroup, targetGroupHealthCheckUpdate } from '../../../src/builders/networking.js';
+import { cfnRef, targetGroup, targetGroupHealthCheckUpdate } from '../../../src/builders/networking/index.js';
 import { fixture } from './fixtures.js';
 
 const VPC = 'vpc-0abc1234def567890';

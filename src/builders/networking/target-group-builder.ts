@@ -11,27 +11,18 @@ import type {
   ProtocolEnum,
   TargetTypeEnum,
 } from '@aws-sdk/client-elastic-load-balancing-v2';
-import type { BuilderStateWith, CfnResource, CfnValue } from './cfn-value.js';
+import type { CfnResource, CfnValue } from '../shared/cfn-value.js';
 import {
   addTags,
   assertCfnValue,
   assertElbName,
-  assertTag,
   type KeyValueTag,
   literal,
   literalProblem,
   patterns,
-  withTag,
-} from './internal/networking.js';
-import {
-  assertInteger,
-  assertOneOf,
-  compact,
-  fail,
-  freeze,
-  type Problem,
-  throwIfProblems,
-} from './internal/validation.js';
+} from './networking-rules.js';
+import { checkInt, intRule, assertOneOf, compact, fail, freeze, throwIfProblems } from '../shared/validation.js';
+import type { Problem } from '../validation-error.js';
 
 /** Target group protocols ecskit builds (ALB: HTTP, HTTPS; NLB: the rest). */
 export type TargetGroupProtocol = Extract<ProtocolEnum, 'HTTP' | 'HTTPS' | 'TCP' | 'TLS' | 'UDP' | 'TCP_UDP'>;
@@ -65,36 +56,21 @@ export interface TargetGroupHealthCheck {
   readonly httpCode?: string;
 }
 
-/** Which required fields of a {@link TargetGroupBuilder} are set (all three are implied by target type `lambda`). */
-export interface TargetGroupState {
-  /** `.protocol()` was called. */
-  readonly protocol: boolean;
-  /** `.port()` was called. */
-  readonly port: boolean;
-  /** `.vpc()` was called. */
-  readonly vpc: boolean;
-}
+/**
+ * The required fields of a {@link TargetGroupBuilder} (target type `lambda`
+ * sets all three): its type parameter is the union of those not set yet
+ * (`never` once all are).
+ * - `'protocol'`: set by `.protocol()`.
+ * - `'port'`: set by `.port()`.
+ * - `'vpc'`: set by `.vpc()`.
+ */
+export type TargetGroupState = 'protocol' | 'port' | 'vpc';
 
+/** Every required field missing: what the factory returns. */
+export type TargetGroupInitial = TargetGroupState;
 
-/** A TargetGroupState with nothing set: what the factory returns. */
-export interface TargetGroupInitial extends TargetGroupState {
-  /** Not set yet. */
-  readonly protocol: false;
-  /** Not set yet. */
-  readonly port: false;
-  /** Not set yet. */
-  readonly vpc: false;
-}
-
-/** A TargetGroupState with every required field set: `.build()` and `.toCloudFormation()` accept it. */
-export interface TargetGroupReady extends TargetGroupState {
-  /** Set. */
-  readonly protocol: true;
-  /** Set. */
-  readonly port: true;
-  /** Set. */
-  readonly vpc: true;
-}
+/** No required field missing: `.build()` and `.toCloudFormation()` accept it. */
+export type TargetGroupReady = never;
 
 interface TargetGroupProps {
   readonly name: string;
@@ -169,19 +145,19 @@ function assertHealthCheck(subject: string, hc: TargetGroupHealthCheck): void {
     }
   }
   if (hc.port !== undefined && hc.port !== 'traffic-port') {
-    assertInteger(subject, 'HealthCheckPort', hc.port, 1, 65535, 'health-check port (or "traffic-port")');
+    checkInt(subject, 'HealthCheckPort', hc.port, intRule('health-check port (or "traffic-port")', 1, 65535));
   }
   if (hc.intervalSeconds !== undefined) {
-    assertInteger(subject, 'HealthCheckIntervalSeconds', hc.intervalSeconds, 5, 300, 'intervalSeconds');
+    checkInt(subject, 'HealthCheckIntervalSeconds', hc.intervalSeconds, intRule('intervalSeconds', 5, 300));
   }
   if (hc.timeoutSeconds !== undefined) {
-    assertInteger(subject, 'HealthCheckTimeoutSeconds', hc.timeoutSeconds, 2, 120, 'timeoutSeconds');
+    checkInt(subject, 'HealthCheckTimeoutSeconds', hc.timeoutSeconds, intRule('timeoutSeconds', 2, 120));
   }
   if (hc.healthyThresholdCount !== undefined) {
-    assertInteger(subject, 'HealthyThresholdCount', hc.healthyThresholdCount, 2, 10, 'healthyThresholdCount');
+    checkInt(subject, 'HealthyThresholdCount', hc.healthyThresholdCount, intRule('healthyThresholdCount', 2, 10));
   }
   if (hc.unhealthyThresholdCount !== undefined) {
-    assertInteger(subject, 'UnhealthyThresholdCount', hc.unhealthyThresholdCount, 2, 10, 'unhealthyThresholdCount');
+    checkInt(subject, 'UnhealthyThresholdCount', hc.unhealthyThresholdCount, intRule('unhealthyThresholdCount', 2, 10));
   }
   if (hc.httpCode !== undefined && !validHttpCode(hc.httpCode)) {
     fail(
@@ -268,9 +244,9 @@ function healthCheckFields(hc: TargetGroupHealthCheck) {
  * //   HealthyThresholdCount: 2, UnhealthyThresholdCount: 3 }
  * ```
  */
-export class TargetGroupBuilder<S extends TargetGroupState = TargetGroupInitial> {
-  /** Type-level record of the required fields set so far (no runtime value). */
-  declare readonly '~state': S;
+export class TargetGroupBuilder<Missing extends TargetGroupState = TargetGroupInitial> {
+  /** @internal Type-level record of what is still missing. */
+  declare readonly ['~missing']: Missing;
   readonly #props: TargetGroupProps;
 
   /** @internal Use {@link targetGroup}. */
@@ -282,8 +258,8 @@ export class TargetGroupBuilder<S extends TargetGroupState = TargetGroupInitial>
     return `targetGroup ${JSON.stringify(this.#props.name)}`;
   }
 
-  #with<T extends TargetGroupState>(changes: Partial<TargetGroupProps>): TargetGroupBuilder<T> {
-    return new TargetGroupBuilder<T>({ ...this.#props, ...changes });
+  #with<M extends TargetGroupState>(changes: Partial<TargetGroupProps>): TargetGroupBuilder<M> {
+    return new TargetGroupBuilder<M>({ ...this.#props, ...changes });
   }
 
   /**
@@ -294,7 +270,7 @@ export class TargetGroupBuilder<S extends TargetGroupState = TargetGroupInitial>
    * targetGroup('invsys-tg').protocol('HTTP'); // → { Protocol: 'HTTP' }
    * ```
    */
-  protocol(protocol: TargetGroupProtocol): TargetGroupBuilder<BuilderStateWith<S, 'protocol'>> {
+  protocol(protocol: TargetGroupProtocol): TargetGroupBuilder<Exclude<Missing, 'protocol'>> {
     assertOneOf(this.#subject, 'Protocol', protocol, protocols);
     return this.#with({ protocol });
   }
@@ -307,8 +283,8 @@ export class TargetGroupBuilder<S extends TargetGroupState = TargetGroupInitial>
    * targetGroup('invsys-tg').port(5000); // → { Port: 5000 }
    * ```
    */
-  port(port: number): TargetGroupBuilder<BuilderStateWith<S, 'port'>> {
-    assertInteger(this.#subject, 'Port', port, 1, 65535, 'port');
+  port(port: number): TargetGroupBuilder<Exclude<Missing, 'port'>> {
+    checkInt(this.#subject, 'Port', port, intRule('port', 1, 65535));
     return this.#with({ port });
   }
 
@@ -320,7 +296,7 @@ export class TargetGroupBuilder<S extends TargetGroupState = TargetGroupInitial>
    * targetGroup('invsys-tg').vpc('vpc-0abc1234def567890'); // → { VpcId: 'vpc-0abc1234def567890' }
    * ```
    */
-  vpc(vpcId: CfnValue): TargetGroupBuilder<BuilderStateWith<S, 'vpc'>> {
+  vpc(vpcId: CfnValue): TargetGroupBuilder<Exclude<Missing, 'vpc'>> {
     assertCfnValue(this.#subject, 'VpcId', vpcId, patterns.vpcId, 'VPC id must look like "vpc-0abc1234"');
     return this.#with({ vpc: vpcId });
   }
@@ -335,10 +311,10 @@ export class TargetGroupBuilder<S extends TargetGroupState = TargetGroupInitial>
    * ```
    */
   targetType(type: 'lambda'): TargetGroupBuilder<TargetGroupReady>;
-  targetType(type: Exclude<TargetType, 'lambda'>): TargetGroupBuilder<S>;
-  targetType(type: TargetType): TargetGroupBuilder<S> | TargetGroupBuilder<TargetGroupReady> {
+  targetType(type: Exclude<TargetType, 'lambda'>): TargetGroupBuilder<Missing>;
+  targetType(type: TargetType): TargetGroupBuilder<Missing> | TargetGroupBuilder<TargetGroupReady> {
     assertOneOf(this.#subject, 'TargetType', type, targetTypes);
-    return this.#with<S>({ targetType: type });
+    return this.#with<Missing>({ targetType: type });
   }
 
   /**
@@ -352,7 +328,7 @@ export class TargetGroupBuilder<S extends TargetGroupState = TargetGroupInitial>
    * // → { HealthCheckPath: '/health', HealthCheckIntervalSeconds: 15, Matcher: { HttpCode: '200-299' } }
    * ```
    */
-  healthCheck(settings: TargetGroupHealthCheck): TargetGroupBuilder<S> {
+  healthCheck(settings: TargetGroupHealthCheck): TargetGroupBuilder<Missing> {
     assertHealthCheck(this.#subject, settings);
     return this.#with({ healthCheck: compact({ ...this.#props.healthCheck, ...settings }) });
   }
@@ -367,8 +343,8 @@ export class TargetGroupBuilder<S extends TargetGroupState = TargetGroupInitial>
    * // [{ Key: 'deregistration_delay.timeout_seconds', Value: '30' }]
    * ```
    */
-  deregistrationDelaySeconds(seconds: number): TargetGroupBuilder<S> {
-    assertInteger(this.#subject, 'deregistration_delay.timeout_seconds', seconds, 0, 3600, 'deregistration delay');
+  deregistrationDelaySeconds(seconds: number): TargetGroupBuilder<Missing> {
+    checkInt(this.#subject, 'deregistration_delay.timeout_seconds', seconds, intRule('deregistration delay', 0, 3600));
     return this.#with({ deregistrationDelaySeconds: seconds });
   }
 
@@ -381,8 +357,8 @@ export class TargetGroupBuilder<S extends TargetGroupState = TargetGroupInitial>
    * // [{ Key: 'slow_start.duration_seconds', Value: '60' }]
    * ```
    */
-  slowStartSeconds(seconds: number): TargetGroupBuilder<S> {
-    if (seconds !== 0) assertInteger(this.#subject, 'slow_start.duration_seconds', seconds, 30, 900, 'slow start (or 0)');
+  slowStartSeconds(seconds: number): TargetGroupBuilder<Missing> {
+    if (seconds !== 0) checkInt(this.#subject, 'slow_start.duration_seconds', seconds, intRule('slow start (or 0)', 30, 900));
     return this.#with({ slowStartSeconds: seconds });
   }
 
@@ -396,8 +372,8 @@ export class TargetGroupBuilder<S extends TargetGroupState = TargetGroupInitial>
    * //  { Key: 'stickiness.lb_cookie.duration_seconds', Value: '3600' }]
    * ```
    */
-  stickinessSeconds(seconds: number): TargetGroupBuilder<S> {
-    assertInteger(this.#subject, 'stickiness.lb_cookie.duration_seconds', seconds, 1, 604800, 'stickiness duration');
+  stickinessSeconds(seconds: number): TargetGroupBuilder<Missing> {
+    checkInt(this.#subject, 'stickiness.lb_cookie.duration_seconds', seconds, intRule('stickiness duration', 1, 604800));
     return this.#with({ stickinessSeconds: seconds });
   }
 
@@ -410,7 +386,7 @@ export class TargetGroupBuilder<S extends TargetGroupState = TargetGroupInitial>
    * // [{ Key: 'load_balancing.algorithm.type', Value: 'least_outstanding_requests' }]
    * ```
    */
-  loadBalancingAlgorithm(algorithm: (typeof algorithms)[number]): TargetGroupBuilder<S> {
+  loadBalancingAlgorithm(algorithm: (typeof algorithms)[number]): TargetGroupBuilder<Missing> {
     assertOneOf(this.#subject, 'load_balancing.algorithm.type', algorithm, algorithms);
     return this.#with({ algorithm });
   }
@@ -423,9 +399,8 @@ export class TargetGroupBuilder<S extends TargetGroupState = TargetGroupInitial>
    * targetGroup('invsys-tg').tag('ecskit:stack', 'lab'); // → { Tags: [{ Key: 'ecskit:stack', Value: 'lab' }] }
    * ```
    */
-  tag(key: string, value: string): TargetGroupBuilder<S> {
-    assertTag(this.#subject, `Tags[${this.#props.tags.length}]`, key, value);
-    return this.#with({ tags: withTag(this.#props.tags, key, value) });
+  tag(key: string, value: string): TargetGroupBuilder<Missing> {
+    return this.#with({ tags: addTags(this.#subject, this.#props.tags, [[key, value]]) });
   }
 
   /**
@@ -436,8 +411,8 @@ export class TargetGroupBuilder<S extends TargetGroupState = TargetGroupInitial>
    * targetGroup('invsys-tg').tags({ team: 'inventory' }); // → { Tags: [{ Key: 'team', Value: 'inventory' }] }
    * ```
    */
-  tags(record: Readonly<Record<string, string>>): TargetGroupBuilder<S> {
-    return this.#with({ tags: addTags(this.#subject, this.#props.tags, record) });
+  tags(record: Readonly<Record<string, string>>): TargetGroupBuilder<Missing> {
+    return this.#with({ tags: addTags(this.#subject, this.#props.tags, Object.entries(record)) });
   }
 
   /**

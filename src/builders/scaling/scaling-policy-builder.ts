@@ -8,8 +8,9 @@ import type {
   PutScalingPolicyCommandInput,
   StepAdjustment,
 } from '@aws-sdk/client-application-auto-scaling';
-import { isCfnIntrinsic, type CfnResource, type CfnValue } from './cfn-value.js';
-import { compact, fail, freeze, show, throwIfProblems, type Problem } from './internal/validation.js';
+import { isCfnIntrinsic, type CfnResource, type CfnValue } from '../shared/cfn-value.js';
+import { checkInt, compact, fail, freeze, throwIfProblems, wholeNumberRule } from '../shared/validation.js';
+import { show, type Problem } from '../validation-error.js';
 import { resourceLabelProblem } from './resource-label.js';
 import {
   assertResourceId,
@@ -111,9 +112,7 @@ function assertPolicyName(subject: string, name: string): void {
 }
 
 function assertSeconds(subject: string, path: string, value: number): void {
-  if (!Number.isInteger(value) || value < 0) {
-    fail(subject, path, value, `${path.split('.').pop()} must be a whole number of seconds, 0 or more`);
-  }
+  checkInt(subject, path, value, wholeNumberRule(path.split('.').pop() ?? path, 0, 'seconds'));
 }
 
 function targetRef(subject: string, target: PolicyTarget): CfnValue {
@@ -505,9 +504,7 @@ export class StepScalingPolicyBuilder<Missing extends StepScalingRequired = Step
 
   /** The least number of tasks a `PercentChangeInCapacity` step changes by. */
   minAdjustmentMagnitude(tasks: number): StepScalingPolicyBuilder<Missing> {
-    if (!Number.isInteger(tasks) || tasks < 1) {
-      fail(this.#subject, `${SS}.MinAdjustmentMagnitude`, tasks, 'MinAdjustmentMagnitude must be a whole number, 1 or more');
-    }
+    checkInt(this.#subject, `${SS}.MinAdjustmentMagnitude`, tasks, wholeNumberRule('MinAdjustmentMagnitude', 1));
     return this.#with({ minAdjustmentMagnitude: tasks });
   }
 

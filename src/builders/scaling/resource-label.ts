@@ -9,8 +9,8 @@
  *
  * @module
  */
-import type { CfnIntrinsic } from './cfn-value.js';
-import { fail } from './internal/validation.js';
+import type { CfnIntrinsic } from '../shared/cfn-value.js';
+import { fail } from '../shared/validation.js';
 
 const ALB_ARN =
   /^arn:aws(?:-[a-z]+)*:elasticloadbalancing:[a-z0-9-]+:\d{12}:loadbalancer\/(app\/[A-Za-z0-9-]{1,32}\/[0-9a-f]{16})$/;

@@ -15,8 +15,8 @@ export {
   cfnRef,
   isCfnIntrinsic,
   type KeyValueTag,
-} from './cfn-value.js';
-export { cfnTemplateYaml } from './cfn-yaml.js';
+} from '../shared/cfn-value.js';
+export { cfnTemplateYaml } from '../shared/cfn-yaml.js';
 export {
   privateDnsNamespace,
   PrivateDnsNamespaceBuilder,
@@ -63,17 +63,19 @@ export {
   type TargetGroupState,
   type TargetType,
 } from './target-group-builder.js';
+export type {
+  CfnAction,
+  CfnFixedResponseConfig,
+  CfnForwardConfig,
+  CfnTargetGroupStickiness,
+  CfnWeightedTargetGroup,
+  FixedResponseOptions,
+  ForwardOptions,
+  ForwardTarget,
+} from './elb-actions.js';
 export {
   listener,
   ListenerBuilder,
-  type CfnAction,
-  type CfnFixedResponseConfig,
-  type CfnForwardConfig,
-  type CfnTargetGroupStickiness,
-  type CfnWeightedTargetGroup,
-  type FixedResponseOptions,
-  type ForwardOptions,
-  type ForwardTarget,
   type ListenerCfn,
   type ListenerCfnProperties,
   type ListenerProtocol,

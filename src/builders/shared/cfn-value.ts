@@ -116,8 +116,11 @@ export interface KeyValueTag {
 }
 
 /**
- * Marks field `K` of a builder's type-state record as set (`true`), keeping the
- * others: builder methods return `XBuilder<BuilderStateWith<S, 'port'>>`.
+ * Marks field `K` of a type-state record as set (`true`), keeping the others.
+ *
+ * @deprecated No builder uses it any more: a builder's type parameter is now
+ * the union of its required fields not set yet, and a setter returns
+ * `XBuilder<Exclude<Missing, 'port'>>`. Kept so existing imports still compile.
  */
 export type BuilderStateWith<S, K extends keyof S> = { readonly [P in keyof S]: P extends K ? true : S[P] };
 

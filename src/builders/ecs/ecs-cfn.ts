@@ -4,8 +4,8 @@
  *
  * @internal
  */
-import { isCfnIntrinsic } from '../cfn-value.js';
-import type { Problem } from './validation.js';
+import { isCfnIntrinsic } from '../shared/cfn-value.js';
+import type { Problem } from '../validation-error.js';
 
 /** SDK keys whose CloudFormation name is not the plain PascalCase form. */
 const renamed: Record<string, string> = {
@@ -18,15 +18,20 @@ const renamed: Record<string, string> = {
 /** Maps whose keys are data, not property names (kept verbatim). */
 const verbatimMaps = new Set(['options', 'dockerLabels', 'driverOpts', 'labels']);
 
-/** Recursively renames SDK keys to CloudFormation property names; intrinsics pass through. @internal */
-export function toCfnProperties(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(toCfnProperties);
+/** Recursively renames SDK keys to CloudFormation property names; intrinsics pass through. */
+function toCfnValue(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(toCfnValue);
   if (!value || typeof value !== 'object' || isCfnIntrinsic(value)) return value;
+  return cfnProperties(value);
+}
+
+/** An SDK input's fields as CloudFormation properties (PascalCase names, `undefined` dropped). @internal */
+export function cfnProperties(spec: object): Record<string, unknown> {
   const out: Record<string, unknown> = {};
-  for (const [key, inner] of Object.entries(value)) {
+  for (const [key, inner] of Object.entries(spec)) {
     if (inner === undefined) continue;
     const name = renamed[key] ?? key.charAt(0).toUpperCase() + key.slice(1);
-    out[name] = verbatimMaps.has(key) ? inner : toCfnProperties(inner);
+    out[name] = verbatimMaps.has(key) ? inner : toCfnValue(inner);
   }
   return out;
 }

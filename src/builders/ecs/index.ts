@@ -5,7 +5,13 @@
  *
  * @module
  */
-export { container, ContainerBuilder, type ContainerInput, type ContainerSpec } from './container-builder.js';
+export {
+  container,
+  ContainerBuilder,
+  type ContainerInput,
+  type ContainerRequired,
+  type ContainerSpec,
+} from './container-builder.js';
 export {
   awsLogs,
   healthCheck,
@@ -19,6 +25,7 @@ export {
   taskDefinition,
   taskDefinitionShape,
   TaskDefinitionBuilder,
+  type TaskDefinitionRequired,
   type TaskDefinitionShape,
   type TaskDefinitionSpec,
 } from './task-definition-builder.js';
@@ -30,5 +37,6 @@ export {
   type LoadBalancerOptions,
   type ServiceCfnOptions,
   type ServiceRegistryOptions,
+  type ServiceRequired,
   type UpdateOptions,
 } from './service-builder.js';

@@ -4,10 +4,12 @@
  * @module
  */
 import type { PutMetricAlarmCommandInput } from '@aws-sdk/client-cloudwatch';
-import { isCfnIntrinsic, type CfnResource, type CfnValue } from './cfn-value.js';
-import { compact, fail, freeze, show, throwIfProblems, type Problem } from './internal/validation.js';
+import { isCfnIntrinsic, type CfnResource, type CfnValue, type KeyValueTag } from '../shared/cfn-value.js';
+import { keyValueTag, mergeTags } from '../shared/tags.js';
+import { checkInt, compact, fail, freeze, throwIfProblems, wholeNumberRule } from '../shared/validation.js';
+import { show, type Problem } from '../validation-error.js';
 import type { MetricSpec } from './metrics.js';
-import { literal } from './scalable-target-builder.js';
+import { literal } from '../scaling/scalable-target-builder.js';
 
 /** The statistics CloudWatch computes without a percentile. */
 export type AlarmStatistic = 'Average' | 'Maximum' | 'Minimum' | 'SampleCount' | 'Sum';
@@ -112,7 +114,7 @@ interface Props {
   readonly actionsEnabled?: boolean;
   readonly description?: string;
   readonly unit?: MetricUnit;
-  readonly tags?: Readonly<Record<string, string>>;
+  readonly tags?: readonly KeyValueTag[];
 }
 
 /**
@@ -221,17 +223,13 @@ export class MetricAlarmBuilder<Missing extends AlarmRequired = AlarmRequired> {
 
   /** How many recent periods are evaluated (1 or more). */
   evaluationPeriods(periods: number): MetricAlarmBuilder<Exclude<Missing, 'evaluationPeriods'>> {
-    if (!Number.isInteger(periods) || periods < 1) {
-      fail(this.#subject, 'EvaluationPeriods', periods, 'EvaluationPeriods must be a whole number, 1 or more');
-    }
+    checkInt(this.#subject, 'EvaluationPeriods', periods, wholeNumberRule('EvaluationPeriods', 1));
     return this.#with({ evaluationPeriods: periods });
   }
 
   /** How many of the evaluated periods must breach ("M out of N"); at most `evaluationPeriods`. */
   datapointsToAlarm(datapoints: number): MetricAlarmBuilder<Missing> {
-    if (!Number.isInteger(datapoints) || datapoints < 1) {
-      fail(this.#subject, 'DatapointsToAlarm', datapoints, 'DatapointsToAlarm must be a whole number, 1 or more');
-    }
+    checkInt(this.#subject, 'DatapointsToAlarm', datapoints, wholeNumberRule('DatapointsToAlarm', 1));
     return this.#with({ datapointsToAlarm: datapoints });
   }
 
@@ -291,7 +289,7 @@ export class MetricAlarmBuilder<Missing extends AlarmRequired = AlarmRequired> {
 
   /** Tags (merged with earlier calls). */
   tags(tags: Readonly<Record<string, string>>): MetricAlarmBuilder<Missing> {
-    return this.#with({ tags: { ...this.#props.tags, ...tags } });
+    return this.#with({ tags: mergeTags(this.#props.tags, Object.entries(tags), keyValueTag) });
   }
 
   #problems(): Problem[] {
@@ -350,7 +348,7 @@ export class MetricAlarmBuilder<Missing extends AlarmRequired = AlarmRequired> {
       Threshold: p.threshold as number,
       ComparisonOperator: p.comparison as AlarmComparison,
       TreatMissingData: p.treatMissingData,
-      Tags: p.tags ? Object.entries(p.tags).map(([Key, Value]) => ({ Key, Value })) : undefined,
+      Tags: p.tags?.map((tag) => ({ ...tag })),
     });
   }
 

@@ -6,7 +6,7 @@
  * @internal
  */
 import * as v from 'valibot';
-import { fail } from './validation.js';
+import { fail, fits, intRule, type IntRule } from '../shared/validation.js';
 
 /** Family, container and service names. @internal */
 export const NAME_PATTERN = /^[A-Za-z0-9_-]{1,255}$/;
@@ -14,18 +14,6 @@ export const NAME_PATTERN = /^[A-Za-z0-9_-]{1,255}$/;
 export const nameRule = (field: string): string =>
   `${field} must be 1-255 letters, digits, hyphens or underscores`;
 
-/** An integer rule: bounds plus the message that names them. @internal */
-export interface IntRule {
-  readonly min: number;
-  readonly max: number;
-  readonly message: string;
-}
-
-const int = (field: string, min: number, max: number, unit = ''): IntRule => ({
-  min,
-  max,
-  message: `${field} must be an integer ${min}-${max}${unit ? ` (${unit})` : ''}`,
-});
 const positive = (field: string, unit: string): IntRule => ({
   min: 1,
   max: Number.MAX_SAFE_INTEGER,
@@ -34,31 +22,21 @@ const positive = (field: string, unit: string): IntRule => ({
 
 /** @internal */
 export const rules = {
-  containerPort: int('containerPort', 1, 65535),
-  hostPort: int('hostPort', 0, 65535, '0 asks for a dynamic host port'),
+  containerPort: intRule('containerPort', 1, 65535),
+  hostPort: intRule('hostPort', 0, 65535, '0 asks for a dynamic host port'),
   cpu: positive('cpu', 'CPU units, 1024 = 1 vCPU'),
   memory: positive('memory', 'MiB'),
   memoryReservation: positive('memoryReservation', 'MiB'),
-  interval: int('interval', 5, 300, 'seconds'),
-  timeout: int('timeout', 2, 120, 'seconds'),
-  retries: int('retries', 1, 10),
-  startPeriod: int('startPeriod', 0, 300, 'seconds'),
-  stopTimeout: int('stopTimeout', 2, 120, 'seconds'),
+  interval: intRule('interval', 5, 300, 'seconds'),
+  timeout: intRule('timeout', 2, 120, 'seconds'),
+  retries: intRule('retries', 1, 10),
+  startPeriod: intRule('startPeriod', 0, 300, 'seconds'),
+  stopTimeout: intRule('stopTimeout', 2, 120, 'seconds'),
   desiredCount: { min: 0, max: Number.MAX_SAFE_INTEGER, message: 'desiredCount must be an integer 0 or more' },
-  minimumHealthyPercent: int('minimumHealthyPercent', 0, 100),
-  maximumPercent: int('maximumPercent', 0, 200),
-  healthCheckGracePeriodSeconds: int('healthCheckGracePeriodSeconds', 0, 2147483647),
+  minimumHealthyPercent: intRule('minimumHealthyPercent', 0, 100),
+  maximumPercent: intRule('maximumPercent', 0, 200),
+  healthCheckGracePeriodSeconds: intRule('healthCheckGracePeriodSeconds', 0, 2147483647),
 } satisfies Record<string, IntRule>;
-
-/** True when `value` satisfies `rule`. @internal */
-export function fits(rule: IntRule, value: unknown): boolean {
-  return typeof value === 'number' && Number.isInteger(value) && value >= rule.min && value <= rule.max;
-}
-
-/** Throws at once when `value` breaks `rule`. @internal */
-export function checkInt(subject: string, path: string, value: number, rule: IntRule): void {
-  if (!fits(rule, value)) fail(subject, path, value, rule.message);
-}
 
 /** Throws at once when `value` is not a valid family/container/service name. @internal */
 export function checkName(subject: string, path: string, value: string, field = path): void {

@@ -6,9 +6,9 @@
  * @module
  */
 import type { HealthCheck, LogConfiguration, PortMapping, TransportProtocol, ApplicationProtocol } from '@aws-sdk/client-ecs';
-import type { CfnValue } from './cfn-value.js';
-import { checkInt, rules } from './internal/ecs-rules.js';
-import { compact } from './internal/validation.js';
+import type { CfnValue } from '../shared/cfn-value.js';
+import { rules } from './ecs-rules.js';
+import { checkInt, compact } from '../shared/validation.js';
 
 /** Options of {@link portMapping} (everything but the container port). */
 export interface PortMappingOptions {

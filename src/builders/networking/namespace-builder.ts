@@ -4,37 +4,30 @@
  * @module
  */
 import type { CreatePrivateDnsNamespaceCommandInput } from '@aws-sdk/client-servicediscovery';
-import type { CfnResource, CfnValue } from './cfn-value.js';
+import type { CfnResource, CfnValue } from '../shared/cfn-value.js';
 import {
   addTags,
   assertCfnValue,
-  assertTag,
   type KeyValueTag,
   literal,
   literalProblem,
   patterns,
-  withTag,
-} from './internal/networking.js';
-import { assertInteger, compact, fail, freeze, type Problem, throwIfProblems } from './internal/validation.js';
+} from './networking-rules.js';
+import { checkInt, intRule, compact, fail, freeze, throwIfProblems } from '../shared/validation.js';
+import type { Problem } from '../validation-error.js';
 
-/** Which required fields of a {@link PrivateDnsNamespaceBuilder} are set. */
-export interface PrivateDnsNamespaceState {
-  /** `.vpc()` was called. */
-  readonly vpc: boolean;
-}
+/**
+ * The required fields of a {@link PrivateDnsNamespaceBuilder}: its type parameter is
+ * the union of those not set yet (`never` once all are).
+ * - `'vpc'`: set by `.vpc()`.
+ */
+export type PrivateDnsNamespaceState = 'vpc';
 
+/** Every required field missing: what the factory returns. */
+export type PrivateDnsNamespaceInitial = PrivateDnsNamespaceState;
 
-/** A PrivateDnsNamespaceState with nothing set: what the factory returns. */
-export interface PrivateDnsNamespaceInitial extends PrivateDnsNamespaceState {
-  /** Not set yet. */
-  readonly vpc: false;
-}
-
-/** A PrivateDnsNamespaceState with every required field set: `.build()` and `.toCloudFormation()` accept it. */
-export interface PrivateDnsNamespaceReady extends PrivateDnsNamespaceState {
-  /** Set. */
-  readonly vpc: true;
-}
+/** No required field missing: `.build()` and `.toCloudFormation()` accept it. */
+export type PrivateDnsNamespaceReady = never;
 
 interface NamespaceProps {
   readonly name: string;
@@ -90,9 +83,9 @@ const dnsName = /^(?!-)[A-Za-z0-9-]{1,63}(?<!-)(\.(?!-)[A-Za-z0-9-]{1,63}(?<!-))
  * //   Description: 'Service discovery for Flask inventory app' }
  * ```
  */
-export class PrivateDnsNamespaceBuilder<S extends PrivateDnsNamespaceState = PrivateDnsNamespaceInitial> {
-  /** Type-level record of the required fields set so far (no runtime value). */
-  declare readonly '~state': S;
+export class PrivateDnsNamespaceBuilder<Missing extends PrivateDnsNamespaceState = PrivateDnsNamespaceInitial> {
+  /** @internal Type-level record of what is still missing. */
+  declare readonly ['~missing']: Missing;
   readonly #props: NamespaceProps;
 
   /** @internal Use {@link privateDnsNamespace}. */
@@ -125,7 +118,7 @@ export class PrivateDnsNamespaceBuilder<S extends PrivateDnsNamespaceState = Pri
    * privateDnsNamespace('local').description('Service discovery'); // → { Description: 'Service discovery' }
    * ```
    */
-  description(text: string): PrivateDnsNamespaceBuilder<S> {
+  description(text: string): PrivateDnsNamespaceBuilder<Missing> {
     if (typeof text !== 'string' || text.length > 1024) {
       fail(this.#subject, 'Description', text, 'description must be a string of at most 1024 characters');
     }
@@ -141,8 +134,8 @@ export class PrivateDnsNamespaceBuilder<S extends PrivateDnsNamespaceState = Pri
    * // → { Properties: { DnsProperties: { SOA: { TTL: 60 } } } }
    * ```
    */
-  soaTtlSeconds(ttl: number): PrivateDnsNamespaceBuilder<S> {
-    assertInteger(this.#subject, 'Properties.DnsProperties.SOA.TTL', ttl, 0, 2147483647, 'SOA TTL');
+  soaTtlSeconds(ttl: number): PrivateDnsNamespaceBuilder<Missing> {
+    checkInt(this.#subject, 'Properties.DnsProperties.SOA.TTL', ttl, intRule('SOA TTL', 0, 2147483647));
     return new PrivateDnsNamespaceBuilder({ ...this.#props, soaTtlSeconds: ttl });
   }
 
@@ -154,9 +147,8 @@ export class PrivateDnsNamespaceBuilder<S extends PrivateDnsNamespaceState = Pri
    * privateDnsNamespace('local').tag('ecskit:stack', 'lab'); // → { Tags: [{ Key: 'ecskit:stack', Value: 'lab' }] }
    * ```
    */
-  tag(key: string, value: string): PrivateDnsNamespaceBuilder<S> {
-    assertTag(this.#subject, `Tags[${this.#props.tags.length}]`, key, value);
-    return new PrivateDnsNamespaceBuilder({ ...this.#props, tags: withTag(this.#props.tags, key, value) });
+  tag(key: string, value: string): PrivateDnsNamespaceBuilder<Missing> {
+    return new PrivateDnsNamespaceBuilder({ ...this.#props, tags: addTags(this.#subject, this.#props.tags, [[key, value]]) });
   }
 
   /**
@@ -167,8 +159,8 @@ export class PrivateDnsNamespaceBuilder<S extends PrivateDnsNamespaceState = Pri
    * privateDnsNamespace('local').tags({ team: 'inventory' }); // → { Tags: [{ Key: 'team', Value: 'inventory' }] }
    * ```
    */
-  tags(record: Readonly<Record<string, string>>): PrivateDnsNamespaceBuilder<S> {
-    return new PrivateDnsNamespaceBuilder({ ...this.#props, tags: addTags(this.#subject, this.#props.tags, record) });
+  tags(record: Readonly<Record<string, string>>): PrivateDnsNamespaceBuilder<Missing> {
+    return new PrivateDnsNamespaceBuilder({ ...this.#props, tags: addTags(this.#subject, this.#props.tags, Object.entries(record)) });
   }
 
   /**

@@ -5,32 +5,24 @@
  * @module
  */
 import type { CreateServiceCommandInput, RecordType, RoutingPolicy } from '@aws-sdk/client-servicediscovery';
-import type { CfnResource, CfnValue } from './cfn-value.js';
+import type { CfnResource, CfnValue } from '../shared/cfn-value.js';
 import {
   addTags,
   assertCfnValue,
-  assertTag,
   type KeyValueTag,
   literal,
   literalProblem,
   patterns,
-  withTag,
-} from './internal/networking.js';
-import {
-  assertInteger,
-  assertOneOf,
-  compact,
-  fail,
-  freeze,
-  type Problem,
-  throwIfProblems,
-} from './internal/validation.js';
+} from './networking-rules.js';
+import { checkInt, intRule, assertOneOf, compact, fail, freeze, throwIfProblems } from '../shared/validation.js';
+import type { Problem } from '../validation-error.js';
 
-/** Which required fields of a {@link DiscoveryServiceBuilder} are set. */
-export interface DiscoveryServiceState {
-  /** `.namespaceId()` was called. */
-  readonly namespace: boolean;
-}
+/**
+ * The required fields of a {@link DiscoveryServiceBuilder}: its type parameter is
+ * the union of those not set yet (`never` once all are).
+ * - `'namespace'`: set by `.namespaceId()`.
+ */
+export type DiscoveryServiceState = 'namespace';
 
 /** One DNS record Cloud Map creates per registered instance. */
 export interface DiscoveryDnsRecord {
@@ -40,18 +32,11 @@ export interface DiscoveryDnsRecord {
   readonly ttlSeconds: number;
 }
 
+/** Every required field missing: what the factory returns. */
+export type DiscoveryServiceInitial = DiscoveryServiceState;
 
-/** A DiscoveryServiceState with nothing set: what the factory returns. */
-export interface DiscoveryServiceInitial extends DiscoveryServiceState {
-  /** Not set yet. */
-  readonly namespace: false;
-}
-
-/** A DiscoveryServiceState with every required field set: `.build()` and `.toCloudFormation()` accept it. */
-export interface DiscoveryServiceReady extends DiscoveryServiceState {
-  /** Set. */
-  readonly namespace: true;
-}
+/** No required field missing: `.build()` and `.toCloudFormation()` accept it. */
+export type DiscoveryServiceReady = never;
 
 interface DiscoveryProps {
   readonly name: string;
@@ -185,9 +170,9 @@ export function discoveryNeedsPort(types: readonly RecordType[]): boolean {
  * //   HealthCheckCustomConfig: { FailureThreshold: 1 } }
  * ```
  */
-export class DiscoveryServiceBuilder<S extends DiscoveryServiceState = DiscoveryServiceInitial> {
-  /** Type-level record of the required fields set so far (no runtime value). */
-  declare readonly '~state': S;
+export class DiscoveryServiceBuilder<Missing extends DiscoveryServiceState = DiscoveryServiceInitial> {
+  /** @internal Type-level record of what is still missing. */
+  declare readonly ['~missing']: Missing;
   readonly #props: DiscoveryProps;
 
   /** @internal Use {@link discoveryService}. */
@@ -231,11 +216,11 @@ export class DiscoveryServiceBuilder<S extends DiscoveryServiceState = Discovery
    * discoveryService('invsys').dnsRecord('A', 60); // → { DnsConfig: { DnsRecords: [{ Type: 'A', TTL: 60 }] } }
    * ```
    */
-  dnsRecord(type: RecordType, ttlSeconds: number): DiscoveryServiceBuilder<S> {
+  dnsRecord(type: RecordType, ttlSeconds: number): DiscoveryServiceBuilder<Missing> {
     const index = this.#props.records.length;
     const path = `DnsConfig.DnsRecords[${index}]`;
     assertOneOf(this.#subject, `${path}.Type`, type, recordTypes);
-    assertInteger(this.#subject, `${path}.TTL`, ttlSeconds, 0, 2147483647, 'TTL');
+    checkInt(this.#subject, `${path}.TTL`, ttlSeconds, intRule('TTL', 0, 2147483647));
     if (this.#props.records.some((r) => r.type === type)) {
       fail(this.#subject, `${path}.Type`, type, `each record type may appear once; ${type} is already configured`);
     }
@@ -251,7 +236,7 @@ export class DiscoveryServiceBuilder<S extends DiscoveryServiceState = Discovery
    * discoveryService('invsys').routingPolicy('MULTIVALUE'); // → { DnsConfig: { RoutingPolicy: 'MULTIVALUE', … } }
    * ```
    */
-  routingPolicy(policy: RoutingPolicy): DiscoveryServiceBuilder<S> {
+  routingPolicy(policy: RoutingPolicy): DiscoveryServiceBuilder<Missing> {
     assertOneOf(this.#subject, 'DnsConfig.RoutingPolicy', policy, routingPolicies);
     return new DiscoveryServiceBuilder({ ...this.#props, routingPolicy: policy });
   }
@@ -266,15 +251,8 @@ export class DiscoveryServiceBuilder<S extends DiscoveryServiceState = Discovery
    * // → { HealthCheckCustomConfig: { FailureThreshold: 1 } }
    * ```
    */
-  customHealthCheck(options: { readonly failureThreshold: number } = { failureThreshold: 1 }): DiscoveryServiceBuilder<S> {
-    assertInteger(
-      this.#subject,
-      'HealthCheckCustomConfig.FailureThreshold',
-      options.failureThreshold,
-      1,
-      10,
-      'failureThreshold',
-    );
+  customHealthCheck(options: { readonly failureThreshold: number } = { failureThreshold: 1 }): DiscoveryServiceBuilder<Missing> {
+    checkInt(this.#subject, 'HealthCheckCustomConfig.FailureThreshold', options.failureThreshold, intRule('failureThreshold', 1, 10));
     return new DiscoveryServiceBuilder({ ...this.#props, failureThreshold: options.failureThreshold });
   }
 
@@ -286,7 +264,7 @@ export class DiscoveryServiceBuilder<S extends DiscoveryServiceState = Discovery
    * discoveryService('invsys').description('Inventory'); // → { Description: 'Inventory' }
    * ```
    */
-  description(text: string): DiscoveryServiceBuilder<S> {
+  description(text: string): DiscoveryServiceBuilder<Missing> {
     if (typeof text !== 'string' || text.length > 1024) {
       fail(this.#subject, 'Description', text, 'description must be a string of at most 1024 characters');
     }
@@ -301,9 +279,8 @@ export class DiscoveryServiceBuilder<S extends DiscoveryServiceState = Discovery
    * discoveryService('invsys').tag('ecskit:stack', 'lab'); // → { Tags: [{ Key: 'ecskit:stack', Value: 'lab' }] }
    * ```
    */
-  tag(key: string, value: string): DiscoveryServiceBuilder<S> {
-    assertTag(this.#subject, `Tags[${this.#props.tags.length}]`, key, value);
-    return new DiscoveryServiceBuilder({ ...this.#props, tags: withTag(this.#props.tags, key, value) });
+  tag(key: string, value: string): DiscoveryServiceBuilder<Missing> {
+    return new DiscoveryServiceBuilder({ ...this.#props, tags: addTags(this.#subject, this.#props.tags, [[key, value]]) });
   }
 
   /**
@@ -314,8 +291,8 @@ export class DiscoveryServiceBuilder<S extends DiscoveryServiceState = Discovery
    * discoveryService('invsys').tags({ team: 'inventory' }); // → { Tags: [{ Key: 'team', Value: 'inventory' }] }
    * ```
    */
-  tags(record: Readonly<Record<string, string>>): DiscoveryServiceBuilder<S> {
-    return new DiscoveryServiceBuilder({ ...this.#props, tags: addTags(this.#subject, this.#props.tags, record) });
+  tags(record: Readonly<Record<string, string>>): DiscoveryServiceBuilder<Missing> {
+    return new DiscoveryServiceBuilder({ ...this.#props, tags: addTags(this.#subject, this.#props.tags, Object.entries(record)) });
   }
 
   /**

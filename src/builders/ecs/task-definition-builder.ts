@@ -10,19 +10,20 @@ import type {
   EFSVolumeConfiguration,
   NetworkMode,
   RegisterTaskDefinitionCommandInput,
-  Tag,
   Volume,
 } from '@aws-sdk/client-ecs';
-import type { CfnValue, CfnResource } from './cfn-value.js';
+import type { CfnValue, CfnResource } from '../shared/cfn-value.js';
 import {
   ContainerBuilder,
   containerProblems,
   type ContainerInput,
   type ContainerSpec,
 } from './container-builder.js';
-import { intrinsicProblems, toCfnProperties } from './internal/ecs-cfn.js';
-import { checkInt, checkName, FARGATE_SIZES, rules } from './internal/ecs-rules.js';
-import { compact, freeze, throwIfProblems, type Problem } from './internal/validation.js';
+import { cfnProperties, intrinsicProblems } from './ecs-cfn.js';
+import { checkName, FARGATE_SIZES, rules } from './ecs-rules.js';
+import { ecsTag, mergeTags } from '../shared/tags.js';
+import { checkInt, compact, freeze, throwIfProblems } from '../shared/validation.js';
+import type { Problem } from '../validation-error.js';
 
 /** A task definition input whose role ARNs and containers may hold CloudFormation intrinsics. */
 export type TaskDefinitionSpec = Omit<
@@ -92,8 +93,17 @@ export function taskDefinitionShape(
 }
 
 /**
+ * The required fields of a {@link TaskDefinitionBuilder}: `'container'`, set by
+ * `.container()`. A builder's type parameter is the union of those not set
+ * yet: `never` once all are (`true`, the spelling of earlier releases, still
+ * names a complete builder, so `TaskDefinitionBuilder<true>` annotations keep
+ * compiling).
+ */
+export type TaskDefinitionRequired = 'container';
+
+/**
  * Builds a task definition. Immutable: every method returns a new builder.
- * `HasContainer` tracks whether a container was added; `.build()` needs one.
+ * `Missing` is `'container'` until a container is added; `.build()` needs one.
  * Read-only getters (`family`, `containerNames`, and `shape` with the network
  * mode and container ports) let a service builder check itself against it.
  *
@@ -109,10 +119,10 @@ export function taskDefinitionShape(
  * //     "portMappings": [{ "containerPort": 5000, "protocol": "tcp" }] }] }
  * ```
  */
-export class TaskDefinitionBuilder<HasContainer extends boolean = boolean> {
+export class TaskDefinitionBuilder<Missing extends TaskDefinitionRequired | true = TaskDefinitionRequired> {
+  /** @internal Type-level record of what is still missing. */
+  declare readonly ['~missing']: Missing;
   readonly #props: TaskDefinitionSpec;
-  /** Phantom: whether a container was added. */
-  private declare readonly __hasContainer: HasContainer;
 
   /** @internal Use {@link taskDefinition}. */
   constructor(props: TaskDefinitionSpec) {
@@ -143,39 +153,39 @@ export class TaskDefinitionBuilder<HasContainer extends boolean = boolean> {
     return `taskDefinition ${JSON.stringify(this.#props.family)}`;
   }
 
-  #with<H extends boolean = HasContainer>(patch: Partial<TaskDefinitionSpec>): TaskDefinitionBuilder<H> {
-    return new TaskDefinitionBuilder<H>({ ...this.#props, ...patch });
+  #with<M extends TaskDefinitionRequired | true = Missing>(patch: Partial<TaskDefinitionSpec>): TaskDefinitionBuilder<M> {
+    return new TaskDefinitionBuilder<M>({ ...this.#props, ...patch });
   }
 
   /** `awsvpc` (own ENI per task; needed by Fargate and Cloud Map A records), `bridge`, `host` or `none`. */
-  networkMode(mode: NetworkMode): TaskDefinitionBuilder<HasContainer> {
+  networkMode(mode: NetworkMode): TaskDefinitionBuilder<Missing> {
     return this.#with({ networkMode: mode });
   }
 
   /** Launch types to validate the task definition for, e.g. `'EC2'` or `'FARGATE'`. */
-  requiresCompatibilities(...compatibilities: Compatibility[]): TaskDefinitionBuilder<HasContainer> {
+  requiresCompatibilities(...compatibilities: Compatibility[]): TaskDefinitionBuilder<Missing> {
     return this.#with({ requiresCompatibilities: compatibilities });
   }
 
   /** Task-level CPU units (1024 = 1 vCPU); emitted as the string the API takes. */
-  cpu(units: number): TaskDefinitionBuilder<HasContainer> {
+  cpu(units: number): TaskDefinitionBuilder<Missing> {
     checkInt(this.#subject, 'cpu', units, rules.cpu);
     return this.#with({ cpu: String(units) });
   }
 
   /** Task-level memory in MiB; emitted as the string the API takes. */
-  memory(mib: number): TaskDefinitionBuilder<HasContainer> {
+  memory(mib: number): TaskDefinitionBuilder<Missing> {
     checkInt(this.#subject, 'memory', mib, rules.memory);
     return this.#with({ memory: String(mib) });
   }
 
   /** Role the ECS agent uses to pull images and send logs (e.g. `ecsTaskExecutionRole`). */
-  executionRoleArn(arn: CfnValue): TaskDefinitionBuilder<HasContainer> {
+  executionRoleArn(arn: CfnValue): TaskDefinitionBuilder<Missing> {
     return this.#with({ executionRoleArn: arn });
   }
 
   /** Role the application's own AWS calls use. */
-  taskRoleArn(arn: CfnValue): TaskDefinitionBuilder<HasContainer> {
+  taskRoleArn(arn: CfnValue): TaskDefinitionBuilder<Missing> {
     return this.#with({ taskRoleArn: arn });
   }
 
@@ -183,13 +193,13 @@ export class TaskDefinitionBuilder<HasContainer extends boolean = boolean> {
    * Adds a container: a {@link container} builder with an image, or a plain
    * definition with `name` and `image`.
    */
-  container(definition: ContainerBuilder<true> | ContainerInput): TaskDefinitionBuilder<true> {
+  container(definition: ContainerBuilder<never> | ContainerInput): TaskDefinitionBuilder<never> {
     const spec = definition instanceof ContainerBuilder ? definition.definition : definition;
-    return this.#with<true>({ containerDefinitions: [...(this.#props.containerDefinitions ?? []), spec] });
+    return this.#with<never>({ containerDefinitions: [...(this.#props.containerDefinitions ?? []), spec] });
   }
 
   /** Adds a volume given as SDK data. */
-  volume(volume: Volume): TaskDefinitionBuilder<HasContainer> {
+  volume(volume: Volume): TaskDefinitionBuilder<Missing> {
     return this.#with({ volumes: [...(this.#props.volumes ?? []), volume] });
   }
 
@@ -203,7 +213,7 @@ export class TaskDefinitionBuilder<HasContainer extends boolean = boolean> {
    * // [{ "name": "data", "host": { "sourcePath": "/srv/data" } }]
    * ```
    */
-  hostVolume(name: string, sourcePath?: string): TaskDefinitionBuilder<HasContainer> {
+  hostVolume(name: string, sourcePath?: string): TaskDefinitionBuilder<Missing> {
     return this.volume(sourcePath === undefined ? { name, host: {} } : { name, host: { sourcePath } });
   }
 
@@ -216,13 +226,13 @@ export class TaskDefinitionBuilder<HasContainer extends boolean = boolean> {
    * // volumes: [{ "name": "shared", "efsVolumeConfiguration": { "fileSystemId": "fs-12345678", "transitEncryption": "ENABLED" } }]
    * ```
    */
-  efsVolume(name: string, config: EFSVolumeConfiguration): TaskDefinitionBuilder<HasContainer> {
+  efsVolume(name: string, config: EFSVolumeConfiguration): TaskDefinitionBuilder<Missing> {
     return this.volume({ name, efsVolumeConfiguration: compact(config) });
   }
 
   /** Adds tags; later calls add keys or replace them in place. */
-  tags(tags: Readonly<Record<string, string>>): TaskDefinitionBuilder<HasContainer> {
-    return this.#with({ tags: mergeTags(this.#props.tags, tags) });
+  tags(tags: Readonly<Record<string, string>>): TaskDefinitionBuilder<Missing> {
+    return this.#with({ tags: mergeTags(this.#props.tags, Object.entries(tags), ecsTag) });
   }
 
   /** Every whole-object problem, intrinsics aside. */
@@ -245,7 +255,7 @@ export class TaskDefinitionBuilder<HasContainer extends boolean = boolean> {
    * ```
    * @throws {@link ValidationError} listing every problem, each with path, value and fix.
    */
-  build(this: TaskDefinitionBuilder<true>): RegisterTaskDefinitionCommandInput {
+  build(this: TaskDefinitionBuilder<never | true>): RegisterTaskDefinitionCommandInput {
     throwIfProblems(this.#subject, [...this.#problems(), ...intrinsicProblems(this.#props)]);
     return this.#props as RegisterTaskDefinitionCommandInput;
   }
@@ -263,24 +273,13 @@ export class TaskDefinitionBuilder<HasContainer extends boolean = boolean> {
    * ```
    * @throws {@link ValidationError} listing every problem.
    */
-  toCloudFormation(this: TaskDefinitionBuilder<true>): CfnResource<'AWS::ECS::TaskDefinition', Record<string, unknown>> {
+  toCloudFormation(this: TaskDefinitionBuilder<never | true>): CfnResource<'AWS::ECS::TaskDefinition', Record<string, unknown>> {
     throwIfProblems(this.#subject, this.#problems());
     return {
       Type: 'AWS::ECS::TaskDefinition',
-      Properties: toCfnProperties(this.#props) as Record<string, unknown>,
+      Properties: cfnProperties(this.#props),
     };
   }
-}
-
-/** @internal */
-export function mergeTags(existing: readonly Tag[] | undefined, tags: Readonly<Record<string, string>>): Tag[] {
-  const list: Tag[] = [...(existing ?? [])];
-  for (const [key, value] of Object.entries(tags)) {
-    const at = list.findIndex((t) => t.key === key);
-    if (at >= 0) list[at] = { key, value };
-    else list.push({ key, value });
-  }
-  return list;
 }
 
 function listOr(items: readonly number[]): string {
@@ -418,7 +417,7 @@ export function taskDefinitionProblems(td: TaskDefinitionSpec): Problem[] {
  * ```
  * @throws {@link ValidationError} when `family` is not 1-255 letters, digits, hyphens or underscores.
  */
-export function taskDefinition(family: string): TaskDefinitionBuilder<false> {
+export function taskDefinition(family: string): TaskDefinitionBuilder<TaskDefinitionRequired> {
   checkName(`taskDefinition ${JSON.stringify(family)}`, 'family', family);
-  return new TaskDefinitionBuilder<false>({ family });
+  return new TaskDefinitionBuilder({ family });
 }

@@ -1,20 +1,15 @@
 /**
  * Listener and listener-rule actions shared by both builders: forward (to one
- * or more weighted target groups) and fixed-response.
+ * or more weighted target groups) and fixed-response, their options and their
+ * CloudFormation form.
  *
- * @internal
+ * @module
  */
 import type { Action } from '@aws-sdk/client-elastic-load-balancing-v2';
-import type { CfnValue } from '../cfn-value.js';
-import type { CfnAction } from '../listener-builder.js';
-import { assertCfnValue, literalProblem, patterns } from './networking.js';
-import { assertInteger, assertOneOf, compact, fail, type Problem } from './validation.js';
-
-/** @internal One target group of a forward action, with its optional weight (0-999). */
-export interface ForwardTargetSpec {
-  readonly targetGroupArn: CfnValue;
-  readonly weight?: number;
-}
+import type { CfnValue } from '../shared/cfn-value.js';
+import { assertCfnValue, literalProblem, patterns } from './networking-rules.js';
+import { checkInt, intRule, assertOneOf, compact, fail } from '../shared/validation.js';
+import type { Problem } from '../validation-error.js';
 
 /** @internal Content types a fixed response may declare. */
 export const fixedResponseContentTypes = [
@@ -25,9 +20,80 @@ export const fixedResponseContentTypes = [
   'application/json',
 ] as const;
 
+/** One target group of a forward action, with an optional weight 0-999 (share of traffic). */
+export interface ForwardTarget {
+  /** Target group ARN, or an intrinsic such as `{ Ref: 'GatewayTargetGroup' }`. */
+  readonly targetGroupArn: CfnValue;
+  /** Relative weight 0-999. */
+  readonly weight?: number;
+}
+
+/** Options of a forward action. */
+export interface ForwardOptions {
+  /** Keep a client on the same target group for 1-604800 seconds. */
+  readonly stickinessSeconds?: number;
+}
+
+/** Options of a fixed-response action. */
+export interface FixedResponseOptions {
+  /** `text/plain`, `text/css`, `text/html`, `application/javascript` or `application/json`. */
+  readonly contentType?: (typeof fixedResponseContentTypes)[number];
+  /** Body, at most 1024 characters. */
+  readonly messageBody?: string;
+}
+
+/**
+ * A listener or rule action in CloudFormation form (the same names as the API):
+ * `forward` with `TargetGroupArn` or `ForwardConfig`, or `fixed-response`.
+ */
+export interface CfnAction {
+  /** `forward` or `fixed-response`. */
+  Type: 'forward' | 'fixed-response';
+  /** The one target group of a simple forward. */
+  TargetGroupArn?: CfnValue;
+  /** Weighted target groups and stickiness of a forward. */
+  ForwardConfig?: CfnForwardConfig;
+  /** Status, content type and body of a fixed response. */
+  FixedResponseConfig?: CfnFixedResponseConfig;
+}
+
+/** `ForwardConfig` of a {@link CfnAction}. */
+export interface CfnForwardConfig {
+  /** 1-5 target groups with weights. */
+  TargetGroups: CfnWeightedTargetGroup[];
+  /** Stickiness across the target groups. */
+  TargetGroupStickinessConfig?: CfnTargetGroupStickiness;
+}
+
+/** One entry of {@link CfnForwardConfig.TargetGroups}. */
+export interface CfnWeightedTargetGroup {
+  /** Target group ARN or intrinsic. */
+  TargetGroupArn: CfnValue;
+  /** Weight 0-999. */
+  Weight?: number;
+}
+
+/** {@link CfnForwardConfig.TargetGroupStickinessConfig}. */
+export interface CfnTargetGroupStickiness {
+  /** Always `true` when present. */
+  Enabled: boolean;
+  /** 1-604800 seconds. */
+  DurationSeconds: number;
+}
+
+/** `FixedResponseConfig` of a {@link CfnAction}. */
+export interface CfnFixedResponseConfig {
+  /** `2XX`, `4XX` or `5XX`. */
+  StatusCode: string;
+  /** Content type of the body. */
+  ContentType?: string;
+  /** Body text, at most 1024 characters. */
+  MessageBody?: string;
+}
+
 /** @internal An action as builders store it. */
 export type ActionSpec =
-  | { readonly type: 'forward'; readonly targets: readonly ForwardTargetSpec[]; readonly stickinessSeconds?: number }
+  | { readonly type: 'forward'; readonly targets: readonly ForwardTarget[]; readonly stickinessSeconds?: number }
   | {
       readonly type: 'fixed-response';
       readonly statusCode: string;
@@ -35,21 +101,20 @@ export type ActionSpec =
       readonly messageBody?: string;
     };
 
-/** @internal Action in SDK/CloudFormation shape (same names in both). */
-export type ActionShape = CfnAction;
-
 const arnRule = 'target group ARN must look like "arn:aws:elasticloadbalancing:REGION:ACCOUNT:targetgroup/NAME/ID"';
+
+function isTargetList(targets: CfnValue | readonly ForwardTarget[]): targets is readonly ForwardTarget[] {
+  return Array.isArray(targets);
+}
 
 /** @internal Immediate checks of a forward action; `path` is e.g. `Actions[0]`. */
 export function forwardSpec(
   subject: string,
   path: string,
-  targets: CfnValue | readonly ForwardTargetSpec[],
+  targets: CfnValue | readonly ForwardTarget[],
   stickinessSeconds: number | undefined,
 ): ActionSpec {
-  const list: readonly ForwardTargetSpec[] = Array.isArray(targets)
-    ? (targets as readonly ForwardTargetSpec[])
-    : [{ targetGroupArn: targets as CfnValue }];
+  const list = isTargetList(targets) ? targets : [{ targetGroupArn: targets }];
   if (list.length < 1 || list.length > 5) {
     fail(subject, `${path}.ForwardConfig.TargetGroups`, list.length, 'forward to 1-5 target groups');
   }
@@ -57,7 +122,7 @@ export function forwardSpec(
   list.forEach((target, i) => {
     const at = `${path}.ForwardConfig.TargetGroups[${i}]`;
     assertCfnValue(subject, `${at}.TargetGroupArn`, target.targetGroupArn, patterns.targetGroupArn, arnRule);
-    if (target.weight !== undefined) assertInteger(subject, `${at}.Weight`, target.weight, 0, 999, 'weight');
+    if (target.weight !== undefined) checkInt(subject, `${at}.Weight`, target.weight, intRule('weight', 0, 999));
     const key = JSON.stringify(target.targetGroupArn);
     if (seen.has(key)) {
       fail(subject, `${at}.TargetGroupArn`, target.targetGroupArn, 'each target group may appear once in a forward action');
@@ -65,14 +130,7 @@ export function forwardSpec(
     seen.add(key);
   });
   if (stickinessSeconds !== undefined) {
-    assertInteger(
-      subject,
-      `${path}.ForwardConfig.TargetGroupStickinessConfig.DurationSeconds`,
-      stickinessSeconds,
-      1,
-      604800,
-      'stickiness duration',
-    );
+    checkInt(subject, `${path}.ForwardConfig.TargetGroupStickinessConfig.DurationSeconds`, stickinessSeconds, intRule('stickiness duration', 1, 604800));
   }
   return compact({ type: 'forward' as const, targets: list.map((t) => compact({ ...t })), stickinessSeconds });
 }
@@ -123,7 +181,7 @@ export function actionLiteralProblems(spec: ActionSpec, path: string): Problem[]
  * stickiness uses the short form `{ Type, TargetGroupArn }` (as the lab's CLI
  * does); anything else uses `ForwardConfig`.
  */
-export function renderAction(spec: ActionSpec): ActionShape {
+export function renderAction(spec: ActionSpec): CfnAction {
   if (spec.type === 'fixed-response') {
     return {
       Type: 'fixed-response',

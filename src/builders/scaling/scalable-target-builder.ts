@@ -5,8 +5,10 @@
  * @module
  */
 import type { RegisterScalableTargetCommandInput } from '@aws-sdk/client-application-auto-scaling';
-import { isCfnIntrinsic, type CfnResource, type CfnValue } from './cfn-value.js';
-import { compact, fail, freeze, throwIfProblems, type Problem } from './internal/validation.js';
+import { isCfnIntrinsic, type CfnResource, type CfnValue, type KeyValueTag } from '../shared/cfn-value.js';
+import { keyValueTag, mergeTags } from '../shared/tags.js';
+import { checkInt, compact, fail, freeze, throwIfProblems, wholeNumberRule } from '../shared/validation.js';
+import type { Problem } from '../validation-error.js';
 
 /** @internal `service/<cluster>/<service>` with ECS's name rules. */
 export const SERVICE_RESOURCE_ID = /^service\/[A-Za-z0-9_-]{1,255}\/[A-Za-z0-9_-]{1,255}$/;
@@ -49,11 +51,6 @@ export function serviceResourceId(subject: string, cluster: CfnValue, service: C
   }
   if (isCfnIntrinsic(cluster) || isCfnIntrinsic(service)) return { 'Fn::Join': ['/', ['service', cluster, service]] };
   return `service/${cluster}/${service}`;
-}
-
-/** @internal Immediate check for a whole number ≥ 0. */
-export function assertCount(subject: string, path: string, value: number, what: string): void {
-  if (!Number.isInteger(value) || value < 0) fail(subject, path, value, `${what} must be a whole number, 0 or more`);
 }
 
 /** Which scaling activities are paused (SDK `SuspendedState`, with shorter names). */
@@ -110,7 +107,7 @@ interface Props {
   readonly maxCapacity?: number;
   readonly roleArn?: CfnValue;
   readonly suspended?: SuspendedScaling;
-  readonly tags?: Readonly<Record<string, string>>;
+  readonly tags?: readonly KeyValueTag[];
 }
 
 /**
@@ -158,13 +155,13 @@ export class ScalableTargetBuilder<Missing extends ScalableTargetRequired = Scal
 
   /** Fewest tasks auto scaling may leave running (0 or more). */
   minCapacity(tasks: number): ScalableTargetBuilder<Exclude<Missing, 'minCapacity'>> {
-    assertCount(this.#subject, 'MinCapacity', tasks, 'MinCapacity');
+    checkInt(this.#subject, 'MinCapacity', tasks, wholeNumberRule('MinCapacity', 0));
     return this.#with({ minCapacity: tasks });
   }
 
   /** Most tasks auto scaling may start (at least `minCapacity`). */
   maxCapacity(tasks: number): ScalableTargetBuilder<Exclude<Missing, 'maxCapacity'>> {
-    assertCount(this.#subject, 'MaxCapacity', tasks, 'MaxCapacity');
+    checkInt(this.#subject, 'MaxCapacity', tasks, wholeNumberRule('MaxCapacity', 0));
     return this.#with({ maxCapacity: tasks });
   }
 
@@ -183,7 +180,7 @@ export class ScalableTargetBuilder<Missing extends ScalableTargetRequired = Scal
 
   /** Tags on the scalable target (merged with earlier calls). */
   tags(tags: Readonly<Record<string, string>>): ScalableTargetBuilder<Missing> {
-    return this.#with({ tags: { ...this.#props.tags, ...tags } });
+    return this.#with({ tags: mergeTags(this.#props.tags, Object.entries(tags), keyValueTag) });
   }
 
   /** The triple a scaling policy refers to (also accepted by a policy's `.target()`). */
@@ -254,7 +251,7 @@ export class ScalableTargetBuilder<Missing extends ScalableTargetRequired = Scal
       MaxCapacity: p.maxCapacity,
       RoleARN: roleArn,
       SuspendedState: this.#suspendedState(),
-      Tags: p.tags ? { ...p.tags } : undefined,
+      Tags: p.tags && Object.fromEntries(p.tags.map((tag) => [tag.Key, tag.Value])),
     });
   }
 

@@ -5,9 +5,9 @@
  *
  * @module
  */
-import type { CfnValue } from './cfn-value.js';
-import { fail } from './internal/validation.js';
-import { loadBalancerDimension, targetGroupDimension } from './resource-label.js';
+import type { CfnValue } from '../shared/cfn-value.js';
+import { fail } from '../shared/validation.js';
+import { loadBalancerDimension, targetGroupDimension } from '../scaling/resource-label.js';
 
 /** A CloudWatch metric: namespace, name and dimensions (object form, in order). */
 export interface MetricSpec {

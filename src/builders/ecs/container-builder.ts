@@ -10,7 +10,7 @@ import type {
   MountPoint,
   Secret,
 } from '@aws-sdk/client-ecs';
-import type { CfnValue } from './cfn-value.js';
+import type { CfnValue } from '../shared/cfn-value.js';
 import {
   healthCheckAt,
   portMappingAt,
@@ -18,15 +18,16 @@ import {
   type LogConfigurationSpec,
   type PortMappingOptions,
 } from './container-helpers.js';
-import { intrinsicProblems } from './internal/ecs-cfn.js';
-import { checkInt, checkName, containerSchema, rules } from './internal/ecs-rules.js';
-import {
-  compact,
-  freeze,
-  schemaProblems,
-  throwIfProblems,
-  type Problem,
-} from './internal/validation.js';
+import { intrinsicProblems } from './ecs-cfn.js';
+import { checkName, containerSchema, rules } from './ecs-rules.js';
+import { mergeTags, type TagSpelling } from '../shared/tags.js';
+import { checkInt, compact, freeze, schemaProblems, throwIfProblems } from '../shared/validation.js';
+import type { Problem } from '../validation-error.js';
+
+/** Environment variables merge like tags: a name already set is replaced in place. */
+const environmentVariable: TagSpelling<KeyValuePair> = { keyOf: (e) => e.name, make: (name, value) => ({ name, value }) };
+/** Secrets merge the same way. */
+const secretVariable: TagSpelling<Secret> = { keyOf: (e) => e.name, make: (name, valueFrom) => ({ name, valueFrom }) };
 
 /** A container definition whose image and log options may be CloudFormation intrinsics. */
 export type ContainerSpec = Omit<ContainerDefinition, 'image' | 'logConfiguration'> & {
@@ -44,10 +45,13 @@ export type ContainerInput = ContainerSpec & {
   image: CfnValue;
 };
 
+/** The required fields of a {@link ContainerBuilder}: `'image'`, set by `.image()`. */
+export type ContainerRequired = 'image';
+
 /**
  * Builds one container definition. Immutable: every method returns a new
- * builder, so a partial builder is a reusable template. `HasImage` tracks
- * whether `.image()` was called; `.build()` needs it.
+ * builder, so a partial builder is a reusable template. `Missing` is
+ * `'image'` until `.image()` is called; `.build()` needs it `never`.
  *
  * Create one with {@link container}.
  *
@@ -59,10 +63,10 @@ export type ContainerInput = ContainerSpec & {
  * //   "portMappings": [{ "containerPort": 80, "protocol": "tcp" }], "image": "nginx:1.27" }
  * ```
  */
-export class ContainerBuilder<HasImage extends boolean = boolean> {
+export class ContainerBuilder<Missing extends ContainerRequired = ContainerRequired> {
+  /** @internal Type-level record of what is still missing. */
+  declare readonly ['~missing']: Missing;
   readonly #props: ContainerSpec;
-  /** Phantom: whether `.image()` was called. */
-  private declare readonly __hasImage: HasImage;
 
   /** @internal Use {@link container}. */
   constructor(props: ContainerSpec) {
@@ -88,8 +92,8 @@ export class ContainerBuilder<HasImage extends boolean = boolean> {
     return `container ${JSON.stringify(this.#props.name)}`;
   }
 
-  #with<H extends boolean = HasImage>(patch: Partial<ContainerSpec>): ContainerBuilder<H> {
-    return new ContainerBuilder<H>({ ...this.#props, ...patch });
+  #with<M extends ContainerRequired = Missing>(patch: Partial<ContainerSpec>): ContainerBuilder<M> {
+    return new ContainerBuilder<M>({ ...this.#props, ...patch });
   }
 
   /**
@@ -101,30 +105,30 @@ export class ContainerBuilder<HasImage extends boolean = boolean> {
    * // { "name": "invsys", "image": "123456789012.dkr.ecr.us-east-1.amazonaws.com/flask-inventory/invsys:latest" }
    * ```
    */
-  image(uri: CfnValue): ContainerBuilder<true> {
-    return this.#with<true>({ image: uri });
+  image(uri: CfnValue): ContainerBuilder<Exclude<Missing, 'image'>> {
+    return this.#with({ image: uri });
   }
 
   /** CPU units reserved for the container (1024 = 1 vCPU); a positive integer. */
-  cpu(units: number): ContainerBuilder<HasImage> {
+  cpu(units: number): ContainerBuilder<Missing> {
     checkInt(this.#subject, 'cpu', units, rules.cpu);
     return this.#with({ cpu: units });
   }
 
   /** Hard memory limit in MiB; the container is killed above it. A positive integer. */
-  memory(mib: number): ContainerBuilder<HasImage> {
+  memory(mib: number): ContainerBuilder<Missing> {
     checkInt(this.#subject, 'memory', mib, rules.memory);
     return this.#with({ memory: mib });
   }
 
   /** Soft memory reservation in MiB, used for placement. A positive integer. */
-  memoryReservation(mib: number): ContainerBuilder<HasImage> {
+  memoryReservation(mib: number): ContainerBuilder<Missing> {
     checkInt(this.#subject, 'memoryReservation', mib, rules.memoryReservation);
     return this.#with({ memoryReservation: mib });
   }
 
   /** Whether the task stops when this container stops (AWS default: true). */
-  essential(flag = true): ContainerBuilder<HasImage> {
+  essential(flag = true): ContainerBuilder<Missing> {
     return this.#with({ essential: flag });
   }
 
@@ -137,7 +141,7 @@ export class ContainerBuilder<HasImage extends boolean = boolean> {
    * // [{ "containerPort": 5000, "protocol": "tcp" }]
    * ```
    */
-  port(containerPort: number, options: PortMappingOptions = {}): ContainerBuilder<HasImage> {
+  port(containerPort: number, options: PortMappingOptions = {}): ContainerBuilder<Missing> {
     const existing = this.#props.portMappings ?? [];
     const mapping = portMappingAt(this.#subject, `portMappings[${existing.length}]`, containerPort, options);
     return this.#with({ portMappings: [...existing, mapping] });
@@ -152,29 +156,17 @@ export class ContainerBuilder<HasImage extends boolean = boolean> {
    * // [{ "name": "FLASK_ENV", "value": "production" }, { "name": "PYTHONUNBUFFERED", "value": "1" }]
    * ```
    */
-  environment(variables: Readonly<Record<string, string>>): ContainerBuilder<HasImage> {
-    const list: KeyValuePair[] = [...(this.#props.environment ?? [])];
-    for (const [name, value] of Object.entries(variables)) {
-      const at = list.findIndex((e) => e.name === name);
-      if (at >= 0) list[at] = { name, value };
-      else list.push({ name, value });
-    }
-    return this.#with({ environment: list });
+  environment(variables: Readonly<Record<string, string>>): ContainerBuilder<Missing> {
+    return this.#with({ environment: mergeTags(this.#props.environment, Object.entries(variables), environmentVariable) });
   }
 
   /** Adds secrets: variable name → Secrets Manager or SSM parameter ARN (`valueFrom`). */
-  secrets(secrets: Readonly<Record<string, string>>): ContainerBuilder<HasImage> {
-    const list: Secret[] = [...(this.#props.secrets ?? [])];
-    for (const [name, valueFrom] of Object.entries(secrets)) {
-      const at = list.findIndex((e) => e.name === name);
-      if (at >= 0) list[at] = { name, valueFrom };
-      else list.push({ name, valueFrom });
-    }
-    return this.#with({ secrets: list });
+  secrets(secrets: Readonly<Record<string, string>>): ContainerBuilder<Missing> {
+    return this.#with({ secrets: mergeTags(this.#props.secrets, Object.entries(secrets), secretVariable) });
   }
 
   /** Where the container's output goes, e.g. `awsLogs({ group, region, streamPrefix })`. */
-  logConfiguration(config: LogConfigurationSpec): ContainerBuilder<HasImage> {
+  logConfiguration(config: LogConfigurationSpec): ContainerBuilder<Missing> {
     return this.#with({ logConfiguration: config });
   }
 
@@ -187,33 +179,33 @@ export class ContainerBuilder<HasImage extends boolean = boolean> {
    * // healthCheck: { "command": ["CMD-SHELL", "curl -f http://localhost:5000/items || exit 1"], "interval": 30 }
    * ```
    */
-  healthCheck(options: HealthCheckOptions): ContainerBuilder<HasImage> {
+  healthCheck(options: HealthCheckOptions): ContainerBuilder<Missing> {
     return this.#with({ healthCheck: healthCheckAt(this.#subject, 'healthCheck', options) });
   }
 
   /** The command (Docker `CMD`), exec form. */
-  command(args: readonly string[]): ContainerBuilder<HasImage> {
+  command(args: readonly string[]): ContainerBuilder<Missing> {
     return this.#with({ command: [...args] });
   }
 
   /** The entry point (Docker `ENTRYPOINT`), exec form. */
-  entryPoint(args: readonly string[]): ContainerBuilder<HasImage> {
+  entryPoint(args: readonly string[]): ContainerBuilder<Missing> {
     return this.#with({ entryPoint: [...args] });
   }
 
   /** Starts this container only once `containerName` reaches `condition` (default `START`). */
-  dependsOn(containerName: string, condition: ContainerCondition = 'START'): ContainerBuilder<HasImage> {
+  dependsOn(containerName: string, condition: ContainerCondition = 'START'): ContainerBuilder<Missing> {
     return this.#with({ dependsOn: [...(this.#props.dependsOn ?? []), { containerName, condition }] });
   }
 
   /** Mounts the task volume `sourceVolume` at `containerPath`. */
-  mountPoint(sourceVolume: string, containerPath: string, options: { readOnly?: boolean } = {}): ContainerBuilder<HasImage> {
+  mountPoint(sourceVolume: string, containerPath: string, options: { readOnly?: boolean } = {}): ContainerBuilder<Missing> {
     const mount: MountPoint = compact({ sourceVolume, containerPath, readOnly: options.readOnly });
     return this.#with({ mountPoints: [...(this.#props.mountPoints ?? []), mount] });
   }
 
   /** Seconds to wait after SIGTERM before SIGKILL, 2-120. */
-  stopTimeout(seconds: number): ContainerBuilder<HasImage> {
+  stopTimeout(seconds: number): ContainerBuilder<Missing> {
     checkInt(this.#subject, 'stopTimeout', seconds, rules.stopTimeout);
     return this.#with({ stopTimeout: seconds });
   }
@@ -229,7 +221,7 @@ export class ContainerBuilder<HasImage extends boolean = boolean> {
    * ```
    * @throws {@link ValidationError} listing every problem.
    */
-  build(this: ContainerBuilder<true>): ContainerDefinition {
+  build(this: ContainerBuilder<never>): ContainerDefinition {
     const problems = [...containerProblems(this.#props, ''), ...intrinsicProblems(this.#props)];
     throwIfProblems(this.#subject, problems);
     return this.#props as ContainerDefinition;
@@ -281,7 +273,7 @@ export function containerProblems(spec: ContainerSpec, base: string): Problem[] 
  * ```
  * @throws {@link ValidationError} when `name` is not 1-255 letters, digits, hyphens or underscores.
  */
-export function container(name: string): ContainerBuilder<false> {
+export function container(name: string): ContainerBuilder<ContainerRequired> {
   checkName(`container ${JSON.stringify(name)}`, 'name', name);
-  return new ContainerBuilder<false>({ name });
+  return new ContainerBuilder({ name });
 }

@@ -4,123 +4,40 @@
  * @module
  */
 import type { CreateListenerCommandInput } from '@aws-sdk/client-elastic-load-balancing-v2';
-import type { BuilderStateWith, CfnResource, CfnValue } from './cfn-value.js';
+import type { CfnResource, CfnValue } from '../shared/cfn-value.js';
 import {
   type ActionSpec,
   actionLiteralProblems,
-  fixedResponseContentTypes,
+  type CfnAction,
+  type FixedResponseOptions,
+  type ForwardOptions,
+  type ForwardTarget,
   fixedResponseSpec,
   forwardSpec,
   renderAction,
   sdkAction,
-} from './internal/elb-actions.js';
-import { assertCfnValue, literal, literalProblem, patterns } from './internal/networking.js';
-import { assertInteger, assertOneOf, compact, fail, freeze, type Problem, throwIfProblems } from './internal/validation.js';
-
-/** One target group of a forward action, with an optional weight 0-999 (share of traffic). */
-export interface ForwardTarget {
-  /** Target group ARN, or an intrinsic such as `{ Ref: 'GatewayTargetGroup' }`. */
-  readonly targetGroupArn: CfnValue;
-  /** Relative weight 0-999. */
-  readonly weight?: number;
-}
-
-/** Options of a forward action. */
-export interface ForwardOptions {
-  /** Keep a client on the same target group for 1-604800 seconds. */
-  readonly stickinessSeconds?: number;
-}
-
-/** Options of a fixed-response action. */
-export interface FixedResponseOptions {
-  /** `text/plain`, `text/css`, `text/html`, `application/javascript` or `application/json`. */
-  readonly contentType?: (typeof fixedResponseContentTypes)[number];
-  /** Body, at most 1024 characters. */
-  readonly messageBody?: string;
-}
+} from './elb-actions.js';
+import { assertCfnValue, literal, literalProblem, patterns } from './networking-rules.js';
+import { checkInt, intRule, assertOneOf, compact, fail, freeze, throwIfProblems } from '../shared/validation.js';
+import type { Problem } from '../validation-error.js';
 
 /** Listener protocols of an Application Load Balancer. */
 export type ListenerProtocol = 'HTTP' | 'HTTPS';
 
-/** Which required fields of a {@link ListenerBuilder} are set. */
-export interface ListenerState {
-  /** `.port()` was called. */
-  readonly port: boolean;
-  /** `.protocol()` was called. */
-  readonly protocol: boolean;
-  /** `.forward()` or `.fixedResponse()` was called. */
-  readonly action: boolean;
-}
-
-
-/** A ListenerState with nothing set: what the factory returns. */
-export interface ListenerInitial extends ListenerState {
-  /** Not set yet. */
-  readonly port: false;
-  /** Not set yet. */
-  readonly protocol: false;
-  /** Not set yet. */
-  readonly action: false;
-}
-
-/** A ListenerState with every required field set: `.build()` and `.toCloudFormation()` accept it. */
-export interface ListenerReady extends ListenerState {
-  /** Set. */
-  readonly port: true;
-  /** Set. */
-  readonly protocol: true;
-  /** Set. */
-  readonly action: true;
-}
-
 /**
- * A listener or rule action in CloudFormation form (the same names as the API):
- * `forward` with `TargetGroupArn` or `ForwardConfig`, or `fixed-response`.
+ * The required fields of a {@link ListenerBuilder}: its type parameter is
+ * the union of those not set yet (`never` once all are).
+ * - `'port'`: set by `.port()`.
+ * - `'protocol'`: set by `.protocol()`.
+ * - `'action'`: set by `.forward()` or `.fixedResponse()`.
  */
-export interface CfnAction {
-  /** `forward` or `fixed-response`. */
-  Type: 'forward' | 'fixed-response';
-  /** The one target group of a simple forward. */
-  TargetGroupArn?: CfnValue;
-  /** Weighted target groups and stickiness of a forward. */
-  ForwardConfig?: CfnForwardConfig;
-  /** Status, content type and body of a fixed response. */
-  FixedResponseConfig?: CfnFixedResponseConfig;
-}
+export type ListenerState = 'port' | 'protocol' | 'action';
 
-/** `ForwardConfig` of a {@link CfnAction}. */
-export interface CfnForwardConfig {
-  /** 1-5 target groups with weights. */
-  TargetGroups: CfnWeightedTargetGroup[];
-  /** Stickiness across the target groups. */
-  TargetGroupStickinessConfig?: CfnTargetGroupStickiness;
-}
+/** Every required field missing: what the factory returns. */
+export type ListenerInitial = ListenerState;
 
-/** One entry of {@link CfnForwardConfig.TargetGroups}. */
-export interface CfnWeightedTargetGroup {
-  /** Target group ARN or intrinsic. */
-  TargetGroupArn: CfnValue;
-  /** Weight 0-999. */
-  Weight?: number;
-}
-
-/** {@link CfnForwardConfig.TargetGroupStickinessConfig}. */
-export interface CfnTargetGroupStickiness {
-  /** Always `true` when present. */
-  Enabled: boolean;
-  /** 1-604800 seconds. */
-  DurationSeconds: number;
-}
-
-/** `FixedResponseConfig` of a {@link CfnAction}. */
-export interface CfnFixedResponseConfig {
-  /** `2XX`, `4XX` or `5XX`. */
-  StatusCode: string;
-  /** Content type of the body. */
-  ContentType?: string;
-  /** Body text, at most 1024 characters. */
-  MessageBody?: string;
-}
+/** No required field missing: `.build()` and `.toCloudFormation()` accept it. */
+export type ListenerReady = never;
 
 /** The `Properties` of an `AWS::ElasticLoadBalancingV2::Listener`. */
 export interface ListenerCfnProperties {
@@ -153,7 +70,6 @@ interface ListenerProps {
   readonly sslPolicy?: string;
 }
 
-
 /**
  * Immutable builder of an Application Load Balancer listener. `.build()` is
  * only callable once port, protocol and a default action are set.
@@ -169,9 +85,9 @@ interface ListenerProps {
  * //     ContentType: 'application/json', MessageBody: '{"error":"not found"}' } }] }
  * ```
  */
-export class ListenerBuilder<S extends ListenerState = ListenerInitial> {
-  /** Type-level record of the required fields set so far (no runtime value). */
-  declare readonly '~state': S;
+export class ListenerBuilder<Missing extends ListenerState = ListenerInitial> {
+  /** @internal Type-level record of what is still missing. */
+  declare readonly ['~missing']: Missing;
   readonly #props: ListenerProps;
 
   /** @internal Use {@link listener}. */
@@ -184,8 +100,8 @@ export class ListenerBuilder<S extends ListenerState = ListenerInitial> {
     return `listener ${p.port === undefined ? '(no port)' : String(p.port)}`;
   }
 
-  #with<T extends ListenerState>(changes: Partial<ListenerProps>): ListenerBuilder<T> {
-    return new ListenerBuilder<T>({ ...this.#props, ...changes });
+  #with<M extends ListenerState>(changes: Partial<ListenerProps>): ListenerBuilder<M> {
+    return new ListenerBuilder<M>({ ...this.#props, ...changes });
   }
 
   /**
@@ -196,8 +112,8 @@ export class ListenerBuilder<S extends ListenerState = ListenerInitial> {
    * listener(albArn).port(80); // → { Port: 80 }
    * ```
    */
-  port(port: number): ListenerBuilder<BuilderStateWith<S, 'port'>> {
-    assertInteger(this.#subject, 'Port', port, 1, 65535, 'port');
+  port(port: number): ListenerBuilder<Exclude<Missing, 'port'>> {
+    checkInt(this.#subject, 'Port', port, intRule('port', 1, 65535));
     return this.#with({ port });
   }
 
@@ -209,7 +125,7 @@ export class ListenerBuilder<S extends ListenerState = ListenerInitial> {
    * listener(albArn).protocol('HTTP'); // → { Protocol: 'HTTP' }
    * ```
    */
-  protocol(protocol: ListenerProtocol): ListenerBuilder<BuilderStateWith<S, 'protocol'>> {
+  protocol(protocol: ListenerProtocol): ListenerBuilder<Exclude<Missing, 'protocol'>> {
     assertOneOf(this.#subject, 'Protocol', protocol, ['HTTP', 'HTTPS'] as const);
     return this.#with({ protocol });
   }
@@ -223,7 +139,7 @@ export class ListenerBuilder<S extends ListenerState = ListenerInitial> {
    * // → { Certificates: [{ CertificateArn: 'arn:aws:acm:us-east-1:123456789012:certificate/abc' }] }
    * ```
    */
-  certificate(certificateArn: CfnValue): ListenerBuilder<S> {
+  certificate(certificateArn: CfnValue): ListenerBuilder<Missing> {
     assertCfnValue(this.#subject, 'Certificates[0].CertificateArn', certificateArn, patterns.certificateArn, 'certificate must be an ACM or IAM certificate ARN');
     return this.#with({ certificateArn });
   }
@@ -236,7 +152,7 @@ export class ListenerBuilder<S extends ListenerState = ListenerInitial> {
    * listener(albArn).sslPolicy('ELBSecurityPolicy-TLS13-1-2-2021-06'); // → { SslPolicy: 'ELBSecurityPolicy-TLS13-1-2-2021-06' }
    * ```
    */
-  sslPolicy(policy: string): ListenerBuilder<S> {
+  sslPolicy(policy: string): ListenerBuilder<Missing> {
     if (typeof policy !== 'string' || !/^ELBSecurityPolicy-[A-Za-z0-9-]+$/.test(policy)) {
       fail(this.#subject, 'SslPolicy', policy, 'SSL policy must be an ELB policy name such as "ELBSecurityPolicy-TLS13-1-2-2021-06"');
     }
@@ -254,7 +170,7 @@ export class ListenerBuilder<S extends ListenerState = ListenerInitial> {
    * //      { TargetGroupArn: blue, Weight: 90 }, { TargetGroupArn: green, Weight: 10 }] } }] }
    * ```
    */
-  forward(targets: CfnValue | readonly ForwardTarget[], options: ForwardOptions = {}): ListenerBuilder<BuilderStateWith<S, 'action'>> {
+  forward(targets: CfnValue | readonly ForwardTarget[], options: ForwardOptions = {}): ListenerBuilder<Exclude<Missing, 'action'>> {
     return this.#with({ action: forwardSpec(this.#subject, 'DefaultActions[0]', targets, options.stickinessSeconds) });
   }
 
@@ -268,7 +184,7 @@ export class ListenerBuilder<S extends ListenerState = ListenerInitial> {
    * //      FixedResponseConfig: { StatusCode: '404', ContentType: 'text/plain', MessageBody: 'not found' } }] }
    * ```
    */
-  fixedResponse(statusCode: number, options: FixedResponseOptions = {}): ListenerBuilder<BuilderStateWith<S, 'action'>> {
+  fixedResponse(statusCode: number, options: FixedResponseOptions = {}): ListenerBuilder<Exclude<Missing, 'action'>> {
     return this.#with({ action: fixedResponseSpec(this.#subject, 'DefaultActions[0]', statusCode, options) });
   }
 

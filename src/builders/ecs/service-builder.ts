@@ -13,19 +13,16 @@ import type {
   PlacementConstraint,
   PlacementStrategy,
   PropagateTags,
-  Tag,
   UpdateServiceCommandInput,
 } from '@aws-sdk/client-ecs';
-import type { CfnIntrinsic, CfnValue, CfnResource } from './cfn-value.js';
-import { isCfnIntrinsic } from './cfn-value.js';
-import { intrinsicProblems, toCfnProperties } from './internal/ecs-cfn.js';
-import { checkInt, checkName, rules } from './internal/ecs-rules.js';
-import { assertOneOf, compact, fail, freeze, show, throwIfProblems, type Problem } from './internal/validation.js';
-import {
-  mergeTags,
-  TaskDefinitionBuilder,
-  type TaskDefinitionShape,
-} from './task-definition-builder.js';
+import type { CfnIntrinsic, CfnValue, CfnResource } from '../shared/cfn-value.js';
+import { isCfnIntrinsic } from '../shared/cfn-value.js';
+import { cfnProperties, intrinsicProblems } from './ecs-cfn.js';
+import { checkName, rules } from './ecs-rules.js';
+import { ecsTag, mergeTags } from '../shared/tags.js';
+import { assertOneOf, checkInt, compact, fail, freeze, throwIfProblems } from '../shared/validation.js';
+import { show, type Problem } from '../validation-error.js';
+import { TaskDefinitionBuilder, type TaskDefinitionShape } from './task-definition-builder.js';
 
 /** The `awsvpc` network configuration; subnets may be one intrinsic for a whole list parameter. */
 export interface AwsvpcOptions {
@@ -93,7 +90,27 @@ export interface ServiceCfnOptions {
   readonly taskDefinition?: CfnValue;
 }
 
-type Spec = Record<string, unknown> & { serviceName: string };
+/** The awsvpc network configuration as stored: subnets may be one list intrinsic. */
+interface AwsvpcSpec {
+  readonly awsvpcConfiguration: {
+    readonly subnets: CfnValue[] | CfnIntrinsic;
+    readonly securityGroups?: CfnValue[];
+    readonly assignPublicIp?: AssignPublicIp;
+  };
+}
+
+/** A `CreateService` input whose ids and ARNs may be CloudFormation intrinsics. */
+type Spec = Omit<
+  CreateServiceCommandInput,
+  'cluster' | 'taskDefinition' | 'networkConfiguration' | 'serviceRegistries' | 'loadBalancers'
+> & {
+  readonly serviceName: string;
+  readonly cluster?: CfnValue;
+  readonly taskDefinition?: CfnValue;
+  readonly networkConfiguration?: AwsvpcSpec;
+  readonly serviceRegistries?: readonly ServiceRegistryOptions[];
+  readonly loadBalancers?: readonly LoadBalancerOptions[];
+};
 
 interface State {
   readonly spec: Spec;
@@ -105,8 +122,16 @@ const TASK_DEFINITION_PATTERN =
   /^(arn:aws[a-z-]*:ecs:[a-z0-9-]+:\d{12}:task-definition\/[A-Za-z0-9_-]{1,255}:\d+|[A-Za-z0-9_-]{1,255}(:[1-9]\d*)?)$/;
 
 /**
+ * The required fields of a {@link ServiceBuilder}: `'cluster'` (set by
+ * `.cluster()`) and `'taskDefinition'` (set by `.taskDefinition()`). A
+ * builder's type parameter is the union of those not set yet (`never` once
+ * both are).
+ */
+export type ServiceRequired = 'cluster' | 'taskDefinition';
+
+/**
  * Builds an ECS service. Immutable: every method returns a new builder.
- * `HasCluster` and `HasTaskDefinition` track the two settings `.build()` needs.
+ * `Missing` tracks the two settings `.build()` needs.
  * Given a task definition *builder*, the service checks itself against it
  * (network mode, container names and ports).
  *
@@ -120,12 +145,10 @@ const TASK_DEFINITION_PATTERN =
  * //   "taskDefinition": "flask-inventory-invsys:1", "desiredCount": 2 }
  * ```
  */
-export class ServiceBuilder<HasCluster extends boolean = boolean, HasTaskDefinition extends boolean = boolean> {
+export class ServiceBuilder<Missing extends ServiceRequired = ServiceRequired> {
+  /** @internal Type-level record of what is still missing. */
+  declare readonly ['~missing']: Missing;
   readonly #state: State;
-  /** Phantom: whether `.cluster()` was called. */
-  private declare readonly __hasCluster: HasCluster;
-  /** Phantom: whether `.taskDefinition()` was called. */
-  private declare readonly __hasTaskDefinition: HasTaskDefinition;
 
   /** @internal Use {@link service}. */
   constructor(state: State) {
@@ -146,17 +169,17 @@ export class ServiceBuilder<HasCluster extends boolean = boolean, HasTaskDefinit
     return `service ${JSON.stringify(this.#state.spec.serviceName)}`;
   }
 
-  #with<C extends boolean = HasCluster, T extends boolean = HasTaskDefinition>(
-    patch: Record<string, unknown>,
+  #with<M extends ServiceRequired = Missing>(
+    patch: Partial<Spec>,
     known: TaskDefinitionShape | undefined = this.#state.known,
-  ): ServiceBuilder<C, T> {
+  ): ServiceBuilder<M> {
     const spec = { ...this.#state.spec, ...patch };
-    return new ServiceBuilder<C, T>(known ? { spec, known } : { spec });
+    return new ServiceBuilder<M>(known ? { spec, known } : { spec });
   }
 
   /** The cluster name or ARN. */
-  cluster(cluster: CfnValue): ServiceBuilder<true, HasTaskDefinition> {
-    return this.#with<true>({ cluster });
+  cluster(cluster: CfnValue): ServiceBuilder<Exclude<Missing, 'cluster'>> {
+    return this.#with({ cluster });
   }
 
   /**
@@ -172,16 +195,16 @@ export class ServiceBuilder<HasCluster extends boolean = boolean, HasTaskDefinit
    * @throws {@link ValidationError} on a malformed string or revision.
    */
   taskDefinition(
-    definition: TaskDefinitionBuilder<true> | CfnValue,
+    definition: TaskDefinitionBuilder<never | true> | CfnValue,
     options: { readonly revision?: number } = {},
-  ): ServiceBuilder<HasCluster, true> {
+  ): ServiceBuilder<Exclude<Missing, 'taskDefinition'>> {
     if (options.revision !== undefined && (!Number.isInteger(options.revision) || options.revision < 1)) {
       fail(this.#subject, 'taskDefinition', options.revision, 'revision must be an integer 1 or more');
     }
     if (definition instanceof TaskDefinitionBuilder) {
       const family = definition.family;
       const name = options.revision === undefined ? family : `${family}:${options.revision}`;
-      return this.#with<HasCluster, true>({ taskDefinition: name }, definition.shape);
+      return this.#with({ taskDefinition: name }, definition.shape);
     }
     if (typeof definition === 'string' && !TASK_DEFINITION_PATTERN.test(definition)) {
       fail(
@@ -194,22 +217,22 @@ export class ServiceBuilder<HasCluster extends boolean = boolean, HasTaskDefinit
     const name =
       options.revision !== undefined && typeof definition === 'string' ? `${definition}:${options.revision}` : definition;
     // A string (or intrinsic) replaces any builder given before: nothing is known to check against.
-    return new ServiceBuilder<HasCluster, true>({ spec: { ...this.#state.spec, taskDefinition: name } });
+    return new ServiceBuilder({ spec: { ...this.#state.spec, taskDefinition: name } });
   }
 
   /** How many tasks to keep running; an integer 0 or more. */
-  desiredCount(count: number): ServiceBuilder<HasCluster, HasTaskDefinition> {
+  desiredCount(count: number): ServiceBuilder<Missing> {
     checkInt(this.#subject, 'desiredCount', count, rules.desiredCount);
     return this.#with({ desiredCount: count });
   }
 
   /** `EC2`, `FARGATE`, `EXTERNAL`… Mutually exclusive with a capacity provider strategy. */
-  launchType(type: LaunchType): ServiceBuilder<HasCluster, HasTaskDefinition> {
+  launchType(type: LaunchType): ServiceBuilder<Missing> {
     return this.#with({ launchType: type });
   }
 
   /** Capacity providers to spread tasks over. Mutually exclusive with a launch type. */
-  capacityProviderStrategy(...items: CapacityProviderStrategyItem[]): ServiceBuilder<HasCluster, HasTaskDefinition> {
+  capacityProviderStrategy(...items: CapacityProviderStrategyItem[]): ServiceBuilder<Missing> {
     return this.#with({ capacityProviderStrategy: items.map((i) => compact(i)) });
   }
 
@@ -223,7 +246,7 @@ export class ServiceBuilder<HasCluster extends boolean = boolean, HasTaskDefinit
    * //   "securityGroups": ["sg-0123456789"], "assignPublicIp": "DISABLED" } }
    * ```
    */
-  awsvpc(options: AwsvpcOptions): ServiceBuilder<HasCluster, HasTaskDefinition> {
+  awsvpc(options: AwsvpcOptions): ServiceBuilder<Missing> {
     const assign =
       typeof options.assignPublicIp === 'boolean'
         ? options.assignPublicIp
@@ -243,16 +266,15 @@ export class ServiceBuilder<HasCluster extends boolean = boolean, HasTaskDefinit
   }
 
   /** Registers the tasks in a Cloud Map service (DNS A records under awsvpc, SRV records otherwise). */
-  serviceRegistry(registry: ServiceRegistryOptions): ServiceBuilder<HasCluster, HasTaskDefinition> {
-    const list = (this.#state.spec.serviceRegistries as unknown[] | undefined) ?? [];
+  serviceRegistry(registry: ServiceRegistryOptions): ServiceBuilder<Missing> {
+    const list = this.#state.spec.serviceRegistries ?? [];
     return this.#with({ serviceRegistries: [...list, compact({ ...registry })] });
   }
 
   /** Registers the tasks' `containerName:containerPort` in a target group. */
-  loadBalancer(target: LoadBalancerOptions): ServiceBuilder<HasCluster, HasTaskDefinition> {
-    const at = `loadBalancers[${((this.#state.spec.loadBalancers as unknown[] | undefined) ?? []).length}]`;
-    checkInt(this.#subject, `${at}.containerPort`, target.containerPort, rules.containerPort);
-    const list = (this.#state.spec.loadBalancers as unknown[] | undefined) ?? [];
+  loadBalancer(target: LoadBalancerOptions): ServiceBuilder<Missing> {
+    const list = this.#state.spec.loadBalancers ?? [];
+    checkInt(this.#subject, `loadBalancers[${list.length}].containerPort`, target.containerPort, rules.containerPort);
     return this.#with({
       loadBalancers: [
         ...list,
@@ -272,7 +294,7 @@ export class ServiceBuilder<HasCluster extends boolean = boolean, HasTaskDefinit
    * ```
    * @throws {@link ValidationError} when a percent is out of range (min 0-100, max 0-200).
    */
-  deploymentConfiguration(options: DeploymentOptions): ServiceBuilder<HasCluster, HasTaskDefinition> {
+  deploymentConfiguration(options: DeploymentOptions): ServiceBuilder<Missing> {
     const base = 'deploymentConfiguration';
     if (options.minimumHealthyPercent !== undefined) {
       checkInt(this.#subject, `${base}.minimumHealthyPercent`, options.minimumHealthyPercent, rules.minimumHealthyPercent);
@@ -312,11 +334,11 @@ export class ServiceBuilder<HasCluster extends boolean = boolean, HasTaskDefinit
    * // → { "placementStrategy": [{ "type": "binpack", "field": "memory" }] }
    * ```
    */
-  placementStrategy(...strategies: PlacementStrategy[]): ServiceBuilder<HasCluster, HasTaskDefinition> {
+  placementStrategy(...strategies: PlacementStrategy[]): ServiceBuilder<Missing> {
     if (strategies.length > 5) fail(this.#subject, 'placementStrategy', strategies, `at most 5 placement strategies, got ${strategies.length}`);
     strategies.forEach((strategy, i) => {
       const at = `placementStrategy[${i}]`;
-      assertOneOf(this.#subject, `${at}.type`, strategy.type as string, ['random', 'spread', 'binpack']);
+      assertOneOf(this.#subject, `${at}.type`, strategy.type, ['random', 'spread', 'binpack']);
       if (strategy.type === 'random' && strategy.field !== undefined) fail(this.#subject, `${at}.field`, strategy.field, 'random takes no field; drop it');
       if (strategy.type === 'binpack' && !['cpu', 'memory'].includes(String(strategy.field).toLowerCase())) {
         fail(this.#subject, `${at}.field`, strategy.field, "binpack packs on 'cpu' or 'memory'");
@@ -339,11 +361,11 @@ export class ServiceBuilder<HasCluster extends boolean = boolean, HasTaskDefinit
    * // → { "placementConstraints": [{ "type": "memberOf", "expression": "attribute:ecs.instance-type =~ t3.*" }] }
    * ```
    */
-  placementConstraints(...constraints: PlacementConstraint[]): ServiceBuilder<HasCluster, HasTaskDefinition> {
+  placementConstraints(...constraints: PlacementConstraint[]): ServiceBuilder<Missing> {
     if (constraints.length > 10) fail(this.#subject, 'placementConstraints', constraints, `at most 10 placement constraints, got ${constraints.length}`);
     constraints.forEach((constraint, i) => {
       const at = `placementConstraints[${i}]`;
-      assertOneOf(this.#subject, `${at}.type`, constraint.type as string, ['distinctInstance', 'memberOf']);
+      assertOneOf(this.#subject, `${at}.type`, constraint.type, ['distinctInstance', 'memberOf']);
       if (constraint.type === 'memberOf' && (typeof constraint.expression !== 'string' || constraint.expression.trim() === '')) {
         fail(this.#subject, `${at}.expression`, constraint.expression, "memberOf needs an expression, e.g. 'attribute:ecs.availability-zone in [us-east-1a, us-east-1b]'");
       }
@@ -355,24 +377,24 @@ export class ServiceBuilder<HasCluster extends boolean = boolean, HasTaskDefinit
   }
 
   /** Seconds after a task starts during which failed load balancer health checks are ignored. */
-  healthCheckGracePeriodSeconds(seconds: number): ServiceBuilder<HasCluster, HasTaskDefinition> {
+  healthCheckGracePeriodSeconds(seconds: number): ServiceBuilder<Missing> {
     checkInt(this.#subject, 'healthCheckGracePeriodSeconds', seconds, rules.healthCheckGracePeriodSeconds);
     return this.#with({ healthCheckGracePeriodSeconds: seconds });
   }
 
   /** Copy tags to tasks from the `SERVICE` or the `TASK_DEFINITION`. */
-  propagateTags(from: PropagateTags): ServiceBuilder<HasCluster, HasTaskDefinition> {
+  propagateTags(from: PropagateTags): ServiceBuilder<Missing> {
     return this.#with({ propagateTags: from });
   }
 
   /** Let ECS add its `aws:ecs:*` tags to the tasks. */
-  enableECSManagedTags(flag = true): ServiceBuilder<HasCluster, HasTaskDefinition> {
+  enableECSManagedTags(flag = true): ServiceBuilder<Missing> {
     return this.#with({ enableECSManagedTags: flag });
   }
 
   /** Adds tags; later calls add keys or replace them in place. */
-  tags(tags: Readonly<Record<string, string>>): ServiceBuilder<HasCluster, HasTaskDefinition> {
-    return this.#with({ tags: mergeTags(this.#state.spec.tags as Tag[] | undefined, tags) });
+  tags(tags: Readonly<Record<string, string>>): ServiceBuilder<Missing> {
+    return this.#with({ tags: mergeTags(this.#state.spec.tags, Object.entries(tags), ecsTag) });
   }
 
   /**
@@ -393,7 +415,7 @@ export class ServiceBuilder<HasCluster extends boolean = boolean, HasTaskDefinit
    * ```
    * @throws {@link ValidationError} listing every problem, each with path, value and fix.
    */
-  build(this: ServiceBuilder<true, true>): CreateServiceCommandInput {
+  build(this: ServiceBuilder<never>): CreateServiceCommandInput {
     const spec = this.#state.spec;
     throwIfProblems(this.#subject, [...serviceProblems(this.#state, 'create'), ...intrinsicProblems(spec)]);
     return spec as CreateServiceCommandInput;
@@ -432,24 +454,25 @@ export class ServiceBuilder<HasCluster extends boolean = boolean, HasTaskDefinit
    * ```
    * @throws {@link ValidationError} listing every problem.
    */
-  toCloudFormation(this: ServiceBuilder<true, true>, options: ServiceCfnOptions = {}): CfnResource<'AWS::ECS::Service', Record<string, unknown>> {
+  toCloudFormation(this: ServiceBuilder<never>, options: ServiceCfnOptions = {}): CfnResource<'AWS::ECS::Service', Record<string, unknown>> {
     throwIfProblems(this.#subject, serviceProblems(this.#state, 'create'));
     const spec =
       options.taskDefinition === undefined ? this.#state.spec : { ...this.#state.spec, taskDefinition: options.taskDefinition };
-    return { Type: 'AWS::ECS::Service', Properties: toCfnProperties(spec) as Record<string, unknown> };
+    return { Type: 'AWS::ECS::Service', Properties: cfnProperties(spec) };
   }
 }
 
+/** A registry or load balancer entry's reference to a container of the task definition. */
 interface ContainerRef {
-  containerName?: string;
-  containerPort?: number;
+  readonly containerName?: string;
+  readonly containerPort?: number;
 }
 
 /** Whole-object rules of a service, against its task definition when known. @internal */
 function serviceProblems(state: State, purpose: 'create' | 'update'): Problem[] {
   const { spec, known } = state;
   const problems: Problem[] = [];
-  const strategy = spec.capacityProviderStrategy as unknown[] | undefined;
+  const strategy = spec.capacityProviderStrategy;
   if (purpose === 'create' && spec.launchType !== undefined && strategy !== undefined && strategy.length > 0) {
     problems.push({
       path: 'capacityProviderStrategy',
@@ -459,8 +482,8 @@ function serviceProblems(state: State, purpose: 'create' | 'update'): Problem[] 
   }
 
   const placement = [
-    ...((spec.placementStrategy as unknown[] | undefined)?.length ? ['placementStrategy'] : []),
-    ...((spec.placementConstraints as unknown[] | undefined)?.length ? ['placementConstraints'] : []),
+    ...(spec.placementStrategy?.length ? (['placementStrategy'] as const) : []),
+    ...(spec.placementConstraints?.length ? (['placementConstraints'] as const) : []),
   ];
   if (spec.launchType === 'FARGATE' && placement.length > 0) {
     problems.push({
@@ -470,7 +493,7 @@ function serviceProblems(state: State, purpose: 'create' | 'update'): Problem[] 
     });
   }
 
-  const deployment = spec.deploymentConfiguration as DeploymentConfiguration | undefined;
+  const deployment = spec.deploymentConfiguration;
   const min = deployment?.minimumHealthyPercent;
   const max = deployment?.maximumPercent;
   if (min !== undefined && max !== undefined && min >= max) {
@@ -500,7 +523,7 @@ function serviceProblems(state: State, purpose: 'create' | 'update'): Problem[] 
     });
   }
 
-  const registries = (spec.serviceRegistries as ContainerRef[] | undefined) ?? [];
+  const registries = spec.serviceRegistries ?? [];
   registries.forEach((registry, i) => {
     if ((mode === 'bridge' || mode === 'host') && (registry.containerName === undefined || registry.containerPort === undefined)) {
       const first = known.containers.find((c) => c.containerPorts.length > 0);
@@ -515,7 +538,7 @@ function serviceProblems(state: State, purpose: 'create' | 'update'): Problem[] 
     }
     problems.push(...containerRefProblems(known, registry, `serviceRegistries[${i}]`));
   });
-  const balancers = (spec.loadBalancers as ContainerRef[] | undefined) ?? [];
+  const balancers = spec.loadBalancers ?? [];
   balancers.forEach((lb, i) => problems.push(...containerRefProblems(known, lb, `loadBalancers[${i}]`)));
   return problems;
 }
@@ -571,7 +594,7 @@ function containerRefProblems(known: TaskDefinitionShape, ref: ContainerRef, pat
  * ```
  * @throws {@link ValidationError} when `name` is not 1-255 letters, digits, hyphens or underscores.
  */
-export function service(name: string): ServiceBuilder<false, false> {
+export function service(name: string): ServiceBuilder<ServiceRequired> {
   checkName(`service ${JSON.stringify(name)}`, 'serviceName', name);
-  return new ServiceBuilder<false, false>({ spec: { serviceName: name } });
+  return new ServiceBuilder({ spec: { serviceName: name } });
 }

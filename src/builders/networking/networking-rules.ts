@@ -4,8 +4,10 @@
  *
  * @internal
  */
-import { type CfnValue, isCfnIntrinsic, type KeyValueTag } from '../cfn-value.js';
-import { fail, type Problem, show } from './validation.js';
+import { type CfnValue, isCfnIntrinsic, type KeyValueTag } from '../shared/cfn-value.js';
+import { keyValueTag, mergeTags } from '../shared/tags.js';
+import { fail } from '../shared/validation.js';
+import type { Problem } from '../validation-error.js';
 
 export type { KeyValueTag };
 
@@ -22,25 +24,13 @@ export function assertTag(subject: string, path: string, key: string, value: str
   }
 }
 
-/** @internal Replaces or appends a tag, keeping order. */
-export function withTag(tags: readonly KeyValueTag[], key: string, value: string): KeyValueTag[] {
-  const index = tags.findIndex((t) => t.Key === key);
-  if (index === -1) return [...tags, { Key: key, Value: value }];
-  return tags.map((t, i) => (i === index ? { Key: key, Value: value } : t));
-}
-
-/** @internal Adds tags from a record, checking each at once. */
+/** @internal Adds (or replaces) tags, checking each at once. */
 export function addTags(
   subject: string,
   tags: readonly KeyValueTag[],
-  record: Readonly<Record<string, string>>,
+  entries: Iterable<readonly [string, string]>,
 ): KeyValueTag[] {
-  let out = [...tags];
-  for (const [key, value] of Object.entries(record)) {
-    assertTag(subject, `Tags[${out.length}]`, key, value);
-    out = withTag(out, key, value);
-  }
-  return out;
+  return mergeTags(tags, entries, keyValueTag, (key, value, index) => assertTag(subject, `Tags[${index}]`, key, value));
 }
 
 /**
@@ -88,11 +78,6 @@ export function assertElbName(subject: string, path: string, name: string, kind:
   if (name.startsWith('-') || name.endsWith('-')) {
     fail(subject, path, name, `${kind} name must not begin or end with a hyphen`);
   }
-}
-
-/** @internal Formats a subject such as `targetGroup "invsys-tg"`. */
-export function subjectOf(kind: string, name: CfnValue): string {
-  return `${kind} ${typeof name === 'string' ? JSON.stringify(name) : show(name)}`;
 }
 
 /** @internal Patterns for ids and ARNs given as literals. */

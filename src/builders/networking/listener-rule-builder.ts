@@ -4,49 +4,37 @@
  * @module
  */
 import type { CreateRuleCommandInput, RuleCondition } from '@aws-sdk/client-elastic-load-balancing-v2';
-import type { BuilderStateWith, CfnResource, CfnValue } from './cfn-value.js';
+import type { CfnResource, CfnValue } from '../shared/cfn-value.js';
 import {
   type ActionSpec,
   actionLiteralProblems,
+  type CfnAction,
+  type FixedResponseOptions,
+  type ForwardOptions,
+  type ForwardTarget,
   fixedResponseSpec,
   forwardSpec,
   renderAction,
   sdkAction,
-} from './internal/elb-actions.js';
-import { addTags, assertCfnValue, assertTag, type KeyValueTag, literal, literalProblem, patterns, withTag } from './internal/networking.js';
-import { assertInteger, compact, fail, freeze, type Problem, throwIfProblems } from './internal/validation.js';
-import type { CfnAction, FixedResponseOptions, ForwardOptions, ForwardTarget } from './listener-builder.js';
+} from './elb-actions.js';
+import { addTags, assertCfnValue, type KeyValueTag, literal, literalProblem, patterns } from './networking-rules.js';
+import { checkInt, intRule, compact, fail, freeze, throwIfProblems } from '../shared/validation.js';
+import type { Problem } from '../validation-error.js';
 
-/** Which required fields of a {@link ListenerRuleBuilder} are set. */
-export interface ListenerRuleState {
-  /** `.priority()` was called. */
-  readonly priority: boolean;
-  /** A condition (`.pathPattern()` or `.hostHeader()`) was added. */
-  readonly condition: boolean;
-  /** `.forward()` or `.fixedResponse()` was called. */
-  readonly action: boolean;
-}
+/**
+ * The required fields of a {@link ListenerRuleBuilder}: its type parameter is
+ * the union of those not set yet (`never` once all are).
+ * - `'priority'`: set by `.priority()`.
+ * - `'condition'`: set by adding a condition (`.pathPattern()` or `.hostHeader()`).
+ * - `'action'`: set by `.forward()` or `.fixedResponse()`.
+ */
+export type ListenerRuleState = 'priority' | 'condition' | 'action';
 
+/** Every required field missing: what the factory returns. */
+export type ListenerRuleInitial = ListenerRuleState;
 
-/** A ListenerRuleState with nothing set: what the factory returns. */
-export interface ListenerRuleInitial extends ListenerRuleState {
-  /** Not set yet. */
-  readonly priority: false;
-  /** Not set yet. */
-  readonly condition: false;
-  /** Not set yet. */
-  readonly action: false;
-}
-
-/** A ListenerRuleState with every required field set: `.build()` and `.toCloudFormation()` accept it. */
-export interface ListenerRuleReady extends ListenerRuleState {
-  /** Set. */
-  readonly priority: true;
-  /** Set. */
-  readonly condition: true;
-  /** Set. */
-  readonly action: true;
-}
+/** No required field missing: `.build()` and `.toCloudFormation()` accept it. */
+export type ListenerRuleReady = never;
 
 /** A rule condition in CloudFormation form. */
 export interface CfnRuleCondition {
@@ -94,7 +82,6 @@ interface RuleProps {
   readonly tags: readonly KeyValueTag[];
 }
 
-
 const pathPatternChars = /^[A-Za-z0-9_\-.$/~"'@:+&*?]+$/;
 const hostHeaderChars = /^[A-Za-z0-9\-.*?]+$/;
 
@@ -110,9 +97,9 @@ const hostHeaderChars = /^[A-Za-z0-9\-.*?]+$/;
  * //   Actions: [{ Type: 'forward', TargetGroupArn: gatewayTgArn }] }
  * ```
  */
-export class ListenerRuleBuilder<S extends ListenerRuleState = ListenerRuleInitial> {
-  /** Type-level record of the required fields set so far (no runtime value). */
-  declare readonly '~state': S;
+export class ListenerRuleBuilder<Missing extends ListenerRuleState = ListenerRuleInitial> {
+  /** @internal Type-level record of what is still missing. */
+  declare readonly ['~missing']: Missing;
   readonly #props: RuleProps;
 
   /** @internal Use {@link listenerRule}. */
@@ -125,8 +112,8 @@ export class ListenerRuleBuilder<S extends ListenerRuleState = ListenerRuleIniti
     return `listenerRule ${p === undefined ? '(no priority)' : String(p)}`;
   }
 
-  #with<T extends ListenerRuleState>(changes: Partial<RuleProps>): ListenerRuleBuilder<T> {
-    return new ListenerRuleBuilder<T>({ ...this.#props, ...changes });
+  #with<M extends ListenerRuleState>(changes: Partial<RuleProps>): ListenerRuleBuilder<M> {
+    return new ListenerRuleBuilder<M>({ ...this.#props, ...changes });
   }
 
   /**
@@ -137,8 +124,8 @@ export class ListenerRuleBuilder<S extends ListenerRuleState = ListenerRuleIniti
    * listenerRule(listenerArn).priority(10); // → { Priority: 10 }
    * ```
    */
-  priority(priority: number): ListenerRuleBuilder<BuilderStateWith<S, 'priority'>> {
-    assertInteger(this.#subject, 'Priority', priority, 1, 50000, 'priority');
+  priority(priority: number): ListenerRuleBuilder<Exclude<Missing, 'priority'>> {
+    checkInt(this.#subject, 'Priority', priority, intRule('priority', 1, 50000));
     return this.#with({ priority });
   }
 
@@ -153,7 +140,7 @@ export class ListenerRuleBuilder<S extends ListenerRuleState = ListenerRuleIniti
    * // → { Conditions: [{ Field: 'path-pattern', PathPatternConfig: { Values: ['/api/*', '/health'] } }] }
    * ```
    */
-  pathPattern(...patterns: string[]): ListenerRuleBuilder<BuilderStateWith<S, 'condition'>> {
+  pathPattern(...patterns: string[]): ListenerRuleBuilder<Exclude<Missing, 'condition'>> {
     return this.#condition('path-pattern', patterns, pathPatternChars, 'letters, digits and _-.$/~"\'@:+&*?');
   }
 
@@ -168,7 +155,7 @@ export class ListenerRuleBuilder<S extends ListenerRuleState = ListenerRuleIniti
    * // → { Conditions: [{ Field: 'host-header', Values: ['api.example.com'] }] }
    * ```
    */
-  hostHeader(...hosts: string[]): ListenerRuleBuilder<BuilderStateWith<S, 'condition'>> {
+  hostHeader(...hosts: string[]): ListenerRuleBuilder<Exclude<Missing, 'condition'>> {
     return this.#condition('host-header', hosts, hostHeaderChars, 'letters, digits and -.*?');
   }
 
@@ -177,7 +164,7 @@ export class ListenerRuleBuilder<S extends ListenerRuleState = ListenerRuleIniti
     values: readonly string[],
     chars: RegExp,
     allowed: string,
-  ): ListenerRuleBuilder<BuilderStateWith<S, 'condition'>> {
+  ): ListenerRuleBuilder<Exclude<Missing, 'condition'>> {
     const index = this.#props.conditions.length;
     const path = `Conditions[${index}]`;
     if (this.#props.conditions.some((c) => c.field === field)) {
@@ -208,7 +195,7 @@ export class ListenerRuleBuilder<S extends ListenerRuleState = ListenerRuleIniti
    * //      { TargetGroupArn: v1, Weight: 80 }, { TargetGroupArn: v2, Weight: 20 }] } }] }
    * ```
    */
-  forward(targets: CfnValue | readonly ForwardTarget[], options: ForwardOptions = {}): ListenerRuleBuilder<BuilderStateWith<S, 'action'>> {
+  forward(targets: CfnValue | readonly ForwardTarget[], options: ForwardOptions = {}): ListenerRuleBuilder<Exclude<Missing, 'action'>> {
     return this.#with({ action: forwardSpec(this.#subject, 'Actions[0]', targets, options.stickinessSeconds) });
   }
 
@@ -222,7 +209,7 @@ export class ListenerRuleBuilder<S extends ListenerRuleState = ListenerRuleIniti
    * //      FixedResponseConfig: { StatusCode: '503', ContentType: 'text/plain', MessageBody: 'maintenance' } }] }
    * ```
    */
-  fixedResponse(statusCode: number, options: FixedResponseOptions = {}): ListenerRuleBuilder<BuilderStateWith<S, 'action'>> {
+  fixedResponse(statusCode: number, options: FixedResponseOptions = {}): ListenerRuleBuilder<Exclude<Missing, 'action'>> {
     return this.#with({ action: fixedResponseSpec(this.#subject, 'Actions[0]', statusCode, options) });
   }
 
@@ -234,9 +221,8 @@ export class ListenerRuleBuilder<S extends ListenerRuleState = ListenerRuleIniti
    * listenerRule(listenerArn).tag('ecskit:stack', 'lab'); // → { Tags: [{ Key: 'ecskit:stack', Value: 'lab' }] }
    * ```
    */
-  tag(key: string, value: string): ListenerRuleBuilder<S> {
-    assertTag(this.#subject, `Tags[${this.#props.tags.length}]`, key, value);
-    return this.#with({ tags: withTag(this.#props.tags, key, value) });
+  tag(key: string, value: string): ListenerRuleBuilder<Missing> {
+    return this.#with({ tags: addTags(this.#subject, this.#props.tags, [[key, value]]) });
   }
 
   /**
@@ -247,8 +233,8 @@ export class ListenerRuleBuilder<S extends ListenerRuleState = ListenerRuleIniti
    * listenerRule(listenerArn).tags({ team: 'gateway' }); // → { Tags: [{ Key: 'team', Value: 'gateway' }] }
    * ```
    */
-  tags(record: Readonly<Record<string, string>>): ListenerRuleBuilder<S> {
-    return this.#with({ tags: addTags(this.#subject, this.#props.tags, record) });
+  tags(record: Readonly<Record<string, string>>): ListenerRuleBuilder<Missing> {
+    return this.#with({ tags: addTags(this.#subject, this.#props.tags, Object.entries(record)) });
   }
 
   /**

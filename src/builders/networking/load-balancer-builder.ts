@@ -4,24 +4,24 @@
  * @module
  */
 import type { CreateLoadBalancerCommandInput, IpAddressType, LoadBalancerSchemeEnum } from '@aws-sdk/client-elastic-load-balancing-v2';
-import { type CfnIntrinsic, type CfnResource, type CfnValue, isCfnIntrinsic } from './cfn-value.js';
+import { type CfnIntrinsic, type CfnResource, type CfnValue, isCfnIntrinsic } from '../shared/cfn-value.js';
 import {
   addTags,
   assertCfnValue,
   assertElbName,
-  assertTag,
   type KeyValueTag,
   literalProblem,
   patterns,
-  withTag,
-} from './internal/networking.js';
-import { assertOneOf, compact, fail, freeze, type Problem, throwIfProblems } from './internal/validation.js';
+} from './networking-rules.js';
+import { assertOneOf, compact, fail, freeze, throwIfProblems } from '../shared/validation.js';
+import type { Problem } from '../validation-error.js';
 
-/** Which required fields of a {@link LoadBalancerBuilder} are set. */
-export interface LoadBalancerState {
-  /** `.subnets()` was called. */
-  readonly subnets: boolean;
-}
+/**
+ * The required fields of a {@link LoadBalancerBuilder}: its type parameter is
+ * the union of those not set yet (`never` once all are).
+ * - `'subnets'`: set by `.subnets()`.
+ */
+export type LoadBalancerState = 'subnets';
 
 /** Subnet or security-group ids: a list of ids/intrinsics, or one intrinsic naming a whole list (`{ Ref: 'SubnetIds' }`). */
 export type CfnList = readonly CfnValue[] | CfnIntrinsic;
@@ -47,18 +47,11 @@ export interface LoadBalancerCfnProperties {
 /** `AWS::ElasticLoadBalancingV2::LoadBalancer` as `.toCloudFormation()` returns it. */
 export type LoadBalancerCfn = CfnResource<'AWS::ElasticLoadBalancingV2::LoadBalancer', LoadBalancerCfnProperties>;
 
+/** Every required field missing: what the factory returns. */
+export type LoadBalancerInitial = LoadBalancerState;
 
-/** A LoadBalancerState with nothing set: what the factory returns. */
-export interface LoadBalancerInitial extends LoadBalancerState {
-  /** Not set yet. */
-  readonly subnets: false;
-}
-
-/** A LoadBalancerState with every required field set: `.build()` and `.toCloudFormation()` accept it. */
-export interface LoadBalancerReady extends LoadBalancerState {
-  /** Set. */
-  readonly subnets: true;
-}
+/** No required field missing: `.build()` and `.toCloudFormation()` accept it. */
+export type LoadBalancerReady = never;
 
 interface LoadBalancerProps {
   readonly name: string;
@@ -86,9 +79,9 @@ const ipAddressTypes: readonly IpAddressType[] = ['ipv4', 'dualstack', 'dualstac
  * //   Subnets: ['subnet-0aaa1111', 'subnet-0bbb2222'], SecurityGroups: ['sg-0123456789'] }
  * ```
  */
-export class LoadBalancerBuilder<S extends LoadBalancerState = LoadBalancerInitial> {
-  /** Type-level record of the required fields set so far (no runtime value). */
-  declare readonly '~state': S;
+export class LoadBalancerBuilder<Missing extends LoadBalancerState = LoadBalancerInitial> {
+  /** @internal Type-level record of what is still missing. */
+  declare readonly ['~missing']: Missing;
   readonly #props: LoadBalancerProps;
 
   /** @internal Use {@link loadBalancer}. */
@@ -100,8 +93,8 @@ export class LoadBalancerBuilder<S extends LoadBalancerState = LoadBalancerIniti
     return `loadBalancer ${JSON.stringify(this.#props.name)}`;
   }
 
-  #with<T extends LoadBalancerState>(changes: Partial<LoadBalancerProps>): LoadBalancerBuilder<T> {
-    return new LoadBalancerBuilder<T>({ ...this.#props, ...changes });
+  #with<M extends LoadBalancerState>(changes: Partial<LoadBalancerProps>): LoadBalancerBuilder<M> {
+    return new LoadBalancerBuilder<M>({ ...this.#props, ...changes });
   }
 
   /**
@@ -112,7 +105,7 @@ export class LoadBalancerBuilder<S extends LoadBalancerState = LoadBalancerIniti
    * loadBalancer('ecskit-lab-alb').scheme('internal'); // → { Scheme: 'internal' }
    * ```
    */
-  scheme(scheme: LoadBalancerSchemeEnum): LoadBalancerBuilder<S> {
+  scheme(scheme: LoadBalancerSchemeEnum): LoadBalancerBuilder<Missing> {
     assertOneOf(this.#subject, 'Scheme', scheme, ['internet-facing', 'internal'] as const);
     return this.#with({ scheme });
   }
@@ -140,7 +133,7 @@ export class LoadBalancerBuilder<S extends LoadBalancerState = LoadBalancerIniti
    * loadBalancer('ecskit-lab-alb').securityGroups(['sg-0123456789']); // → { SecurityGroups: ['sg-0123456789'] }
    * ```
    */
-  securityGroups(groups: CfnList): LoadBalancerBuilder<S> {
+  securityGroups(groups: CfnList): LoadBalancerBuilder<Missing> {
     this.#assertList('SecurityGroups', groups, patterns.securityGroupId, 'security group id must look like "sg-0abc1234"');
     if (Array.isArray(groups) && (groups.length < 1 || groups.length > 5)) {
       fail(this.#subject, 'SecurityGroups', [...groups], 'give 1-5 security groups');
@@ -156,7 +149,7 @@ export class LoadBalancerBuilder<S extends LoadBalancerState = LoadBalancerIniti
    * loadBalancer('ecskit-lab-alb').ipAddressType('dualstack'); // → { IpAddressType: 'dualstack' }
    * ```
    */
-  ipAddressType(type: IpAddressType): LoadBalancerBuilder<S> {
+  ipAddressType(type: IpAddressType): LoadBalancerBuilder<Missing> {
     assertOneOf(this.#subject, 'IpAddressType', type, ipAddressTypes);
     return this.#with({ ipAddressType: type });
   }
@@ -169,9 +162,8 @@ export class LoadBalancerBuilder<S extends LoadBalancerState = LoadBalancerIniti
    * loadBalancer('ecskit-lab-alb').tag('ecskit:stack', 'lab'); // → { Tags: [{ Key: 'ecskit:stack', Value: 'lab' }] }
    * ```
    */
-  tag(key: string, value: string): LoadBalancerBuilder<S> {
-    assertTag(this.#subject, `Tags[${this.#props.tags.length}]`, key, value);
-    return this.#with({ tags: withTag(this.#props.tags, key, value) });
+  tag(key: string, value: string): LoadBalancerBuilder<Missing> {
+    return this.#with({ tags: addTags(this.#subject, this.#props.tags, [[key, value]]) });
   }
 
   /**
@@ -182,8 +174,8 @@ export class LoadBalancerBuilder<S extends LoadBalancerState = LoadBalancerIniti
    * loadBalancer('ecskit-lab-alb').tags({ team: 'gateway' }); // → { Tags: [{ Key: 'team', Value: 'gateway' }] }
    * ```
    */
-  tags(record: Readonly<Record<string, string>>): LoadBalancerBuilder<S> {
-    return this.#with({ tags: addTags(this.#subject, this.#props.tags, record) });
+  tags(record: Readonly<Record<string, string>>): LoadBalancerBuilder<Missing> {
+    return this.#with({ tags: addTags(this.#subject, this.#props.tags, Object.entries(record)) });
   }
 
   /**

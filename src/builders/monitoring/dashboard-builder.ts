@@ -5,8 +5,9 @@
  * @module
  */
 import type { PutDashboardCommandInput } from '@aws-sdk/client-cloudwatch';
-import { isCfnIntrinsic, type CfnIntrinsic, type CfnResource, type CfnValue } from './cfn-value.js';
-import { compact, fail, freeze, show, throwIfProblems, type Problem } from './internal/validation.js';
+import { isCfnIntrinsic, type CfnIntrinsic, type CfnResource, type CfnValue } from '../shared/cfn-value.js';
+import { compact, fail, freeze, throwIfProblems } from '../shared/validation.js';
+import { show, type Problem } from '../validation-error.js';
 import type { MetricSpec } from './metrics.js';
 import { assertDimensions } from './alarm-builder.js';
 
