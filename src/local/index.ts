@@ -17,7 +17,7 @@
  */
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { CloudState } from './core/cloud-state.js';
+import { CloudState } from './cloud-state.js';
 import { setCloudEndpoint } from './core/endpoint.js';
 import type { ServiceDefinition } from './core/types.js';
 import { ImageRegistry, type LocalImage } from './runtime/images.js';
@@ -31,7 +31,8 @@ import { StatePersister, StateFileError } from './server/persistence.js';
 import { createRegistry, type Registry } from './services/ecr/registry.js';
 import { ACCOUNT_PRESETS, applyAccountPreset, isAccountPresetName, type AccountPresetName } from './presets.js';
 
-export { CloudState, type CloudStateOptions, type StateSnapshot } from './core/cloud-state.js';
+export { CloudState } from './cloud-state.js';
+export type { CloudStateOptions, StateSnapshot } from './core/cloud-state.js';
 export type { ChangeRecorder, StateChange } from './core/change-tracker.js';
 export {
   AwsError,
