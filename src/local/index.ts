@@ -15,23 +15,32 @@
  *
  * @packageDocumentation
  */
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { CloudState } from './core/cloud-state.js';
-import { setCloudEndpoint } from './core/endpoint.js';
+import type { CloudState } from './cloud-state.js';
 import type { ServiceDefinition } from './core/types.js';
-import { ImageRegistry, type LocalImage } from './runtime/images.js';
-import { isTaskDriverName, type TaskDriverName } from './runtime/drivers/index.js';
-import { LocalRuntime, type RuntimeOptions } from './runtime/runtime.js';
-import { createRequestListener, type RequestLogEntry } from './server/handler.js';
-import { createAdminToken, defaultAdminTokenFile, removeAdminTokenFile, validateAdminToken, writeAdminTokenFile } from './server/admin-token.js';
-import { hostsForBindAddress } from './server/guard.js';
-import { CONSOLE_PATH, createConsole } from './console/index.js';
-import { StatePersister, StateFileError } from './server/persistence.js';
-import { createRegistry, type Registry } from './services/ecr/registry.js';
-import { ACCOUNT_PRESETS, applyAccountPreset, isAccountPresetName, type AccountPresetName } from './presets.js';
+import type { ImageRegistry, LocalImage } from './runtime/images.js';
+import type { TaskDriverName } from './runtime/drivers/index.js';
+import type { LocalRuntime, RuntimeOptions } from './runtime/runtime.js';
+import type { RequestLogEntry } from './server/handler.js';
+import type { StateFileError } from './server/persistence.js';
+import type { ACCOUNT_PRESETS, AccountPresetName } from './presets.js';
+import {
+  announceEndpoint,
+  checkOptions,
+  cloudListener,
+  cloudServer,
+  cloudStopper,
+  endpointOf,
+  listen,
+  localCloud,
+  openRegistry,
+  openState,
+  startRuntime,
+  writeTokenFile,
+} from './startup.js';
 
-export { CloudState, type CloudStateOptions, type StateSnapshot } from './core/cloud-state.js';
+export { CloudState } from './cloud-state.js';
+export { isLoopbackHost } from './startup.js';
+export type { CloudStateOptions, StateSnapshot } from './core/cloud-state.js';
 export type { ChangeRecorder, StateChange } from './core/change-tracker.js';
 export {
   AwsError,
@@ -232,23 +241,6 @@ export interface LocalCloud {
   stop(): Promise<void>;
 }
 
-const LOOPBACK = /^(127\.\d{1,3}\.\d{1,3}\.\d{1,3}|::1|localhost|::ffff:127\.\d{1,3}\.\d{1,3}\.\d{1,3})$/i;
-
-/** `true` for addresses that only this machine can reach. */
-export function isLoopbackHost(host: string): boolean {
-  return LOOPBACK.test(host.replace(/^\[|\]$/g, ''));
-}
-
-/** Checks configured credentials: a key id that can sit in a credential scope, and a secret. */
-function validateCredentials(credentials: { accessKeyId: string; secretAccessKey: string }): void {
-  if (typeof credentials.accessKeyId !== 'string' || !/^[\w.+@-]{1,128}$/.test(credentials.accessKeyId)) {
-    throw new RangeError(`credentials.accessKeyId must be 1-128 letters, digits or _.+@- (like AKIAIOSFODNN7EXAMPLE), got: ${JSON.stringify(String(credentials.accessKeyId).slice(0, 40))}`);
-  }
-  if (typeof credentials.secretAccessKey !== 'string' || !/^[\x21-\x7e]{1,256}$/.test(credentials.secretAccessKey)) {
-    throw new RangeError('credentials.secretAccessKey must be 1-256 visible ASCII characters without spaces');
-  }
-}
-
 /**
  * Starts the local cloud's HTTP endpoint.
  *
@@ -256,173 +248,27 @@ function validateCredentials(credentials: { accessKeyId: string; secretAccessKey
  * @throws Error when `host` is not loopback and `allowNonLoopback` is not set, or the port is taken.
  */
 export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<LocalCloud> {
-  const host = options.host ?? '127.0.0.1';
-  const port = options.port ?? 4566;
-  const region = options.region ?? 'us-east-1';
-  const accountId = options.accountId ?? '123456789012';
-  const timeScale = options.timeScale ?? 1;
-  const log = options.log ?? ((line: string) => console.error(line));
-  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new RangeError(`port must be an integer 0-65535, got: ${port}`);
-  if (!(timeScale > 0) || !Number.isFinite(timeScale)) throw new RangeError(`timeScale must be a positive number, got: ${timeScale}`);
-  if (!/^\d{12}$/.test(accountId)) throw new RangeError(`accountId must be 12 digits, got: ${accountId}`);
-  if (!/^[a-z]{2}(-[a-z]+)+-\d$/.test(region)) throw new RangeError(`region must look like us-east-1, got: ${region}`);
-  if (!isLoopbackHost(host)) {
-    if (!options.allowNonLoopback) {
-      throw new Error(`host ${host} is not a loopback address; the local cloud has no real authentication. Bind 127.0.0.1, or pass allowNonLoopback: true (CLI: --allow-non-loopback) if you really want it reachable from the network.`);
-    }
-    log(`[ecskit local] WARNING: listening on ${host}, reachable from the network. Anyone who can reach it can read and change the local cloud.`);
-  }
-  if (options.credentials) validateCredentials(options.credentials);
-  if (options.preset !== undefined && !isAccountPresetName(options.preset)) {
-    throw new RangeError(`preset must be one of ${Object.keys(ACCOUNT_PRESETS).join(', ')}, got: ${JSON.stringify(options.preset)}`);
-  }
-  const adminToken = options.adminToken !== undefined ? validateAdminToken(options.adminToken) : createAdminToken();
+  const checked = checkOptions(options);
+  const opened = await openState(options, checked);
+  const { state, persister } = opened;
+  const started = await startRuntime(options, checked.log, opened);
+  const { runtime } = started;
+  const registry = openRegistry(options, checked, state, started.servesRegistry);
   let boundPort: number | undefined;
-
-  const state = new CloudState({ accountId, timeScale, ...(options.services ? { services: options.services } : {}) });
-  if (options.fsync !== undefined && typeof options.fsync !== 'boolean') throw new TypeError(`fsync must be true or false, got: ${JSON.stringify(options.fsync)}`);
-  if (options.fsync && !options.stateFile) throw new TypeError('fsync needs a stateFile: it makes the state file\'s journal durable against power loss');
-  const persister = options.stateFile ? StatePersister.open(state, options.stateFile, { log, fsync: options.fsync ?? false }) : undefined;
-
-  const applyPreset = async () => {
-    if (options.preset && state.service('ecr') && state.service('iam')) await applyAccountPreset(state, options.preset, region);
-  };
-  try {
-    await applyPreset();
-  } catch (error) {
+  const server = cloudServer(cloudListener({ options, checked, opened, runtime, registry, port: () => boundPort }));
+  await listen(server, checked, runtime, () => {
     persister?.close();
-    throw error;
-  }
-
-  const baseRuntimeOptions: RuntimeOptions | undefined = options.runtime === false ? undefined : options.runtime === true || options.runtime === undefined ? {} : options.runtime;
-  if (options.driver !== undefined && !isTaskDriverName(options.driver)) throw new RangeError(`driver must be process or container, got: ${JSON.stringify(options.driver)}`);
-  const runtimeOptions = baseRuntimeOptions && options.driver !== undefined && baseRuntimeOptions.driver === undefined ? { ...baseRuntimeOptions, driver: options.driver } : baseRuntimeOptions;
-  const ownImages = options.images instanceof ImageRegistry || runtimeOptions?.images ? undefined : new ImageRegistry();
-  const images = options.images instanceof ImageRegistry ? options.images : (runtimeOptions?.images ?? ownImages!);
-  if (options.images && !(options.images instanceof ImageRegistry)) {
-    for (const [name, image] of Object.entries(options.images)) images.register(name, image);
-  }
-  // The local ECR the container driver pulls ECR-named images from: known once the endpoint is bound
-  // (images are resolved when tasks start, after that).
-  const servesRegistry = options.registry !== false && state.service('ecr') !== undefined;
-  let registryHost: string | undefined;
-  const containerRegistry = servesRegistry && !runtimeOptions?.containerRegistry
-    ? {
-        get host(): string {
-          if (!registryHost) throw new Error('the local ECR registry has no address yet');
-          return registryHost;
-        },
-      }
-    : undefined;
-  let runtime: LocalRuntime | undefined;
-  if (runtimeOptions) {
-    runtime = new LocalRuntime(state, { log, ...(containerRegistry ? { containerRegistry } : {}), ...runtimeOptions, images });
-    try {
-      await runtime.start();
-    } catch (error) {
-      await runtime.stop();
-      persister?.close();
-      throw error;
-    }
-  }
-
-  const registry: Registry | undefined =
-    !servesRegistry || options.registry === false
-      ? undefined
-      : createRegistry({
-          state,
-          region,
-          log,
-          ...options.registry,
-          ...(options.registry?.dir === undefined && options.stateFile ? { dir: `${options.stateFile}.registry` } : {}),
-        });
-  const listener = createRequestListener({
-    state,
-    region,
-    ...(options.credentials ? { credentials: options.credentials } : {}),
-    ...(options.maxBodyBytes ? { maxBodyBytes: options.maxBodyBytes } : {}),
-    adminToken,
-    guard: {
-      allowedHosts: [...(options.allowedHosts ?? []), ...hostsForBindAddress(host)],
-      ...(options.allowedOrigins ? { allowedOrigins: options.allowedOrigins } : {}),
-      port: () => boundPort,
-    },
-    log,
-    afterReset: applyPreset,
-    health: () => ({ region, accountId, timeScale, ...(options.preset ? { preset: options.preset } : {}), ...(runtime ? { driver: runtime.driverName } : {}), ...(persister ? { persistence: persister.status() } : {}) }),
-    ...(options.onRequest ? { onRequest: options.onRequest } : {}),
-    ...(options.console === false ? {} : { console: createConsole({ state, region, adminToken, port: () => boundPort, log }) }),
-    // `/v2/…` is the registry (docker push), behind the same guard; everything else the AWS protocols.
-    ...(registry ? { mounts: [registry.mount] } : {}),
+    registry?.close();
   });
-  const server: Server = createServer({ maxHeaderSize: 64 * 1024 }, listener);
-  // Longer than an SDK client's idle gaps, so a reused keep-alive socket is not closed under it ("socket hang up").
-  server.keepAliveTimeout = 65_000;
-  server.headersTimeout = 70_000; // above keepAliveTimeout, as Node requires for idle keep-alive sockets
-  server.requestTimeout = 120_000;
-  server.on('clientError', (error: NodeJS.ErrnoException, socket) => {
-    const status = error.code === 'HPE_HEADER_OVERFLOW' ? '431 Request Header Fields Too Large' : '400 Bad Request';
-    if (socket.writable) socket.end(`HTTP/1.1 ${status}\r\nconnection: close\r\ncontent-length: 0\r\n\r\n`);
-    else socket.destroy();
+  const { endpoint, port } = endpointOf(server);
+  announceEndpoint(state, registry, endpoint);
+  boundPort = port;
+  const adminTokenFile = await writeTokenFile(options, checked.adminToken, port, async () => {
+    await runtime?.stop();
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+    persister?.close();
+    registry?.close();
   });
-
-  await new Promise<void>((resolve, reject) => {
-    const onError = (error: NodeJS.ErrnoException) => {
-      persister?.close();
-      registry?.close();
-      reject(error.code === 'EADDRINUSE' ? new Error(`port ${port} on ${host} is already in use; pick another with port (CLI: --port), or 0 for any free port`) : error);
-    };
-    const onListenError = (error: NodeJS.ErrnoException) => {
-      void (runtime?.stop() ?? Promise.resolve()).finally(() => onError(error));
-    };
-    server.once('error', onListenError);
-    server.listen(port, host, () => {
-      server.off('error', onListenError);
-      resolve();
-    });
-  });
-  const address = server.address() as AddressInfo;
-  const urlHost = address.family === 'IPv6' || address.address.includes(':') ? `[${address.address}]` : address.address;
-  const endpoint = `http://${urlHost}:${address.port}`;
-  registry?.setEndpoint(endpoint);
-  setCloudEndpoint(state.events, endpoint.replace(/^http:\/\/(?:0\.0\.0\.0|\[::\])(?=:)/, 'http://127.0.0.1'));
-  boundPort = address.port;
-  let adminTokenFile: string | undefined;
-  if (options.adminTokenFile) {
-    try {
-      adminTokenFile = options.adminTokenFile === true ? defaultAdminTokenFile(address.port) : options.adminTokenFile;
-      writeAdminTokenFile(adminTokenFile, adminToken);
-    } catch (error) {
-      await runtime?.stop();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
-      persister?.close();
-      registry?.close();
-      throw new Error(`cannot write the admin token file: ${(error as Error).message}`);
-    }
-  }
-
-  let stopping: Promise<void> | undefined;
-  const stop = () =>
-    (stopping ??= new Promise<void>((resolve) => {
-      state.events.emit('cloud:stopping');
-      const closeServer = () => {
-        server.close(() => resolve());
-        server.closeAllConnections();
-      };
-      // Task processes end before the endpoint goes away (their final state is saved).
-      if (runtime) runtime.stop().finally(closeServer);
-      else closeServer();
-    }).then(() => {
-      if (adminTokenFile) removeAdminTokenFile(adminTokenFile);
-      persister?.close();
-      registry?.close();
-      ownImages?.dispose(); // the built-in images' data files
-      state.events.emit('cloud:stopped');
-    }));
-
-  const registryInfo = registry ? { dir: registry.dir, address: new URL(endpoint).host.replace(/^(?:0\.0\.0\.0|\[::\])(?=:)/, '127.0.0.1') } : undefined;
-  registryHost = registryInfo?.address;
-  const dns = runtime?.context.dns ? { host: runtime.context.dns.host, port: runtime.context.dns.port } : undefined;
-  const consoleUrl = options.console === false ? undefined : `${endpoint}${CONSOLE_PATH}?token=${encodeURIComponent(adminToken)}`;
-  return { endpoint, region, accountId, state, images, runtime, adminToken, adminTokenFile, registry: registryInfo, dns, consoleUrl, registerImage: (name, image) => void images.register(name, image), stop };
+  const stop = cloudStopper({ state, server, runtime, persister, registry, ownImages: started.ownImages, adminTokenFile });
+  return localCloud({ checked, options, endpoint, state, started, registry, adminTokenFile, stop });
 }

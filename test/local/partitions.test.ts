@@ -4,7 +4,7 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { CloudState } from '../../src/local/core/cloud-state.js';
+import { CloudState } from '../../src/local/cloud-state.js';
 import { partitionOf } from '../../src/local/core/util.js';
 
 test('partitionOf maps regions to their partition', () => {

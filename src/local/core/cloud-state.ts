@@ -8,7 +8,6 @@
  */
 import { EventEmitter } from 'node:events';
 import { checkInput } from '../models/index.js';
-import { services as allServices } from '../services/index.js';
 import { AwsError, type Protocol, type RegionState, type RequestContext, type ServiceDefinition } from './types.js';
 import { ChangeTracker, type ChangeRecorder } from './change-tracker.js';
 import { uuid } from './util.js';
@@ -21,9 +20,12 @@ export interface CloudStateOptions {
   timeScale?: number;
   /** Clock, for tests. */
   now?: () => Date;
-  /** Services to serve; default all. */
+  /** Services to serve. Default: all of them (the {@link CloudState} of `ecskit/local` fills them in; core knows none). */
   services?: readonly ServiceDefinition[];
 }
+
+/** What the core {@link CloudState} is built from: its services are injected, core does not know them. */
+export type CloudStateInit = CloudStateOptions & { services: readonly ServiceDefinition[] };
 
 /** Persisted form: account → region → service slice. */
 export type StateSnapshot = Record<string, Record<string, RegionState>>;
@@ -32,14 +34,8 @@ const isReadOnly = (operation: string) => /^(Describe|List|Get|Discover|Filter)/
 
 /**
  * The local cloud's control-plane state: every account and region, the
- * services that act on it, and the event bus the runtime listens to.
- *
- * @example
- * ```ts
- * const state = new CloudState({ timeScale: 0.05 });
- * await state.invoke('ecs', 'CreateCluster', { clusterName: 'lab' }, { region: 'us-east-1' });
- * // → { cluster: { clusterName: 'lab', status: 'ACTIVE', … } }
- * ```
+ * services that act on it (given by who creates it: `../cloud-state.ts`
+ * gives all of them by default), and the event bus the runtime listens to.
  */
 export class CloudState {
   /** Account id of every resource (default `123456789012`). */
@@ -58,11 +54,11 @@ export class CloudState {
   #version = 0;
   readonly #trackers = new WeakMap<RequestContext, ChangeTracker>();
 
-  constructor(options: CloudStateOptions = {}) {
+  constructor(options: CloudStateInit) {
     this.accountId = options.accountId ?? '123456789012';
     this.timeScale = options.timeScale ?? 1;
     this.now = options.now ?? (() => new Date());
-    this.services = options.services ?? allServices;
+    this.services = options.services;
     this.events.setMaxListeners(0);
   }
 

@@ -187,7 +187,7 @@ describe('model validation: errors in each service shape', () => {
   it('an operation whose model declares only ValidationException answers it (the Logs delivery APIs), derived from the model', async () => {
     assert.ok(models['logs']!.validationExceptionOperations?.includes('PutDeliverySource'));
     assert.ok(!models['logs']!.validationExceptionOperations?.includes('PutMetricFilter'));
-    const { CloudState } = await import('../../../src/local/core/cloud-state.js');
+    const { CloudState } = await import('../../../src/local/cloud-state.js');
     const state = new CloudState();
     const codeOf = (op: string, input: Record<string, unknown>) =>
       state.invoke('logs', op, input, { region: 'us-east-1' }).then(

@@ -3,7 +3,7 @@ import { appendFileSync, copyFileSync, mkdtempSync, readFileSync, rmSync, writeF
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
-import { CloudState } from '../../../src/local/core/cloud-state.js';
+import { CloudState } from '../../../src/local/cloud-state.js';
 import { journalPathOf, StateFileError, StatePersister } from '../../../src/local/server/persistence.js';
 
 const dirs: string[] = [];

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { CloudState } from '../../../src/local/core/cloud-state.js';
+import { CloudState } from '../../../src/local/cloud-state.js';
 import { registerInstance } from '../../../src/local/services/cloudmap/state.js';
 import { cloudMapResolver } from '../../../src/local/runtime/discovery.js';
 import { waitFor } from '../../wait-for.js';

@@ -13,7 +13,7 @@ import {
   type ECSClient,
 } from '@aws-sdk/client-ecs';
 import { runCli, type CliIo } from '../../../src/cli/run.js';
-import { CloudState } from '../../../src/local/core/cloud-state.js';
+import { CloudState } from '../../../src/local/cloud-state.js';
 import { defaultMaxTasks, LocalRuntime } from '../../../src/local/runtime/runtime.js';
 import type { LocalCloud } from '../../../src/local/index.js';
 import type { TestCloud } from '../helpers.js';

@@ -6,7 +6,7 @@
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { CloudState } from '../../../../src/local/core/cloud-state.js';
+import { CloudState } from '../../../../src/local/cloud-state.js';
 import type { RuntimeContext } from '../../../../src/local/runtime/context.js';
 import { AlbMetrics } from '../../../../src/local/runtime/load-balancing/metrics.js';
 import { findMetric } from '../../../../src/local/services/cloudwatch/state.js';

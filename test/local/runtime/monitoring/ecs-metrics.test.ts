@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { CloudState } from '../../../../src/local/core/cloud-state.js';
+import { CloudState } from '../../../../src/local/cloud-state.js';
 import type { LiveTask, RuntimeContext } from '../../../../src/local/runtime/context.js';
 import { EcsMetricsPublisher, type TaskUtilization } from '../../../../src/local/runtime/monitoring/ecs-metrics.js';
 import { findMetric } from '../../../../src/local/services/cloudwatch/state.js';

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { CloudState } from '../../../../src/local/core/cloud-state.js';
+import { CloudState } from '../../../../src/local/cloud-state.js';
 import { ServiceTaskIndex } from '../../../../src/local/runtime/tasks/service-task-index.js';
 import {
   createTasksForDeployment,

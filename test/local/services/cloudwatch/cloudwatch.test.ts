@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { CloudState } from '../../../../src/local/core/cloud-state.js';
+import { CloudState } from '../../../../src/local/cloud-state.js';
 import { AwsError } from '../../../../src/local/core/types.js';
 import { evaluateAlarm, evaluateStoredAlarm } from '../../../../src/local/services/cloudwatch/evaluate.js';
 import { cloudWatchState, putMetricDatum, setAlarmState } from '../../../../src/local/services/cloudwatch/state.js';

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
 import type { StateChange } from '../../../../src/local/core/change-tracker.js';
-import { CloudState } from '../../../../src/local/core/cloud-state.js';
+import { CloudState } from '../../../../src/local/cloud-state.js';
 import { journalPathOf, StatePersister } from '../../../../src/local/server/persistence.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'ecskit-ec2-'));

@@ -6,7 +6,7 @@
  * @internal
  */
 import { setTimeout as sleep } from 'node:timers/promises';
-import { CloudState } from '../../../../src/local/core/cloud-state.js';
+import { CloudState } from '../../../../src/local/cloud-state.js';
 
 export const ACCOUNT = '123456789012';
 export const REGION = 'us-east-1';

@@ -12,7 +12,7 @@ import {
   ListInstanceProfilesForRoleCommand,
   RemoveRoleFromInstanceProfileCommand,
 } from '@aws-sdk/client-iam';
-import { CloudState } from '../../../../src/local/core/cloud-state.js';
+import { CloudState } from '../../../../src/local/cloud-state.js';
 import { AwsError } from '../../../../src/local/core/types.js';
 import { findInstanceProfile } from '../../../../src/local/services/iam/state.js';
 import { rejection, startTestCloud, TEST_CREDENTIALS, type TestCloud } from '../../helpers.js';

@@ -5,7 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { CloudState } from '../../../../src/local/core/cloud-state.js';
+import { CloudState } from '../../../../src/local/cloud-state.js';
 import { AwsError } from '../../../../src/local/core/types.js';
 import { evaluateStoredAlarm } from '../../../../src/local/services/cloudwatch/evaluate.js';
 import { appendLogEvents } from '../../../../src/local/services/logs/state.js';

@@ -6,7 +6,7 @@
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { CloudState } from '../../../../src/local/core/cloud-state.js';
+import { CloudState } from '../../../../src/local/cloud-state.js';
 import { AwsError } from '../../../../src/local/core/types.js';
 
 const T0 = Date.parse('2024-05-01T10:00:00Z');

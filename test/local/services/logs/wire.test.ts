@@ -36,7 +36,7 @@ import {
   PutSubscriptionFilterCommand,
   UpdateDeliveryConfigurationCommand,
 } from '@aws-sdk/client-cloudwatch-logs';
-import { CloudState } from '../../../../src/local/core/cloud-state.js';
+import { CloudState } from '../../../../src/local/cloud-state.js';
 import { journalPathOf, StatePersister } from '../../../../src/local/server/persistence.js';
 import { rejection, startTestCloud, type TestCloud } from '../../helpers.js';
 

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { CloudState } from '../../../../src/local/core/cloud-state.js';
+import { CloudState } from '../../../../src/local/cloud-state.js';
 import { awsCli, awsCliSkip } from '../../aws-cli.js';
 import { startTestCloud, type TestCloud } from '../../helpers.js';
 
