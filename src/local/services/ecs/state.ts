@@ -481,14 +481,6 @@ export function requireService(ctx: RequestContext, cluster: ClusterRecord, ref:
   return svc;
 }
 
-/** A task definition by family, family:revision or ARN, or AWS's `ClientException`. */
-export function requireTaskDefinition(ctx: RequestContext, ref: string | undefined): TaskDefinitionRecord {
-  if (!ref) throw new AwsError('InvalidParameterException', 'taskDefinition must not be null or empty.');
-  const td = findTaskDefinition(ctx.state, ref);
-  if (!td || td.status === 'DELETE_IN_PROGRESS') throw new AwsError('ClientException', 'Unable to describe task definition.');
-  return td;
-}
-
 /** Emits a control-plane event for the runtime (`ctx.events`, event name = type). */
 export function emit(ctx: RequestContext, type: string, ids: Record<string, unknown>): void {
   ctx.events.emit(type, { accountId: ctx.accountId, region: ctx.region, type, ...ids });
@@ -1178,16 +1170,4 @@ export function setDesiredCount(regionState: RegionState, serviceArn: string, de
   const sd = primary ? ecsState(regionState).serviceDeployments[primary.serviceDeploymentArn] : undefined;
   if (sd) sd.targetServiceRevision.requestedTaskCount = desiredCount;
   return svc;
-}
-
-/**
- * Sets the ACTIVE (old) deployments' desired count as the scheduler drains
- * them during a rolling update.
- */
-export function setDeploymentDesiredCount(regionState: RegionState, serviceArn: string, deploymentId: string, desiredCount: number, options?: MutationOptions): DeploymentRecord {
-  const svc = mustService(regionState, serviceArn);
-  const d = mustDeployment(svc, deploymentId);
-  d.desiredCount = desiredCount;
-  d.updatedAt = nowOf(options);
-  return d;
 }

@@ -192,19 +192,9 @@ export function loadBalancerStateCode(lb: StoredLoadBalancer, nowMs: number): 'p
   return nowMs >= lb.ActiveAt ? 'active' : 'provisioning';
 }
 
-/** The stored load balancer with this ARN, or undefined. */
-export function findLoadBalancer(regionState: RegionState, arn: string): StoredLoadBalancer | undefined {
-  return elbv2State(regionState).loadBalancers[arn];
-}
-
 /** The stored target group with this ARN, or undefined. */
 export function findTargetGroup(regionState: RegionState, arn: string): StoredTargetGroup | undefined {
   return elbv2State(regionState).targetGroups[arn];
-}
-
-/** The stored listener with this ARN, or undefined. */
-export function findListener(regionState: RegionState, arn: string): StoredListener | undefined {
-  return elbv2State(regionState).listeners[arn];
 }
 
 /** Numeric order of rule priorities, the default rule last. */
