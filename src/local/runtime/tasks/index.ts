@@ -26,6 +26,7 @@
  */
 import type { RegionState } from '../../core/types.js';
 import { syncContainerAgents } from '../../services/ecs/agent.js';
+import { attachRuntime, detachRuntime } from '../../services/ecs/runtime-attachment.js';
 import { addServiceEvent, EcsEvents, pruneStoppedTasks, requestTaskStop, serviceEventMessage, updateTask, type EcsState, type ServiceRecord, type TaskRecord } from '../../services/ecs/state.js';
 import type { RuntimeComponent, RuntimeContext } from '../context.js';
 import { ClusterProvisioner } from './cluster-provisioning.js';
@@ -166,6 +167,7 @@ export function tasksComponent(context: RuntimeContext): RuntimeComponent {
       clusters.provision(true);
       context.cloud.events.on('state:changed', onStateChanged);
       context.cloud.events.on(EcsEvents.taskStopRequested, onStopRequested);
+      attachRuntime(context.cloud.events);
       context.cloud.events.on('state:reset', onReset);
     },
     tick: (now) => {
@@ -175,6 +177,7 @@ export function tasksComponent(context: RuntimeContext): RuntimeComponent {
       shared.stopped = true;
       context.cloud.events.off('state:changed', onStateChanged);
       context.cloud.events.off(EcsEvents.taskStopRequested, onStopRequested);
+      detachRuntime(context.cloud.events);
       context.cloud.events.off('state:reset', onReset);
       await Promise.all([...shared.runs.values()].map((run) => run.kill('Task stopped because the local cloud stopped')));
       shared.runs.clear();
