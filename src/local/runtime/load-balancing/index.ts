@@ -53,7 +53,6 @@
  * @internal
  */
 import type { RegionState } from '../../core/types.js';
-import { elbv2State, pruneDrainedTargets, rulesOfListener, findTargetGroup } from '../../services/elbv2/state.js';
 import { startAlbListener, type AlbListener, type ProxyRequestRecord, type ProxyRule, type ProxyTls } from '../alb-proxy.js';
 import type { RuntimeComponent, RuntimeContext } from '../context.js';
 import { HealthChecker } from './health-checks.js';
@@ -104,6 +103,7 @@ const baseName = (dnsName: string) => dnsName.replace(/:\d+$/, '');
 
 /** The `load-balancing` part of the runtime. */
 export function loadBalancingComponent(context: RuntimeContext, options: LoadBalancingOptions = {}): RuntimeComponent {
+  const elb = context.controlPlane.elbv2;
   const bindHost = options.host ?? '127.0.0.1';
   const health = new HealthChecker(context, options.minHealthCheckTimeoutMs !== undefined ? { minTimeoutMs: options.minHealthCheckTimeoutMs } : {});
   const metrics = new AlbMetrics(context);
@@ -123,7 +123,7 @@ export function loadBalancingComponent(context: RuntimeContext, options: LoadBal
   const memberFor = (front: Front, host: string): Member | undefined => {
     const name = host.toLowerCase().replace(/:\d+$/, '').replace(/\.$/, '');
     // Deleted or moved to another port since the last reconcile: gone at once.
-    const members = front.members.filter((m) => elbv2State(m.state).listeners[m.listenerArn]?.Port === front.port);
+    const members = front.members.filter((m) => elb.state(m.state).listeners[m.listenerArn]?.Port === front.port);
     const exact = members.find((m) => m.hostname === name);
     if (exact) return exact;
     // Another load balancer's name (of this or another local cloud) never falls through to ours.
@@ -138,7 +138,7 @@ export function loadBalancingComponent(context: RuntimeContext, options: LoadBal
     const version = context.cloud.version;
     const cached = ruleCache.get(member.listenerArn);
     if (cached && cached.version === version) return cached.rules;
-    const rules = proxyRules(rulesOfListener(member.state, member.listenerArn), (seconds) => context.scaledMs(seconds));
+    const rules = proxyRules(elb.rulesOfListener(member.state, member.listenerArn), (seconds) => context.scaledMs(seconds));
     ruleCache.set(member.listenerArn, { version, rules });
     return rules;
   };
@@ -146,7 +146,7 @@ export function loadBalancingComponent(context: RuntimeContext, options: LoadBal
   const startFront = async (port: number, members: Member[], tls: { key: string; settings: ProxyTls } | undefined): Promise<Front & { listener: AlbListener }> => {
     const front: Front = { port, members, listener: undefined, ...(tls ? { tlsKey: tls.key } : {}) };
     const first = members[0];
-    const idleSeconds = Number((first && elbv2State(first.state).loadBalancers[first.loadBalancerArn]?.Attributes['idle_timeout.timeout_seconds']) ?? 60);
+    const idleSeconds = Number((first && elb.state(first.state).loadBalancers[first.loadBalancerArn]?.Attributes['idle_timeout.timeout_seconds']) ?? 60);
     const listen = (bindPort: number) =>
       startAlbListener({
         host: bindHost,
@@ -162,17 +162,17 @@ export function loadBalancingComponent(context: RuntimeContext, options: LoadBal
           },
           targets: (targetGroupArn) => {
             const scope = arnScope(targetGroupArn);
-            return proxyTargets(scope ? findTargetGroup(context.cloud.region(scope.region, scope.accountId), targetGroupArn) : undefined, (seconds) => context.scaledMs(seconds));
+            return proxyTargets(scope ? elb.findTargetGroup(context.cloud.region(scope.region, scope.accountId), targetGroupArn) : undefined, (seconds) => context.scaledMs(seconds));
           },
           protocol: ({ host }) => {
             const member = memberFor(front, host);
-            const protocol = member && elbv2State(member.state).listeners[member.listenerArn]?.Protocol;
+            const protocol = member && elb.state(member.state).listeners[member.listenerArn]?.Protocol;
             return protocol === 'HTTPS' ? 'HTTPS' : protocol === undefined ? undefined : 'HTTP';
           },
           servedPort: ({ host }, listenerPort) => {
             const member = memberFor(front, host);
             if (!member) return undefined;
-            const listeners = Object.values(elbv2State(member.state).listeners);
+            const listeners = Object.values(elb.state(member.state).listeners);
             if (!listeners.some((l) => l.LoadBalancerArn === member.loadBalancerArn && l.Port === listenerPort)) return undefined;
             return fronts.get(listenerPort)?.listener?.port;
           },
@@ -198,7 +198,7 @@ export function loadBalancingComponent(context: RuntimeContext, options: LoadBal
   const desiredListeners = (): Map<number, Member[]> => {
     const byPort = new Map<number, Member[]>();
     for (const { state } of context.regions()) {
-      const elbv2 = state['elbv2'] === undefined ? undefined : elbv2State(state);
+      const elbv2 = elb.existing(state);
       if (!elbv2) continue;
       for (const listener of Object.values(elbv2.listeners)) {
         const lb = elbv2.loadBalancers[listener.LoadBalancerArn];
@@ -279,8 +279,8 @@ export function loadBalancingComponent(context: RuntimeContext, options: LoadBal
     // DNSName carries the real port when the listener port could not be bound.
     let changed = false;
     for (const { state } of context.regions()) {
-      if (state['elbv2'] === undefined) continue;
-      const elbv2 = elbv2State(state);
+      const elbv2 = elb.existing(state);
+      if (!elbv2) continue;
       for (const lb of Object.values(elbv2.loadBalancers)) {
         if (lb.Type !== 'application') continue;
         const ports = Object.values(elbv2.listeners)
@@ -305,10 +305,11 @@ export function loadBalancingComponent(context: RuntimeContext, options: LoadBal
   const pruneDrained = (nowMs: number) => {
     let changed = false;
     for (const { state } of context.regions()) {
-      if (state['elbv2'] === undefined) continue;
-      for (const tg of Object.values(elbv2State(state).targetGroups)) {
+      const elbv2 = elb.existing(state);
+      if (!elbv2) continue;
+      for (const tg of Object.values(elbv2.targetGroups)) {
         const before = tg.Targets.length;
-        pruneDrainedTargets(tg, nowMs);
+        elb.pruneDrainedTargets(tg, nowMs);
         if (tg.Targets.length !== before) changed = true;
       }
     }
@@ -336,7 +337,7 @@ export function loadBalancingComponent(context: RuntimeContext, options: LoadBal
       fronts.clear();
       await Promise.all(closing);
       for (const [arn, state] of renamed) {
-        const lb = elbv2State(state).loadBalancers[arn];
+        const lb = elb.state(state).loadBalancers[arn];
         if (lb) lb.DNSName = baseName(lb.DNSName);
       }
       if (renamed.size > 0) context.cloud.touch();
