@@ -187,6 +187,18 @@ export function loadBalancerStateCode(lb: StoredLoadBalancer, nowMs: number): 'p
   return nowMs >= lb.ActiveAt ? 'active' : 'provisioning';
 }
 
+/** Removes a listener, its rules and their tags (DeleteListener, DeleteLoadBalancer). */
+export function removeListener(state: Elbv2State, listenerArn: string): void {
+  for (const rule of Object.values(state.rules)) {
+    if (rule.ListenerArn === listenerArn) {
+      delete state.rules[rule.RuleArn];
+      delete state.tags[rule.RuleArn];
+    }
+  }
+  delete state.listeners[listenerArn];
+  delete state.tags[listenerArn];
+}
+
 /** The stored target group with this ARN, or undefined. */
 export function findTargetGroup(regionState: RegionState, arn: string): StoredTargetGroup | undefined {
   return elbv2State(regionState).targetGroups[arn];
