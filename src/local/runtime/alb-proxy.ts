@@ -366,184 +366,257 @@ function setsCookie(header: string | string[] | undefined, name: string): boolea
   return lines.some((line) => line.slice(0, line.indexOf('=')).trim() === name);
 }
 
-/** Starts one listener. */
-export async function startAlbListener(options: AlbListenerOptions): Promise<AlbListener> {
-  const agent = new Agent({ keepAlive: true, maxSockets: 256, keepAliveMsecs: 1000 });
-  const cursors = new Map<string, number>();
-  const timeoutMs = options.timeoutMs ?? 60_000;
-  const cookieLifetimeMs = options.cookieLifetimeMs ?? SEVEN_DAYS_MS;
-  const jar = new CookieJar();
-  const sameTarget = (a: ProxyTarget, h: string | undefined, p: number | undefined) => a.host === h && a.port === p;
+/** What every request of one listener shares. */
+interface ListenerShared {
+  readonly options: AlbListenerOptions;
+  readonly agent: Agent;
+  /** Round-robin position per target group. */
+  readonly cursors: Map<string, number>;
+  readonly timeoutMs: number;
+  readonly cookieLifetimeMs: number;
+  readonly jar: CookieJar;
+  /** The port the listener is bound to (known once it listens). */
+  port(): number;
+}
 
-  const handle = (req: IncomingMessage, res: ServerResponse) => {
-    const url = req.url ?? '/';
-    const queryAt = url.indexOf('?');
-    const path = queryAt === -1 ? url : url.slice(0, queryAt);
-    const query = queryAt === -1 ? '' : url.slice(queryAt + 1);
-    const host = req.headers.host ?? '';
-    const encrypted = (req.socket as Partial<TLSSocket>).encrypted === true;
-    const scheme = encrypted ? 'https' : 'http';
-    const onRequest = options.onRequest && ((record: ProxyRequestRecord) => options.onRequest?.({ ...record, host }));
-    const rules = options.routing.rules({ host, path });
-    if (rules === undefined) {
-      const text = `No load balancer of this local cloud listens on port ${req.socket.localPort} for host ${JSON.stringify(host)}; read the load balancer's DNSName again (it carries a port when the listener port was taken)`;
-      res.writeHead(421, { 'content-type': 'text/plain', 'content-length': Buffer.byteLength(text), server: 'awselb/2.0' });
-      return res.end(text);
-    }
-    // Without a `protocol` callback every request is served on the protocol it came in.
-    const listenerProtocol = options.routing.protocol?.({ host });
-    if (listenerProtocol === 'HTTPS' && !encrypted) {
-      onRequest?.({ status: 400, source: 'elb' });
-      return json(res, 400, PLAIN_ON_HTTPS);
-    }
-    if (listenerProtocol === 'HTTP' && encrypted) {
-      // Only when another load balancer's HTTPS listener shares the port: this one speaks plain HTTP.
-      onRequest?.({ status: 400, source: 'elb' });
-      return json(res, 400, errorPage(400, 'Bad Request'));
-    }
-    const rule = matchRule(rules, { host, path, method: req.method ?? 'GET', headers: req.headers, query, sourceIp: req.socket.remoteAddress ?? '' });
-    if (!rule) {
-      onRequest?.({ status: 503, source: 'elb' });
-      return json(res, 503, errorPage(503, 'Service Temporarily Unavailable'));
-    }
-    const action = rule.action;
-    if (action.type === 'fixed-response') {
-      onRequest?.({ status: action.statusCode, source: 'elb' });
-      return json(res, action.statusCode, action.body ?? '', action.contentType ?? 'text/plain');
-    }
-    if (action.type === 'redirect') {
-      onRequest?.({ status: action.statusCode, source: 'elb' });
-      const location = redirectLocation(action, { protocol: scheme, host, port: listener.port, path, query }, (port) => options.routing.servedPort?.({ host }, port));
-      const text = action.statusCode === 301 ? 'Moved Permanently' : 'Moved Temporarily';
-      const body = errorPage(action.statusCode, text);
-      res.writeHead(action.statusCode, { location, 'content-type': 'text/html', 'content-length': Buffer.byteLength(body), server: 'awselb/2.0' });
-      return res.end(body);
-    }
-    const nowMs = Date.now();
-    const cookies = parseCookies(req.headers.cookie);
-    // Target group stickiness: a valid AWSALBTG naming one of this action's groups wins over the weights.
-    const pinnedGroup = action.stickiness ? jar.open(cookies.get('AWSALBTG'), 'AWSALBTG', nowMs) : undefined;
-    const group = (pinnedGroup && action.targetGroups.find((g) => g.arn === pinnedGroup.g)) || pickWeighted(action.targetGroups);
-    if (!group) {
-      onRequest?.({ status: 503, source: 'elb' });
-      return json(res, 503, errorPage(503, 'Service Temporarily Unavailable'));
-    }
-    const { healthy, failOpen, stickiness } = options.routing.targets(group.arn);
-    const pool = healthy.length > 0 ? healthy : failOpen; // ALB fails open to unhealthy targets when none is healthy; `initial` ones get nothing
-    if (pool.length === 0) {
-      onRequest?.({ targetGroupArn: group.arn, status: 503, source: 'elb' });
-      return json(res, 503, errorPage(503, 'Service Temporarily Unavailable'));
-    }
-    const stickyKind = stickiness?.type === 'lb_cookie' ? 'AWSALB' : stickiness?.type === 'app_cookie' ? 'AWSALBAPP' : undefined;
-    const stuck = stickyKind ? jar.open(cookies.get(stickyKind === 'AWSALB' ? 'AWSALB' : 'AWSALBAPP-0'), stickyKind, nowMs) : undefined;
-    let target = stuck && stuck.g === group.arn ? pool.find((t) => sameTarget(t, stuck.h, stuck.p)) : undefined;
-    if (!target) {
-      const cursor = cursors.get(group.arn) ?? 0;
-      cursors.set(group.arn, cursor + 1);
-      target = pool[cursor % pool.length]!;
-    }
-    const chosen = target;
+/** One request as the proxy sees it. */
+interface Incoming {
+  readonly req: IncomingMessage;
+  readonly res: ServerResponse;
+  readonly path: string;
+  readonly query: string;
+  readonly host: string;
+  readonly encrypted: boolean;
+  readonly scheme: 'http' | 'https';
+  /** Reports the request for metrics (with its Host), when the listener has `onRequest`. */
+  readonly onRequest: ((record: ProxyRequestRecord) => void) | undefined;
+}
 
-    /** The stickiness cookies this response carries. */
-    const stickyHeaders = (targetSetCookie: string | string[] | undefined): string[] => {
-      const out: string[] = [];
-      const expires = new Date(Date.now() + cookieLifetimeMs);
-      if (action.stickiness) {
-        const value = jar.seal({ k: 'AWSALBTG', g: group.arn, x: Date.now() + action.stickiness.durationMs });
-        out.push(...stickyCookies('AWSALBTG', value, expires, encrypted, true));
-      }
-      if (stickiness?.type === 'lb_cookie') {
-        const value = jar.seal({ k: 'AWSALB', g: group.arn, h: chosen.host, p: chosen.port, x: Date.now() + stickiness.durationMs });
-        out.push(...stickyCookies('AWSALB', value, expires, encrypted, true));
-      } else if (stickiness?.type === 'app_cookie' && stickiness.cookieName && setsCookie(targetSetCookie, stickiness.cookieName)) {
-        // The application (re)issued its cookie: stickiness (re)starts, with the group's app_cookie duration.
-        const value = jar.seal({ k: 'AWSALBAPP', g: group.arn, h: chosen.host, p: chosen.port, x: Date.now() + stickiness.durationMs });
-        out.push(...stickyCookies('AWSALBAPP-0', value, expires, encrypted, false));
-        for (const n of [1, 2, 3]) out.push(`AWSALBAPP-${n}=_remove_; Expires=${expires.toUTCString()}; Path=/`);
-      }
-      return out;
-    };
+type ForwardAction = Extract<ProxyAction, { type: 'forward' }>;
 
-    const headers: Record<string, string | string[]> = {};
-    for (const [key, value] of Object.entries(req.headers)) if (value !== undefined && !HOP_BY_HOP.has(key)) headers[key] = value;
-    const client = req.socket.remoteAddress ?? '127.0.0.1';
-    headers['x-forwarded-for'] = req.headers['x-forwarded-for'] ? `${req.headers['x-forwarded-for']}, ${client}` : client;
-    headers['x-forwarded-proto'] = scheme;
-    headers['x-forwarded-port'] = String(listener.port);
-    headers['x-amzn-trace-id'] ??= `Root=1-${Math.floor(Date.now() / 1000).toString(16)}-${randomBytes(12).toString('hex')}`;
+/** Where a forwarded request goes. */
+interface Destination {
+  readonly group: { readonly arn: string };
+  readonly target: ProxyTarget;
+  readonly stickiness: ProxyStickiness | undefined;
+}
 
-    const started = process.hrtime.bigint();
-    let settled = false;
-    const finish = (status: number, source: 'target' | 'elb', responded: boolean) => {
-      if (settled) return;
-      settled = true;
-      const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-      onRequest?.({
-        targetGroupArn: group.arn,
-        target: chosen,
-        status,
-        source,
-        ...(responded ? { targetResponseSeconds: seconds } : {}),
-      });
-    };
-    const upstream = httpRequest(
-      { host: chosen.host, port: chosen.port, method: req.method, path: req.url, headers, agent, timeout: timeoutMs },
-      (response) => {
-        const out: Record<string, string | string[]> = {};
-        for (const [key, value] of Object.entries(response.headers)) if (value !== undefined && !HOP_BY_HOP.has(key)) out[key] = value;
-        const sticky = stickyHeaders(response.headers['set-cookie']);
-        if (sticky.length) out['set-cookie'] = [...(response.headers['set-cookie'] ?? []), ...sticky];
-        res.writeHead(response.statusCode ?? 502, out);
-        response.pipe(res);
-        response.on('end', () => finish(response.statusCode ?? 502, 'target', true));
-        response.on('error', () => res.destroy());
-      },
-    );
-    upstream.on('timeout', () => {
-      upstream.destroy();
-      finish(504, 'elb', false);
-      json(res, 504, errorPage(504, 'Gateway Time-out'));
-    });
-    upstream.on('error', () => {
-      finish(502, 'elb', false);
-      json(res, 502, errorPage(502, 'Bad Gateway'));
-    });
-    req.pipe(upstream);
-    res.on('close', () => {
-      if (!res.writableFinished) upstream.destroy();
-    });
+function incoming(shared: ListenerShared, req: IncomingMessage, res: ServerResponse): Incoming {
+  const url = req.url ?? '/';
+  const queryAt = url.indexOf('?');
+  const host = req.headers.host ?? '';
+  const encrypted = (req.socket as Partial<TLSSocket>).encrypted === true;
+  const { onRequest } = shared.options;
+  return {
+    req,
+    res,
+    path: queryAt === -1 ? url : url.slice(0, queryAt),
+    query: queryAt === -1 ? '' : url.slice(queryAt + 1),
+    host,
+    encrypted,
+    scheme: encrypted ? 'https' : 'http',
+    onRequest: onRequest && ((record: ProxyRequestRecord) => onRequest({ ...record, host })),
   };
+}
 
-  const plain: Server = createServer(handle);
-  plain.keepAliveTimeout = 60_000;
-  let secure: HttpsServer | undefined;
-  const tlsOptions = (tls: ProxyTls) => ({
-    key: tls.key,
-    cert: tls.cert,
-    honorCipherOrder: true,
-    ...(tls.minVersion ? { minVersion: tls.minVersion } : {}),
-    ...(tls.maxVersion ? { maxVersion: tls.maxVersion } : {}),
-    ...(tls.ciphers ? { ciphers: tls.ciphers } : {}),
+/**
+ * Answers what the load balancer answers itself (no load balancer for the
+ * Host, wrong protocol, no rule, fixed responses, redirects); returns the
+ * forward action otherwise.
+ */
+function answerOrForward(shared: ListenerShared, request: Incoming): ForwardAction | undefined {
+  const { options } = shared;
+  const { req, res, host, path, query, encrypted, onRequest } = request;
+  const rules = options.routing.rules({ host, path });
+  if (rules === undefined) {
+    const text = `No load balancer of this local cloud listens on port ${req.socket.localPort} for host ${JSON.stringify(host)}; read the load balancer's DNSName again (it carries a port when the listener port was taken)`;
+    res.writeHead(421, { 'content-type': 'text/plain', 'content-length': Buffer.byteLength(text), server: 'awselb/2.0' });
+    res.end(text);
+    return undefined;
+  }
+  // Without a `protocol` callback every request is served on the protocol it came in.
+  const listenerProtocol = options.routing.protocol?.({ host });
+  if (listenerProtocol === 'HTTPS' && !encrypted) {
+    onRequest?.({ status: 400, source: 'elb' });
+    json(res, 400, PLAIN_ON_HTTPS);
+    return undefined;
+  }
+  if (listenerProtocol === 'HTTP' && encrypted) {
+    // Only when another load balancer's HTTPS listener shares the port: this one speaks plain HTTP.
+    onRequest?.({ status: 400, source: 'elb' });
+    json(res, 400, errorPage(400, 'Bad Request'));
+    return undefined;
+  }
+  const rule = matchRule(rules, { host, path, method: req.method ?? 'GET', headers: req.headers, query, sourceIp: req.socket.remoteAddress ?? '' });
+  if (!rule) {
+    onRequest?.({ status: 503, source: 'elb' });
+    json(res, 503, errorPage(503, 'Service Temporarily Unavailable'));
+    return undefined;
+  }
+  const action = rule.action;
+  if (action.type === 'fixed-response') {
+    onRequest?.({ status: action.statusCode, source: 'elb' });
+    json(res, action.statusCode, action.body ?? '', action.contentType ?? 'text/plain');
+    return undefined;
+  }
+  if (action.type === 'redirect') {
+    redirect(shared, request, action);
+    return undefined;
+  }
+  return action;
+}
+
+function redirect(shared: ListenerShared, request: Incoming, action: Extract<ProxyAction, { type: 'redirect' }>): void {
+  const { res, host, path, query, scheme, onRequest } = request;
+  onRequest?.({ status: action.statusCode, source: 'elb' });
+  const location = redirectLocation(action, { protocol: scheme, host, port: shared.port(), path, query }, (port) => shared.options.routing.servedPort?.({ host }, port));
+  const text = action.statusCode === 301 ? 'Moved Permanently' : 'Moved Temporarily';
+  const body = errorPage(action.statusCode, text);
+  res.writeHead(action.statusCode, { location, 'content-type': 'text/html', 'content-length': Buffer.byteLength(body), server: 'awselb/2.0' });
+  res.end(body);
+}
+
+/** The target group and target of a forward (stickiness cookies first, then weights and round robin); answers 503 when there is none. */
+function chooseDestination(shared: ListenerShared, request: Incoming, action: ForwardAction): Destination | undefined {
+  const { jar, cursors } = shared;
+  const { res, onRequest } = request;
+  const nowMs = Date.now();
+  const cookies = parseCookies(request.req.headers.cookie);
+  // Target group stickiness: a valid AWSALBTG naming one of this action's groups wins over the weights.
+  const pinnedGroup = action.stickiness ? jar.open(cookies.get('AWSALBTG'), 'AWSALBTG', nowMs) : undefined;
+  const group = (pinnedGroup && action.targetGroups.find((g) => g.arn === pinnedGroup.g)) || pickWeighted(action.targetGroups);
+  if (!group) {
+    onRequest?.({ status: 503, source: 'elb' });
+    json(res, 503, errorPage(503, 'Service Temporarily Unavailable'));
+    return undefined;
+  }
+  const { healthy, failOpen, stickiness } = shared.options.routing.targets(group.arn);
+  const pool = healthy.length > 0 ? healthy : failOpen; // ALB fails open to unhealthy targets when none is healthy; `initial` ones get nothing
+  if (pool.length === 0) {
+    onRequest?.({ targetGroupArn: group.arn, status: 503, source: 'elb' });
+    json(res, 503, errorPage(503, 'Service Temporarily Unavailable'));
+    return undefined;
+  }
+  const stickyKind = stickiness?.type === 'lb_cookie' ? 'AWSALB' : stickiness?.type === 'app_cookie' ? 'AWSALBAPP' : undefined;
+  const stuck = stickyKind ? jar.open(cookies.get(stickyKind === 'AWSALB' ? 'AWSALB' : 'AWSALBAPP-0'), stickyKind, nowMs) : undefined;
+  let target = stuck && stuck.g === group.arn ? pool.find((t) => t.host === stuck.h && t.port === stuck.p) : undefined;
+  if (!target) {
+    const cursor = cursors.get(group.arn) ?? 0;
+    cursors.set(group.arn, cursor + 1);
+    target = pool[cursor % pool.length]!;
+  }
+  return { group, target, stickiness };
+}
+
+/** The stickiness cookies a forwarded response carries. */
+function stickyHeaders(shared: ListenerShared, action: ForwardAction, to: Destination, encrypted: boolean, targetSetCookie: string | string[] | undefined): string[] {
+  const { jar } = shared;
+  const { group, target, stickiness } = to;
+  const out: string[] = [];
+  const expires = new Date(Date.now() + shared.cookieLifetimeMs);
+  if (action.stickiness) {
+    const value = jar.seal({ k: 'AWSALBTG', g: group.arn, x: Date.now() + action.stickiness.durationMs });
+    out.push(...stickyCookies('AWSALBTG', value, expires, encrypted, true));
+  }
+  if (stickiness?.type === 'lb_cookie') {
+    const value = jar.seal({ k: 'AWSALB', g: group.arn, h: target.host, p: target.port, x: Date.now() + stickiness.durationMs });
+    out.push(...stickyCookies('AWSALB', value, expires, encrypted, true));
+  } else if (stickiness?.type === 'app_cookie' && stickiness.cookieName && setsCookie(targetSetCookie, stickiness.cookieName)) {
+    // The application (re)issued its cookie: stickiness (re)starts, with the group's app_cookie duration.
+    const value = jar.seal({ k: 'AWSALBAPP', g: group.arn, h: target.host, p: target.port, x: Date.now() + stickiness.durationMs });
+    out.push(...stickyCookies('AWSALBAPP-0', value, expires, encrypted, false));
+    for (const n of [1, 2, 3]) out.push(`AWSALBAPP-${n}=_remove_; Expires=${expires.toUTCString()}; Path=/`);
+  }
+  return out;
+}
+
+/** The request headers a target gets: the client's without hop-by-hop ones, plus ALB's `X-Forwarded-*` and trace id. */
+function forwardedHeaders(req: IncomingMessage, scheme: string, port: number): Record<string, string | string[]> {
+  const headers: Record<string, string | string[]> = {};
+  for (const [key, value] of Object.entries(req.headers)) if (value !== undefined && !HOP_BY_HOP.has(key)) headers[key] = value;
+  const client = req.socket.remoteAddress ?? '127.0.0.1';
+  headers['x-forwarded-for'] = req.headers['x-forwarded-for'] ? `${req.headers['x-forwarded-for']}, ${client}` : client;
+  headers['x-forwarded-proto'] = scheme;
+  headers['x-forwarded-port'] = String(port);
+  headers['x-amzn-trace-id'] ??= `Root=1-${Math.floor(Date.now() / 1000).toString(16)}-${randomBytes(12).toString('hex')}`;
+  return headers;
+}
+
+/** Forwards the request to the chosen target and streams its response back (502/504 from the load balancer when it fails). */
+function forward(shared: ListenerShared, request: Incoming, action: ForwardAction, to: Destination): void {
+  const { req, res, onRequest } = request;
+  const headers = forwardedHeaders(req, request.scheme, shared.port());
+  const started = process.hrtime.bigint();
+  let settled = false;
+  const finish = (status: number, source: 'target' | 'elb', responded: boolean) => {
+    if (settled) return;
+    settled = true;
+    const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+    onRequest?.({ targetGroupArn: to.group.arn, target: to.target, status, source, ...(responded ? { targetResponseSeconds: seconds } : {}) });
+  };
+  const upstream = httpRequest(
+    { host: to.target.host, port: to.target.port, method: req.method, path: req.url, headers, agent: shared.agent, timeout: shared.timeoutMs },
+    (response) => {
+      const out: Record<string, string | string[]> = {};
+      for (const [key, value] of Object.entries(response.headers)) if (value !== undefined && !HOP_BY_HOP.has(key)) out[key] = value;
+      const sticky = stickyHeaders(shared, action, to, request.encrypted, response.headers['set-cookie']);
+      if (sticky.length) out['set-cookie'] = [...(response.headers['set-cookie'] ?? []), ...sticky];
+      res.writeHead(response.statusCode ?? 502, out);
+      response.pipe(res);
+      response.on('end', () => finish(response.statusCode ?? 502, 'target', true));
+      response.on('error', () => res.destroy());
+    },
+  );
+  upstream.on('timeout', () => {
+    upstream.destroy();
+    finish(504, 'elb', false);
+    json(res, 504, errorPage(504, 'Gateway Time-out'));
   });
-  const setTls = (tls: ProxyTls | undefined) => {
-    if (!tls) {
-      secure = undefined;
-      return;
-    }
-    if (secure) {
-      secure.setSecureContext(tlsOptions(tls));
-      return;
-    }
-    secure = createHttpsServer(tlsOptions(tls), handle);
-    secure.keepAliveTimeout = 60_000;
-    // A failed handshake only ends that connection.
-    secure.on('tlsClientError', () => undefined);
-  };
-  if (options.tls) setTls(options.tls);
+  upstream.on('error', () => {
+    finish(502, 'elb', false);
+    json(res, 502, errorPage(502, 'Bad Gateway'));
+  });
+  req.pipe(upstream);
+  res.on('close', () => {
+    if (!res.writableFinished) upstream.destroy();
+  });
+}
 
-  // One port, both protocols: the first byte of a connection says which (0x16 = a TLS handshake record).
-  const sockets = new Set<Socket>();
-  const front: NetServer = createNetServer((socket) => {
+/** Node's TLS server options for a listener's TLS settings. */
+const tlsOptions = (tls: ProxyTls) => ({
+  key: tls.key,
+  cert: tls.cert,
+  honorCipherOrder: true,
+  ...(tls.minVersion ? { minVersion: tls.minVersion } : {}),
+  ...(tls.maxVersion ? { maxVersion: tls.maxVersion } : {}),
+  ...(tls.ciphers ? { ciphers: tls.ciphers } : {}),
+});
+
+/** The HTTPS side of a listener: made on the first TLS settings, given new ones in place, dropped with none. */
+function tlsServer(handle: (req: IncomingMessage, res: ServerResponse) => void): { current(): HttpsServer | undefined; set(tls: ProxyTls | undefined): void } {
+  let secure: HttpsServer | undefined;
+  return {
+    current: () => secure,
+    set: (tls) => {
+      if (!tls) {
+        secure = undefined;
+        return;
+      }
+      if (secure) {
+        secure.setSecureContext(tlsOptions(tls));
+        return;
+      }
+      secure = createHttpsServer(tlsOptions(tls), handle);
+      secure.keepAliveTimeout = 60_000;
+      // A failed handshake only ends that connection.
+      secure.on('tlsClientError', () => undefined);
+    },
+  };
+}
+
+/** One port, both protocols: the first byte of a connection says which (0x16 = a TLS handshake record). */
+function protocolSniffer(plain: Server, secure: () => HttpsServer | undefined, timeoutMs: number, sockets: Set<Socket>): NetServer {
+  return createNetServer((socket) => {
     sockets.add(socket);
     socket.once('close', () => sockets.delete(socket));
     const onError = () => socket.destroy();
@@ -554,19 +627,48 @@ export async function startAlbListener(options: AlbListenerOptions): Promise<Alb
       socket.removeListener('error', onError);
       socket.pause();
       socket.unshift(chunk);
-      (chunk[0] === 0x16 && secure ? secure : plain).emit('connection', socket);
+      const tls = secure();
+      (chunk[0] === 0x16 && tls ? tls : plain).emit('connection', socket);
       process.nextTick(() => socket.resume());
     });
   });
+}
+
+/** Starts one listener. */
+export async function startAlbListener(options: AlbListenerOptions): Promise<AlbListener> {
+  const agent = new Agent({ keepAlive: true, maxSockets: 256, keepAliveMsecs: 1000 });
+  let boundPort = 0;
+  const shared: ListenerShared = {
+    options,
+    agent,
+    cursors: new Map(),
+    timeoutMs: options.timeoutMs ?? 60_000,
+    cookieLifetimeMs: options.cookieLifetimeMs ?? SEVEN_DAYS_MS,
+    jar: new CookieJar(),
+    port: () => boundPort,
+  };
+  const handle = (req: IncomingMessage, res: ServerResponse) => {
+    const request = incoming(shared, req, res);
+    const action = answerOrForward(shared, request);
+    if (!action) return;
+    const to = chooseDestination(shared, request, action);
+    if (to) forward(shared, request, action, to);
+  };
+  const plain: Server = createServer(handle);
+  plain.keepAliveTimeout = 60_000;
+  const tls = tlsServer(handle);
+  if (options.tls) tls.set(options.tls);
+  const sockets = new Set<Socket>();
+  const front = protocolSniffer(plain, () => tls.current(), shared.timeoutMs, sockets);
   await new Promise<void>((resolve, reject) => {
     front.once('error', reject);
     front.listen(options.port, options.host, () => resolve());
   });
-  const address = front.address() as { port: number };
-  const listener: AlbListener = {
+  boundPort = (front.address() as { port: number }).port;
+  return {
     host: options.host,
-    port: address.port,
-    setTls,
+    port: boundPort,
+    setTls: (settings) => tls.set(settings),
     close: () =>
       new Promise<void>((resolve) => {
         agent.destroy();
@@ -575,5 +677,4 @@ export async function startAlbListener(options: AlbListenerOptions): Promise<Alb
         sockets.clear();
       }),
   };
-  return listener;
 }

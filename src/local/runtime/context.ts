@@ -4,13 +4,15 @@
  * and the registry of live tasks (which processes run where). The parts —
  * task runner + service scheduler, load balancers, metrics/alarms/scaling —
  * each implement {@link RuntimeComponent} and talk to each other only
- * through the control-plane state and this context.
+ * through the control-plane state (read and written through
+ * {@link RuntimeContext.controlPlane}) and this context.
  *
  * @internal
  */
 import type { CloudState } from '../core/cloud-state.js';
 import type { RegionState } from '../core/types.js';
 import type { AddressPool } from './addresses.js';
+import type { ControlPlane } from './control-plane.js';
 import type { RunningContainer, TaskDriver } from './drivers/driver.js';
 import type { ImageRegistry } from './images.js';
 import type { MetadataServer } from './metadata-server.js';
@@ -78,6 +80,8 @@ export interface RuntimeComponent {
 export interface RuntimeContext {
   /** The control-plane state. */
   readonly cloud: CloudState;
+  /** Every read and write of the services' state the runtime makes. */
+  readonly controlPlane: ControlPlane;
   /** Multiplies every AWS duration. */
   readonly timeScale: number;
   /** Local images task definitions can name (the process driver's images). */

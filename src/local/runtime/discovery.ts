@@ -6,15 +6,16 @@
  *
  * @internal
  */
-import { cloudMapState, listHealthyInstances } from '../services/cloudmap/state.js';
+import type { ControlPlane } from './control-plane.js';
 import type { RuntimeContext } from './context.js';
 import type { DnsRecord, DnsResolver } from './dns-server.js';
 
 /** A {@link DnsResolver} over every region's private DNS namespaces. */
-export function cloudMapResolver(context: Pick<RuntimeContext, 'regions'>): DnsResolver {
+export function cloudMapResolver(context: Pick<RuntimeContext, 'regions' | 'controlPlane'>): DnsResolver {
+  const { cloudMap: port } = context.controlPlane;
   return (name, type) => {
     for (const { state } of context.regions()) {
-      const cloudMap = cloudMapState(state);
+      const cloudMap = port.state(state);
       for (const ns of Object.values(cloudMap.namespaces)) {
         if (ns.type !== 'DNS_PRIVATE') continue;
         const zone = ns.name.toLowerCase().replace(/\.$/, '');
@@ -24,8 +25,8 @@ export function cloudMapResolver(context: Pick<RuntimeContext, 'regions'>): DnsR
         const service = Object.values(cloudMap.services).find(
           (s) => s.namespaceId === ns.id && s.name.toLowerCase() === serviceName,
         );
-        if (!service) return instanceRecord(state, ns.name, serviceName, type);
-        const instances = listHealthyInstances(state, ns.name, service.name);
+        if (!service) return instanceRecord(port, state, ns.name, serviceName, type);
+        const instances = port.listHealthyInstances(state, ns.name, service.name);
         if (instances.length === 0) return 'nxdomain';
         const template = (kind: string) => service.dnsRecords.find((r) => r.Type === kind);
         const records: DnsRecord[] = [];
@@ -58,11 +59,11 @@ export function cloudMapResolver(context: Pick<RuntimeContext, 'regions'>): DnsR
 }
 
 /** `<instance-id>.<service>.<zone>`: the A record an SRV answer points at. */
-function instanceRecord(state: Parameters<typeof listHealthyInstances>[0], namespace: string, name: string, type: string) {
+function instanceRecord(port: ControlPlane['cloudMap'], state: Parameters<ControlPlane['cloudMap']['listHealthyInstances']>[0], namespace: string, name: string, type: string) {
   const dot = name.indexOf('.');
   if (dot <= 0) return 'nxdomain' as const;
   const instanceId = name.slice(0, dot);
-  const instance = listHealthyInstances(state, namespace, name.slice(dot + 1)).find((i) => i.instanceId.toLowerCase() === instanceId);
+  const instance = port.listHealthyInstances(state, namespace, name.slice(dot + 1)).find((i) => i.instanceId.toLowerCase() === instanceId);
   if (!instance?.ipv4) return 'nxdomain' as const;
   return { records: type === 'A' ? [{ type: 'A' as const, address: instance.ipv4, ttl: instance.ttl }] : [] };
 }

@@ -14,8 +14,9 @@
  */
 import { totalmem } from 'node:os';
 import type { CloudState } from '../core/cloud-state.js';
-import { liveTaskCount, setLocalTaskLimit } from '../services/ecs/task-limit.js';
+import { runtimePort } from '../services/runtime-port.js';
 import { AddressPool, assertLoopbackRange } from './addresses.js';
+import type { ControlPlane } from './control-plane.js';
 import { DEFAULT_CONTAINER_INSTANCES, type ContainerInstanceDefaults, type LiveTask, type RuntimeComponent, type RuntimeContext } from './context.js';
 import { startDnsServer, type DnsServer } from './dns-server.js';
 import type { LocalRegistry } from './drivers/container-image.js';
@@ -83,6 +84,8 @@ export interface RuntimeOptions {
    * {@link defaultMaxTasks} (sized from this machine's memory).
    */
   readonly maxTasks?: number;
+  /** The control plane the runtime reads and writes; default: this process's services ({@link runtimePort}). */
+  readonly controlPlane?: ControlPlane;
 }
 
 /** The runtime attached to a {@link CloudState}. */
@@ -110,6 +113,7 @@ export class LocalRuntime {
     const images = options.images ?? (this.#ownImages = new ImageRegistry());
     this.context = {
       cloud,
+      controlPlane: options.controlPlane ?? runtimePort,
       timeScale: cloud.timeScale,
       images,
       driver: new ProcessDriver(images),
@@ -150,9 +154,10 @@ export class LocalRuntime {
       this.context.driver = await createTaskDriver(this.#options.driver, this.context, this.#options.containerRegistry ? { registry: this.#options.containerRegistry } : {});
     }
     for (const component of this.#components) await component.start?.();
-    setLocalTaskLimit(this.context.cloud.events, {
+    const { ecs } = this.context.controlPlane;
+    ecs.setLocalTaskLimit(this.context.cloud.events, {
       maxTasks: this.maxTasks,
-      liveTasks: () => liveTaskCount(this.context.regions().map((r) => r.state)),
+      liveTasks: () => ecs.liveTaskCount(this.context.regions().map((r) => r.state)),
     });
     // After the components' own handlers: no process outlives its (reset) task record.
     this.context.cloud.events.on('state:reset', this.#onReset);
@@ -195,7 +200,7 @@ export class LocalRuntime {
     if (this.#stopped) return;
     this.#stopped = true;
     if (this.#timer) clearTimeout(this.#timer);
-    setLocalTaskLimit(this.context.cloud.events, undefined);
+    this.context.controlPlane.ecs.setLocalTaskLimit(this.context.cloud.events, undefined);
     this.context.cloud.events.off('state:reset', this.#onReset);
     for (const component of [...this.#components].reverse()) {
       try {

@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { CloudState } from '../../../src/local/cloud-state.js';
 import { registerInstance } from '../../../src/local/services/cloudmap/state.js';
 import { cloudMapResolver } from '../../../src/local/runtime/discovery.js';
+import { runtimePort } from '../../../src/local/services/runtime-port.js';
 import { waitFor } from '../../wait-for.js';
 
 async function lab() {
@@ -19,7 +20,7 @@ async function lab() {
     HealthCheckCustomConfig: { FailureThreshold: 1 },
   })) as { Service: { Id: string } };
   const region = cloud.region('us-east-1');
-  const resolve = cloudMapResolver({ regions: () => [{ accountId: cloud.accountId, region: 'us-east-1', state: region }] });
+  const resolve = cloudMapResolver({ regions: () => [{ accountId: cloud.accountId, region: 'us-east-1', state: region }], controlPlane: runtimePort });
   return { cloud, region, serviceId: Service.Id, resolve };
 }
 

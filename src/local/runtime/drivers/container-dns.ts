@@ -10,22 +10,22 @@
  *
  * @internal
  */
-import { cloudMapState, listHealthyInstances } from '../../services/cloudmap/state.js';
 import type { RuntimeContext } from '../context.js';
 import { startDnsServer, type DnsResolver, type DnsServer } from '../dns-server.js';
 import type { ContainerDns } from './container-driver.js';
 
 /** Every `service.namespace` name of the private DNS namespaces with a healthy instance's address. */
-export function registeredHosts(context: Pick<RuntimeContext, 'regions'>): Array<readonly [string, string]> {
+export function registeredHosts(context: Pick<RuntimeContext, 'regions' | 'controlPlane'>): Array<readonly [string, string]> {
+  const port = context.controlPlane.cloudMap;
   const hosts: Array<readonly [string, string]> = [];
   for (const { state } of context.regions()) {
-    if (!state.servicediscovery) continue;
-    const cloudMap = cloudMapState(state);
+    const cloudMap = port.existing(state);
+    if (!cloudMap) continue;
     for (const ns of Object.values(cloudMap.namespaces)) {
       if (ns.type !== 'DNS_PRIVATE') continue;
       for (const service of Object.values(cloudMap.services)) {
         if (service.namespaceId !== ns.id) continue;
-        const address = listHealthyInstances(state, ns.name, service.name).find((i) => i.ipv4)?.ipv4;
+        const address = port.listHealthyInstances(state, ns.name, service.name).find((i) => i.ipv4)?.ipv4;
         if (address) hosts.push([`${service.name}.${ns.name}`.toLowerCase(), address]);
       }
     }
@@ -39,7 +39,7 @@ function dnsAddress(): string {
 }
 
 /** The containers' DNS, and the extra server to close with the driver (if one was started). */
-export async function containerDns(context: Pick<RuntimeContext, 'regions' | 'log'>, resolve: DnsResolver): Promise<{ dns: ContainerDns; server?: DnsServer }> {
+export async function containerDns(context: Pick<RuntimeContext, 'regions' | 'controlPlane' | 'log'>, resolve: DnsResolver): Promise<{ dns: ContainerDns; server?: DnsServer }> {
   const root = typeof process.getuid === 'function' && process.getuid() === 0;
   if (root && process.platform === 'linux') {
     for (let attempt = 0; attempt < 5; attempt++) {

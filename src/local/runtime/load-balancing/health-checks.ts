@@ -11,9 +11,9 @@
  */
 import { request } from 'node:http';
 import type { RegionState } from '../../core/types.js';
-import { elbv2State, setTargetHealth, type StoredTarget, type StoredTargetGroup } from '../../services/elbv2/state.js';
 import { MIN_PROBE_TIMEOUT_MS } from '../container-health.js';
 import type { RuntimeContext } from '../context.js';
+import type { StoredTarget, StoredTargetGroup } from '../control-plane.js';
 import { targetHost } from './routing.js';
 
 /** One probe's outcome. */
@@ -100,7 +100,7 @@ export class HealthChecker {
   tick(nowMs: number): void {
     const live = new Set<string>();
     for (const { state } of this.#context.regions()) {
-      for (const tg of Object.values(elbv2State(state).targetGroups)) {
+      for (const tg of Object.values(this.#context.controlPlane.elbv2.state(state).targetGroups)) {
         if (tg.LoadBalancerArns.length === 0 || !tg.HealthCheckEnabled) continue;
         for (const target of tg.Targets) {
           if (target.State === 'draining' || target.State === 'unused' || target.State === 'unavailable') continue;
@@ -139,7 +139,7 @@ export class HealthChecker {
     check.inFlight = false;
     if (this.#stopped || this.#checks.get(key) !== check) return;
     // The group or target may have changed while the probe ran.
-    const current = elbv2State(state).targetGroups[tg.TargetGroupArn];
+    const current = this.#context.controlPlane.elbv2.state(state).targetGroups[tg.TargetGroupArn];
     const now = current?.Targets.find((t) => t.Id === target.Id && t.Port === target.Port && t.RegisteredAt === target.RegisteredAt);
     if (!current || !now || now.State === 'draining' || now.State === 'unused') return;
     const ref = { Id: now.Id, Port: now.Port };
@@ -147,10 +147,10 @@ export class HealthChecker {
       check.failures = 0;
       check.successes++;
       if (now.State !== 'healthy' && check.successes >= current.HealthyThresholdCount) {
-        setTargetHealth(state, current.TargetGroupArn, ref, 'healthy');
+        this.#context.controlPlane.elbv2.setTargetHealth(state, current.TargetGroupArn, ref, 'healthy');
         this.#context.cloud.touch();
       } else if (now.State === 'initial' && now.Reason === 'Elb.RegistrationInProgress' && !check.seen) {
-        setTargetHealth(state, current.TargetGroupArn, ref, 'initial', 'Elb.InitialHealthChecking');
+        this.#context.controlPlane.elbv2.setTargetHealth(state, current.TargetGroupArn, ref, 'initial', 'Elb.InitialHealthChecking');
         this.#context.cloud.touch();
       }
     } else {
@@ -158,10 +158,10 @@ export class HealthChecker {
       check.failures++;
       const changed = now.State !== 'unhealthy' || now.Reason !== result.reason || now.Description !== result.description;
       if (check.failures >= current.UnhealthyThresholdCount && changed) {
-        setTargetHealth(state, current.TargetGroupArn, ref, 'unhealthy', result.reason, result.description);
+        this.#context.controlPlane.elbv2.setTargetHealth(state, current.TargetGroupArn, ref, 'unhealthy', result.reason, result.description);
         this.#context.cloud.touch();
       } else if (now.State === 'initial' && now.Reason === 'Elb.RegistrationInProgress' && !check.seen) {
-        setTargetHealth(state, current.TargetGroupArn, ref, 'initial', 'Elb.InitialHealthChecking');
+        this.#context.controlPlane.elbv2.setTargetHealth(state, current.TargetGroupArn, ref, 'initial', 'Elb.InitialHealthChecking');
         this.#context.cloud.touch();
       }
     }

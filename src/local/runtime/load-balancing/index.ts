@@ -3,7 +3,7 @@
  * Load Balancers as real reverse proxies on loopback.
  *
  * **Listeners.** Every HTTP listener of an application load balancer is
- * served by {@link startAlbListener}. Listeners are grouped by port: one
+ * served by `startAlbListener` (`../alb-proxy.ts`, set up in `fronts.ts`). Listeners are grouped by port: one
  * proxy per listener port on 127.0.0.1, shared by every load balancer with a
  * listener on that port, picks the load balancer by the request's Host header
  * (its `DNSName`, `<name>-<digits>.<region>.elb.localhost`); when only one
@@ -53,14 +53,12 @@
  * @internal
  */
 import type { RegionState } from '../../core/types.js';
-import { elbv2State, pruneDrainedTargets, rulesOfListener, findTargetGroup } from '../../services/elbv2/state.js';
-import { startAlbListener, type AlbListener, type ProxyRequestRecord, type ProxyRule, type ProxyTls } from '../alb-proxy.js';
 import type { RuntimeComponent, RuntimeContext } from '../context.js';
+import { baseName, desiredListeners, RuleCache, startFront, tlsFor, type Front, type FrontsEnv, type Member } from './fronts.js';
 import { HealthChecker } from './health-checks.js';
 import { installLocalhostResolution } from './localhost-dns.js';
 import { AlbMetrics } from './metrics.js';
-import { arnScope, proxyRules, proxyTargets } from './routing.js';
-import { LocalCertificates, policyTls } from './tls.js';
+import { LocalCertificates } from './tls.js';
 
 export { installLocalhostResolution, isLocalhostName, uninstallLocalhostResolution } from './localhost-dns.js';
 
@@ -76,245 +74,156 @@ export interface LoadBalancingOptions {
   readonly installLocalhostResolution?: boolean;
 }
 
-/** One listener served by a front proxy. */
-interface Member {
-  readonly state: RegionState;
-  readonly loadBalancerArn: string;
-  readonly listenerArn: string;
-  /** The load balancer's DNS name without any port, lower case. */
-  readonly hostname: string;
-  /** The listener's protocol when the member was made (`HTTP` or `HTTPS`); requests read the state's. */
-  readonly protocol: string;
-  /** HTTPS: the listener's security policy. */
-  readonly sslPolicy?: string;
+/** What one component's steps share. */
+interface Balancing extends FrontsEnv {
+  readonly fronts: Map<number, Front>;
+  readonly rules: RuleCache;
+  readonly certificates: LocalCertificates;
+  /** Load balancers whose DNSName we changed: ARN → region state. */
+  readonly renamed: Map<string, RegionState>;
+  readonly isStopped: () => boolean;
+  logOnce(key: string, line: string): void;
 }
 
-/** One proxy on one listener port, shared by every load balancer with a listener on it. */
-interface Front {
-  readonly port: number;
-  /** Set once bound (on `port`, or on a free port when `port` cannot be bound). */
-  listener: AlbListener | undefined;
-  members: Member[];
-  /** What TLS the listener serves now (certificate + policy), to change it only when it changes. */
-  tlsKey?: string;
+/** The local certificate for the HTTPS load balancers' names, when there are any (undefined when it cannot be made). */
+async function certificateFor(b: Balancing, desired: Map<number, Member[]>): Promise<{ key: string; cert: string } | undefined> {
+  const httpsNames = [...desired.values()].flat().filter((m) => m.protocol === 'HTTPS').map((m) => m.hostname);
+  if (!httpsNames.length) return undefined;
+  try {
+    return await b.certificates.for(httpsNames);
+  } catch (error) {
+    b.logOnce(`cert:${(error as Error).message}`, `cannot make the local HTTPS certificate: ${(error as Error).message}`);
+    return undefined;
+  }
 }
 
-/** The DNS name without a `:port` suffix. */
-const baseName = (dnsName: string) => dnsName.replace(/:\d+$/, '');
+/**
+ * Closes the fronts of ports no listener uses, updates the others' members
+ * and TLS, starts the new ones. False when the component stopped while a
+ * front started (that front is closed again).
+ */
+async function reconcileFronts(b: Balancing, desired: Map<number, Member[]>, cert: { key: string; cert: string } | undefined): Promise<boolean> {
+  for (const [port, front] of b.fronts) {
+    if (desired.has(port)) continue;
+    b.fronts.delete(port);
+    await front.listener?.close();
+  }
+  for (const [port, members] of desired) {
+    const tls = tlsFor(port, members, cert, (key, line) => b.logOnce(key, line));
+    const front = b.fronts.get(port);
+    if (front) {
+      front.members = members;
+      if (front.tlsKey !== tls?.key) {
+        front.listener?.setTls(tls?.settings);
+        if (tls) front.tlsKey = tls.key;
+        else delete front.tlsKey;
+      }
+      continue;
+    }
+    try {
+      const started = await startFront(b, port, members, tls);
+      if (b.isStopped()) {
+        await started.listener.close();
+        return false;
+      }
+      b.fronts.set(port, started);
+    } catch (error) {
+      b.logOnce(`bind:${port}`, `cannot serve listener port ${port}: ${(error as Error).message}`);
+    }
+  }
+  return true;
+}
+
+/** DNSName carries the real port when the listener port could not be bound. Returns whether a name changed. */
+function syncDnsNames(b: Balancing): boolean {
+  let changed = false;
+  for (const { state } of b.context.regions()) {
+    const elbv2 = b.elb.existing(state);
+    if (!elbv2) continue;
+    for (const lb of Object.values(elbv2.loadBalancers)) {
+      if (lb.Type !== 'application') continue;
+      const ports = Object.values(elbv2.listeners)
+        .filter((l) => l.LoadBalancerArn === lb.LoadBalancerArn)
+        .map((l) => l.Port);
+      const primary = ports.includes(80) ? 80 : ports[0];
+      const actual = primary === undefined ? undefined : b.fronts.get(primary)?.listener?.port;
+      const base = baseName(lb.DNSName);
+      const wanted = primary !== undefined && actual !== undefined && actual !== primary ? `${base}:${actual}` : base;
+      if (lb.DNSName === wanted) continue;
+      lb.DNSName = wanted;
+      changed = true;
+      if (wanted !== base) {
+        b.renamed.set(lb.LoadBalancerArn, state);
+        b.logOnce(`dns:${lb.LoadBalancerArn}:${wanted}`, `load balancer ${lb.LoadBalancerName}: port ${primary} is served on ${b.bindHost}:${actual}; DNSName is ${wanted}`);
+      }
+    }
+  }
+  return changed;
+}
+
+/** Serves what the API has now: listeners created, modified (port) or deleted, and deleted load balancers. */
+async function reconcile(b: Balancing): Promise<void> {
+  const desired = desiredListeners(b.context, b.elb);
+  const cert = await certificateFor(b, desired);
+  b.rules.keepOnly(new Set([...desired.values()].flat().map((m) => m.listenerArn)));
+  if (!(await reconcileFronts(b, desired, cert))) return;
+  if (syncDnsNames(b)) b.context.cloud.touch();
+}
+
+/** Removes draining targets whose deregistration delay has passed. */
+function pruneDrained(b: Balancing, nowMs: number): void {
+  let changed = false;
+  for (const { state } of b.context.regions()) {
+    const elbv2 = b.elb.existing(state);
+    if (!elbv2) continue;
+    for (const tg of Object.values(elbv2.targetGroups)) {
+      const before = tg.Targets.length;
+      b.elb.pruneDrainedTargets(tg, nowMs);
+      if (tg.Targets.length !== before) changed = true;
+    }
+  }
+  if (changed) b.context.cloud.touch();
+}
+
+/** Closes every front and gives the renamed load balancers their DNS names back. */
+async function closeAll(b: Balancing): Promise<void> {
+  const closing = [...b.fronts.values()].map((front) => front.listener?.close());
+  b.fronts.clear();
+  await Promise.all(closing);
+  for (const [arn, state] of b.renamed) {
+    const lb = b.elb.state(state).loadBalancers[arn];
+    if (lb) lb.DNSName = baseName(lb.DNSName);
+  }
+  if (b.renamed.size > 0) b.context.cloud.touch();
+  b.renamed.clear();
+}
 
 /** The `load-balancing` part of the runtime. */
 export function loadBalancingComponent(context: RuntimeContext, options: LoadBalancingOptions = {}): RuntimeComponent {
-  const bindHost = options.host ?? '127.0.0.1';
+  const elb = context.controlPlane.elbv2;
   const health = new HealthChecker(context, options.minHealthCheckTimeoutMs !== undefined ? { minTimeoutMs: options.minHealthCheckTimeoutMs } : {});
   const metrics = new AlbMetrics(context);
-  const certificates = new LocalCertificates();
-  const fronts = new Map<number, Front>();
-  /** Load balancers whose DNSName we changed: ARN → region state. */
-  const renamed = new Map<string, RegionState>();
+  const rules = new RuleCache(context, elb);
   const logged = new Set<string>();
   let stopped = false;
-
-  const logOnce = (key: string, line: string) => {
-    if (logged.has(key)) return;
-    logged.add(key);
-    context.log(`load-balancing: ${line}`);
+  const b: Balancing = {
+    context,
+    elb,
+    bindHost: options.host ?? '127.0.0.1',
+    minIdleTimeoutMs: options.minIdleTimeoutMs ?? 10_000,
+    metrics,
+    fronts: new Map(),
+    rules,
+    rulesOf: (member) => rules.rulesOf(member),
+    certificates: new LocalCertificates(),
+    renamed: new Map(),
+    isStopped: () => stopped,
+    logOnce: (key, line) => {
+      if (logged.has(key)) return;
+      logged.add(key);
+      context.log(`load-balancing: ${line}`);
+    },
   };
-
-  const memberFor = (front: Front, host: string): Member | undefined => {
-    const name = host.toLowerCase().replace(/:\d+$/, '').replace(/\.$/, '');
-    // Deleted or moved to another port since the last reconcile: gone at once.
-    const members = front.members.filter((m) => elbv2State(m.state).listeners[m.listenerArn]?.Port === front.port);
-    const exact = members.find((m) => m.hostname === name);
-    if (exact) return exact;
-    // Another load balancer's name (of this or another local cloud) never falls through to ours.
-    if (name.endsWith('.elb.localhost')) return undefined;
-    const first = members[0];
-    return first && members.every((m) => m.loadBalancerArn === first.loadBalancerArn) ? first : undefined;
-  };
-
-  /** Proxy rules per listener, recomputed when the state changes (every API write bumps `cloud.version`). */
-  const ruleCache = new Map<string, { version: number; rules: ProxyRule[] }>();
-  const rulesOf = (member: Member): ProxyRule[] => {
-    const version = context.cloud.version;
-    const cached = ruleCache.get(member.listenerArn);
-    if (cached && cached.version === version) return cached.rules;
-    const rules = proxyRules(rulesOfListener(member.state, member.listenerArn), (seconds) => context.scaledMs(seconds));
-    ruleCache.set(member.listenerArn, { version, rules });
-    return rules;
-  };
-
-  const startFront = async (port: number, members: Member[], tls: { key: string; settings: ProxyTls } | undefined): Promise<Front & { listener: AlbListener }> => {
-    const front: Front = { port, members, listener: undefined, ...(tls ? { tlsKey: tls.key } : {}) };
-    const first = members[0];
-    const idleSeconds = Number((first && elbv2State(first.state).loadBalancers[first.loadBalancerArn]?.Attributes['idle_timeout.timeout_seconds']) ?? 60);
-    const listen = (bindPort: number) =>
-      startAlbListener({
-        host: bindHost,
-        port: bindPort,
-        timeoutMs: Math.max(options.minIdleTimeoutMs ?? 10_000, context.scaledMs(idleSeconds)),
-        ...(tls ? { tls: tls.settings } : {}),
-        // ALB's stickiness cookies live 7 days, time-scaled like every AWS duration.
-        cookieLifetimeMs: Math.max(60_000, context.scaledMs(7 * 24 * 3600)),
-        routing: {
-          rules: ({ host }) => {
-            const member = memberFor(front, host);
-            return member ? rulesOf(member) : undefined;
-          },
-          targets: (targetGroupArn) => {
-            const scope = arnScope(targetGroupArn);
-            return proxyTargets(scope ? findTargetGroup(context.cloud.region(scope.region, scope.accountId), targetGroupArn) : undefined, (seconds) => context.scaledMs(seconds));
-          },
-          protocol: ({ host }) => {
-            const member = memberFor(front, host);
-            const protocol = member && elbv2State(member.state).listeners[member.listenerArn]?.Protocol;
-            return protocol === 'HTTPS' ? 'HTTPS' : protocol === undefined ? undefined : 'HTTP';
-          },
-          servedPort: ({ host }, listenerPort) => {
-            const member = memberFor(front, host);
-            if (!member) return undefined;
-            const listeners = Object.values(elbv2State(member.state).listeners);
-            if (!listeners.some((l) => l.LoadBalancerArn === member.loadBalancerArn && l.Port === listenerPort)) return undefined;
-            return fronts.get(listenerPort)?.listener?.port;
-          },
-        },
-        onRequest: (record: ProxyRequestRecord) => {
-          const member = memberFor(front, record.host ?? '');
-          if (member) metrics.record(member.state, member.loadBalancerArn, record);
-        },
-      });
-    try {
-      front.listener = await listen(port);
-    } catch (error) {
-      const code = (error as NodeJS.ErrnoException).code;
-      if (code !== 'EACCES' && code !== 'EADDRINUSE') throw error;
-      front.listener = await listen(0);
-      const why = code === 'EACCES' ? 'needs privileges to bind' : 'is in use';
-      context.log(`load-balancing: listener port ${port} ${why} (${code}); serving it on ${bindHost}:${front.listener.port} instead, and load balancers with a port-${port} listener carry :${front.listener.port} in their DNSName`);
-    }
-    return front as Front & { listener: AlbListener };
-  };
-
-  /** Listeners the API has now, by port. */
-  const desiredListeners = (): Map<number, Member[]> => {
-    const byPort = new Map<number, Member[]>();
-    for (const { state } of context.regions()) {
-      const elbv2 = state['elbv2'] === undefined ? undefined : elbv2State(state);
-      if (!elbv2) continue;
-      for (const listener of Object.values(elbv2.listeners)) {
-        const lb = elbv2.loadBalancers[listener.LoadBalancerArn];
-        if (!lb || lb.Type !== 'application') continue;
-        const members = byPort.get(listener.Port) ?? [];
-        members.push({
-          state,
-          loadBalancerArn: lb.LoadBalancerArn,
-          listenerArn: listener.ListenerArn,
-          hostname: baseName(lb.DNSName).toLowerCase(),
-          protocol: listener.Protocol,
-          ...(listener.SslPolicy ? { sslPolicy: listener.SslPolicy } : {}),
-        });
-        byPort.set(listener.Port, members);
-      }
-    }
-    return byPort;
-  };
-
-  /**
-   * The TLS a port serves for its members: none without an HTTPS listener;
-   * else the local certificate (covering every HTTPS load balancer's name)
-   * and the policy of the port's first HTTPS listener.
-   */
-  const tlsFor = (port: number, members: readonly Member[], cert: { key: string; cert: string } | undefined): { key: string; settings: ProxyTls } | undefined => {
-    const https = members.filter((m) => m.protocol === 'HTTPS');
-    const first = https[0];
-    if (!cert || !first) return undefined;
-    const policies = new Set(https.map((m) => m.sslPolicy ?? ''));
-    if (policies.size > 1) {
-      logOnce(`policies:${port}:${[...policies].join(',')}`, `HTTPS listeners on port ${port} use different security policies (${[...policies].join(', ')}); the local listener negotiates TLS with ${first.sslPolicy} for all of them (TLS is negotiated before the Host header is seen)`);
-    }
-    const settings: ProxyTls = { ...cert, ...policyTls(first.sslPolicy) };
-    return { key: `${cert.cert}|${first.sslPolicy ?? ''}`, settings };
-  };
-
-  const reconcile = async () => {
-    const desired = desiredListeners();
-    const httpsNames = [...desired.values()].flat().filter((m) => m.protocol === 'HTTPS').map((m) => m.hostname);
-    let cert: { key: string; cert: string } | undefined;
-    if (httpsNames.length) {
-      try {
-        cert = await certificates.for(httpsNames);
-      } catch (error) {
-        logOnce(`cert:${(error as Error).message}`, `cannot make the local HTTPS certificate: ${(error as Error).message}`);
-      }
-    }
-    const served = new Set([...desired.values()].flat().map((m) => m.listenerArn));
-    for (const arn of ruleCache.keys()) if (!served.has(arn)) ruleCache.delete(arn);
-    for (const [port, front] of fronts) {
-      if (desired.has(port)) continue;
-      fronts.delete(port);
-      await front.listener?.close();
-    }
-    for (const [port, members] of desired) {
-      const tls = tlsFor(port, members, cert);
-      const front = fronts.get(port);
-      if (front) {
-        front.members = members;
-        if (front.tlsKey !== tls?.key) {
-          front.listener?.setTls(tls?.settings);
-          if (tls) front.tlsKey = tls.key;
-          else delete front.tlsKey;
-        }
-        continue;
-      }
-      try {
-        const started = await startFront(port, members, tls);
-        if (stopped) {
-          await started.listener.close();
-          return;
-        }
-        fronts.set(port, started);
-      } catch (error) {
-        logOnce(`bind:${port}`, `cannot serve listener port ${port}: ${(error as Error).message}`);
-      }
-    }
-    // DNSName carries the real port when the listener port could not be bound.
-    let changed = false;
-    for (const { state } of context.regions()) {
-      if (state['elbv2'] === undefined) continue;
-      const elbv2 = elbv2State(state);
-      for (const lb of Object.values(elbv2.loadBalancers)) {
-        if (lb.Type !== 'application') continue;
-        const ports = Object.values(elbv2.listeners)
-          .filter((l) => l.LoadBalancerArn === lb.LoadBalancerArn)
-          .map((l) => l.Port);
-        const primary = ports.includes(80) ? 80 : ports[0];
-        const actual = primary === undefined ? undefined : fronts.get(primary)?.listener?.port;
-        const base = baseName(lb.DNSName);
-        const wanted = primary !== undefined && actual !== undefined && actual !== primary ? `${base}:${actual}` : base;
-        if (lb.DNSName === wanted) continue;
-        lb.DNSName = wanted;
-        changed = true;
-        if (wanted !== base) {
-          renamed.set(lb.LoadBalancerArn, state);
-          logOnce(`dns:${lb.LoadBalancerArn}:${wanted}`, `load balancer ${lb.LoadBalancerName}: port ${primary} is served on ${bindHost}:${actual}; DNSName is ${wanted}`);
-        }
-      }
-    }
-    if (changed) context.cloud.touch();
-  };
-
-  const pruneDrained = (nowMs: number) => {
-    let changed = false;
-    for (const { state } of context.regions()) {
-      if (state['elbv2'] === undefined) continue;
-      for (const tg of Object.values(elbv2State(state).targetGroups)) {
-        const before = tg.Targets.length;
-        pruneDrainedTargets(tg, nowMs);
-        if (tg.Targets.length !== before) changed = true;
-      }
-    }
-    if (changed) context.cloud.touch();
-  };
-
   return {
     name: 'load-balancing',
     start: async () => {
@@ -322,8 +231,8 @@ export function loadBalancingComponent(context: RuntimeContext, options: LoadBal
     },
     tick: async (nowMs) => {
       if (stopped) return;
-      await reconcile();
-      pruneDrained(nowMs);
+      await reconcile(b);
+      pruneDrained(b, nowMs);
       health.tick(nowMs);
       metrics.flush(nowMs);
     },
@@ -332,15 +241,7 @@ export function loadBalancingComponent(context: RuntimeContext, options: LoadBal
       stopped = true;
       health.stop();
       metrics.flush(Date.now(), true);
-      const closing = [...fronts.values()].map((front) => front.listener?.close());
-      fronts.clear();
-      await Promise.all(closing);
-      for (const [arn, state] of renamed) {
-        const lb = elbv2State(state).loadBalancers[arn];
-        if (lb) lb.DNSName = baseName(lb.DNSName);
-      }
-      if (renamed.size > 0) context.cloud.touch();
-      renamed.clear();
+      await closeAll(b);
     },
   };
 }

@@ -16,10 +16,9 @@
  * @internal
  */
 import type { RegionState } from '../../core/types.js';
-import { putMetricDatum, type Dimension } from '../../services/cloudwatch/state.js';
-import { elbv2State } from '../../services/elbv2/state.js';
 import type { ProxyRequestRecord } from '../alb-proxy.js';
 import type { RuntimeContext } from '../context.js';
+import type { Dimension } from '../control-plane.js';
 import { loadBalancerDimension, targetGroupDimension } from './routing.js';
 
 /** CloudWatch namespace of ALB metrics. */
@@ -89,6 +88,7 @@ export class AlbMetrics {
    * some periods and halved their Sum.
    */
   flush(nowMs: number, force = false): void {
+    const { cloudWatch, elbv2: elb } = this.#context.controlPlane;
     const interval = this.flushIntervalMs;
     if (!force && Math.floor(nowMs / interval) === Math.floor(this.#lastFlush / interval)) return;
     this.#lastFlush = nowMs;
@@ -98,9 +98,9 @@ export class AlbMetrics {
     const put = (state: RegionState, metricName: string, dimensions: Dimension[], datum: { value?: number; values?: number[]; unit: string }) => {
       if (datum.values && datum.values.length > 0) {
         // Raw values (not a statistic set) so percentiles such as p99 work.
-        putMetricDatum(state, { namespace: ALB_NAMESPACE, metricName, dimensions, values: datum.values, unit: datum.unit, timestamp: nowMs }, nowMs);
+        cloudWatch.putMetricDatum(state, { namespace: ALB_NAMESPACE, metricName, dimensions, values: datum.values, unit: datum.unit, timestamp: nowMs }, nowMs);
       } else if (datum.value !== undefined) {
-        putMetricDatum(state, { namespace: ALB_NAMESPACE, metricName, dimensions, value: datum.value, unit: datum.unit, timestamp: nowMs }, nowMs);
+        cloudWatch.putMetricDatum(state, { namespace: ALB_NAMESPACE, metricName, dimensions, value: datum.value, unit: datum.unit, timestamp: nowMs }, nowMs);
       }
       wrote = true;
     };
@@ -117,7 +117,7 @@ export class AlbMetrics {
         if (group.requests === 0) continue;
         const tgDimension = { Name: 'TargetGroup', Value: targetGroupDimension(targetGroupArn) };
         publishCounters(lb.state, group, [lbDimension, tgDimension]);
-        const tg = elbv2State(lb.state).targetGroups[targetGroupArn];
+        const tg = elb.state(lb.state).targetGroups[targetGroupArn];
         const healthy = tg?.Targets.filter((t) => t.State === 'healthy' || t.State === 'unavailable').length ?? 0;
         const perTarget = group.requests / Math.max(1, healthy);
         put(lb.state, 'RequestCountPerTarget', [tgDimension], { value: perTarget, unit: 'Count' });
@@ -127,7 +127,7 @@ export class AlbMetrics {
 
     // Host counts of every target group a load balancer uses, whether or not it had traffic.
     for (const { state } of this.#context.regions()) {
-      const elbv2 = elbv2State(state);
+      const elbv2 = elb.state(state);
       for (const tg of Object.values(elbv2.targetGroups)) {
         const counted = tg.Targets.filter((t) => t.State !== 'draining' && t.State !== 'unused');
         const healthy = counted.filter((t) => t.State === 'healthy' || t.State === 'unavailable').length;

@@ -8,7 +8,7 @@
  * @internal
  */
 import type { ProxyAction, ProxyCondition, ProxyRule, ProxyStickiness, ProxyTarget } from '../alb-proxy.js';
-import type { Action, Condition, StoredRule, StoredTarget, StoredTargetGroup } from '../../services/elbv2/state.js';
+import type { Action, Condition, StoredRule, StoredTarget, StoredTargetGroup } from '../control-plane.js';
 
 /** Region and account of an ARN (`arn:aws:service:region:account:…`). */
 export function arnScope(arn: string): { region: string; accountId: string } | undefined {

@@ -13,10 +13,8 @@
  *
  * @internal
  */
-import { AUTOSCALING_KEY, autoScalingState } from '../../services/autoscaling/state.js';
-import { alarmDatapoints, evaluateAlarm } from '../../services/cloudwatch/evaluate.js';
-import { CLOUDWATCH_KEY, cloudWatchState, recordHistory, setAlarmState, type AlarmState, type MetricAlarmRecord } from '../../services/cloudwatch/state.js';
 import type { RuntimeContext } from '../context.js';
+import type { AlarmState, MetricAlarmRecord } from '../control-plane.js';
 import { alignedEvaluationTime, executeScalingPolicy, type PolicyOutcome } from './scaling.js';
 
 /** How often an alarm in a state with Auto Scaling actions re-runs them, in AWS seconds. */
@@ -45,19 +43,21 @@ export class AlarmEvaluator {
 
   /** One evaluation round at `nowMs`. Returns whether any state changed. */
   evaluate(nowMs: number): boolean {
+    const { cloudWatch, autoScaling } = this.#context.controlPlane;
     let changedAny = false;
     const live = new Set<string>();
     for (const { accountId, region, state: regionState } of this.#context.regions()) {
-      if (!regionState[CLOUDWATCH_KEY]) continue;
-      for (const alarm of Object.values(cloudWatchState(regionState).alarms)) {
+      const slice = cloudWatch.existing(regionState);
+      if (!slice) continue;
+      for (const alarm of Object.values(slice.alarms)) {
         if (alarm.Metrics) continue; // metric-math alarms are stored, not evaluated
         const key = `${accountId}\u0000${region}\u0000${alarm.AlarmName}`;
         live.add(key);
         const at = alignedEvaluationTime(alarm, nowMs, this.#context.timeScale);
-        const evaluation = evaluateAlarm(alarm, alarmDatapoints(regionState, alarm, at, this.#context.timeScale), at, { timeScale: this.#context.timeScale });
+        const evaluation = cloudWatch.evaluateAlarm(alarm, cloudWatch.alarmDatapoints(regionState, alarm, at, this.#context.timeScale), at, { timeScale: this.#context.timeScale });
         // `ignore` with no data keeps the state and the last real reason.
         if (alarm.TreatMissingData === 'ignore' && evaluation.state === alarm.StateValue && evaluation.reason.startsWith('Insufficient Data')) continue;
-        const { changed, alarm: updated } = setAlarmState(regionState, alarm.AlarmName, evaluation.state, evaluation.reason, nowMs, evaluation.reasonData);
+        const { changed, alarm: updated } = cloudWatch.setAlarmState(regionState, alarm.AlarmName, evaluation.state, evaluation.reason, nowMs, evaluation.reasonData);
         if (changed) changedAny = true;
         if (!updated.ActionsEnabled) continue;
         const policyArns = actionsFor(updated, updated.StateValue).filter((a) => SCALING_POLICY_ARN.test(a));
@@ -67,9 +67,9 @@ export class AlarmEvaluator {
         if (!due) continue;
         this.#lastActions.set(key, { state: updated.StateValue, atMs: nowMs });
         for (const policyArn of policyArns) {
-          const policy = regionState[AUTOSCALING_KEY] ? autoScalingState(regionState).policies[policyArn] : undefined;
+          const policy = autoScaling.existing(regionState)?.policies[policyArn];
           if (changed) {
-            recordHistory(regionState, {
+            cloudWatch.recordHistory(regionState, {
               AlarmName: updated.AlarmName,
               AlarmType: 'MetricAlarm',
               Timestamp: nowMs,
@@ -90,6 +90,7 @@ export class AlarmEvaluator {
               accountId,
               region,
               regionState,
+              controlPlane: this.#context.controlPlane,
               timeScale: this.#context.timeScale,
               scaledMs: (s) => this.#context.scaledMs(s),
               emit: (type, payload) => this.#context.cloud.events.emit(type, { accountId, region, type, ...payload }),

@@ -18,9 +18,8 @@
  * @internal
  */
 import type { RegionState } from '../../core/types.js';
-import { putMetricDatum, type Dimension } from '../../services/cloudwatch/state.js';
-import { ECS_SLICE, ecsState, serviceCounts, shortName } from '../../services/ecs/state.js';
 import type { LiveTask, RuntimeContext } from '../context.js';
+import type { Dimension } from '../control-plane.js';
 import type { ContainerSample } from '../drivers/driver.js';
 import { cpuUnitsBetween, sampleProcess } from '../process-stats.js';
 
@@ -113,6 +112,7 @@ export class EcsMetricsPublisher {
 
   /** Publishes one round of readings (plus Container Insights counts) at `nowMs`. Returns how many data were put. */
   publish(readings: readonly TaskUtilization[], nowMs: number): number {
+    const { cloudWatch, ecs } = this.#context.controlPlane;
     let put = 0;
     const groups = new Map<string, { regionState: RegionState; dimensions: Dimension[]; readings: TaskUtilization[] }>();
     const add = (task: LiveTask, dimensions: Dimension[], reading: TaskUtilization) => {
@@ -125,19 +125,19 @@ export class EcsMetricsPublisher {
       group.readings.push(reading);
     };
     for (const reading of readings) {
-      const clusterName = shortName(reading.task.clusterArn);
+      const clusterName = ecs.shortName(reading.task.clusterArn);
       add(reading.task, [{ Name: 'ClusterName', Value: clusterName }], reading);
       if (reading.task.serviceArn) {
-        add(reading.task, [{ Name: 'ClusterName', Value: clusterName }, { Name: 'ServiceName', Value: shortName(reading.task.serviceArn) }], reading);
+        add(reading.task, [{ Name: 'ClusterName', Value: clusterName }, { Name: 'ServiceName', Value: ecs.shortName(reading.task.serviceArn) }], reading);
       }
     }
     for (const group of groups.values()) {
       const cpu = group.readings.map((r) => round(r.cpuPercent));
-      putMetricDatum(group.regionState, { namespace: 'AWS/ECS', metricName: 'CPUUtilization', dimensions: group.dimensions, timestamp: nowMs, unit: 'Percent', values: cpu }, nowMs);
+      cloudWatch.putMetricDatum(group.regionState, { namespace: 'AWS/ECS', metricName: 'CPUUtilization', dimensions: group.dimensions, timestamp: nowMs, unit: 'Percent', values: cpu }, nowMs);
       put++;
       const memory = group.readings.flatMap((r) => (r.memoryPercent === undefined ? [] : [round(r.memoryPercent)]));
       if (memory.length > 0) {
-        putMetricDatum(group.regionState, { namespace: 'AWS/ECS', metricName: 'MemoryUtilization', dimensions: group.dimensions, timestamp: nowMs, unit: 'Percent', values: memory }, nowMs);
+        cloudWatch.putMetricDatum(group.regionState, { namespace: 'AWS/ECS', metricName: 'MemoryUtilization', dimensions: group.dimensions, timestamp: nowMs, unit: 'Percent', values: memory }, nowMs);
         put++;
       }
     }
@@ -147,6 +147,7 @@ export class EcsMetricsPublisher {
 
   /** `ECS/ContainerInsights` per service of clusters with the setting on. */
   #publishContainerInsights(readings: readonly TaskUtilization[], nowMs: number): number {
+    const { cloudWatch, ecs: ecsPort } = this.#context.controlPlane;
     let put = 0;
     /** Readings by account, region and service, in reading order (built on first use: one pass, not one per service). */
     let byService: Map<string, TaskUtilization[]> | undefined;
@@ -165,8 +166,8 @@ export class EcsMetricsPublisher {
       return byService.get(serviceKey(accountId, region, serviceArn)) ?? [];
     };
     for (const { accountId, region, state } of this.#context.regions()) {
-      if (!state[ECS_SLICE]) continue;
-      const ecs = ecsState(state);
+      const ecs = ecsPort.existing(state);
+      if (!ecs) continue;
       for (const cluster of Object.values(ecs.clusters)) {
         if (cluster.status !== 'ACTIVE') continue;
         const insights = cluster.settings.find((s) => s.name === 'containerInsights')?.value;
@@ -177,7 +178,7 @@ export class EcsMetricsPublisher {
             { Name: 'ClusterName', Value: cluster.clusterName },
             { Name: 'ServiceName', Value: service.serviceName },
           ];
-          const counts = serviceCounts(service);
+          const counts = ecsPort.serviceCounts(service);
           const mine = readingsOf(accountId, region, service.serviceArn);
           const data: Array<[string, number, string]> = [
             ['RunningTaskCount', counts.runningCount, 'Count'],
@@ -187,7 +188,7 @@ export class EcsMetricsPublisher {
             ['MemoryUtilized', round(mine.reduce((sum, r) => sum + r.memoryMiB, 0)), 'Megabytes'],
           ];
           for (const [metricName, value, unit] of data) {
-            putMetricDatum(state, { namespace: 'ECS/ContainerInsights', metricName, dimensions, timestamp: nowMs, unit, value }, nowMs);
+            cloudWatch.putMetricDatum(state, { namespace: 'ECS/ContainerInsights', metricName, dimensions, timestamp: nowMs, unit, value }, nowMs);
             put++;
           }
         }

@@ -13,19 +13,7 @@
  * @internal
  */
 import type { RegionState } from '../../core/types.js';
-import {
-  alarmCause,
-  desiredCountDescription,
-  getScalableTarget,
-  recordScalingActivity,
-  targetPolicies,
-  updateScalableTargetState,
-  type ScalingPolicyRecord,
-} from '../../services/autoscaling/state.js';
-import { ecsNames } from '../../services/autoscaling/validation.js';
-import { alarmDatapoints, breaches } from '../../services/cloudwatch/evaluate.js';
-import { getAlarm, type AlarmState, type MetricAlarmRecord } from '../../services/cloudwatch/state.js';
-import { EcsEvents, findCluster, findService, setDesiredCount } from '../../services/ecs/state.js';
+import type { AlarmState, ControlPlane, MetricAlarmRecord, ScalingPolicyRecord } from '../control-plane.js';
 
 /** AWS's default cooldown for ECS services (target tracking and step scaling), in seconds. */
 export const DEFAULT_COOLDOWN_SECONDS = 300;
@@ -129,6 +117,8 @@ export interface PolicyRunContext {
   readonly accountId: string;
   readonly region: string;
   readonly regionState: RegionState;
+  /** The control plane the policy reads and writes. */
+  readonly controlPlane: ControlPlane;
   readonly timeScale: number;
   /** Real milliseconds for an AWS duration in seconds. */
   scaledMs(seconds: number): number;
@@ -145,16 +135,17 @@ export interface PolicyRunContext {
 export function executeScalingPolicy(run: PolicyRunContext, policy: ScalingPolicyRecord, alarm: MetricAlarmRecord, alarmState: AlarmState, nowMs: number): PolicyOutcome {
   const base = { policyName: policy.PolicyName, policyArn: policy.PolicyARN, alarmName: alarm.AlarmName, alarmState };
   const rs = run.regionState;
-  const target = getScalableTarget(rs, policy.ServiceNamespace, policy.ResourceId, policy.ScalableDimension);
+  const { autoScaling, cloudWatch, ecs } = run.controlPlane;
+  const target = autoScaling.getScalableTarget(rs, policy.ServiceNamespace, policy.ResourceId, policy.ScalableDimension);
   if (!target) return { ...base, result: 'failed', reason: `no scalable target ${policy.ResourceId}` };
-  const { cluster: clusterName, service: serviceName } = ecsNames(policy.ResourceId);
-  const cluster = findCluster(rs, clusterName);
-  const service = cluster ? findService(rs, cluster.clusterArn, serviceName) : undefined;
+  const { cluster: clusterName, service: serviceName } = autoScaling.ecsNames(policy.ResourceId);
+  const cluster = ecs.findCluster(rs, clusterName);
+  const service = cluster ? ecs.findService(rs, cluster.clusterArn, serviceName) : undefined;
   if (!cluster || !service || service.status !== 'ACTIVE') {
     return { ...base, result: 'failed', reason: `ECS service ${serviceName} in cluster ${clusterName} not found or not ACTIVE` };
   }
   const current = service.desiredCount;
-  const points = alarmDatapoints(rs, alarm, alignedEvaluationTime(alarm, nowMs, run.timeScale), run.timeScale);
+  const points = cloudWatch.alarmDatapoints(rs, alarm, alignedEvaluationTime(alarm, nowMs, run.timeScale), run.timeScale);
 
   let wanted: number;
   let outCooldownSeconds: number;
@@ -183,7 +174,7 @@ export function executeScalingPolicy(run: PolicyRunContext, policy: ScalingPolic
   } else {
     const config = (policy.StepScalingPolicyConfiguration ?? {}) as unknown as StepScalingConfig;
     const threshold = alarm.Threshold ?? 0;
-    const breaching = points.filter((p) => breaches(p.value, alarm.ComparisonOperator, threshold)).map((p) => p.value);
+    const breaching = points.filter((p) => cloudWatch.breaches(p.value, alarm.ComparisonOperator, threshold)).map((p) => p.value);
     const value = aggregateValues(breaching.length > 0 ? breaching : points.map((p) => p.value), config.MetricAggregationType);
     if (value === undefined) return { ...base, result: 'no-data', from: current, reason: 'the alarm has no recent datapoint' };
     const step = matchingStep(config.StepAdjustments ?? [], value - threshold);
@@ -204,20 +195,20 @@ export function executeScalingPolicy(run: PolicyRunContext, policy: ScalingPolic
     return { ...base, result: 'cooldown', from: current, reason: `scale-${out ? 'out' : 'in'} cooldown until ${new Date(last + cooldownMs).toISOString()}` };
   }
 
-  setDesiredCount(rs, service.serviceArn, next);
-  updateScalableTargetState(rs, target, out ? { lastScaleOutAt: nowMs } : { lastScaleInAt: nowMs });
-  recordScalingActivity(rs, {
+  ecs.setDesiredCount(rs, service.serviceArn, next);
+  autoScaling.updateScalableTargetState(rs, target, out ? { lastScaleOutAt: nowMs } : { lastScaleInAt: nowMs });
+  autoScaling.recordScalingActivity(rs, {
     ServiceNamespace: policy.ServiceNamespace,
     ResourceId: policy.ResourceId,
     ScalableDimension: policy.ScalableDimension,
-    Description: desiredCountDescription(next),
-    Cause: alarmCause(alarm.AlarmName, alarmState, policy.PolicyName),
+    Description: autoScaling.desiredCountDescription(next),
+    Cause: autoScaling.alarmCause(alarm.AlarmName, alarmState, policy.PolicyName),
     StartTime: nowMs,
     EndTime: nowMs,
     StatusCode: 'Successful',
     StatusMessage: `Successfully set desired count to ${next}. Change successfully fulfilled by ecs.`,
   });
-  run.emit(EcsEvents.serviceUpdated, { clusterArn: cluster.clusterArn, serviceArn: service.serviceArn });
+  run.emit(ecs.events.serviceUpdated, { clusterArn: cluster.clusterArn, serviceArn: service.serviceArn });
   return { ...base, result: 'scaled', from: current, to: next };
 }
 
@@ -227,14 +218,15 @@ export function executeScalingPolicy(run: PolicyRunContext, policy: ScalingPolic
  * `'disagree'` when one of them is not in its low alarm.
  */
 function otherScaleInCapacities(run: PolicyRunContext, policy: ScalingPolicyRecord, current: number, nowMs: number): number[] | 'disagree' {
+  const { autoScaling, cloudWatch } = run.controlPlane;
   const capacities: number[] = [];
-  for (const other of targetPolicies(run.regionState, policy)) {
+  for (const other of autoScaling.targetPolicies(run.regionState, policy)) {
     if (other.PolicyARN === policy.PolicyARN || other.PolicyType !== 'TargetTrackingScaling') continue;
     const config = other.TargetTrackingScalingPolicyConfiguration ?? {};
     if (config.DisableScaleIn === true) continue;
-    const low = other.Alarms.map((a) => getAlarm(run.regionState, a.AlarmName)).find((a) => a?.ComparisonOperator.startsWith('Less'));
+    const low = other.Alarms.map((a) => cloudWatch.getAlarm(run.regionState, a.AlarmName)).find((a) => a?.ComparisonOperator.startsWith('Less'));
     if (!low || low.StateValue !== 'ALARM') return 'disagree';
-    const latest = alarmDatapoints(run.regionState, low, alignedEvaluationTime(low, nowMs, run.timeScale), run.timeScale).at(-1)?.value;
+    const latest = cloudWatch.alarmDatapoints(run.regionState, low, alignedEvaluationTime(low, nowMs, run.timeScale), run.timeScale).at(-1)?.value;
     if (latest === undefined) return 'disagree';
     capacities.push(Math.min(current, targetTrackingCapacity(current, latest, Number(config.TargetValue))));
   }

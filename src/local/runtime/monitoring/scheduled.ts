@@ -9,10 +9,7 @@
  * @internal
  */
 import type { RegionState } from '../../core/types.js';
-import { dueTimes, parseSchedule } from '../../services/autoscaling/schedule.js';
-import { AUTOSCALING_KEY, desiredCountDescription, getScalableTarget, recordScalingActivity, scheduledActions, type ScheduledActionRecord } from '../../services/autoscaling/state.js';
-import { ecsNames } from '../../services/autoscaling/validation.js';
-import { EcsEvents, findCluster, findService, setDesiredCount } from '../../services/ecs/state.js';
+import type { ControlPlane, ScheduledActionRecord } from '../control-plane.js';
 import type { RuntimeContext } from '../context.js';
 
 /** What one due action did (diagnostics, tests). */
@@ -24,21 +21,24 @@ export interface ScheduledOutcome {
 
 /** Runs the scheduled actions of every region that came due up to `nowMs`; true when state changed. */
 export function runScheduledActions(context: RuntimeContext, nowMs: number, onAction?: (outcome: ScheduledOutcome) => void): boolean {
+  const cp = context.controlPlane;
+  const { autoScaling } = cp;
+  const serviceUpdated = cp.ecs.events.serviceUpdated;
   let changed = false;
   for (const { accountId, region, state } of context.regions()) {
-    const actions = state[AUTOSCALING_KEY] ? Object.values(scheduledActions(state)) : [];
+    const actions = autoScaling.existing(state) ? Object.values(autoScaling.scheduledActions(state)) : [];
     for (const action of actions) {
       const from = Math.max(action.checkedUntil ?? action.CreationTime, (action.StartTime ?? -Infinity) - 1);
       const to = Math.min(nowMs, action.EndTime ?? Infinity);
       action.checkedUntil = nowMs;
-      const due = dueTimes(parseSchedule(action.Schedule), from, to, {
+      const due = autoScaling.dueTimes(autoScaling.parseSchedule(action.Schedule), from, to, {
         timezone: action.Timezone ?? 'UTC',
         timeScale: context.timeScale,
         anchorMs: action.StartTime ?? action.CreationTime,
       });
       // Only ECS services are emulated: other namespaces' actions are stored and act on nothing.
       if (due.length === 0 || action.ServiceNamespace !== 'ecs') continue;
-      const outcome = apply(state, action, nowMs, (serviceArn, clusterArn) => context.cloud.events.emit(EcsEvents.serviceUpdated, { accountId, region, type: EcsEvents.serviceUpdated, clusterArn, serviceArn }));
+      const outcome = apply(cp, state, action, nowMs, (serviceArn, clusterArn) => context.cloud.events.emit(serviceUpdated, { accountId, region, type: serviceUpdated, clusterArn, serviceArn }));
       onAction?.(outcome);
       changed ||= outcome.result === 'applied';
     }
@@ -46,8 +46,9 @@ export function runScheduledActions(context: RuntimeContext, nowMs: number, onAc
   return changed;
 }
 
-function apply(state: RegionState, action: ScheduledActionRecord, nowMs: number, serviceUpdated: (serviceArn: string, clusterArn: string) => void): ScheduledOutcome {
-  const target = getScalableTarget(state, action.ServiceNamespace, action.ResourceId, action.ScalableDimension);
+function apply(cp: ControlPlane, state: RegionState, action: ScheduledActionRecord, nowMs: number, serviceUpdated: (serviceArn: string, clusterArn: string) => void): ScheduledOutcome {
+  const { autoScaling, ecs } = cp;
+  const target = autoScaling.getScalableTarget(state, action.ServiceNamespace, action.ResourceId, action.ScalableDimension);
   if (!target) return { actionName: action.ScheduledActionName, result: 'no-target' };
   if (target.SuspendedState.ScheduledScalingSuspended) return { actionName: action.ScheduledActionName, result: 'suspended' };
   const min = action.ScalableTargetAction.MinCapacity ?? target.MinCapacity;
@@ -55,7 +56,7 @@ function apply(state: RegionState, action: ScheduledActionRecord, nowMs: number,
   target.MinCapacity = Math.min(min, max);
   target.MaxCapacity = max;
   const identity = { ServiceNamespace: action.ServiceNamespace, ResourceId: action.ResourceId, ScalableDimension: action.ScalableDimension };
-  recordScalingActivity(state, {
+  autoScaling.recordScalingActivity(state, {
     ...identity,
     Description: `Setting min capacity to ${target.MinCapacity} and max capacity to ${target.MaxCapacity}`,
     Cause: `scheduled action name ${action.ScheduledActionName} was triggered`,
@@ -64,17 +65,17 @@ function apply(state: RegionState, action: ScheduledActionRecord, nowMs: number,
     StatusCode: 'Successful',
     StatusMessage: `Successfully set min capacity to ${target.MinCapacity} and max capacity to ${target.MaxCapacity}`,
   });
-  const { cluster: clusterName, service: serviceName } = ecsNames(action.ResourceId);
-  const cluster = findCluster(state, clusterName);
-  const service = cluster ? findService(state, cluster.clusterArn, serviceName) : undefined;
+  const { cluster: clusterName, service: serviceName } = autoScaling.ecsNames(action.ResourceId);
+  const cluster = ecs.findCluster(state, clusterName);
+  const service = cluster ? ecs.findService(state, cluster.clusterArn, serviceName) : undefined;
   if (!cluster || !service || service.status !== 'ACTIVE') return { actionName: action.ScheduledActionName, result: 'applied' };
   const current = service.desiredCount;
   const next = Math.min(target.MaxCapacity, Math.max(target.MinCapacity, current));
   if (next === current) return { actionName: action.ScheduledActionName, result: 'applied' };
-  setDesiredCount(state, service.serviceArn, next);
-  recordScalingActivity(state, {
+  ecs.setDesiredCount(state, service.serviceArn, next);
+  autoScaling.recordScalingActivity(state, {
     ...identity,
-    Description: desiredCountDescription(next),
+    Description: autoScaling.desiredCountDescription(next),
     Cause: next > current ? `minimum capacity was set to ${target.MinCapacity}` : `maximum capacity was set to ${target.MaxCapacity}`,
     StartTime: nowMs,
     EndTime: nowMs,

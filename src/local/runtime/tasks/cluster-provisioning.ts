@@ -8,7 +8,6 @@
  *
  * @internal
  */
-import { registerVirtualInstances } from '../../services/ecs/container-instances.js';
 import type { TasksShared } from './shared.js';
 
 /** Gives each newly created cluster its container instances. */
@@ -31,7 +30,7 @@ export class ClusterProvisioner {
           if (this.#known.has(key)) continue;
           this.#known.add(key);
           if (initial || cluster.status !== 'ACTIVE' || !spec || spec.count <= 0) continue;
-          registerVirtualInstances(state, cluster.clusterArn, { count: spec.count, cpu: spec.cpu, memory: spec.memory, now: cluster.createdAt });
+          this.shared.context.controlPlane.ecs.registerVirtualInstances(state, cluster.clusterArn, { count: spec.count, cpu: spec.cpu, memory: spec.memory, now: cluster.createdAt });
           added = true;
         }
       }

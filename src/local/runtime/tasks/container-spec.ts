@@ -6,7 +6,7 @@
  *
  * @internal
  */
-import type { Json } from '../../services/ecs/state.js';
+import type { Json } from '../control-plane.js';
 import type { ContainerMount, ContainerSpec, DriverImage, OutputSink } from '../drivers/driver.js';
 
 /** The task-level facts every container's spec shares. */

@@ -12,7 +12,7 @@
  *
  * @internal
  */
-import type { Json } from '../../services/ecs/state.js';
+import type { Json } from '../control-plane.js';
 
 /** A `dependsOn` entry. */
 export interface Dependency {

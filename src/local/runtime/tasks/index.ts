@@ -25,9 +25,8 @@
  * @internal
  */
 import type { RegionState } from '../../core/types.js';
-import { syncContainerAgents } from '../../services/ecs/agent.js';
-import { addServiceEvent, EcsEvents, pruneStoppedTasks, requestTaskStop, serviceEventMessage, updateTask, type EcsState, type ServiceRecord, type TaskRecord } from '../../services/ecs/state.js';
 import type { RuntimeComponent, RuntimeContext } from '../context.js';
+import type { ServiceRecord, TaskRecord } from '../control-plane.js';
 import { ClusterProvisioner } from './cluster-provisioning.js';
 import { ServiceScheduler } from './scheduler.js';
 import { ServiceTaskIndex } from './service-task-index.js';
@@ -36,7 +35,6 @@ import { TargetLookup } from './target-lookup.js';
 import { startTask } from './task-lifecycle.js';
 import type { StopCause, TaskRun } from './task-run.js';
 
-export { placeTask, closestMatchReason, missingResource, chooseInstance } from './placement.js';
 export { cannotPullReason, missingLogGroupReason } from './task-run.js';
 
 /** How often the tick removes STOPPED tasks past their retention (real time). */
@@ -64,7 +62,7 @@ function createShared(context: RuntimeContext): TasksShared & { stopped: boolean
     },
     ecsRegions(): EcsRegion[] {
       return context.regions().flatMap(({ accountId, region, state }) => {
-        const ecs = state.ecs as EcsState | undefined;
+        const ecs = context.controlPlane.ecs.existing(state);
         return ecs ? [{ accountId, region, state, ecs }] : [];
       });
     },
@@ -75,6 +73,7 @@ function createShared(context: RuntimeContext): TasksShared & { stopped: boolean
 /** The task runner and service scheduler. */
 export function tasksComponent(context: RuntimeContext): RuntimeComponent {
   const shared = createShared(context);
+  const { ecs: port } = context.controlPlane;
   const clusters = new ClusterProvisioner(shared);
   const scheduler = new ServiceScheduler(shared);
   /** When STOPPED tasks past their retention were last removed. */
@@ -83,8 +82,6 @@ export function tasksComponent(context: RuntimeContext): RuntimeComponent {
   const onStateChanged = () => {
     if (!shared.stopped) clusters.provision();
   };
-  // Listening makes StopTask/DeleteService only *request* the stop; we finish it.
-  const onStopRequested = () => {};
   // POST /_ecskit/reset: the task records are gone, so their containers and health checks go too.
   const onReset = () => {
     const killing = [...shared.runs.values()];
@@ -101,7 +98,7 @@ export function tasksComponent(context: RuntimeContext): RuntimeComponent {
       if (run) {
         void run.stop({ reason: task.stoppedReason ?? 'Task stopped by user', stopCode: (task.stopCode as StopCause['stopCode']) ?? 'UserInitiated', failed: false });
       } else {
-        updateTask(rs, task.taskArn, { lastStatus: 'STOPPED' });
+        port.updateTask(rs, task.taskArn, { lastStatus: 'STOPPED' });
         shared.changed();
       }
       return;
@@ -113,8 +110,8 @@ export function tasksComponent(context: RuntimeContext): RuntimeComponent {
         startTask(shared, where, task, svc, placed);
       } else {
         // A task restored from a state file: its containers are gone.
-        requestTaskStop(rs, task.taskArn, 'Task stopped because the local cloud restarted', { stopCode: 'TerminationNotice' });
-        updateTask(rs, task.taskArn, { lastStatus: 'STOPPED' });
+        port.requestTaskStop(rs, task.taskArn, 'Task stopped because the local cloud restarted', { stopCode: 'TerminationNotice' });
+        port.updateTask(rs, task.taskArn, { lastStatus: 'STOPPED' });
         shared.changed();
       }
       return;
@@ -129,7 +126,7 @@ export function tasksComponent(context: RuntimeContext): RuntimeComponent {
   function syncAgents(now: number): void {
     for (const { accountId, region, state } of context.regions()) {
       if (!state['ec2']) continue;
-      if (syncContainerAgents(state, { accountId, region, now, timeScale: context.timeScale, stopTasksAtOnce: false })) shared.changed();
+      if (port.syncContainerAgents(state, { accountId, region, now, timeScale: context.timeScale, stopTasksAtOnce: false })) shared.changed();
     }
   }
 
@@ -140,7 +137,7 @@ export function tasksComponent(context: RuntimeContext): RuntimeComponent {
     const prune = now - lastPruneAt >= PRUNE_EVERY_MS;
     if (prune) lastPruneAt = now;
     for (const { accountId, region, state: rs, ecs } of shared.ecsRegions()) {
-      if (prune && pruneStoppedTasks(rs, now).length > 0) shared.changed();
+      if (prune && port.pruneStoppedTasks(rs, now).length > 0) shared.changed();
       // One pass over the tasks, not one per service: serviceTasks() walks (and Object.values sorts) every task of the region.
       const index = new ServiceTaskIndex(Object.values(ecs.tasks));
       for (const svc of Object.values(ecs.services)) scheduler.schedule(rs, svc, index, now);
@@ -151,7 +148,7 @@ export function tasksComponent(context: RuntimeContext): RuntimeComponent {
       }
       for (const [serviceArn, ids] of placedBy) {
         const svc = ecs.services[serviceArn];
-        if (svc && ids.length > 0) addServiceEvent(rs, serviceArn, serviceEventMessage.startedTasks(svc.serviceName, ids));
+        if (svc && ids.length > 0) port.addServiceEvent(rs, serviceArn, port.serviceEventMessage.startedTasks(svc.serviceName, ids));
       }
     }
     if (shared.dirty) {
@@ -165,7 +162,8 @@ export function tasksComponent(context: RuntimeContext): RuntimeComponent {
     start: async () => {
       clusters.provision(true);
       context.cloud.events.on('state:changed', onStateChanged);
-      context.cloud.events.on(EcsEvents.taskStopRequested, onStopRequested);
+      // Attached, StopTask/DeleteService only *request* the stop; we finish it.
+      port.attachRuntime(context.cloud.events);
       context.cloud.events.on('state:reset', onReset);
     },
     tick: (now) => {
@@ -174,7 +172,7 @@ export function tasksComponent(context: RuntimeContext): RuntimeComponent {
     stop: async () => {
       shared.stopped = true;
       context.cloud.events.off('state:changed', onStateChanged);
-      context.cloud.events.off(EcsEvents.taskStopRequested, onStopRequested);
+      port.detachRuntime(context.cloud.events);
       context.cloud.events.off('state:reset', onReset);
       await Promise.all([...shared.runs.values()].map((run) => run.kill('Task stopped because the local cloud stopped')));
       shared.runs.clear();

@@ -13,27 +13,7 @@
  */
 import type { EventEmitter } from 'node:events';
 import type { RegionState } from '../../core/types.js';
-import { definitionNeeds, placeBatch, type PlacementRules } from '../../services/ecs/placement.js';
-import {
-  createTasksForDeployment,
-  findTaskDefinition,
-  serviceEventMessage,
-  type ContainerInstanceRecord,
-  type DeploymentRecord,
-  type ServiceRecord,
-  type TaskRecord,
-} from '../../services/ecs/state.js';
-import { freeTaskSlots, localTaskLimit, taskLimitDetail } from '../../services/ecs/task-limit.js';
-
-export {
-  chooseInstance,
-  closestMatchReason,
-  missingResource,
-  placeTask,
-  type Needs,
-  type PlacementResult,
-  type Remaining,
-} from '../../services/ecs/placement.js';
+import type { ContainerInstanceRecord, DeploymentRecord, EcsPort, PlacementRules, ServiceRecord, TaskRecord } from '../control-plane.js';
 
 /** The placement rules of a service's tasks: its constraints and strategy, spread and `distinctInstance` over its own tasks. */
 export function serviceRules(svc: ServiceRecord): PlacementRules {
@@ -51,8 +31,8 @@ export interface LaunchPlan {
 }
 
 /** The service event when the local task cap leaves a service's tasks out. */
-export function taskLimitEvent(serviceName: string, maxTasks: number): string {
-  return `(service ${serviceName}) was unable to place a task because the local cloud's task limit was reached. ${taskLimitDetail(maxTasks)}`;
+export function taskLimitEvent(ecs: EcsPort, serviceName: string, maxTasks: number): string {
+  return `(service ${serviceName}) was unable to place a task because the local cloud's task limit was reached. ${ecs.taskLimitDetail(maxTasks)}`;
 }
 
 /**
@@ -60,26 +40,26 @@ export function taskLimitEvent(serviceName: string, maxTasks: number): string {
  * cap (registered on `events` by the runtime), then, for EC2, placement on
  * the cluster's container instances by the service's placement strategy.
  */
-export function planServiceLaunch(rs: RegionState, svc: ServiceRecord, deployment: DeploymentRecord, wanted: number, events: EventEmitter): LaunchPlan {
-  const free = freeTaskSlots(events);
+export function planServiceLaunch(ecs: EcsPort, rs: RegionState, svc: ServiceRecord, deployment: DeploymentRecord, wanted: number, events: EventEmitter): LaunchPlan {
+  const free = ecs.freeTaskSlots(events);
   const count = Math.min(wanted, free);
-  const limitEvent = count < wanted ? taskLimitEvent(svc.serviceName, localTaskLimit(events)?.maxTasks ?? 0) : undefined;
+  const limitEvent = count < wanted ? taskLimitEvent(ecs, svc.serviceName, ecs.localTaskLimit(events)?.maxTasks ?? 0) : undefined;
   // Launch type as the runner reads it from the task records the scheduler creates.
   if ((deployment.launchType ?? 'EC2') !== 'EC2' || count === 0) return { count, ...(limitEvent ? { event: limitEvent } : {}) };
-  const td = findTaskDefinition(rs, deployment.taskDefinition);
+  const td = ecs.findTaskDefinition(rs, deployment.taskDefinition);
   if (!td) return { count: 0 };
-  const batch = placeBatch(rs, svc.clusterArn, definitionNeeds(rs, td), count, serviceRules(svc), td);
-  const event = batch.reason ? serviceEventMessage.unableToPlace(svc.serviceName, batch.reason) : limitEvent;
+  const batch = ecs.placeBatch(rs, svc.clusterArn, ecs.definitionNeeds(rs, td), count, serviceRules(svc), td);
+  const event = batch.reason ? ecs.serviceEventMessage.unableToPlace(svc.serviceName, batch.reason) : limitEvent;
   return { count: batch.instances.length, instances: batch.instances.map((i) => i.containerInstanceArn), ...(event ? { event } : {}) };
 }
 
 /** Creates the planned tasks (PROVISIONING; EC2 ones already on their container instance). */
-export function launchPlanned(rs: RegionState, serviceArn: string, deploymentId: string, plan: LaunchPlan): TaskRecord[] {
+export function launchPlanned(ecs: EcsPort, rs: RegionState, serviceArn: string, deploymentId: string, plan: LaunchPlan): TaskRecord[] {
   if (plan.count === 0) return [];
-  if (!plan.instances) return createTasksForDeployment(rs, serviceArn, deploymentId, plan.count);
+  if (!plan.instances) return ecs.createTasksForDeployment(rs, serviceArn, deploymentId, plan.count);
   const perInstance = new Map<string, number>();
   for (const arn of plan.instances) perInstance.set(arn, (perInstance.get(arn) ?? 0) + 1);
-  return [...perInstance].flatMap(([containerInstanceArn, n]) => createTasksForDeployment(rs, serviceArn, deploymentId, n, { containerInstanceArn }));
+  return [...perInstance].flatMap(([containerInstanceArn, n]) => ecs.createTasksForDeployment(rs, serviceArn, deploymentId, n, { containerInstanceArn }));
 }
 
 /** The availability zone of a container instance (its `ecs.availability-zone` attribute). */

@@ -8,17 +8,7 @@
  * @internal
  */
 import type { RegionState } from '../../core/types.js';
-import {
-  addServiceEvent,
-  completeDeployment,
-  requestTaskStop,
-  serviceEventMessage,
-  shortName,
-  type Json,
-  type ServiceRecord,
-  type TaskRecord,
-} from '../../services/ecs/state.js';
-import { findTargetGroup } from '../../services/elbv2/state.js';
+import type { ControlPlane, Json, ServiceRecord, TaskRecord } from '../control-plane.js';
 import { launchPlanned, planServiceLaunch } from './placement.js';
 import { registerCloudMapOf, registerTargetsOf } from './service-registration.js';
 import type { ServiceTaskIndex } from './service-task-index.js';
@@ -37,7 +27,10 @@ export class ServiceScheduler {
    */
   readonly #stableMs: number;
 
+  readonly #cp: ControlPlane;
+
   constructor(private readonly shared: TasksShared) {
+    this.#cp = shared.context.controlPlane;
     this.#stableMs = Math.max(1500, shared.context.scaledMs(30));
   }
 
@@ -53,7 +46,7 @@ export class ServiceScheduler {
     if (svc.loadBalancers.length > 0) {
       if (!run.targetsRegistered) return false;
       for (const target of run.targets) {
-        const tg = findTargetGroup(rs, target.targetGroupArn);
+        const tg = this.#cp.elbv2.findTargetGroup(rs, target.targetGroupArn);
         const stored = tg ? this.shared.targetLookup.find(tg, target.Id, target.Port) : undefined;
         if (!stored || !['healthy', 'unavailable', 'unused'].includes(stored.State)) return false;
       }
@@ -77,7 +70,7 @@ export class ServiceScheduler {
       return;
     }
     for (const target of run.targets) {
-      const tg = findTargetGroup(rs, target.targetGroupArn);
+      const tg = this.#cp.elbv2.findTargetGroup(rs, target.targetGroupArn);
       const stored = tg ? this.shared.targetLookup.find(tg, target.Id, target.Port) : undefined;
       if (stored?.State === 'unhealthy') {
         void run.stop({ reason: `Task failed ELB health checks in (target-group ${target.targetGroupArn})`, stopCode: 'ServiceSchedulerInitiated', failed: true });
@@ -92,6 +85,7 @@ export class ServiceScheduler {
     const primary = svc.deployments.find((d) => d.status === 'PRIMARY');
     if (!primary) return;
     const { shared } = this;
+    const { ecs } = this.#cp;
     const memory = shared.memoryOf(svc.serviceArn);
     const desired = svc.desiredCount;
     const config = svc.deploymentConfiguration as Json;
@@ -103,10 +97,10 @@ export class ServiceScheduler {
     const primaryLive = live.filter((t) => t.deploymentId === primary.id);
     const ready = new Set(live.filter((t) => this.isReady(rs, svc, t)).map((t) => t.taskArn));
     const stopTask = (t: TaskRecord, deploymentId: string) => {
-      requestTaskStop(rs, t.taskArn, scalingReason(deploymentId), { stopCode: 'ServiceSchedulerInitiated' });
+      ecs.requestTaskStop(rs, t.taskArn, scalingReason(deploymentId), { stopCode: 'ServiceSchedulerInitiated' });
       ready.delete(t.taskArn);
       shared.changed();
-      return shortName(t.taskArn);
+      return ecs.shortName(t.taskArn);
     };
     const stoppedIds: string[] = [];
 
@@ -116,15 +110,15 @@ export class ServiceScheduler {
       const count = Math.min(desired - primaryLive.length, Math.max(0, room));
       if (count > 0) {
         // Quotas: the local task cap and EC2 placement decide what is created; the rest gets a service event.
-        const plan = planServiceLaunch(rs, svc, primary, count, shared.context.cloud.events);
-        for (const task of launchPlanned(rs, svc.serviceArn, primary.id, plan)) index.add(task);
+        const plan = planServiceLaunch(ecs, rs, svc, primary, count, shared.context.cloud.events);
+        for (const task of launchPlanned(ecs, rs, svc.serviceArn, primary.id, plan)) index.add(task);
         if (plan.count > 0) {
           memory.steady = false;
           shared.changed();
         }
         if (plan.event && plan.count === 0 && !memory.placementReported) {
           memory.placementReported = true;
-          addServiceEvent(rs, svc.serviceArn, plan.event);
+          ecs.addServiceEvent(rs, svc.serviceArn, plan.event);
           shared.changed();
         }
       }
@@ -149,7 +143,7 @@ export class ServiceScheduler {
       if (d.desiredCount !== remaining) d.desiredCount = remaining;
     }
     if (stoppedIds.length > 0) {
-      addServiceEvent(rs, svc.serviceArn, serviceEventMessage.stoppedTasks(svc.serviceName, stoppedIds));
+      ecs.addServiceEvent(rs, svc.serviceArn, ecs.serviceEventMessage.stoppedTasks(svc.serviceName, stoppedIds));
       memory.steady = false;
     }
     this.#settle(rs, svc, index, ready, now);
@@ -158,6 +152,7 @@ export class ServiceScheduler {
   /** Completion and steady state. */
   #settle(rs: RegionState, svc: ServiceRecord, index: ServiceTaskIndex, ready: ReadonlySet<string>, now: number): void {
     const primary = svc.deployments.find((d) => d.status === 'PRIMARY')!;
+    const { ecs } = this.#cp;
     const memory = this.shared.memoryOf(svc.serviceArn);
     const desired = svc.desiredCount;
     const allTasks = index.of(svc.serviceArn);
@@ -169,12 +164,12 @@ export class ServiceScheduler {
       return;
     }
     if (primary.rolloutState === 'IN_PROGRESS') {
-      completeDeployment(rs, svc.serviceArn, primary.id, { now });
+      ecs.completeDeployment(rs, svc.serviceArn, primary.id, { now });
       this.shared.changed();
     }
     if (!memory.steady) {
       memory.steady = true;
-      addServiceEvent(rs, svc.serviceArn, serviceEventMessage.steadyState(svc.serviceName), { now });
+      ecs.addServiceEvent(rs, svc.serviceArn, ecs.serviceEventMessage.steadyState(svc.serviceName), { now });
       this.shared.changed();
     }
   }

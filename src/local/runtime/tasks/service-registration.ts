@@ -7,9 +7,7 @@
  * @internal
  */
 import type { RegionState } from '../../core/types.js';
-import { deregisterInstance, registerInstance } from '../../services/cloudmap/state.js';
-import { addServiceEvent, shortName, type EcsState, type ServiceRecord } from '../../services/ecs/state.js';
-import { deregisterTargets, findTargetGroup, registerTargets } from '../../services/elbv2/state.js';
+import type { EcsState, ServiceRecord } from '../control-plane.js';
 import type { TasksShared } from './shared.js';
 import type { TaskRun } from './task-run.js';
 
@@ -17,11 +15,12 @@ import type { TaskRun } from './task-run.js';
 export function registerTargetsOf(shared: TasksShared, rs: RegionState, svc: ServiceRecord, run: TaskRun, now: number): void {
   const task = run.task;
   if (!task || run.targetsRegistered) return;
+  const { ecs, elbv2 } = shared.context.controlPlane;
   run.targetsRegistered = true;
   const ci = task.containerInstanceArn ? (rs.ecs as EcsState).containerInstances[task.containerInstanceArn] : undefined;
   for (const lb of svc.loadBalancers) {
     if (!lb.targetGroupArn) continue;
-    const tg = findTargetGroup(rs, String(lb.targetGroupArn));
+    const tg = elbv2.findTargetGroup(rs, String(lb.targetGroupArn));
     if (!tg) continue;
     const containerPort = Number(lb.containerPort);
     const hostPort = run.hostPort(String(lb.containerName), containerPort) ?? containerPort;
@@ -29,9 +28,9 @@ export function registerTargetsOf(shared: TasksShared, rs: RegionState, svc: Ser
       tg.TargetType === 'instance'
         ? { targetGroupArn: tg.TargetGroupArn, Id: ci?.ec2InstanceId ?? '127.0.0.1', Port: hostPort }
         : { targetGroupArn: tg.TargetGroupArn, Id: run.address, Port: hostPort };
-    registerTargets(rs, tg.TargetGroupArn, [{ Id: target.Id, Port: target.Port, ...(task.availabilityZone ? { AvailabilityZone: task.availabilityZone } : {}) }], now);
+    elbv2.registerTargets(rs, tg.TargetGroupArn, [{ Id: target.Id, Port: target.Port, ...(task.availabilityZone ? { AvailabilityZone: task.availabilityZone } : {}) }], now);
     run.targets.push(target);
-    addServiceEvent(rs, svc.serviceArn, `(service ${svc.serviceName}) registered 1 targets in (target-group ${tg.TargetGroupArn})`);
+    ecs.addServiceEvent(rs, svc.serviceArn, `(service ${svc.serviceName}) registered 1 targets in (target-group ${tg.TargetGroupArn})`);
     shared.changed();
   }
 }
@@ -41,6 +40,7 @@ export function registerCloudMapOf(shared: TasksShared, rs: RegionState, svc: Se
   const task = run.task;
   if (!task || run.cloudMapRegistered) return;
   const { context } = shared;
+  const { ecs, cloudMap } = context.controlPlane;
   run.cloudMapRegistered = true;
   for (const registry of svc.serviceRegistries) {
     const registryArn = String(registry.registryArn ?? '');
@@ -51,19 +51,19 @@ export function registerCloudMapOf(shared: TasksShared, rs: RegionState, svc: Se
       AWS_INSTANCE_IPV4: run.address,
       AWS_INIT_HEALTH_STATUS: 'HEALTHY',
       AVAILABILITY_ZONE: task.availabilityZone ?? `${run.region}a`,
-      ECS_CLUSTER_NAME: shortName(task.clusterArn),
+      ECS_CLUSTER_NAME: ecs.shortName(task.clusterArn),
       ECS_SERVICE_NAME: svc.serviceName,
       ECS_TASK_DEFINITION_FAMILY: run.td.family,
       REGION: run.region,
       ...(port !== undefined ? { AWS_INSTANCE_PORT: String(port) } : {}),
     };
     try {
-      registerInstance(rs, registryArn, run.taskId, attributes, { now, timeScale: context.timeScale });
+      cloudMap.registerInstance(rs, registryArn, run.taskId, attributes, { now, timeScale: context.timeScale });
     } catch (error) {
       // An SRV service without a port, say: register what Cloud Map accepts.
       const { AWS_INSTANCE_PORT: _port, ...withoutPort } = attributes;
       try {
-        registerInstance(rs, registryArn, run.taskId, withoutPort, { now, timeScale: context.timeScale });
+        cloudMap.registerInstance(rs, registryArn, run.taskId, withoutPort, { now, timeScale: context.timeScale });
       } catch {
         context.log(`tasks: Cloud Map registration of ${run.taskId} in ${registryArn} failed: ${(error as Error).message}`);
         continue;
@@ -77,20 +77,21 @@ export function registerCloudMapOf(shared: TasksShared, rs: RegionState, svc: Se
 /** Deregisters a stopping task from its target groups and Cloud Map; resolves when draining is over. */
 export async function deregisterTask(shared: TasksShared, rs: RegionState, run: TaskRun): Promise<void> {
   const { context } = shared;
+  const { ecs, elbv2, cloudMap } = context.controlPlane;
   const svc = run.serviceArn ? (rs.ecs as EcsState).services[run.serviceArn] : undefined;
   const now = Date.now();
   let until = now;
   for (const target of run.targets) {
-    const found = deregisterTargets(rs, target.targetGroupArn, [{ Id: target.Id, Port: target.Port }], now, context.timeScale);
+    const found = elbv2.deregisterTargets(rs, target.targetGroupArn, [{ Id: target.Id, Port: target.Port }], now, context.timeScale);
     for (const t of found) if (t.DrainingUntil !== undefined) until = Math.max(until, t.DrainingUntil);
     if (svc && found.length > 0) {
-      addServiceEvent(rs, svc.serviceArn, `(service ${svc.serviceName}) deregistered 1 targets in (target-group ${target.targetGroupArn})`);
+      ecs.addServiceEvent(rs, svc.serviceArn, `(service ${svc.serviceName}) deregistered 1 targets in (target-group ${target.targetGroupArn})`);
     }
   }
   run.targets = [];
   for (const instance of run.cloudMap) {
     try {
-      deregisterInstance(rs, instance.registryArn, instance.instanceId, { now, timeScale: context.timeScale });
+      cloudMap.deregisterInstance(rs, instance.registryArn, instance.instanceId, { now, timeScale: context.timeScale });
     } catch {
       // already gone
     }

@@ -17,7 +17,7 @@
  *
  * @internal
  */
-import type { TaskRecord } from '../../services/ecs/state.js';
+import type { TaskRecord } from '../control-plane.js';
 
 const NONE: readonly TaskRecord[] = Object.freeze([]);
 

@@ -5,9 +5,9 @@
  *
  * @internal
  */
-import type { EcsState } from '../../services/ecs/state.js';
 import type { RegionState } from '../../core/types.js';
 import type { RuntimeContext } from '../context.js';
+import type { EcsState } from '../control-plane.js';
 import type { TargetLookup } from './target-lookup.js';
 import type { TaskRun } from './task-run.js';
 

@@ -20,7 +20,7 @@
  *
  * @internal
  */
-import type { StoredTarget, StoredTargetGroup } from '../../services/elbv2/state.js';
+import type { StoredTarget, StoredTargetGroup } from '../control-plane.js';
 
 interface Entry {
   /** How many targets are indexed (the array's length when last looked at). */

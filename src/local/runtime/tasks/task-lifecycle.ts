@@ -7,21 +7,8 @@
  * @internal
  */
 import type { RegionState } from '../../core/types.js';
-import {
-  addServiceEvent,
-  failDeployment,
-  recordFailedTasks,
-  serviceEventMessage,
-  shortName,
-  taskSubnet,
-  updateTask,
-  type EcsState,
-  type Json,
-  type ServiceRecord,
-  type TaskRecord,
-} from '../../services/ecs/state.js';
-import { findSubnet } from '../../services/ec2/state.js';
-import { instanceZone, placeTask, serviceRules } from './placement.js';
+import type { EcsState, Json, ServiceRecord, TaskRecord } from '../control-plane.js';
+import { instanceZone, serviceRules } from './placement.js';
 import { deregisterTask } from './service-registration.js';
 import type { TasksShared } from './shared.js';
 import { TaskRun, type StopCause, type TaskRunHooks } from './task-run.js';
@@ -46,15 +33,16 @@ export function taskStopped(shared: TasksShared, rs: RegionState, run: TaskRun, 
   if (!cause.failed) return;
   const deployment = svc.deployments.find((d) => d.id === run.deploymentId);
   if (!deployment || deployment.status !== 'PRIMARY' || deployment.rolloutState !== 'IN_PROGRESS') return;
-  recordFailedTasks(rs, svc.serviceArn, deployment.id, 1);
+  const port = shared.context.controlPlane.ecs;
+  port.recordFailedTasks(rs, svc.serviceArn, deployment.id, 1);
   const breaker = (svc.deploymentConfiguration.deploymentCircuitBreaker ?? {}) as Json;
   const sd = ecs.serviceDeployments[deployment.serviceDeploymentArn];
   if (breaker.enable && sd && sd.deploymentCircuitBreaker.failureCount >= sd.deploymentCircuitBreaker.threshold) {
-    const { rollback } = failDeployment(rs, svc.serviceArn, deployment.id, 'ECS deployment circuit breaker: tasks failed to start.', {
+    const { rollback } = port.failDeployment(rs, svc.serviceArn, deployment.id, 'ECS deployment circuit breaker: tasks failed to start.', {
       rollback: Boolean(breaker.rollback),
     });
     if (rollback) {
-      addServiceEvent(rs, svc.serviceArn, `(service ${svc.serviceName}) rolling back to deployment ${rollback.id}.`);
+      port.addServiceEvent(rs, svc.serviceArn, `(service ${svc.serviceName}) rolling back to deployment ${rollback.id}.`);
     }
   }
   shared.changed();
@@ -69,18 +57,19 @@ export function startTask(
   placed: string[],
 ): void {
   const { context } = shared;
+  const { ecs, ec2 } = context.controlPlane;
   const { accountId, region, rs } = where;
   const launchType = task.launchType ?? (task.capacityProviderName?.startsWith('FARGATE') ? 'FARGATE' : 'EC2');
   let instanceArn = task.containerInstanceArn;
   let az = instanceZone(rs, instanceArn) ?? `${region}a`;
   if (launchType === 'EC2' && !instanceArn) {
-    const placement = placeTask(rs, task, svc?.placementStrategy ?? [], svc ? serviceRules(svc) : {});
+    const placement = ecs.placeTask(rs, task, svc?.placementStrategy ?? [], svc ? serviceRules(svc) : {});
     if (!placement.placed) {
       if (svc) {
         const memory = shared.memoryOf(svc.serviceArn);
         if (!memory.placementReported) {
           memory.placementReported = true;
-          addServiceEvent(rs, svc.serviceArn, serviceEventMessage.unableToPlace(svc.serviceName, placement.reason));
+          ecs.addServiceEvent(rs, svc.serviceArn, ecs.serviceEventMessage.unableToPlace(svc.serviceName, placement.reason));
           shared.changed();
         }
       }
@@ -95,25 +84,25 @@ export function startTask(
     run = new TaskRun(context, accountId, region, rs, task, hooks(shared, rs));
   } catch (error) {
     context.log(`tasks: cannot start ${task.taskArn}: ${(error as Error).message}`);
-    updateTask(rs, task.taskArn, { lastStatus: 'STOPPED', stoppedReason: (error as Error).message, stopCode: 'TaskFailedToStart' });
+    ecs.updateTask(rs, task.taskArn, { lastStatus: 'STOPPED', stoppedReason: (error as Error).message, stopCode: 'TaskFailedToStart' });
     shared.changed();
     return;
   }
   shared.runs.set(task.taskArn, run);
   // The ENI's subnet decides the zone: on an instance, the allowed subnet in the instance's zone;
   // on Fargate, the zone of the subnet chosen when the task was created (spread over the subnets).
-  const zoneOf = (subnetId: string) => findSubnet({ state: rs, region, accountId }, subnetId)?.availabilityZone;
-  let subnet = taskSubnet(task);
+  const zoneOf = (subnetId: string) => ec2.findSubnet({ state: rs, region, accountId }, subnetId)?.availabilityZone;
+  let subnet = ecs.taskSubnet(task);
   if (instanceArn) subnet = task.awsvpcSubnets?.find((id) => zoneOf(id) === az) ?? subnet;
   else if (subnet) az = zoneOf(subnet) ?? az;
-  updateTask(rs, task.taskArn, {
+  ecs.updateTask(rs, task.taskArn, {
     lastStatus: 'PENDING',
     availabilityZone: az,
     ...(instanceArn ? { containerInstanceArn: instanceArn } : {}),
     ...(subnet ? { eni: { subnetId: subnet } } : {}),
   });
   shared.changed();
-  if (svc) placed.push(shortName(task.taskArn));
+  if (svc) placed.push(ecs.shortName(task.taskArn));
   run.start().catch((error: Error) => {
     context.log(`tasks: starting ${task.taskArn} failed: ${error.stack ?? error.message}`);
     void run.stop({ reason: `CannotStartContainerError: ${error.message}`, stopCode: 'TaskFailedToStart', failed: true });

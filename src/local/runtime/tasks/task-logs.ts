@@ -6,9 +6,8 @@
  * @internal
  */
 import type { RegionState } from '../../core/types.js';
-import type { Json } from '../../services/ecs/state.js';
-import { appendLogEvents, ensureLogGroup, logsState } from '../../services/logs/state.js';
 import type { RuntimeContext } from '../context.js';
+import type { Json, LogsPort } from '../control-plane.js';
 
 /** Where a container writes its output (awslogs). */
 export interface LogDestination {
@@ -42,6 +41,7 @@ export function prepareLogs(
   owner: LogOwner,
   containers: ReadonlyArray<{ readonly name: string; readonly def: Json }>,
 ): { readonly destinations: Map<string, LogDestination> } | { readonly reason: string } {
+  const logs = context.controlPlane.logs;
   const destinations = new Map<string, LogDestination>();
   for (const c of containers) {
     const log = c.def.logConfiguration as Json | undefined;
@@ -53,18 +53,18 @@ export function prepareLogs(
     const regionState = context.cloud.region(logRegion, owner.accountId);
     if (String(opts['awslogs-create-group']).toLowerCase() === 'true') {
       try {
-        ensureLogGroup(regionState, { accountId: owner.accountId, region: logRegion }, group, Date.now());
+        logs.ensureLogGroup(regionState, { accountId: owner.accountId, region: logRegion }, group, Date.now());
       } catch (error) {
         return { reason: `ResourceInitializationError: failed to validate logger args: ${(error as Error).message}` };
       }
-    } else if (!logsState(regionState).groups[group]) {
+    } else if (!logs.state(regionState).groups[group]) {
       return { reason: missingLogGroupReason(group) };
     }
     const prefix = opts['awslogs-stream-prefix'];
     const stream = prefix ? `${prefix}/${c.name}/${owner.taskId}` : `${c.name}/${owner.taskId}`;
     destinations.set(c.name, { regionState, group, stream });
     try {
-      appendLogEvents(regionState, group, stream, []);
+      logs.appendLogEvents(regionState, group, stream, []);
     } catch {
       // validated above; a bad stream name only loses output
     }
@@ -73,9 +73,9 @@ export function prepareLogs(
 }
 
 /** Appends one output line; false when it was dropped (the group was deleted while the task ran, as the awslogs driver drops it). */
-export function writeLogLine(destination: LogDestination, line: string, timeMs: number): boolean {
+export function writeLogLine(logs: LogsPort, destination: LogDestination, line: string, timeMs: number): boolean {
   try {
-    appendLogEvents(destination.regionState, destination.group, destination.stream, [{ timestamp: timeMs, message: line }], timeMs);
+    logs.appendLogEvents(destination.regionState, destination.group, destination.stream, [{ timestamp: timeMs, message: line }], timeMs);
     return true;
   } catch {
     return false;

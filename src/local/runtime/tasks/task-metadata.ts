@@ -6,7 +6,7 @@
  * @internal
  */
 import { randomBytes } from 'node:crypto';
-import type { Json, TaskDefinitionRecord, TaskRecord } from '../../services/ecs/state.js';
+import type { Json, TaskDefinitionRecord, TaskRecord } from '../control-plane.js';
 
 /** What the documents are made from. */
 export interface MetadataSource {

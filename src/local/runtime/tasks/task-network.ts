@@ -8,8 +8,8 @@
  */
 import { randomBytes } from 'node:crypto';
 import { createServer } from 'node:net';
-import type { Json, TaskUpdate } from '../../services/ecs/state.js';
 import type { RuntimeContext } from '../context.js';
+import type { Json, TaskUpdate } from '../control-plane.js';
 
 /** A free TCP port on 127.0.0.1 (a bridge-mode dynamic host port). */
 async function freePort(): Promise<number> {

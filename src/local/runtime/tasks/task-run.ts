@@ -9,19 +9,9 @@
  * @internal
  */
 import type { RegionState } from '../../core/types.js';
-import { cloudMapState } from '../../services/cloudmap/state.js';
-import {
-  findTaskDefinition,
-  requestTaskStop,
-  shortName,
-  updateTask,
-  type Json,
-  type TaskDefinitionRecord,
-  type TaskRecord,
-  type TaskUpdate,
-} from '../../services/ecs/state.js';
 import { ContainerHealthMonitor, type ContainerHealth } from '../container-health.js';
 import type { LiveContainer, LiveTask, RuntimeContext } from '../context.js';
+import type { Json, TaskDefinitionRecord, TaskRecord, TaskUpdate } from '../control-plane.js';
 import type { ContainerExit, DriverImage, RunningContainer } from '../drivers/driver.js';
 import { containerSpec } from './container-spec.js';
 import { conditionState, startOrder, type Dependency } from './dependencies.js';
@@ -99,10 +89,10 @@ export class TaskRun {
     private readonly hooks: TaskRunHooks,
   ) {
     this.taskArn = task.taskArn;
-    this.taskId = shortName(task.taskArn);
+    this.taskId = context.controlPlane.ecs.shortName(task.taskArn);
     this.serviceArn = task.serviceArn;
     this.deploymentId = task.deploymentId;
-    const td = findTaskDefinition(regionState, task.taskDefinitionArn);
+    const td = context.controlPlane.ecs.findTaskDefinition(regionState, task.taskDefinitionArn);
     if (!td) throw new Error(`task definition ${task.taskDefinitionArn} of task ${task.taskArn} not found`);
     this.td = td;
     this.containers = td.containerDefinitions.map((def) => ({ name: String(def.name), def, essential: def.essential !== false }));
@@ -128,7 +118,7 @@ export class TaskRun {
 
   #update(update: TaskUpdate): void {
     if (!this.task) return;
-    updateTask(this.regionState, this.taskArn, update);
+    this.context.controlPlane.ecs.updateTask(this.regionState, this.taskArn, update);
     this.hooks.changed();
   }
 
@@ -296,13 +286,13 @@ export class TaskRun {
   }
 
   #output(logs: LogDestination | undefined, line: string, timeMs: number): void {
-    if (logs && writeLogLine(logs, line, timeMs)) this.hooks.changed();
+    if (logs && writeLogLine(this.context.controlPlane.logs, logs, line, timeMs)) this.hooks.changed();
   }
 
   #privateZones(): string[] {
-    const slice = this.regionState.servicediscovery;
+    const slice = this.context.controlPlane.cloudMap.existing(this.regionState);
     if (!slice) return [];
-    return Object.values(cloudMapState(this.regionState).namespaces)
+    return Object.values(slice.namespaces)
       .filter((ns) => ns.type === 'DNS_PRIVATE')
       .map((ns) => ns.name);
   }
@@ -330,7 +320,7 @@ export class TaskRun {
 
   async #failToStart(reason: string, containers: NonNullable<TaskUpdate['containers']>): Promise<void> {
     this.phase = 'stopped';
-    requestTaskStop(this.regionState, this.taskArn, reason, { stopCode: 'TaskFailedToStart' });
+    this.context.controlPlane.ecs.requestTaskStop(this.regionState, this.taskArn, reason, { stopCode: 'TaskFailedToStart' });
     this.#update({ lastStatus: 'STOPPED', stoppedReason: reason, stopCode: 'TaskFailedToStart', containers });
     this.#releaseDriver();
     this.hooks.onStopped(this, { reason, stopCode: 'TaskFailedToStart', failed: true });
@@ -347,7 +337,7 @@ export class TaskRun {
     this.phase = 'stopping';
     const task = this.task;
     if (task && task.desiredStatus !== 'STOPPED') {
-      requestTaskStop(this.regionState, this.taskArn, cause.reason, { stopCode: cause.stopCode });
+      this.context.controlPlane.ecs.requestTaskStop(this.regionState, this.taskArn, cause.reason, { stopCode: cause.stopCode });
       this.hooks.changed();
     }
     // The record's reason wins (StopTask's reason, set before we were asked).
@@ -387,7 +377,7 @@ export class TaskRun {
       ),
     );
     if (this.task && this.task.lastStatus !== 'STOPPED') {
-      requestTaskStop(this.regionState, this.taskArn, reason, { stopCode: 'TerminationNotice' });
+      this.context.controlPlane.ecs.requestTaskStop(this.regionState, this.taskArn, reason, { stopCode: 'TerminationNotice' });
     }
     this.#finish({ reason, stopCode: 'TerminationNotice', failed: false }, false);
   }

@@ -16,7 +16,7 @@
 import { createHash } from 'node:crypto';
 import { AwsError, type OperationHandler, type RequestContext } from '../../core/types.js';
 import type { EcsState } from '../ecs/state.js';
-import type { Elbv2State } from '../elbv2/state.js';
+import { loadBalancerNetworks } from '../load-balancer-network.js';
 import { addressAt, parseCidr } from './cidr.js';
 import { matchesFilters, page, strings, tagSet } from './input.js';
 import { instancesOf, instanceState, privateDnsName } from './instance-lifecycle.js';
@@ -53,7 +53,6 @@ export interface NetworkInterface {
 
 /** Slices read without creating them (a read must not add an empty ECS or ELBv2 slice). */
 const ECS_KEY = 'ecs';
-const ELBV2_KEY = 'elbv2';
 
 const digest = (text: string) => createHash('sha256').update(text).digest('hex');
 
@@ -108,10 +107,8 @@ function taskInterfaces(ctx: RequestContext, ec2: Ec2State): NetworkInterface[] 
 }
 
 function loadBalancerInterfaces(ctx: RequestContext, ec2: Ec2State): NetworkInterface[] {
-  const elb = ctx.state[ELBV2_KEY] as Elbv2State | undefined;
-  if (!elb) return [];
   const out: NetworkInterface[] = [];
-  for (const lb of Object.values(elb.loadBalancers)) {
+  for (const lb of loadBalancerNetworks(ctx.state)) {
     const resource = lb.LoadBalancerArn.split(':loadbalancer/')[1] ?? lb.LoadBalancerName;
     for (const zone of lb.AvailabilityZones) {
       const subnet = ec2.subnets[zone.SubnetId];

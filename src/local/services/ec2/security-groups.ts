@@ -7,7 +7,7 @@
  */
 import { AwsError, type OperationHandler, type RequestContext } from '../../core/types.js';
 import { hexId } from '../../core/util.js';
-import { loadBalancersUsingSecurityGroup } from '../elbv2/state.js';
+import { loadBalancersUsingSecurityGroup } from '../load-balancer-network.js';
 import { list, matchesFilters, page, strings, tagSet, tagsFromSpecifications } from './input.js';
 import { instancesOf, instanceState } from './instance-lifecycle.js';
 import { defaultVpc, ec2State, type Ec2State, type StoredPermission, type StoredSecurityGroup } from './state.js';

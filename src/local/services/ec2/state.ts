@@ -339,11 +339,6 @@ export function findSubnet(scope: Ec2Scope, subnetId: string): StoredSubnet | un
   return ec2State(scope).subnets[subnetId];
 }
 
-/** The subnets of a VPC, in creation order. */
-export function subnetsOfVpc(scope: Ec2Scope, vpcId: string): StoredSubnet[] {
-  return Object.values(ec2State(scope).subnets).filter((s) => s.vpcId === vpcId);
-}
-
 /** The VPC with this id, or undefined. */
 export function findVpc(scope: Ec2Scope, vpcId: string): StoredVpc | undefined {
   return ec2State(scope).vpcs[vpcId];

@@ -83,12 +83,6 @@ export function ecrState(ctx: Pick<RequestContext, 'state' | 'accountId' | 'regi
   return created;
 }
 
-/** The repository with this name, or undefined (the runtime resolves image URIs with it). */
-export function findRepository(ctx: Pick<RequestContext, 'state' | 'accountId' | 'region' | 'now'>, name: string): StoredRepository | undefined {
-  const repositories = ecrState(ctx).repositories;
-  return Object.hasOwn(repositories, name) ? repositories[name] : undefined;
-}
-
 /** The images of a repository, created empty on first use. */
 export function repositoryImages(state: EcrState, name: string): RepositoryImages {
   const images = (state.images ??= {});

@@ -14,7 +14,7 @@ import * as clusters from './clusters.js';
 import * as containerInstances from './container-instances.js';
 import * as services from './services.js';
 import * as tags from './tags.js';
-import { EcsEvents } from './state.js';
+import { runtimeAttached } from './runtime-attachment.js';
 import * as taskDefinitions from './task-definitions.js';
 import * as tasks from './tasks.js';
 
@@ -33,7 +33,7 @@ function withAgents(handler: OperationHandler): OperationHandler {
       region: ctx.region,
       now: ctx.now().getTime(),
       timeScale: ctx.timeScale,
-      stopTasksAtOnce: ctx.events.listenerCount(EcsEvents.taskStopRequested) === 0,
+      stopTasksAtOnce: !runtimeAttached(ctx.events),
     });
     if (changed) ctx.changed();
     return handler(input, ctx);

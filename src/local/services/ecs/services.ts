@@ -34,6 +34,7 @@ import {
   type TaskDefinitionRecord,
 } from './state.js';
 import { checkDesiredCount } from './quotas.js';
+import { runtimeAttached } from './runtime-attachment.js';
 import { putTags, tagsOf, validateTags } from './tags.js';
 
 const SERVICE_NAME = /^[a-zA-Z0-9_-]{1,255}$/;
@@ -524,16 +525,16 @@ export const ListServices: OperationHandler = (input, ctx) => {
 
 /**
  * Stops the given tasks for a service scale-in or deletion. With no runtime
- * listening for `ecs:task-stop-requested`, the tasks stop at once so the
+ * attached ({@link runtimeAttached}), the tasks stop at once so the
  * control plane stays consistent on its own.
  */
 export function stopServiceTasks(ctx: RequestContext, svc: ServiceRecord, reason: string): string[] {
   const tasks = serviceTasks(ctx.state, svc.serviceArn, { activeOnly: true });
   const now = ctx.now().getTime();
-  const runtimeAttached = ctx.events.listenerCount(EcsEvents.taskStopRequested) > 0;
+  const attached = runtimeAttached(ctx.events);
   for (const task of tasks) {
     requestTaskStop(ctx.state, task.taskArn, reason, { now, stopCode: 'ServiceSchedulerInitiated' });
-    if (!runtimeAttached) updateTask(ctx.state, task.taskArn, { lastStatus: 'STOPPED' }, { now });
+    if (!attached) updateTask(ctx.state, task.taskArn, { lastStatus: 'STOPPED' }, { now });
     emit(ctx, EcsEvents.taskStopRequested, { clusterArn: svc.clusterArn, taskArn: task.taskArn, serviceArn: svc.serviceArn });
   }
   return tasks.map((t) => t.taskArn);

@@ -43,6 +43,7 @@ import {
   type TaskRecord,
 } from './state.js';
 import { putTags, tagsOf, validateTags } from './tags.js';
+import { runtimeAttached } from './runtime-attachment.js';
 import { freeTaskSlots, localTaskLimit, taskLimitFailure } from './task-limit.js';
 
 function invalid(message: string): never {
@@ -281,7 +282,7 @@ export const StartTask: OperationHandler = (input, ctx) => {
 
 /**
  * ECS StopTask: desiredStatus STOPPED with the reason. With no runtime
- * listening for `ecs:task-stop-requested`, the task stops at once.
+ * attached ({@link runtimeAttached}), the task stops at once.
  */
 export const StopTask: OperationHandler = (input, ctx) => {
   const cluster = requireCluster(ctx, input.cluster);
@@ -291,9 +292,8 @@ export const StopTask: OperationHandler = (input, ctx) => {
   const reason = input.reason !== undefined ? String(input.reason).slice(0, 1024) : 'Task stopped by user';
   const now = ctx.now().getTime();
   if (task.lastStatus !== 'STOPPED') {
-    const runtimeAttached = ctx.events.listenerCount(EcsEvents.taskStopRequested) > 0;
     requestTaskStop(ctx.state, task.taskArn, reason, { now, stopCode: 'UserInitiated' });
-    if (!runtimeAttached) updateTask(ctx.state, task.taskArn, { lastStatus: 'STOPPED' }, { now });
+    if (!runtimeAttached(ctx.events)) updateTask(ctx.state, task.taskArn, { lastStatus: 'STOPPED' }, { now });
     emit(ctx, EcsEvents.taskStopRequested, { clusterArn: cluster.clusterArn, taskArn: task.taskArn, serviceArn: task.serviceArn, reason });
   }
   return { task: taskOut(ctx, task) };

@@ -12,7 +12,7 @@ import { intIn, list, need, page, strings, tagsOf, validation } from './input.js
 import { limit } from './limits.js';
 import { requireLoadBalancer } from './load-balancers.js';
 import { DEFAULT_SSL_POLICY, requireSslPolicy } from './ssl-policies.js';
-import { elbv2State, listenersOfLoadBalancer, refreshTargetGroupLinks, type StoredListener, type StoredLoadBalancer } from './state.js';
+import { elbv2State, listenersOfLoadBalancer, refreshTargetGroupLinks, removeListener, type StoredListener, type StoredLoadBalancer } from './state.js';
 
 /** The SDK's `Listener` shape (only the default certificate, without `IsDefault`, as AWS reports it). */
 export function listenerShape(l: StoredListener) {
@@ -197,14 +197,7 @@ export const modifyListener: OperationHandler = (input: Record<string, unknown>,
 export const deleteListener: OperationHandler = (input: Record<string, unknown>, ctx) => {
   const state = elbv2State(ctx.state);
   const listener = requireListener(ctx, need(input['ListenerArn'] as string | undefined, 'ListenerArn'));
-  for (const rule of Object.values(state.rules)) {
-    if (rule.ListenerArn === listener.ListenerArn) {
-      delete state.rules[rule.RuleArn];
-      delete state.tags[rule.RuleArn];
-    }
-  }
-  delete state.listeners[listener.ListenerArn];
-  delete state.tags[listener.ListenerArn];
+  removeListener(state, listener.ListenerArn);
   refreshTargetGroupLinks(ctx.state);
   ctx.events.emit('elbv2:listener-deleted', {
     accountId: ctx.accountId,

@@ -16,6 +16,7 @@ import {
   loadBalancerStateCode,
   makeLoadBalancerDnsName,
   refreshTargetGroupLinks,
+  removeListener,
   type StoredLoadBalancer,
 } from './state.js';
 
@@ -230,16 +231,7 @@ export const deleteLoadBalancer: OperationHandler = (input: Record<string, unkno
   if (lb.Attributes['deletion_protection.enabled'] === 'true') {
     throw new AwsError('OperationNotPermitted', `Load balancer '${loadBalancerArn}' cannot be deleted because deletion protection is enabled`);
   }
-  for (const listener of listenersOfLoadBalancer(ctx.state, loadBalancerArn)) {
-    for (const rule of Object.values(state.rules)) {
-      if (rule.ListenerArn === listener.ListenerArn) {
-        delete state.rules[rule.RuleArn];
-        delete state.tags[rule.RuleArn];
-      }
-    }
-    delete state.listeners[listener.ListenerArn];
-    delete state.tags[listener.ListenerArn];
-  }
+  for (const listener of listenersOfLoadBalancer(ctx.state, loadBalancerArn)) removeListener(state, listener.ListenerArn);
   delete state.loadBalancers[loadBalancerArn];
   delete state.tags[loadBalancerArn];
   refreshTargetGroupLinks(ctx.state);

@@ -10,9 +10,9 @@
  * @internal
  */
 import type { RegionState } from '../../core/types.js';
+import { ELBV2_SLICE, type LoadBalancerNetwork } from '../load-balancer-network.js';
 
-/** `elasticloadbalancing` key of the region state. */
-export const ELBV2_SLICE = 'elbv2';
+export { ELBV2_SLICE };
 
 /** `TargetHealth.State` values. */
 export type TargetState = 'initial' | 'healthy' | 'unhealthy' | 'unhealthy.draining' | 'unused' | 'draining' | 'unavailable';
@@ -38,17 +38,12 @@ export interface StoredTarget {
 }
 
 /** A load balancer as stored; `State` is derived from {@link StoredLoadBalancer.ActiveAt}. */
-export interface StoredLoadBalancer {
-  LoadBalancerArn: string;
-  LoadBalancerName: string;
+export interface StoredLoadBalancer extends LoadBalancerNetwork {
   DNSName: string;
   CanonicalHostedZoneId: string;
-  CreatedTime: number;
   Scheme: 'internet-facing' | 'internal';
   VpcId: string;
   Type: 'application' | 'network';
-  AvailabilityZones: { ZoneName: string; SubnetId: string }[];
-  SecurityGroups: string[];
   IpAddressType: string;
   /** Network load balancers with security groups: `on` (AWS's default when absent) or `off`. */
   EnforceSecurityGroupInboundRulesOnPrivateLinkTraffic?: string;
@@ -192,19 +187,21 @@ export function loadBalancerStateCode(lb: StoredLoadBalancer, nowMs: number): 'p
   return nowMs >= lb.ActiveAt ? 'active' : 'provisioning';
 }
 
-/** The stored load balancer with this ARN, or undefined. */
-export function findLoadBalancer(regionState: RegionState, arn: string): StoredLoadBalancer | undefined {
-  return elbv2State(regionState).loadBalancers[arn];
+/** Removes a listener, its rules and their tags (DeleteListener, DeleteLoadBalancer). */
+export function removeListener(state: Elbv2State, listenerArn: string): void {
+  for (const rule of Object.values(state.rules)) {
+    if (rule.ListenerArn === listenerArn) {
+      delete state.rules[rule.RuleArn];
+      delete state.tags[rule.RuleArn];
+    }
+  }
+  delete state.listeners[listenerArn];
+  delete state.tags[listenerArn];
 }
 
 /** The stored target group with this ARN, or undefined. */
 export function findTargetGroup(regionState: RegionState, arn: string): StoredTargetGroup | undefined {
   return elbv2State(regionState).targetGroups[arn];
-}
-
-/** The stored listener with this ARN, or undefined. */
-export function findListener(regionState: RegionState, arn: string): StoredListener | undefined {
-  return elbv2State(regionState).listeners[arn];
 }
 
 /** Numeric order of rule priorities, the default rule last. */
@@ -239,13 +236,6 @@ export function targetGroupsOfListener(regionState: RegionState, listenerArn: st
 /** The listeners of a load balancer, in creation order. */
 export function listenersOfLoadBalancer(regionState: RegionState, loadBalancerArn: string): StoredListener[] {
   return Object.values(elbv2State(regionState).listeners).filter((l) => l.LoadBalancerArn === loadBalancerArn);
-}
-
-/** Load balancers that use a security group (EC2's DeleteSecurityGroup checks it). */
-export function loadBalancersUsingSecurityGroup(regionState: RegionState, groupId: string): StoredLoadBalancer[] {
-  const state = regionState[ELBV2_SLICE] as Elbv2State | undefined;
-  if (!state) return [];
-  return Object.values(state.loadBalancers).filter((lb) => lb.SecurityGroups.includes(groupId));
 }
 
 /** AWS's `TargetHealth.Description` for each reason code. */

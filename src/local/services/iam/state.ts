@@ -98,11 +98,6 @@ export function iamState(ctx: Pick<RequestContext, 'stateOf' | 'accountId' | 'no
   return created;
 }
 
-/** The role with this name, or undefined (for other services checking role ARNs). */
-export function findRole(ctx: Pick<RequestContext, 'stateOf' | 'accountId' | 'now'>, roleName: string): StoredRole | undefined {
-  return own(iamState(ctx).roles, roleName);
-}
-
 /** The account's IAM slice if it has one: read without creating it (for other services' lookups). */
 function existingIamState(ctx: Pick<RequestContext, 'stateOf'>): IamState | undefined {
   return ctx.stateOf(IAM_HOME_REGION)['iam'] as IamState | undefined;

@@ -10,6 +10,7 @@ import { CloudState } from '../../../../src/local/cloud-state.js';
 import type { RuntimeContext } from '../../../../src/local/runtime/context.js';
 import { AlbMetrics } from '../../../../src/local/runtime/load-balancing/metrics.js';
 import { findMetric } from '../../../../src/local/services/cloudwatch/state.js';
+import { runtimePort } from '../../../../src/local/services/runtime-port.js';
 
 const REGION = 'us-east-1';
 const ACCOUNT = '123456789012';
@@ -19,6 +20,7 @@ const TG = `arn:aws:elasticloadbalancing:${REGION}:${ACCOUNT}:targetgroup/flush-
 function contextOf(cloud: CloudState, timeScale: number): RuntimeContext {
   return {
     cloud: { touch: () => {} },
+    controlPlane: runtimePort,
     regions: () => [],
     scaledMs: (seconds: number) => seconds * 1000 * timeScale,
   } as unknown as RuntimeContext;

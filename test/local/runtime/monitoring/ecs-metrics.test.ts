@@ -4,14 +4,16 @@ import { CloudState } from '../../../../src/local/cloud-state.js';
 import type { LiveTask, RuntimeContext } from '../../../../src/local/runtime/context.js';
 import { EcsMetricsPublisher, type TaskUtilization } from '../../../../src/local/runtime/monitoring/ecs-metrics.js';
 import { findMetric } from '../../../../src/local/services/cloudwatch/state.js';
+import { runtimePort } from '../../../../src/local/services/runtime-port.js';
 
 const REGION = 'us-east-1';
 const ACCOUNT = '123456789012';
 
-/** A context with only what the publisher reads: live tasks, the state and its regions. */
+/** A context with only what the publisher reads: live tasks, the state and its regions, the control plane. */
 function contextOf(cloud: CloudState, tasks: LiveTask[]): RuntimeContext {
   return {
     cloud,
+    controlPlane: runtimePort,
     tasks: new Map(tasks.map((t) => [t.taskArn, t])),
     regions: () =>
       Object.entries(cloud.snapshot()).flatMap(([accountId, regions]) => Object.entries(regions).map(([region, state]) => ({ accountId, region, state }))),

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { CloudState } from '../../../../src/local/cloud-state.js';
 import { ServiceTaskIndex } from '../../../../src/local/runtime/tasks/service-task-index.js';
+import { attachRuntime } from '../../../../src/local/services/ecs/runtime-attachment.js';
 import {
   createTasksForDeployment,
   ecsState,
@@ -18,8 +19,8 @@ const REGION = 'us-east-1';
 /** A region with one cluster, one task definition and three services (no runtime: tasks stay PROVISIONING until updated). */
 async function region() {
   const cloud = new CloudState();
-  // A listener makes StopTask only request the stop (as when a runtime is attached).
-  cloud.events.on('ecs:task-stop-requested', () => {});
+  // As when a runtime is attached: StopTask only requests the stop.
+  attachRuntime(cloud.events);
   const ecs = (operation: string, input: unknown) => cloud.invoke('ecs', operation, input, { region: REGION }) as Promise<any>;
   const { cluster } = await ecs('CreateCluster', { clusterName: 'index' });
   const { taskDefinition } = await ecs('RegisterTaskDefinition', {

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { attachRuntime } from '../../../../src/local/services/ecs/runtime-attachment.js';
 import {
   addServiceEvent,
   completeDeployment,
@@ -22,7 +23,7 @@ import { CLUSTER, invsysTaskDefinition, labRegion, REGION } from './fixtures.js'
 async function serviceWithRuntime(deploymentConfiguration?: unknown) {
   const r = await labRegion();
   // a runtime is attached: stop requests wait for it
-  r.cloud.events.on('ecs:task-stop-requested', () => {});
+  attachRuntime(r.cloud.events);
   await r.ecs('RegisterTaskDefinition', invsysTaskDefinition());
   await r.ecs('RegisterTaskDefinition', invsysTaskDefinition({}, 'repo:v2'));
   const { service } = await r.ecs('CreateService', {

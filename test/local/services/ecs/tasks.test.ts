@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { registerVirtualInstances } from '../../../../src/local/services/ecs/index.js';
+import { attachRuntime } from '../../../../src/local/services/ecs/runtime-attachment.js';
 import { updateTask } from '../../../../src/local/services/ecs/state.js';
 import { CLUSTER, invsysBridgeTaskDefinition, invsysTaskDefinition, labRegion, REGION, rejection } from './fixtures.js';
 
@@ -85,9 +86,10 @@ describe('ECS RunTask / StopTask / DescribeTasks / ListTasks', () => {
     assert.equal(missing.code, 'InvalidParameterException');
   });
 
-  it('only requests the stop when a runtime listens, leaving the task for the runtime to finish', async () => {
+  it('only requests the stop when a runtime is attached, leaving the task for the runtime to finish', async () => {
     const r = await withInstances();
     const stops: any[] = [];
+    attachRuntime(r.cloud.events);
     r.cloud.events.on('ecs:task-stop-requested', (e) => stops.push(e));
     const { tasks } = await r.ecs('RunTask', { cluster: CLUSTER, taskDefinition: 'flask-inventory-invsys', networkConfiguration: r.network });
     const { task } = await r.ecs('StopTask', { cluster: CLUSTER, task: tasks[0].taskArn });
