@@ -15,14 +15,15 @@ import { setCloudEndpoint } from './core/endpoint.js';
 import { ACCOUNT_PRESETS, applyAccountPreset, isAccountPresetName } from './presets.js';
 import { isTaskDriverName } from './runtime/drivers/index.js';
 import { ImageRegistry } from './runtime/images.js';
-import { LocalRuntime, type RuntimeOptions } from './runtime/runtime.js';
+import { LocalRuntime } from './local-runtime.js';
+import type { RuntimeOptions } from './runtime/runtime.js';
 import { createAdminToken, defaultAdminTokenFile, removeAdminTokenFile, validateAdminToken, writeAdminTokenFile } from './server/admin-token.js';
 import { hostsForBindAddress } from './server/guard.js';
 import { createRequestListener } from './server/handler.js';
 import { StatePersister } from './server/persistence.js';
 import { createRegistry, type Registry } from './services/ecr/registry.js';
 import { services as allServices } from './services/index.js';
-import type { LocalCloud, LocalCloudOptions } from './index.js';
+import type { LocalCloud, LocalCloudOptions } from './local-cloud.js';
 
 const LOOPBACK = /^(127\.\d{1,3}\.\d{1,3}\.\d{1,3}|::1|localhost|::ffff:127\.\d{1,3}\.\d{1,3}\.\d{1,3})$/i;
 

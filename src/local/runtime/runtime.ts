@@ -14,7 +14,6 @@
  */
 import { totalmem } from 'node:os';
 import type { CloudState } from '../core/cloud-state.js';
-import { runtimePort } from '../services/runtime-port.js';
 import { AddressPool, assertLoopbackRange } from './addresses.js';
 import type { ControlPlane } from './control-plane.js';
 import { DEFAULT_CONTAINER_INSTANCES, type ContainerInstanceDefaults, type LiveTask, type RuntimeComponent, type RuntimeContext } from './context.js';
@@ -43,7 +42,7 @@ export function defaultMaxTasks(totalMemoryBytes: number = totalmem()): number {
   return Math.min(1000, Math.max(8, budget));
 }
 
-/** Options of {@link LocalRuntime}. */
+/** Options of {@link Runtime} and the public `LocalRuntime`. */
 export interface RuntimeOptions {
   /** Local images; default: the lab's apps and the demo images. */
   readonly images?: ImageRegistry;
@@ -84,12 +83,19 @@ export interface RuntimeOptions {
    * {@link defaultMaxTasks} (sized from this machine's memory).
    */
   readonly maxTasks?: number;
-  /** The control plane the runtime reads and writes; default: this process's services ({@link runtimePort}). */
+  /**
+   * The control plane the runtime reads and writes. `LocalRuntime` (what
+   * `ecskit/local` exports) defaults it to this process's services.
+   */
   readonly controlPlane?: ControlPlane;
 }
 
-/** The runtime attached to a {@link CloudState}. */
-export class LocalRuntime {
+/**
+ * The runtime attached to a {@link CloudState}, reading and writing it only
+ * through the {@link ControlPlane} it is given (`src/local/local-runtime.ts`
+ * gives it this process's services).
+ */
+export class Runtime {
   /** What the runtime's components share (live tasks, images, endpoints). */
   readonly context: RuntimeContext;
   /** The cap on live tasks ({@link RuntimeOptions.maxTasks}). */
@@ -103,7 +109,7 @@ export class LocalRuntime {
   #ticking = false;
   #stopped = false;
 
-  constructor(cloud: CloudState, options: RuntimeOptions = {}) {
+  constructor(cloud: CloudState, options: RuntimeOptions & { readonly controlPlane: ControlPlane }) {
     this.#options = options;
     const maxTasks = options.maxTasks ?? defaultMaxTasks();
     if (!Number.isInteger(maxTasks) || maxTasks < 1) throw new RangeError(`maxTasks must be a positive integer, got: ${maxTasks}`);
@@ -113,7 +119,7 @@ export class LocalRuntime {
     const images = options.images ?? (this.#ownImages = new ImageRegistry());
     this.context = {
       cloud,
-      controlPlane: options.controlPlane ?? runtimePort,
+      controlPlane: options.controlPlane,
       timeScale: cloud.timeScale,
       images,
       driver: new ProcessDriver(images),

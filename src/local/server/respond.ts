@@ -9,7 +9,7 @@ import type { ServerResponse } from 'node:http';
 import type { CloudState } from '../core/cloud-state.js';
 import { conformanceHook } from '../models/conformance-log.js';
 import { encodeError, type WireResponse } from './codecs.js';
-import type { RequestListenerOptions } from './handler.js';
+import type { RequestListenerOptions } from './listener-options.js';
 import { isJson, type Failure } from './incoming.js';
 
 const DEFAULT_MAX_BODY = 10 * 1024 * 1024;

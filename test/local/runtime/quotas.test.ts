@@ -14,7 +14,8 @@ import {
 } from '@aws-sdk/client-ecs';
 import { runCli, type CliIo } from '../../../src/cli/run.js';
 import { CloudState } from '../../../src/local/cloud-state.js';
-import { defaultMaxTasks, LocalRuntime } from '../../../src/local/runtime/runtime.js';
+import { LocalRuntime } from '../../../src/local/local-runtime.js';
+import { defaultMaxTasks } from '../../../src/local/runtime/runtime.js';
 import type { LocalCloud } from '../../../src/local/index.js';
 import type { TestCloud } from '../helpers.js';
 import { defaultSubnet, processAlive, startRuntimeCloud, waitFor } from './tasks/helpers.js';

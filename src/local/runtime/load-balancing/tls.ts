@@ -16,7 +16,7 @@
  */
 import type { SecureVersion } from 'node:tls';
 import { generate } from 'selfsigned';
-import { DEFAULT_SSL_POLICY, findSslPolicy } from '../../services/elbv2/ssl-policies.js';
+import { DEFAULT_SSL_POLICY, findSslPolicy } from '../../models/ssl-policies.js';
 import type { ProxyTls } from '../alb-proxy.js';
 
 /** Subject of the local certificate. */

@@ -10,25 +10,14 @@
  */
 import { AwsError, type OperationHandler, type RequestContext } from '../../core/types.js';
 import { arn, paginate } from '../../core/util.js';
-import { stateOf, type EcsState } from './state.js';
+import { stateOf, type CapacityProviderRecord, type EcsState } from './state.js';
+
+export type { CapacityProviderRecord };
 import { putTags, tagsOf, validateTags } from './tags.js';
 
 /** The capacity providers every account has. */
 export const BUILT_IN_CAPACITY_PROVIDERS = ['FARGATE', 'FARGATE_SPOT'] as const;
 
-/** One capacity provider a user created, stored with the API's field names. */
-export interface CapacityProviderRecord {
-  capacityProviderArn: string;
-  name: string;
-  status: 'ACTIVE' | 'INACTIVE';
-  autoScalingGroupProvider: {
-    autoScalingGroupArn: string;
-    managedScaling: { status: string; targetCapacity: number; minimumScalingStepSize: number; maximumScalingStepSize: number; instanceWarmupPeriod: number };
-    managedTerminationProtection: string;
-    managedDraining: string;
-  };
-  updateStatus?: string;
-}
 
 type Json = Record<string, any>;
 

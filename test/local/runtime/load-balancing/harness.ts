@@ -17,7 +17,7 @@ import {
   RegisterTargetsCommand,
   type TargetHealthDescription,
 } from '@aws-sdk/client-elastic-load-balancing-v2';
-import { LocalRuntime } from '../../../../src/local/runtime/runtime.js';
+import { LocalRuntime } from '../../../../src/local/local-runtime.js';
 import { loadBalancingComponent, type LoadBalancingOptions } from '../../../../src/local/runtime/load-balancing/index.js';
 import { startTestCloud, type TestCloud } from '../../helpers.js';
 import { defaultNetwork } from '../../services/elbv2/network.js';

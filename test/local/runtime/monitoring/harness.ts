@@ -13,7 +13,7 @@ import { CreateClusterCommand, DescribeClustersCommand, ECSClient, CreateService
 import { ApplicationAutoScalingClient } from '@aws-sdk/client-application-auto-scaling';
 import { CloudWatchClient, PutMetricDataCommand, type StandardUnit } from '@aws-sdk/client-cloudwatch';
 import { ContainerProcess } from '../../../../src/local/runtime/container-process.js';
-import { LocalRuntime } from '../../../../src/local/runtime/runtime.js';
+import { LocalRuntime } from '../../../../src/local/local-runtime.js';
 import { monitoringComponent, type MonitoringOptions, type PolicyOutcome } from '../../../../src/local/runtime/monitoring/index.js';
 import { startTestCloud, TEST_CREDENTIALS, type TestCloud } from '../../helpers.js';
 

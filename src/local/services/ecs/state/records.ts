@@ -7,7 +7,6 @@
  * @internal
  */
 import type { RegionState, RequestContext } from '../../../core/types.js';
-import type { CapacityProviderRecord } from '../capacity-providers.js';
 
 /** A JSON object echoed back as the caller sent it (container definitions, network configuration…). */
 export type Json = Record<string, any>;
@@ -299,4 +298,18 @@ export function ecsState(regionState: RegionState): EcsState {
 /** The ECS slice for a handler's context. */
 export function stateOf(ctx: RequestContext): EcsState {
   return ecsState(ctx.state);
+}
+
+/** One capacity provider a user created, stored with the API's field names. */
+export interface CapacityProviderRecord {
+  capacityProviderArn: string;
+  name: string;
+  status: 'ACTIVE' | 'INACTIVE';
+  autoScalingGroupProvider: {
+    autoScalingGroupArn: string;
+    managedScaling: { status: string; targetCapacity: number; minimumScalingStepSize: number; maximumScalingStepSize: number; instanceWarmupPeriod: number };
+    managedTerminationProtection: string;
+    managedDraining: string;
+  };
+  updateStatus?: string;
 }
