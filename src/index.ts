@@ -19,7 +19,7 @@ export * from './builders/monitoring/index.js';
 // The typed bundle of SDK clients.
 export * from './clients.js';
 // Where a script's calls go: real AWS or the in-process local cloud.
-export * from './target.js';
+export { openTarget, TargetError, type Target, type TargetKind, type TargetOptions } from './target.js';
 // Shared flags and step output for Deno-style scripts.
 export * from './script/index.js';
 // Deployment-aware waiters, acceptors and progress renderers.

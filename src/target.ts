@@ -120,6 +120,8 @@ export type Env = Readonly<Record<string, string | undefined>>;
  * detectTarget({ AWS_PROFILE: 'prod' });   // 'local'
  * detectTarget({ ECSKIT_TARGET: 'aws' });  // 'aws'
  * ```
+ *
+ * @internal
  */
 export function detectTarget(env: Env = process.env): TargetKind {
   return requestedTarget(undefined, env) === 'aws' ? 'aws' : 'local';
@@ -342,6 +344,7 @@ export type EndpointProbe =
  * such host, no answer within `timeoutMs`) apart from "something else
  * answered".
  *
+ * @internal
  * @example
  * ```ts
  * const found = await probeEndpoint('http://127.0.0.1:4566');
@@ -402,6 +405,7 @@ export interface LocalCloudProbe {
  * and, if so, for its time scale. Anything else — AWS, another emulator, no
  * answer within `timeoutMs` — gives `undefined`.
  *
+ * @internal
  * @example
  * ```ts
  * const probe = await probeLocalCloud('http://127.0.0.1:4566');

@@ -26,7 +26,7 @@ import { EcskitError } from '../errors.js';
 /** The engines ecskit knows how to drive. */
 export type ContainerEngineName = 'docker' | 'podman';
 
-/** The engines tried, in order, when `ECSKIT_CONTAINER_ENGINE` is not set. */
+/** The engines tried, in order, when `ECSKIT_CONTAINER_ENGINE` is not set. @internal */
 export const CONTAINER_ENGINES: readonly ContainerEngineName[] = ['docker', 'podman'];
 
 /** Why a {@link ContainerEngineError} was thrown. */
@@ -125,7 +125,7 @@ export interface ContainerEngine {
 
 /** Options of {@link detectContainerEngine}. */
 export interface DetectEngineOptions {
-  /** `docker`, `podman` or a path to one of them. Default: `ECSKIT_CONTAINER_ENGINE`, else the first of {@link CONTAINER_ENGINES} that answers. */
+  /** `docker`, `podman` or a path to one of them. Default: `ECSKIT_CONTAINER_ENGINE`, else the first of `docker`, `podman` that answers. */
   readonly engine?: string;
   /** Environment to read `PATH`, `ECSKIT_CONTAINER_ENGINE` and `CONTAINERS_CONF` from, and to pass to the engine. Default `process.env`. */
   readonly env?: NodeJS.ProcessEnv;
@@ -175,7 +175,7 @@ function engineName(value: string): ContainerEngineName {
   throw new ContainerEngineError('ENGINE_INVALID', `ECSKIT_CONTAINER_ENGINE must be docker, podman or a path to one of them, got: '${value}'. Fix: set it to docker or podman, or unset it to detect the engine.`);
 }
 
-/** The absolute path of `command` (a name searched on PATH, or a path checked as is), or undefined. */
+/** The absolute path of `command` (a name searched on PATH, or a path checked as is), or undefined. @internal */
 export function findExecutable(command: string, env: NodeJS.ProcessEnv = process.env): string | undefined {
   const candidates = isAbsolute(command) || command.includes('/') ? [command] : (env['PATH'] ?? '').split(delimiter).filter(Boolean).map((dir) => join(dir, command));
   for (const path of candidates) {

@@ -5,10 +5,8 @@
  * @module
  */
 export {
-  CONTAINER_ENGINES,
   ContainerEngineError,
   detectContainerEngine,
-  findExecutable,
   type BuildFlagOptions,
   type ContainerEngine,
   type ContainerEngineErrorCode,
@@ -19,10 +17,6 @@ export {
 } from './engine.js';
 export {
   ensureOfflineNodeImage,
-  OFFLINE_LAYOUT_LABEL,
-  OFFLINE_NODE_LABEL,
-  offlineNodeImageName,
-  sharedLibraries,
   type OfflineNodeImageOptions,
   type OfflineNodeImageResult,
 } from './offline-base.js';

@@ -27,10 +27,10 @@ import { ContainerEngineError, detectContainerEngine, type ContainerEngine } fro
 
 const run = promisify(execFile);
 
-/** The label that records which node binary an offline base image holds (its `node --version`). */
+/** The label that records which node binary an offline base image holds (its `node --version`). @internal */
 export const OFFLINE_NODE_LABEL = 'io.ecskit.offline-node.version';
 
-/** The label that records the image's layout; an image of an older layout is rebuilt. */
+/** The label that records the image's layout; an image of an older layout is rebuilt. @internal */
 export const OFFLINE_LAYOUT_LABEL = 'io.ecskit.offline-node.layout';
 
 /** Layout 2: node, `/bin/sh` and `curl` (layout 1 had node only). */
@@ -42,7 +42,7 @@ const TOOLS = [
   { name: 'curl', from: ['/usr/bin/curl', '/bin/curl', '/usr/local/bin/curl'], to: '/usr/bin/curl', fix: 'apt-get install -y curl' },
 ] as const;
 
-/** The offline base image's name for a Node major version: `localhost/ecskit-offline-node:<major>`. */
+/** The offline base image's name for a Node major version: `localhost/ecskit-offline-node:<major>`. @internal */
 export function offlineNodeImageName(nodeMajor: number | string = process.versions.node.split('.')[0]!): string {
   return `localhost/ecskit-offline-node:${nodeMajor}`;
 }
@@ -55,7 +55,7 @@ export interface OfflineNodeImageOptions {
   readonly node?: string;
   /** Other native files whose libraries the image needs (e.g. `better_sqlite3.node`); their `ldd` libraries are added. */
   readonly extraLibrariesOf?: readonly string[];
-  /** Image name. Default {@link offlineNodeImageName} for the node's major version. */
+  /** Image name. Default `localhost/ecskit-offline-node:<major>` for the node's major version. */
   readonly image?: string;
   /** Rebuild even when the image exists with the same node version. */
   readonly force?: boolean;
@@ -146,7 +146,7 @@ async function imageLabel(engine: ContainerEngine, image: string): Promise<{ id:
   }
 }
 
-/** Absolute paths of the shared libraries (and loader) the given binaries load, deduplicated. */
+/** Absolute paths of the shared libraries (and loader) the given binaries load, deduplicated. @internal */
 export async function sharedLibraries(binaries: readonly string[]): Promise<string[]> {
   const found = new Set<string>();
   for (const binary of binaries) {

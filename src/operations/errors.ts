@@ -84,6 +84,7 @@ const UNREACHABLE_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EH
  * (its standard strategy counts them as transient); retrying it again only
  * delays the answer, so operations fail at once with the endpoint named.
  *
+ * @internal
  * @example
  * ```ts
  * isUnreachableError(Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:4566'), { code: 'ECONNREFUSED' })); // true

@@ -13,11 +13,10 @@ export {
   type OperationContext,
   type OperationSettings,
 } from './context.js';
-export { hasErrorCode, isUnreachableError, OperationError, type OperationErrorOptions } from './errors.js';
+export { hasErrorCode, OperationError, type OperationErrorOptions } from './errors.js';
 export { ensureCluster, type ClusterOptions, type EnsureClusterResult } from './cluster.js';
 export {
   ensureLogGroup,
-  normalizeTaskDefinition,
   registerTaskDefinition,
   sameTaskDefinition,
   type RegisterTaskDefinitionOptions,

@@ -78,6 +78,7 @@ const byName = (a: { name?: string }, b: { name?: string }) => (a.name ?? '').lo
  * task `cpu`/`memory` as strings; environment, secrets and compatibilities
  * sorted (their order has no meaning).
  *
+ * @internal
  * @example
  * ```ts
  * normalizeTaskDefinition({ family: 'web', containerDefinitions: [{ name: 'web', image: 'nginx', memory: 256,
@@ -146,7 +147,7 @@ export function sameTaskDefinition(input: RegisterTaskDefinitionCommandInput, la
 /**
  * Registers a task definition (a builder or the SDK input) unless it equals
  * the latest ACTIVE revision of its family after normalisation (see
- * {@link normalizeTaskDefinition}); new revisions are tagged with the stack.
+ * {@link sameTaskDefinition}); new revisions are tagged with the stack.
  * Also creates the `awslogs` log groups it names (tagged) unless told not to.
  *
  * @example

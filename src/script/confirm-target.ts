@@ -84,7 +84,7 @@ export function ignoredEnvNote(description: TargetDescription): string | undefin
   return `${names.join(', ')} ${verb} set but not used: the lab runs on the local cloud; pass --target aws (or ECSKIT_TARGET=aws) to run it in that AWS account`;
 }
 
-/** True when the target is (or may be) a real AWS account: not an ecskit local cloud. */
+/** True when the target is (or may be) a real AWS account: not an ecskit local cloud. @internal */
 export function needsConfirmation(target: Pick<Target, 'kind' | 'emulated'>): boolean {
   return target.kind === 'aws' && !target.emulated;
 }

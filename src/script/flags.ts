@@ -69,7 +69,7 @@ const SHARED = {
   help: { type: 'boolean', short: 'h', help: 'show this help' },
 } as const;
 
-/** The `--help` text. */
+/** The `--help` text. @internal */
 export function helpText(usage: ScriptUsage): string {
   const rows = Object.entries({ ...SHARED, ...usage.options }).map(([name, o]) => {
     const value = o.type === 'string' ? ' <value>' : '';

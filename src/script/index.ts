@@ -3,12 +3,11 @@
  *
  * @module
  */
-export { helpText, parseScriptFlags, UsageError, type ScriptFlags, type ScriptOption, type ScriptUsage } from './flags.js';
+export { parseScriptFlags, UsageError, type ScriptFlags, type ScriptOption, type ScriptUsage } from './flags.js';
 export {
   confirmTarget,
   describeTarget,
   ignoredEnvNote,
-  needsConfirmation,
   targetLine,
   TargetNotConfirmedError,
   type ConfirmTargetOptions,

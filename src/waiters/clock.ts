@@ -10,7 +10,7 @@ export interface Clock {
   sleep(ms: number, signal?: AbortSignal): Promise<void>;
 }
 
-/** The real clock: `Date.now()` and `setTimeout`. */
+/** The real clock: `Date.now()` and `setTimeout`. @internal */
 export const systemClock: Clock = {
   now: () => Date.now(),
   sleep: (ms, signal) =>

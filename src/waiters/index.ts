@@ -5,13 +5,11 @@
  *
  * @module
  */
-export { systemClock, type Clock } from './clock.js';
-export { poll, isRetryableError, type PollOptions, type PollResult, type UnfinishedState, type Verdict } from './poller.js';
+export type { Clock } from './clock.js';
+export { poll, type PollOptions, type PollResult, type UnfinishedState, type Verdict } from './poller.js';
 export { WaiterError, type Acceptance, type AcceptanceOf, type OutcomeLike, type ServiceCounts, type WaiterEnded, type WaiterOptions, type WaiterOutcome } from './common.js';
 export {
   acceptDeployment,
-  deploymentEvents,
-  DEFAULT_DEPLOYMENT_RULES,
   DeploymentError,
   DeploymentNotFoundError,
   followDeployment,
@@ -90,4 +88,4 @@ export {
   type TasksObservation,
   type TasksRef,
 } from './resources.js';
-export { deploymentTable, jsonRenderer, logRenderer, tableRenderer, type RenderOptions, type RenderStream, type Renderer } from './render.js';
+export { jsonRenderer, logRenderer, tableRenderer, type RenderOptions, type RenderStream, type Renderer } from './render.js';

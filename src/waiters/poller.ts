@@ -93,7 +93,7 @@ const THROTTLING = new Set([
   'EC2ThrottledException',
 ]);
 
-/** True for AWS throttling errors and transient server/network faults, which the poller waits out. */
+/** True for AWS throttling errors and transient server/network faults, which the poller waits out. @internal */
 export function isRetryableError(error: unknown): boolean {
   if (!error || typeof error !== 'object') return false;
   const e = error as { name?: string; code?: string; $metadata?: { httpStatusCode?: number }; $retryable?: unknown };

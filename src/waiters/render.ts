@@ -116,6 +116,7 @@ export function jsonRenderer(stream: RenderStream): Renderer {
  * The lab's Task 5.4 deployments table (Status | Revision | Running | Pending | Desired),
  * as plain text lines.
  *
+ * @internal
  * @example
  * ```ts
  * deploymentTable([{ status: 'PRIMARY', revision: 2, running: 1, pending: 1, desired: 2 }, { status: 'ACTIVE', revision: 1, running: 1, pending: 0, desired: 2 }]);

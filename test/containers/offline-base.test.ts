@@ -5,8 +5,8 @@
  */
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { ensureOfflineNodeImage, offlineNodeImageName } from '../../src/containers/index.js';
-import { parseLdd } from '../../src/containers/offline-base.js';
+import { ensureOfflineNodeImage } from '../../src/containers/index.js';
+import { offlineNodeImageName, parseLdd } from '../../src/containers/offline-base.js';
 import { engineSkip, realEngine } from './helpers.js';
 import type { ContainerEngine } from '../../src/containers/index.js';
 

@@ -10,7 +10,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { rmSync } from 'node:fs';
-import { offlineNodeImageName, type ContainerEngine } from '../../src/containers/index.js';
+import type { ContainerEngine } from '../../src/containers/index.js';
+import { offlineNodeImageName } from '../../src/containers/offline-base.js';
 import { engineSkip, realEngine } from '../containers/helpers.js';
 import { assertLabTasks, assertRunSucceeded, runExample, taskResult } from './full-lab-run.js';
 

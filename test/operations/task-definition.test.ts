@@ -1,7 +1,8 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { DescribeTaskDefinitionCommand, ListTaskDefinitionsCommand, type TaskDefinition } from '@aws-sdk/client-ecs';
-import { normalizeTaskDefinition, sameTaskDefinition } from '../../src/operations/index.js';
+import { sameTaskDefinition } from '../../src/operations/index.js';
+import { normalizeTaskDefinition } from '../../src/operations/task-definition.js';
 import { invsysTd, startOpsCloud, type OpsCloud } from './helpers.js';
 
 describe('registerTaskDefinition against the local cloud', () => {

@@ -2,7 +2,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer } from 'node:http';
 import { close, connect } from '../../src/clients.js';
-import { isUnreachableError, OperationError, operations } from '../../src/index.js';
+import { OperationError, operations } from '../../src/index.js';
+import { isUnreachableError } from '../../src/operations/errors.js';
 
 test('an operation against an endpoint that refuses connections fails within 2 s, naming the fix, not after p-retry’s rounds on top of the SDK’s (issue #12.7)', async () => {
   const dead = createServer();

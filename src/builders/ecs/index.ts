@@ -23,7 +23,6 @@ export {
 } from './container-helpers.js';
 export {
   taskDefinition,
-  taskDefinitionShape,
   TaskDefinitionBuilder,
   type TaskDefinitionRequired,
   type TaskDefinitionShape,

@@ -62,6 +62,7 @@ export interface TaskDefinitionShape {
  * plain SDK data (a `RegisterTaskDefinition` input, or `taskDefinition` from
  * `DescribeTaskDefinition`).
  *
+ * @internal
  * @example
  * ```ts
  * taskDefinitionShape(invsysTaskDefinition);
@@ -144,7 +145,7 @@ export class TaskDefinitionBuilder<Missing extends TaskDefinitionRequired | true
     return this.#props;
   }
 
-  /** The summary other builders validate against; see {@link taskDefinitionShape}. */
+  /** The summary other builders validate against; see {@link TaskDefinitionShape}. */
   get shape(): TaskDefinitionShape {
     return taskDefinitionShape(this.#props);
   }

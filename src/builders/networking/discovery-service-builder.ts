@@ -96,6 +96,7 @@ const serviceName =
  * because only SRV carries the dynamic host port; `none` cannot register).
  * An ECS service builder calls this with the path of its registry.
  *
+ * @internal
  * @example
  * ```ts
  * discoveryRecordProblems(['A'], 'bridge', 'serviceRegistries[0]');
@@ -142,6 +143,7 @@ export function discoveryRecordProblems(
  * True when an ECS service registry for these record types must name the
  * port (`containerName` + `containerPort`, or `port`): SRV records carry it.
  *
+ * @internal
  * @example
  * ```ts
  * discoveryNeedsPort(['SRV']); // true
@@ -184,7 +186,7 @@ export class DiscoveryServiceBuilder<Missing extends DiscoveryServiceState = Dis
     return `discoveryService ${JSON.stringify(this.#props.name)}`;
   }
 
-  /** The DNS record types configured so far, for {@link discoveryRecordProblems}. */
+  /** The DNS record types configured so far, for the service builder's registry checks. */
   get recordTypes(): readonly RecordType[] {
     return this.#props.records.map((r) => r.type);
   }
@@ -297,7 +299,7 @@ export class DiscoveryServiceBuilder<Missing extends DiscoveryServiceState = Dis
 
   /**
    * Problems of registering tasks with `networkMode` into this service; see
-   * {@link discoveryRecordProblems}.
+   * `discoveryRecordProblems`.
    *
    * @example
    * ```ts

@@ -13,7 +13,6 @@ export {
   type CfnValue,
   cfnGetAtt,
   cfnRef,
-  isCfnIntrinsic,
   type KeyValueTag,
 } from '../shared/cfn-value.js';
 export { cfnTemplateYaml } from '../shared/cfn-yaml.js';
@@ -27,8 +26,6 @@ export {
   type PrivateDnsNamespaceState,
 } from './namespace-builder.js';
 export {
-  discoveryNeedsPort,
-  discoveryRecordProblems,
   discoveryService,
   DiscoveryServiceBuilder,
   type DiscoveryDnsRecord,

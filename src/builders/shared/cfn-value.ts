@@ -129,6 +129,7 @@ const intrinsicKeys = new Set(['Ref', 'Fn::GetAtt', 'Fn::Sub', 'Fn::ImportValue'
 /**
  * True when `value` is a single-key object naming a CloudFormation intrinsic.
  *
+ * @internal
  * @example
  * ```ts
  * isCfnIntrinsic({ Ref: 'VpcId' }); // true

@@ -80,6 +80,8 @@ export interface OutcomeEvent extends DeploymentEventBase {
  * deploymentEvents(undefined, first);   // [{ type: 'deploymentCounts', … }, { type: 'serviceEvent', … }]
  * deploymentEvents(first, second);      // [{ type: 'targetHealth', target: { id: '10.0.1.7', state: 'healthy', … }, previousState: 'initial', … }]
  * ```
+ *
+ * @internal
  */
 export function deploymentEvents(previous: DeploymentObservation | undefined, current: DeploymentObservation): DeploymentEvent[] {
   const at = current.at;

@@ -139,7 +139,7 @@ export interface ObservedServiceEvent {
 
 /**
  * One poll of a deployment: plain data, so {@link acceptDeployment} and
- * {@link deploymentEvents} are pure functions of it.
+ * the progress events are pure functions of it.
  */
 export interface DeploymentObservation extends ServiceCounts {
   /** Epoch milliseconds of the poll. */

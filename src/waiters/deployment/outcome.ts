@@ -128,7 +128,7 @@ export interface DeploymentAcceptorOptions {
   readonly requireServiceDiscovery: boolean;
 }
 
-/** Default acceptor rules: stalled after 10 minutes, target health and Cloud Map required. */
+/** Default acceptor rules: stalled after 10 minutes, target health and Cloud Map required. @internal */
 export const DEFAULT_DEPLOYMENT_RULES: DeploymentAcceptorOptions = { stalledAfterSeconds: 600, requireTargetHealth: true, requireServiceDiscovery: true };
 
 /** The stopped tasks of an observation. */

@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { container, taskDefinition, taskDefinitionShape, ValidationError } from '../../../src/index.js';
+import { container, taskDefinition, ValidationError } from '../../../src/index.js';
+import { taskDefinitionShape } from '../../../src/builders/ecs/task-definition-builder.js';
 
 const throwsExactly = (fn: () => unknown, message: string) =>
   assert.throws(fn, (error: unknown) => {

@@ -1,12 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import {
-  cfnRef,
-  discoveryNeedsPort,
-  discoveryRecordProblems,
-  discoveryService,
-  privateDnsNamespace,
-} from '../../../src/builders/networking/index.js';
+import { cfnRef, discoveryService, privateDnsNamespace } from '../../../src/builders/networking/index.js';
+import { discoveryNeedsPort, discoveryRecordProblems } from '../../../src/builders/networking/discovery-service-builder.js';
 import { fixture } from './fixtures.js';
 
 const VPC = 'vpc-0abc1234def567890';
