@@ -42,7 +42,7 @@ export function defaultMaxTasks(totalMemoryBytes: number = totalmem()): number {
   return Math.min(1000, Math.max(8, budget));
 }
 
-/** Options of {@link Runtime} and the public `LocalRuntime`. */
+/** Options of `LocalRuntime` (and of the runtime core it wraps). */
 export interface RuntimeOptions {
   /** Local images; default: the lab's apps and the demo images. */
   readonly images?: ImageRegistry;
