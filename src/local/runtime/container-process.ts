@@ -11,7 +11,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { ContainerExit, ContainerInspection, OutputSink, RunningContainer } from './drivers/driver.js';
+import { stopWithGrace, type ContainerExit, type ContainerInspection, type OutputSink, type RunningContainer } from './drivers/driver.js';
 import type { LocalImage } from './images.js';
 
 export type { ContainerExit, OutputSink } from './drivers/driver.js';
@@ -116,13 +116,7 @@ export class ContainerProcess implements RunningContainer {
   /** SIGTERM, then SIGKILL after `timeoutMs` (ECS `stopTimeout`, already time-scaled). */
   async stop(timeoutMs: number): Promise<ContainerExit> {
     if (this.#exit) return this.#exit;
-    this.#child.kill('SIGTERM');
-    const timer = setTimeout(() => this.kill(), Math.max(0, timeoutMs));
-    try {
-      return await this.exited;
-    } finally {
-      clearTimeout(timer);
-    }
+    return stopWithGrace(this.exited, () => this.#child.kill('SIGTERM'), () => this.kill(), timeoutMs);
   }
 
   /** SIGKILL now: the shim and everything in its process group. */

@@ -28,7 +28,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import type { ChildProcess } from 'node:child_process';
 import type { ContainerEngine } from '../../../containers/engine.js';
-import type { ContainerExit, ContainerInspection, ContainerMount, ContainerSample, ContainerSpec, HealthProbe, ImageResolution, RunningContainer, TaskDriver } from './driver.js';
+import { stopWithGrace, type ContainerExit, type ContainerInspection, type ContainerMount, type ContainerSample, type ContainerSpec, type HealthProbe, type ImageResolution, type RunningContainer, type TaskDriver } from './driver.js';
 import { resolveContainerImage, type ContainerImage, type LocalRegistry } from './container-image.js';
 import { StatsBatcher } from './engine-stats.js';
 
@@ -183,13 +183,7 @@ class EngineContainer implements RunningContainer {
 
   async stop(timeoutMs: number): Promise<ContainerExit> {
     if (this.#exit) return this.#exit;
-    await this.driver.signal(this.name, 'SIGTERM');
-    const timer = setTimeout(() => void this.driver.signal(this.name, 'SIGKILL'), Math.max(0, timeoutMs));
-    try {
-      return await this.exited;
-    } finally {
-      clearTimeout(timer);
-    }
+    return stopWithGrace(this.exited, () => this.driver.signal(this.name, 'SIGTERM'), () => void this.driver.signal(this.name, 'SIGKILL'), timeoutMs);
   }
 
   kill(): void {

@@ -35,6 +35,21 @@ export interface ContainerExit {
   readonly signal: NodeJS.Signals | null;
 }
 
+/**
+ * A container's stop as ECS does it: SIGTERM (`terminate`), then SIGKILL
+ * (`kill`) if it has not exited within `timeoutMs` (its `stopTimeout`,
+ * already time-scaled). Resolves with the exit.
+ */
+export async function stopWithGrace(exited: Promise<ContainerExit>, terminate: () => unknown, kill: () => void, timeoutMs: number): Promise<ContainerExit> {
+  await terminate();
+  const timer = setTimeout(kill, Math.max(0, timeoutMs));
+  try {
+    return await exited;
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 /** One reading of a container's resource use. */
 export interface ContainerSample {
   /** Total CPU time used so far, in seconds. */
