@@ -39,6 +39,23 @@ export function isTimeScaleFactor(value: unknown): value is number {
   return typeof value === 'number' && Number.isFinite(value) && value > 0;
 }
 
+/**
+ * Returns `factor` when it is a time scale ({@link isTimeScaleFactor}), else
+ * throws the RangeError {@link TimeScale}'s constructor throws, naming the
+ * value and what to pass instead.
+ *
+ * @example
+ * ```ts
+ * checkTimeScale(0.02); // → 0.02
+ * checkTimeScale(-1);   // throws RangeError: timeScale must be a positive number, got: -1 (pass 1 for AWS's pace, …)
+ * ```
+ */
+export function checkTimeScale(factor: unknown): number {
+  if (isTimeScaleFactor(factor)) return factor;
+  const got = typeof factor === 'number' ? String(factor) : `${describe(factor)} (${typeof factor === 'string' ? 'a string: parse it first' : 'not a number'})`;
+  throw new RangeError(`timeScale must be a positive number, got: ${got} (pass ${REAL_TIME} for AWS's pace, or e.g. ${LOCAL_SCRIPT_TIME_SCALE} for a local cloud 50 times faster)`);
+}
+
 /** A waiter's timing, in (real) seconds: what `operations().waitForDeployment` and its kin take. */
 export interface WaiterTiming {
   /** Give up after this long. */
@@ -88,18 +105,12 @@ export class TimeScale {
 
   /**
    * @param factor A finite number above 0 ({@link isTimeScaleFactor}).
-   * @throws RangeError naming the value and what to pass instead, for 0,
+   * @throws RangeError ({@link checkTimeScale}) naming the value and what to pass instead, for 0,
    * negative numbers, `NaN`, `Infinity` and anything that is not a number
    * (a string such as `'0.02'` must be parsed first).
    */
   constructor(factor: number) {
-    if (!isTimeScaleFactor(factor)) {
-      const got = typeof factor === 'number' ? String(factor) : `${describe(factor)} (${typeof factor === 'string' ? 'a string: parse it first' : 'not a number'})`;
-      throw new RangeError(
-        `timeScale must be a positive number, got: ${got} (pass ${REAL_TIME} for AWS's pace, or e.g. ${LOCAL_SCRIPT_TIME_SCALE} for a local cloud 50 times faster)`,
-      );
-    }
-    this.factor = factor;
+    this.factor = checkTimeScale(factor);
     Object.freeze(this);
   }
 

@@ -1,6 +1,8 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { isTimeScaleFactor, LOCAL_SCRIPT_TIME_SCALE, REAL_TIME, TimeScale } from '../src/index.js';
+import { checkTimeScale, isTimeScaleFactor, LOCAL_SCRIPT_TIME_SCALE, REAL_TIME, TimeScale } from '../src/index.js';
+import { CloudState } from '../src/local/core/cloud-state.js';
+import { startLocalCloud } from '../src/local/index.js';
 
 describe('TimeScale', () => {
   it('names its defaults: AWS pace and the scripts\' local cloud pace', () => {
@@ -65,6 +67,24 @@ describe('TimeScale', () => {
         return true;
       });
     }
+  });
+
+  it('checkTimeScale returns a good factor and throws the same error for a bad one', () => {
+    assert.equal(checkTimeScale(0.02), 0.02);
+    assert.equal(checkTimeScale(1e-9), 1e-9);
+    assert.throws(() => checkTimeScale(-1), { name: 'RangeError', message: /^timeScale must be a positive number, got: -1 \(pass 1/ });
+  });
+
+  it('the local cloud refuses a bad factor through the same check, before listening', async () => {
+    for (const factor of [0, -1, Number.NaN, Number.POSITIVE_INFINITY, '0.02']) {
+      await assert.rejects(startLocalCloud({ port: 0, timeScale: factor as number }), { name: 'RangeError', message: /^timeScale must be a positive number, got: / });
+      assert.throws(() => new CloudState({ timeScale: factor as number }), { name: 'RangeError', message: /^timeScale must be a positive number, got: / });
+    }
+    const state = new CloudState({ timeScale: 0.05 });
+    assert.equal(state.timeScale, 0.05);
+    assert.equal(state.time.factor, 0.05);
+    assert.equal(state.context('ecs', 'ListClusters', 'us-east-1').time.ms(60), 3000);
+    assert.equal(new CloudState().time.factor, REAL_TIME);
   });
 
   it('accepts any finite positive factor, however small', () => {
