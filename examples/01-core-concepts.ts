@@ -44,6 +44,7 @@ import {
   type Target,
   targetLine,
   TargetNotConfirmedError,
+  TimeScale,
 } from 'ecskit';
 import { ListContainerInstancesCommand, DescribeContainerInstancesCommand } from '@aws-sdk/client-ecs';
 import { capacityStep } from './lab-capacity.ts';
@@ -215,14 +216,11 @@ export function createLab(options: CreateLabOptions): Lab {
   const removed: string[] = [];
   // 1 on AWS (and on an `ecskit local` at time scale 1); below 1 everything
   // runs 1/timeScale faster, on the in-process local cloud or a remote one.
-  const { timeScale } = target;
-  const awsPace = timeScale >= 1;
-  const wait = {
-    // 900 AWS seconds; on a faster local cloud, scaled with a generous floor.
-    timeoutSeconds: awsPace ? 900 : Math.max(120, 900 * timeScale * 5),
-    intervalSeconds: awsPace ? 5 : Math.min(2, Math.max(0.1, 10 * timeScale)),
-    stalledAfterSeconds: awsPace ? 600 : Math.max(60, 600 * timeScale * 5),
-  };
+  const time = new TimeScale(target.timeScale);
+  const awsPace = time.isRealTime;
+  // AWS's waiter timing (900 s, polls every 5 s, stalled after 600 s); on a
+  // faster local cloud, scaled with headroom and real-time floors.
+  const wait = time.waiterTiming({ timeoutSeconds: 900, intervalSeconds: 5, stalledAfterSeconds: 600 });
   const ops = operations(target.clients, {
     stack: NAMES.stack,
     ...(!awsPace && { pollIntervalSeconds: wait.intervalSeconds }),

@@ -71,7 +71,7 @@ import {
 } from '@aws-sdk/client-application-auto-scaling';
 import { DescribeAlarmsCommand } from '@aws-sdk/client-cloudwatch';
 import { DescribeTargetHealthCommand } from '@aws-sdk/client-elastic-load-balancing-v2';
-import { albResourceLabel, scalableTarget, targetTrackingPolicy } from 'ecskit';
+import { albResourceLabel, scalableTarget, targetTrackingPolicy, TimeScale } from 'ecskit';
 import { isMain, runScript, type Lab } from './01-core-concepts.ts';
 import { runTasks1to4 } from './04-gateway-service.ts';
 import { countsRow, serviceCounts } from './06-scaling.ts';
@@ -232,7 +232,7 @@ export function requestPolicy(lab: Lab, loadBalancerArn: string, targetGroupArn:
  * (from `max − 1` targets) needs `perTarget × (max − 1)` requests per second.
  */
 export function requestTargetRates(timeScale: number, perMinute = REQUESTS_PER_TARGET_PER_MINUTE, min = MIN_TASKS, max = MAX_TASKS) {
-  const minuteSeconds = 60 * timeScale;
+  const minuteSeconds = new TimeScale(timeScale).seconds(60);
   const perTarget = perMinute / minuteSeconds;
   const round = (n: number) => Math.round(n * 10) / 10;
   return {
@@ -481,7 +481,7 @@ export async function run(lab: Lab, options: { readonly loadSeconds?: number; re
   const loadSeconds = options.loadSeconds ?? (fast ? 30 : 600);
   const scaleInSeconds = options.scaleInSeconds ?? (fast ? 60 : 1500);
   const pollMs = fast ? 250 : 10_000;
-  const periodMs = 60_000 * timeScale;
+  const periodMs = new TimeScale(timeScale).ms(60);
   const resourceId = resourceIdOf(lab);
 
   const target = await report.step(

@@ -25,7 +25,7 @@ import { spawn } from 'node:child_process';
 import { DescribeAlarmHistoryCommand, DescribeAlarmsCommand, GetMetricDataCommand, GetMetricStatisticsCommand, ListMetricsCommand } from '@aws-sdk/client-cloudwatch';
 import { DescribeScalableTargetsCommand, RegisterScalableTargetCommand } from '@aws-sdk/client-application-auto-scaling';
 import { DescribeClustersCommand, ListTasksCommand, UpdateClusterSettingsCommand } from '@aws-sdk/client-ecs';
-import { containerInsightsMetric, dashboard, ecsServiceMetric, loadBalancerDimension, metricAlarm, metricWidget, poll, type CfnValue, type MetricSpec } from 'ecskit';
+import { containerInsightsMetric, dashboard, ecsServiceMetric, loadBalancerDimension, metricAlarm, metricWidget, poll, TimeScale, type CfnValue, type MetricSpec } from 'ecskit';
 import { isMain, runScript, type Lab } from './01-core-concepts.ts';
 import { runningTaskAddresses } from './03-invsys-service.ts';
 import { runTasks1to4 } from './04-gateway-service.ts';
@@ -391,7 +391,7 @@ async function waitForAlarm(lab: Lab, name: string, accept: (state: string) => b
     observe: () => alarmStateOf(lab, name),
     accept: (s) => (accept(s) ? { state: 'done', value: s } : { state: 'pending', reason: s }),
     intervalSeconds: lab.wait.intervalSeconds,
-    timeoutSeconds: lab.target.timeScale >= 1 ? awsSeconds : Math.max(20, awsSeconds * lab.target.timeScale),
+    timeoutSeconds: lab.target.timeScale >= 1 ? awsSeconds : Math.max(20, new TimeScale(lab.target.timeScale).seconds(awsSeconds)),
     signal: lab.signal,
   });
   return outcome.state === 'done';
@@ -497,8 +497,8 @@ async function gatewayScalableTarget(lab: Lab) {
  */
 async function cpuAlarmUnderLoad(lab: Lab, since: number, maxSecondsOption: number | undefined): Promise<MonitoringResult['transitions']['highCpu']> {
   const { names, report } = lab;
-  const scale = lab.target.timeScale;
-  const maxSeconds = maxSecondsOption ?? (scale >= 1 ? 0 : Math.max(30, 5 * 300 * scale));
+  const time = new TimeScale(lab.target.timeScale);
+  const maxSeconds = maxSecondsOption ?? (time.isRealTime ? 0 : Math.max(30, time.seconds(5 * 300)));
   if (!(maxSeconds > 0)) {
     report.note(`${names.highCpuAlarm}: no load driven (two 5-minute periods above 80 % take 10+ minutes on AWS; pass cpuLoadSeconds to drive one)`);
     return { ...(await alarmTransitions(lab, names.highCpuAlarm, since)), load: null };

@@ -44,7 +44,7 @@ import {
 import { DescribeTargetGroupsCommand, DescribeTargetHealthCommand, ModifyTargetGroupCommand } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { DeregisterInstanceCommand, ListInstancesCommand, ListNamespacesCommand, ListServicesCommand } from '@aws-sdk/client-servicediscovery';
 import { DescribeAlarmsCommand, GetMetricStatisticsCommand } from '@aws-sdk/client-cloudwatch';
-import { poll } from 'ecskit';
+import { poll, TimeScale } from 'ecskit';
 import { isMain, runScript, type Lab } from './01-core-concepts.ts';
 import { runningTaskAddresses } from './03-invsys-service.ts';
 import { runTasks1to4 } from './04-gateway-service.ts';
@@ -409,9 +409,9 @@ const MARK: Record<Verdict, string> = { ok: 'ok', warning: 'WARNING', problem: '
 
 /** Runs every check, one step each; a check that cannot run is a problem, not a crash. */
 export async function run(lab: Lab, options: TroubleshootOptions = {}): Promise<TroubleshootResult> {
-  const scale = lab.target.timeScale;
-  const stuckAfterSeconds = options.stuckAfterSeconds ?? Math.max(10, 1800 * scale);
-  const recentSeconds = options.recentSeconds ?? Math.max(60, 3600 * scale);
+  const time = new TimeScale(lab.target.timeScale);
+  const stuckAfterSeconds = options.stuckAfterSeconds ?? Math.max(10, time.seconds(1800));
+  const recentSeconds = options.recentSeconds ?? Math.max(60, time.seconds(3600));
   const checks: [string, string, () => Promise<CheckResult>][] = [
     ['capacity', 'Issue 1: capacity (container instances, pending tasks, placement)', () => checkCapacity(lab)],
     ['discovery', 'Issue 2: service discovery (invsys.local)', () => checkDiscovery(lab)],
@@ -650,9 +650,9 @@ async function fault(
  */
 export async function injectFaults(lab: Lab, options: TroubleshootOptions = {}): Promise<FaultsResult> {
   const { names, clients } = lab;
-  const scale = lab.target.timeScale;
-  const stuckAfterSeconds = options.stuckAfterSeconds ?? Math.max(10, 1800 * scale);
-  const recentSeconds = options.recentSeconds ?? Math.max(60, 3600 * scale);
+  const time = new TimeScale(lab.target.timeScale);
+  const stuckAfterSeconds = options.stuckAfterSeconds ?? Math.max(10, time.seconds(1800));
+  const recentSeconds = options.recentSeconds ?? Math.max(60, time.seconds(3600));
   const gateway = names.gatewayService;
   const gatewayTg = lab.gatewayTargetGroupArn;
   if (!gatewayTg || !lab.images || !lab.accountId) throw new Error('the fault injection needs the stack of Tasks 1–4 (lab.gatewayTargetGroupArn, lab.images)');

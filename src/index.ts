@@ -27,3 +27,5 @@ export * from './waiters/index.js';
 export * from './operations/index.js';
 // The container engine (docker or podman) and image operations.
 export * from './containers/index.js';
+// How fast AWS durations pass on a target: the one validated factor and its conversions.
+export { checkTimeScale, isTimeScaleFactor, LOCAL_SCRIPT_TIME_SCALE, REAL_TIME, TimeScale, type WaiterTiming } from './time-scale.js';

@@ -10,6 +10,7 @@
  */
 import { close, connect, type Clients, type ConnectOptions } from './clients.js';
 import { EcskitError } from './errors.js';
+import { isTimeScaleFactor, LOCAL_SCRIPT_TIME_SCALE, REAL_TIME } from './time-scale.js';
 
 /** Which cloud a script talks to. */
 export type TargetKind = 'local' | 'aws';
@@ -22,7 +23,7 @@ export interface TargetOptions {
    * local cloud in this process. Never AWS unless `aws` is asked for.
    */
   readonly target?: TargetKind | 'auto';
-  /** Local cloud only: multiplies every AWS duration (default 0.02: a 30 s health-check interval takes 0.6 s). */
+  /** Local cloud only: multiplies every AWS duration (default {@link LOCAL_SCRIPT_TIME_SCALE}, 0.02: a 30 s health-check interval takes 0.6 s). Refused unless a finite number above 0 ({@link isTimeScaleFactor}). */
   readonly timeScale?: number;
   /**
    * Local cloud started in this process only: what runs its tasks, `process`
@@ -59,7 +60,8 @@ export interface Target {
    * local cloud's time scale on a local cloud — the one started in this
    * process, or an `ecskit local` reached through `AWS_ENDPOINT_URL` (read
    * from its `GET /_ecskit/health`). Scripts scale their waits, poll
-   * intervals and load durations by it.
+   * intervals and load durations by it: `new TimeScale(target.timeScale)`
+   * ({@link TimeScale}) has the conversions and waiter pacing.
    */
   readonly timeScale: number;
   /**
@@ -214,7 +216,7 @@ async function openAws(options: TargetOptions, env: Env): Promise<Target> {
   const emulator = probe?.state === 'ecskit' ? probe.probe : undefined;
   return finish(clients, {
     kind: 'aws',
-    timeScale: emulator?.timeScale ?? 1,
+    timeScale: emulator?.timeScale ?? REAL_TIME,
     emulated: emulator !== undefined,
     ...(emulator?.driver && { driver: emulator.driver }),
     close: async () => close(clients),
@@ -255,7 +257,7 @@ const LOCAL_CREDENTIALS = { accessKeyId: 'local', secretAccessKey: 'local' };
 async function openInProcess(options: TargetOptions, env: Env, ignoredEnv: readonly string[]): Promise<Target> {
   const { startLocalCloud } = await import('./local/index.js');
   const region = options.region ?? regionFromEnv(env) ?? 'us-east-1';
-  const timeScale = options.timeScale ?? 0.02;
+  const timeScale = options.timeScale ?? LOCAL_SCRIPT_TIME_SCALE;
   const local = await startLocalCloud({
     port: 0,
     region,
@@ -365,7 +367,7 @@ export async function probeEndpoint(endpoint: string, timeoutMs = 1500): Promise
     }
     const body = (await response.json()) as { status?: unknown; timeScale?: unknown; region?: unknown; accountId?: unknown; driver?: unknown };
     const { timeScale } = body;
-    if (body.status !== 'ok' || typeof timeScale !== 'number' || !(timeScale > 0)) return { state: 'other', reason: 'not an ecskit health answer' };
+    if (body.status !== 'ok' || !isTimeScaleFactor(timeScale)) return { state: 'other', reason: 'not an ecskit health answer' };
     return {
       state: 'ecskit',
       probe: {

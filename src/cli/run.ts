@@ -10,6 +10,7 @@ import { isAbsolute, resolve as resolvePath, dirname } from 'node:path';
 import { parseArgs } from 'node:util';
 import { ACCOUNT_PRESETS, ImageRegistry, isAccountPresetName, isTaskDriverName, startLocalCloud, TASK_DRIVERS, type LocalCloud, type LocalImage, type RequestLogEntry } from '../local/index.js';
 import { UsageError } from '../script/flags.js';
+import { isTimeScaleFactor } from '../time-scale.js';
 import { packageVersion, requestLine } from './common.js';
 import { CONSOLE_HELP, runConsole } from './console.js';
 import { LOGS_HELP, runLogs } from './logs.js';
@@ -184,7 +185,7 @@ function readConfig(file: string): CliConfig {
   const baseDir = dirname(resolvePath(file));
   const out: CliConfig = { images: [] };
   if (raw.timeScale !== undefined) {
-    if (typeof raw.timeScale !== 'number' || !(raw.timeScale > 0)) throw bad('timeScale', raw.timeScale, 'a positive number');
+    if (!isTimeScaleFactor(raw.timeScale)) throw bad('timeScale', raw.timeScale, 'a positive number');
     out.timeScale = raw.timeScale;
   }
   if (raw.runtime !== undefined) {
@@ -266,7 +267,7 @@ async function local(args: string[], io: CliIo): Promise<number> {
   }
   const port = number('--port', values.port, (n) => Number.isInteger(n) && n >= 0 && n <= 65535, 'an integer 0-65535');
   const config = values.config !== undefined ? readConfig(values.config) : { images: [] as CliConfig['images'] };
-  const timeScale = number('--time-scale', values['time-scale'], (n) => n > 0, 'a positive number') ?? config.timeScale;
+  const timeScale = number('--time-scale', values['time-scale'], isTimeScaleFactor, 'a positive number') ?? config.timeScale;
   const nonNegative = (n: number) => Number.isInteger(n) && n >= 0;
   const containerInstances = {
     ...config.containerInstances,

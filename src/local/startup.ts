@@ -7,6 +7,7 @@
  *
  * @internal
  */
+import { checkTimeScale, REAL_TIME } from '../time-scale.js';
 import { createServer, type RequestListener, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { CloudState } from './cloud-state.js';
@@ -59,10 +60,10 @@ export function checkOptions(options: LocalCloudOptions): CheckedOptions {
   const port = options.port ?? 4566;
   const region = options.region ?? 'us-east-1';
   const accountId = options.accountId ?? '123456789012';
-  const timeScale = options.timeScale ?? 1;
+  const timeScale = options.timeScale ?? REAL_TIME;
   const log = options.log ?? ((line: string) => console.error(line));
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new RangeError(`port must be an integer 0-65535, got: ${port}`);
-  if (!(timeScale > 0) || !Number.isFinite(timeScale)) throw new RangeError(`timeScale must be a positive number, got: ${timeScale}`);
+  checkTimeScale(timeScale);
   if (!/^\d{12}$/.test(accountId)) throw new RangeError(`accountId must be 12 digits, got: ${accountId}`);
   if (!/^[a-z]{2}(-[a-z]+)+-\d$/.test(region)) throw new RangeError(`region must look like us-east-1, got: ${region}`);
   if (!isLoopbackHost(host)) {

@@ -8,6 +8,7 @@
  */
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { EcskitError } from '../errors.js';
+import { isTimeScaleFactor } from '../time-scale.js';
 
 /** The shared flags, parsed. */
 export interface ScriptFlags {
@@ -116,7 +117,7 @@ export function parseScriptFlags(
   let timeScale: number | undefined;
   if (values['time-scale'] !== undefined) {
     timeScale = Number(values['time-scale']);
-    if (!(timeScale > 0) || !Number.isFinite(timeScale)) {
+    if (!isTimeScaleFactor(timeScale)) {
       throw new UsageError(`--time-scale must be a positive number such as 0.02, got: ${JSON.stringify(values['time-scale'])}`);
     }
   }

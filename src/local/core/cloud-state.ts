@@ -11,12 +11,13 @@ import { checkInput } from '../models/index.js';
 import { AwsError, type Protocol, type RegionState, type RequestContext, type ServiceDefinition } from './types.js';
 import { ChangeTracker, type ChangeRecorder } from './change-tracker.js';
 import { uuid } from './util.js';
+import { REAL_TIME, TimeScale } from '../../time-scale.js';
 
 /** Options of {@link CloudState}. */
 export interface CloudStateOptions {
   /** Default account id (the lab's `123456789012`). */
   accountId?: string;
-  /** Multiplies every AWS duration the local cloud honours. Default 1. */
+  /** Multiplies every AWS duration the local cloud honours. Default 1 ({@link REAL_TIME}); validated by {@link TimeScale}. */
   timeScale?: number;
   /** Clock, for tests. */
   now?: () => Date;
@@ -40,7 +41,9 @@ const isReadOnly = (operation: string) => /^(Describe|List|Get|Discover|Filter)/
 export class CloudState {
   /** Account id of every resource (default `123456789012`). */
   readonly accountId: string;
-  /** Multiplies every AWS duration the local cloud honours. */
+  /** The time scale: every AWS duration the local cloud honours lasts `time.ms(seconds)` real milliseconds. */
+  readonly time: TimeScale;
+  /** Multiplies every AWS duration the local cloud honours (`time.factor`). */
   readonly timeScale: number;
   /** Event bus: control-plane changes (`ecs:task-run-requested`, …) and `state:changed`. */
   readonly events = new EventEmitter();
@@ -56,7 +59,8 @@ export class CloudState {
 
   constructor(options: CloudStateInit) {
     this.accountId = options.accountId ?? '123456789012';
-    this.timeScale = options.timeScale ?? 1;
+    this.time = new TimeScale(options.timeScale ?? REAL_TIME);
+    this.timeScale = this.time.factor;
     this.now = options.now ?? (() => new Date());
     this.services = options.services;
     this.events.setMaxListeners(0);
@@ -114,6 +118,7 @@ export class CloudState {
       requestId,
       now: this.now,
       timeScale: this.timeScale,
+      time: this.time,
       state: regionOf(region),
       stateOf: regionOf,
       events: this.events,

@@ -8,6 +8,7 @@
  * @internal
  */
 import type { EventEmitter } from 'node:events';
+import type { TimeScale } from '../../time-scale.js';
 
 /** Wire protocols the local cloud speaks. */
 export type Protocol = 'json1.1' | 'json1.0' | 'query' | 'ec2';
@@ -50,8 +51,10 @@ export interface RequestContext {
   readonly requestId: string;
   /** Wall clock (tests may fake it). */
   now(): Date;
-  /** Multiplies every AWS duration the local cloud honours (1 = real time). */
+  /** Multiplies every AWS duration the local cloud honours (1 = real time; `time.factor`). */
   readonly timeScale: number;
+  /** The time scale: an AWS duration of `s` seconds lasts `time.ms(s)` real milliseconds. */
+  readonly time: TimeScale;
   /** This account+region's state; services keep their slice under their own key. */
   readonly state: RegionState;
   /** State of another region of the same account (cross-region ARNs are rare but legal). */

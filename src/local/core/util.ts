@@ -96,8 +96,3 @@ export function required<T>(value: T | undefined | null, name: string, code = 'I
   }
   return value;
 }
-
-/** Delay in real milliseconds for an AWS duration of `seconds`, honouring the time scale. */
-export function scaledMs(ctx: Pick<RequestContext, 'timeScale'>, seconds: number): number {
-  return Math.max(0, seconds * 1000 * ctx.timeScale);
-}

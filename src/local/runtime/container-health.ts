@@ -9,6 +9,7 @@
  * @internal
  */
 import { spawn } from 'node:child_process';
+import { TimeScale } from '../../time-scale.js';
 
 /** The task definition's health check, in seconds as the API reports it. */
 export interface HealthCheckSpec {
@@ -135,7 +136,7 @@ export class ContainerHealthMonitor {
   }
 
   #intervalMs() {
-    return Math.max(10, (this.spec.interval ?? 30) * 1000 * this.timeScale);
+    return Math.max(10, new TimeScale(this.timeScale).ms(this.spec.interval ?? 30));
   }
 
   #schedule(ms: number) {
@@ -146,10 +147,10 @@ export class ContainerHealthMonitor {
 
   async #check() {
     if (this.#stopped) return;
-    const timeoutMs = Math.max(MIN_PROBE_TIMEOUT_MS, (this.spec.timeout ?? 5) * 1000 * this.timeScale);
+    const timeoutMs = Math.max(MIN_PROBE_TIMEOUT_MS, new TimeScale(this.timeScale).ms(this.spec.timeout ?? 5));
     const ok = await this.probe(targetCommand(this.spec.command, this.address), timeoutMs, this.#abort.signal);
     if (this.#stopped) return;
-    const inStartPeriod = Date.now() - this.#startedAt < (this.spec.startPeriod ?? 0) * 1000 * this.timeScale;
+    const inStartPeriod = Date.now() - this.#startedAt < new TimeScale(this.timeScale).ms(this.spec.startPeriod ?? 0);
     if (ok) {
       this.#failures = 0;
       this.#set('HEALTHY');

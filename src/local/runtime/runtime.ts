@@ -133,7 +133,7 @@ export class Runtime {
         Object.entries(cloud.snapshot()).flatMap(([accountId, regions]) =>
           Object.entries(regions).map(([region, state]) => ({ accountId, region, state })),
         ),
-      scaledMs: (seconds) => Math.max(0, seconds * 1000 * cloud.timeScale),
+      scaledMs: (seconds) => cloud.time.ms(seconds),
       log: (line) => log(`[ecskit runtime] ${line}`),
       containerInstances: { ...DEFAULT_CONTAINER_INSTANCES, ...options.containerInstances },
     };

@@ -13,6 +13,7 @@
  * @internal
  */
 import type { RegionState } from '../../core/types.js';
+import { TimeScale } from '../../../time-scale.js';
 import type { AlarmState, ControlPlane, MetricAlarmRecord, ScalingPolicyRecord } from '../control-plane.js';
 
 /** AWS's default cooldown for ECS services (target tracking and step scaling), in seconds. */
@@ -108,7 +109,7 @@ function aggregateValues(values: readonly number[], type: string | undefined): n
  * a window that straddles two.
  */
 export function alignedEvaluationTime(alarm: Pick<MetricAlarmRecord, 'Period'>, nowMs: number, timeScale: number): number {
-  const periodMs = (alarm.Period ?? 60) * 1000 * timeScale;
+  const periodMs = new TimeScale(timeScale).ms(alarm.Period ?? 60);
   return periodMs > 0 ? Math.floor(nowMs / periodMs) * periodMs : nowMs;
 }
 

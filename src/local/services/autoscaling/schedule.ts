@@ -14,6 +14,7 @@
  * @internal
  */
 import { AwsError } from '../../core/types.js';
+import { TimeScale } from '../../../time-scale.js';
 
 /** A parsed schedule. */
 export type Schedule =
@@ -120,7 +121,7 @@ const MAX_MINUTES = 1440;
 export function dueTimes(schedule: Schedule, fromMs: number, toMs: number, options: { timezone: string; timeScale: number; anchorMs: number }): number[] {
   if (toMs <= fromMs) return [];
   if (schedule.kind === 'rate') {
-    const every = Math.max(1, schedule.seconds * 1000 * options.timeScale);
+    const every = Math.max(1, new TimeScale(options.timeScale).ms(schedule.seconds));
     const out: number[] = [];
     let n = Math.floor((fromMs - options.anchorMs) / every) + 1;
     for (let t = options.anchorMs + n * every; t <= toMs && out.length < MAX_MINUTES; n++, t = options.anchorMs + n * every) if (t > fromMs) out.push(t);

@@ -7,6 +7,7 @@
  */
 import { AwsError, type RegionState } from '../../core/types.js';
 import { uuid } from '../../core/util.js';
+import { TimeScale } from '../../../time-scale.js';
 
 /** Key of the Cloud Map slice in a region's state. */
 export const CLOUD_MAP_KEY = 'servicediscovery';
@@ -146,7 +147,7 @@ export function startOperation(
     id: uuid().replace(/-/g, '').slice(0, 32),
     type,
     createdAt: clock.now,
-    completesAt: clock.now + Math.max(0, OPERATION_SECONDS * 1000 * clock.timeScale),
+    completesAt: clock.now + new TimeScale(clock.timeScale).ms(OPERATION_SECONDS),
     targets,
   };
   state.operations[op.id] = op;

@@ -5,6 +5,7 @@
  * @internal
  */
 import type { RegionState } from '../../core/types.js';
+import { REAL_TIME, TimeScale } from '../../../time-scale.js';
 import {
   aggregate,
   findMetric,
@@ -84,7 +85,7 @@ export function evaluateAlarm(
   options: { timeScale?: number } = {},
 ): AlarmEvaluation {
   const periodSeconds = alarm.Period ?? 60;
-  const periodMs = periodSeconds * 1000 * (options.timeScale ?? 1);
+  const periodMs = new TimeScale(options.timeScale ?? REAL_TIME).ms(periodSeconds);
   const n = Math.max(1, alarm.EvaluationPeriods);
   const m = Math.min(n, alarm.DatapointsToAlarm ?? n);
   const threshold = alarm.Threshold ?? 0;
@@ -151,7 +152,7 @@ export function alarmDatapoints(regionState: RegionState, alarm: MetricAlarmReco
   if (!alarm.Namespace || !alarm.MetricName) return [];
   const metric = findMetric(regionState, alarm.Namespace, alarm.MetricName, alarm.Dimensions);
   if (!metric) return [];
-  const periodMs = (alarm.Period ?? 60) * 1000 * timeScale;
+  const periodMs = new TimeScale(timeScale).ms(alarm.Period ?? 60);
   const stat = alarm.Statistic ?? alarm.ExtendedStatistic ?? 'Average';
   const out: AlarmDatapoint[] = [];
   for (let i = 0; i < alarm.EvaluationPeriods; i++) {

@@ -16,7 +16,7 @@
  */
 import { createHash, randomUUID } from 'node:crypto';
 import { AwsError, type OperationHandler, type RequestContext } from '../../core/types.js';
-import { bool, hexId, num, scaledMs } from '../../core/util.js';
+import { bool, hexId, num } from '../../core/util.js';
 import { addressAt, cidrSize, parseCidr } from './cidr.js';
 import { findCatalogueImage, requireWellFormedAmi } from './images.js';
 import { checkTag, checkTagCount, list, matchesFilters, page, strings, tagSet } from './input.js';
@@ -408,8 +408,8 @@ export const runInstances: OperationHandler = (input: Record<string, unknown>, c
       ebsOptimized: Boolean(bool(input['EbsOptimized'])),
       rootVolumeId: `vol-${hexId(17)}`,
       launchedAt: now,
-      runningAt: now + scaledMs(ctx, PENDING_SECONDS),
-      statusOkAt: now + scaledMs(ctx, PENDING_SECONDS + STATUS_CHECK_SECONDS),
+      runningAt: now + ctx.time.ms(PENDING_SECONDS),
+      statusOkAt: now + ctx.time.ms(PENDING_SECONDS + STATUS_CHECK_SECONDS),
     };
     created.push(instance);
   }
@@ -521,8 +521,8 @@ export const terminateInstances: OperationHandler = (input: Record<string, unkno
     const previous = instanceState(instance, now);
     if (instance.terminateRequestedAt === undefined) {
       instance.terminateRequestedAt = now;
-      instance.terminatedAt = now + scaledMs(ctx, SHUTDOWN_SECONDS);
-      instance.visibleUntil = instance.terminatedAt + scaledMs(ctx, TERMINATED_VISIBLE_SECONDS);
+      instance.terminatedAt = now + ctx.time.ms(SHUTDOWN_SECONDS);
+      instance.visibleUntil = instance.terminatedAt + ctx.time.ms(TERMINATED_VISIBLE_SECONDS);
     }
     return { instanceId: instance.instanceId, currentState: stateOut(instanceState(instance, now)), previousState: stateOut(previous) };
   });

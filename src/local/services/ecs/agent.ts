@@ -29,6 +29,7 @@
  */
 import type { RegionState } from '../../core/types.js';
 import { arn } from '../../core/util.js';
+import { TimeScale } from '../../../time-scale.js';
 import { findCatalogueImage } from '../ec2/images.js';
 import { instancesOf, instanceState } from '../ec2/instance-lifecycle.js';
 import { ecsRegisteredResources, findInstanceType } from '../ec2/instance-types.js';
@@ -112,7 +113,7 @@ function register(rs: RegionState, scope: AgentSyncScope, instance: StoredInstan
     memory,
     ec2InstanceId: instance.instanceId,
     attributes: [...builtIn, ...custom.filter((c) => !builtIn.some((b) => b.name === c.name))],
-    now: instance.runningAt + AGENT_REGISTER_SECONDS * 1000 * scope.timeScale,
+    now: instance.runningAt + new TimeScale(scope.timeScale).ms(AGENT_REGISTER_SECONDS),
     ...(config.reservedPorts ? { ports: [...config.reservedPorts] } : {}),
     maxTaskEnis: Math.max(0, type.maxEnis - 1),
   });
@@ -135,7 +136,7 @@ export function syncContainerAgents(rs: RegionState, scope: AgentSyncScope): boo
     const live = records.filter((ci) => ci.status !== 'INACTIVE');
     if (current === 'running') {
       if (records.length > 0) continue;
-      const due = instance.runningAt + AGENT_REGISTER_SECONDS * 1000 * scope.timeScale;
+      const due = instance.runningAt + new TimeScale(scope.timeScale).ms(AGENT_REGISTER_SECONDS);
       if (scope.now < due) continue;
       const config = agentConfigOf(instance, scope.region);
       if (config && register(rs, scope, instance, config)) changed = true;

@@ -5,7 +5,7 @@
  * @internal
  */
 import { AwsError, type OperationHandler, type RequestContext } from '../../core/types.js';
-import { arn, hexId, scaledMs } from '../../core/util.js';
+import { arn, hexId } from '../../core/util.js';
 import { defaultSecurityGroup, defaultVpc, findSecurityGroup, findSubnet } from '../ec2/state.js';
 import { checkName, list, need, page, strings, tagsOf, validation } from './input.js';
 import { limit } from './limits.js';
@@ -194,7 +194,7 @@ export const createLoadBalancer: OperationHandler = (input: Record<string, unkno
     AvailabilityZones: subnets.map((s) => ({ ZoneName: s.availabilityZone, SubnetId: s.subnetId })),
     SecurityGroups: securityGroups,
     IpAddressType: ipAddressType,
-    ActiveAt: now + scaledMs(ctx, PROVISIONING_SECONDS),
+    ActiveAt: now + ctx.time.ms(PROVISIONING_SECONDS),
     Attributes: { ...DEFAULT_ATTRIBUTES },
   };
   state.loadBalancers[loadBalancerArn] = lb;

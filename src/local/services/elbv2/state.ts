@@ -10,6 +10,7 @@
  * @internal
  */
 import type { RegionState } from '../../core/types.js';
+import { TimeScale } from '../../../time-scale.js';
 import { ELBV2_SLICE, type LoadBalancerNetwork } from '../load-balancer-network.js';
 
 export { ELBV2_SLICE };
@@ -360,7 +361,7 @@ export function deregisterTargets(regionState: RegionState, targetGroupArn: stri
     target.State = 'draining';
     target.Reason = 'Target.DeregistrationInProgress';
     target.Description = 'Target deregistration is in progress';
-    target.DrainingUntil = nowMs + Math.max(0, delaySeconds * 1000 * timeScale);
+    target.DrainingUntil = nowMs + new TimeScale(timeScale).ms(delaySeconds);
   }
   return found;
 }
