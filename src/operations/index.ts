@@ -75,4 +75,4 @@ export {
   type DestroyStep,
   type StackResource,
   type StackResourceKind,
-} from './destroy.js';
+} from './destroy/index.js';
