@@ -12,7 +12,7 @@ import {
   type ClusterSetting,
   type CreateClusterCommandInput,
 } from '@aws-sdk/client-ecs';
-import { call, lowerKeyValueTags, ownedBy, stackTags, tagRecord, type OperationContext } from './context.js';
+import { call, emit, lowerKeyValueTags, notOwnedDetail, ownedBy, stackTags, tagRecord, type OperationContext } from './context.js';
 
 /** What {@link ensureCluster} creates or checks. */
 export interface ClusterOptions {
@@ -63,7 +63,7 @@ export async function ensureCluster(ctx: OperationContext, name: string, options
         }),
       ),
     );
-    ctx.log?.(`created cluster ${name}`);
+    emit(ctx, { action: 'created', kind: 'cluster', name });
     return { cluster: out.cluster ?? { clusterName: name }, created: true };
   }
 
@@ -75,7 +75,7 @@ export async function ensureCluster(ctx: OperationContext, name: string, options
       ecs.send(new UpdateClusterSettingsCommand({ cluster: name, settings: differing })),
     );
     cluster = out.cluster ?? cluster;
-    ctx.log?.(`updated cluster ${name} settings: ${differing.map((s) => `${s.name}=${s.value}`).join(', ')}`);
+    emit(ctx, { action: 'updated', kind: 'cluster', name, change: 'settings updated', detail: differing.map((s) => `${s.name}=${s.value}`).join(', ') });
   }
   const have = tagRecord(existing.tags);
   if (ownedBy(have, ctx.stack)) {
@@ -86,7 +86,7 @@ export async function ensureCluster(ctx: OperationContext, name: string, options
       );
     }
   } else {
-    ctx.log?.(`using existing cluster ${name} (not tagged with stack ${ctx.stack}: destroy will leave it)`);
+    emit(ctx, { action: 'unchanged', kind: 'cluster', name, owned: false, detail: notOwnedDetail(ctx) });
   }
   return { cluster, created: false };
 }

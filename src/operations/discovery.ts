@@ -21,7 +21,7 @@ import {
   type ServiceSummary,
 } from '@aws-sdk/client-servicediscovery';
 import { poll } from '../waiters/poller.js';
-import { built, call, keyValueTags, stackTags, tagRecord, type Buildable, type OperationContext, type OperationSettings } from './context.js';
+import { built, call, emit, keyValueTags, stackTags, tagRecord, type Buildable, type OperationContext, type OperationSettings } from './context.js';
 import { OperationError } from './errors.js';
 
 /** What {@link ensureNamespace} returns. */
@@ -116,7 +116,7 @@ export async function ensureNamespace(
     ? ((await call(ctx, 'servicediscovery:GetNamespace', id, () => ctx.clients.serviceDiscovery.send(new GetNamespaceCommand({ Id: id }))))
         .Namespace ?? { Id: id, Name: name })
     : ((await listNamespaces(ctx)).find((n) => n.Name === name) ?? { Name: name });
-  ctx.log?.(`created namespace ${name} (${namespace.Id})`);
+  emit(ctx, { action: 'created', kind: 'namespace', name, detail: String(namespace.Id) });
   return { namespace, created: true };
 }
 
@@ -155,6 +155,6 @@ export async function ensureDiscoveryService(
   const out = await call(ctx, 'servicediscovery:CreateService', name, () =>
     sd.send(new CreateServiceCommand({ ...input, CreatorRequestId: input.CreatorRequestId ?? randomUUID(), Tags: keyValueTags(tags) })),
   );
-  ctx.log?.(`created discovery service ${name}`);
+  emit(ctx, { action: 'created', kind: 'discovery-service', name });
   return { service: out.Service ?? { Name: name }, created: true };
 }

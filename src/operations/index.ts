@@ -14,6 +14,7 @@ export {
   type OperationSettings,
 } from './context.js';
 export { hasErrorCode, isUnreachableError, OperationError, type OperationErrorOptions } from './errors.js';
+export { renderOperationEvent, type OperationAction, type OperationEvent } from './events.js';
 export { ensureCluster, type ClusterOptions, type EnsureClusterResult } from './cluster.js';
 export {
   ensureLogGroup,

@@ -32,7 +32,7 @@ import {
   type TargetGroup,
   type TargetGroupAttribute,
 } from '@aws-sdk/client-elastic-load-balancing-v2';
-import { built, call, keyValueTags, stackTags, tagRecord, type Buildable, type OperationContext } from './context.js';
+import { built, call, emit, keyValueTags, stackTags, tagRecord, type Buildable, type OperationContext } from './context.js';
 import { hasErrorCode, OperationError } from './errors.js';
 
 /** What an `ensure…` verb of this module returns. */
@@ -76,7 +76,7 @@ export async function ensureLoadBalancer(
   const out = await call(ctx, 'elasticloadbalancing:CreateLoadBalancer', name, () =>
     elbv2.send(new CreateLoadBalancerCommand({ ...input, Tags: keyValueTags(tags) })),
   );
-  ctx.log?.(`created load balancer ${name}`);
+  emit(ctx, { action: 'created', kind: 'load-balancer', name });
   return { resource: out.LoadBalancers?.[0] ?? { LoadBalancerName: name }, created: true, modified: false };
 }
 
@@ -144,7 +144,7 @@ export async function ensureTargetGroup(
     );
     group = out.TargetGroups?.[0] ?? { TargetGroupName: name };
     created = true;
-    ctx.log?.(`created target group ${name}`);
+    emit(ctx, { action: 'created', kind: 'target-group', name });
   } else {
     group = found;
     const fixed = FIXED_FIELDS.filter((f) => input[f] !== undefined && found[f] !== undefined && input[f] !== found[f]);
@@ -166,7 +166,7 @@ export async function ensureTargetGroup(
       );
       group = out.TargetGroups?.[0] ?? group;
       modified = true;
-      ctx.log?.(`target group ${name}: health check updated (${Object.keys(change).join(', ')})`);
+      emit(ctx, { action: 'updated', kind: 'target-group', name, change: 'health check updated', detail: Object.keys(change).join(', ') });
     }
   }
   if (attributes.length > 0 && group.TargetGroupArn) {
@@ -187,7 +187,7 @@ export async function ensureTargetGroup(
       );
       if (!created) {
         modified = true;
-        ctx.log?.(`target group ${name}: attributes updated (${differing.map((a) => a.Key).join(', ')})`);
+        emit(ctx, { action: 'updated', kind: 'target-group', name, change: 'attributes updated', detail: differing.map((a) => a.Key).join(', ') });
       }
     }
   }
@@ -258,7 +258,7 @@ export async function ensureListener(ctx: OperationContext, definition: Buildabl
     const out = await call(ctx, 'elasticloadbalancing:CreateListener', resource, () =>
       elbv2.send(new CreateListenerCommand({ ...input, Tags: keyValueTags(tags) })),
     );
-    ctx.log?.(`created listener ${resource}`);
+    emit(ctx, { action: 'created', kind: 'listener', name: resource });
     return { resource: out.Listeners?.[0] ?? { Port: input.Port }, created: true, modified: false };
   }
   if (actionsKey(input.DefaultActions) === actionsKey(found.DefaultActions) && (input.Protocol === undefined || input.Protocol === found.Protocol)) {
@@ -275,7 +275,7 @@ export async function ensureListener(ctx: OperationContext, definition: Buildabl
       }),
     ),
   );
-  ctx.log?.(`listener ${resource}: default actions updated`);
+  emit(ctx, { action: 'updated', kind: 'listener', name: resource, change: 'default actions updated' });
   return { resource: out.Listeners?.[0] ?? found, created: false, modified: true };
 }
 
@@ -314,7 +314,7 @@ export async function ensureListenerRule(ctx: OperationContext, definition: Buil
     const out = await call(ctx, 'elasticloadbalancing:CreateRule', resource, () =>
       elbv2.send(new CreateRuleCommand({ ...input, Tags: keyValueTags(tags) })),
     );
-    ctx.log?.(`created listener ${resource}`);
+    emit(ctx, { action: 'created', kind: 'listener-rule', name: resource });
     return { resource: out.Rules?.[0] ?? { Priority: String(input.Priority) }, created: true, modified: false };
   }
   if (conditionsKey(found.Conditions) === wantConditions && actionsKey(found.Actions) === actionsKey(input.Actions)) {
@@ -323,6 +323,6 @@ export async function ensureListenerRule(ctx: OperationContext, definition: Buil
   const out = await call(ctx, 'elasticloadbalancing:ModifyRule', resource, () =>
     elbv2.send(new ModifyRuleCommand({ RuleArn: found.RuleArn, Conditions: input.Conditions, Actions: input.Actions })),
   );
-  ctx.log?.(`listener ${resource}: conditions/actions updated`);
+  emit(ctx, { action: 'updated', kind: 'listener-rule', name: resource, change: 'conditions/actions updated' });
   return { resource: out.Rules?.[0] ?? found, created: false, modified: true };
 }

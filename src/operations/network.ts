@@ -13,7 +13,7 @@ import {
   type IpPermission,
   type SecurityGroup,
 } from '@aws-sdk/client-ec2';
-import { call, keyValueTags, stackTags, type OperationContext } from './context.js';
+import { call, emit, keyValueTags, stackTags, type OperationContext } from './context.js';
 import { OperationError } from './errors.js';
 
 /** A subnet of {@link DefaultNetwork}. */
@@ -193,7 +193,7 @@ export async function ensureSecurityGroup(ctx: OperationContext, options: Securi
     );
     group = { GroupId: out.GroupId ?? '', GroupName: options.name, IpPermissions: [] };
     created = true;
-    ctx.log?.(`created security group ${options.name} (${group.GroupId})`);
+    emit(ctx, { action: 'created', kind: 'security-group', name: options.name, detail: String(group.GroupId) });
   }
   const groupId = group.GroupId ?? '';
   const missing = (options.ingress ?? []).filter((rule) => !allows(group, rule));
@@ -201,7 +201,7 @@ export async function ensureSecurityGroup(ctx: OperationContext, options: Securi
     await call(ctx, 'ec2:AuthorizeSecurityGroupIngress', options.name, () =>
       ec2.send(new AuthorizeSecurityGroupIngressCommand({ GroupId: groupId, IpPermissions: missing.map(permission) })),
     );
-    ctx.log?.(`security group ${options.name}: added ${missing.length} inbound rule(s)`);
+    emit(ctx, { action: 'updated', kind: 'security-group', name: options.name, change: `added ${missing.length} inbound rule(s)` });
   }
   return { groupId, created, rulesAdded: missing.length };
 }

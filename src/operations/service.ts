@@ -16,8 +16,9 @@ import {
   type Service,
   type UpdateServiceCommandInput,
 } from '@aws-sdk/client-ecs';
-import { call, lowerKeyValueTags, stackTags, tagRecord, type OperationContext } from './context.js';
+import { call, emit, lowerKeyValueTags, stackTags, tagRecord, type OperationContext } from './context.js';
 import { OperationError } from './errors.js';
+import type { OperationEvent } from './events.js';
 
 /** A service builder (`service(…)` with cluster and task definition) or the CreateService input. */
 export type ServiceDefinitionInput =
@@ -80,13 +81,17 @@ async function describeService(ctx: OperationContext, cluster: string, name: str
   return out.services?.find((s) => s.status === 'ACTIVE');
 }
 
-/** UpdateService wrapped and logged. @internal */
-async function update(ctx: OperationContext, input: UpdateServiceCommandInput, what: string): Promise<DeployResult> {
+/** UpdateService wrapped and reported (`how`: a deploy's task definition or a scale's count). @internal */
+async function update(
+  ctx: OperationContext,
+  input: UpdateServiceCommandInput,
+  how: Pick<OperationEvent, 'taskDefinition' | 'desiredCount'> = {},
+): Promise<DeployResult> {
   const name = input.service ?? '';
   const out = await call(ctx, 'ecs:UpdateService', name, () => ctx.clients.ecs.send(new UpdateServiceCommand(input)));
   const service = out.service ?? { serviceName: name };
   const deploymentId = primaryId(service);
-  ctx.log?.(`${what} ${name}${deploymentId ? ` (deployment ${deploymentId})` : ''}`);
+  emit(ctx, { action: 'updated', kind: 'service', name, ...how, ...(deploymentId && { detail: `deployment ${deploymentId}` }) });
   return { service, deploymentId, taskDefinition: service.taskDefinition ?? input.taskDefinition ?? '' };
 }
 
@@ -169,7 +174,7 @@ export async function ensureService(
     );
     const service = out.service ?? { serviceName: name };
     const deploymentId = primaryId(service);
-    ctx.log?.(`created service ${name} (deployment ${deploymentId})`);
+    emit(ctx, { action: 'created', kind: 'service', name, detail: `deployment ${deploymentId}` });
     return { service, deploymentId, created: true, updated: false };
   }
   const base = isBuilder
@@ -180,7 +185,7 @@ export async function ensureService(
   if (!options.forceNewDeployment && unchanged(existing, wanted)) {
     return { service: existing, deploymentId: primaryId(existing), created: false, updated: false };
   }
-  const result = await update(ctx, { ...wanted, ...(options.forceNewDeployment && { forceNewDeployment: true }) }, 'updated service');
+  const result = await update(ctx, { ...wanted, ...(options.forceNewDeployment && { forceNewDeployment: true }) });
   return { service: result.service, deploymentId: result.deploymentId, created: false, updated: true };
 }
 
@@ -216,7 +221,7 @@ export function deploy(
       taskDefinition: options.taskDefinition,
       ...(options.forceNewDeployment && { forceNewDeployment: true }),
     },
-    `deploying ${options.taskDefinition} to`,
+    { taskDefinition: options.taskDefinition },
   );
 }
 
@@ -285,5 +290,5 @@ export async function scale(ctx: OperationContext, options: ServiceRef & { reado
   if (!Number.isInteger(options.desiredCount) || options.desiredCount < 0) {
     throw new OperationError('ecs:UpdateService', options.service, `desiredCount must be a whole number ≥ 0, got: ${options.desiredCount}`);
   }
-  return update(ctx, { cluster: options.cluster, service: options.service, desiredCount: options.desiredCount }, `scaled to ${options.desiredCount}:`);
+  return update(ctx, { cluster: options.cluster, service: options.service, desiredCount: options.desiredCount }, { desiredCount: options.desiredCount });
 }

@@ -11,7 +11,7 @@ import {
   type RegisterTaskDefinitionCommandInput,
   type TaskDefinition,
 } from '@aws-sdk/client-ecs';
-import { built, call, lowerKeyValueTags, stackTags, tagRecord, type Buildable, type OperationContext } from './context.js';
+import { built, call, emit, lowerKeyValueTags, stackTags, tagRecord, type Buildable, type OperationContext } from './context.js';
 import { hasErrorCode } from './errors.js';
 
 /** Options of {@link registerTaskDefinition}. */
@@ -176,7 +176,7 @@ export async function registerTaskDefinition(
     if (!hasErrorCode(error, 'ClientException')) throw error;
   }
   if (latest && sameTaskDefinition(input, latest)) {
-    ctx.log?.(`task definition ${family}:${latest.revision} unchanged`);
+    emit(ctx, { action: 'unchanged', kind: 'task-definition', name: `${family}:${latest.revision}` });
     return { taskDefinition: latest, familyRevision: `${family}:${latest.revision}`, created: false };
   }
   const tags = { ...tagRecord(input.tags), ...stackTags(ctx) };
@@ -184,7 +184,7 @@ export async function registerTaskDefinition(
     ecs.send(new RegisterTaskDefinitionCommand({ ...input, tags: lowerKeyValueTags(tags) })),
   );
   const td = out.taskDefinition ?? { family };
-  ctx.log?.(`registered task definition ${family}:${td.revision}`);
+  emit(ctx, { action: 'created', kind: 'task-definition', name: `${family}:${td.revision}` });
   return { taskDefinition: td, familyRevision: `${family}:${td.revision}`, created: true };
 }
 
@@ -232,6 +232,6 @@ export async function ensureLogGroup(
       logs.send(new PutRetentionPolicyCommand({ logGroupName: name, retentionInDays: options.retentionDays })),
     );
   }
-  ctx.log?.(`created log group ${name}`);
+  emit(ctx, { action: 'created', kind: 'log-group', name });
   return { created: true };
 }

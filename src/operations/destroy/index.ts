@@ -9,7 +9,7 @@
  *
  * @module
  */
-import type { OperationContext } from '../context.js';
+import { emit, type OperationContext } from '../context.js';
 import { discoveryService, namespace } from './cloud-map.js';
 import { instance, logGroup, securityGroup } from './ec2.js';
 import { cluster, service, taskDefinition } from './ecs.js';
@@ -100,7 +100,7 @@ export async function destroy(ctx: OperationContext, options: DestroyOptions = {
   if (dryRun) {
     for (const resource of resources) {
       steps.push({ resource, action: KINDS[resource.kind].planned, outcome: 'planned' });
-      ctx.log?.(`would remove ${resource.kind} ${resource.name}: ${KINDS[resource.kind].planned}`);
+      emit(ctx, { action: 'planned', kind: resource.kind, name: resource.name, detail: KINDS[resource.kind].planned });
     }
     if (resources.length === 0) ctx.log?.(`stack ${ctx.stack}: nothing to remove`);
     return { stack: ctx.stack, dryRun, steps, removed, elapsedSeconds: (Date.now() - started) / 1000 };
@@ -112,7 +112,7 @@ export async function destroy(ctx: OperationContext, options: DestroyOptions = {
     for (const { resource, action, wasGone } of results) {
       steps.push({ resource, action, outcome: wasGone ? 'gone' : 'removed' });
       if (!wasGone) removed.push(resource);
-      ctx.log?.(`${wasGone ? 'already gone' : 'removed'}: ${resource.kind} ${resource.name}`);
+      emit(ctx, { action: wasGone ? 'gone' : 'removed', kind: resource.kind, name: resource.name });
     }
   }
   return { stack: ctx.stack, dryRun, steps, removed, elapsedSeconds: (Date.now() - started) / 1000 };
