@@ -462,9 +462,9 @@ export async function run(lab: Lab): Promise<CoreConceptsResult> {
   const cluster = await report.step(
     'Setup: ensure cluster flask-inventory-cluster',
     () => ops.ensureCluster(names.cluster, { settings: [{ name: 'containerInsights', value: 'enabled' }] }),
-    (r) => ({ cluster: r.cluster.clusterName, status: r.cluster.status, created: r.created }),
+    (r) => ({ cluster: r.resource.clusterName, status: r.resource.status, action: r.action }),
   );
-  lab.clusterArn = cluster.cluster.clusterArn;
+  lab.clusterArn = cluster.resource.clusterArn;
   // The account id is the 5th field of any ARN we own (arn:aws:ecs:REGION:ACCOUNT:cluster/NAME).
   lab.accountId = lab.clusterArn?.split(':')[4] ?? '';
   // "The previous guide": ECR repositories, IAM roles and the instance profile a new account lacks, created when missing —
@@ -524,8 +524,8 @@ export async function run(lab: Lab): Promise<CoreConceptsResult> {
     accountId: lab.accountId,
     region: lab.region,
     cluster: names.cluster,
-    clusterStatus: cluster.cluster.status ?? 'UNKNOWN',
-    clusterCreated: cluster.created,
+    clusterStatus: cluster.resource.status ?? 'UNKNOWN',
+    clusterCreated: cluster.action === 'created',
     ...capacity,
     images,
     // ERRATA 2.1 + 3.4: both services are awsvpc (Cloud Map A records and `ip` target groups need it).

@@ -12,6 +12,7 @@ import {
   type ClusterSetting,
   type CreateClusterCommandInput,
 } from '@aws-sdk/client-ecs';
+import type { Ensured } from './events.js';
 import { call, emit, lowerKeyValueTags, notOwnedDetail, ownedBy, stackTags, tagRecord, type OperationContext } from './context.js';
 
 /** What {@link ensureCluster} creates or checks. */
@@ -24,14 +25,6 @@ export interface ClusterOptions {
   readonly create?: Omit<CreateClusterCommandInput, 'clusterName' | 'settings' | 'tags'>;
 }
 
-/** What {@link ensureCluster} returns. */
-export interface EnsureClusterResult {
-  /** The cluster as ECS describes it. */
-  readonly cluster: Cluster;
-  /** `true` when this call created it. */
-  readonly created: boolean;
-}
-
 /**
  * Returns the ACTIVE cluster `name`, creating it (tagged with the stack) when
  * it does not exist. Settings that differ are updated; an owned cluster gets
@@ -39,13 +32,13 @@ export interface EnsureClusterResult {
  *
  * @example
  * ```ts
- * const { cluster, created } = await ensureCluster(ctx, 'flask-inventory-cluster', {
+ * const { resource: cluster, action } = await ensureCluster(ctx, 'flask-inventory-cluster', {
  *   settings: [{ name: 'containerInsights', value: 'enabled' }],
  * });
- * // cluster.clusterArn → 'arn:aws:ecs:us-east-1:123456789012:cluster/flask-inventory-cluster', created → true
+ * // cluster.clusterArn → 'arn:aws:ecs:us-east-1:123456789012:cluster/flask-inventory-cluster', action → 'created'
  * ```
  */
-export async function ensureCluster(ctx: OperationContext, name: string, options: ClusterOptions = {}): Promise<EnsureClusterResult> {
+export async function ensureCluster(ctx: OperationContext, name: string, options: ClusterOptions = {}): Promise<Ensured<Cluster>> {
   const { ecs } = ctx.clients;
   const described = await call(ctx, 'ecs:DescribeClusters', name, () =>
     ecs.send(new DescribeClustersCommand({ clusters: [name], include: ['SETTINGS', 'TAGS'] })),
@@ -64,7 +57,7 @@ export async function ensureCluster(ctx: OperationContext, name: string, options
       ),
     );
     emit(ctx, { action: 'created', kind: 'cluster', name });
-    return { cluster: out.cluster ?? { clusterName: name }, created: true };
+    return { resource: out.cluster ?? { clusterName: name }, action: 'created' };
   }
 
   let cluster = existing;
@@ -88,5 +81,5 @@ export async function ensureCluster(ctx: OperationContext, name: string, options
   } else {
     emit(ctx, { action: 'unchanged', kind: 'cluster', name, owned: false, detail: notOwnedDetail(ctx) });
   }
-  return { cluster, created: false };
+  return { resource: cluster, action: differing.length > 0 ? 'updated' : 'unchanged' };
 }

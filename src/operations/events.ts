@@ -97,3 +97,24 @@ export function renderOperationEvent(e: OperationEvent): string {
       return `would remove ${e.kind} ${e.name}: ${e.detail ?? ''}`;
   }
 }
+
+/** What an `ensure…` verb did: made the resource, changed it to match, or found it as wanted. */
+export type EnsureAction = Extract<OperationAction, 'created' | 'updated' | 'unchanged'>;
+
+/**
+ * What every `ensure…` verb (and `registerTaskDefinition`) returns: the
+ * resource as AWS describes it, and what the call did to it — the `action`
+ * of the {@link OperationEvent} it reported, `unchanged` when it reported none.
+ *
+ * @example
+ * ```ts
+ * const { resource: cluster, action } = await ensureCluster(ctx, 'flask-inventory-cluster');
+ * // cluster.clusterArn → 'arn:aws:ecs:…:cluster/flask-inventory-cluster', action → 'created' (then 'unchanged')
+ * ```
+ */
+export interface Ensured<T> {
+  /** The resource as AWS describes it. */
+  readonly resource: T;
+  /** `created`, `updated` (changed to match the definition) or `unchanged`. */
+  readonly action: EnsureAction;
+}

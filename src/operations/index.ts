@@ -14,8 +14,8 @@ export {
   type OperationSettings,
 } from './context.js';
 export { hasErrorCode, isUnreachableError, OperationError, type OperationErrorOptions } from './errors.js';
-export { renderOperationEvent, type OperationAction, type OperationEvent } from './events.js';
-export { ensureCluster, type ClusterOptions, type EnsureClusterResult } from './cluster.js';
+export { renderOperationEvent, type EnsureAction, type Ensured, type OperationAction, type OperationEvent } from './events.js';
+export { ensureCluster, type ClusterOptions } from './cluster.js';
 export {
   ensureLogGroup,
   normalizeTaskDefinition,
@@ -27,8 +27,6 @@ export {
 export {
   ensureDiscoveryService,
   ensureNamespace,
-  type EnsureDiscoveryServiceResult,
-  type EnsureNamespaceResult,
 } from './discovery.js';
 export {
   ensureSecurityGroup,
@@ -44,7 +42,6 @@ export {
   ensureListenerRule,
   ensureLoadBalancer,
   ensureTargetGroup,
-  type Ensured,
   type TargetGroupOptions,
 } from './load-balancing.js';
 export {

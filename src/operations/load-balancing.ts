@@ -34,16 +34,7 @@ import {
 } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { built, call, emit, keyValueTags, stackTags, tagRecord, type Buildable, type OperationContext } from './context.js';
 import { hasErrorCode, OperationError } from './errors.js';
-
-/** What an `ensure…` verb of this module returns. */
-export interface Ensured<T> {
-  /** The resource as ELBv2 describes it. */
-  readonly resource: T;
-  /** `true` when this call created it. */
-  readonly created: boolean;
-  /** `true` when this call changed an existing one to match. */
-  readonly modified: boolean;
-}
+import type { Ensured } from './events.js';
 
 /**
  * Returns the load balancer with the input's name, or creates it tagged with
@@ -68,7 +59,7 @@ export async function ensureLoadBalancer(
       elbv2.send(new DescribeLoadBalancersCommand({ Names: [name] })),
     );
     const found = out.LoadBalancers?.[0];
-    if (found) return { resource: found, created: false, modified: false };
+    if (found) return { resource: found, action: 'unchanged' };
   } catch (error) {
     if (!hasErrorCode(error, 'LoadBalancerNotFound')) throw error;
   }
@@ -77,7 +68,7 @@ export async function ensureLoadBalancer(
     elbv2.send(new CreateLoadBalancerCommand({ ...input, Tags: keyValueTags(tags) })),
   );
   emit(ctx, { action: 'created', kind: 'load-balancer', name });
-  return { resource: out.LoadBalancers?.[0] ?? { LoadBalancerName: name }, created: true, modified: false };
+  return { resource: out.LoadBalancers?.[0] ?? { LoadBalancerName: name }, action: 'created' };
 }
 
 /** Health-check fields of CreateTargetGroup that ModifyTargetGroup can change. */
@@ -191,7 +182,7 @@ export async function ensureTargetGroup(
       }
     }
   }
-  return { resource: group, created, modified };
+  return { resource: group, action: created ? 'created' : modified ? 'updated' : 'unchanged' };
 }
 
 /** Comparable JSON of actions (order, defaults such as Order and empty fields dropped). @internal */
@@ -259,10 +250,10 @@ export async function ensureListener(ctx: OperationContext, definition: Buildabl
       elbv2.send(new CreateListenerCommand({ ...input, Tags: keyValueTags(tags) })),
     );
     emit(ctx, { action: 'created', kind: 'listener', name: resource });
-    return { resource: out.Listeners?.[0] ?? { Port: input.Port }, created: true, modified: false };
+    return { resource: out.Listeners?.[0] ?? { Port: input.Port }, action: 'created' };
   }
   if (actionsKey(input.DefaultActions) === actionsKey(found.DefaultActions) && (input.Protocol === undefined || input.Protocol === found.Protocol)) {
-    return { resource: found, created: false, modified: false };
+    return { resource: found, action: 'unchanged' };
   }
   const out = await call(ctx, 'elasticloadbalancing:ModifyListener', resource, () =>
     elbv2.send(
@@ -276,7 +267,7 @@ export async function ensureListener(ctx: OperationContext, definition: Buildabl
     ),
   );
   emit(ctx, { action: 'updated', kind: 'listener', name: resource, change: 'default actions updated' });
-  return { resource: out.Listeners?.[0] ?? found, created: false, modified: true };
+  return { resource: out.Listeners?.[0] ?? found, action: 'updated' };
 }
 
 /**
@@ -315,14 +306,14 @@ export async function ensureListenerRule(ctx: OperationContext, definition: Buil
       elbv2.send(new CreateRuleCommand({ ...input, Tags: keyValueTags(tags) })),
     );
     emit(ctx, { action: 'created', kind: 'listener-rule', name: resource });
-    return { resource: out.Rules?.[0] ?? { Priority: String(input.Priority) }, created: true, modified: false };
+    return { resource: out.Rules?.[0] ?? { Priority: String(input.Priority) }, action: 'created' };
   }
   if (conditionsKey(found.Conditions) === wantConditions && actionsKey(found.Actions) === actionsKey(input.Actions)) {
-    return { resource: found, created: false, modified: false };
+    return { resource: found, action: 'unchanged' };
   }
   const out = await call(ctx, 'elasticloadbalancing:ModifyRule', resource, () =>
     elbv2.send(new ModifyRuleCommand({ RuleArn: found.RuleArn, Conditions: input.Conditions, Actions: input.Actions })),
   );
   emit(ctx, { action: 'updated', kind: 'listener-rule', name: resource, change: 'conditions/actions updated' });
-  return { resource: out.Rules?.[0] ?? found, created: false, modified: true };
+  return { resource: out.Rules?.[0] ?? found, action: 'updated' };
 }

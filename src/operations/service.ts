@@ -18,7 +18,7 @@ import {
 } from '@aws-sdk/client-ecs';
 import { call, emit, lowerKeyValueTags, stackTags, tagRecord, type OperationContext } from './context.js';
 import { OperationError } from './errors.js';
-import type { OperationEvent } from './events.js';
+import type { Ensured, OperationEvent } from './events.js';
 
 /** A service builder (`service(…)` with cluster and task definition) or the CreateService input. */
 export type ServiceDefinitionInput =
@@ -41,17 +41,11 @@ export interface EnsureServiceOptions {
   readonly forceNewDeployment?: boolean;
 }
 
-/** What {@link ensureService} returns. */
-export interface EnsureServiceResult {
-  /** The service as the CreateService/UpdateService/DescribeServices response has it. */
-  readonly service: Service;
+/** What {@link ensureService} returns: the service as the CreateService/UpdateService/DescribeServices response has it, what was done, and the deployment to follow. */
+export type EnsureServiceResult = Ensured<Service> & {
   /** The PRIMARY deployment's id (`ecs-svc/…`): follow it with `waitForDeployment`. */
   readonly deploymentId: string;
-  /** `true` when this call created the service. */
-  readonly created: boolean;
-  /** `true` when this call updated an existing service. */
-  readonly updated: boolean;
-}
+};
 
 /** What {@link deploy}, {@link rollback} and {@link scale} return. */
 export interface DeployResult {
@@ -151,10 +145,10 @@ function unchanged(service: Service, input: UpdateServiceCommandInput): boolean 
  *
  * @example
  * ```ts
- * const { deploymentId, created } = await ensureService(ctx,
+ * const { deploymentId, action } = await ensureService(ctx,
  *   service('invsys-service').cluster('flask-inventory-cluster').taskDefinition(invsys.familyRevision)
  *     .desiredCount(2).awsvpc({ subnets: net.subnetIds, securityGroups: [groupId] }));
- * // deploymentId → 'ecs-svc/1234567890123456789', created → true
+ * // deploymentId → 'ecs-svc/1234567890123456789', action → 'created'
  * ```
  */
 export async function ensureService(
@@ -175,7 +169,7 @@ export async function ensureService(
     const service = out.service ?? { serviceName: name };
     const deploymentId = primaryId(service);
     emit(ctx, { action: 'created', kind: 'service', name, detail: `deployment ${deploymentId}` });
-    return { service, deploymentId, created: true, updated: false };
+    return { resource: service, deploymentId, action: 'created' };
   }
   const base = isBuilder
     ? (definition as { buildUpdate(o?: { forceNewDeployment?: boolean }): UpdateServiceCommandInput }).buildUpdate()
@@ -183,10 +177,10 @@ export async function ensureService(
   const { desiredCount, ...rest } = { ...base, cluster, service: name };
   const wanted: UpdateServiceCommandInput = options.keepDesiredCount || desiredCount === undefined ? rest : { ...rest, desiredCount };
   if (!options.forceNewDeployment && unchanged(existing, wanted)) {
-    return { service: existing, deploymentId: primaryId(existing), created: false, updated: false };
+    return { resource: existing, deploymentId: primaryId(existing), action: 'unchanged' };
   }
   const result = await update(ctx, { ...wanted, ...(options.forceNewDeployment && { forceNewDeployment: true }) });
-  return { service: result.service, deploymentId: result.deploymentId, created: false, updated: true };
+  return { resource: result.service, deploymentId: result.deploymentId, action: 'updated' };
 }
 
 /** Which service an operation acts on. */
