@@ -13,7 +13,7 @@ import {
   type CreateClusterCommandInput,
 } from '@aws-sdk/client-ecs';
 import type { Ensured } from './events.js';
-import { call, emit, lowerKeyValueTags, notOwnedDetail, ownedBy, stackTags, tagRecord, type OperationContext } from './context.js';
+import { call, emit, ensured, lowerKeyValueTags, notOwnedDetail, ownedBy, stackTags, tagRecord, type OperationContext } from './context.js';
 
 /** What {@link ensureCluster} creates or checks. */
 export interface ClusterOptions {
@@ -56,8 +56,7 @@ export async function ensureCluster(ctx: OperationContext, name: string, options
         }),
       ),
     );
-    emit(ctx, { action: 'created', kind: 'cluster', name });
-    return { resource: out.cluster ?? { clusterName: name }, action: 'created' };
+    return ensured(ctx, { action: 'created', kind: 'cluster', name }, out.cluster ?? { clusterName: name });
   }
 
   let cluster = existing;

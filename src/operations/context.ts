@@ -8,7 +8,7 @@ import pRetry from 'p-retry';
 import type { Clients } from '../clients.js';
 import { isRetryableError } from '../waiters/poller.js';
 import { isUnreachableError, OperationError, UNREACHABLE_HINT } from './errors.js';
-import { renderOperationEvent, type OperationEvent } from './events.js';
+import { renderOperationEvent, type EnsureAction, type Ensured, type OperationEvent } from './events.js';
 
 /** The SDK clients operations use: {@link Clients} from `connect()` fits. */
 export type OperationClients = Pick<Clients, 'ecs' | 'serviceDiscovery' | 'elbv2' | 'autoScaling' | 'cloudWatch' | 'logs' | 'ec2'>;
@@ -58,6 +58,12 @@ export function emit(ctx: OperationSettings, event: OperationEvent): void {
   ctx.log?.(renderOperationEvent(event));
 }
 
+/** Reports a `created` or `updated` event and returns the matching {@link Ensured} result. @internal */
+export function ensured<T>(ctx: OperationSettings, event: OperationEvent & { readonly action: EnsureAction }, resource: T): Ensured<T> {
+  emit(ctx, event);
+  return { resource, action: event.action };
+}
+
 /** Why `destroy()` leaves an existing resource (the `detail` of its event). @internal */
 export function notOwnedDetail(ctx: OperationSettings): string {
   return `not tagged with stack ${ctx.stack}: destroy will leave it`;
@@ -69,6 +75,14 @@ export const STACK_TAG = 'ecskit:stack';
 /** The stack tag plus the context's own tags, as one record. @internal */
 export function stackTags(ctx: OperationSettings, extra?: Readonly<Record<string, string>>): Record<string, string> {
   return { ...ctx.tags, ...extra, [STACK_TAG]: ctx.stack };
+}
+
+/** A definition's own tags (`{Key,Value}`/`{key,value}` list) with the stack tag and the context's tags on top. @internal */
+export function definitionTags(
+  ctx: OperationSettings,
+  tags: readonly { Key?: string; Value?: string; key?: string; value?: string }[] | undefined,
+): Record<string, string> {
+  return { ...tagRecord(tags), ...stackTags(ctx) };
 }
 
 /** `{ Key, Value }[]` (ELBv2, Cloud Map, CloudWatch, EC2). @internal */

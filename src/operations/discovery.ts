@@ -21,22 +21,18 @@ import {
   type ServiceSummary,
 } from '@aws-sdk/client-servicediscovery';
 import { poll } from '../waiters/poller.js';
-import { built, call, emit, keyValueTags, stackTags, tagRecord, type Buildable, type OperationContext, type OperationSettings } from './context.js';
+import { built, call, definitionTags, ensured, keyValueTags, type Buildable, type OperationContext, type OperationSettings } from './context.js';
 import { OperationError } from './errors.js';
 import type { Ensured } from './events.js';
+import { callPages } from './pages.js';
 
 /** Every namespace of the account and region. @internal */
 async function listNamespaces(ctx: OperationContext): Promise<NamespaceSummary[]> {
-  const all: NamespaceSummary[] = [];
-  let NextToken: string | undefined;
-  do {
-    const out = await call(ctx, 'servicediscovery:ListNamespaces', '*', () =>
-      ctx.clients.serviceDiscovery.send(new ListNamespacesCommand({ NextToken })),
-    );
-    all.push(...(out.Namespaces ?? []));
-    NextToken = out.NextToken;
-  } while (NextToken);
-  return all;
+  return callPages(
+    ctx, 'servicediscovery:ListNamespaces', '*',
+    (NextToken) => ctx.clients.serviceDiscovery.send(new ListNamespacesCommand({ NextToken })),
+    (p) => p.NextToken, (p) => p.Namespaces,
+  );
 }
 
 /**
@@ -89,10 +85,9 @@ export async function ensureNamespace(
   const name = input.Name ?? '';
   const existing = (await listNamespaces(ctx)).find((n) => n.Name === name && n.Type === 'DNS_PRIVATE');
   if (existing) return { resource: existing, action: 'unchanged' };
-  const tags = { ...tagRecord(input.Tags), ...stackTags(ctx) };
   const out = await call(ctx, 'servicediscovery:CreatePrivateDnsNamespace', name, () =>
     ctx.clients.serviceDiscovery.send(
-      new CreatePrivateDnsNamespaceCommand({ ...input, CreatorRequestId: input.CreatorRequestId ?? randomUUID(), Tags: keyValueTags(tags) }),
+      new CreatePrivateDnsNamespaceCommand({ ...input, CreatorRequestId: input.CreatorRequestId ?? randomUUID(), Tags: keyValueTags(definitionTags(ctx, input.Tags)) }),
     ),
   );
   const operation = await settleCloudMapOperation(ctx, out.OperationId ?? '', name);
@@ -101,8 +96,7 @@ export async function ensureNamespace(
     ? ((await call(ctx, 'servicediscovery:GetNamespace', id, () => ctx.clients.serviceDiscovery.send(new GetNamespaceCommand({ Id: id }))))
         .Namespace ?? { Id: id, Name: name })
     : ((await listNamespaces(ctx)).find((n) => n.Name === name) ?? { Name: name });
-  emit(ctx, { action: 'created', kind: 'namespace', name, detail: String(namespace.Id) });
-  return { resource: namespace, action: 'created' };
+  return ensured(ctx, { action: 'created', kind: 'namespace', name, detail: String(namespace.Id) }, namespace);
 }
 
 /**
@@ -136,10 +130,8 @@ export async function ensureDiscoveryService(
     if (found) return { resource: found, action: 'unchanged' };
     NextToken = page.NextToken;
   } while (NextToken);
-  const tags = { ...tagRecord(input.Tags), ...stackTags(ctx) };
   const out = await call(ctx, 'servicediscovery:CreateService', name, () =>
-    sd.send(new CreateServiceCommand({ ...input, CreatorRequestId: input.CreatorRequestId ?? randomUUID(), Tags: keyValueTags(tags) })),
+    sd.send(new CreateServiceCommand({ ...input, CreatorRequestId: input.CreatorRequestId ?? randomUUID(), Tags: keyValueTags(definitionTags(ctx, input.Tags)) })),
   );
-  emit(ctx, { action: 'created', kind: 'discovery-service', name });
-  return { resource: out.Service ?? { Name: name }, action: 'created' };
+  return ensured(ctx, { action: 'created', kind: 'discovery-service', name }, out.Service ?? { Name: name });
 }

@@ -28,7 +28,7 @@ import {
   type PutDashboardCommandInput,
   type PutMetricAlarmCommandInput,
 } from '@aws-sdk/client-cloudwatch';
-import { built, call, emit, notOwnedDetail, keyValueTags, ownedBy, stackTags, tagRecord, type Buildable, type OperationContext } from './context.js';
+import { built, call, definitionTags, emit, keyValueTags, notOwnedDetail, ownedBy, stackTags, tagRecord, type Buildable, type OperationContext } from './context.js';
 import { hasErrorCode } from './errors.js';
 
 /** What {@link registerScalableTarget} returns. */
@@ -117,7 +117,7 @@ export async function putAlarm(ctx: OperationContext, definition: Buildable<PutM
 }> {
   const input = built(definition);
   const name = input.AlarmName ?? '';
-  const tags = { ...tagRecord(input.Tags), ...stackTags(ctx) };
+  const tags = definitionTags(ctx, input.Tags);
   const cw = ctx.clients.cloudWatch;
   await call(ctx, 'cloudwatch:PutMetricAlarm', name, () => cw.send(new PutMetricAlarmCommand({ ...input, Tags: keyValueTags(tags) })));
   const described = await call(ctx, 'cloudwatch:DescribeAlarms', name, () =>
@@ -166,7 +166,7 @@ export async function putDashboard(ctx: OperationContext, definition: Buildable<
   const input = built(definition);
   const name = input.DashboardName ?? '';
   const cw = ctx.clients.cloudWatch;
-  const tags = { ...tagRecord(input.Tags), ...stackTags(ctx) };
+  const tags = definitionTags(ctx, input.Tags);
   const find = async (): Promise<string | undefined> => {
     try {
       const out = await call(ctx, 'cloudwatch:GetDashboard', name, () => cw.send(new GetDashboardCommand({ DashboardName: name })));

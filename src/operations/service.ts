@@ -16,9 +16,10 @@ import {
   type Service,
   type UpdateServiceCommandInput,
 } from '@aws-sdk/client-ecs';
-import { call, emit, lowerKeyValueTags, stackTags, tagRecord, type OperationContext } from './context.js';
+import { call, definitionTags, emit, lowerKeyValueTags, type OperationContext } from './context.js';
 import { OperationError } from './errors.js';
 import type { Ensured, OperationEvent } from './events.js';
+import { callPages } from './pages.js';
 
 /** A service builder (`service(…)` with cluster and task definition) or the CreateService input. */
 export type ServiceDefinitionInput =
@@ -162,9 +163,8 @@ export async function ensureService(
   const cluster = input.cluster ?? 'default';
   const existing = await describeService(ctx, cluster, name);
   if (!existing) {
-    const tags = { ...tagRecord(input.tags), ...stackTags(ctx) };
     const out = await call(ctx, 'ecs:CreateService', name, () =>
-      ctx.clients.ecs.send(new CreateServiceCommand({ ...input, tags: lowerKeyValueTags(tags), propagateTags: input.propagateTags ?? 'SERVICE' })),
+      ctx.clients.ecs.send(new CreateServiceCommand({ ...input, tags: lowerKeyValueTags(definitionTags(ctx, input.tags)), propagateTags: input.propagateTags ?? 'SERVICE' })),
     );
     const service = out.service ?? { serviceName: name };
     const deploymentId = primaryId(service);
@@ -239,18 +239,14 @@ export async function rollback(ctx: OperationContext, options: ServiceRef & { re
   const current = await describeService(ctx, options.cluster, options.service);
   if (!current) throw new OperationError('ecs:DescribeServices', options.service, `no ACTIVE service ${options.service} in cluster ${options.cluster}`);
   const now = familyRevision(current.taskDefinition);
-  const arns: { arn: string; finishedAt: number }[] = [];
-  let nextToken: string | undefined;
-  do {
-    const page = await call(ctx, 'ecs:ListServiceDeployments', options.service, () =>
-      ecs.send(new ListServiceDeploymentsCommand({ cluster: options.cluster, service: options.service, status: ['SUCCESSFUL'], nextToken })),
-    );
-    for (const d of page.serviceDeployments ?? []) {
-      if (d.targetServiceRevisionArn) arns.push({ arn: d.targetServiceRevisionArn, finishedAt: (d.finishedAt ?? d.createdAt)?.getTime() ?? 0 });
-    }
-    nextToken = page.nextToken;
-  } while (nextToken);
-  arns.sort((a, b) => b.finishedAt - a.finishedAt);
+  const deployments = await callPages(
+    ctx, 'ecs:ListServiceDeployments', options.service,
+    (nextToken) => ecs.send(new ListServiceDeploymentsCommand({ cluster: options.cluster, service: options.service, status: ['SUCCESSFUL'], nextToken })),
+    (p) => p.nextToken, (p) => p.serviceDeployments,
+  );
+  const arns = deployments
+    .flatMap((d) => (d.targetServiceRevisionArn ? [{ arn: d.targetServiceRevisionArn, finishedAt: (d.finishedAt ?? d.createdAt)?.getTime() ?? 0 }] : []))
+    .sort((a, b) => b.finishedAt - a.finishedAt);
   for (let i = 0; i < arns.length; i += 20) {
     const batch = arns.slice(i, i + 20);
     const out = await call(ctx, 'ecs:DescribeServiceRevisions', options.service, () =>

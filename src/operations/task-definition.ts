@@ -11,7 +11,7 @@ import {
   type RegisterTaskDefinitionCommandInput,
   type TaskDefinition,
 } from '@aws-sdk/client-ecs';
-import { built, call, emit, lowerKeyValueTags, stackTags, tagRecord, type Buildable, type OperationContext } from './context.js';
+import { built, call, definitionTags, emit, lowerKeyValueTags, stackTags, type Buildable, type OperationContext } from './context.js';
 import { hasErrorCode } from './errors.js';
 import type { Ensured } from './events.js';
 
@@ -180,9 +180,8 @@ export async function registerTaskDefinition(
     emit(ctx, { action: 'unchanged', kind: 'task-definition', name: `${family}:${latest.revision}` });
     return { resource: latest, familyRevision: `${family}:${latest.revision}`, action: 'unchanged' };
   }
-  const tags = { ...tagRecord(input.tags), ...stackTags(ctx) };
   const out = await call(ctx, 'ecs:RegisterTaskDefinition', family, () =>
-    ecs.send(new RegisterTaskDefinitionCommand({ ...input, tags: lowerKeyValueTags(tags) })),
+    ecs.send(new RegisterTaskDefinitionCommand({ ...input, tags: lowerKeyValueTags(definitionTags(ctx, input.tags)) })),
   );
   const td = out.taskDefinition ?? { family };
   emit(ctx, { action: 'created', kind: 'task-definition', name: `${family}:${td.revision}` });

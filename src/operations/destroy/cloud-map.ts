@@ -15,7 +15,8 @@ import {
 import { call, callRetryingWhile, ownedBy, tagRecord, type OperationContext } from '../context.js';
 import { settleCloudMapOperation } from '../discovery.js';
 import type { ListScope, Removal, ResourceKindRecord, StackResource } from './types.js';
-import { deletedByOneCall, gone, listAll } from './util.js';
+import { callPages } from '../pages.js';
+import { deletedByOneCall, gone } from './util.js';
 
 /** True when the Cloud Map resource `arn` carries the stack tag. @internal */
 async function tagged(ctx: OperationContext, arn: string): Promise<boolean> {
@@ -23,30 +24,32 @@ async function tagged(ctx: OperationContext, arn: string): Promise<boolean> {
   return ownedBy(tagRecord(out.Tags), ctx.stack);
 }
 
-/** The stack's Cloud Map resources of `kind` among `items` (services or namespaces). @internal */
-async function owned<K extends 'discovery-service' | 'namespace'>(
+/** A Cloud Map resource as its listings describe it. @internal */
+interface Listed {
+  readonly Arn?: string;
+  readonly Id?: string;
+  readonly Name?: string;
+}
+
+/** The stack's Cloud Map resources of `kind` among every page of a listing (services or namespaces). @internal */
+async function listOwned<P>(
   ctx: OperationContext,
-  kind: K,
-  items: readonly { Arn?: string; Id?: string; Name?: string }[],
+  kind: 'discovery-service' | 'namespace',
+  operation: string,
+  send: (NextToken: string | undefined) => Promise<P & { NextToken?: string }>,
+  items: (page: P) => readonly Listed[] | undefined,
 ): Promise<StackResource[]> {
+  const listed = await callPages(ctx, operation, '*', send, (p) => p.NextToken, items);
   const out: StackResource[] = [];
-  for (const s of items) if (s.Arn && s.Id && (await tagged(ctx, s.Arn))) out.push({ kind, id: s.Id, name: s.Name ?? s.Id });
+  for (const s of listed) if (s.Arn && s.Id && (await tagged(ctx, s.Arn))) out.push({ kind, id: s.Id, name: s.Name ?? s.Id });
   return out;
 }
 
 /** Tagged discovery services. @internal */
 export const discoveryService: ResourceKindRecord<'discovery-service'> = deletedByOneCall(
   'discovery-service',
-  async ({ ctx }: ListScope) =>
-    owned(
-      ctx,
-      'discovery-service',
-      await listAll(
-        (NextToken) => call(ctx, 'servicediscovery:ListServices', '*', () => ctx.clients.serviceDiscovery.send(new ListServicesCommand({ NextToken }))),
-        (p) => p.NextToken,
-        (p) => p.Services,
-      ),
-    ),
+  ({ ctx }: ListScope) =>
+    listOwned(ctx, 'discovery-service', 'servicediscovery:ListServices', (NextToken) => ctx.clients.serviceDiscovery.send(new ListServicesCommand({ NextToken })), (p) => p.Services),
   {
     operation: 'servicediscovery:DeleteService',
     planned: 'servicediscovery:DeleteService (retried while instances are registered)',
@@ -76,15 +79,7 @@ async function removeNamespace(ctx: OperationContext, r: StackResource): Promise
 export const namespace: ResourceKindRecord<'namespace'> = {
   kind: 'namespace',
   planned: NAMESPACE_ACTION,
-  list: async ({ ctx }) =>
-    owned(
-      ctx,
-      'namespace',
-      await listAll(
-        (NextToken) => call(ctx, 'servicediscovery:ListNamespaces', '*', () => ctx.clients.serviceDiscovery.send(new ListNamespacesCommand({ NextToken }))),
-        (p) => p.NextToken,
-        (p) => p.Namespaces,
-      ),
-    ),
+  list: ({ ctx }) =>
+    listOwned(ctx, 'namespace', 'servicediscovery:ListNamespaces', (NextToken) => ctx.clients.serviceDiscovery.send(new ListNamespacesCommand({ NextToken })), (p) => p.Namespaces),
   remove: removeNamespace,
 };

@@ -11,7 +11,8 @@ import { DeleteSecurityGroupCommand, DescribeInstancesCommand, DescribeSecurityG
 import { call, ownedBy, STACK_TAG, tagRecord, type OperationContext } from '../context.js';
 import { hasErrorCode } from '../errors.js';
 import type { ListScope, Removal, ResourceKindRecord, StackResource } from './types.js';
-import { deleteOnce, deletedByOneCall, listAll, waitUntil } from './util.js';
+import { callPages } from '../pages.js';
+import { deleteOnce, deletedByOneCall, waitUntil } from './util.js';
 
 /** The stack tag as an EC2 filter. @internal */
 const stackFilter = (ctx: OperationContext) => ({ Name: `tag:${STACK_TAG}`, Values: [ctx.stack] });
@@ -19,10 +20,10 @@ const stackFilter = (ctx: OperationContext) => ({ Name: `tag:${STACK_TAG}`, Valu
 /** The stack's instances that are not terminated. @internal */
 async function listInstances({ ctx }: ListScope): Promise<StackResource[]> {
   const states = { Name: 'instance-state-name', Values: ['pending', 'running', 'shutting-down', 'stopping', 'stopped'] };
-  const reservations = await listAll(
-    (NextToken) => call(ctx, 'ec2:DescribeInstances', ctx.stack, () => ctx.clients.ec2.send(new DescribeInstancesCommand({ Filters: [stackFilter(ctx), states], NextToken }))),
-    (p) => p.NextToken,
-    (p) => p.Reservations,
+  const reservations = await callPages(
+    ctx, 'ec2:DescribeInstances', ctx.stack,
+    (NextToken) => ctx.clients.ec2.send(new DescribeInstancesCommand({ Filters: [stackFilter(ctx), states], NextToken })),
+    (p) => p.NextToken, (p) => p.Reservations,
   );
   return reservations
     .flatMap((r) => r.Instances ?? [])
@@ -72,10 +73,10 @@ export const instance: ResourceKindRecord<'instance'> = { kind: 'instance', plan
 export const securityGroup: ResourceKindRecord<'security-group'> = deletedByOneCall(
   'security-group',
   async ({ ctx }) => {
-    const groups = await listAll(
-      (NextToken) => call(ctx, 'ec2:DescribeSecurityGroups', ctx.stack, () => ctx.clients.ec2.send(new DescribeSecurityGroupsCommand({ Filters: [stackFilter(ctx)], NextToken }))),
-      (p) => p.NextToken,
-      (p) => p.SecurityGroups,
+    const groups = await callPages(
+      ctx, 'ec2:DescribeSecurityGroups', ctx.stack,
+      (NextToken) => ctx.clients.ec2.send(new DescribeSecurityGroupsCommand({ Filters: [stackFilter(ctx)], NextToken })),
+      (p) => p.NextToken, (p) => p.SecurityGroups,
     );
     return groups.filter((g) => g.GroupId && ownedBy(tagRecord(g.Tags), ctx.stack)).map((g) => ({ kind: 'security-group', id: g.GroupId ?? '', name: g.GroupName ?? '' }));
   },
@@ -93,10 +94,10 @@ export const logGroup: ResourceKindRecord<'log-group'> = deletedByOneCall(
   'log-group',
   async ({ ctx }) => {
     const { logs } = ctx.clients;
-    const groups = await listAll(
-      (nextToken) => call(ctx, 'logs:DescribeLogGroups', '*', () => logs.send(new DescribeLogGroupsCommand({ nextToken }))),
-      (p) => p.nextToken,
-      (p) => p.logGroups,
+    const groups = await callPages(
+      ctx, 'logs:DescribeLogGroups', '*',
+      (nextToken) => logs.send(new DescribeLogGroupsCommand({ nextToken })),
+      (p) => p.nextToken, (p) => p.logGroups,
     );
     const out: StackResource[] = [];
     for (const g of groups) {

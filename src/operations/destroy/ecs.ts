@@ -27,16 +27,13 @@ import { poll } from '../../waiters/poller.js';
 import { call, callRetryingWhile, ownedBy, tagRecord, type OperationContext } from '../context.js';
 import { OperationError } from '../errors.js';
 import type { ListScope, Removal, ResourceKindRecord, StackResource } from './types.js';
-import { chunks, gone, listAll, waitUntil } from './util.js';
+import { callPages, chunks } from '../pages.js';
+import { gone, waitUntil } from './util.js';
 
 /** Every cluster ARN, and the stack's clusters among them. @internal */
 async function listClusters(ctx: OperationContext): Promise<{ arns: string[]; owned: StackResource[] }> {
   const { ecs } = ctx.clients;
-  const arns = await listAll(
-    (nextToken) => call(ctx, 'ecs:ListClusters', '*', () => ecs.send(new ListClustersCommand({ nextToken }))),
-    (p) => p.nextToken,
-    (p) => p.clusterArns,
-  );
+  const arns = await callPages(ctx, 'ecs:ListClusters', '*', (nextToken) => ecs.send(new ListClustersCommand({ nextToken })), (p) => p.nextToken, (p) => p.clusterArns);
   const owned: StackResource[] = [];
   for (const batch of chunks(arns, 100)) {
     const described = await call(ctx, 'ecs:DescribeClusters', '*', () => ecs.send(new DescribeClustersCommand({ clusters: batch, include: ['TAGS'] })));
@@ -55,10 +52,10 @@ async function listServices(scope: ListScope): Promise<StackResource[]> {
   const { ecs } = ctx.clients;
   const out: StackResource[] = [];
   for (const clusterArn of (await clusters(scope)).arns) {
-    const serviceArns = await listAll(
-      (nextToken) => call(ctx, 'ecs:ListServices', clusterArn, () => ecs.send(new ListServicesCommand({ cluster: clusterArn, nextToken }))),
-      (p) => p.nextToken,
-      (p) => p.serviceArns,
+    const serviceArns = await callPages(
+      ctx, 'ecs:ListServices', clusterArn,
+      (nextToken) => ecs.send(new ListServicesCommand({ cluster: clusterArn, nextToken })),
+      (p) => p.nextToken, (p) => p.serviceArns,
     );
     for (const batch of chunks(serviceArns, 10)) {
       const described = await call(ctx, 'ecs:DescribeServices', clusterArn, () => ecs.send(new DescribeServicesCommand({ cluster: clusterArn, services: batch, include: ['TAGS'] })));
@@ -107,10 +104,10 @@ async function listTaskDefinitions({ ctx }: ListScope): Promise<StackResource[]>
   const { ecs } = ctx.clients;
   const out: StackResource[] = [];
   for (const status of ['ACTIVE', 'INACTIVE'] as const) {
-    const arns = await listAll(
-      (nextToken) => call(ctx, 'ecs:ListTaskDefinitions', status, () => ecs.send(new ListTaskDefinitionsCommand({ status, nextToken }))),
-      (p) => p.nextToken,
-      (p) => p.taskDefinitionArns,
+    const arns = await callPages(
+      ctx, 'ecs:ListTaskDefinitions', status,
+      (nextToken) => ecs.send(new ListTaskDefinitionsCommand({ status, nextToken })),
+      (p) => p.nextToken, (p) => p.taskDefinitionArns,
     );
     for (const arn of arns) {
       const d = await call(ctx, 'ecs:DescribeTaskDefinition', arn, () => ecs.send(new DescribeTaskDefinitionCommand({ taskDefinition: arn, include: ['TAGS'] })));
@@ -150,10 +147,10 @@ export const taskDefinition: ResourceKindRecord<'task-definition'> = {
 /** The cluster's container instances, and how many of them run on EC2 instances that are terminating. @internal */
 async function observeContainerInstances(ctx: OperationContext, r: StackResource): Promise<{ arns: string[]; terminating: number }> {
   const { ecs, ec2 } = ctx.clients;
-  const arns = await listAll(
-    (nextToken) => call(ctx, 'ecs:ListContainerInstances', r.name, () => ecs.send(new ListContainerInstancesCommand({ cluster: r.id, nextToken }))),
-    (p) => p.nextToken,
-    (p) => p.containerInstanceArns,
+  const arns = await callPages(
+    ctx, 'ecs:ListContainerInstances', r.name,
+    (nextToken) => ecs.send(new ListContainerInstancesCommand({ cluster: r.id, nextToken })),
+    (p) => p.nextToken, (p) => p.containerInstanceArns,
   );
   const described = [];
   for (const batch of chunks(arns, 100)) {

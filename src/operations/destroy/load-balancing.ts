@@ -21,7 +21,8 @@ import {
 } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { call, ownedBy, tagRecord, type OperationContext } from '../context.js';
 import type { ListScope, ResourceKindRecord, StackResource } from './types.js';
-import { chunks, deletedByOneCall, listAll, ofKind } from './util.js';
+import { callPages, chunks } from '../pages.js';
+import { deletedByOneCall, ofKind } from './util.js';
 
 /** The stack's ARNs among `arns` (DescribeTags, 20 at a time). @internal */
 async function owned(ctx: OperationContext, arns: readonly string[]): Promise<Set<string>> {
@@ -37,10 +38,10 @@ async function owned(ctx: OperationContext, arns: readonly string[]): Promise<Se
 async function rulesOf(ctx: OperationContext, lb: LoadBalancer, l: Listener): Promise<StackResource[]> {
   const listenerArn = l.ListenerArn ?? '';
   const rules = (
-    await listAll(
-      (Marker) => call(ctx, 'elasticloadbalancing:DescribeRules', listenerArn, () => ctx.clients.elbv2.send(new DescribeRulesCommand({ ListenerArn: listenerArn, Marker }))),
-      (p) => p.NextMarker,
-      (p) => p.Rules,
+    await callPages(
+      ctx, 'elasticloadbalancing:DescribeRules', listenerArn,
+      (Marker) => ctx.clients.elbv2.send(new DescribeRulesCommand({ ListenerArn: listenerArn, Marker })),
+      (p) => p.NextMarker, (p) => p.Rules,
     )
   ).filter((r) => !r.IsDefault && r.RuleArn);
   const ownedRules = await owned(ctx, rules.map((r) => r.RuleArn ?? ''));
@@ -52,19 +53,19 @@ async function rulesOf(ctx: OperationContext, lb: LoadBalancer, l: Listener): Pr
 /** Every load balancer, and the stack's load balancers, listeners and listener rules. @internal */
 async function listLoadBalancers(ctx: OperationContext): Promise<StackResource[]> {
   const { elbv2 } = ctx.clients;
-  const lbs = await listAll(
-    (Marker) => call(ctx, 'elasticloadbalancing:DescribeLoadBalancers', '*', () => elbv2.send(new DescribeLoadBalancersCommand({ Marker }))),
-    (p) => p.NextMarker,
-    (p) => p.LoadBalancers,
+  const lbs = await callPages(
+    ctx, 'elasticloadbalancing:DescribeLoadBalancers', '*',
+    (Marker) => elbv2.send(new DescribeLoadBalancersCommand({ Marker })),
+    (p) => p.NextMarker, (p) => p.LoadBalancers,
   );
   const rules: StackResource[] = [];
   const listeners: StackResource[] = [];
   for (const lb of lbs) {
     const lbArn = lb.LoadBalancerArn ?? '';
-    const ls = await listAll(
-      (Marker) => call(ctx, 'elasticloadbalancing:DescribeListeners', lbArn, () => elbv2.send(new DescribeListenersCommand({ LoadBalancerArn: lbArn, Marker }))),
-      (p) => p.NextMarker,
-      (p) => p.Listeners,
+    const ls = await callPages(
+      ctx, 'elasticloadbalancing:DescribeListeners', lbArn,
+      (Marker) => elbv2.send(new DescribeListenersCommand({ LoadBalancerArn: lbArn, Marker })),
+      (p) => p.NextMarker, (p) => p.Listeners,
     );
     const ownedListeners = await owned(ctx, ls.map((l) => l.ListenerArn ?? '').filter(Boolean));
     for (const l of ls) {
@@ -106,10 +107,10 @@ export const loadBalancer: ResourceKindRecord<'load-balancer'> = deletedByOneCal
 export const targetGroup: ResourceKindRecord<'target-group'> = deletedByOneCall(
   'target-group',
   async ({ ctx }) => {
-    const groups = await listAll(
-      (Marker) => call(ctx, 'elasticloadbalancing:DescribeTargetGroups', '*', () => ctx.clients.elbv2.send(new DescribeTargetGroupsCommand({ Marker }))),
-      (p) => p.NextMarker,
-      (p) => p.TargetGroups,
+    const groups = await callPages(
+      ctx, 'elasticloadbalancing:DescribeTargetGroups', '*',
+      (Marker) => ctx.clients.elbv2.send(new DescribeTargetGroupsCommand({ Marker })),
+      (p) => p.NextMarker, (p) => p.TargetGroups,
     );
     const ownedGroups = await owned(ctx, groups.map((t) => t.TargetGroupArn ?? '').filter(Boolean));
     return groups.filter((t) => ownedGroups.has(t.TargetGroupArn ?? '')).map((t) => ({ kind: 'target-group', id: t.TargetGroupArn ?? '', name: t.TargetGroupName ?? '' }));

@@ -24,19 +24,15 @@ import {
 import { call, ownedBy, tagRecord, type OperationContext } from '../context.js';
 import { hasErrorCode } from '../errors.js';
 import type { ListScope, ResourceKindRecord, StackResource } from './types.js';
-import { deletedByOneCall, listAll, ofKind } from './util.js';
+import { callPages } from '../pages.js';
+import { deletedByOneCall, ofKind } from './util.js';
 
 /** The scaling policies of one scalable target (`detail`: the target's namespace, resource id, dimension). @internal */
 async function policiesOf(ctx: OperationContext, t: ScalableTarget, detail: Record<string, string>): Promise<StackResource[]> {
-  const policies = await listAll(
-    (NextToken) =>
-      call(ctx, 'application-autoscaling:DescribeScalingPolicies', detail.resourceId ?? '', () =>
-        ctx.clients.autoScaling.send(
-          new DescribeScalingPoliciesCommand({ ServiceNamespace: t.ServiceNamespace, ResourceId: t.ResourceId, ScalableDimension: t.ScalableDimension, NextToken }),
-        ),
-      ),
-    (p) => p.NextToken,
-    (p) => p.ScalingPolicies,
+  const policies = await callPages(
+    ctx, 'application-autoscaling:DescribeScalingPolicies', detail.resourceId ?? '',
+    (NextToken) => ctx.clients.autoScaling.send(new DescribeScalingPoliciesCommand({ ServiceNamespace: t.ServiceNamespace, ResourceId: t.ResourceId, ScalableDimension: t.ScalableDimension, NextToken })),
+    (p) => p.NextToken, (p) => p.ScalingPolicies,
   );
   return policies.map((p) => ({ kind: 'scaling-policy', id: p.PolicyARN ?? p.PolicyName ?? '', name: p.PolicyName ?? '', detail: { ...detail, policyName: p.PolicyName ?? '' } }));
 }
@@ -45,11 +41,10 @@ async function policiesOf(ctx: OperationContext, t: ScalableTarget, detail: Reco
 async function listScaling(ctx: OperationContext): Promise<StackResource[]> {
   const as = ctx.clients.autoScaling;
   const out: StackResource[] = [];
-  const targets = await listAll(
-    (NextToken) =>
-      call(ctx, 'application-autoscaling:DescribeScalableTargets', 'ecs', () => as.send(new DescribeScalableTargetsCommand({ ServiceNamespace: 'ecs', NextToken }))),
-    (p) => p.NextToken,
-    (p) => p.ScalableTargets,
+  const targets = await callPages(
+    ctx, 'application-autoscaling:DescribeScalableTargets', 'ecs',
+    (NextToken) => as.send(new DescribeScalableTargetsCommand({ ServiceNamespace: 'ecs', NextToken })),
+    (p) => p.NextToken, (p) => p.ScalableTargets,
   );
   for (const t of targets) {
     if (!t.ScalableTargetARN) continue;
@@ -99,11 +94,10 @@ async function cloudWatchTags(ctx: OperationContext, arn: string, resource: stri
 
 /** Tagged alarms (metric and composite). @internal */
 async function listAlarms({ ctx }: ListScope): Promise<StackResource[]> {
-  const alarms = await listAll(
-    (NextToken) =>
-      call(ctx, 'cloudwatch:DescribeAlarms', '*', () => ctx.clients.cloudWatch.send(new DescribeAlarmsCommand({ NextToken, AlarmTypes: ['MetricAlarm', 'CompositeAlarm'] }))),
-    (p) => p.NextToken,
-    (p) => [...(p.MetricAlarms ?? []), ...(p.CompositeAlarms ?? [])],
+  const alarms = await callPages(
+    ctx, 'cloudwatch:DescribeAlarms', '*',
+    (NextToken) => ctx.clients.cloudWatch.send(new DescribeAlarmsCommand({ NextToken, AlarmTypes: ['MetricAlarm', 'CompositeAlarm'] })),
+    (p) => p.NextToken, (p) => [...(p.MetricAlarms ?? []), ...(p.CompositeAlarms ?? [])],
   );
   const out: StackResource[] = [];
   for (const a of alarms) {
@@ -116,10 +110,10 @@ async function listAlarms({ ctx }: ListScope): Promise<StackResource[]> {
 
 /** Tagged dashboards. @internal */
 async function listDashboards({ ctx }: ListScope): Promise<StackResource[]> {
-  const dashboards = await listAll(
-    (NextToken) => call(ctx, 'cloudwatch:ListDashboards', '*', () => ctx.clients.cloudWatch.send(new ListDashboardsCommand({ NextToken }))),
-    (p) => p.NextToken,
-    (p) => p.DashboardEntries,
+  const dashboards = await callPages(
+    ctx, 'cloudwatch:ListDashboards', '*',
+    (NextToken) => ctx.clients.cloudWatch.send(new ListDashboardsCommand({ NextToken })),
+    (p) => p.NextToken, (p) => p.DashboardEntries,
   );
   const out: StackResource[] = [];
   for (const d of dashboards) {

@@ -10,29 +10,6 @@ import { call, callRetryingWhile, type OperationContext } from '../context.js';
 import { hasErrorCode, OperationError } from '../errors.js';
 import type { Removal, ResourceKindRecord, StackResource, StackResourceKind } from './types.js';
 
-/** Every item of every page of a paginated call. @internal */
-export async function listAll<P, I>(
-  fetch: (token: string | undefined) => Promise<P>,
-  next: (page: P) => string | undefined,
-  items: (page: P) => readonly I[] | undefined,
-): Promise<I[]> {
-  const out: I[] = [];
-  let token: string | undefined;
-  do {
-    const page = await fetch(token);
-    out.push(...(items(page) ?? []));
-    token = next(page);
-  } while (token);
-  return out;
-}
-
-/** Chunks of `size`. @internal */
-export function chunks<T>(items: readonly T[], size: number): T[][] {
-  const out: T[][] = [];
-  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
-  return out;
-}
-
 /** Ignores "not found" answers (the resource is already gone); returns whether it was. @internal */
 export async function gone(action: () => Promise<unknown>, ...codes: string[]): Promise<boolean> {
   try {
