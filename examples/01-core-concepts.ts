@@ -37,6 +37,7 @@ import {
   waitUntilDeploymentCompleted,
   type Clients,
   type DeploymentOutcome,
+  type OperationEvent,
   type Operations,
   type Reporter,
   type ScriptFlags,
@@ -111,12 +112,12 @@ export interface Lab {
   readonly signal: AbortSignal;
   /** Waiter settings for this target: generous timeouts in AWS seconds, scaled polling on the local cloud. */
   readonly wait: { readonly timeoutSeconds: number; readonly intervalSeconds: number; readonly stalledAfterSeconds: number };
-  /** Human-readable list of what this run created (`cluster flask-inventory-cluster`, …), from the operations' log. */
-  readonly created: string[];
-  /** What this run put (created or overwrote: scaling policies, alarms), from the operations' log. */
-  readonly put: string[];
-  /** What this run removed (`service invsys-service`, …), from the cleanup's log. */
-  readonly removed: string[];
+  /** What this run created (`{ action: 'created', kind: 'cluster', name: 'flask-inventory-cluster' }`, …), the operations' events. */
+  readonly created: OperationEvent[];
+  /** What this run put (created or overwrote: scaling policies, alarms), the operations' events. */
+  readonly put: OperationEvent[];
+  /** What this run removed (`{ action: 'removed', kind: 'service', name: 'invsys-service' }`, …), the cleanup's events. */
+  readonly removed: OperationEvent[];
   /** Account id (from the cluster ARN). Set by Task 1. */
   accountId?: string;
   /**
@@ -211,9 +212,10 @@ export function createLab(options: CreateLabOptions): Lab {
   const { target, flags, report } = options;
   const signal = options.signal ?? new AbortController().signal;
   const out = options.out ?? process.stdout;
-  const created: string[] = [];
-  const put: string[] = [];
-  const removed: string[] = [];
+  const created: OperationEvent[] = [];
+  const put: OperationEvent[] = [];
+  const removed: OperationEvent[] = [];
+  const remembered: Partial<Record<OperationEvent['action'], OperationEvent[]>> = { created, put, removed };
   // 1 on AWS (and on an `ecskit local` at time scale 1); below 1 everything
   // runs 1/timeScale faster, on the in-process local cloud or a remote one.
   const time = new TimeScale(target.timeScale);
@@ -224,12 +226,8 @@ export function createLab(options: CreateLabOptions): Lab {
   const ops = operations(target.clients, {
     stack: NAMES.stack,
     ...(!awsPace && { pollIntervalSeconds: wait.intervalSeconds }),
-    log: (line) => {
-      if (line.startsWith('created ') || line.startsWith('registered ')) created.push(line.replace(/^(created|registered) /, ''));
-      else if (line.startsWith('put ')) put.push(line.slice('put '.length));
-      else if (line.startsWith('removed: ')) removed.push(line.slice('removed: '.length));
-      report.note(line);
-    },
+    onEvent: (event) => remembered[event.action]?.push(event),
+    log: (line) => report.note(line),
   });
   const lab: Lab = {
     target,
@@ -278,25 +276,17 @@ export function cleanupCommand(target: Pick<Target, 'kind' | 'endpoint' | 'regio
   return `${profile}${endpoint}AWS_REGION=${target.region} ${command} --target aws`;
 }
 
-/** Kinds of the operations' `created …` / `removed: …` lines, longest first so `listener rule` wins over `listener`. */
-const RESOURCE_KINDS = [
-  'discovery service', 'listener rule', 'load balancer', 'log group', 'scalable target', 'scaling policy', 'security group', 'target group', 'task definition',
-  'alarm', 'cluster', 'dashboard', 'listener', 'namespace', 'service',
-].sort((a, b) => b.length - a.length);
-
 /**
- * `{ count, byKind }` of labels such as `service invsys-service (deployment …)`
- * or `task-definition flask-inventory-invsys:3`: the kind is the label's
- * known leading words (hyphens read as spaces), else its first word.
+ * `{ count, byKind }` of the operations' events (or anything with a `kind`):
+ * `task-definition` counts as `task definition`.
  */
-export function countByKind(labels: readonly string[]): { count: number; byKind: Record<string, number> } {
+export function countByKind(events: readonly { readonly kind: string }[]): { count: number; byKind: Record<string, number> } {
   const byKind: Record<string, number> = {};
-  for (const label of labels) {
-    const words = label.replace(/^([a-z-]+)/, (kind) => kind.replaceAll('-', ' '));
-    const kind = RESOURCE_KINDS.find((k) => words.startsWith(`${k} `)) ?? words.split(' ')[0]!;
-    byKind[kind] = (byKind[kind] ?? 0) + 1;
+  for (const { kind } of events) {
+    const words = kind.replaceAll('-', ' ');
+    byKind[words] = (byKind[words] ?? 0) + 1;
   }
-  return { count: labels.length, byKind };
+  return { count: events.length, byKind };
 }
 
 /**
@@ -470,9 +460,9 @@ export async function run(lab: Lab): Promise<CoreConceptsResult> {
   const cluster = await report.step(
     'Setup: ensure cluster flask-inventory-cluster',
     () => ops.ensureCluster(names.cluster, { settings: [{ name: 'containerInsights', value: 'enabled' }] }),
-    (r) => ({ cluster: r.cluster.clusterName, status: r.cluster.status, created: r.created }),
+    (r) => ({ cluster: r.resource.clusterName, status: r.resource.status, action: r.action }),
   );
-  lab.clusterArn = cluster.cluster.clusterArn;
+  lab.clusterArn = cluster.resource.clusterArn;
   // The account id is the 5th field of any ARN we own (arn:aws:ecs:REGION:ACCOUNT:cluster/NAME).
   lab.accountId = lab.clusterArn?.split(':')[4] ?? '';
   // "The previous guide": ECR repositories, IAM roles and the instance profile a new account lacks, created when missing —
@@ -532,8 +522,8 @@ export async function run(lab: Lab): Promise<CoreConceptsResult> {
     accountId: lab.accountId,
     region: lab.region,
     cluster: names.cluster,
-    clusterStatus: cluster.cluster.status ?? 'UNKNOWN',
-    clusterCreated: cluster.created,
+    clusterStatus: cluster.resource.status ?? 'UNKNOWN',
+    clusterCreated: cluster.action === 'created',
     ...capacity,
     images,
     // ERRATA 2.1 + 3.4: both services are awsvpc (Cloud Map A records and `ip` target groups need it).

@@ -147,8 +147,8 @@ export async function registerOnce(
     }
   }
   const registered = await lab.ops.registerTaskDefinition(input);
-  const td = registered.taskDefinition;
-  return { arn: td.taskDefinitionArn ?? '', familyRevision: registered.familyRevision, revision: td.revision ?? 0, created: registered.created };
+  const td = registered.resource;
+  return { arn: td.taskDefinitionArn ?? '', familyRevision: registered.familyRevision, revision: td.revision ?? 0, created: registered.action === 'created' };
 }
 
 /** What Task 2 reports. */

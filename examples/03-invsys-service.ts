@@ -52,8 +52,8 @@ export async function ensureLabNetwork(lab: Lab): Promise<{ vpcId: string; subne
           { port: 80, cidr: '0.0.0.0/0', description: 'HTTP to the ALB' },
         ],
       });
-      lab.securityGroupId = sg.groupId;
-      return { ...lab.network, securityGroupId: sg.groupId };
+      lab.securityGroupId = sg.resource.GroupId ?? '';
+      return { ...lab.network, securityGroupId: lab.securityGroupId };
     },
     (r) => ({ vpcId: r.vpcId, cidrBlock: lab.network?.cidrBlock, subnets: r.subnetIds.length, securityGroupId: r.securityGroupId }),
   );
@@ -113,9 +113,9 @@ export async function run(lab: Lab): Promise<InvsysServiceResult> {
   const ns = await report.step(
     'Task 3.1: Cloud Map namespace local (waits on the operation, ERRATA 3.1)',
     () => ops.ensureNamespace(privateDnsNamespace(names.namespace).vpc(net.vpcId).description('Service discovery for Flask inventory app')),
-    (r) => ({ namespaceId: r.namespace.Id, name: r.namespace.Name, created: r.created }),
+    (r) => ({ namespaceId: r.resource.Id, name: r.resource.Name, action: r.action }),
   );
-  lab.namespaceId = ns.namespace.Id ?? '';
+  lab.namespaceId = ns.resource.Id ?? '';
 
   const sd = await report.step(
     'Task 3.2: Cloud Map service invsys (A, TTL 60, custom health check)',
@@ -127,9 +127,9 @@ export async function run(lab: Lab): Promise<InvsysServiceResult> {
           .customHealthCheck({ failureThreshold: 1 })
           .description('Service discovery for inventory system'),
       ),
-    (r) => ({ arn: r.service.Arn, dnsName: `${names.invsysDiscovery}.${names.namespace}`, created: r.created }),
+    (r) => ({ arn: r.resource.Arn, dnsName: `${names.invsysDiscovery}.${names.namespace}`, action: r.action }),
   );
-  lab.invsysDiscoveryArn = sd.service.Arn ?? '';
+  lab.invsysDiscoveryArn = sd.resource.Arn ?? '';
 
   const tg = await report.step(
     'Task 3.3: target group invsys-tg (ip, /items, 30/5/2/3)',
@@ -142,7 +142,7 @@ export async function run(lab: Lab): Promise<InvsysServiceResult> {
           .targetType('ip')
           .healthCheck({ enabled: true, protocol: 'HTTP', path: '/items', intervalSeconds: 30, timeoutSeconds: 5, healthyThresholdCount: 2, unhealthyThresholdCount: 3 }),
       ),
-    (r) => ({ arn: r.resource.TargetGroupArn, created: r.created, modified: r.modified }),
+    (r) => ({ arn: r.resource.TargetGroupArn, action: r.action }),
   );
   lab.invsysTargetGroupArn = tg.resource.TargetGroupArn ?? '';
 
@@ -162,7 +162,7 @@ export async function run(lab: Lab): Promise<InvsysServiceResult> {
           .deploymentConfiguration({ maximumPercent: 200, minimumHealthyPercent: 50 })
           .healthCheckGracePeriodSeconds(60),
       ),
-    (r) => ({ deploymentId: r.deploymentId, created: r.created, updated: r.updated }),
+    (r) => ({ deploymentId: r.deploymentId, action: r.action }),
   );
 
   const outcome = await report.step(
@@ -192,7 +192,7 @@ export async function run(lab: Lab): Promise<InvsysServiceResult> {
       const result: InvsysServiceResult = {
         task: 3,
         namespaceId: lab.namespaceId!,
-        namespaceCreated: ns.created,
+        namespaceCreated: ns.action === 'created',
         discoveryArn: lab.invsysDiscoveryArn!,
         targetGroupArn: lab.invsysTargetGroupArn!,
         deploymentId: svc.deploymentId,

@@ -61,7 +61,7 @@ export async function ensureLoadBalancing(lab: Lab): Promise<void> {
   const alb = await report.step(
     'Previous guide (ERRATA 4.1): load balancer flask-inventory-alb',
     () => ops.ensureLoadBalancer(loadBalancer(names.loadBalancer).subnets([...net.subnetIds]).securityGroups([net.securityGroupId])),
-    (r) => ({ arn: r.resource.LoadBalancerArn, dnsName: r.resource.DNSName, state: r.resource.State?.Code, created: r.created }),
+    (r) => ({ arn: r.resource.LoadBalancerArn, dnsName: r.resource.DNSName, state: r.resource.State?.Code, action: r.action }),
   );
   lab.loadBalancerArn = alb.resource.LoadBalancerArn ?? '';
   lab.albDnsName = alb.resource.DNSName ?? '';
@@ -78,7 +78,7 @@ export async function ensureLoadBalancing(lab: Lab): Promise<void> {
           .targetType('ip')
           .healthCheck({ enabled: true, protocol: 'HTTP', path: '/health', intervalSeconds: 30, timeoutSeconds: 5, healthyThresholdCount: 2, unhealthyThresholdCount: 3 }),
       ),
-    (r) => ({ arn: r.resource.TargetGroupArn, created: r.created, modified: r.modified }),
+    (r) => ({ arn: r.resource.TargetGroupArn, action: r.action }),
   );
   lab.gatewayTargetGroupArn = tg.resource.TargetGroupArn ?? '';
 
@@ -86,14 +86,14 @@ export async function ensureLoadBalancing(lab: Lab): Promise<void> {
     'Previous guide (ERRATA 4.1): HTTP listener on port 80',
     // Requests no rule matches get a plain 404; Task 4.1's rule sends everything to the gateway.
     () => ops.ensureListener(listener(lab.loadBalancerArn!).port(80).protocol('HTTP').fixedResponse(404, { contentType: 'text/plain', messageBody: 'No listener rule matched' })),
-    (r) => ({ arn: r.resource.ListenerArn, created: r.created, modified: r.modified }),
+    (r) => ({ arn: r.resource.ListenerArn, action: r.action }),
   );
   lab.listenerArn = http.resource.ListenerArn ?? '';
 
   const rule = await report.step(
     'Task 4.1: listener rule (priority 10, /* → gateway-tg)',
     () => ops.ensureListenerRule(listenerRule(lab.listenerArn!).priority(10).pathPattern('/*').forward(lab.gatewayTargetGroupArn!)),
-    (r) => ({ arn: r.resource.RuleArn, created: r.created, modified: r.modified }),
+    (r) => ({ arn: r.resource.RuleArn, action: r.action }),
   );
   lab.listenerRuleArn = rule.resource.RuleArn ?? '';
 }
@@ -146,7 +146,7 @@ export async function run(lab: Lab): Promise<GatewayServiceResult> {
           .healthCheckGracePeriodSeconds(60)
           .deploymentConfiguration({ maximumPercent: 200, minimumHealthyPercent: 50 }),
       ),
-    (r) => ({ deploymentId: r.deploymentId, created: r.created, updated: r.updated }),
+    (r) => ({ deploymentId: r.deploymentId, action: r.action }),
   );
   const outcome = await report.step(
     'Task 4.2: wait for the gateway deployment (tasks healthy in gateway-tg)',

@@ -168,7 +168,7 @@ async function registeredInstanceIds(lab: Lab): Promise<Set<string>> {
 /**
  * Finds or launches the lab's EC2 instances (see the module comment) and
  * waits until each is a container instance of the cluster. New instances
- * are added to `lab.created` as `instance i-… (t3.medium, us-east-1a)`.
+ * are added to `lab.created` as `{ action: 'created', kind: 'instance', name: 'i-…', detail: 't3.medium, us-east-1a' }`.
  */
 export async function ensureCapacity(lab: Lab): Promise<CapacityResult> {
   const started = Date.now();
@@ -225,7 +225,7 @@ export async function ensureCapacity(lab: Lab): Promise<CapacityResult> {
         if (!instance.InstanceId) continue;
         launchedIds.add(instance.InstanceId);
         const zone = instance.Placement?.AvailabilityZone ?? subnet.availabilityZone;
-        lab.created.push(`instance ${instance.InstanceId} (${LAB_INSTANCE_TYPE}, ${zone})`);
+        lab.created.push({ action: 'created', kind: 'instance', name: instance.InstanceId, detail: `${LAB_INSTANCE_TYPE}, ${zone}` });
         lab.report.note(`launched ${LAB_INSTANCE_TYPE} ${instance.InstanceId} in ${zone} (${ami.name}), user data ECS_CLUSTER=${lab.names.cluster}`);
       }
     }

@@ -12,7 +12,8 @@ import {
   type ClusterSetting,
   type CreateClusterCommandInput,
 } from '@aws-sdk/client-ecs';
-import { call, lowerKeyValueTags, ownedBy, stackTags, tagRecord, type OperationContext } from './context.js';
+import type { Ensured } from './events.js';
+import { call, emit, ensured, lowerKeyValueTags, notOwnedDetail, ownedBy, stackTags, tagRecord, type OperationContext } from './context.js';
 
 /** What {@link ensureCluster} creates or checks. */
 export interface ClusterOptions {
@@ -24,14 +25,6 @@ export interface ClusterOptions {
   readonly create?: Omit<CreateClusterCommandInput, 'clusterName' | 'settings' | 'tags'>;
 }
 
-/** What {@link ensureCluster} returns. */
-export interface EnsureClusterResult {
-  /** The cluster as ECS describes it. */
-  readonly cluster: Cluster;
-  /** `true` when this call created it. */
-  readonly created: boolean;
-}
-
 /**
  * Returns the ACTIVE cluster `name`, creating it (tagged with the stack) when
  * it does not exist. Settings that differ are updated; an owned cluster gets
@@ -39,13 +32,13 @@ export interface EnsureClusterResult {
  *
  * @example
  * ```ts
- * const { cluster, created } = await ensureCluster(ctx, 'flask-inventory-cluster', {
+ * const { resource: cluster, action } = await ensureCluster(ctx, 'flask-inventory-cluster', {
  *   settings: [{ name: 'containerInsights', value: 'enabled' }],
  * });
- * // cluster.clusterArn → 'arn:aws:ecs:us-east-1:123456789012:cluster/flask-inventory-cluster', created → true
+ * // cluster.clusterArn → 'arn:aws:ecs:us-east-1:123456789012:cluster/flask-inventory-cluster', action → 'created'
  * ```
  */
-export async function ensureCluster(ctx: OperationContext, name: string, options: ClusterOptions = {}): Promise<EnsureClusterResult> {
+export async function ensureCluster(ctx: OperationContext, name: string, options: ClusterOptions = {}): Promise<Ensured<Cluster>> {
   const { ecs } = ctx.clients;
   const described = await call(ctx, 'ecs:DescribeClusters', name, () =>
     ecs.send(new DescribeClustersCommand({ clusters: [name], include: ['SETTINGS', 'TAGS'] })),
@@ -63,8 +56,7 @@ export async function ensureCluster(ctx: OperationContext, name: string, options
         }),
       ),
     );
-    ctx.log?.(`created cluster ${name}`);
-    return { cluster: out.cluster ?? { clusterName: name }, created: true };
+    return ensured(ctx, { action: 'created', kind: 'cluster', name }, out.cluster ?? { clusterName: name });
   }
 
   let cluster = existing;
@@ -75,7 +67,7 @@ export async function ensureCluster(ctx: OperationContext, name: string, options
       ecs.send(new UpdateClusterSettingsCommand({ cluster: name, settings: differing })),
     );
     cluster = out.cluster ?? cluster;
-    ctx.log?.(`updated cluster ${name} settings: ${differing.map((s) => `${s.name}=${s.value}`).join(', ')}`);
+    emit(ctx, { action: 'updated', kind: 'cluster', name, change: 'settings updated', detail: differing.map((s) => `${s.name}=${s.value}`).join(', ') });
   }
   const have = tagRecord(existing.tags);
   if (ownedBy(have, ctx.stack)) {
@@ -86,7 +78,7 @@ export async function ensureCluster(ctx: OperationContext, name: string, options
       );
     }
   } else {
-    ctx.log?.(`using existing cluster ${name} (not tagged with stack ${ctx.stack}: destroy will leave it)`);
+    emit(ctx, { action: 'unchanged', kind: 'cluster', name, owned: false, detail: notOwnedDetail(ctx) });
   }
-  return { cluster, created: false };
+  return { resource: cluster, action: differing.length > 0 ? 'updated' : 'unchanged' };
 }

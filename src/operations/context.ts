@@ -8,6 +8,7 @@ import pRetry from 'p-retry';
 import type { Clients } from '../clients.js';
 import { isRetryableError } from '../waiters/poller.js';
 import { isUnreachableError, OperationError, UNREACHABLE_HINT } from './errors.js';
+import { renderOperationEvent, type EnsureAction, type Ensured, type OperationEvent } from './events.js';
 
 /** The SDK clients operations use: {@link Clients} from `connect()` fits. */
 export type OperationClients = Pick<Clients, 'ecs' | 'serviceDiscovery' | 'elbv2' | 'autoScaling' | 'cloudWatch' | 'logs' | 'ec2'>;
@@ -18,8 +19,13 @@ export interface OperationSettings {
   readonly stack: string;
   /** Extra tags put on every resource an operation creates. */
   readonly tags?: Readonly<Record<string, string>>;
-  /** Receives one human-readable line per action (`created cluster flask-inventory-cluster`). */
+  /**
+   * Receives one human-readable line per action (`created cluster flask-inventory-cluster`,
+   * each {@link OperationEvent} rendered), and progress notices (`waiting: …`).
+   */
   readonly log?: (line: string) => void;
+  /** Receives one typed {@link OperationEvent} per action (what `log` gets as text). */
+  readonly onEvent?: (event: OperationEvent) => void;
   /** Default of `destroy()`'s `dryRun`: plan only, call no mutating API. */
   readonly dryRun?: boolean;
   /** Retries of a throttled or transient AWS call (on top of the SDK's own). Default 4. */
@@ -46,12 +52,37 @@ export interface OperationContext extends OperationSettings {
   readonly clients: OperationClients;
 }
 
+/** Reports what an operation did: the event to `onEvent`, its line to `log`. @internal */
+export function emit(ctx: OperationSettings, event: OperationEvent): void {
+  ctx.onEvent?.(event);
+  ctx.log?.(renderOperationEvent(event));
+}
+
+/** Reports a `created` or `updated` event and returns the matching {@link Ensured} result. @internal */
+export function ensured<T>(ctx: OperationSettings, event: OperationEvent & { readonly action: EnsureAction }, resource: T): Ensured<T> {
+  emit(ctx, event);
+  return { resource, action: event.action };
+}
+
+/** Why `destroy()` leaves an existing resource (the `detail` of its event). @internal */
+export function notOwnedDetail(ctx: OperationSettings): string {
+  return `not tagged with stack ${ctx.stack}: destroy will leave it`;
+}
+
 /** The tag key that marks a resource as part of a stack. */
 export const STACK_TAG = 'ecskit:stack';
 
 /** The stack tag plus the context's own tags, as one record. @internal */
 export function stackTags(ctx: OperationSettings, extra?: Readonly<Record<string, string>>): Record<string, string> {
   return { ...ctx.tags, ...extra, [STACK_TAG]: ctx.stack };
+}
+
+/** A definition's own tags (`{Key,Value}`/`{key,value}` list) with the stack tag and the context's tags on top. @internal */
+export function definitionTags(
+  ctx: OperationSettings,
+  tags: readonly { Key?: string; Value?: string; key?: string; value?: string }[] | undefined,
+): Record<string, string> {
+  return { ...tagRecord(tags), ...stackTags(ctx) };
 }
 
 /** `{ Key, Value }[]` (ELBv2, Cloud Map, CloudWatch, EC2). @internal */

@@ -21,37 +21,18 @@ import {
   type ServiceSummary,
 } from '@aws-sdk/client-servicediscovery';
 import { poll } from '../waiters/poller.js';
-import { built, call, keyValueTags, stackTags, tagRecord, type Buildable, type OperationContext, type OperationSettings } from './context.js';
+import { built, call, definitionTags, ensured, keyValueTags, type Buildable, type OperationContext, type OperationSettings } from './context.js';
 import { OperationError } from './errors.js';
-
-/** What {@link ensureNamespace} returns. */
-export interface EnsureNamespaceResult {
-  /** The namespace (id, ARN, name, type). */
-  readonly namespace: Namespace | NamespaceSummary;
-  /** `true` when this call created it. */
-  readonly created: boolean;
-}
-
-/** What {@link ensureDiscoveryService} returns. */
-export interface EnsureDiscoveryServiceResult {
-  /** The Cloud Map service (id, ARN, name); its ARN goes in an ECS service's `serviceRegistries`. */
-  readonly service: Service | ServiceSummary;
-  /** `true` when this call created it. */
-  readonly created: boolean;
-}
+import type { Ensured } from './events.js';
+import { callPages } from './pages.js';
 
 /** Every namespace of the account and region. @internal */
 async function listNamespaces(ctx: OperationContext): Promise<NamespaceSummary[]> {
-  const all: NamespaceSummary[] = [];
-  let NextToken: string | undefined;
-  do {
-    const out = await call(ctx, 'servicediscovery:ListNamespaces', '*', () =>
-      ctx.clients.serviceDiscovery.send(new ListNamespacesCommand({ NextToken })),
-    );
-    all.push(...(out.Namespaces ?? []));
-    NextToken = out.NextToken;
-  } while (NextToken);
-  return all;
+  return callPages(
+    ctx, 'servicediscovery:ListNamespaces', '*',
+    (NextToken) => ctx.clients.serviceDiscovery.send(new ListNamespacesCommand({ NextToken })),
+    (p) => p.NextToken, (p) => p.Namespaces,
+  );
 }
 
 /**
@@ -92,22 +73,21 @@ export async function settleCloudMapOperation(ctx: OperationContext & OperationS
  *
  * @example
  * ```ts
- * const { namespace } = await ensureNamespace(ctx, privateDnsNamespace('local').vpc(vpcId));
+ * const { resource: namespace } = await ensureNamespace(ctx, privateDnsNamespace('local').vpc(vpcId));
  * // namespace.Id → 'ns-abcd1234efgh5678', namespace.Name → 'local'
  * ```
  */
 export async function ensureNamespace(
   ctx: OperationContext,
   definition: Buildable<CreatePrivateDnsNamespaceCommandInput>,
-): Promise<EnsureNamespaceResult> {
+): Promise<Ensured<Namespace | NamespaceSummary>> {
   const input = built(definition);
   const name = input.Name ?? '';
   const existing = (await listNamespaces(ctx)).find((n) => n.Name === name && n.Type === 'DNS_PRIVATE');
-  if (existing) return { namespace: existing, created: false };
-  const tags = { ...tagRecord(input.Tags), ...stackTags(ctx) };
+  if (existing) return { resource: existing, action: 'unchanged' };
   const out = await call(ctx, 'servicediscovery:CreatePrivateDnsNamespace', name, () =>
     ctx.clients.serviceDiscovery.send(
-      new CreatePrivateDnsNamespaceCommand({ ...input, CreatorRequestId: input.CreatorRequestId ?? randomUUID(), Tags: keyValueTags(tags) }),
+      new CreatePrivateDnsNamespaceCommand({ ...input, CreatorRequestId: input.CreatorRequestId ?? randomUUID(), Tags: keyValueTags(definitionTags(ctx, input.Tags)) }),
     ),
   );
   const operation = await settleCloudMapOperation(ctx, out.OperationId ?? '', name);
@@ -116,8 +96,7 @@ export async function ensureNamespace(
     ? ((await call(ctx, 'servicediscovery:GetNamespace', id, () => ctx.clients.serviceDiscovery.send(new GetNamespaceCommand({ Id: id }))))
         .Namespace ?? { Id: id, Name: name })
     : ((await listNamespaces(ctx)).find((n) => n.Name === name) ?? { Name: name });
-  ctx.log?.(`created namespace ${name} (${namespace.Id})`);
-  return { namespace, created: true };
+  return ensured(ctx, { action: 'created', kind: 'namespace', name, detail: String(namespace.Id) }, namespace);
 }
 
 /**
@@ -126,14 +105,14 @@ export async function ensureNamespace(
  *
  * @example
  * ```ts
- * const { service } = await ensureDiscoveryService(ctx, discoveryService('invsys').namespaceId(namespace.Id!).dnsRecord('A', 60));
+ * const { resource: service } = await ensureDiscoveryService(ctx, discoveryService('invsys').namespaceId(namespace.Id!).dnsRecord('A', 60));
  * // service.Arn → 'arn:aws:servicediscovery:us-east-1:123456789012:service/srv-…'
  * ```
  */
 export async function ensureDiscoveryService(
   ctx: OperationContext,
   definition: Buildable<CreateServiceCommandInput>,
-): Promise<EnsureDiscoveryServiceResult> {
+): Promise<Ensured<Service | ServiceSummary>> {
   const input = built(definition);
   const name = input.Name ?? '';
   const sd = ctx.clients.serviceDiscovery;
@@ -148,13 +127,11 @@ export async function ensureDiscoveryService(
       ),
     );
     const found = page.Services?.find((s) => s.Name === name);
-    if (found) return { service: found, created: false };
+    if (found) return { resource: found, action: 'unchanged' };
     NextToken = page.NextToken;
   } while (NextToken);
-  const tags = { ...tagRecord(input.Tags), ...stackTags(ctx) };
   const out = await call(ctx, 'servicediscovery:CreateService', name, () =>
-    sd.send(new CreateServiceCommand({ ...input, CreatorRequestId: input.CreatorRequestId ?? randomUUID(), Tags: keyValueTags(tags) })),
+    sd.send(new CreateServiceCommand({ ...input, CreatorRequestId: input.CreatorRequestId ?? randomUUID(), Tags: keyValueTags(definitionTags(ctx, input.Tags)) })),
   );
-  ctx.log?.(`created discovery service ${name}`);
-  return { service: out.Service ?? { Name: name }, created: true };
+  return ensured(ctx, { action: 'created', kind: 'discovery-service', name }, out.Service ?? { Name: name });
 }

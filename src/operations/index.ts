@@ -14,7 +14,8 @@ export {
   type OperationSettings,
 } from './context.js';
 export { hasErrorCode, OperationError, type OperationErrorOptions } from './errors.js';
-export { ensureCluster, type ClusterOptions, type EnsureClusterResult } from './cluster.js';
+export { renderOperationEvent, type EnsureAction, type Ensured, type OperationAction, type OperationEvent } from './events.js';
+export { ensureCluster, type ClusterOptions } from './cluster.js';
 export {
   ensureLogGroup,
   registerTaskDefinition,
@@ -25,8 +26,6 @@ export {
 export {
   ensureDiscoveryService,
   ensureNamespace,
-  type EnsureDiscoveryServiceResult,
-  type EnsureNamespaceResult,
 } from './discovery.js';
 export {
   ensureSecurityGroup,
@@ -42,7 +41,6 @@ export {
   ensureListenerRule,
   ensureLoadBalancer,
   ensureTargetGroup,
-  type Ensured,
   type TargetGroupOptions,
 } from './load-balancing.js';
 export {
@@ -74,4 +72,4 @@ export {
   type DestroyStep,
   type StackResource,
   type StackResourceKind,
-} from './destroy.js';
+} from './destroy/index.js';

@@ -32,18 +32,10 @@ import {
   type TargetGroup,
   type TargetGroupAttribute,
 } from '@aws-sdk/client-elastic-load-balancing-v2';
-import { built, call, keyValueTags, stackTags, tagRecord, type Buildable, type OperationContext } from './context.js';
+import { built, call, definitionTags, emit, ensured, keyValueTags, type Buildable, type OperationContext } from './context.js';
 import { hasErrorCode, OperationError } from './errors.js';
-
-/** What an `ensure…` verb of this module returns. */
-export interface Ensured<T> {
-  /** The resource as ELBv2 describes it. */
-  readonly resource: T;
-  /** `true` when this call created it. */
-  readonly created: boolean;
-  /** `true` when this call changed an existing one to match. */
-  readonly modified: boolean;
-}
+import type { Ensured } from './events.js';
+import { callPages } from './pages.js';
 
 /**
  * Returns the load balancer with the input's name, or creates it tagged with
@@ -68,16 +60,14 @@ export async function ensureLoadBalancer(
       elbv2.send(new DescribeLoadBalancersCommand({ Names: [name] })),
     );
     const found = out.LoadBalancers?.[0];
-    if (found) return { resource: found, created: false, modified: false };
+    if (found) return { resource: found, action: 'unchanged' };
   } catch (error) {
     if (!hasErrorCode(error, 'LoadBalancerNotFound')) throw error;
   }
-  const tags = { ...tagRecord(input.Tags), ...stackTags(ctx) };
   const out = await call(ctx, 'elasticloadbalancing:CreateLoadBalancer', name, () =>
-    elbv2.send(new CreateLoadBalancerCommand({ ...input, Tags: keyValueTags(tags) })),
+    elbv2.send(new CreateLoadBalancerCommand({ ...input, Tags: keyValueTags(definitionTags(ctx, input.Tags)) })),
   );
-  ctx.log?.(`created load balancer ${name}`);
-  return { resource: out.LoadBalancers?.[0] ?? { LoadBalancerName: name }, created: true, modified: false };
+  return ensured(ctx, { action: 'created', kind: 'load-balancer', name }, out.LoadBalancers?.[0] ?? { LoadBalancerName: name });
 }
 
 /** Health-check fields of CreateTargetGroup that ModifyTargetGroup can change. */
@@ -124,74 +114,88 @@ export async function ensureTargetGroup(
   const input = built(definition);
   const attributes = options.attributes ?? (typeof definition.attributes === 'function' ? definition.attributes() : []);
   const name = input.Name ?? '';
-  const { elbv2 } = ctx.clients;
-  let found: TargetGroup | undefined;
+  const found = await describeTargetGroup(ctx, name);
+  if (!found) {
+    const out = await call(ctx, 'elasticloadbalancing:CreateTargetGroup', name, () =>
+      ctx.clients.elbv2.send(new CreateTargetGroupCommand({ ...input, Tags: keyValueTags(definitionTags(ctx, input.Tags)) })),
+    );
+    const group = out.TargetGroups?.[0] ?? { TargetGroupName: name };
+    emit(ctx, { action: 'created', kind: 'target-group', name });
+    await setAttributes(ctx, name, group, attributes, true);
+    return { resource: group, action: 'created' };
+  }
+  checkFixedFields(name, input, found);
+  const modified = await modifyHealthCheck(ctx, name, input, found);
+  const group = modified ?? found;
+  const attributesChanged = await setAttributes(ctx, name, group, attributes, false);
+  return { resource: group, action: modified || attributesChanged ? 'updated' : 'unchanged' };
+}
+
+/** The target group `name`, if it exists. @internal */
+async function describeTargetGroup(ctx: OperationContext, name: string): Promise<TargetGroup | undefined> {
   try {
     const out = await call(ctx, 'elasticloadbalancing:DescribeTargetGroups', name, () =>
-      elbv2.send(new DescribeTargetGroupsCommand({ Names: [name] })),
+      ctx.clients.elbv2.send(new DescribeTargetGroupsCommand({ Names: [name] })),
     );
-    found = out.TargetGroups?.[0];
+    return out.TargetGroups?.[0];
   } catch (error) {
     if (!hasErrorCode(error, 'TargetGroupNotFound')) throw error;
+    return undefined;
   }
-  let created = false;
-  let modified = false;
-  let group: TargetGroup;
-  if (!found) {
-    const tags = { ...tagRecord(input.Tags), ...stackTags(ctx) };
-    const out = await call(ctx, 'elasticloadbalancing:CreateTargetGroup', name, () =>
-      elbv2.send(new CreateTargetGroupCommand({ ...input, Tags: keyValueTags(tags) })),
+}
+
+/** Throws when the input wants a field a target group can never change. @internal */
+function checkFixedFields(name: string, input: CreateTargetGroupCommandInput, found: TargetGroup): void {
+  const fixed = FIXED_FIELDS.filter((f) => input[f] !== undefined && found[f] !== undefined && input[f] !== found[f]);
+  if (fixed.length > 0) {
+    throw new OperationError(
+      'elasticloadbalancing:ModifyTargetGroup',
+      name,
+      `${fixed.map((f) => `${f} is ${JSON.stringify(found[f])}, wanted ${JSON.stringify(input[f])}`).join('; ')}: ` +
+        'a target group cannot change these; use a new name or delete it first',
     );
-    group = out.TargetGroups?.[0] ?? { TargetGroupName: name };
-    created = true;
-    ctx.log?.(`created target group ${name}`);
-  } else {
-    group = found;
-    const fixed = FIXED_FIELDS.filter((f) => input[f] !== undefined && found[f] !== undefined && input[f] !== found[f]);
-    if (fixed.length > 0) {
-      throw new OperationError(
-        'elasticloadbalancing:ModifyTargetGroup',
-        name,
-        `${fixed.map((f) => `${f} is ${JSON.stringify(found[f])}, wanted ${JSON.stringify(input[f])}`).join('; ')}: ` +
-          'a target group cannot change these; use a new name or delete it first',
-      );
-    }
-    const change: Record<string, unknown> = {};
-    for (const f of HEALTH_FIELDS) {
-      if (input[f] !== undefined && JSON.stringify(input[f]) !== JSON.stringify(found[f])) change[f] = input[f];
-    }
-    if (Object.keys(change).length > 0) {
-      const out = await call(ctx, 'elasticloadbalancing:ModifyTargetGroup', name, () =>
-        elbv2.send(new ModifyTargetGroupCommand({ TargetGroupArn: found.TargetGroupArn, ...change } as ModifyTargetGroupCommandInput)),
-      );
-      group = out.TargetGroups?.[0] ?? group;
-      modified = true;
-      ctx.log?.(`target group ${name}: health check updated (${Object.keys(change).join(', ')})`);
-    }
   }
-  if (attributes.length > 0 && group.TargetGroupArn) {
-    const arn = group.TargetGroupArn;
-    const current = created
-      ? new Map<string | undefined, string | undefined>()
-      : new Map(
-          (
-            (await call(ctx, 'elasticloadbalancing:DescribeTargetGroupAttributes', name, () =>
-              elbv2.send(new DescribeTargetGroupAttributesCommand({ TargetGroupArn: arn })),
-            )).Attributes ?? []
-          ).map((a) => [a.Key, a.Value]),
-        );
-    const differing = attributes.filter((a) => current.get(a.Key) !== a.Value);
-    if (differing.length > 0) {
-      await call(ctx, 'elasticloadbalancing:ModifyTargetGroupAttributes', name, () =>
-        elbv2.send(new ModifyTargetGroupAttributesCommand({ TargetGroupArn: arn, Attributes: differing })),
-      );
-      if (!created) {
-        modified = true;
-        ctx.log?.(`target group ${name}: attributes updated (${differing.map((a) => a.Key).join(', ')})`);
-      }
-    }
+}
+
+/** Brings the health check in line; the modified group, or `undefined` when nothing differed. @internal */
+async function modifyHealthCheck(ctx: OperationContext, name: string, input: CreateTargetGroupCommandInput, found: TargetGroup): Promise<TargetGroup | undefined> {
+  const change: Record<string, unknown> = {};
+  for (const f of HEALTH_FIELDS) {
+    if (input[f] !== undefined && JSON.stringify(input[f]) !== JSON.stringify(found[f])) change[f] = input[f];
   }
-  return { resource: group, created, modified };
+  if (Object.keys(change).length === 0) return undefined;
+  const out = await call(ctx, 'elasticloadbalancing:ModifyTargetGroup', name, () =>
+    ctx.clients.elbv2.send(new ModifyTargetGroupCommand({ TargetGroupArn: found.TargetGroupArn, ...change } as ModifyTargetGroupCommandInput)),
+  );
+  emit(ctx, { action: 'updated', kind: 'target-group', name, change: 'health check updated', detail: Object.keys(change).join(', ') });
+  return out.TargetGroups?.[0] ?? found;
+}
+
+/**
+ * Sets the attributes that differ (all of them on a group just created, which
+ * is not reported again); `true` when an existing group's were changed.
+ *
+ * @internal
+ */
+async function setAttributes(ctx: OperationContext, name: string, group: TargetGroup, attributes: readonly TargetGroupAttribute[], created: boolean): Promise<boolean> {
+  const arn = group.TargetGroupArn;
+  if (attributes.length === 0 || !arn) return false;
+  const { elbv2 } = ctx.clients;
+  const current = created
+    ? new Map<string | undefined, string | undefined>()
+    : new Map(
+        ((await call(ctx, 'elasticloadbalancing:DescribeTargetGroupAttributes', name, () => elbv2.send(new DescribeTargetGroupAttributesCommand({ TargetGroupArn: arn })))).Attributes ?? []).map(
+          (a) => [a.Key, a.Value],
+        ),
+      );
+  const differing = attributes.filter((a) => current.get(a.Key) !== a.Value);
+  if (differing.length === 0) return false;
+  await call(ctx, 'elasticloadbalancing:ModifyTargetGroupAttributes', name, () =>
+    elbv2.send(new ModifyTargetGroupAttributesCommand({ TargetGroupArn: arn, Attributes: differing })),
+  );
+  if (created) return false;
+  emit(ctx, { action: 'updated', kind: 'target-group', name, change: 'attributes updated', detail: differing.map((a) => a.Key).join(', ') });
+  return true;
 }
 
 /** Comparable JSON of actions (order, defaults such as Order and empty fields dropped). @internal */
@@ -243,26 +247,20 @@ export async function ensureListener(ctx: OperationContext, definition: Buildabl
   const lb = input.LoadBalancerArn ?? '';
   const resource = `${lb.split('/').at(-2) ?? lb}:${input.Port}`;
   const { elbv2 } = ctx.clients;
-  const listeners: Listener[] = [];
-  let Marker: string | undefined;
-  do {
-    const out = await call(ctx, 'elasticloadbalancing:DescribeListeners', resource, () =>
-      elbv2.send(new DescribeListenersCommand({ LoadBalancerArn: lb, Marker })),
-    );
-    listeners.push(...(out.Listeners ?? []));
-    Marker = out.NextMarker;
-  } while (Marker);
+  const listeners = await callPages(
+    ctx, 'elasticloadbalancing:DescribeListeners', resource,
+    (Marker) => elbv2.send(new DescribeListenersCommand({ LoadBalancerArn: lb, Marker })),
+    (p) => p.NextMarker, (p) => p.Listeners,
+  );
   const found = listeners.find((l) => l.Port === input.Port);
   if (!found) {
-    const tags = { ...tagRecord(input.Tags), ...stackTags(ctx) };
     const out = await call(ctx, 'elasticloadbalancing:CreateListener', resource, () =>
-      elbv2.send(new CreateListenerCommand({ ...input, Tags: keyValueTags(tags) })),
+      elbv2.send(new CreateListenerCommand({ ...input, Tags: keyValueTags(definitionTags(ctx, input.Tags)) })),
     );
-    ctx.log?.(`created listener ${resource}`);
-    return { resource: out.Listeners?.[0] ?? { Port: input.Port }, created: true, modified: false };
+    return ensured(ctx, { action: 'created', kind: 'listener', name: resource }, out.Listeners?.[0] ?? { Port: input.Port });
   }
   if (actionsKey(input.DefaultActions) === actionsKey(found.DefaultActions) && (input.Protocol === undefined || input.Protocol === found.Protocol)) {
-    return { resource: found, created: false, modified: false };
+    return { resource: found, action: 'unchanged' };
   }
   const out = await call(ctx, 'elasticloadbalancing:ModifyListener', resource, () =>
     elbv2.send(
@@ -275,8 +273,7 @@ export async function ensureListener(ctx: OperationContext, definition: Buildabl
       }),
     ),
   );
-  ctx.log?.(`listener ${resource}: default actions updated`);
-  return { resource: out.Listeners?.[0] ?? found, created: false, modified: true };
+  return ensured(ctx, { action: 'updated', kind: 'listener', name: resource, change: 'default actions updated' }, out.Listeners?.[0] ?? found);
 }
 
 /**
@@ -296,33 +293,26 @@ export async function ensureListenerRule(ctx: OperationContext, definition: Buil
   const listenerArn = input.ListenerArn ?? '';
   const resource = `rule ${input.Priority} of ${listenerArn.split('/').slice(-3).join('/')}`;
   const { elbv2 } = ctx.clients;
-  const rules: Rule[] = [];
-  let Marker: string | undefined;
-  do {
-    const out = await call(ctx, 'elasticloadbalancing:DescribeRules', resource, () =>
-      elbv2.send(new DescribeRulesCommand({ ListenerArn: listenerArn, Marker })),
-    );
-    rules.push(...(out.Rules ?? []));
-    Marker = out.NextMarker;
-  } while (Marker);
+  const rules = await callPages(
+    ctx, 'elasticloadbalancing:DescribeRules', resource,
+    (Marker) => elbv2.send(new DescribeRulesCommand({ ListenerArn: listenerArn, Marker })),
+    (p) => p.NextMarker, (p) => p.Rules,
+  );
   const wantConditions = conditionsKey(input.Conditions);
   const found =
     rules.find((r) => !r.IsDefault && r.Priority === String(input.Priority)) ??
     rules.find((r) => !r.IsDefault && conditionsKey(r.Conditions) === wantConditions);
   if (!found) {
-    const tags = { ...tagRecord(input.Tags), ...stackTags(ctx) };
     const out = await call(ctx, 'elasticloadbalancing:CreateRule', resource, () =>
-      elbv2.send(new CreateRuleCommand({ ...input, Tags: keyValueTags(tags) })),
+      elbv2.send(new CreateRuleCommand({ ...input, Tags: keyValueTags(definitionTags(ctx, input.Tags)) })),
     );
-    ctx.log?.(`created listener ${resource}`);
-    return { resource: out.Rules?.[0] ?? { Priority: String(input.Priority) }, created: true, modified: false };
+    return ensured(ctx, { action: 'created', kind: 'listener-rule', name: resource }, out.Rules?.[0] ?? { Priority: String(input.Priority) });
   }
   if (conditionsKey(found.Conditions) === wantConditions && actionsKey(found.Actions) === actionsKey(input.Actions)) {
-    return { resource: found, created: false, modified: false };
+    return { resource: found, action: 'unchanged' };
   }
   const out = await call(ctx, 'elasticloadbalancing:ModifyRule', resource, () =>
     elbv2.send(new ModifyRuleCommand({ RuleArn: found.RuleArn, Conditions: input.Conditions, Actions: input.Actions })),
   );
-  ctx.log?.(`listener ${resource}: conditions/actions updated`);
-  return { resource: out.Rules?.[0] ?? found, created: false, modified: true };
+  return ensured(ctx, { action: 'updated', kind: 'listener-rule', name: resource, change: 'conditions/actions updated' }, out.Rules?.[0] ?? found);
 }

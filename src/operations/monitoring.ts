@@ -28,7 +28,7 @@ import {
   type PutDashboardCommandInput,
   type PutMetricAlarmCommandInput,
 } from '@aws-sdk/client-cloudwatch';
-import { built, call, keyValueTags, ownedBy, stackTags, tagRecord, type Buildable, type OperationContext } from './context.js';
+import { built, call, definitionTags, emit, keyValueTags, notOwnedDetail, ownedBy, stackTags, tagRecord, type Buildable, type OperationContext } from './context.js';
 import { hasErrorCode } from './errors.js';
 
 /** What {@link registerScalableTarget} returns. */
@@ -75,7 +75,7 @@ export async function registerScalableTarget(
       ctx.clients.autoScaling.send(new TagScalingResourceCommand({ ResourceARN: arn, Tags: tags })),
     );
   }
-  ctx.log?.(`registered scalable target ${resource} (${input.MinCapacity ?? '?'}–${input.MaxCapacity ?? '?'})`);
+  emit(ctx, { action: 'created', kind: 'scalable-target', name: resource, detail: `${input.MinCapacity ?? '?'}–${input.MaxCapacity ?? '?'}` });
   return { scalableTargetArn: arn ?? '' };
 }
 
@@ -98,7 +98,7 @@ export async function putScalingPolicy(
   const out = await call(ctx, 'application-autoscaling:PutScalingPolicy', input.PolicyName ?? '', () =>
     ctx.clients.autoScaling.send(new PutScalingPolicyCommand(input)),
   );
-  ctx.log?.(`put scaling policy ${input.PolicyName} on ${input.ResourceId}`);
+  emit(ctx, { action: 'put', kind: 'scaling-policy', name: String(input.PolicyName), target: String(input.ResourceId) });
   return out;
 }
 
@@ -117,7 +117,7 @@ export async function putAlarm(ctx: OperationContext, definition: Buildable<PutM
 }> {
   const input = built(definition);
   const name = input.AlarmName ?? '';
-  const tags = { ...tagRecord(input.Tags), ...stackTags(ctx) };
+  const tags = definitionTags(ctx, input.Tags);
   const cw = ctx.clients.cloudWatch;
   await call(ctx, 'cloudwatch:PutMetricAlarm', name, () => cw.send(new PutMetricAlarmCommand({ ...input, Tags: keyValueTags(tags) })));
   const described = await call(ctx, 'cloudwatch:DescribeAlarms', name, () =>
@@ -127,7 +127,7 @@ export async function putAlarm(ctx: OperationContext, definition: Buildable<PutM
   if (alarmArn) {
     await call(ctx, 'cloudwatch:TagResource', name, () => cw.send(new TagResourceCommand({ ResourceARN: alarmArn, Tags: keyValueTags(tags) })));
   }
-  ctx.log?.(`put alarm ${name}`);
+  emit(ctx, { action: 'put', kind: 'alarm', name });
   return { alarmArn };
 }
 
@@ -166,7 +166,7 @@ export async function putDashboard(ctx: OperationContext, definition: Buildable<
   const input = built(definition);
   const name = input.DashboardName ?? '';
   const cw = ctx.clients.cloudWatch;
-  const tags = { ...tagRecord(input.Tags), ...stackTags(ctx) };
+  const tags = definitionTags(ctx, input.Tags);
   const find = async (): Promise<string | undefined> => {
     try {
       const out = await call(ctx, 'cloudwatch:GetDashboard', name, () => cw.send(new GetDashboardCommand({ DashboardName: name })));
@@ -179,7 +179,7 @@ export async function putDashboard(ctx: OperationContext, definition: Buildable<
   const existingArn = await find();
   if (existingArn === undefined) {
     await call(ctx, 'cloudwatch:PutDashboard', name, () => cw.send(new PutDashboardCommand({ ...input, Tags: keyValueTags(tags) })));
-    ctx.log?.(`created dashboard ${name}`);
+    emit(ctx, { action: 'created', kind: 'dashboard', name });
     return { dashboardName: name, dashboardArn: (await find()) ?? '', created: true, owned: true };
   }
   const { Tags: _ignoredOnUpdate, ...update } = input;
@@ -193,9 +193,9 @@ export async function putDashboard(ctx: OperationContext, definition: Buildable<
     if (Object.keys(missing).length > 0) {
       await call(ctx, 'cloudwatch:TagResource', name, () => cw.send(new TagResourceCommand({ ResourceARN: existingArn, Tags: keyValueTags(missing) })));
     }
-    ctx.log?.(`updated dashboard ${name}`);
+    emit(ctx, { action: 'updated', kind: 'dashboard', name });
   } else {
-    ctx.log?.(`updated existing dashboard ${name} (not tagged with stack ${ctx.stack}: destroy will leave it)`);
+    emit(ctx, { action: 'updated', kind: 'dashboard', name, owned: false, detail: notOwnedDetail(ctx) });
   }
   return { dashboardName: name, dashboardArn: existingArn, created: false, owned };
 }

@@ -13,8 +13,9 @@ import {
   type IpPermission,
   type SecurityGroup,
 } from '@aws-sdk/client-ec2';
-import { call, keyValueTags, stackTags, type OperationContext } from './context.js';
+import { call, emit, keyValueTags, stackTags, type OperationContext } from './context.js';
 import { OperationError } from './errors.js';
+import type { Ensured } from './events.js';
 
 /** A subnet of {@link DefaultNetwork}. */
 export interface SubnetInfo {
@@ -106,15 +107,11 @@ export interface SecurityGroupOptions {
   readonly tags?: Readonly<Record<string, string>>;
 }
 
-/** What {@link ensureSecurityGroup} returns. */
-export interface EnsureSecurityGroupResult {
-  /** `sg-…`. */
-  readonly groupId: string;
-  /** `true` when this call created the group. */
-  readonly created: boolean;
+/** What {@link ensureSecurityGroup} returns: the group (`GroupId` is `sg-…`), what was done, and how many inbound rules were added. */
+export type EnsureSecurityGroupResult = Ensured<SecurityGroup> & {
   /** How many inbound rules this call added. */
   readonly rulesAdded: number;
-}
+};
 
 /** True when `group` already allows `rule`. @internal */
 function allows(group: SecurityGroup | undefined, rule: IngressRule): boolean {
@@ -150,11 +147,11 @@ function permission(rule: IngressRule): IpPermission {
  *
  * @example
  * ```ts
- * const { groupId } = await ensureSecurityGroup(ctx, {
+ * const { resource: group } = await ensureSecurityGroup(ctx, {
  *   name: 'flask-inventory-tasks', vpcId: net.vpcId,
  *   ingress: [{ port: 5000, cidr: net.cidrBlock }, { port: 80, cidr: '0.0.0.0/0' }],
  * });
- * // groupId → 'sg-0123…'
+ * // group.GroupId → 'sg-0123…'
  * ```
  */
 export async function ensureSecurityGroup(ctx: OperationContext, options: SecurityGroupOptions): Promise<EnsureSecurityGroupResult> {
@@ -193,7 +190,7 @@ export async function ensureSecurityGroup(ctx: OperationContext, options: Securi
     );
     group = { GroupId: out.GroupId ?? '', GroupName: options.name, IpPermissions: [] };
     created = true;
-    ctx.log?.(`created security group ${options.name} (${group.GroupId})`);
+    emit(ctx, { action: 'created', kind: 'security-group', name: options.name, detail: String(group.GroupId) });
   }
   const groupId = group.GroupId ?? '';
   const missing = (options.ingress ?? []).filter((rule) => !allows(group, rule));
@@ -201,7 +198,7 @@ export async function ensureSecurityGroup(ctx: OperationContext, options: Securi
     await call(ctx, 'ec2:AuthorizeSecurityGroupIngress', options.name, () =>
       ec2.send(new AuthorizeSecurityGroupIngressCommand({ GroupId: groupId, IpPermissions: missing.map(permission) })),
     );
-    ctx.log?.(`security group ${options.name}: added ${missing.length} inbound rule(s)`);
+    emit(ctx, { action: 'updated', kind: 'security-group', name: options.name, change: `added ${missing.length} inbound rule(s)` });
   }
-  return { groupId, created, rulesAdded: missing.length };
+  return { resource: group, action: created ? 'created' : missing.length > 0 ? 'updated' : 'unchanged', rulesAdded: missing.length };
 }

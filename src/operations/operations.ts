@@ -6,7 +6,7 @@
  */
 import { ensureCluster } from './cluster.js';
 import type { OperationClients, OperationContext, OperationSettings } from './context.js';
-import { destroy, listStackResources } from './destroy.js';
+import { destroy, listStackResources } from './destroy/index.js';
 import { ensureDiscoveryService, ensureNamespace } from './discovery.js';
 import { ensureListener, ensureListenerRule, ensureLoadBalancer, ensureTargetGroup } from './load-balancing.js';
 import { tailLogs } from './logs.js';

@@ -16,8 +16,10 @@ import {
   type Service,
   type UpdateServiceCommandInput,
 } from '@aws-sdk/client-ecs';
-import { call, lowerKeyValueTags, stackTags, tagRecord, type OperationContext } from './context.js';
+import { call, definitionTags, emit, lowerKeyValueTags, type OperationContext } from './context.js';
 import { OperationError } from './errors.js';
+import type { Ensured, OperationEvent } from './events.js';
+import { callPages } from './pages.js';
 
 /** A service builder (`service(…)` with cluster and task definition) or the CreateService input. */
 export type ServiceDefinitionInput =
@@ -40,17 +42,11 @@ export interface EnsureServiceOptions {
   readonly forceNewDeployment?: boolean;
 }
 
-/** What {@link ensureService} returns. */
-export interface EnsureServiceResult {
-  /** The service as the CreateService/UpdateService/DescribeServices response has it. */
-  readonly service: Service;
+/** What {@link ensureService} returns: the service as the CreateService/UpdateService/DescribeServices response has it, what was done, and the deployment to follow. */
+export type EnsureServiceResult = Ensured<Service> & {
   /** The PRIMARY deployment's id (`ecs-svc/…`): follow it with `waitForDeployment`. */
   readonly deploymentId: string;
-  /** `true` when this call created the service. */
-  readonly created: boolean;
-  /** `true` when this call updated an existing service. */
-  readonly updated: boolean;
-}
+};
 
 /** What {@link deploy}, {@link rollback} and {@link scale} return. */
 export interface DeployResult {
@@ -80,13 +76,17 @@ async function describeService(ctx: OperationContext, cluster: string, name: str
   return out.services?.find((s) => s.status === 'ACTIVE');
 }
 
-/** UpdateService wrapped and logged. @internal */
-async function update(ctx: OperationContext, input: UpdateServiceCommandInput, what: string): Promise<DeployResult> {
+/** UpdateService wrapped and reported (`how`: a deploy's task definition or a scale's count). @internal */
+async function update(
+  ctx: OperationContext,
+  input: UpdateServiceCommandInput,
+  how: Pick<OperationEvent, 'taskDefinition' | 'desiredCount'> = {},
+): Promise<DeployResult> {
   const name = input.service ?? '';
   const out = await call(ctx, 'ecs:UpdateService', name, () => ctx.clients.ecs.send(new UpdateServiceCommand(input)));
   const service = out.service ?? { serviceName: name };
   const deploymentId = primaryId(service);
-  ctx.log?.(`${what} ${name}${deploymentId ? ` (deployment ${deploymentId})` : ''}`);
+  emit(ctx, { action: 'updated', kind: 'service', name, ...how, ...(deploymentId && { detail: `deployment ${deploymentId}` }) });
   return { service, deploymentId, taskDefinition: service.taskDefinition ?? input.taskDefinition ?? '' };
 }
 
@@ -146,10 +146,10 @@ function unchanged(service: Service, input: UpdateServiceCommandInput): boolean 
  *
  * @example
  * ```ts
- * const { deploymentId, created } = await ensureService(ctx,
+ * const { deploymentId, action } = await ensureService(ctx,
  *   service('invsys-service').cluster('flask-inventory-cluster').taskDefinition(invsys.familyRevision)
  *     .desiredCount(2).awsvpc({ subnets: net.subnetIds, securityGroups: [groupId] }));
- * // deploymentId → 'ecs-svc/1234567890123456789', created → true
+ * // deploymentId → 'ecs-svc/1234567890123456789', action → 'created'
  * ```
  */
 export async function ensureService(
@@ -163,14 +163,13 @@ export async function ensureService(
   const cluster = input.cluster ?? 'default';
   const existing = await describeService(ctx, cluster, name);
   if (!existing) {
-    const tags = { ...tagRecord(input.tags), ...stackTags(ctx) };
     const out = await call(ctx, 'ecs:CreateService', name, () =>
-      ctx.clients.ecs.send(new CreateServiceCommand({ ...input, tags: lowerKeyValueTags(tags), propagateTags: input.propagateTags ?? 'SERVICE' })),
+      ctx.clients.ecs.send(new CreateServiceCommand({ ...input, tags: lowerKeyValueTags(definitionTags(ctx, input.tags)), propagateTags: input.propagateTags ?? 'SERVICE' })),
     );
     const service = out.service ?? { serviceName: name };
     const deploymentId = primaryId(service);
-    ctx.log?.(`created service ${name} (deployment ${deploymentId})`);
-    return { service, deploymentId, created: true, updated: false };
+    emit(ctx, { action: 'created', kind: 'service', name, detail: `deployment ${deploymentId}` });
+    return { resource: service, deploymentId, action: 'created' };
   }
   const base = isBuilder
     ? (definition as { buildUpdate(o?: { forceNewDeployment?: boolean }): UpdateServiceCommandInput }).buildUpdate()
@@ -178,10 +177,10 @@ export async function ensureService(
   const { desiredCount, ...rest } = { ...base, cluster, service: name };
   const wanted: UpdateServiceCommandInput = options.keepDesiredCount || desiredCount === undefined ? rest : { ...rest, desiredCount };
   if (!options.forceNewDeployment && unchanged(existing, wanted)) {
-    return { service: existing, deploymentId: primaryId(existing), created: false, updated: false };
+    return { resource: existing, deploymentId: primaryId(existing), action: 'unchanged' };
   }
-  const result = await update(ctx, { ...wanted, ...(options.forceNewDeployment && { forceNewDeployment: true }) }, 'updated service');
-  return { service: result.service, deploymentId: result.deploymentId, created: false, updated: true };
+  const result = await update(ctx, { ...wanted, ...(options.forceNewDeployment && { forceNewDeployment: true }) });
+  return { resource: result.service, deploymentId: result.deploymentId, action: 'updated' };
 }
 
 /** Which service an operation acts on. */
@@ -216,7 +215,7 @@ export function deploy(
       taskDefinition: options.taskDefinition,
       ...(options.forceNewDeployment && { forceNewDeployment: true }),
     },
-    `deploying ${options.taskDefinition} to`,
+    { taskDefinition: options.taskDefinition },
   );
 }
 
@@ -240,18 +239,14 @@ export async function rollback(ctx: OperationContext, options: ServiceRef & { re
   const current = await describeService(ctx, options.cluster, options.service);
   if (!current) throw new OperationError('ecs:DescribeServices', options.service, `no ACTIVE service ${options.service} in cluster ${options.cluster}`);
   const now = familyRevision(current.taskDefinition);
-  const arns: { arn: string; finishedAt: number }[] = [];
-  let nextToken: string | undefined;
-  do {
-    const page = await call(ctx, 'ecs:ListServiceDeployments', options.service, () =>
-      ecs.send(new ListServiceDeploymentsCommand({ cluster: options.cluster, service: options.service, status: ['SUCCESSFUL'], nextToken })),
-    );
-    for (const d of page.serviceDeployments ?? []) {
-      if (d.targetServiceRevisionArn) arns.push({ arn: d.targetServiceRevisionArn, finishedAt: (d.finishedAt ?? d.createdAt)?.getTime() ?? 0 });
-    }
-    nextToken = page.nextToken;
-  } while (nextToken);
-  arns.sort((a, b) => b.finishedAt - a.finishedAt);
+  const deployments = await callPages(
+    ctx, 'ecs:ListServiceDeployments', options.service,
+    (nextToken) => ecs.send(new ListServiceDeploymentsCommand({ cluster: options.cluster, service: options.service, status: ['SUCCESSFUL'], nextToken })),
+    (p) => p.nextToken, (p) => p.serviceDeployments,
+  );
+  const arns = deployments
+    .flatMap((d) => (d.targetServiceRevisionArn ? [{ arn: d.targetServiceRevisionArn, finishedAt: (d.finishedAt ?? d.createdAt)?.getTime() ?? 0 }] : []))
+    .sort((a, b) => b.finishedAt - a.finishedAt);
   for (let i = 0; i < arns.length; i += 20) {
     const batch = arns.slice(i, i + 20);
     const out = await call(ctx, 'ecs:DescribeServiceRevisions', options.service, () =>
@@ -285,5 +280,5 @@ export async function scale(ctx: OperationContext, options: ServiceRef & { reado
   if (!Number.isInteger(options.desiredCount) || options.desiredCount < 0) {
     throw new OperationError('ecs:UpdateService', options.service, `desiredCount must be a whole number ≥ 0, got: ${options.desiredCount}`);
   }
-  return update(ctx, { cluster: options.cluster, service: options.service, desiredCount: options.desiredCount }, `scaled to ${options.desiredCount}:`);
+  return update(ctx, { cluster: options.cluster, service: options.service, desiredCount: options.desiredCount }, { desiredCount: options.desiredCount });
 }

@@ -4,15 +4,16 @@
  *
  * @module
  */
-import { CreateLogGroupCommand, DescribeLogGroupsCommand, PutRetentionPolicyCommand } from '@aws-sdk/client-cloudwatch-logs';
+import { CreateLogGroupCommand, DescribeLogGroupsCommand, PutRetentionPolicyCommand, type LogGroup } from '@aws-sdk/client-cloudwatch-logs';
 import {
   DescribeTaskDefinitionCommand,
   RegisterTaskDefinitionCommand,
   type RegisterTaskDefinitionCommandInput,
   type TaskDefinition,
 } from '@aws-sdk/client-ecs';
-import { built, call, lowerKeyValueTags, stackTags, tagRecord, type Buildable, type OperationContext } from './context.js';
+import { built, call, definitionTags, emit, lowerKeyValueTags, stackTags, type Buildable, type OperationContext } from './context.js';
 import { hasErrorCode } from './errors.js';
+import type { Ensured } from './events.js';
 
 /** Options of {@link registerTaskDefinition}. */
 export interface RegisterTaskDefinitionOptions {
@@ -23,15 +24,15 @@ export interface RegisterTaskDefinitionOptions {
   readonly createLogGroups?: boolean;
 }
 
-/** What {@link registerTaskDefinition} returns. */
-export interface RegisterTaskDefinitionResult {
-  /** The revision now in use: the new one, or the latest ACTIVE one it equals. */
-  readonly taskDefinition: TaskDefinition;
+/**
+ * What {@link registerTaskDefinition} returns: the revision now in use (the
+ * new one, `created`, or the latest ACTIVE one it equals, `unchanged`) and its
+ * `family:revision`.
+ */
+export type RegisterTaskDefinitionResult = Ensured<TaskDefinition> & {
   /** `family:revision`, ready for a service. */
   readonly familyRevision: string;
-  /** `true` when a new revision was registered. */
-  readonly created: boolean;
-}
+};
 
 /** Fields DescribeTaskDefinition adds that are not part of the registration. */
 const COMPUTED = new Set([
@@ -152,8 +153,8 @@ export function sameTaskDefinition(input: RegisterTaskDefinitionCommandInput, la
  *
  * @example
  * ```ts
- * const first = await registerTaskDefinition(ctx, invsysTd);  // { familyRevision: 'flask-inventory-invsys:1', created: true }
- * const again = await registerTaskDefinition(ctx, invsysTd);  // { familyRevision: 'flask-inventory-invsys:1', created: false }
+ * const first = await registerTaskDefinition(ctx, invsysTd);  // { familyRevision: 'flask-inventory-invsys:1', action: 'created', resource: … }
+ * const again = await registerTaskDefinition(ctx, invsysTd);  // { familyRevision: 'flask-inventory-invsys:1', action: 'unchanged', resource: … }
  * ```
  */
 export async function registerTaskDefinition(
@@ -177,16 +178,15 @@ export async function registerTaskDefinition(
     if (!hasErrorCode(error, 'ClientException')) throw error;
   }
   if (latest && sameTaskDefinition(input, latest)) {
-    ctx.log?.(`task definition ${family}:${latest.revision} unchanged`);
-    return { taskDefinition: latest, familyRevision: `${family}:${latest.revision}`, created: false };
+    emit(ctx, { action: 'unchanged', kind: 'task-definition', name: `${family}:${latest.revision}` });
+    return { resource: latest, familyRevision: `${family}:${latest.revision}`, action: 'unchanged' };
   }
-  const tags = { ...tagRecord(input.tags), ...stackTags(ctx) };
   const out = await call(ctx, 'ecs:RegisterTaskDefinition', family, () =>
-    ecs.send(new RegisterTaskDefinitionCommand({ ...input, tags: lowerKeyValueTags(tags) })),
+    ecs.send(new RegisterTaskDefinitionCommand({ ...input, tags: lowerKeyValueTags(definitionTags(ctx, input.tags)) })),
   );
   const td = out.taskDefinition ?? { family };
-  ctx.log?.(`registered task definition ${family}:${td.revision}`);
-  return { taskDefinition: td, familyRevision: `${family}:${td.revision}`, created: true };
+  emit(ctx, { action: 'created', kind: 'task-definition', name: `${family}:${td.revision}` });
+  return { resource: td, familyRevision: `${family}:${td.revision}`, action: 'created' };
 }
 
 /** Creates (tagged) the awslogs groups a task definition names, when missing. @internal */
@@ -202,37 +202,35 @@ async function ensureLogGroupsOf(ctx: OperationContext, input: RegisterTaskDefin
 
 /**
  * Creates the CloudWatch Logs group `name`, tagged with the stack, unless it
- * exists; sets its retention when given.
+ * exists; sets its retention when given (on creation).
  *
  * @example
  * ```ts
- * await ensureLogGroup(ctx, '/ecs/flask-inventory', { retentionDays: 7 }); // { created: true }
+ * await ensureLogGroup(ctx, '/ecs/flask-inventory', { retentionDays: 7 }); // { resource: { logGroupName: '/ecs/flask-inventory', … }, action: 'created' }
  * ```
  */
 export async function ensureLogGroup(
   ctx: OperationContext,
   name: string,
   options: { readonly retentionDays?: number } = {},
-): Promise<{
-  /** `true` when this call created the group. */
-  readonly created: boolean;
-}> {
+): Promise<Ensured<LogGroup>> {
   const { logs } = ctx.clients;
   const out = await call(ctx, 'logs:DescribeLogGroups', name, () =>
     logs.send(new DescribeLogGroupsCommand({ logGroupNamePrefix: name })),
   );
-  if (out.logGroups?.some((g) => g.logGroupName === name)) return { created: false };
+  const existing = out.logGroups?.find((g) => g.logGroupName === name);
+  if (existing) return { resource: existing, action: 'unchanged' };
   try {
     await call(ctx, 'logs:CreateLogGroup', name, () => logs.send(new CreateLogGroupCommand({ logGroupName: name, tags: stackTags(ctx) })));
   } catch (error) {
     if (!hasErrorCode(error, 'ResourceAlreadyExistsException')) throw error;
-    return { created: false };
+    return { resource: { logGroupName: name }, action: 'unchanged' };
   }
   if (options.retentionDays !== undefined) {
     await call(ctx, 'logs:PutRetentionPolicy', name, () =>
       logs.send(new PutRetentionPolicyCommand({ logGroupName: name, retentionInDays: options.retentionDays })),
     );
   }
-  ctx.log?.(`created log group ${name}`);
-  return { created: true };
+  emit(ctx, { action: 'created', kind: 'log-group', name });
+  return { resource: { logGroupName: name }, action: 'created' };
 }

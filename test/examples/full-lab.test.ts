@@ -57,7 +57,7 @@ test('running Tasks 1–5 twice against one local cloud creates nothing the seco
       return { created: lab.created.slice(before), t2, t3, t4, t5, resources };
     };
     const first = await round();
-    assert.ok(first.created.length > 10, `the first round created the stack: ${first.created.join(', ')}`);
+    assert.ok(first.created.length > 10, `the first round created the stack: ${first.created.map((e) => `${e.kind} ${e.name}`).join(', ')}`);
     const prerequisites = () => lab.extra.prerequisites as { created: string[]; existing: string[] };
     assert.deepEqual(
       prerequisites().created,

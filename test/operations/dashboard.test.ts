@@ -6,7 +6,7 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { GetDashboardCommand, ListTagsForResourceCommand, PutDashboardCommand, UntagResourceCommand } from '@aws-sdk/client-cloudwatch';
 import { dashboard, ecsServiceMetric, metricWidget } from '../../src/index.js';
-import { operations } from '../../src/operations/index.js';
+import { operations, renderOperationEvent, type OperationEvent } from '../../src/operations/index.js';
 import { startOpsCloud, type OpsCloud } from './helpers.js';
 
 const board = (name: string, title = 'invsys CPU') =>
@@ -32,6 +32,20 @@ describe('putDashboard: dashboards are tagged like every other stack resource', 
     assert.deepEqual(await tagsOf(result.dashboardArn), { 'ecskit:stack': 'lab-a', team: 'platform' });
     assert.deepEqual(lines, ['created dashboard FlaskInventoryMonitoring']);
     assert.deepEqual((await ops.listStackResources()).filter((r) => r.kind === 'dashboard').map((r) => r.name), ['FlaskInventoryMonitoring']);
+  });
+
+  test('onEvent receives what the log line says, as data', async () => {
+    const events: OperationEvent[] = [];
+    const lines: string[] = [];
+    const ops = operations(t.clients, { stack: 'lab-e', onEvent: (e) => events.push(e), log: (l) => lines.push(l), retries: 0 });
+    await ops.putDashboard(board('lab-e-board'));
+    await ops.putDashboard(board('lab-e-board', 'v2'));
+    await ops.destroy();
+    assert.deepEqual(
+      events.map((e) => [e.action, e.kind, e.name]),
+      [['created', 'dashboard', 'lab-e-board'], ['updated', 'dashboard', 'lab-e-board'], ['removed', 'dashboard', 'lab-e-board']],
+    );
+    assert.deepEqual(lines, events.map(renderOperationEvent));
   });
 
   test('putting it again updates the body and puts back a stack tag that was removed by hand', async () => {

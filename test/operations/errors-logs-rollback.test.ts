@@ -47,7 +47,7 @@ describe('errors, log tailing and rollback against the local cloud', () => {
     } as unknown as ECSClient;
     const ctx: OperationContext = { clients: { ...t.clients, ecs: flaky }, stack: 'errs', retries: 3, retryDelaySeconds: 0.01 };
     const out = await ensureCluster(ctx, 'throttled-cluster');
-    assert.equal(out.created, true);
+    assert.equal(out.action === 'created', true);
     assert.equal(calls, 4); // 2 throttled + DescribeClusters + CreateCluster
 
     let invalidCalls = 0;
@@ -132,10 +132,10 @@ describe('errors, log tailing and rollback against the local cloud', () => {
       networkConfiguration: { awsvpcConfiguration: { subnets: [...net.subnetIds] } },
     });
     const rs = t.cloud.state.region(t.cloud.region, t.cloud.accountId);
-    completeDeployment(rs, created.service.serviceArn ?? '', created.deploymentId);
+    completeDeployment(rs, created.resource.serviceArn ?? '', created.deploymentId);
     const v2 = await ops.registerTaskDefinition(invsysTd('rb-invsys', 'flask-inventory/invsys:v2.0.0'));
     const deployed = await ops.deploy({ cluster: 'rb-cluster', service: 'rb-service', taskDefinition: v2.familyRevision });
-    completeDeployment(rs, created.service.serviceArn ?? '', deployed.deploymentId);
+    completeDeployment(rs, created.resource.serviceArn ?? '', deployed.deploymentId);
     t.cloud.state.touch();
     const back = await ops.rollback({ cluster: 'rb-cluster', service: 'rb-service' });
     assert.match(back.taskDefinition, /rb-invsys:1$/);

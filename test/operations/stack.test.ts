@@ -59,8 +59,8 @@ async function buildStack(ops: Operations, prefix = '') {
   }
   const td = await ops.registerTaskDefinition(invsysTd(`${prefix}flask-inventory-invsys`));
   const ns = await ops.ensureNamespace(privateDnsNamespace(`${prefix}local`).vpc(net.vpcId));
-  const disco = await ops.ensureDiscoveryService(discoveryService('invsys').namespaceId(ns.namespace.Id ?? '').dnsRecord('A', 60));
-  const alb = await ops.ensureLoadBalancer(loadBalancer(`${prefix}flask-inventory-alb`).subnets(net.subnetIds).securityGroups([sg.groupId]));
+  const disco = await ops.ensureDiscoveryService(discoveryService('invsys').namespaceId(ns.resource.Id ?? '').dnsRecord('A', 60));
+  const alb = await ops.ensureLoadBalancer(loadBalancer(`${prefix}flask-inventory-alb`).subnets(net.subnetIds).securityGroups([sg.resource.GroupId ?? '']));
   const tg = await ops.ensureTargetGroup(
     targetGroup(`${prefix}gateway-tg`).protocol('HTTP').port(5001).vpc(net.vpcId).targetType('ip').healthCheck({ path: '/health' }).deregistrationDelaySeconds(30),
   );
@@ -74,8 +74,8 @@ async function buildStack(ops: Operations, prefix = '') {
       .taskDefinition(td.familyRevision)
       .desiredCount(2)
       .launchType('EC2')
-      .awsvpc({ subnets: [...net.subnetIds], securityGroups: [sg.groupId] })
-      .serviceRegistry({ registryArn: disco.service.Arn ?? '' }),
+      .awsvpc({ subnets: [...net.subnetIds], securityGroups: [sg.resource.GroupId ?? ''] })
+      .serviceRegistry({ registryArn: disco.resource.Arn ?? '' }),
   );
   const target = await ops.registerScalableTarget(scalableTarget().service(`${prefix}${CLUSTER}`, 'invsys-service').minCapacity(2).maxCapacity(6));
   await ops.putScalingPolicy(
@@ -108,15 +108,15 @@ describe('operations over the local cloud: the lab stack', () => {
   after(() => t.stop());
 
   test('the first run creates every resource and the second creates none', () => {
-    const created = (r: typeof first) => [r.cluster, r.sg, r.td, r.ns, r.disco, r.alb, r.tg, r.http, r.rule, r.svc].map((x) => x.created);
+    const created = (r: typeof first) => [r.cluster, r.sg, r.td, r.ns, r.disco, r.alb, r.tg, r.http, r.rule, r.svc].map((x) => x.action === 'created');
     assert.deepEqual(created(first), Array(10).fill(true));
     assert.deepEqual(created(second), Array(10).fill(false));
     assert.equal(second.sg.rulesAdded, 0);
-    assert.equal(second.svc.updated, false);
-    assert.equal(second.tg.modified, false);
-    assert.equal(second.http.modified, false);
-    assert.equal(second.rule.modified, false);
-    assert.equal(second.ns.namespace.Id, first.ns.namespace.Id);
+    assert.equal(second.svc.action === 'updated', false);
+    assert.equal(second.tg.action === 'updated', false);
+    assert.equal(second.http.action === 'updated', false);
+    assert.equal(second.rule.action === 'updated', false);
+    assert.equal(second.ns.resource.Id, first.ns.resource.Id);
     assert.equal(second.alb.resource.LoadBalancerArn, first.alb.resource.LoadBalancerArn);
     assert.equal(second.target.scalableTargetArn, first.target.scalableTargetArn);
   });
@@ -145,7 +145,7 @@ describe('operations over the local cloud: the lab stack', () => {
     const changed = await ops.ensureTargetGroup(
       targetGroup('gateway-tg').protocol('HTTP').port(5001).vpc(first.net.vpcId).targetType('ip').healthCheck({ path: '/health/ready', intervalSeconds: 15 }),
     );
-    assert.deepEqual([changed.created, changed.modified], [false, true]);
+    assert.deepEqual([changed.action === 'created', changed.action === 'updated'], [false, true]);
     assert.equal(changed.resource.TargetGroupArn, first.tg.resource.TargetGroupArn);
     const tg = await t.clients.elbv2.send(new DescribeTargetGroupsCommand({ Names: ['gateway-tg'] }));
     assert.equal(tg.TargetGroups?.[0]?.HealthCheckPath, '/health/ready');

@@ -16,9 +16,9 @@ describe('registerTaskDefinition against the local cloud', () => {
     const ops = t.ops('td-lab');
     const first = await ops.registerTaskDefinition(invsysTd());
     const second = await ops.registerTaskDefinition(invsysTd());
-    assert.equal(first.created, true);
+    assert.equal(first.action === 'created', true);
     assert.equal(first.familyRevision, 'flask-inventory-invsys:1');
-    assert.equal(second.created, false);
+    assert.equal(second.action === 'created', false);
     assert.equal(second.familyRevision, 'flask-inventory-invsys:1');
     const list = await t.clients.ecs.send(new ListTaskDefinitionsCommand({ familyPrefix: 'flask-inventory-invsys' }));
     assert.equal(list.taskDefinitionArns?.length, 1);
@@ -27,9 +27,9 @@ describe('registerTaskDefinition against the local cloud', () => {
   test('a changed image registers a new revision, and the plain SDK input of the same definition does not', async () => {
     const ops = t.ops('td-lab');
     const v2 = await ops.registerTaskDefinition(invsysTd('flask-inventory-invsys', 'flask-inventory/invsys:v2.0.0'));
-    assert.deepEqual([v2.created, v2.familyRevision], [true, 'flask-inventory-invsys:2']);
+    assert.deepEqual([v2.action === 'created', v2.familyRevision], [true, 'flask-inventory-invsys:2']);
     const again = await ops.registerTaskDefinition(invsysTd('flask-inventory-invsys', 'flask-inventory/invsys:v2.0.0').build());
-    assert.deepEqual([again.created, again.familyRevision], [false, 'flask-inventory-invsys:2']);
+    assert.deepEqual([again.action === 'created', again.familyRevision], [false, 'flask-inventory-invsys:2']);
   });
 
   test('new revisions carry the stack tag and the awslogs group is created, tagged', async () => {
@@ -45,7 +45,7 @@ describe('registerTaskDefinition against the local cloud', () => {
     const input = { family: 'tiny', containerDefinitions: [{ name: 'web', image: 'nginx', memory: 128, portMappings: [{ containerPort: 80 }] }] };
     const first = await ops.registerTaskDefinition(input);
     const second = await ops.registerTaskDefinition(input);
-    assert.deepEqual([first.created, second.created], [true, false]);
+    assert.deepEqual([first.action === 'created', second.action === 'created'], [true, false]);
   });
 });
 

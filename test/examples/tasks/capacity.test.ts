@@ -49,13 +49,13 @@ test('ensureCapacity launches 4 tagged t3.medium instances over the zones, waits
       assert.match(error.message, /prerequisites step creates it/);
       return true;
     });
-    assert.equal(lab.created.filter((c) => c.startsWith('instance ')).length, 0, 'nothing was launched');
+    assert.equal(lab.created.filter((c) => c.kind === 'instance').length, 0, 'nothing was launched');
     await ensurePrerequisites(lab);
     const first = await ensureCapacity(lab);
     assert.equal(first.launched, 4);
     assert.equal(first.registered, 4);
     assert.deepEqual([...new Set(first.instances.map((i) => i.availabilityZone))].sort(), ['us-east-1a', 'us-east-1b', 'us-east-1c']);
-    assert.equal(lab.created.filter((c) => c.startsWith('instance i-')).length, 4);
+    assert.equal(lab.created.filter((c) => c.kind === 'instance' && c.name.startsWith('i-')).length, 4);
 
     const ec2 = lab.clients.ec2;
     const described = (await ec2.send(new DescribeInstancesCommand({ InstanceIds: first.instances.map((i) => i.instanceId) }))).Reservations!.flatMap((r) => r.Instances ?? []);
