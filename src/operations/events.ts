@@ -7,7 +7,7 @@
  *
  * @module
  */
-import type { StackResourceKind } from './destroy/types.js';
+import type { StackResourceKind } from './resource-kinds.js';
 
 /**
  * What an operation did to a resource: `created`, `updated`, `unchanged`,

@@ -5,29 +5,9 @@
  * @module
  */
 import type { OperationContext } from '../context.js';
+import type { StackResourceKind } from '../resource-kinds.js';
 
-/** The kinds of resource a stack can own, in the order `destroy()` removes them. */
-export const DESTROY_ORDER = [
-  'scaling-policy',
-  'scalable-target',
-  'alarm',
-  'dashboard',
-  'service',
-  'discovery-service',
-  'namespace',
-  'listener-rule',
-  'listener',
-  'load-balancer',
-  'target-group',
-  'instance',
-  'security-group',
-  'task-definition',
-  'log-group',
-  'cluster',
-] as const;
-
-/** One kind of {@link DESTROY_ORDER}. */
-export type StackResourceKind = (typeof DESTROY_ORDER)[number];
+export { DESTROY_ORDER, type StackResourceKind } from '../resource-kinds.js';
 
 /** A resource that belongs to a stack. */
 export interface StackResource {
