@@ -28,4 +28,4 @@ export * from './operations/index.js';
 // The container engine (docker or podman) and image operations.
 export * from './containers/index.js';
 // How fast AWS durations pass on a target: the one validated factor and its conversions.
-export { checkTimeScale, isTimeScaleFactor, LOCAL_SCRIPT_TIME_SCALE, REAL_TIME, TimeScale, type WaiterTiming } from './time-scale.js';
+export { LOCAL_SCRIPT_TIME_SCALE, REAL_TIME, TimeScale, type WaiterTiming } from './time-scale.js';

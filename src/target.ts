@@ -23,7 +23,7 @@ export interface TargetOptions {
    * local cloud in this process. Never AWS unless `aws` is asked for.
    */
   readonly target?: TargetKind | 'auto';
-  /** Local cloud only: multiplies every AWS duration (default {@link LOCAL_SCRIPT_TIME_SCALE}, 0.02: a 30 s health-check interval takes 0.6 s). Refused unless a finite number above 0 ({@link isTimeScaleFactor}). */
+  /** Local cloud only: multiplies every AWS duration (default {@link LOCAL_SCRIPT_TIME_SCALE}, 0.02: a 30 s health-check interval takes 0.6 s). Refused unless a finite number above 0. */
   readonly timeScale?: number;
   /**
    * Local cloud started in this process only: what runs its tasks, `process`

@@ -34,13 +34,15 @@ export const LOCAL_SCRIPT_TIME_SCALE = 0.02;
  * isTimeScaleFactor(0);    // → false
  * isTimeScaleFactor('0.02'); // → false (parse it first)
  * ```
+ *
+ * @internal
  */
 export function isTimeScaleFactor(value: unknown): value is number {
   return typeof value === 'number' && Number.isFinite(value) && value > 0;
 }
 
 /**
- * Returns `factor` when it is a time scale ({@link isTimeScaleFactor}), else
+ * Returns `factor` when it is a time scale (`isTimeScaleFactor`), else
  * throws the RangeError {@link TimeScale}'s constructor throws, naming the
  * value and what to pass instead.
  *
@@ -49,6 +51,8 @@ export function isTimeScaleFactor(value: unknown): value is number {
  * checkTimeScale(0.02); // → 0.02
  * checkTimeScale(-1);   // throws RangeError: timeScale must be a positive number, got: -1 (pass 1 for AWS's pace, …)
  * ```
+ *
+ * @internal
  */
 export function checkTimeScale(factor: unknown): number {
   if (isTimeScaleFactor(factor)) return factor;
@@ -104,8 +108,8 @@ export class TimeScale {
   readonly factor: number;
 
   /**
-   * @param factor A finite number above 0 ({@link isTimeScaleFactor}).
-   * @throws RangeError ({@link checkTimeScale}) naming the value and what to pass instead, for 0,
+   * @param factor A finite number above 0.
+   * @throws RangeError naming the value and what to pass instead, for 0,
    * negative numbers, `NaN`, `Infinity` and anything that is not a number
    * (a string such as `'0.02'` must be parsed first).
    */

@@ -1,6 +1,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { checkTimeScale, isTimeScaleFactor, LOCAL_SCRIPT_TIME_SCALE, REAL_TIME, TimeScale } from '../src/index.js';
+import { LOCAL_SCRIPT_TIME_SCALE, REAL_TIME, TimeScale } from '../src/index.js';
+import { checkTimeScale, isTimeScaleFactor } from '../src/time-scale.js';
 import { CloudState } from '../src/local/cloud-state.js';
 import { startLocalCloud } from '../src/local/index.js';
 

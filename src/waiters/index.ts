@@ -1,6 +1,6 @@
 /**
  * Deployment-aware waiters: one generic poller, a pure acceptor per
- * resource, `waitFor…` returning a typed outcome and `waitUntil…` throwing a
+ * resource (internal, but for the deployment's `acceptDeployment`), `waitFor…` returning a typed outcome and `waitUntil…` throwing a
  * named error carrying it, progress as events with three renderers.
  *
  * @module
@@ -51,12 +51,6 @@ export {
   type WaiterClients,
 } from './deployment/index.js';
 export {
-  acceptAlarmState,
-  acceptCloudMapOperation,
-  acceptServicesStable,
-  acceptTargetsHealthy,
-  acceptTasksRunning,
-  acceptTasksStopped,
   waitForAlarmState,
   waitForCloudMapOperation,
   waitForServicesStable,

@@ -65,7 +65,7 @@ export interface FailedDeployment {
   readonly reason: string;
 }
 
-/** What {@link acceptServicesStable} decides on. */
+/** What {@link waitForServicesStable} decides on. */
 export interface ServicesStableObservation {
   /** Every service asked for. */
   readonly services: readonly ServiceStability[];
@@ -85,6 +85,8 @@ export interface ServicesStableObservation {
  *   targetGroups: [{ targetGroupArn, healthy: 1, notHealthy: ['10.0.1.7:5000 initial'] }], failedDeployments: [] }] });
  * // → { state: 'retry', reason: 'invsys-service: 1/2 healthy targets in invsys-tg (10.0.1.7:5000 initial)' }
  * ```
+ *
+ * @internal
  */
 export function acceptServicesStable(o: ServicesStableObservation): Acceptance {
   const waiting: string[] = [];
@@ -218,6 +220,8 @@ export interface CloudMapOperationObservation {
  * acceptCloudMapOperation({ operationId: 'abc', status: 'FAIL', errorCode: 'CANNOT_CREATE_HOSTED_ZONE', errorMessage: 'conflict', targets: {} });
  * // → { state: 'failure', reason: 'operation abc FAIL: CANNOT_CREATE_HOSTED_ZONE: conflict' }
  * ```
+ *
+ * @internal
  */
 export function acceptCloudMapOperation(o: CloudMapOperationObservation): Acceptance {
   if (o.status === 'SUCCESS') return { state: 'success', reason: `operation ${o.operationId} SUCCESS` };
@@ -298,6 +302,8 @@ export interface TargetHealthState {
  * acceptTargetsHealthy({ targetGroupArn, named: true, minHealthy: 1, targets: [{ id: '10.0.1.7', port: 5000, state: 'unhealthy', reason: 'Target.Timeout' }] });
  * // → { state: 'retry', reason: '0/1 healthy: 10.0.1.7:5000 unhealthy (Target.Timeout)' }
  * ```
+ *
+ * @internal
  */
 export function acceptTargetsHealthy(o: TargetsObservation): Acceptance {
   const live = o.named ? o.targets : o.targets.filter((t) => t.state !== 'draining');
@@ -415,6 +421,8 @@ const describeStopped = (t: TasksObservation['tasks'][number]) =>
  * acceptTasksRunning({ tasks: [{ taskArn: 'arn:…/0f3a', lastStatus: 'STOPPED', stoppedReason: 'Essential container in task exited', stopCode: 'EssentialContainerExited', exitCodes: [{ name: 'app', exitCode: 1 }] }] });
  * // → { state: 'failure', reason: 'task 0f3a STOPPED: Essential container in task exited [EssentialContainerExited] (exit code app=1)' }
  * ```
+ *
+ * @internal
  */
 export function acceptTasksRunning(o: TasksObservation): Acceptance {
   const missing = o.tasks.find((t) => t.lastStatus === 'MISSING');
@@ -434,6 +442,8 @@ export function acceptTasksRunning(o: TasksObservation): Acceptance {
  * acceptTasksStopped({ tasks: [{ taskArn: 'arn:…/0f3a', lastStatus: 'DEPROVISIONING', stoppedReason: undefined, stopCode: undefined, exitCodes: [] }] });
  * // → { state: 'retry', reason: '0/1 STOPPED; 0f3a DEPROVISIONING' }
  * ```
+ *
+ * @internal
  */
 export function acceptTasksStopped(o: TasksObservation): Acceptance {
   const waiting = o.tasks.filter((t) => t.lastStatus !== 'STOPPED' && t.lastStatus !== 'MISSING');
@@ -549,6 +559,8 @@ export interface AlarmStateObservation {
  * acceptAlarmState({ wanted: 'ALARM', alarms: [{ alarmName: 'high-cpu', state: 'OK', reason: 'Threshold Crossed: 1 datapoint [12.0] was not greater than 70.0' }] });
  * // → { state: 'retry', reason: 'high-cpu is OK, waiting for ALARM (Threshold Crossed: …)' }
  * ```
+ *
+ * @internal
  */
 export function acceptAlarmState(o: AlarmsObservation): Acceptance {
   const other = o.alarms.filter((a) => a.state !== o.wanted);
