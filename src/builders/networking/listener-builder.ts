@@ -19,6 +19,7 @@ import {
 } from './elb-actions.js';
 import { assertCfnValue, literal, literalProblem, patterns } from './networking-rules.js';
 import { checkInt, intRule, assertOneOf, compact, fail, freeze, throwIfProblems } from '../shared/validation.js';
+import { cfnResource } from '../shared/cfn-resource.js';
 import type { Problem } from '../validation-error.js';
 
 /** Listener protocols of an Application Load Balancer. */
@@ -230,18 +231,14 @@ export class ListenerBuilder<Missing extends ListenerState = ListenerInitial> {
    */
   toCloudFormation(this: ListenerBuilder<ListenerReady>): ListenerCfn {
     const p = this.#props;
-    throwIfProblems(this.#subject, this.#problems());
-    return {
-      Type: 'AWS::ElasticLoadBalancingV2::Listener',
-      Properties: compact({
-        LoadBalancerArn: p.loadBalancerArn,
-        Port: p.port as number,
-        Protocol: p.protocol as ListenerProtocol,
-        SslPolicy: p.sslPolicy,
-        Certificates: p.certificateArn === undefined ? undefined : [{ CertificateArn: p.certificateArn }],
-        DefaultActions: p.action ? [renderAction(p.action)] : [],
-      }),
-    };
+    return cfnResource(this.#subject, this.#problems(), 'AWS::ElasticLoadBalancingV2::Listener', {
+      LoadBalancerArn: p.loadBalancerArn,
+      Port: p.port as number,
+      Protocol: p.protocol as ListenerProtocol,
+      SslPolicy: p.sslPolicy,
+      Certificates: p.certificateArn === undefined ? undefined : [{ CertificateArn: p.certificateArn }],
+      DefaultActions: p.action ? [renderAction(p.action)] : [],
+    });
   }
 
   #problems(): Problem[] {
