@@ -8,6 +8,7 @@ import type { RegisterScalableTargetCommandInput } from '@aws-sdk/client-applica
 import { isCfnIntrinsic, type CfnResource, type CfnValue, type KeyValueTag } from '../shared/cfn-value.js';
 import { keyValueTag, mergeTags } from '../shared/tags.js';
 import { checkInt, compact, fail, freeze, throwIfProblems, wholeNumberRule } from '../shared/validation.js';
+import { cfnResource } from '../shared/cfn-resource.js';
 import type { Problem } from '../validation-error.js';
 
 /** @internal `service/<cluster>/<service>` with ECS's name rules. */
@@ -272,19 +273,15 @@ export class ScalableTargetBuilder<Missing extends ScalableTargetRequired = Scal
     this: ScalableTargetBuilder<never>,
   ): CfnResource<'AWS::ApplicationAutoScaling::ScalableTarget', ScalableTargetCfnProperties> {
     const p = this.#props;
-    throwIfProblems(this.#subject, this.#problems());
-    return {
-      Type: 'AWS::ApplicationAutoScaling::ScalableTarget',
-      Properties: compact({
-        ServiceNamespace: 'ecs' as const,
-        ResourceId: p.resourceId as CfnValue,
-        ScalableDimension: 'ecs:service:DesiredCount' as const,
-        MinCapacity: p.minCapacity as number,
-        MaxCapacity: p.maxCapacity as number,
-        RoleARN: p.roleArn,
-        SuspendedState: this.#suspendedState(),
-      }),
-    };
+    return cfnResource(this.#subject, this.#problems(), 'AWS::ApplicationAutoScaling::ScalableTarget', {
+      ServiceNamespace: 'ecs' as const,
+      ResourceId: p.resourceId as CfnValue,
+      ScalableDimension: 'ecs:service:DesiredCount' as const,
+      MinCapacity: p.minCapacity as number,
+      MaxCapacity: p.maxCapacity as number,
+      RoleARN: p.roleArn,
+      SuspendedState: this.#suspendedState(),
+    });
   }
 }
 
