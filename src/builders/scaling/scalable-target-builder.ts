@@ -36,6 +36,16 @@ export function literal(problems: Problem[], path: string, value: CfnValue | und
   return value as string | undefined;
 }
 
+/**
+ * @internal The `{ ServiceNamespace, ResourceId, ScalableDimension }` of an
+ * ECS service's desired count, the only scalable target ecskit builds.
+ */
+export function ecsServiceTarget<R extends CfnValue | undefined>(
+  resourceId: R,
+): { ServiceNamespace: 'ecs'; ResourceId: R; ScalableDimension: 'ecs:service:DesiredCount' } {
+  return { ServiceNamespace: 'ecs', ResourceId: resourceId, ScalableDimension: 'ecs:service:DesiredCount' };
+}
+
 /** @internal Checks a resource id (or leaves an intrinsic alone); throws at once. */
 export function assertResourceId(subject: string, path: string, value: CfnValue): void {
   if (isCfnIntrinsic(value)) return;
@@ -187,9 +197,7 @@ export class ScalableTargetBuilder<Missing extends ScalableTargetRequired = Scal
   /** The triple a scaling policy refers to (also accepted by a policy's `.target()`). */
   get ref(): ScalableTargetRef | undefined {
     const id = this.#props.resourceId;
-    return id === undefined
-      ? undefined
-      : { ServiceNamespace: 'ecs', ResourceId: id, ScalableDimension: 'ecs:service:DesiredCount' };
+    return id === undefined ? undefined : ecsServiceTarget(id);
   }
 
   #problems(): Problem[] {
@@ -245,9 +253,7 @@ export class ScalableTargetBuilder<Missing extends ScalableTargetRequired = Scal
     const roleArn = literal(problems, 'RoleARN', p.roleArn);
     throwIfProblems(this.#subject, problems);
     return compact({
-      ServiceNamespace: 'ecs',
-      ResourceId: resourceId,
-      ScalableDimension: 'ecs:service:DesiredCount',
+      ...ecsServiceTarget(resourceId),
       MinCapacity: p.minCapacity,
       MaxCapacity: p.maxCapacity,
       RoleARN: roleArn,
@@ -274,9 +280,7 @@ export class ScalableTargetBuilder<Missing extends ScalableTargetRequired = Scal
   ): CfnResource<'AWS::ApplicationAutoScaling::ScalableTarget', ScalableTargetCfnProperties> {
     const p = this.#props;
     return cfnResource(this.#subject, this.#problems(), 'AWS::ApplicationAutoScaling::ScalableTarget', {
-      ServiceNamespace: 'ecs' as const,
-      ResourceId: p.resourceId as CfnValue,
-      ScalableDimension: 'ecs:service:DesiredCount' as const,
+      ...ecsServiceTarget(p.resourceId as CfnValue),
       MinCapacity: p.minCapacity as number,
       MaxCapacity: p.maxCapacity as number,
       RoleARN: p.roleArn,

@@ -15,6 +15,7 @@ import { show, type Problem } from '../validation-error.js';
 import { resourceLabelProblem } from './resource-label.js';
 import {
   assertResourceId,
+  ecsServiceTarget,
   literal,
   serviceResourceId,
   type ScalableTargetRef,
@@ -130,11 +131,7 @@ function commonProblems(props: { resourceId?: CfnValue }, problems: Problem[]): 
 
 function cfnTargetProperties(resourceId: CfnValue | undefined, options: PolicyCfnOptions | undefined) {
   if (options?.scalingTargetId !== undefined) return { ScalingTargetId: options.scalingTargetId };
-  return {
-    ServiceNamespace: 'ecs' as const,
-    ResourceId: resourceId,
-    ScalableDimension: 'ecs:service:DesiredCount' as const,
-  };
+  return ecsServiceTarget(resourceId);
 }
 
 /** A policy's type with its configuration, under the name the SDK and CloudFormation give it. */
@@ -164,9 +161,7 @@ function policyInput(
   throwIfProblems(subject, problems);
   return {
     PolicyName: name,
-    ServiceNamespace: 'ecs',
-    ResourceId: resourceId,
-    ScalableDimension: 'ecs:service:DesiredCount',
+    ...ecsServiceTarget(resourceId),
     PolicyType,
     ...configuration,
   };
