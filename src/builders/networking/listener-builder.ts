@@ -9,13 +9,13 @@ import {
   type ActionSpec,
   actionLiteralProblems,
   type CfnAction,
+  cfnActions,
   type FixedResponseOptions,
   type ForwardOptions,
   type ForwardTarget,
   fixedResponseSpec,
   forwardSpec,
-  renderAction,
-  sdkAction,
+  sdkActions,
 } from './elb-actions.js';
 import { assertCfnValue, literal, literalProblem, patterns } from './networking-rules.js';
 import { checkInt, intRule, assertOneOf, compact, fail, freeze, throwIfProblems } from '../shared/validation.js';
@@ -205,7 +205,7 @@ export class ListenerBuilder<Missing extends ListenerState = ListenerInitial> {
     throwIfProblems(this.#subject, [
       ...literalProblem('LoadBalancerArn', p.loadBalancerArn, 'load balancer ARN'),
       ...this.#problems(),
-      ...(p.action ? actionLiteralProblems(p.action, 'DefaultActions[0]') : []),
+      ...actionLiteralProblems(p.action, 'DefaultActions[0]'),
       ...literalProblem('Certificates[0].CertificateArn', p.certificateArn, 'certificate ARN'),
     ]);
     return compact({
@@ -214,7 +214,7 @@ export class ListenerBuilder<Missing extends ListenerState = ListenerInitial> {
       Port: p.port,
       SslPolicy: p.sslPolicy,
       Certificates: p.certificateArn === undefined ? undefined : [{ CertificateArn: literal(p.certificateArn) }],
-      DefaultActions: p.action ? [sdkAction(p.action)] : [],
+      DefaultActions: sdkActions(p.action),
     });
   }
 
@@ -237,7 +237,7 @@ export class ListenerBuilder<Missing extends ListenerState = ListenerInitial> {
       Protocol: p.protocol as ListenerProtocol,
       SslPolicy: p.sslPolicy,
       Certificates: p.certificateArn === undefined ? undefined : [{ CertificateArn: p.certificateArn }],
-      DefaultActions: p.action ? [renderAction(p.action)] : [],
+      DefaultActions: cfnActions(p.action),
     });
   }
 

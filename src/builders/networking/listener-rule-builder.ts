@@ -9,13 +9,13 @@ import {
   type ActionSpec,
   actionLiteralProblems,
   type CfnAction,
+  cfnActions,
   type FixedResponseOptions,
   type ForwardOptions,
   type ForwardTarget,
   fixedResponseSpec,
   forwardSpec,
-  renderAction,
-  sdkAction,
+  sdkActions,
 } from './elb-actions.js';
 import { addTags, assertCfnValue, type KeyValueTag, literal, literalProblem, patterns } from './networking-rules.js';
 import { checkInt, intRule, compact, fail, freeze, throwIfProblems } from '../shared/validation.js';
@@ -257,7 +257,7 @@ export class ListenerRuleBuilder<Missing extends ListenerRuleState = ListenerRul
     throwIfProblems(this.#subject, [
       ...literalProblem('ListenerArn', p.listenerArn, 'listener ARN'),
       ...this.#problems(),
-      ...(p.action ? actionLiteralProblems(p.action, 'Actions[0]') : []),
+      ...actionLiteralProblems(p.action, 'Actions[0]'),
     ]);
     return compact({
       ListenerArn: literal(p.listenerArn),
@@ -268,7 +268,7 @@ export class ListenerRuleBuilder<Missing extends ListenerRuleState = ListenerRul
           ? { Field: c.field, PathPatternConfig: { Values: [...c.values] } }
           : { Field: c.field, HostHeaderConfig: { Values: [...c.values] } };
       }),
-      Actions: p.action ? [sdkAction(p.action)] : [],
+      Actions: sdkActions(p.action),
       Tags: cfnTags(p.tags),
     });
   }
@@ -296,7 +296,7 @@ export class ListenerRuleBuilder<Missing extends ListenerRuleState = ListenerRul
           ? { Field: c.field, PathPatternConfig: { Values: [...c.values] } }
           : { Field: c.field, HostHeaderConfig: { Values: [...c.values] } },
       ),
-      Actions: p.action ? [renderAction(p.action)] : [],
+      Actions: cfnActions(p.action),
       Tags: cfnTags(p.tags),
     });
   }
