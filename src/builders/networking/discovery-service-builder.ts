@@ -15,6 +15,8 @@ import {
   patterns,
 } from './networking-rules.js';
 import { checkInt, intRule, assertOneOf, compact, fail, freeze, throwIfProblems } from '../shared/validation.js';
+import { cfnResource } from '../shared/cfn-resource.js';
+import { cfnTags } from '../shared/tags.js';
 import type { Problem } from '../validation-error.js';
 
 /**
@@ -330,7 +332,7 @@ export class DiscoveryServiceBuilder<Missing extends DiscoveryServiceState = Dis
       Description: p.description,
       DnsConfig: this.#dnsConfig(),
       HealthCheckCustomConfig: this.#customHealthCheck(),
-      Tags: p.tags.length > 0 ? p.tags.map((t) => ({ ...t })) : undefined,
+      Tags: cfnTags(p.tags),
     });
   }
 
@@ -349,18 +351,14 @@ export class DiscoveryServiceBuilder<Missing extends DiscoveryServiceState = Dis
    */
   toCloudFormation(this: DiscoveryServiceBuilder<DiscoveryServiceReady>): DiscoveryServiceCfn {
     const p = this.#props;
-    throwIfProblems(this.#subject, this.#problems());
-    return {
-      Type: 'AWS::ServiceDiscovery::Service',
-      Properties: compact({
-        Name: p.name,
-        Description: p.description,
-        DnsConfig: this.#dnsConfig(),
-        HealthCheckCustomConfig: this.#customHealthCheck(),
-        NamespaceId: p.namespaceId as CfnValue,
-        Tags: p.tags.length > 0 ? p.tags.map((t) => ({ ...t })) : undefined,
-      }),
-    };
+    return cfnResource(this.#subject, this.#problems(), 'AWS::ServiceDiscovery::Service', {
+      Name: p.name,
+      Description: p.description,
+      DnsConfig: this.#dnsConfig(),
+      HealthCheckCustomConfig: this.#customHealthCheck(),
+      NamespaceId: p.namespaceId as CfnValue,
+      Tags: cfnTags(p.tags),
+    });
   }
 
   #problems(): Problem[] {

@@ -165,9 +165,9 @@ export function fixedResponseSpec(
   });
 }
 
-/** @internal `.build()` problems: intrinsics where the SDK needs ARNs. */
-export function actionLiteralProblems(spec: ActionSpec, path: string): Problem[] {
-  if (spec.type !== 'forward') return [];
+/** @internal `.build()` problems: intrinsics where the SDK needs ARNs (none while no action is set). */
+export function actionLiteralProblems(spec: ActionSpec | undefined, path: string): Problem[] {
+  if (spec?.type !== 'forward') return [];
   if (spec.targets.length === 1 && spec.targets[0]?.weight === undefined && spec.stickinessSeconds === undefined) {
     return literalProblem(`${path}.TargetGroupArn`, spec.targets[0]?.targetGroupArn, 'target group ARN');
   }
@@ -209,4 +209,14 @@ export function renderAction(spec: ActionSpec): CfnAction {
 /** @internal The SDK form of an action (after {@link actionLiteralProblems} found no intrinsics). */
 export function sdkAction(spec: ActionSpec): Action {
   return renderAction(spec) as Action;
+}
+
+/** @internal A builder's one action as the SDK's action list: `[action]`, or `[]` while none is set. */
+export function sdkActions(spec: ActionSpec | undefined): Action[] {
+  return spec ? [sdkAction(spec)] : [];
+}
+
+/** @internal A builder's one action as CloudFormation's action list: `[action]`, or `[]` while none is set. */
+export function cfnActions(spec: ActionSpec | undefined): CfnAction[] {
+  return spec ? [renderAction(spec)] : [];
 }

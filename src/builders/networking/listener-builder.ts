@@ -9,16 +9,17 @@ import {
   type ActionSpec,
   actionLiteralProblems,
   type CfnAction,
+  cfnActions,
   type FixedResponseOptions,
   type ForwardOptions,
   type ForwardTarget,
   fixedResponseSpec,
   forwardSpec,
-  renderAction,
-  sdkAction,
+  sdkActions,
 } from './elb-actions.js';
 import { assertCfnValue, literal, literalProblem, patterns } from './networking-rules.js';
 import { checkInt, intRule, assertOneOf, compact, fail, freeze, throwIfProblems } from '../shared/validation.js';
+import { cfnResource } from '../shared/cfn-resource.js';
 import type { Problem } from '../validation-error.js';
 
 /** Listener protocols of an Application Load Balancer. */
@@ -204,7 +205,7 @@ export class ListenerBuilder<Missing extends ListenerState = ListenerInitial> {
     throwIfProblems(this.#subject, [
       ...literalProblem('LoadBalancerArn', p.loadBalancerArn, 'load balancer ARN'),
       ...this.#problems(),
-      ...(p.action ? actionLiteralProblems(p.action, 'DefaultActions[0]') : []),
+      ...actionLiteralProblems(p.action, 'DefaultActions[0]'),
       ...literalProblem('Certificates[0].CertificateArn', p.certificateArn, 'certificate ARN'),
     ]);
     return compact({
@@ -213,7 +214,7 @@ export class ListenerBuilder<Missing extends ListenerState = ListenerInitial> {
       Port: p.port,
       SslPolicy: p.sslPolicy,
       Certificates: p.certificateArn === undefined ? undefined : [{ CertificateArn: literal(p.certificateArn) }],
-      DefaultActions: p.action ? [sdkAction(p.action)] : [],
+      DefaultActions: sdkActions(p.action),
     });
   }
 
@@ -230,18 +231,14 @@ export class ListenerBuilder<Missing extends ListenerState = ListenerInitial> {
    */
   toCloudFormation(this: ListenerBuilder<ListenerReady>): ListenerCfn {
     const p = this.#props;
-    throwIfProblems(this.#subject, this.#problems());
-    return {
-      Type: 'AWS::ElasticLoadBalancingV2::Listener',
-      Properties: compact({
-        LoadBalancerArn: p.loadBalancerArn,
-        Port: p.port as number,
-        Protocol: p.protocol as ListenerProtocol,
-        SslPolicy: p.sslPolicy,
-        Certificates: p.certificateArn === undefined ? undefined : [{ CertificateArn: p.certificateArn }],
-        DefaultActions: p.action ? [renderAction(p.action)] : [],
-      }),
-    };
+    return cfnResource(this.#subject, this.#problems(), 'AWS::ElasticLoadBalancingV2::Listener', {
+      LoadBalancerArn: p.loadBalancerArn,
+      Port: p.port as number,
+      Protocol: p.protocol as ListenerProtocol,
+      SslPolicy: p.sslPolicy,
+      Certificates: p.certificateArn === undefined ? undefined : [{ CertificateArn: p.certificateArn }],
+      DefaultActions: cfnActions(p.action),
+    });
   }
 
   #problems(): Problem[] {

@@ -9,16 +9,18 @@ import {
   type ActionSpec,
   actionLiteralProblems,
   type CfnAction,
+  cfnActions,
   type FixedResponseOptions,
   type ForwardOptions,
   type ForwardTarget,
   fixedResponseSpec,
   forwardSpec,
-  renderAction,
-  sdkAction,
+  sdkActions,
 } from './elb-actions.js';
 import { addTags, assertCfnValue, type KeyValueTag, literal, literalProblem, patterns } from './networking-rules.js';
 import { checkInt, intRule, compact, fail, freeze, throwIfProblems } from '../shared/validation.js';
+import { cfnResource } from '../shared/cfn-resource.js';
+import { cfnTags } from '../shared/tags.js';
 import type { Problem } from '../validation-error.js';
 
 /**
@@ -255,7 +257,7 @@ export class ListenerRuleBuilder<Missing extends ListenerRuleState = ListenerRul
     throwIfProblems(this.#subject, [
       ...literalProblem('ListenerArn', p.listenerArn, 'listener ARN'),
       ...this.#problems(),
-      ...(p.action ? actionLiteralProblems(p.action, 'Actions[0]') : []),
+      ...actionLiteralProblems(p.action, 'Actions[0]'),
     ]);
     return compact({
       ListenerArn: literal(p.listenerArn),
@@ -266,8 +268,8 @@ export class ListenerRuleBuilder<Missing extends ListenerRuleState = ListenerRul
           ? { Field: c.field, PathPatternConfig: { Values: [...c.values] } }
           : { Field: c.field, HostHeaderConfig: { Values: [...c.values] } };
       }),
-      Actions: p.action ? [sdkAction(p.action)] : [],
-      Tags: p.tags.length > 0 ? p.tags.map((t) => ({ ...t })) : undefined,
+      Actions: sdkActions(p.action),
+      Tags: cfnTags(p.tags),
     });
   }
 
@@ -286,21 +288,17 @@ export class ListenerRuleBuilder<Missing extends ListenerRuleState = ListenerRul
    */
   toCloudFormation(this: ListenerRuleBuilder<ListenerRuleReady>): ListenerRuleCfn {
     const p = this.#props;
-    throwIfProblems(this.#subject, this.#problems());
-    return {
-      Type: 'AWS::ElasticLoadBalancingV2::ListenerRule',
-      Properties: compact({
-        ListenerArn: p.listenerArn,
-        Priority: p.priority as number,
-        Conditions: p.conditions.map((c): CfnRuleCondition =>
-          c.field === 'path-pattern'
-            ? { Field: c.field, PathPatternConfig: { Values: [...c.values] } }
-            : { Field: c.field, HostHeaderConfig: { Values: [...c.values] } },
-        ),
-        Actions: p.action ? [renderAction(p.action)] : [],
-        Tags: p.tags.length > 0 ? p.tags.map((t) => ({ ...t })) : undefined,
-      }),
-    };
+    return cfnResource(this.#subject, this.#problems(), 'AWS::ElasticLoadBalancingV2::ListenerRule', {
+      ListenerArn: p.listenerArn,
+      Priority: p.priority as number,
+      Conditions: p.conditions.map((c): CfnRuleCondition =>
+        c.field === 'path-pattern'
+          ? { Field: c.field, PathPatternConfig: { Values: [...c.values] } }
+          : { Field: c.field, HostHeaderConfig: { Values: [...c.values] } },
+      ),
+      Actions: cfnActions(p.action),
+      Tags: cfnTags(p.tags),
+    });
   }
 
   #problems(): Problem[] {

@@ -14,6 +14,8 @@ import {
   patterns,
 } from './networking-rules.js';
 import { assertOneOf, compact, fail, freeze, throwIfProblems } from '../shared/validation.js';
+import { cfnResource } from '../shared/cfn-resource.js';
+import { cfnTags } from '../shared/tags.js';
 import type { Problem } from '../validation-error.js';
 
 /**
@@ -203,7 +205,7 @@ export class LoadBalancerBuilder<Missing extends LoadBalancerState = LoadBalance
       Subnets: p.subnets as string[] | undefined,
       SecurityGroups: p.securityGroups as string[] | undefined,
       IpAddressType: p.ipAddressType,
-      Tags: p.tags.length > 0 ? p.tags.map((t) => ({ ...t })) : undefined,
+      Tags: cfnTags(p.tags),
     });
   }
 
@@ -221,19 +223,15 @@ export class LoadBalancerBuilder<Missing extends LoadBalancerState = LoadBalance
    */
   toCloudFormation(this: LoadBalancerBuilder<LoadBalancerReady>): LoadBalancerCfn {
     const p = this.#props;
-    throwIfProblems(this.#subject, this.#problems());
-    return {
-      Type: 'AWS::ElasticLoadBalancingV2::LoadBalancer',
-      Properties: compact({
-        Name: p.name,
-        Type: 'application' as const,
-        Scheme: p.scheme,
-        Subnets: p.subnets as CfnList,
-        SecurityGroups: p.securityGroups,
-        IpAddressType: p.ipAddressType,
-        Tags: p.tags.length > 0 ? p.tags.map((t) => ({ ...t })) : undefined,
-      }),
-    };
+    return cfnResource(this.#subject, this.#problems(), 'AWS::ElasticLoadBalancingV2::LoadBalancer', {
+      Name: p.name,
+      Type: 'application' as const,
+      Scheme: p.scheme,
+      Subnets: p.subnets as CfnList,
+      SecurityGroups: p.securityGroups,
+      IpAddressType: p.ipAddressType,
+      Tags: cfnTags(p.tags),
+    });
   }
 
   #assertList(path: string, list: CfnList, pattern: RegExp, rule: string): void {

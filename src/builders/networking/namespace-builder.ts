@@ -14,6 +14,8 @@ import {
   patterns,
 } from './networking-rules.js';
 import { checkInt, intRule, compact, fail, freeze, throwIfProblems } from '../shared/validation.js';
+import { cfnResource } from '../shared/cfn-resource.js';
+import { cfnTags } from '../shared/tags.js';
 import type { Problem } from '../validation-error.js';
 
 /**
@@ -181,7 +183,7 @@ export class PrivateDnsNamespaceBuilder<Missing extends PrivateDnsNamespaceState
       Vpc: literal(p.vpc),
       Description: p.description,
       Properties: this.#soa(),
-      Tags: p.tags.length > 0 ? p.tags.map((t) => ({ ...t })) : undefined,
+      Tags: cfnTags(p.tags),
     });
   }
 
@@ -197,17 +199,13 @@ export class PrivateDnsNamespaceBuilder<Missing extends PrivateDnsNamespaceState
    */
   toCloudFormation(this: PrivateDnsNamespaceBuilder<PrivateDnsNamespaceReady>): PrivateDnsNamespaceCfn {
     const p = this.#props;
-    throwIfProblems(this.#subject, this.#problems());
-    return {
-      Type: 'AWS::ServiceDiscovery::PrivateDnsNamespace',
-      Properties: compact({
-        Name: p.name,
-        Vpc: p.vpc as CfnValue,
-        Description: p.description,
-        Properties: this.#soa(),
-        Tags: p.tags.length > 0 ? p.tags.map((t) => ({ ...t })) : undefined,
-      }),
-    };
+    return cfnResource(this.#subject, this.#problems(), 'AWS::ServiceDiscovery::PrivateDnsNamespace', {
+      Name: p.name,
+      Vpc: p.vpc as CfnValue,
+      Description: p.description,
+      Properties: this.#soa(),
+      Tags: cfnTags(p.tags),
+    });
   }
 
   #problems(): Problem[] {

@@ -22,6 +22,8 @@ import {
   patterns,
 } from './networking-rules.js';
 import { checkInt, intRule, assertOneOf, compact, fail, freeze, throwIfProblems } from '../shared/validation.js';
+import { cfnResource } from '../shared/cfn-resource.js';
+import { cfnTags } from '../shared/tags.js';
 import type { Problem } from '../validation-error.js';
 
 /** Target group protocols ecskit builds (ALB: HTTP, HTTPS; NLB: the rest). */
@@ -467,7 +469,7 @@ export class TargetGroupBuilder<Missing extends TargetGroupState = TargetGroupIn
       VpcId: literal(p.vpc),
       TargetType: p.targetType,
       ...compact(healthCheckFields(p.healthCheck)),
-      Tags: p.tags.length > 0 ? p.tags.map((t) => ({ ...t })) : undefined,
+      Tags: cfnTags(p.tags),
     });
   }
 
@@ -487,21 +489,17 @@ export class TargetGroupBuilder<Missing extends TargetGroupState = TargetGroupIn
    */
   toCloudFormation(this: TargetGroupBuilder<TargetGroupReady>): TargetGroupCfn {
     const p = this.#props;
-    throwIfProblems(this.#subject, this.#problems());
     const attributes = this.attributes();
-    return {
-      Type: 'AWS::ElasticLoadBalancingV2::TargetGroup',
-      Properties: compact({
-        Name: p.name,
-        Protocol: p.protocol,
-        Port: p.port,
-        VpcId: p.vpc,
-        TargetType: p.targetType,
-        ...compact(healthCheckFields(p.healthCheck)),
-        TargetGroupAttributes: attributes.length > 0 ? attributes.map((a) => ({ Key: a.Key ?? '', Value: a.Value ?? '' })) : undefined,
-        Tags: p.tags.length > 0 ? p.tags.map((t) => ({ ...t })) : undefined,
-      }),
-    };
+    return cfnResource(this.#subject, this.#problems(), 'AWS::ElasticLoadBalancingV2::TargetGroup', {
+      Name: p.name,
+      Protocol: p.protocol,
+      Port: p.port,
+      VpcId: p.vpc,
+      TargetType: p.targetType,
+      ...compact(healthCheckFields(p.healthCheck)),
+      TargetGroupAttributes: attributes.length > 0 ? attributes.map((a) => ({ Key: a.Key ?? '', Value: a.Value ?? '' })) : undefined,
+      Tags: cfnTags(p.tags),
+    });
   }
 
   #problems(): Problem[] {

@@ -8,6 +8,7 @@ import type { RegisterScalableTargetCommandInput } from '@aws-sdk/client-applica
 import { isCfnIntrinsic, type CfnResource, type CfnValue, type KeyValueTag } from '../shared/cfn-value.js';
 import { keyValueTag, mergeTags } from '../shared/tags.js';
 import { checkInt, compact, fail, freeze, throwIfProblems, wholeNumberRule } from '../shared/validation.js';
+import { cfnResource } from '../shared/cfn-resource.js';
 import type { Problem } from '../validation-error.js';
 
 /** @internal `service/<cluster>/<service>` with ECS's name rules. */
@@ -33,6 +34,16 @@ export function literal(problems: Problem[], path: string, value: CfnValue | und
     });
   }
   return value as string | undefined;
+}
+
+/**
+ * @internal The `{ ServiceNamespace, ResourceId, ScalableDimension }` of an
+ * ECS service's desired count, the only scalable target ecskit builds.
+ */
+export function ecsServiceTarget<R extends CfnValue | undefined>(
+  resourceId: R,
+): { ServiceNamespace: 'ecs'; ResourceId: R; ScalableDimension: 'ecs:service:DesiredCount' } {
+  return { ServiceNamespace: 'ecs', ResourceId: resourceId, ScalableDimension: 'ecs:service:DesiredCount' };
 }
 
 /** @internal Checks a resource id (or leaves an intrinsic alone); throws at once. */
@@ -186,9 +197,7 @@ export class ScalableTargetBuilder<Missing extends ScalableTargetRequired = Scal
   /** The triple a scaling policy refers to (also accepted by a policy's `.target()`). */
   get ref(): ScalableTargetRef | undefined {
     const id = this.#props.resourceId;
-    return id === undefined
-      ? undefined
-      : { ServiceNamespace: 'ecs', ResourceId: id, ScalableDimension: 'ecs:service:DesiredCount' };
+    return id === undefined ? undefined : ecsServiceTarget(id);
   }
 
   #problems(): Problem[] {
@@ -244,9 +253,7 @@ export class ScalableTargetBuilder<Missing extends ScalableTargetRequired = Scal
     const roleArn = literal(problems, 'RoleARN', p.roleArn);
     throwIfProblems(this.#subject, problems);
     return compact({
-      ServiceNamespace: 'ecs',
-      ResourceId: resourceId,
-      ScalableDimension: 'ecs:service:DesiredCount',
+      ...ecsServiceTarget(resourceId),
       MinCapacity: p.minCapacity,
       MaxCapacity: p.maxCapacity,
       RoleARN: roleArn,
@@ -272,19 +279,13 @@ export class ScalableTargetBuilder<Missing extends ScalableTargetRequired = Scal
     this: ScalableTargetBuilder<never>,
   ): CfnResource<'AWS::ApplicationAutoScaling::ScalableTarget', ScalableTargetCfnProperties> {
     const p = this.#props;
-    throwIfProblems(this.#subject, this.#problems());
-    return {
-      Type: 'AWS::ApplicationAutoScaling::ScalableTarget',
-      Properties: compact({
-        ServiceNamespace: 'ecs' as const,
-        ResourceId: p.resourceId as CfnValue,
-        ScalableDimension: 'ecs:service:DesiredCount' as const,
-        MinCapacity: p.minCapacity as number,
-        MaxCapacity: p.maxCapacity as number,
-        RoleARN: p.roleArn,
-        SuspendedState: this.#suspendedState(),
-      }),
-    };
+    return cfnResource(this.#subject, this.#problems(), 'AWS::ApplicationAutoScaling::ScalableTarget', {
+      ...ecsServiceTarget(p.resourceId as CfnValue),
+      MinCapacity: p.minCapacity as number,
+      MaxCapacity: p.maxCapacity as number,
+      RoleARN: p.roleArn,
+      SuspendedState: this.#suspendedState(),
+    });
   }
 }
 

@@ -9,11 +9,13 @@ import type {
   StepAdjustment,
 } from '@aws-sdk/client-application-auto-scaling';
 import { isCfnIntrinsic, type CfnResource, type CfnValue } from '../shared/cfn-value.js';
-import { checkInt, compact, fail, freeze, throwIfProblems, wholeNumberRule } from '../shared/validation.js';
+import { assertOneOf, checkInt, compact, fail, freeze, throwIfProblems, wholeNumberRule } from '../shared/validation.js';
+import { cfnResource } from '../shared/cfn-resource.js';
 import { show, type Problem } from '../validation-error.js';
 import { resourceLabelProblem } from './resource-label.js';
 import {
   assertResourceId,
+  ecsServiceTarget,
   literal,
   serviceResourceId,
   type ScalableTargetRef,
@@ -129,11 +131,56 @@ function commonProblems(props: { resourceId?: CfnValue }, problems: Problem[]): 
 
 function cfnTargetProperties(resourceId: CfnValue | undefined, options: PolicyCfnOptions | undefined) {
   if (options?.scalingTargetId !== undefined) return { ScalingTargetId: options.scalingTargetId };
+  return ecsServiceTarget(resourceId);
+}
+
+/** A policy's type with its configuration, under the name the SDK and CloudFormation give it. */
+type PolicyKind<C extends 'sdk' | 'cfn'> =
+  | {
+      readonly PolicyType: 'TargetTrackingScaling';
+      readonly TargetTrackingScalingPolicyConfiguration: NonNullable<PolicyConfigurations[C][typeof TT]>;
+    }
+  | {
+      readonly PolicyType: 'StepScaling';
+      readonly StepScalingPolicyConfiguration: NonNullable<PolicyConfigurations[C][typeof SS]>;
+    };
+
+interface PolicyConfigurations {
+  readonly sdk: PutScalingPolicyCommandInput;
+  readonly cfn: ScalingPolicyCfnProperties;
+}
+
+/** A policy's `PutScalingPolicy` input, once `problems` (with those of its literals) is empty. */
+function policyInput(
+  subject: string,
+  problems: readonly Problem[],
+  name: string,
+  resourceId: string | undefined,
+  { PolicyType, ...configuration }: PolicyKind<'sdk'>,
+): PutScalingPolicyCommandInput {
+  throwIfProblems(subject, problems);
   return {
-    ServiceNamespace: 'ecs' as const,
-    ResourceId: resourceId,
-    ScalableDimension: 'ecs:service:DesiredCount' as const,
+    PolicyName: name,
+    ...ecsServiceTarget(resourceId),
+    PolicyType,
+    ...configuration,
   };
+}
+
+/** A policy's `AWS::ApplicationAutoScaling::ScalingPolicy` resource, once `problems` is empty. */
+function policyResource(
+  subject: string,
+  problems: readonly Problem[],
+  props: { readonly name: string; readonly resourceId?: CfnValue },
+  options: PolicyCfnOptions | undefined,
+  { PolicyType, ...configuration }: PolicyKind<'cfn'>,
+): CfnResource<'AWS::ApplicationAutoScaling::ScalingPolicy', ScalingPolicyCfnProperties> {
+  return cfnResource(subject, problems, 'AWS::ApplicationAutoScaling::ScalingPolicy', {
+    PolicyName: props.name,
+    PolicyType,
+    ...cfnTargetProperties(props.resourceId, options),
+    ...configuration,
+  });
 }
 
 /** Arguments of `.predefinedMetric()`: only `ALBRequestCountPerTarget` takes (and needs) a resource label. */
@@ -215,9 +262,7 @@ export class TargetTrackingPolicyBuilder<Missing extends TargetTrackingRequired 
     ...label: ResourceLabelArgs<M>
   ): TargetTrackingPolicyBuilder<Exclude<Missing, 'metric'>> {
     const path = `${TT}.PredefinedMetricSpecification`;
-    if (!PREDEFINED.includes(type)) {
-      fail(this.#subject, `${path}.PredefinedMetricType`, type, `must be one of ${PREDEFINED.map((m) => show(m)).join(', ')}`);
-    }
+    assertOneOf(this.#subject, `${path}.PredefinedMetricType`, type, PREDEFINED);
     const resourceLabel = label[0] as CfnValue | undefined;
     if (type === 'ALBRequestCountPerTarget') {
       if (resourceLabel === undefined) {
@@ -317,15 +362,10 @@ export class TargetTrackingPolicyBuilder<Missing extends TargetTrackingRequired 
     const problems = this.#problems();
     const resourceId = literal(problems, 'ResourceId', p.resourceId);
     const label = literal(problems, `${TT}.PredefinedMetricSpecification.ResourceLabel`, p.resourceLabel);
-    throwIfProblems(this.#subject, problems);
-    return {
-      PolicyName: p.name,
-      ServiceNamespace: 'ecs',
-      ResourceId: resourceId,
-      ScalableDimension: 'ecs:service:DesiredCount',
+    return policyInput(this.#subject, problems, p.name, resourceId, {
       PolicyType: 'TargetTrackingScaling',
       TargetTrackingScalingPolicyConfiguration: this.#configuration(label),
-    };
+    });
   }
 
   /**
@@ -349,16 +389,10 @@ export class TargetTrackingPolicyBuilder<Missing extends TargetTrackingRequired 
     options?: PolicyCfnOptions,
   ): CfnResource<'AWS::ApplicationAutoScaling::ScalingPolicy', ScalingPolicyCfnProperties> {
     const p = this.#props;
-    throwIfProblems(this.#subject, this.#problems());
-    return {
-      Type: 'AWS::ApplicationAutoScaling::ScalingPolicy',
-      Properties: {
-        PolicyName: p.name,
-        PolicyType: 'TargetTrackingScaling',
-        ...cfnTargetProperties(p.resourceId, options),
-        TargetTrackingScalingPolicyConfiguration: this.#configuration(p.resourceLabel),
-      },
-    };
+    return policyResource(this.#subject, this.#problems(), p, options, {
+      PolicyType: 'TargetTrackingScaling',
+      TargetTrackingScalingPolicyConfiguration: this.#configuration(p.resourceLabel),
+    });
   }
 }
 
@@ -462,10 +496,7 @@ export class StepScalingPolicyBuilder<Missing extends StepScalingRequired = Step
 
   /** How each step's adjustment is read: a change in tasks, an exact count, or a percent change. */
   adjustmentType(type: AdjustmentType): StepScalingPolicyBuilder<Exclude<Missing, 'adjustmentType'>> {
-    const allowed: readonly AdjustmentType[] = ['ChangeInCapacity', 'ExactCapacity', 'PercentChangeInCapacity'];
-    if (!allowed.includes(type)) {
-      fail(this.#subject, `${SS}.AdjustmentType`, type, `must be one of ${allowed.map((a) => show(a)).join(', ')}`);
-    }
+    assertOneOf(this.#subject, `${SS}.AdjustmentType`, type, ['ChangeInCapacity', 'ExactCapacity', 'PercentChangeInCapacity']);
     return this.#with({ adjustmentType: type });
   }
 
@@ -495,10 +526,7 @@ export class StepScalingPolicyBuilder<Missing extends StepScalingRequired = Step
 
   /** How the metric is aggregated (`Average` by default on AWS). */
   metricAggregation(aggregation: MetricAggregation): StepScalingPolicyBuilder<Missing> {
-    const allowed: readonly MetricAggregation[] = ['Average', 'Minimum', 'Maximum'];
-    if (!allowed.includes(aggregation)) {
-      fail(this.#subject, `${SS}.MetricAggregationType`, aggregation, `must be one of ${allowed.map((a) => show(a)).join(', ')}`);
-    }
+    assertOneOf(this.#subject, `${SS}.MetricAggregationType`, aggregation, ['Average', 'Minimum', 'Maximum']);
     return this.#with({ aggregation });
   }
 
@@ -600,15 +628,10 @@ export class StepScalingPolicyBuilder<Missing extends StepScalingRequired = Step
     const p = this.#props;
     const problems = this.#problems();
     const resourceId = literal(problems, 'ResourceId', p.resourceId);
-    throwIfProblems(this.#subject, problems);
-    return {
-      PolicyName: p.name,
-      ServiceNamespace: 'ecs',
-      ResourceId: resourceId,
-      ScalableDimension: 'ecs:service:DesiredCount',
+    return policyInput(this.#subject, problems, p.name, resourceId, {
       PolicyType: 'StepScaling',
       StepScalingPolicyConfiguration: this.#configuration(),
-    };
+    });
   }
 
   /**
@@ -630,17 +653,10 @@ export class StepScalingPolicyBuilder<Missing extends StepScalingRequired = Step
     this: StepScalingPolicyBuilder<never>,
     options?: PolicyCfnOptions,
   ): CfnResource<'AWS::ApplicationAutoScaling::ScalingPolicy', ScalingPolicyCfnProperties> {
-    const p = this.#props;
-    throwIfProblems(this.#subject, this.#problems());
-    return {
-      Type: 'AWS::ApplicationAutoScaling::ScalingPolicy',
-      Properties: {
-        PolicyName: p.name,
-        PolicyType: 'StepScaling',
-        ...cfnTargetProperties(p.resourceId, options),
-        StepScalingPolicyConfiguration: this.#configuration(),
-      },
-    };
+    return policyResource(this.#subject, this.#problems(), this.#props, options, {
+      PolicyType: 'StepScaling',
+      StepScalingPolicyConfiguration: this.#configuration(),
+    });
   }
 }
 

@@ -44,3 +44,12 @@ export function mergeTags<T>(
   }
   return out;
 }
+
+/**
+ * A `{ Key, Value }` tag list as an SDK input or a CloudFormation resource
+ * takes it: copies of the entries, or `undefined` (left out) when there are
+ * none. @internal
+ */
+export function cfnTags(tags: readonly KeyValueTag[]): KeyValueTag[] | undefined {
+  return tags.length > 0 ? tags.map((t) => ({ ...t })) : undefined;
+}
