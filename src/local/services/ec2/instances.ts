@@ -19,7 +19,7 @@ import { AwsError, type OperationHandler, type RequestContext } from '../../core
 import { bool, hexId, num } from '../../core/util.js';
 import { addressAt, cidrSize, parseCidr } from './cidr.js';
 import { findCatalogueImage, requireWellFormedAmi } from './images.js';
-import { checkTag, checkTagCount, list, matchesFilters, page, strings, tagSet } from './input.js';
+import { checkTag, checkTagCount, filterValue, list, matchesFilters, page, strings, tagSet } from './input.js';
 import { DEFAULT_INSTANCE_TYPE, findInstanceType, requireInstanceType } from './instance-types.js';
 import {
   instancesOf,
@@ -465,7 +465,7 @@ function instanceFilterValues(ctx: RequestContext, state: Ec2State, instance: St
     'ami-launch-index': () => [String(instance.amiLaunchIndex)],
     'state-reason-code': () => (instance.terminateRequestedAt !== undefined ? ['Client.UserInitiatedShutdown'] : []),
   };
-  return values[name]?.();
+  return Object.hasOwn(values, name) ? values[name]!() : undefined;
 }
 
 /**
@@ -578,7 +578,7 @@ export const describeInstanceStatus: OperationHandler = (input: Record<string, u
     .filter((row) =>
       matchesFilters(input, (name) => {
         if (name.startsWith('tag')) return undefined;
-        return (
+        return filterValue(
           {
             'availability-zone': [row.instance.availabilityZone],
             'instance-state-name': [row.current],
@@ -587,8 +587,9 @@ export const describeInstanceStatus: OperationHandler = (input: Record<string, u
             'instance-status.reachability': row.out.instanceStatus.details.map((d) => d.status),
             'system-status.status': [row.out.systemStatus.status],
             'system-status.reachability': row.out.systemStatus.details.map((d) => d.status),
-          } as Record<string, string[]>
-        )[name];
+          },
+          name,
+        );
       }, {}),
     );
   const { page: shown, nextToken } = page(rows, input);

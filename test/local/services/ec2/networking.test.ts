@@ -169,6 +169,7 @@ describe('EC2 networking through @aws-sdk/client-ec2', () => {
     for (const Name of ['constructor', 'toString', '__proto__', 'hasOwnProperty']) {
       assert.equal(await failure(ec2.send(new DescribeVpcsCommand({ Filters: [{ Name, Values: ['x'] }] }))), `InvalidParameterValue: The filter '${Name}' is invalid`);
       assert.equal(await failure(ec2.send(new DescribeSubnetsCommand({ Filters: [{ Name, Values: ['x'] }] }))), `InvalidParameterValue: The filter '${Name}' is invalid`);
+      assert.equal(await failure(ec2.send(new DescribeAvailabilityZonesCommand({ Filters: [{ Name, Values: ['x'] }] }))), `InvalidParameterValue: The filter '${Name}' is invalid`);
     }
   });
 
