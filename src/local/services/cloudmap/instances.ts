@@ -6,8 +6,7 @@
  * @internal
  */
 import { AwsError, type OperationHandler } from '../../core/types.js';
-import { paginate } from '../../core/util.js';
-import { clock, need } from './common.js';
+import { clock, need, page } from './common.js';
 import {
   cloudMapState,
   deregisterInstance as deregister,
@@ -80,14 +79,10 @@ export const getInstance: OperationHandler = (input, ctx) => {
 export const listInstances: OperationHandler = (input, ctx) => {
   const service = getService(ctx.state, String(need(input.ServiceId, 'serviceId')));
   const items = serviceInstances(ctx.state, service.id).sort((a, b) => a.registeredAt - b.registeredAt);
-  const { page, nextToken } = paginate(items, input.NextToken, input.MaxResults, {
-    pageSize: 100,
-    maxPageSize: 100,
-    invalidToken: () => new AwsError('InvalidInput', 'The NextToken is invalid.'),
-  });
+  const { page: shown, nextToken } = page(items, input);
   return {
     ResourceOwner: ctx.accountId,
-    Instances: page.map((i) => ({ Id: i.id, Attributes: { ...i.attributes } })),
+    Instances: shown.map((i) => ({ Id: i.id, Attributes: { ...i.attributes } })),
     ...(nextToken ? { NextToken: nextToken } : {}),
   };
 };
@@ -155,12 +150,8 @@ export const getInstancesHealthStatus: OperationHandler = (input, ctx) => {
     }
     items = all.filter((i) => wanted.includes(i.id));
   }
-  const { page, nextToken } = paginate(items, input.NextToken, input.MaxResults, {
-    pageSize: 100,
-    maxPageSize: 100,
-    invalidToken: () => new AwsError('InvalidInput', 'The NextToken is invalid.'),
-  });
-  return { Status: Object.fromEntries(page.map((i) => [i.id, i.health])), ...(nextToken ? { NextToken: nextToken } : {}) };
+  const { page: shown, nextToken } = page(items, input);
+  return { Status: Object.fromEntries(shown.map((i) => [i.id, i.health])), ...(nextToken ? { NextToken: nextToken } : {}) };
 };
 
 export const updateInstanceCustomHealthStatus: OperationHandler = (input, ctx) => {
