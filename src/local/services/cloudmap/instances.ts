@@ -5,7 +5,7 @@
  *
  * @internal
  */
-import { AwsError, type OperationHandler } from '../../core/types.js';
+import { AwsError, type OperationHandler, type RequestContext } from '../../core/types.js';
 import { clock, need, page } from './common.js';
 import {
   cloudMapState,
@@ -27,6 +27,11 @@ function readAttributes(value: unknown): Record<string, string> {
   return Object.fromEntries(Object.entries(value as Record<string, unknown>).map(([k, v]) => [k, String(v)]));
 }
 
+/** Announces on the cloud's event bus an instance that joined or left a service. */
+function emitInstance(ctx: RequestContext, type: 'servicediscovery:instance-registered' | 'servicediscovery:instance-deregistered', serviceId: string, instanceId: string): void {
+  ctx.events.emit(type, { accountId: ctx.accountId, region: ctx.region, type, serviceId, instanceId });
+}
+
 export const registerInstance: OperationHandler = (input, ctx) => {
   const serviceId = String(need(input.ServiceId, 'serviceId'));
   const instanceId = String(need(input.InstanceId, 'instanceId'));
@@ -37,13 +42,7 @@ export const registerInstance: OperationHandler = (input, ctx) => {
     ...clock(ctx),
     ...(input.CreatorRequestId !== undefined ? { creatorRequestId: String(input.CreatorRequestId) } : {}),
   });
-  ctx.events.emit('servicediscovery:instance-registered', {
-    accountId: ctx.accountId,
-    region: ctx.region,
-    type: 'servicediscovery:instance-registered',
-    serviceId: instance.serviceId,
-    instanceId,
-  });
+  emitInstance(ctx, 'servicediscovery:instance-registered', instance.serviceId, instanceId);
   return { OperationId: operationId };
 };
 
@@ -51,13 +50,7 @@ export const deregisterInstance: OperationHandler = (input, ctx) => {
   const service = getService(ctx.state, String(need(input.ServiceId, 'serviceId')));
   const instanceId = String(need(input.InstanceId, 'instanceId'));
   const { operationId } = deregister(ctx.state, service.id, instanceId, clock(ctx));
-  ctx.events.emit('servicediscovery:instance-deregistered', {
-    accountId: ctx.accountId,
-    region: ctx.region,
-    type: 'servicediscovery:instance-deregistered',
-    serviceId: service.id,
-    instanceId,
-  });
+  emitInstance(ctx, 'servicediscovery:instance-deregistered', service.id, instanceId);
   return { OperationId: operationId };
 };
 
