@@ -17,6 +17,7 @@ import {
   ecsState,
   findContainerInstance,
   findTaskDefinition,
+  foundOrMissing,
   requireCluster,
   shortName,
   siblingArn,
@@ -313,17 +314,12 @@ export const DescribeContainerInstances: OperationHandler = (input, ctx) => {
   if (!Array.isArray(refs) || refs.length === 0) throw new AwsError('ClientException', 'Container Instances cannot be empty.');
   if (refs.length > 100) throw new AwsError('InvalidParameterException', `containerInstances can have at most 100 items, got: ${refs.length}`);
   const withTags = ((input.include ?? []) as string[]).includes('TAGS');
-  const containerInstances: Json[] = [];
-  const failures: Json[] = [];
-  for (const ref of refs as string[]) {
-    const ci = findContainerInstance(ctx.state, ref, cluster.clusterArn);
-    if (ci) containerInstances.push(containerInstanceOut(ctx, ci, withTags));
-    else
-      failures.push({
-        arn: ref.startsWith('arn:') ? ref : siblingArn(cluster.clusterArn, `container-instance/${cluster.clusterName}/${ref}`),
-        reason: 'MISSING',
-      });
-  }
+  const { found: containerInstances, failures } = foundOrMissing(
+    refs as string[],
+    (ref) => findContainerInstance(ctx.state, ref, cluster.clusterArn),
+    (ci) => containerInstanceOut(ctx, ci, withTags),
+    (ref) => (ref.startsWith('arn:') ? ref : siblingArn(cluster.clusterArn, `container-instance/${cluster.clusterName}/${ref}`)),
+  );
   return { containerInstances, failures };
 };
 

@@ -17,6 +17,7 @@ import {
   emit,
   EcsEvents,
   findTaskDefinition,
+  foundOrMissing,
   recountService,
   requestTaskStop,
   requireCluster,
@@ -494,16 +495,16 @@ export const DescribeServices: OperationHandler = (input, ctx) => {
   if (!Array.isArray(refs) || refs.length === 0) invalid('services must not be empty.');
   if (refs.length > 10) invalid(`services can have at most 10 items, got: ${refs.length}`);
   const withTags = ((input.include ?? []) as string[]).includes('TAGS');
-  const services: Json[] = [];
-  const failures: Json[] = [];
-  for (const ref of refs as string[]) {
-    const svc = Object.values(stateOf(ctx).services)
-      .filter((x) => x.clusterArn === cluster.clusterArn && (x.serviceArn === ref || x.serviceName === ref))
-      .sort((a, b) => (a.status === 'INACTIVE' ? 1 : 0) - (b.status === 'INACTIVE' ? 1 : 0) || b.createdAt - a.createdAt)[0];
-    if (svc) services.push(serviceOut(ctx, svc, withTags));
+  const { found: services, failures } = foundOrMissing(
+    refs as string[],
+    (ref) =>
+      Object.values(stateOf(ctx).services)
+        .filter((x) => x.clusterArn === cluster.clusterArn && (x.serviceArn === ref || x.serviceName === ref))
+        .sort((a, b) => (a.status === 'INACTIVE' ? 1 : 0) - (b.status === 'INACTIVE' ? 1 : 0) || b.createdAt - a.createdAt)[0],
+    (svc) => serviceOut(ctx, svc, withTags),
     // AWS names a missing service by its short ARN form (`service/<name>`, no cluster), whatever the cluster.
-    else failures.push({ arn: ref.startsWith('arn:') ? ref : arn(ctx, 'ecs', `service/${ref}`), reason: 'MISSING' });
-  }
+    (ref) => (ref.startsWith('arn:') ? ref : arn(ctx, 'ecs', `service/${ref}`)),
+  );
   return { services, failures };
 };
 
@@ -629,13 +630,7 @@ export const DescribeServiceDeployments: OperationHandler = (input, ctx) => {
   if (!Array.isArray(refs) || refs.length === 0) invalid('serviceDeploymentArns must not be empty.');
   if (refs.length > 20) invalid(`serviceDeploymentArns can have at most 20 items, got: ${refs.length}`);
   const s = stateOf(ctx);
-  const serviceDeployments: Json[] = [];
-  const failures: Json[] = [];
-  for (const ref of refs as string[]) {
-    const sd = s.serviceDeployments[ref];
-    if (sd) serviceDeployments.push(serviceDeploymentOut(sd));
-    else failures.push({ arn: ref, reason: 'MISSING' });
-  }
+  const { found: serviceDeployments, failures } = foundOrMissing(refs as string[], (ref) => s.serviceDeployments[ref], serviceDeploymentOut);
   return { serviceDeployments, failures };
 };
 
@@ -645,12 +640,6 @@ export const DescribeServiceRevisions: OperationHandler = (input, ctx) => {
   if (!Array.isArray(refs) || refs.length === 0) invalid('serviceRevisionArns must not be empty.');
   if (refs.length > 20) invalid(`serviceRevisionArns can have at most 20 items, got: ${refs.length}`);
   const s = stateOf(ctx);
-  const serviceRevisions: Json[] = [];
-  const failures: Json[] = [];
-  for (const ref of refs as string[]) {
-    const rev = s.serviceRevisions[ref];
-    if (rev) serviceRevisions.push(clean({ ...rev, createdAt: date(rev.createdAt) }));
-    else failures.push({ arn: ref, reason: 'MISSING' });
-  }
+  const { found: serviceRevisions, failures } = foundOrMissing(refs as string[], (ref) => s.serviceRevisions[ref], (rev) => clean({ ...rev, createdAt: date(rev.createdAt) }));
   return { serviceRevisions, failures };
 };

@@ -30,6 +30,7 @@ import {
   findContainerInstance,
   findService,
   findTask,
+  foundOrMissing,
   newTaskRecords,
   requestTaskStop,
   requireCluster,
@@ -306,13 +307,12 @@ export const DescribeTasks: OperationHandler = (input, ctx) => {
   if (!Array.isArray(refs) || refs.length === 0) invalid('Tasks cannot be empty.');
   if (refs.length > 100) invalid(`tasks can have at most 100 items, got: ${refs.length}`);
   const withTags = ((input.include ?? []) as string[]).includes('TAGS');
-  const tasks: Json[] = [];
-  const failures: Json[] = [];
-  for (const ref of refs as string[]) {
-    const t = findTask(ctx.state, ref, cluster.clusterArn);
-    if (t) tasks.push(taskOut(ctx, t, withTags));
-    else failures.push({ arn: ref.startsWith('arn:') ? ref : `${cluster.clusterArn.replace(':cluster/', ':task/')}/${ref}`, reason: 'MISSING' });
-  }
+  const { found: tasks, failures } = foundOrMissing(
+    refs as string[],
+    (ref) => findTask(ctx.state, ref, cluster.clusterArn),
+    (t) => taskOut(ctx, t, withTags),
+    (ref) => (ref.startsWith('arn:') ? ref : `${cluster.clusterArn.replace(':cluster/', ':task/')}/${ref}`),
+  );
   return { tasks, failures };
 };
 

@@ -162,6 +162,22 @@ export function clean<T extends object>(value: T): T {
   return value;
 }
 
+/**
+ * The answer of a Describe* by references: each `ref` that `find` finds,
+ * shaped, and a `MISSING` failure (named by `missingArn`, the ref itself
+ * unless given) for each other one, in the order of `refs`.
+ */
+export function foundOrMissing<T>(refs: readonly string[], find: (ref: string) => T | undefined, shape: (record: T) => Json, missingArn: (ref: string) => string = (ref) => ref): { found: Json[]; failures: Json[] } {
+  const found: Json[] = [];
+  const failures: Json[] = [];
+  for (const ref of refs) {
+    const record = find(ref);
+    if (record) found.push(shape(record));
+    else failures.push({ arn: missingArn(ref), reason: 'MISSING' });
+  }
+  return { found, failures };
+}
+
 /** CPU units and memory MiB a task reserves on a container instance. */
 export function taskResources(regionState: RegionState, task: Pick<TaskRecord, 'taskDefinitionArn' | 'cpu' | 'memory' | 'containers'>): { cpu: number; memory: number; ports: number[]; portsUdp: number[] } {
   const td = findTaskDefinition(regionState, task.taskDefinitionArn);
