@@ -479,9 +479,7 @@ function instanceFilterValues(ctx: RequestContext, state: Ec2State, instance: St
 export const describeInstances: OperationHandler = (input: Record<string, unknown>, ctx) => {
   const state = ec2State(ctx);
   const now = ctx.now().getTime();
-  const ids = strings(input['InstanceId'] ?? input['InstanceIds']);
-  checkMaxResults(input, ids, 'instancesSet');
-  if (ids.length > 0) requireInstances(state, ids, now);
+  const ids = requestedInstanceIds(input, state, now);
   const matching = instancesOf(state, now).filter(
     (instance) =>
       (ids.length === 0 || ids.includes(instance.instanceId)) &&
@@ -490,6 +488,14 @@ export const describeInstances: OperationHandler = (input: Record<string, unknow
   const { page: shown, nextToken } = page(matching, input);
   return { reservationSet: reservations(ctx, state, shown, now), nextToken };
 };
+
+/** The `InstanceId` list of a Describe call, checked: `MaxResults` 5–1000 and not with the list, each id an instance of the region. */
+function requestedInstanceIds(input: Record<string, unknown>, state: Ec2State, now: number): string[] {
+  const ids = strings(input['InstanceId'] ?? input['InstanceIds']);
+  checkMaxResults(input, ids, 'instancesSet');
+  if (ids.length > 0) requireInstances(state, ids, now);
+  return ids;
+}
 
 /** `MaxResults` 5–1000, and not with an id list (`InvalidParameterCombination`). */
 function checkMaxResults(input: Record<string, unknown>, ids: readonly string[], listName: string): void {
@@ -548,9 +554,7 @@ function statusSummary(current: InstanceStateName, instance: StoredInstance, now
 export const describeInstanceStatus: OperationHandler = (input: Record<string, unknown>, ctx) => {
   const state = ec2State(ctx);
   const now = ctx.now().getTime();
-  const ids = strings(input['InstanceId'] ?? input['InstanceIds']);
-  checkMaxResults(input, ids, 'instancesSet');
-  if (ids.length > 0) requireInstances(state, ids, now);
+  const ids = requestedInstanceIds(input, state, now);
   const all = bool(input['IncludeAllInstances']) === true;
   for (const filter of list<{ Name?: string }>(input['Filter'] ?? input['Filters'])) {
     if (typeof filter?.Name === 'string' && /^tag(:|-key$|-value$)/.test(filter.Name)) throw new AwsError('InvalidParameterValue', `The filter '${filter.Name}' is invalid`);
