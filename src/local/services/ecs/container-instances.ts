@@ -18,6 +18,7 @@ import {
   findContainerInstance,
   findTaskDefinition,
   foundOrMissing,
+  refList,
   requireCluster,
   shortName,
   siblingArn,
@@ -310,9 +311,7 @@ export const ListContainerInstances: OperationHandler = (input, ctx) => {
 /** ECS DescribeContainerInstances (up to 100; `failures` MISSING; include TAGS). */
 export const DescribeContainerInstances: OperationHandler = (input, ctx) => {
   const cluster = requireCluster(ctx, input.cluster);
-  const refs: unknown = input.containerInstances;
-  if (!Array.isArray(refs) || refs.length === 0) throw new AwsError('ClientException', 'Container Instances cannot be empty.');
-  if (refs.length > 100) throw new AwsError('InvalidParameterException', `containerInstances can have at most 100 items, got: ${refs.length}`);
+  const refs = refList(input.containerInstances, 'containerInstances', 100, 'Container Instances cannot be empty.', 'ClientException');
   const withTags = ((input.include ?? []) as string[]).includes('TAGS');
   const { found: containerInstances, failures } = foundOrMissing(
     refs as string[],

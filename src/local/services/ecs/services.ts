@@ -19,6 +19,7 @@ import {
   findTaskDefinition,
   foundOrMissing,
   recountService,
+  refList,
   requestTaskStop,
   requireCluster,
   requireService,
@@ -491,9 +492,7 @@ export const UpdateService: OperationHandler = (input, ctx) => {
 /** ECS DescribeServices (up to 10; `failures` MISSING; include TAGS). */
 export const DescribeServices: OperationHandler = (input, ctx) => {
   const cluster = requireCluster(ctx, input.cluster);
-  const refs: unknown = input.services;
-  if (!Array.isArray(refs) || refs.length === 0) invalid('services must not be empty.');
-  if (refs.length > 10) invalid(`services can have at most 10 items, got: ${refs.length}`);
+  const refs = refList(input.services, 'services', 10, 'services must not be empty.');
   const withTags = ((input.include ?? []) as string[]).includes('TAGS');
   const { found: services, failures } = foundOrMissing(
     refs as string[],
@@ -626,9 +625,7 @@ function toMs(value: unknown): number {
 
 /** ECS DescribeServiceDeployments (up to 20; `failures` MISSING). */
 export const DescribeServiceDeployments: OperationHandler = (input, ctx) => {
-  const refs: unknown = input.serviceDeploymentArns;
-  if (!Array.isArray(refs) || refs.length === 0) invalid('serviceDeploymentArns must not be empty.');
-  if (refs.length > 20) invalid(`serviceDeploymentArns can have at most 20 items, got: ${refs.length}`);
+  const refs = refList(input.serviceDeploymentArns, 'serviceDeploymentArns', 20, 'serviceDeploymentArns must not be empty.');
   const s = stateOf(ctx);
   const { found: serviceDeployments, failures } = foundOrMissing(refs as string[], (ref) => s.serviceDeployments[ref], serviceDeploymentOut);
   return { serviceDeployments, failures };
@@ -636,9 +633,7 @@ export const DescribeServiceDeployments: OperationHandler = (input, ctx) => {
 
 /** ECS DescribeServiceRevisions (up to 20; `failures` MISSING). */
 export const DescribeServiceRevisions: OperationHandler = (input, ctx) => {
-  const refs: unknown = input.serviceRevisionArns;
-  if (!Array.isArray(refs) || refs.length === 0) invalid('serviceRevisionArns must not be empty.');
-  if (refs.length > 20) invalid(`serviceRevisionArns can have at most 20 items, got: ${refs.length}`);
+  const refs = refList(input.serviceRevisionArns, 'serviceRevisionArns', 20, 'serviceRevisionArns must not be empty.');
   const s = stateOf(ctx);
   const { found: serviceRevisions, failures } = foundOrMissing(refs as string[], (ref) => s.serviceRevisions[ref], (rev) => clean({ ...rev, createdAt: date(rev.createdAt) }));
   return { serviceRevisions, failures };

@@ -163,6 +163,17 @@ export function clean<T extends object>(value: T): T {
 }
 
 /**
+ * The references a call names in `field`: a list of 1 to `max` of them. None
+ * is `emptyCode` (InvalidParameterException unless given) with
+ * `emptyMessage`; more than `max` is InvalidParameterException.
+ */
+export function refList(value: unknown, field: string, max: number, emptyMessage: string, emptyCode = 'InvalidParameterException'): string[] {
+  if (!Array.isArray(value) || value.length === 0) throw new AwsError(emptyCode, emptyMessage);
+  if (value.length > max) throw new AwsError('InvalidParameterException', `${field} can have at most ${max} items, got: ${value.length}`);
+  return value as string[];
+}
+
+/**
  * The answer of a Describe* by references: each `ref` that `find` finds,
  * shaped, and a `MISSING` failure (named by `missingArn`, the ref itself
  * unless given) for each other one, in the order of `refs`.
