@@ -6,10 +6,10 @@
  * @internal
  */
 import { AwsError, type OperationHandler, type RequestContext } from '../../core/types.js';
-import { arn, paginate, uuid } from '../../core/util.js';
+import { arn, uuid } from '../../core/util.js';
 import { deleteAlarmRecords, putAlarmRecord, type Dimension } from '../cloudwatch/state.js';
 import { autoScalingState, requireScalableTarget, targetKey, type ScalingPolicyRecord } from './state.js';
-import { ecsNames, need, readNamespace, readTarget } from './validation.js';
+import { ecsNames, need, page, readMaxResults, readNamespace, readTarget } from './validation.js';
 
 const PREDEFINED = ['ECSServiceAverageCPUUtilization', 'ECSServiceAverageMemoryUtilization', 'ALBRequestCountPerTarget'] as const;
 const RESOURCE_LABEL = /^app\/[A-Za-z0-9-]{1,32}\/[0-9a-f]{1,32}\/targetgroup\/[A-Za-z0-9-]{1,32}\/[0-9a-f]{1,32}$/;
@@ -233,19 +233,15 @@ export const putScalingPolicy: OperationHandler = (input, ctx) => {
 export const describeScalingPolicies: OperationHandler = (input, ctx) => {
   const ns = readNamespace(input.ServiceNamespace);
   const names = Array.isArray(input.PolicyNames) ? (input.PolicyNames as unknown[]).map(String) : [];
-  const max = input.MaxResults === undefined ? 50 : Number(input.MaxResults);
-  if (!Number.isInteger(max) || max < 1 || max > 50) throw new AwsError('ValidationException', `MaxResults must be between 1 and 50, got: ${String(input.MaxResults)}`);
+  const max = readMaxResults(input);
   const items = Object.values(autoScalingState(ctx.state).policies)
     .filter((p) => p.ServiceNamespace === ns)
     .filter((p) => names.length === 0 || names.includes(p.PolicyName))
     .filter((p) => input.ResourceId === undefined || p.ResourceId === input.ResourceId)
     .filter((p) => input.ScalableDimension === undefined || p.ScalableDimension === input.ScalableDimension)
     .sort((a, b) => a.CreationTime - b.CreationTime);
-  const { page, nextToken } = paginate(items, input.NextToken, max, {
-    pageSize: 50,
-    invalidToken: () => new AwsError('InvalidNextTokenException', 'The next token is invalid.'),
-  });
-  return { ScalingPolicies: page.map(policyShape), ...(nextToken ? { NextToken: nextToken } : {}) };
+  const { page: shown, nextToken } = page(items, input.NextToken, max);
+  return { ScalingPolicies: shown.map(policyShape), ...(nextToken ? { NextToken: nextToken } : {}) };
 };
 
 export const deleteScalingPolicy: OperationHandler = (input, ctx) => {
@@ -268,8 +264,7 @@ export const deleteScalingPolicy: OperationHandler = (input, ctx) => {
 
 export const describeScalingActivities: OperationHandler = (input, ctx) => {
   const ns = readNamespace(input.ServiceNamespace);
-  const max = input.MaxResults === undefined ? 50 : Number(input.MaxResults);
-  if (!Number.isInteger(max) || max < 1 || max > 50) throw new AwsError('ValidationException', `MaxResults must be between 1 and 50, got: ${String(input.MaxResults)}`);
+  const max = readMaxResults(input);
   const state = autoScalingState(ctx.state);
   const keys =
     input.ResourceId !== undefined && input.ScalableDimension !== undefined
@@ -280,12 +275,9 @@ export const describeScalingActivities: OperationHandler = (input, ctx) => {
     .flatMap((k) => (state.activities[k] ?? []).map((activity, order) => ({ activity, order })))
     .sort((a, b) => b.activity.StartTime - a.activity.StartTime || b.order - a.order)
     .map(({ activity }) => activity);
-  const { page, nextToken } = paginate(items, input.NextToken, max, {
-    pageSize: 50,
-    invalidToken: () => new AwsError('InvalidNextTokenException', 'The next token is invalid.'),
-  });
+  const { page: shown, nextToken } = page(items, input.NextToken, max);
   return {
-    ScalingActivities: page.map((a) => ({ ...a, StartTime: new Date(a.StartTime), ...(a.EndTime !== undefined ? { EndTime: new Date(a.EndTime) } : {}) })),
+    ScalingActivities: shown.map((a) => ({ ...a, StartTime: new Date(a.StartTime), ...(a.EndTime !== undefined ? { EndTime: new Date(a.EndTime) } : {}) })),
     ...(nextToken ? { NextToken: nextToken } : {}),
   };
 };

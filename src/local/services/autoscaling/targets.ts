@@ -5,12 +5,12 @@
  * @internal
  */
 import { AwsError, type OperationHandler } from '../../core/types.js';
-import { arn, hexId, paginate } from '../../core/util.js';
+import { arn, hexId } from '../../core/util.js';
 import { deleteAlarmRecords } from '../cloudwatch/state.js';
 import { findCluster, findService } from '../ecs/state.js';
 import { readTagMap } from './tags.js';
 import { autoScalingState, getScalableTarget, requireScalableTarget, targetKey, targetPolicies, type ScalableTargetRecord } from './state.js';
-import { readNamespace, readTarget } from './validation.js';
+import { page, readMaxResults, readNamespace, readTarget } from './validation.js';
 
 function capacity(value: unknown, field: string): number | undefined {
   if (value === undefined || value === null) return undefined;
@@ -104,18 +104,14 @@ function emit(ctx: Parameters<OperationHandler>[1], t: ScalableTargetRecord): vo
 export const describeScalableTargets: OperationHandler = (input, ctx) => {
   const ns = readNamespace(input.ServiceNamespace);
   const ids = Array.isArray(input.ResourceIds) ? (input.ResourceIds as unknown[]).map(String) : undefined;
-  const max = input.MaxResults === undefined ? 50 : Number(input.MaxResults);
-  if (!Number.isInteger(max) || max < 1 || max > 50) throw new AwsError('ValidationException', `MaxResults must be between 1 and 50, got: ${String(input.MaxResults)}`);
+  const max = readMaxResults(input);
   const items = Object.values(autoScalingState(ctx.state).targets)
     .filter((t) => t.ServiceNamespace === ns)
     .filter((t) => !ids || ids.length === 0 || ids.includes(t.ResourceId))
     .filter((t) => input.ScalableDimension === undefined || t.ScalableDimension === input.ScalableDimension)
     .sort((a, b) => a.CreationTime - b.CreationTime);
-  const { page, nextToken } = paginate(items, input.NextToken, max, {
-    pageSize: 50,
-    invalidToken: () => new AwsError('InvalidNextTokenException', 'The next token is invalid.'),
-  });
-  return { ScalableTargets: page.map(targetShape), ...(nextToken ? { NextToken: nextToken } : {}) };
+  const { page: shown, nextToken } = page(items, input.NextToken, max);
+  return { ScalableTargets: shown.map(targetShape), ...(nextToken ? { NextToken: nextToken } : {}) };
 };
 
 export const deregisterScalableTarget: OperationHandler = (input, ctx) => {

@@ -4,6 +4,7 @@
  * @internal
  */
 import { AwsError } from '../../core/types.js';
+import { paginate } from '../../core/util.js';
 
 /** Service namespaces of the API (the model's enum). Only `ecs` scales anything here; the others are stored. */
 export const SERVICE_NAMESPACES = ['ecs', 'elasticmapreduce', 'ec2', 'appstream', 'dynamodb', 'rds', 'sagemaker', 'custom-resource', 'comprehend', 'lambda', 'cassandra', 'kafka', 'elasticache', 'neptune', 'workspaces'] as const;
@@ -53,4 +54,19 @@ export function readTarget(input: any): { ServiceNamespace: string; ResourceId: 
 export function ecsNames(resourceId: string): { cluster: string; service: string } {
   const [, cluster = '', service = ''] = resourceId.split('/');
   return { cluster, service };
+}
+
+/** `MaxResults` of a Describe* call: 1–50, 50 when absent; else `ValidationException`. */
+export function readMaxResults(input: { MaxResults?: unknown }): number {
+  const max = input.MaxResults === undefined ? 50 : Number(input.MaxResults);
+  if (!Number.isInteger(max) || max < 1 || max > 50) throw new AwsError('ValidationException', `MaxResults must be between 1 and 50, got: ${String(input.MaxResults)}`);
+  return max;
+}
+
+/** One page of a Describe* answer, `max` items at most; a token this cloud did not issue is `InvalidNextTokenException`. */
+export function page<T>(items: readonly T[], nextToken: string | undefined, max: number): { page: T[]; nextToken?: string } {
+  return paginate(items, nextToken, max, {
+    pageSize: 50,
+    invalidToken: () => new AwsError('InvalidNextTokenException', 'The next token is invalid.'),
+  });
 }

@@ -4,11 +4,21 @@
  * @internal
  */
 import { AwsError, type RequestContext } from '../../core/types.js';
+import { paginate } from '../../core/util.js';
 import { cloudMapState } from './state.js';
 
 /** The request's clock as the state accessors want it. */
 export function clock(ctx: RequestContext): { now: number; timeScale: number } {
   return { now: ctx.now().getTime(), timeScale: ctx.timeScale };
+}
+
+/** One page of a List* answer by `NextToken` / `MaxResults` (100 at most); a token this cloud did not issue is `InvalidInput`. */
+export function page<T>(items: readonly T[], input: { NextToken?: string; MaxResults?: number }): { page: T[]; nextToken?: string } {
+  return paginate(items, input.NextToken, input.MaxResults, {
+    pageSize: 100,
+    maxPageSize: 100,
+    invalidToken: () => new AwsError('InvalidInput', 'The NextToken is invalid.'),
+  });
 }
 
 /** Throws `InvalidInput` naming the field when `value` is missing. */

@@ -5,9 +5,8 @@
  *
  * @internal
  */
-import { AwsError, type OperationHandler } from '../../core/types.js';
-import { paginate } from '../../core/util.js';
-import { clock, need } from './common.js';
+import { AwsError, type OperationHandler, type RequestContext } from '../../core/types.js';
+import { clock, need, page } from './common.js';
 import {
   cloudMapState,
   deregisterInstance as deregister,
@@ -28,6 +27,11 @@ function readAttributes(value: unknown): Record<string, string> {
   return Object.fromEntries(Object.entries(value as Record<string, unknown>).map(([k, v]) => [k, String(v)]));
 }
 
+/** Announces on the cloud's event bus an instance that joined or left a service. */
+function emitInstance(ctx: RequestContext, type: 'servicediscovery:instance-registered' | 'servicediscovery:instance-deregistered', serviceId: string, instanceId: string): void {
+  ctx.events.emit(type, { accountId: ctx.accountId, region: ctx.region, type, serviceId, instanceId });
+}
+
 export const registerInstance: OperationHandler = (input, ctx) => {
   const serviceId = String(need(input.ServiceId, 'serviceId'));
   const instanceId = String(need(input.InstanceId, 'instanceId'));
@@ -38,13 +42,7 @@ export const registerInstance: OperationHandler = (input, ctx) => {
     ...clock(ctx),
     ...(input.CreatorRequestId !== undefined ? { creatorRequestId: String(input.CreatorRequestId) } : {}),
   });
-  ctx.events.emit('servicediscovery:instance-registered', {
-    accountId: ctx.accountId,
-    region: ctx.region,
-    type: 'servicediscovery:instance-registered',
-    serviceId: instance.serviceId,
-    instanceId,
-  });
+  emitInstance(ctx, 'servicediscovery:instance-registered', instance.serviceId, instanceId);
   return { OperationId: operationId };
 };
 
@@ -52,13 +50,7 @@ export const deregisterInstance: OperationHandler = (input, ctx) => {
   const service = getService(ctx.state, String(need(input.ServiceId, 'serviceId')));
   const instanceId = String(need(input.InstanceId, 'instanceId'));
   const { operationId } = deregister(ctx.state, service.id, instanceId, clock(ctx));
-  ctx.events.emit('servicediscovery:instance-deregistered', {
-    accountId: ctx.accountId,
-    region: ctx.region,
-    type: 'servicediscovery:instance-deregistered',
-    serviceId: service.id,
-    instanceId,
-  });
+  emitInstance(ctx, 'servicediscovery:instance-deregistered', service.id, instanceId);
   return { OperationId: operationId };
 };
 
@@ -80,14 +72,10 @@ export const getInstance: OperationHandler = (input, ctx) => {
 export const listInstances: OperationHandler = (input, ctx) => {
   const service = getService(ctx.state, String(need(input.ServiceId, 'serviceId')));
   const items = serviceInstances(ctx.state, service.id).sort((a, b) => a.registeredAt - b.registeredAt);
-  const { page, nextToken } = paginate(items, input.NextToken, input.MaxResults, {
-    pageSize: 100,
-    maxPageSize: 100,
-    invalidToken: () => new AwsError('InvalidInput', 'The NextToken is invalid.'),
-  });
+  const { page: shown, nextToken } = page(items, input);
   return {
     ResourceOwner: ctx.accountId,
-    Instances: page.map((i) => ({ Id: i.id, Attributes: { ...i.attributes } })),
+    Instances: shown.map((i) => ({ Id: i.id, Attributes: { ...i.attributes } })),
     ...(nextToken ? { NextToken: nextToken } : {}),
   };
 };
@@ -155,12 +143,8 @@ export const getInstancesHealthStatus: OperationHandler = (input, ctx) => {
     }
     items = all.filter((i) => wanted.includes(i.id));
   }
-  const { page, nextToken } = paginate(items, input.NextToken, input.MaxResults, {
-    pageSize: 100,
-    maxPageSize: 100,
-    invalidToken: () => new AwsError('InvalidInput', 'The NextToken is invalid.'),
-  });
-  return { Status: Object.fromEntries(page.map((i) => [i.id, i.health])), ...(nextToken ? { NextToken: nextToken } : {}) };
+  const { page: shown, nextToken } = page(items, input);
+  return { Status: Object.fromEntries(shown.map((i) => [i.id, i.health])), ...(nextToken ? { NextToken: nextToken } : {}) };
 };
 
 export const updateInstanceCustomHealthStatus: OperationHandler = (input, ctx) => {

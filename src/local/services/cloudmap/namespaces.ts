@@ -7,8 +7,8 @@
  * @internal
  */
 import { AwsError, type OperationHandler, type RequestContext } from '../../core/types.js';
-import { arn, paginate } from '../../core/util.js';
-import { applyTags, clock, matchesCondition, need, readFilters } from './common.js';
+import { arn } from '../../core/util.js';
+import { applyTags, clock, matchesCondition, need, page, readFilters } from './common.js';
 import { cloudMapId, cloudMapState, namespaceReady, startOperation, type NamespaceRecord, type NamespaceType } from './state.js';
 
 const DNS_NAME = /^[a-zA-Z0-9]([a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?(\.[a-zA-Z0-9]([a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?)*\.?$/;
@@ -123,12 +123,8 @@ export const listNamespaces: OperationHandler = (input, ctx) => {
       }),
     )
     .sort((a, b) => a.createdAt - b.createdAt);
-  const { page, nextToken } = paginate(items, input.NextToken, input.MaxResults, {
-    pageSize: 100,
-    maxPageSize: 100,
-    invalidToken: () => new AwsError('InvalidInput', 'The NextToken is invalid.'),
-  });
-  return { Namespaces: page.map((ns) => namespaceShape(ctx, ns, true)), ...(nextToken ? { NextToken: nextToken } : {}) };
+  const { page: shown, nextToken } = page(items, input);
+  return { Namespaces: shown.map((ns) => namespaceShape(ctx, ns, true)), ...(nextToken ? { NextToken: nextToken } : {}) };
 };
 
 export const deleteNamespace: OperationHandler = (input, ctx) => {

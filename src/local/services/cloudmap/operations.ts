@@ -6,8 +6,7 @@
  * @internal
  */
 import { AwsError, type OperationHandler } from '../../core/types.js';
-import { paginate } from '../../core/util.js';
-import { matchesCondition, need, readFilters } from './common.js';
+import { matchesCondition, need, page, readFilters } from './common.js';
 import { cloudMapState, operationStatus, type OperationRecord } from './state.js';
 
 function updateDate(op: OperationRecord, now: number): number {
@@ -66,10 +65,6 @@ export const listOperations: OperationHandler = (input, ctx) => {
       }),
     )
     .sort((a, b) => b.createdAt - a.createdAt);
-  const { page, nextToken } = paginate(items, input.NextToken, input.MaxResults, {
-    pageSize: 100,
-    maxPageSize: 100,
-    invalidToken: () => new AwsError('InvalidInput', 'The NextToken is invalid.'),
-  });
-  return { Operations: page.map((op) => ({ Id: op.id, Status: operationStatus(op, now) })), ...(nextToken ? { NextToken: nextToken } : {}) };
+  const { page: shown, nextToken } = page(items, input);
+  return { Operations: shown.map((op) => ({ Id: op.id, Status: operationStatus(op, now) })), ...(nextToken ? { NextToken: nextToken } : {}) };
 };

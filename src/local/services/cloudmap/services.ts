@@ -5,8 +5,8 @@
  * @internal
  */
 import { AwsError, type OperationHandler, type RequestContext } from '../../core/types.js';
-import { arn, paginate } from '../../core/util.js';
-import { applyTags, clock, matchesCondition, need, readFilters } from './common.js';
+import { arn } from '../../core/util.js';
+import { applyTags, clock, matchesCondition, need, page, readFilters } from './common.js';
 import { visibleNamespace } from './namespaces.js';
 import {
   cloudMapId,
@@ -142,12 +142,8 @@ export const listServices: OperationHandler = (input, ctx) => {
   const items = Object.values(cloudMapState(ctx.state).services)
     .filter((s) => filters.every((f) => (f.name === 'NAMESPACE_ID' ? matchesCondition(s.namespaceId, f.condition, f.values) : true)))
     .sort((a, b) => a.createdAt - b.createdAt);
-  const { page, nextToken } = paginate(items, input.NextToken, input.MaxResults, {
-    pageSize: 100,
-    maxPageSize: 100,
-    invalidToken: () => new AwsError('InvalidInput', 'The NextToken is invalid.'),
-  });
-  return { Services: page.map((s) => serviceShape(ctx, s, true)), ...(nextToken ? { NextToken: nextToken } : {}) };
+  const { page: shown, nextToken } = page(items, input);
+  return { Services: shown.map((s) => serviceShape(ctx, s, true)), ...(nextToken ? { NextToken: nextToken } : {}) };
 };
 
 export const updateService: OperationHandler = (input, ctx) => {

@@ -48,24 +48,19 @@ export function evaluateExpression(expression: string, series: ReadonlyMap<strin
     if (t === undefined || (expected !== undefined && t !== expected)) throw new AwsError('ValidationError', `Syntax error in metric math expression ${expression}: expected ${expected ?? 'a value'}.`);
     return t;
   };
-  const expr = (): Value => {
-    let left = term();
-    while (peek() === '+' || peek() === '-') {
-      const op = take();
-      const right = term();
-      left = binary(left, right, op === '+' ? (x, y) => x + y : (x, y) => x - y);
-    }
-    return left;
-  };
-  const term = (): Value => {
-    let left = factor();
-    while (peek() === '*' || peek() === '/') {
-      const op = take();
-      const right = factor();
-      left = binary(left, right, op === '*' ? (x, y) => x * y : (x, y) => x / y);
-    }
-    return left;
-  };
+  /** One left-associative level of binary operators (`ops`) over `operand`. */
+  const level =
+    (operand: () => Value, ops: Readonly<Record<string, (x: number, y: number) => number>>) =>
+    (): Value => {
+      let left = operand();
+      for (let t = peek(); t !== undefined && Object.hasOwn(ops, t); t = peek()) {
+        const op = ops[take()]!;
+        left = binary(left, operand(), op);
+      }
+      return left;
+    };
+  const expr: () => Value = level(() => term(), { '+': (x, y) => x + y, '-': (x, y) => x - y });
+  const term: () => Value = level(() => factor(), { '*': (x, y) => x * y, '/': (x, y) => x / y });
   const factor = (): Value => {
     const t = take();
     if (t === '-') return binary(-1, factor(), (x, y) => x * y);

@@ -5,7 +5,7 @@
  * @internal
  */
 import { AwsError, type OperationHandler } from '../../core/types.js';
-import { matchesFilters, strings } from './input.js';
+import { filterValue, matchesFilters, strings } from './input.js';
 import { availabilityZones, findDefaultVpc } from './state.js';
 
 /**
@@ -32,18 +32,21 @@ export const describeAvailabilityZones: OperationHandler = (input: Record<string
         matchesFilters(
           input,
           (name) =>
-            ({
-              'zone-name': [zone.zoneName],
-              'zone-id': [zone.zoneId],
-              state: ['available'],
-              'region-name': [ctx.region],
-              'group-name': [ctx.region],
-              'group-long-name': [ctx.region],
-              'network-border-group': [ctx.region],
-              'zone-type': ['availability-zone'],
-              'opt-in-status': ['opt-in-not-required'],
-              message: [],
-            })[name],
+            filterValue(
+              {
+                'zone-name': [zone.zoneName],
+                'zone-id': [zone.zoneId],
+                state: ['available'],
+                'region-name': [ctx.region],
+                'group-name': [ctx.region],
+                'group-long-name': [ctx.region],
+                'network-border-group': [ctx.region],
+                'zone-type': ['availability-zone'],
+                'opt-in-status': ['opt-in-not-required'],
+                message: [],
+              },
+              name,
+            ),
         ),
       )
       .map((zone) => ({

@@ -13,7 +13,7 @@
  */
 import { createHash } from 'node:crypto';
 import { AwsError, type OperationHandler } from '../../core/types.js';
-import { matchesFilters, page, strings, tagSet } from './input.js';
+import { filterValue, matchesFilters, page, strings, tagSet } from './input.js';
 
 /** One catalogue image. */
 export interface CatalogueImage {
@@ -139,24 +139,27 @@ export const describeImages: OperationHandler = (input: Record<string, unknown>,
       matchesFilters(
         input,
         (name) =>
-          ({
-            name: [image.name],
-            'image-id': [image.imageId],
-            'owner-alias': ['amazon'],
-            'owner-id': [image.ownerId],
-            architecture: [image.architecture],
-            state: ['available'],
-            'is-public': ['true'],
-            'image-type': ['machine'],
-            'platform-details': ['Linux/UNIX'],
-            'root-device-type': ['ebs'],
-            'root-device-name': ['/dev/xvda'],
-            'virtualization-type': ['hvm'],
-            hypervisor: ['xen'],
-            description: [image.description],
-            'creation-date': [image.creationDate],
-            'ena-support': ['true'],
-          })[name],
+          filterValue(
+            {
+              name: [image.name],
+              'image-id': [image.imageId],
+              'owner-alias': ['amazon'],
+              'owner-id': [image.ownerId],
+              architecture: [image.architecture],
+              state: ['available'],
+              'is-public': ['true'],
+              'image-type': ['machine'],
+              'platform-details': ['Linux/UNIX'],
+              'root-device-type': ['ebs'],
+              'root-device-name': ['/dev/xvda'],
+              'virtualization-type': ['hvm'],
+              hypervisor: ['xen'],
+              description: [image.description],
+              'creation-date': [image.creationDate],
+              'ena-support': ['true'],
+            },
+            name,
+          ),
       ),
   );
   const { page: shown, nextToken } = page(matching, input);

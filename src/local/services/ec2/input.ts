@@ -57,6 +57,43 @@ export function matchesFilters(input: Record<string, unknown>, valuesOf: (name: 
   return true;
 }
 
+/**
+ * A filter's values from a table of them, or `undefined` (EC2's "The filter
+ * 'X' is invalid") for a name the table does not hold as its own: a name
+ * such as `constructor`, `toString` or `__proto__` never reaches
+ * `Object.prototype`.
+ */
+export function filterValue(values: Record<string, string[]>, name: string): string[] | undefined {
+  return Object.hasOwn(values, name) ? values[name] : undefined;
+}
+
+/** How {@link selectResources} reads one kind of EC2 resource. */
+export interface ResourceSelection<T> {
+  /** The id list's parameter: `VpcId` reads `VpcId` (query) or `VpcIds` (JSON). */
+  idParam: string;
+  idOf: (item: T) => string;
+  /** Throws the resource's NotFound error for an id that does not exist (each id in turn, before any filtering). */
+  require?: (id: string) => unknown;
+  /** The resource's values for each filter name it supports (tag filters come from `tags`). */
+  filterValues: (item: T) => Record<string, string[]>;
+  /** Tags by resource id. */
+  tags: Record<string, Record<string, string>>;
+}
+
+/**
+ * The Describe* selection: the resources among `items` named by the id list
+ * (all when it is empty) that pass every filter, one page of them by
+ * `MaxResults` / `NextToken`.
+ */
+export function selectResources<T>(input: Record<string, unknown>, items: readonly T[], how: ResourceSelection<T>): { page: T[]; nextToken?: string } {
+  const ids = strings(input[how.idParam] ?? input[`${how.idParam}s`]);
+  if (how.require) for (const id of ids) how.require(id);
+  const matching = items.filter(
+    (item) => (ids.length === 0 || ids.includes(how.idOf(item))) && matchesFilters(input, (name) => filterValue(how.filterValues(item), name), how.tags[how.idOf(item)]),
+  );
+  return page(matching, input);
+}
+
 /** EC2's `tagSet` for a resource (an empty set when it has no tags). */
 export function tagSet(tags: Record<string, string> | undefined): { tagSet: { key: string; value: string }[] } {
   return { tagSet: Object.entries(tags ?? {}).map(([key, value]) => ({ key, value })) };

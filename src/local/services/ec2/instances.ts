@@ -19,7 +19,7 @@ import { AwsError, type OperationHandler, type RequestContext } from '../../core
 import { bool, hexId, num } from '../../core/util.js';
 import { addressAt, cidrSize, parseCidr } from './cidr.js';
 import { findCatalogueImage, requireWellFormedAmi } from './images.js';
-import { checkTag, checkTagCount, list, matchesFilters, page, strings, tagSet } from './input.js';
+import { checkTag, checkTagCount, filterValue, list, matchesFilters, page, strings, tagSet } from './input.js';
 import { DEFAULT_INSTANCE_TYPE, findInstanceType, requireInstanceType } from './instance-types.js';
 import {
   instancesOf,
@@ -465,7 +465,7 @@ function instanceFilterValues(ctx: RequestContext, state: Ec2State, instance: St
     'ami-launch-index': () => [String(instance.amiLaunchIndex)],
     'state-reason-code': () => (instance.terminateRequestedAt !== undefined ? ['Client.UserInitiatedShutdown'] : []),
   };
-  return values[name]?.();
+  return Object.hasOwn(values, name) ? values[name]!() : undefined;
 }
 
 /**
@@ -479,9 +479,7 @@ function instanceFilterValues(ctx: RequestContext, state: Ec2State, instance: St
 export const describeInstances: OperationHandler = (input: Record<string, unknown>, ctx) => {
   const state = ec2State(ctx);
   const now = ctx.now().getTime();
-  const ids = strings(input['InstanceId'] ?? input['InstanceIds']);
-  checkMaxResults(input, ids, 'instancesSet');
-  if (ids.length > 0) requireInstances(state, ids, now);
+  const ids = requestedInstanceIds(input, state, now);
   const matching = instancesOf(state, now).filter(
     (instance) =>
       (ids.length === 0 || ids.includes(instance.instanceId)) &&
@@ -490,6 +488,14 @@ export const describeInstances: OperationHandler = (input: Record<string, unknow
   const { page: shown, nextToken } = page(matching, input);
   return { reservationSet: reservations(ctx, state, shown, now), nextToken };
 };
+
+/** The `InstanceId` list of a Describe call, checked: `MaxResults` 5–1000 and not with the list, each id an instance of the region. */
+function requestedInstanceIds(input: Record<string, unknown>, state: Ec2State, now: number): string[] {
+  const ids = strings(input['InstanceId'] ?? input['InstanceIds']);
+  checkMaxResults(input, ids, 'instancesSet');
+  if (ids.length > 0) requireInstances(state, ids, now);
+  return ids;
+}
 
 /** `MaxResults` 5–1000, and not with an id list (`InvalidParameterCombination`). */
 function checkMaxResults(input: Record<string, unknown>, ids: readonly string[], listName: string): void {
@@ -548,9 +554,7 @@ function statusSummary(current: InstanceStateName, instance: StoredInstance, now
 export const describeInstanceStatus: OperationHandler = (input: Record<string, unknown>, ctx) => {
   const state = ec2State(ctx);
   const now = ctx.now().getTime();
-  const ids = strings(input['InstanceId'] ?? input['InstanceIds']);
-  checkMaxResults(input, ids, 'instancesSet');
-  if (ids.length > 0) requireInstances(state, ids, now);
+  const ids = requestedInstanceIds(input, state, now);
   const all = bool(input['IncludeAllInstances']) === true;
   for (const filter of list<{ Name?: string }>(input['Filter'] ?? input['Filters'])) {
     if (typeof filter?.Name === 'string' && /^tag(:|-key$|-value$)/.test(filter.Name)) throw new AwsError('InvalidParameterValue', `The filter '${filter.Name}' is invalid`);
@@ -578,7 +582,7 @@ export const describeInstanceStatus: OperationHandler = (input: Record<string, u
     .filter((row) =>
       matchesFilters(input, (name) => {
         if (name.startsWith('tag')) return undefined;
-        return (
+        return filterValue(
           {
             'availability-zone': [row.instance.availabilityZone],
             'instance-state-name': [row.current],
@@ -587,8 +591,9 @@ export const describeInstanceStatus: OperationHandler = (input: Record<string, u
             'instance-status.reachability': row.out.instanceStatus.details.map((d) => d.status),
             'system-status.status': [row.out.systemStatus.status],
             'system-status.reachability': row.out.systemStatus.details.map((d) => d.status),
-          } as Record<string, string[]>
-        )[name];
+          },
+          name,
+        );
       }, {}),
     );
   const { page: shown, nextToken } = page(rows, input);

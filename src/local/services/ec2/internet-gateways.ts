@@ -7,7 +7,7 @@
  */
 import { AwsError, type OperationHandler } from '../../core/types.js';
 import { hexId } from '../../core/util.js';
-import { matchesFilters, page, strings, tagSet, tagsFromSpecifications } from './input.js';
+import { selectResources, tagSet, tagsFromSpecifications } from './input.js';
 import { ec2State, requireVpc, type Ec2State, type StoredInternetGateway } from './state.js';
 
 /** The gateway `id` names, or EC2's `InvalidInternetGatewayID.NotFound`. */
@@ -84,23 +84,17 @@ export const deleteInternetGateway: OperationHandler = (input: Record<string, un
 /** DescribeInternetGateways: `InternetGatewayId` list, filters `internet-gateway-id`, `attachment.vpc-id`, `attachment.state`, `owner-id`, tags; pagination. */
 export const describeInternetGateways: OperationHandler = (input: Record<string, unknown>, ctx) => {
   const state = ec2State(ctx);
-  const ids = strings(input['InternetGatewayId'] ?? input['InternetGatewayIds']);
-  for (const id of ids) requireInternetGateway(state, id);
-  const gateways = Object.values(state.internetGateways).filter(
-    (gateway) =>
-      (ids.length === 0 || ids.includes(gateway.internetGatewayId)) &&
-      matchesFilters(
-        input,
-        (name) =>
-          ({
-            'internet-gateway-id': [gateway.internetGatewayId],
-            'attachment.vpc-id': gateway.attachments.map((a) => a.vpcId),
-            'attachment.state': gateway.attachments.map((a) => a.state),
-            'owner-id': [gateway.ownerId],
-          })[name],
-        state.tags[gateway.internetGatewayId],
-      ),
-  );
-  const { page: shown, nextToken } = page(gateways, input);
+  const { page: shown, nextToken } = selectResources(input, Object.values(state.internetGateways), {
+    idParam: 'InternetGatewayId',
+    idOf: (gateway) => gateway.internetGatewayId,
+    require: (id) => requireInternetGateway(state, id),
+    filterValues: (gateway) => ({
+      'internet-gateway-id': [gateway.internetGatewayId],
+      'attachment.vpc-id': gateway.attachments.map((a) => a.vpcId),
+      'attachment.state': gateway.attachments.map((a) => a.state),
+      'owner-id': [gateway.ownerId],
+    }),
+    tags: state.tags,
+  });
   return { internetGatewaySet: shown.map((g) => gatewayShape(g, state.tags[g.internetGatewayId])), nextToken };
 };

@@ -18,7 +18,7 @@ import { AwsError, type OperationHandler, type RequestContext } from '../../core
 import type { EcsState } from '../ecs/state.js';
 import { loadBalancerNetworks } from '../load-balancer-network.js';
 import { addressAt, parseCidr } from './cidr.js';
-import { matchesFilters, page, strings, tagSet } from './input.js';
+import { selectResources, strings, tagSet } from './input.js';
 import { instancesOf, instanceState, privateDnsName } from './instance-lifecycle.js';
 import { ec2State, type Ec2State } from './state.js';
 
@@ -220,39 +220,34 @@ export const describeNetworkInterfaces: OperationHandler = (input: Record<string
   if (missing.length > 0) {
     throw new AwsError('InvalidNetworkInterfaceID.NotFound', `The networkInterface ID${missing.length > 1 ? 's' : ''} '${missing.join(', ')}' ${missing.length > 1 ? 'do' : 'does'} not exist`);
   }
-  const matching = all.filter(
-    (eni) =>
-      (ids.length === 0 || ids.includes(eni.networkInterfaceId)) &&
-      matchesFilters(
-        input,
-        (name) =>
-          ({
-            'network-interface-id': [eni.networkInterfaceId],
-            'subnet-id': [eni.subnetId],
-            'vpc-id': [eni.vpcId],
-            'availability-zone': [eni.availabilityZone],
-            description: [eni.description],
-            'interface-type': [eni.interfaceType],
-            status: [eni.status],
-            'owner-id': [eni.ownerId],
-            'requester-id': eni.requesterId ? [eni.requesterId] : [],
-            'requester-managed': [String(eni.requesterManaged)],
-            'private-ip-address': [eni.privateIpAddress],
-            'addresses.private-ip-address': [eni.privateIpAddress],
-            'private-dns-name': eni.privateDnsName ? [eni.privateDnsName] : [],
-            'mac-address': [eni.macAddress],
-            'group-id': eni.groupIds,
-            'group-name': eni.groupIds.map((id) => state.securityGroups[id]?.groupName ?? ''),
-            'attachment.attachment-id': [eni.attachmentId],
-            'attachment.status': ['attached'],
-            'attachment.instance-id': eni.instanceId ? [eni.instanceId] : [],
-            'attachment.device-index': [String(eni.deviceIndex ?? 1)],
-            'association.public-ip': eni.publicIp ? [eni.publicIp] : [],
-            'source-dest-check': ['true'],
-          })[name],
-        state.tags[eni.networkInterfaceId],
-      ),
-  );
-  const { page: shown, nextToken } = page(matching, input);
+  const { page: shown, nextToken } = selectResources(input, all, {
+    idParam: 'NetworkInterfaceId',
+    idOf: (eni) => eni.networkInterfaceId,
+    filterValues: (eni) => ({
+      'network-interface-id': [eni.networkInterfaceId],
+      'subnet-id': [eni.subnetId],
+      'vpc-id': [eni.vpcId],
+      'availability-zone': [eni.availabilityZone],
+      description: [eni.description],
+      'interface-type': [eni.interfaceType],
+      status: [eni.status],
+      'owner-id': [eni.ownerId],
+      'requester-id': eni.requesterId ? [eni.requesterId] : [],
+      'requester-managed': [String(eni.requesterManaged)],
+      'private-ip-address': [eni.privateIpAddress],
+      'addresses.private-ip-address': [eni.privateIpAddress],
+      'private-dns-name': eni.privateDnsName ? [eni.privateDnsName] : [],
+      'mac-address': [eni.macAddress],
+      'group-id': eni.groupIds,
+      'group-name': eni.groupIds.map((id) => state.securityGroups[id]?.groupName ?? ''),
+      'attachment.attachment-id': [eni.attachmentId],
+      'attachment.status': ['attached'],
+      'attachment.instance-id': eni.instanceId ? [eni.instanceId] : [],
+      'attachment.device-index': [String(eni.deviceIndex ?? 1)],
+      'association.public-ip': eni.publicIp ? [eni.publicIp] : [],
+      'source-dest-check': ['true'],
+    }),
+    tags: state.tags,
+  });
   return { networkInterfaceSet: shown.map((eni) => interfaceShape(eni, state)), nextToken };
 };

@@ -17,7 +17,7 @@ import { AwsError, type OperationHandler, type RequestContext } from '../../core
 import { hexId } from '../../core/util.js';
 import { cidrContains, formatCidr, parseCidr, requireCidr } from './cidr.js';
 import { requireInternetGateway } from './internet-gateways.js';
-import { matchesFilters, page, strings, tagSet, tagsFromSpecifications } from './input.js';
+import { selectResources, tagSet, tagsFromSpecifications } from './input.js';
 import { networkInterfaces } from './network-interfaces.js';
 import { ec2State, newRouteTable, requireSubnet, requireVpc, type Ec2State, type RouteTarget, type StoredRoute, type StoredRouteTable } from './state.js';
 
@@ -276,39 +276,33 @@ export const deleteRoute: OperationHandler = (input: Record<string, unknown>, ct
 /** DescribeRouteTables: `RouteTableId` list, filters (`vpc-id`, `route-table-id`, `association.*`, `route.*`, tags), pagination. */
 export const describeRouteTables: OperationHandler = (input: Record<string, unknown>, ctx) => {
   const state = ec2State(ctx);
-  const ids = strings(input['RouteTableId'] ?? input['RouteTableIds']);
-  for (const id of ids) requireRouteTable(state, id);
   const enis = liveInterfaces(ctx);
   const routeValues = (table: StoredRouteTable, pick: (r: StoredRoute) => string | undefined) => table.routes.map(pick).filter((v): v is string => v !== undefined);
-  const tables = Object.values(state.routeTables).filter(
-    (table) =>
-      (ids.length === 0 || ids.includes(table.routeTableId)) &&
-      matchesFilters(
-        input,
-        (name) =>
-          ({
-            'route-table-id': [table.routeTableId],
-            'vpc-id': [table.vpcId],
-            'owner-id': [table.ownerId],
-            'association.route-table-association-id': table.associations.map((a) => a.routeTableAssociationId),
-            'association.route-table-id': table.associations.length ? [table.routeTableId] : [],
-            'association.subnet-id': table.associations.flatMap((a) => (a.subnetId ? [a.subnetId] : [])),
-            'association.gateway-id': table.associations.flatMap((a) => (a.gatewayId ? [a.gatewayId] : [])),
-            'association.main': [String(table.associations.some((a) => a.main))],
-            'route.destination-cidr-block': routeValues(table, (r) => r.destinationCidrBlock),
-            'route.destination-ipv6-cidr-block': routeValues(table, (r) => r.destinationIpv6CidrBlock),
-            'route.gateway-id': routeValues(table, (r) => r.gatewayId),
-            'route.nat-gateway-id': routeValues(table, (r) => r.natGatewayId),
-            'route.egress-only-internet-gateway-id': routeValues(table, (r) => r.egressOnlyInternetGatewayId),
-            'route.transit-gateway-id': routeValues(table, (r) => r.transitGatewayId),
-            'route.vpc-peering-connection-id': routeValues(table, (r) => r.vpcPeeringConnectionId),
-            'route.instance-id': routeValues(table, (r) => r.instanceId),
-            'route.origin': table.routes.map((r) => r.origin),
-            'route.state': table.routes.map((r) => routeState(r, table, state, enis)),
-          })[name],
-        state.tags[table.routeTableId],
-      ),
-  );
-  const { page: shown, nextToken } = page(tables, input);
+  const { page: shown, nextToken } = selectResources(input, Object.values(state.routeTables), {
+    idParam: 'RouteTableId',
+    idOf: (table) => table.routeTableId,
+    require: (id) => requireRouteTable(state, id),
+    filterValues: (table) => ({
+      'route-table-id': [table.routeTableId],
+      'vpc-id': [table.vpcId],
+      'owner-id': [table.ownerId],
+      'association.route-table-association-id': table.associations.map((a) => a.routeTableAssociationId),
+      'association.route-table-id': table.associations.length ? [table.routeTableId] : [],
+      'association.subnet-id': table.associations.flatMap((a) => (a.subnetId ? [a.subnetId] : [])),
+      'association.gateway-id': table.associations.flatMap((a) => (a.gatewayId ? [a.gatewayId] : [])),
+      'association.main': [String(table.associations.some((a) => a.main))],
+      'route.destination-cidr-block': routeValues(table, (r) => r.destinationCidrBlock),
+      'route.destination-ipv6-cidr-block': routeValues(table, (r) => r.destinationIpv6CidrBlock),
+      'route.gateway-id': routeValues(table, (r) => r.gatewayId),
+      'route.nat-gateway-id': routeValues(table, (r) => r.natGatewayId),
+      'route.egress-only-internet-gateway-id': routeValues(table, (r) => r.egressOnlyInternetGatewayId),
+      'route.transit-gateway-id': routeValues(table, (r) => r.transitGatewayId),
+      'route.vpc-peering-connection-id': routeValues(table, (r) => r.vpcPeeringConnectionId),
+      'route.instance-id': routeValues(table, (r) => r.instanceId),
+      'route.origin': table.routes.map((r) => r.origin),
+      'route.state': table.routes.map((r) => routeState(r, table, state, enis)),
+    }),
+    tags: state.tags,
+  });
   return { routeTableSet: shown.map((t) => tableShape(t, state, enis)), nextToken };
 };

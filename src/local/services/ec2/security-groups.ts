@@ -8,7 +8,7 @@
 import { AwsError, type OperationHandler, type RequestContext } from '../../core/types.js';
 import { hexId } from '../../core/util.js';
 import { loadBalancersUsingSecurityGroup } from '../load-balancer-network.js';
-import { list, matchesFilters, page, strings, tagSet, tagsFromSpecifications } from './input.js';
+import { list, selectResources, strings, tagSet, tagsFromSpecifications } from './input.js';
 import { instancesOf, instanceState } from './instance-lifecycle.js';
 import { defaultVpc, ec2State, type Ec2State, type StoredPermission, type StoredSecurityGroup } from './state.js';
 
@@ -115,29 +115,24 @@ export const describeSecurityGroups: OperationHandler = (input: Record<string, u
     }
   }
   const defaultVpcId = names.length ? defaultVpc(ctx).vpcId : undefined;
-  const groups = Object.values(state.securityGroups).filter(
-    (group) =>
-      (ids.length === 0 || ids.includes(group.groupId)) &&
-      (names.length === 0 || (names.includes(group.groupName) && group.vpcId === defaultVpcId)) &&
-      matchesFilters(
-        input,
-        (name) =>
-          ({
-            'group-name': [group.groupName],
-            'group-id': [group.groupId],
-            'vpc-id': [group.vpcId],
-            description: [group.description],
-            'owner-id': [group.ownerId],
-            'ip-permission.from-port': group.ipPermissions.map((p) => String(p.fromPort ?? '')),
-            'ip-permission.to-port': group.ipPermissions.map((p) => String(p.toPort ?? '')),
-            'ip-permission.protocol': group.ipPermissions.map((p) => p.ipProtocol),
-            'ip-permission.cidr': group.ipPermissions.flatMap((p) => p.ipRanges.map((r) => r.cidrIp)),
-            'ip-permission.group-id': group.ipPermissions.flatMap((p) => p.groups.map((g) => g.groupId)),
-          })[name],
-        state.tags[group.groupId],
-      ),
-  );
-  const { page: shown, nextToken } = page(groups, input);
+  const named = Object.values(state.securityGroups).filter((group) => names.length === 0 || (names.includes(group.groupName) && group.vpcId === defaultVpcId));
+  const { page: shown, nextToken } = selectResources(input, named, {
+    idParam: 'GroupId',
+    idOf: (group) => group.groupId,
+    filterValues: (group) => ({
+      'group-name': [group.groupName],
+      'group-id': [group.groupId],
+      'vpc-id': [group.vpcId],
+      description: [group.description],
+      'owner-id': [group.ownerId],
+      'ip-permission.from-port': group.ipPermissions.map((p) => String(p.fromPort ?? '')),
+      'ip-permission.to-port': group.ipPermissions.map((p) => String(p.toPort ?? '')),
+      'ip-permission.protocol': group.ipPermissions.map((p) => p.ipProtocol),
+      'ip-permission.cidr': group.ipPermissions.flatMap((p) => p.ipRanges.map((r) => r.cidrIp)),
+      'ip-permission.group-id': group.ipPermissions.flatMap((p) => p.groups.map((g) => g.groupId)),
+    }),
+    tags: state.tags,
+  });
   return { securityGroupInfo: shown.map((g) => groupShape(g, ctx.region, state.tags[g.groupId])), nextToken };
 };
 

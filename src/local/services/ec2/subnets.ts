@@ -6,7 +6,7 @@
 import { AwsError, type OperationHandler, type RequestContext } from '../../core/types.js';
 import { bool, hexId } from '../../core/util.js';
 import { cidrContains, cidrOverlaps, cidrSize, formatCidr, parseCidr, requireCidr } from './cidr.js';
-import { attributeBoolean, matchesFilters, page, strings, tagSet, tagsFromSpecifications } from './input.js';
+import { attributeBoolean, selectResources, tagSet, tagsFromSpecifications } from './input.js';
 import { networkInterfaces } from './network-interfaces.js';
 import { availabilityZones, ec2State, requireSubnet, requireVpc, type StoredSubnet } from './state.js';
 
@@ -130,38 +130,32 @@ export const deleteSubnet: OperationHandler = (input: Record<string, unknown>, c
 /** DescribeSubnets: `SubnetId` list, filters (`vpc-id`, `subnet-id`, `availability-zone`, `default-for-az`, `cidr-block`, `map-public-ip-on-launch`, tags, …), pagination. */
 export const describeSubnets: OperationHandler = (input: Record<string, unknown>, ctx) => {
   const state = ec2State(ctx);
-  const ids = strings(input['SubnetId'] ?? input['SubnetIds']);
-  for (const id of ids) requireSubnet(state, id);
   const inUse = interfacesPerSubnet(ctx);
-  const subnets = Object.values(state.subnets).filter(
-    (subnet) =>
-      (ids.length === 0 || ids.includes(subnet.subnetId)) &&
-      matchesFilters(
-        input,
-        (name) =>
-          ({
-            'vpc-id': [subnet.vpcId],
-            'subnet-id': [subnet.subnetId],
-            'subnet-arn': [`arn:aws:ec2:${ctx.region}:${subnet.ownerId}:subnet/${subnet.subnetId}`],
-            'availability-zone': [subnet.availabilityZone],
-            availabilityZone: [subnet.availabilityZone],
-            'availability-zone-id': [subnet.availabilityZoneId],
-            availabilityZoneId: [subnet.availabilityZoneId],
-            'available-ip-address-count': [String(subnetShape(ctx, subnet, inUse.get(subnet.subnetId) ?? 0, undefined).availableIpAddressCount)],
-            'default-for-az': [String(subnet.defaultForAz)],
-            defaultForAz: [String(subnet.defaultForAz)],
-            'cidr-block': [subnet.cidrBlock],
-            cidrBlock: [subnet.cidrBlock],
-            cidr: [subnet.cidrBlock],
-            'map-public-ip-on-launch': [String(subnet.mapPublicIpOnLaunch)],
-            'ipv6-native': ['false'],
-            state: ['available'],
-            'owner-id': [subnet.ownerId],
-          })[name],
-        state.tags[subnet.subnetId],
-      ),
-  );
-  const { page: shown, nextToken } = page(subnets, input);
+  const { page: shown, nextToken } = selectResources(input, Object.values(state.subnets), {
+    idParam: 'SubnetId',
+    idOf: (subnet) => subnet.subnetId,
+    require: (id) => requireSubnet(state, id),
+    filterValues: (subnet) => ({
+      'vpc-id': [subnet.vpcId],
+      'subnet-id': [subnet.subnetId],
+      'subnet-arn': [`arn:aws:ec2:${ctx.region}:${subnet.ownerId}:subnet/${subnet.subnetId}`],
+      'availability-zone': [subnet.availabilityZone],
+      availabilityZone: [subnet.availabilityZone],
+      'availability-zone-id': [subnet.availabilityZoneId],
+      availabilityZoneId: [subnet.availabilityZoneId],
+      'available-ip-address-count': [String(subnetShape(ctx, subnet, inUse.get(subnet.subnetId) ?? 0, undefined).availableIpAddressCount)],
+      'default-for-az': [String(subnet.defaultForAz)],
+      defaultForAz: [String(subnet.defaultForAz)],
+      'cidr-block': [subnet.cidrBlock],
+      cidrBlock: [subnet.cidrBlock],
+      cidr: [subnet.cidrBlock],
+      'map-public-ip-on-launch': [String(subnet.mapPublicIpOnLaunch)],
+      'ipv6-native': ['false'],
+      state: ['available'],
+      'owner-id': [subnet.ownerId],
+    }),
+    tags: state.tags,
+  });
   return { subnetSet: shown.map((subnet) => subnetShape(ctx, subnet, inUse.get(subnet.subnetId) ?? 0, state.tags[subnet.subnetId])), nextToken };
 };
 

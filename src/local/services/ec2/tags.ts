@@ -6,7 +6,7 @@
  * @internal
  */
 import { AwsError, type OperationHandler, type RequestContext } from '../../core/types.js';
-import { checkTag, checkTagCount, list, matchesFilters, page, strings } from './input.js';
+import { checkTag, checkTagCount, filterValue, list, matchesFilters, page, strings } from './input.js';
 import { instancesOf } from './instance-lifecycle.js';
 import { networkInterfaces } from './network-interfaces.js';
 import { ec2State, type Ec2State } from './state.js';
@@ -93,7 +93,7 @@ export const describeTags: OperationHandler = (input: Record<string, unknown>, c
     return type ? Object.entries(tags).map(([key, value]) => ({ resourceId, resourceType: type, key, value })) : [];
   });
   const matching = rows.filter((row) =>
-    matchesFilters(input, (name) => ({ 'resource-id': [row.resourceId], 'resource-type': [row.resourceType], key: [row.key], value: [row.value] })[name]),
+    matchesFilters(input, (name) => filterValue({ 'resource-id': [row.resourceId], 'resource-type': [row.resourceType], key: [row.key], value: [row.value] }, name)),
   );
   const { page: shown, nextToken } = page(matching, input);
   return { tagSet: shown, nextToken };

@@ -7,7 +7,7 @@
 import { AwsError, type OperationHandler } from '../../core/types.js';
 import { bool } from '../../core/util.js';
 import { formatCidr, requireCidr } from './cidr.js';
-import { attributeBoolean, matchesFilters, page, strings, tagSet, tagsFromSpecifications } from './input.js';
+import { attributeBoolean, selectResources, tagSet, tagsFromSpecifications } from './input.js';
 import { addDefaultVpc, defaultGroupFor, ec2State, findDefaultVpc, newRouteTable, newVpc, requireVpc, vpcAttributes, type Ec2State, type StoredVpc, type VpcAttributes } from './state.js';
 
 /** Smallest and largest VPC blocks AWS allows (/16 … /28). */
@@ -95,32 +95,26 @@ export const deleteVpc: OperationHandler = (input: Record<string, unknown>, ctx)
 /** DescribeVpcs: `VpcId` list, filters (`vpc-id`, `cidr`, `cidr-block-association.*`, `is-default`, `state`, `owner-id`, `dhcp-options-id`, `instance-tenancy`, tags), pagination. */
 export const describeVpcs: OperationHandler = (input: Record<string, unknown>, ctx) => {
   const state = ec2State(ctx);
-  const ids = strings(input['VpcId'] ?? input['VpcIds']);
-  for (const id of ids) requireVpc(state, id);
-  const vpcs = Object.values(state.vpcs).filter(
-    (vpc) =>
-      (ids.length === 0 || ids.includes(vpc.vpcId)) &&
-      matchesFilters(
-        input,
-        (name) =>
-          ({
-            'vpc-id': [vpc.vpcId],
-            isDefault: [String(vpc.isDefault)],
-            'is-default': [String(vpc.isDefault)],
-            cidr: [vpc.cidrBlock],
-            'cidr-block': [vpc.cidrBlock],
-            'cidr-block-association.cidr-block': [vpc.cidrBlock],
-            'cidr-block-association.association-id': [vpc.cidrAssociationId ?? ''],
-            'cidr-block-association.state': ['associated'],
-            state: ['available'],
-            'owner-id': [vpc.ownerId],
-            'dhcp-options-id': [vpc.dhcpOptionsId],
-            'instance-tenancy': [vpc.instanceTenancy ?? 'default'],
-          })[name],
-        state.tags[vpc.vpcId],
-      ),
-  );
-  const { page: shown, nextToken } = page(vpcs, input);
+  const { page: shown, nextToken } = selectResources(input, Object.values(state.vpcs), {
+    idParam: 'VpcId',
+    idOf: (vpc) => vpc.vpcId,
+    require: (id) => requireVpc(state, id),
+    filterValues: (vpc) => ({
+      'vpc-id': [vpc.vpcId],
+      isDefault: [String(vpc.isDefault)],
+      'is-default': [String(vpc.isDefault)],
+      cidr: [vpc.cidrBlock],
+      'cidr-block': [vpc.cidrBlock],
+      'cidr-block-association.cidr-block': [vpc.cidrBlock],
+      'cidr-block-association.association-id': [vpc.cidrAssociationId ?? ''],
+      'cidr-block-association.state': ['associated'],
+      state: ['available'],
+      'owner-id': [vpc.ownerId],
+      'dhcp-options-id': [vpc.dhcpOptionsId],
+      'instance-tenancy': [vpc.instanceTenancy ?? 'default'],
+    }),
+    tags: state.tags,
+  });
   return { vpcSet: shown.map((vpc) => vpcShape(vpc, state.tags[vpc.vpcId])), nextToken };
 };
 

@@ -17,6 +17,8 @@ import {
   ecsState,
   findContainerInstance,
   findTaskDefinition,
+  foundOrMissing,
+  refList,
   requireCluster,
   shortName,
   siblingArn,
@@ -309,21 +311,14 @@ export const ListContainerInstances: OperationHandler = (input, ctx) => {
 /** ECS DescribeContainerInstances (up to 100; `failures` MISSING; include TAGS). */
 export const DescribeContainerInstances: OperationHandler = (input, ctx) => {
   const cluster = requireCluster(ctx, input.cluster);
-  const refs: unknown = input.containerInstances;
-  if (!Array.isArray(refs) || refs.length === 0) throw new AwsError('ClientException', 'Container Instances cannot be empty.');
-  if (refs.length > 100) throw new AwsError('InvalidParameterException', `containerInstances can have at most 100 items, got: ${refs.length}`);
+  const refs = refList(input.containerInstances, 'containerInstances', 100, 'Container Instances cannot be empty.', 'ClientException');
   const withTags = ((input.include ?? []) as string[]).includes('TAGS');
-  const containerInstances: Json[] = [];
-  const failures: Json[] = [];
-  for (const ref of refs as string[]) {
-    const ci = findContainerInstance(ctx.state, ref, cluster.clusterArn);
-    if (ci) containerInstances.push(containerInstanceOut(ctx, ci, withTags));
-    else
-      failures.push({
-        arn: ref.startsWith('arn:') ? ref : siblingArn(cluster.clusterArn, `container-instance/${cluster.clusterName}/${ref}`),
-        reason: 'MISSING',
-      });
-  }
+  const { found: containerInstances, failures } = foundOrMissing(
+    refs as string[],
+    (ref) => findContainerInstance(ctx.state, ref, cluster.clusterArn),
+    (ci) => containerInstanceOut(ctx, ci, withTags),
+    (ref) => (ref.startsWith('arn:') ? ref : siblingArn(cluster.clusterArn, `container-instance/${cluster.clusterName}/${ref}`)),
+  );
   return { containerInstances, failures };
 };
 

@@ -163,19 +163,19 @@ class Parser {
   }
 
   private or(): QueryNode {
-    let left = this.and();
-    while (this.isWord('||', 'or')) {
-      this.#i++;
-      left = { kind: 'or', left, right: this.and() };
-    }
-    return left;
+    return this.chain('or', ['||', 'or'], () => this.and());
   }
 
   private and(): QueryNode {
-    let left = this.not();
-    while (this.isWord('&&', 'and')) {
+    return this.chain('and', ['&&', 'and'], () => this.not());
+  }
+
+  /** A left-associative chain of `operand`s joined by any of `words`. */
+  private chain(kind: 'and' | 'or', words: readonly string[], operand: () => QueryNode): QueryNode {
+    let left = operand();
+    while (this.isWord(...words)) {
       this.#i++;
-      left = { kind: 'and', left, right: this.not() };
+      left = { kind, left, right: operand() };
     }
     return left;
   }

@@ -17,7 +17,9 @@ import {
   emit,
   EcsEvents,
   findTaskDefinition,
+  foundOrMissing,
   recountService,
+  refList,
   requestTaskStop,
   requireCluster,
   requireService,
@@ -490,20 +492,18 @@ export const UpdateService: OperationHandler = (input, ctx) => {
 /** ECS DescribeServices (up to 10; `failures` MISSING; include TAGS). */
 export const DescribeServices: OperationHandler = (input, ctx) => {
   const cluster = requireCluster(ctx, input.cluster);
-  const refs: unknown = input.services;
-  if (!Array.isArray(refs) || refs.length === 0) invalid('services must not be empty.');
-  if (refs.length > 10) invalid(`services can have at most 10 items, got: ${refs.length}`);
+  const refs = refList(input.services, 'services', 10, 'services must not be empty.');
   const withTags = ((input.include ?? []) as string[]).includes('TAGS');
-  const services: Json[] = [];
-  const failures: Json[] = [];
-  for (const ref of refs as string[]) {
-    const svc = Object.values(stateOf(ctx).services)
-      .filter((x) => x.clusterArn === cluster.clusterArn && (x.serviceArn === ref || x.serviceName === ref))
-      .sort((a, b) => (a.status === 'INACTIVE' ? 1 : 0) - (b.status === 'INACTIVE' ? 1 : 0) || b.createdAt - a.createdAt)[0];
-    if (svc) services.push(serviceOut(ctx, svc, withTags));
+  const { found: services, failures } = foundOrMissing(
+    refs as string[],
+    (ref) =>
+      Object.values(stateOf(ctx).services)
+        .filter((x) => x.clusterArn === cluster.clusterArn && (x.serviceArn === ref || x.serviceName === ref))
+        .sort((a, b) => (a.status === 'INACTIVE' ? 1 : 0) - (b.status === 'INACTIVE' ? 1 : 0) || b.createdAt - a.createdAt)[0],
+    (svc) => serviceOut(ctx, svc, withTags),
     // AWS names a missing service by its short ARN form (`service/<name>`, no cluster), whatever the cluster.
-    else failures.push({ arn: ref.startsWith('arn:') ? ref : arn(ctx, 'ecs', `service/${ref}`), reason: 'MISSING' });
-  }
+    (ref) => (ref.startsWith('arn:') ? ref : arn(ctx, 'ecs', `service/${ref}`)),
+  );
   return { services, failures };
 };
 
@@ -625,32 +625,16 @@ function toMs(value: unknown): number {
 
 /** ECS DescribeServiceDeployments (up to 20; `failures` MISSING). */
 export const DescribeServiceDeployments: OperationHandler = (input, ctx) => {
-  const refs: unknown = input.serviceDeploymentArns;
-  if (!Array.isArray(refs) || refs.length === 0) invalid('serviceDeploymentArns must not be empty.');
-  if (refs.length > 20) invalid(`serviceDeploymentArns can have at most 20 items, got: ${refs.length}`);
+  const refs = refList(input.serviceDeploymentArns, 'serviceDeploymentArns', 20, 'serviceDeploymentArns must not be empty.');
   const s = stateOf(ctx);
-  const serviceDeployments: Json[] = [];
-  const failures: Json[] = [];
-  for (const ref of refs as string[]) {
-    const sd = s.serviceDeployments[ref];
-    if (sd) serviceDeployments.push(serviceDeploymentOut(sd));
-    else failures.push({ arn: ref, reason: 'MISSING' });
-  }
+  const { found: serviceDeployments, failures } = foundOrMissing(refs as string[], (ref) => s.serviceDeployments[ref], serviceDeploymentOut);
   return { serviceDeployments, failures };
 };
 
 /** ECS DescribeServiceRevisions (up to 20; `failures` MISSING). */
 export const DescribeServiceRevisions: OperationHandler = (input, ctx) => {
-  const refs: unknown = input.serviceRevisionArns;
-  if (!Array.isArray(refs) || refs.length === 0) invalid('serviceRevisionArns must not be empty.');
-  if (refs.length > 20) invalid(`serviceRevisionArns can have at most 20 items, got: ${refs.length}`);
+  const refs = refList(input.serviceRevisionArns, 'serviceRevisionArns', 20, 'serviceRevisionArns must not be empty.');
   const s = stateOf(ctx);
-  const serviceRevisions: Json[] = [];
-  const failures: Json[] = [];
-  for (const ref of refs as string[]) {
-    const rev = s.serviceRevisions[ref];
-    if (rev) serviceRevisions.push(clean({ ...rev, createdAt: date(rev.createdAt) }));
-    else failures.push({ arn: ref, reason: 'MISSING' });
-  }
+  const { found: serviceRevisions, failures } = foundOrMissing(refs as string[], (ref) => s.serviceRevisions[ref], (rev) => clean({ ...rev, createdAt: date(rev.createdAt) }));
   return { serviceRevisions, failures };
 };

@@ -9,7 +9,7 @@ import { AwsError, type OperationHandler, type RequestContext } from '../../core
 import { arn, paginate } from '../../core/util.js';
 import { validateTaskDefinitionConstraints } from './placement.js';
 import { checkContainerSize, checkTaskSize } from './quotas.js';
-import { clean, date, emit, EcsEvents, findTaskDefinition, stateOf, type Json, type TaskDefinitionRecord } from './state.js';
+import { clean, date, emit, EcsEvents, findTaskDefinition, refList, stateOf, type Json, type TaskDefinitionRecord } from './state.js';
 import { putTags, tagsOf, validateTags } from './tags.js';
 
 const FAMILY = /^[a-zA-Z0-9_-]{1,255}$/;
@@ -373,9 +373,7 @@ export const DeregisterTaskDefinition: OperationHandler = (input, ctx) => {
 
 /** ECS DeleteTaskDefinitions (INACTIVE revisions → DELETE_IN_PROGRESS; others are failures). */
 export const DeleteTaskDefinitions: OperationHandler = (input, ctx) => {
-  const refs: unknown = input.taskDefinitions;
-  if (!Array.isArray(refs) || refs.length === 0) throw new AwsError('InvalidParameterException', 'taskDefinitions must not be empty.');
-  if (refs.length > 10) throw new AwsError('InvalidParameterException', `taskDefinitions can have at most 10 items, got: ${refs.length}`);
+  const refs = refList(input.taskDefinitions, 'taskDefinitions', 10, 'taskDefinitions must not be empty.');
   const taskDefinitions: Json[] = [];
   const failures: Json[] = [];
   for (const ref of refs as string[]) {

@@ -30,7 +30,9 @@ import {
   findContainerInstance,
   findService,
   findTask,
+  foundOrMissing,
   newTaskRecords,
+  refList,
   requestTaskStop,
   requireCluster,
   shortName,
@@ -212,9 +214,7 @@ export const StartTask: OperationHandler = (input, ctx) => {
   const s = stateOf(ctx);
   const cluster = requireCluster(ctx, input.cluster);
   const td = activeTaskDefinition(ctx, input.taskDefinition);
-  const refs: unknown = input.containerInstances;
-  if (!Array.isArray(refs) || refs.length === 0) throw new AwsError('ClientException', 'Container Instances cannot be empty.');
-  if (refs.length > MAX_START_TASK_INSTANCES) invalid(`containerInstances can have at most ${MAX_START_TASK_INSTANCES} items, got: ${refs.length}`);
+  const refs = refList(input.containerInstances, 'containerInstances', MAX_START_TASK_INSTANCES, 'Container Instances cannot be empty.', 'ClientException');
   if (input.startedBy !== undefined && String(input.startedBy).length > 128) invalid('startedBy can be at most 128 characters.');
   if (input.group !== undefined && String(input.group).length > 255) invalid('group can be at most 255 characters.');
   resolveLaunch(cluster, td, { launchType: 'EC2' });
@@ -302,17 +302,14 @@ export const StopTask: OperationHandler = (input, ctx) => {
 /** ECS DescribeTasks (up to 100; `failures` MISSING; include TAGS). */
 export const DescribeTasks: OperationHandler = (input, ctx) => {
   const cluster = requireCluster(ctx, input.cluster);
-  const refs: unknown = input.tasks;
-  if (!Array.isArray(refs) || refs.length === 0) invalid('Tasks cannot be empty.');
-  if (refs.length > 100) invalid(`tasks can have at most 100 items, got: ${refs.length}`);
+  const refs = refList(input.tasks, 'tasks', 100, 'Tasks cannot be empty.');
   const withTags = ((input.include ?? []) as string[]).includes('TAGS');
-  const tasks: Json[] = [];
-  const failures: Json[] = [];
-  for (const ref of refs as string[]) {
-    const t = findTask(ctx.state, ref, cluster.clusterArn);
-    if (t) tasks.push(taskOut(ctx, t, withTags));
-    else failures.push({ arn: ref.startsWith('arn:') ? ref : `${cluster.clusterArn.replace(':cluster/', ':task/')}/${ref}`, reason: 'MISSING' });
-  }
+  const { found: tasks, failures } = foundOrMissing(
+    refs as string[],
+    (ref) => findTask(ctx.state, ref, cluster.clusterArn),
+    (t) => taskOut(ctx, t, withTags),
+    (ref) => (ref.startsWith('arn:') ? ref : `${cluster.clusterArn.replace(':cluster/', ':task/')}/${ref}`),
+  );
   return { tasks, failures };
 };
 

@@ -89,3 +89,6 @@ export function intIn(value: unknown, name: string, min: number, max: number): n
   }
   return n;
 }
+
+/** Stored attributes as the `Attributes` list of a Describe*Attributes answer (`[{ Key, Value }]`). */
+export const attributeList = (attributes: Record<string, string>) => Object.entries(attributes).map(([Key, Value]) => ({ Key, Value }));

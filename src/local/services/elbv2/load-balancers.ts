@@ -7,7 +7,7 @@
 import { AwsError, type OperationHandler, type RequestContext } from '../../core/types.js';
 import { arn, hexId } from '../../core/util.js';
 import { defaultSecurityGroup, defaultVpc, findSecurityGroup, findSubnet } from '../ec2/state.js';
-import { checkName, list, need, page, strings, tagsOf, validation } from './input.js';
+import { attributeList, checkName, list, need, page, strings, tagsOf, validation } from './input.js';
 import { limit } from './limits.js';
 import {
   canonicalHostedZoneId,
@@ -238,8 +238,6 @@ export const deleteLoadBalancer: OperationHandler = (input: Record<string, unkno
   ctx.events.emit('elbv2:load-balancer-deleted', { accountId: ctx.accountId, region: ctx.region, type: 'elbv2:load-balancer-deleted', loadBalancerArn });
   return {};
 };
-
-const attributeList = (attributes: Record<string, string>) => Object.entries(attributes).map(([Key, Value]) => ({ Key, Value }));
 
 /** DescribeLoadBalancerAttributes. */
 export const describeLoadBalancerAttributes: OperationHandler = (input: Record<string, unknown>, ctx) => {

@@ -8,7 +8,7 @@
 import { AwsError, type OperationHandler, type RequestContext } from '../../core/types.js';
 import { arn, bool, hexId } from '../../core/util.js';
 import { findVpc } from '../ec2/state.js';
-import { checkName, intIn, list, need, page, strings, tagsOf, validation } from './input.js';
+import { attributeList, checkName, intIn, list, need, page, strings, tagsOf, validation } from './input.js';
 import { elbv2State, type Matcher, type StoredTargetGroup } from './state.js';
 
 const HTTP_PROTOCOLS = ['HTTP', 'HTTPS'];
@@ -298,8 +298,6 @@ export const deleteTargetGroup: OperationHandler = (input: Record<string, unknow
   ctx.events.emit('elbv2:target-group-deleted', { accountId: ctx.accountId, region: ctx.region, type: 'elbv2:target-group-deleted', targetGroupArn });
   return {};
 };
-
-const attributeList = (attributes: Record<string, string>) => Object.entries(attributes).map(([Key, Value]) => ({ Key, Value }));
 
 /** DescribeTargetGroupAttributes. */
 export const describeTargetGroupAttributes: OperationHandler = (input: Record<string, unknown>, ctx) => {

@@ -4,7 +4,7 @@
  * @internal
  */
 import { isIP } from 'node:net';
-import { AwsError, type OperationHandler } from '../../core/types.js';
+import { AwsError, type OperationHandler, type RequestContext } from '../../core/types.js';
 import { list, need, validation } from './input.js';
 import { requireTargetGroup } from './target-groups.js';
 import { deregisterTargets, pruneDrainedTargets, registerTargets, TARGET_HEALTH_DESCRIPTIONS, type StoredTargetGroup, type TargetRef } from './state.js';
@@ -28,19 +28,24 @@ function targetsOf(value: unknown, tg: StoredTargetGroup): TargetRef[] {
   });
 }
 
+/** Announces on the cloud's event bus the targets `tg` gained or is losing. */
+function emitTargets(ctx: RequestContext, type: 'elbv2:targets-registered' | 'elbv2:targets-deregistered', tg: StoredTargetGroup, targets: readonly TargetRef[]): void {
+  ctx.events.emit(type, {
+    accountId: ctx.accountId,
+    region: ctx.region,
+    type,
+    targetGroupArn: tg.TargetGroupArn,
+    targets: targets.map((t) => ({ Id: t.Id, Port: t.Port ?? tg.Port })),
+  });
+}
+
 /** RegisterTargets: `ip` targets must be IP addresses; the port defaults to the group's. */
 export const registerTargetsHandler: OperationHandler = (input: Record<string, unknown>, ctx) => {
   const tg = requireTargetGroup(ctx, need(input['TargetGroupArn'] as string | undefined, 'TargetGroupArn'));
   const targets = targetsOf(input['Targets'], tg);
   if (tg.TargetType === 'lambda' && (targets.length > 1 || tg.Targets.length > 0)) throw new AwsError('TooManyTargets', 'A lambda target group can have only one target');
   registerTargets(ctx.state, tg.TargetGroupArn, targets, ctx.now().getTime());
-  ctx.events.emit('elbv2:targets-registered', {
-    accountId: ctx.accountId,
-    region: ctx.region,
-    type: 'elbv2:targets-registered',
-    targetGroupArn: tg.TargetGroupArn,
-    targets: targets.map((t) => ({ Id: t.Id, Port: t.Port ?? tg.Port })),
-  });
+  emitTargets(ctx, 'elbv2:targets-registered', tg, targets);
   return {};
 };
 
@@ -55,13 +60,7 @@ export const deregisterTargetsHandler: OperationHandler = (input: Record<string,
     }
   }
   deregisterTargets(ctx.state, tg.TargetGroupArn, targets, ctx.now().getTime(), ctx.timeScale);
-  ctx.events.emit('elbv2:targets-deregistered', {
-    accountId: ctx.accountId,
-    region: ctx.region,
-    type: 'elbv2:targets-deregistered',
-    targetGroupArn: tg.TargetGroupArn,
-    targets: targets.map((t) => ({ Id: t.Id, Port: t.Port ?? tg.Port })),
-  });
+  emitTargets(ctx, 'elbv2:targets-deregistered', tg, targets);
   return {};
 };
 

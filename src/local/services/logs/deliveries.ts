@@ -83,6 +83,17 @@ function page<T>(items: readonly T[], input: { nextToken?: unknown; limit?: unkn
   return paginate(items, input.nextToken === undefined ? undefined : String(input.nextToken), readLimit(input.limit), { pageSize: 50, maxPageSize: 50, invalidToken });
 }
 
+/** A Describe* handler: one page of `records`, shaped, as the answer's `key` list. */
+function describeHandler<T>(key: string, records: (ctx: RequestContext) => T[], shape: (record: T) => Record<string, unknown>): OperationHandler {
+  return (input, ctx) => {
+    const { page: out, nextToken } = page(records(ctx), input);
+    return { [key]: out.map(shape), ...(nextToken ? { nextToken } : {}) };
+  };
+}
+
+/** A collection's records in name order. */
+const byName = <T extends { name: string }>(records: Record<string, T> | undefined): T[] => Object.values(records ?? {}).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+
 const logsArn = (ctx: RequestContext, resource: string) => arn(ctx, 'logs', resource);
 
 // ---------------------------------------------------------------- sources
@@ -135,11 +146,7 @@ export const putDeliverySource: OperationHandler = (input, ctx) => {
 
 export const getDeliverySource: OperationHandler = (input, ctx) => ({ deliverySource: sourceShape(getSource(ctx, readName(input.name, 'name'))) });
 
-export const describeDeliverySources: OperationHandler = (input, ctx) => {
-  const items = Object.values(logsState(ctx.state).deliverySources ?? {}).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-  const { page: out, nextToken } = page(items, input);
-  return { deliverySources: out.map(sourceShape), ...(nextToken ? { nextToken } : {}) };
-};
+export const describeDeliverySources: OperationHandler = describeHandler('deliverySources', (ctx) => byName(logsState(ctx.state).deliverySources), sourceShape);
 
 function deliveriesUsing(ctx: RequestContext, test: (d: DeliveryRecord) => boolean): string[] {
   return Object.values(logsState(ctx.state).deliveries ?? {})
@@ -244,11 +251,7 @@ export const putDeliveryDestination: OperationHandler = (input, ctx) => {
 
 export const getDeliveryDestination: OperationHandler = (input, ctx) => ({ deliveryDestination: destinationShape(getDestination(ctx, readName(input.name, 'name'))) });
 
-export const describeDeliveryDestinations: OperationHandler = (input, ctx) => {
-  const items = Object.values(logsState(ctx.state).deliveryDestinations ?? {}).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-  const { page: out, nextToken } = page(items, input);
-  return { deliveryDestinations: out.map(destinationShape), ...(nextToken ? { nextToken } : {}) };
-};
+export const describeDeliveryDestinations: OperationHandler = describeHandler('deliveryDestinations', (ctx) => byName(logsState(ctx.state).deliveryDestinations), destinationShape);
 
 export const deleteDeliveryDestination: OperationHandler = (input, ctx) => {
   const name = readName(input.name, 'name');
@@ -367,10 +370,7 @@ export const createDelivery: OperationHandler = (input, ctx) => {
 
 export const getDelivery: OperationHandler = (input, ctx) => ({ delivery: deliveryShape(findDelivery(ctx, input.id)) });
 
-export const describeDeliveries: OperationHandler = (input, ctx) => {
-  const { page: out, nextToken } = page(Object.values(logsState(ctx.state).deliveries ?? {}), input);
-  return { deliveries: out.map(deliveryShape), ...(nextToken ? { nextToken } : {}) };
-};
+export const describeDeliveries: OperationHandler = describeHandler('deliveries', (ctx) => Object.values(logsState(ctx.state).deliveries ?? {}), deliveryShape);
 
 export const deleteDelivery: OperationHandler = (input, ctx) => {
   const delivery = findDelivery(ctx, input.id);

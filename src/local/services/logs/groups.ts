@@ -27,6 +27,15 @@ export function readLimit(value: unknown, max: number, field = 'limit'): number 
   return n;
 }
 
+/** One page of a Describe* answer, `limit` (50 at most) a page; a token this cloud did not issue is `InvalidParameterException`. */
+export function page<T>(items: readonly T[], nextToken: string | undefined, limit: number | undefined): { page: T[]; nextToken?: string } {
+  return paginate(items, nextToken, limit, {
+    pageSize: 50,
+    maxPageSize: 50,
+    invalidToken: () => new AwsError('InvalidParameterException', 'The specified nextToken is invalid.'),
+  });
+}
+
 /** Group name from `logGroupName` or `logGroupIdentifier` (name or ARN). */
 export function groupNameOf(input: any): string {
   if (input.logGroupName !== undefined && input.logGroupIdentifier !== undefined) {
@@ -83,12 +92,8 @@ export const describeLogGroups: OperationHandler = (input, ctx) => {
     .filter((g) => (prefix === undefined || g.name.startsWith(prefix)) && (pattern === undefined || g.name.toLowerCase().includes(pattern)))
     .filter((g) => input.logGroupClass === undefined || g.logGroupClass === input.logGroupClass)
     .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-  const { page, nextToken } = paginate(items, input.nextToken, limit, {
-    pageSize: 50,
-    maxPageSize: 50,
-    invalidToken: () => new AwsError('InvalidParameterException', 'The specified nextToken is invalid.'),
-  });
-  return { logGroups: page.map(groupShape), ...(nextToken ? { nextToken } : {}) };
+  const { page: shown, nextToken } = page(items, input.nextToken, limit);
+  return { logGroups: shown.map(groupShape), ...(nextToken ? { nextToken } : {}) };
 };
 
 export const deleteLogGroup: OperationHandler = (input, ctx) => {

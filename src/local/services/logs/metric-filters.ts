@@ -14,8 +14,8 @@
  * @internal
  */
 import { AwsError, type OperationHandler } from '../../core/types.js';
-import { paginate } from '../../core/util.js';
 import { compileFilterPattern } from './filter-pattern.js';
+import { page } from './groups.js';
 import { getLogGroup, logsState, own, setOwn, type LogGroupRecord, type MetricFilterRecord, type MetricTransformationRecord } from './state.js';
 
 /** AWS's quota of metric filters per log group. */
@@ -113,12 +113,8 @@ export const describeMetricFilters: OperationHandler = (input, ctx) => {
         .sort((a, b) => (a.filterName < b.filterName ? -1 : 1))
         .map((f) => ({ ...f, logGroupName: group.name, applyOnTransformedLogs: false })),
     );
-  const { page, nextToken } = paginate(all, input.nextToken, input.limit, {
-    pageSize: 50,
-    maxPageSize: 50,
-    invalidToken: () => new AwsError('InvalidParameterException', 'The specified nextToken is invalid.'),
-  });
-  return { metricFilters: page, ...(nextToken ? { nextToken } : {}) };
+  const { page: shown, nextToken } = page(all, input.nextToken, input.limit);
+  return { metricFilters: shown, ...(nextToken ? { nextToken } : {}) };
 };
 
 export const testMetricFilter: OperationHandler = (input) => {

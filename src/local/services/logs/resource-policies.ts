@@ -19,8 +19,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { AwsError, type OperationHandler, type RequestContext } from '../../core/types.js';
-import { paginate } from '../../core/util.js';
-import { need, readLimit } from './groups.js';
+import { need, page, readLimit } from './groups.js';
 import {
   logGroupNameOfArn,
   logsCollection,
@@ -139,12 +138,8 @@ export const describeResourcePolicies: OperationHandler = (input, ctx) => {
       .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))
       .flatMap((g) => (g.resourcePolicy ? [g.resourcePolicy] : []));
   }
-  const { page, nextToken } = paginate(items, input.nextToken, limit, {
-    pageSize: 50,
-    maxPageSize: 50,
-    invalidToken: () => new AwsError('InvalidParameterException', 'The specified nextToken is invalid.'),
-  });
-  return { resourcePolicies: page.map(policyShape), ...(nextToken ? { nextToken } : {}) };
+  const { page: shown, nextToken } = page(items, input.nextToken, limit);
+  return { resourcePolicies: shown.map(policyShape), ...(nextToken ? { nextToken } : {}) };
 };
 
 export const deleteResourcePolicy: OperationHandler = (input, ctx) => {

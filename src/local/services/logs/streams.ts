@@ -4,8 +4,7 @@
  * @internal
  */
 import { AwsError, type OperationHandler } from '../../core/types.js';
-import { paginate } from '../../core/util.js';
-import { groupNameOf, need, readLimit } from './groups.js';
+import { groupNameOf, need, page, readLimit } from './groups.js';
 import { getLogGroup, getLogStream, newStream, own, sequenceToken, setOwn, validateStreamName, type LogGroupRecord, type LogStreamRecord } from './state.js';
 
 function streamShape(group: LogGroupRecord, s: LogStreamRecord): Record<string, unknown> {
@@ -58,10 +57,6 @@ export const describeLogStreams: OperationHandler = (input, ctx) => {
         : a.name < b.name ? -1 : a.name > b.name ? 1 : 0,
     );
   if (descending) items.reverse();
-  const { page, nextToken } = paginate(items, input.nextToken, limit, {
-    pageSize: 50,
-    maxPageSize: 50,
-    invalidToken: () => new AwsError('InvalidParameterException', 'The specified nextToken is invalid.'),
-  });
-  return { logStreams: page.map((s) => streamShape(group, s)), ...(nextToken ? { nextToken } : {}) };
+  const { page: shown, nextToken } = page(items, input.nextToken, limit);
+  return { logStreams: shown.map((s) => streamShape(group, s)), ...(nextToken ? { nextToken } : {}) };
 };

@@ -15,9 +15,8 @@
  * @internal
  */
 import { AwsError, type OperationHandler, type RequestContext } from '../../core/types.js';
-import { paginate } from '../../core/util.js';
 import { compileFilterPattern } from './filter-pattern.js';
-import { need, readLimit } from './groups.js';
+import { need, page, readLimit } from './groups.js';
 import { readPolicyDocument } from './resource-policies.js';
 import { getLogGroup, logsCollection, logsState, own, parseArn, setOwn, type DestinationRecord, type SubscriptionFilterRecord } from './state.js';
 import { readTagMap } from './tags.js';
@@ -28,7 +27,6 @@ export const MAX_SUBSCRIPTION_FILTERS_PER_GROUP = 2;
 /** Largest destination access policy AWS accepts ("up to 5120 bytes"). */
 export const MAX_ACCESS_POLICY_BYTES = 5120;
 
-const invalidToken = () => new AwsError('InvalidParameterException', 'The specified nextToken is invalid.');
 const byName = <T>(key: (t: T) => string) => (a: T, b: T) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0);
 
 /** An IAM role ARN, or InvalidParameterException naming `field`. */
@@ -143,8 +141,8 @@ export const describeSubscriptionFilters: OperationHandler = (input, ctx) => {
   const items = Object.values(group.subscriptionFilters ?? {})
     .filter((f) => f.filterName.startsWith(prefix))
     .sort(byName((f) => f.filterName));
-  const { page, nextToken } = paginate(items, input.nextToken, limit, { pageSize: 50, maxPageSize: 50, invalidToken });
-  return { subscriptionFilters: page.map((f) => filterShape(group.name, f)), ...(nextToken ? { nextToken } : {}) };
+  const { page: shown, nextToken } = page(items, input.nextToken, limit);
+  return { subscriptionFilters: shown.map((f) => filterShape(group.name, f)), ...(nextToken ? { nextToken } : {}) };
 };
 
 export const deleteSubscriptionFilter: OperationHandler = (input, ctx) => {
@@ -224,8 +222,8 @@ export const describeDestinations: OperationHandler = (input, ctx) => {
   const items = Object.values(logsState(ctx.state).destinations ?? {})
     .filter((d) => d.destinationName.startsWith(prefix))
     .sort(byName((d) => d.destinationName));
-  const { page, nextToken } = paginate(items, input.nextToken, limit, { pageSize: 50, maxPageSize: 50, invalidToken });
-  return { destinations: page.map(destinationShape), ...(nextToken ? { nextToken } : {}) };
+  const { page: shown, nextToken } = page(items, input.nextToken, limit);
+  return { destinations: shown.map(destinationShape), ...(nextToken ? { nextToken } : {}) };
 };
 
 export const deleteDestination: OperationHandler = (input, ctx) => {

@@ -18,6 +18,7 @@ import {
   DescribeInstancesCommand,
   DescribeInstanceStatusCommand,
   DescribeNetworkInterfacesCommand,
+  DescribeTagsCommand,
   DescribeSubnetsCommand,
   EC2Client,
   RunInstancesCommand,
@@ -142,6 +143,10 @@ describe('EC2 instances through @aws-sdk/client-ec2', () => {
     assert.equal(await failure(ec2.send(new DescribeInstancesCommand({ InstanceIds: ['nope'] }))), 'InvalidInstanceID.Malformed: Invalid id: "nope" (expecting "i-...")');
     assert.equal(await failure(ec2.send(new DescribeInstancesCommand({ Filters: [{ Name: 'colour', Values: ['x'] }] }))), "InvalidParameterValue: The filter 'colour' is invalid");
     await ec2.send(new CreateTagsCommand({ Resources: [id], Tags: [{ Key: 'role', Value: 'spare' }] }));
+    for (const Name of ['constructor', 'toString', '__proto__']) {
+      assert.equal(await failure(ec2.send(new DescribeInstancesCommand({ Filters: [{ Name, Values: ['x'] }] }))), `InvalidParameterValue: The filter '${Name}' is invalid`);
+      assert.equal(await failure(ec2.send(new DescribeTagsCommand({ Filters: [{ Name, Values: ['x'] }] }))), `InvalidParameterValue: The filter '${Name}' is invalid`);
+    }
     assert.equal((await describe1(id)).Tags?.find((x) => x.Key === 'role')?.Value, 'spare');
   });
 
@@ -215,6 +220,8 @@ describe('EC2 instances through @aws-sdk/client-ec2', () => {
     const filtered = await ec2.send(new DescribeInstanceStatusCommand({ Filters: [{ Name: 'instance-status.status', Values: ['ok'] }, { Name: 'availability-zone', Values: [Instances![0]!.Placement!.AvailabilityZone!] }] }));
     assert.ok(filtered.InstanceStatuses?.some((s) => s.InstanceId === id));
     assert.equal(await failure(ec2.send(new DescribeInstanceStatusCommand({ Filters: [{ Name: 'tag:Name', Values: ['web'] }] }))), "InvalidParameterValue: The filter 'tag:Name' is invalid");
+    assert.equal(await failure(ec2.send(new DescribeInstanceStatusCommand({ IncludeAllInstances: true, Filters: [{ Name: 'constructor', Values: ['x'] }] }))), "InvalidParameterValue: The filter 'constructor' is invalid");
+    assert.equal(await failure(ec2.send(new DescribeImagesCommand({ Owners: ['amazon'], Filters: [{ Name: 'toString', Values: ['x'] }] }))), "InvalidParameterValue: The filter 'toString' is invalid");
   });
 
   test('DescribeImages lists the catalogue: the ECS-optimized AL2023 AMIs by owner amazon and name pattern, newest last by date', async () => {

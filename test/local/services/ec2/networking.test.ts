@@ -165,6 +165,14 @@ describe('EC2 networking through @aws-sdk/client-ec2', () => {
     await ec2.send(new DeleteVpcCommand({ VpcId: b }));
   });
 
+  test('a filter named after an Object.prototype member (constructor, toString, __proto__) is an invalid filter, not a crash', async () => {
+    for (const Name of ['constructor', 'toString', '__proto__', 'hasOwnProperty']) {
+      assert.equal(await failure(ec2.send(new DescribeVpcsCommand({ Filters: [{ Name, Values: ['x'] }] }))), `InvalidParameterValue: The filter '${Name}' is invalid`);
+      assert.equal(await failure(ec2.send(new DescribeSubnetsCommand({ Filters: [{ Name, Values: ['x'] }] }))), `InvalidParameterValue: The filter '${Name}' is invalid`);
+      assert.equal(await failure(ec2.send(new DescribeAvailabilityZonesCommand({ Filters: [{ Name, Values: ['x'] }] }))), `InvalidParameterValue: The filter '${Name}' is invalid`);
+    }
+  });
+
   test('ModifyVpcAttribute changes one attribute at a time; DNS hostnames need DNS support', async () => {
     const vpcId = await newVpc('10.20.0.0/16');
     await ec2.send(new ModifyVpcAttributeCommand({ VpcId: vpcId, EnableDnsHostnames: { Value: true } }));

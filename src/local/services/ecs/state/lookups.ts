@@ -162,6 +162,33 @@ export function clean<T extends object>(value: T): T {
   return value;
 }
 
+/**
+ * The references a call names in `field`: a list of 1 to `max` of them. None
+ * is `emptyCode` (InvalidParameterException unless given) with
+ * `emptyMessage`; more than `max` is InvalidParameterException.
+ */
+export function refList(value: unknown, field: string, max: number, emptyMessage: string, emptyCode = 'InvalidParameterException'): string[] {
+  if (!Array.isArray(value) || value.length === 0) throw new AwsError(emptyCode, emptyMessage);
+  if (value.length > max) throw new AwsError('InvalidParameterException', `${field} can have at most ${max} items, got: ${value.length}`);
+  return value as string[];
+}
+
+/**
+ * The answer of a Describe* by references: each `ref` that `find` finds,
+ * shaped, and a `MISSING` failure (named by `missingArn`, the ref itself
+ * unless given) for each other one, in the order of `refs`.
+ */
+export function foundOrMissing<T>(refs: readonly string[], find: (ref: string) => T | undefined, shape: (record: T) => Json, missingArn: (ref: string) => string = (ref) => ref): { found: Json[]; failures: Json[] } {
+  const found: Json[] = [];
+  const failures: Json[] = [];
+  for (const ref of refs) {
+    const record = find(ref);
+    if (record) found.push(shape(record));
+    else failures.push({ arn: missingArn(ref), reason: 'MISSING' });
+  }
+  return { found, failures };
+}
+
 /** CPU units and memory MiB a task reserves on a container instance. */
 export function taskResources(regionState: RegionState, task: Pick<TaskRecord, 'taskDefinitionArn' | 'cpu' | 'memory' | 'containers'>): { cpu: number; memory: number; ports: number[]; portsUdp: number[] } {
   const td = findTaskDefinition(regionState, task.taskDefinitionArn);
