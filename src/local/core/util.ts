@@ -7,6 +7,22 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { AwsError, type RequestContext } from './types.js';
 
+/**
+ * `record[key]` when `key` is the record's own property, else undefined —
+ * never an `Object.prototype` member: state records are plain objects keyed
+ * by user-supplied ids, ARNs and names, and `constructor`, `toString` or
+ * `__proto__` must find nothing.
+ */
+export function own<T>(record: Readonly<Record<string, T>> | undefined, key: string): T | undefined {
+  return record !== undefined && Object.hasOwn(record, key) ? record[key] : undefined;
+}
+
+/** Stores `value` as `record`'s own property `key` (also for `__proto__`, which plain assignment would take as the prototype). */
+export function setOwn<T>(record: Record<string, T>, key: string, value: T): T {
+  Object.defineProperty(record, key, { value, enumerable: true, writable: true, configurable: true });
+  return value;
+}
+
 /** The service's state slice in this account+region, created by `init` on first use. */
 export function slice<T>(ctx: RequestContext, key: string, init: () => T): T {
   const existing = ctx.state[key] as T | undefined;

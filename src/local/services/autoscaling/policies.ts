@@ -6,7 +6,7 @@
  * @internal
  */
 import { AwsError, type OperationHandler, type RequestContext } from '../../core/types.js';
-import { arn, uuid } from '../../core/util.js';
+import { arn, own, uuid } from '../../core/util.js';
 import { deleteAlarmRecords, putAlarmRecord, type Dimension } from '../cloudwatch/state.js';
 import { autoScalingState, requireScalableTarget, targetKey, type ScalingPolicyRecord } from './state.js';
 import { ecsNames, need, page, readMaxResults, readNamespace, readTarget } from './validation.js';
@@ -272,7 +272,7 @@ export const describeScalingActivities: OperationHandler = (input, ctx) => {
       : Object.keys(state.activities).filter((k) => k.startsWith(`${ns}|`) && (input.ResourceId === undefined || k.split('|')[1] === input.ResourceId));
   // Newest first; activities of the same instant newest first too (each target's list is oldest first).
   const items = keys
-    .flatMap((k) => (state.activities[k] ?? []).map((activity, order) => ({ activity, order })))
+    .flatMap((k) => (own(state.activities, k) ?? []).map((activity, order) => ({ activity, order })))
     .sort((a, b) => b.activity.StartTime - a.activity.StartTime || b.order - a.order)
     .map(({ activity }) => activity);
   const { page: shown, nextToken } = page(items, input.NextToken, max);

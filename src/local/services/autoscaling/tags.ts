@@ -7,6 +7,7 @@
 import { AwsError, type OperationHandler, type RequestContext } from '../../core/types.js';
 import { autoScalingState } from './state.js';
 import { need } from './validation.js';
+import { own } from '../../core/util.js';
 
 /** Validates a `{key: value}` tag map. */
 export function readTagMap(value: unknown): Record<string, string> {
@@ -32,7 +33,7 @@ function resource(ctx: RequestContext, input: any): string {
 export const tagResource: OperationHandler = (input, ctx) => {
   const arn = resource(ctx, input);
   const state = autoScalingState(ctx.state);
-  const merged = { ...(state.tags[arn] ?? {}), ...readTagMap(need(input.Tags, 'tags')) };
+  const merged = { ...(own(state.tags, arn) ?? {}), ...readTagMap(need(input.Tags, 'tags')) };
   if (Object.keys(merged).length > 50) throw new AwsError('TooManyTagsException', `A scalable target can have at most 50 tags; ${arn} would have ${Object.keys(merged).length}.`);
   state.tags[arn] = merged;
   return {};
@@ -40,7 +41,7 @@ export const tagResource: OperationHandler = (input, ctx) => {
 
 export const untagResource: OperationHandler = (input, ctx) => {
   const arn = resource(ctx, input);
-  const tags = autoScalingState(ctx.state).tags[arn];
+  const tags = own(autoScalingState(ctx.state).tags, arn);
   if (tags) for (const key of (input.TagKeys ?? []) as unknown[]) delete tags[String(key)];
   return {};
 };

@@ -4,7 +4,7 @@
  * @internal
  */
 import { AwsError, type RequestContext } from '../../core/types.js';
-import { paginate } from '../../core/util.js';
+import { own, paginate } from '../../core/util.js';
 import { cloudMapState } from './state.js';
 
 /** The request's clock as the state accessors want it. */
@@ -34,7 +34,7 @@ export function applyTags(ctx: RequestContext, arn: string, tags: unknown): void
   if (tags === undefined) return;
   if (!Array.isArray(tags)) throw new AwsError('InvalidInput', 'Tags must be a list of {Key, Value} objects.');
   const state = cloudMapState(ctx.state);
-  const current = { ...(state.tags[arn] ?? {}) };
+  const current = { ...(own(state.tags, arn) ?? {}) };
   for (const tag of tags as { Key?: unknown; Value?: unknown }[]) {
     if (typeof tag?.Key !== 'string' || tag.Key.length === 0 || tag.Key.length > 128) {
       throw new AwsError('InvalidInput', `Tag key must be 1 to 128 characters, got: ${JSON.stringify(tag?.Key)}`);
@@ -73,7 +73,7 @@ export function readFilters(
   if (!Array.isArray(filters)) throw new AwsError('InvalidInput', 'Filters must be a list.');
   return (filters as { Name?: string; Values?: unknown; Condition?: string }[]).map((f) => {
     const name = need(f.Name, 'filters.member.name');
-    const conditions = allowed[name];
+    const conditions = own(allowed, name);
     if (!conditions) throw new AwsError('InvalidInput', `Filter name ${name} is not supported; use one of ${Object.keys(allowed).join(', ')}.`);
     const condition = f.Condition ?? 'EQ';
     if (!conditions.includes(condition)) {

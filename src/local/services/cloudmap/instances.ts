@@ -17,6 +17,7 @@ import {
   setInstanceHealth,
   type InstanceHealth,
 } from './state.js';
+import { own } from '../../core/util.js';
 
 const INSTANCE_ID = /^[0-9a-zA-Z_/:.@-]{1,64}$/;
 
@@ -57,7 +58,7 @@ export const deregisterInstance: OperationHandler = (input, ctx) => {
 export const getInstance: OperationHandler = (input, ctx) => {
   const service = getService(ctx.state, String(need(input.ServiceId, 'serviceId')));
   const instanceId = String(need(input.InstanceId, 'instanceId'));
-  const instance = cloudMapState(ctx.state).instances[service.id]?.[instanceId];
+  const instance = own(own(cloudMapState(ctx.state).instances, service.id), instanceId);
   if (!instance) throw new AwsError('InstanceNotFound', `Instance not found: ${instanceId}`);
   return {
     ResourceOwner: ctx.accountId,

@@ -7,7 +7,7 @@
  * @internal
  */
 import { AwsError, type OperationHandler, type RequestContext } from '../../core/types.js';
-import { arn } from '../../core/util.js';
+import { arn, own } from '../../core/util.js';
 import { applyTags, clock, matchesCondition, need, page, readFilters } from './common.js';
 import { cloudMapId, cloudMapState, namespaceReady, startOperation, type NamespaceRecord, type NamespaceType } from './state.js';
 
@@ -95,7 +95,7 @@ export function namespaceShape(ctx: RequestContext, ns: NamespaceRecord, summary
 export function visibleNamespace(ctx: RequestContext, id: unknown): NamespaceRecord {
   const key = String(need(id, 'id'));
   const state = cloudMapState(ctx.state);
-  const ns = state.namespaces[key] ?? Object.values(state.namespaces).find((n) => n.arn === key);
+  const ns = own(state.namespaces, key) ?? Object.values(state.namespaces).find((n) => n.arn === key);
   if (!ns || !namespaceReady(ns, ctx.now().getTime())) throw new AwsError('NamespaceNotFound', `Namespace not found: ${key}`);
   return ns;
 }

@@ -8,6 +8,7 @@
 import { AwsError, type OperationHandler } from '../../core/types.js';
 import { matchesCondition, need, page, readFilters } from './common.js';
 import { cloudMapState, operationStatus, type OperationRecord } from './state.js';
+import { own } from '../../core/util.js';
 
 function updateDate(op: OperationRecord, now: number): number {
   return now >= op.completesAt ? op.completesAt : op.createdAt;
@@ -15,7 +16,7 @@ function updateDate(op: OperationRecord, now: number): number {
 
 export const getOperation: OperationHandler = (input, ctx) => {
   const id = String(need(input.OperationId, 'operationId'));
-  const op = cloudMapState(ctx.state).operations[id];
+  const op = own(cloudMapState(ctx.state).operations, id);
   if (!op) throw new AwsError('OperationNotFound', `Operation not found: ${id}`);
   const now = ctx.now().getTime();
   const status = operationStatus(op, now);

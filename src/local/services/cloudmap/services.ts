@@ -5,7 +5,7 @@
  * @internal
  */
 import { AwsError, type OperationHandler, type RequestContext } from '../../core/types.js';
-import { arn } from '../../core/util.js';
+import { arn, own } from '../../core/util.js';
 import { applyTags, clock, matchesCondition, need, page, readFilters } from './common.js';
 import { visibleNamespace } from './namespaces.js';
 import {
@@ -159,7 +159,7 @@ export const updateService: OperationHandler = (input, ctx) => {
     service.dnsRecords = records;
   }
   if (change.HealthCheckConfig !== undefined) {
-    const ns = state.namespaces[service.namespaceId];
+    const ns = own(state.namespaces, service.namespaceId);
     if (service.customHealth) throw new AwsError('InvalidInput', 'A service with HealthCheckCustomConfig cannot get a HealthCheckConfig.');
     if (ns) {
       const config = readHealthCheckConfig(change.HealthCheckConfig, ns);

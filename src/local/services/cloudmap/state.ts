@@ -6,7 +6,7 @@
  * @internal
  */
 import { AwsError, type RegionState } from '../../core/types.js';
-import { uuid } from '../../core/util.js';
+import { own, setOwn, uuid } from '../../core/util.js';
 import { TimeScale } from '../../../time-scale.js';
 
 /** Key of the Cloud Map slice in a region's state. */
@@ -169,7 +169,7 @@ export function namespaceReady(ns: NamespaceRecord, now: number): boolean {
  */
 export function findNamespace(regionState: RegionState, idOrName: string): NamespaceRecord | undefined {
   const state = cloudMapState(regionState);
-  const direct = state.namespaces[idOrName];
+  const direct = own(state.namespaces, idOrName);
   if (direct) return direct;
   return Object.values(state.namespaces).find((ns) => ns.arn === idOrName || ns.name === idOrName);
 }
@@ -177,7 +177,7 @@ export function findNamespace(regionState: RegionState, idOrName: string): Names
 /** A service by id or ARN, or undefined. */
 export function findService(regionState: RegionState, idOrArn: string): ServiceRecord | undefined {
   const state = cloudMapState(regionState);
-  const direct = state.services[idOrArn];
+  const direct = own(state.services, idOrArn);
   if (direct) return direct;
   const match = /^arn:aws[\w-]*:servicediscovery:[^:]*:\d*:service\/(srv-[a-z0-9]+)$/.exec(idOrArn);
   return match?.[1] ? state.services[match[1]] : undefined;
@@ -192,7 +192,7 @@ export function getService(regionState: RegionState, idOrArn: string): ServiceRe
 
 /** Instances of a service (empty when none). */
 export function serviceInstances(regionState: RegionState, serviceId: string): InstanceRecord[] {
-  return Object.values(cloudMapState(regionState).instances[serviceId] ?? {});
+  return Object.values(own(cloudMapState(regionState).instances, serviceId) ?? {});
 }
 
 /**
@@ -267,7 +267,7 @@ export function registerInstance(
   const service = getService(regionState, serviceIdOrArn);
   validateInstanceAttributes(service, attributes);
   const byId = (state.instances[service.id] ??= {});
-  const previous = byId[instanceId];
+  const previous = own(byId, instanceId);
   const init = attributes.AWS_INIT_HEALTH_STATUS as InstanceHealth | undefined;
   const instance: InstanceRecord = {
     id: instanceId,
@@ -277,7 +277,7 @@ export function registerInstance(
     health: previous?.health ?? (service.customHealth ? (init ?? 'HEALTHY') : service.healthCheckConfig ? 'HEALTHY' : 'UNKNOWN'),
     registeredAt: previous?.registeredAt ?? options.now,
   };
-  byId[instanceId] = instance;
+  setOwn(byId, instanceId, instance);
   state.revision++;
   const op = startOperation(state, 'REGISTER_INSTANCE', { SERVICE: service.id, INSTANCE: instanceId }, options);
   return { operationId: op.id, instance };
@@ -296,8 +296,8 @@ export function deregisterInstance(
 ): { operationId: string } {
   const state = cloudMapState(regionState);
   const service = getService(regionState, serviceIdOrArn);
-  const byId = state.instances[service.id];
-  if (!byId?.[instanceId]) throw new AwsError('InstanceNotFound', `Instance not found: ${instanceId}`);
+  const byId = own(state.instances, service.id);
+  if (!byId || !own(byId, instanceId)) throw new AwsError('InstanceNotFound', `Instance not found: ${instanceId}`);
   delete byId[instanceId];
   if (Object.keys(byId).length === 0) delete state.instances[service.id];
   state.revision++;
@@ -312,7 +312,7 @@ export function deregisterInstance(
 export function setInstanceHealth(regionState: RegionState, serviceIdOrArn: string, instanceId: string, health: InstanceHealth): void {
   const state = cloudMapState(regionState);
   const service = getService(regionState, serviceIdOrArn);
-  const instance = state.instances[service.id]?.[instanceId];
+  const instance = own(own(state.instances, service.id), instanceId);
   if (!instance) throw new AwsError('InstanceNotFound', `Instance not found: ${instanceId}`);
   if (instance.health !== health) {
     instance.health = health;

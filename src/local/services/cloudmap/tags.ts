@@ -6,6 +6,7 @@
 import { AwsError, type OperationHandler, type RequestContext } from '../../core/types.js';
 import { applyTags, need } from './common.js';
 import { cloudMapState } from './state.js';
+import { own } from '../../core/util.js';
 
 function resourceExists(ctx: RequestContext, arn: string): boolean {
   const state = cloudMapState(ctx.state);
@@ -27,13 +28,13 @@ export const tagResource: OperationHandler = (input, ctx) => {
 export const untagResource: OperationHandler = (input, ctx) => {
   const arn = existing(ctx, input);
   const keys = need(input.TagKeys, 'tagKeys') as unknown[];
-  const tags = cloudMapState(ctx.state).tags[arn];
+  const tags = own(cloudMapState(ctx.state).tags, arn);
   if (tags) for (const key of keys) delete tags[String(key)];
   return {};
 };
 
 export const listTagsForResource: OperationHandler = (input, ctx) => {
   const arn = existing(ctx, input);
-  const tags = cloudMapState(ctx.state).tags[arn] ?? {};
+  const tags = own(cloudMapState(ctx.state).tags, arn) ?? {};
   return { Tags: Object.entries(tags).map(([Key, Value]) => ({ Key, Value })) };
 };

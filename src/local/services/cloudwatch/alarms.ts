@@ -6,7 +6,7 @@
  * @internal
  */
 import { AwsError, type OperationHandler, type RequestContext } from '../../core/types.js';
-import { paginate } from '../../core/util.js';
+import { own, paginate } from '../../core/util.js';
 import { isPercentile, list, need, readDimensions, readPeriod, readUnit, STATISTICS, toMs, toNumber } from './common.js';
 import { applyTags } from './tags.js';
 import {
@@ -97,7 +97,7 @@ export const putMetricAlarm: OperationHandler = (input, ctx) => {
   }
   if (input.Threshold === undefined && input.ThresholdMetricId === undefined) throw new AwsError('ValidationError', 'Threshold is required unless ThresholdMetricId is set.');
   const unit = readUnit(input.Unit);
-  const existed = cloudWatchState(ctx.state).alarms[name] !== undefined;
+  const existed = own(cloudWatchState(ctx.state).alarms, name) !== undefined;
   const alarm = putAlarmRecord(
     ctx.state,
     ctx,
@@ -241,7 +241,7 @@ function setActions(enabled: boolean): OperationHandler {
     const names = list(need(input.AlarmNames, 'AlarmNames')).map(String);
     const alarms = cloudWatchState(ctx.state).alarms;
     for (const n of names) {
-      const alarm = alarms[n];
+      const alarm = own(alarms, n);
       if (alarm) alarm.ActionsEnabled = enabled;
     }
     return {};

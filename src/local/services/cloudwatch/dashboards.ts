@@ -7,7 +7,7 @@
  * @internal
  */
 import { AwsError, type OperationHandler } from '../../core/types.js';
-import { paginate, partitionOf } from '../../core/util.js';
+import { own, paginate, partitionOf, setOwn } from '../../core/util.js';
 import { list, need } from './common.js';
 import { cloudWatchState } from './state.js';
 import { readTags } from './tags.js';
@@ -50,8 +50,8 @@ export const putDashboard: OperationHandler = (input, ctx) => {
   });
   const state = cloudWatchState(ctx.state);
   const arn = `arn:${partitionOf(ctx.region)}:cloudwatch::${ctx.accountId}:dashboard/${name}`;
-  const created = state.dashboards[name] === undefined;
-  state.dashboards[name] = { name, arn, body, lastModified: ctx.now().getTime() };
+  const created = own(state.dashboards, name) === undefined;
+  setOwn(state.dashboards, name, { name, arn, body, lastModified: ctx.now().getTime() });
   if (created) {
     if (Object.keys(tags).length > 0) state.tags[arn] = tags;
     else delete state.tags[arn];
@@ -61,7 +61,7 @@ export const putDashboard: OperationHandler = (input, ctx) => {
 
 export const getDashboard: OperationHandler = (input, ctx) => {
   const name = String(need(input.DashboardName, 'DashboardName'));
-  const d = cloudWatchState(ctx.state).dashboards[name];
+  const d = own(cloudWatchState(ctx.state).dashboards, name);
   if (!d) throw new AwsError('ResourceNotFound', `Dashboard ${name} does not exist`, 404);
   return { DashboardArn: d.arn, DashboardBody: d.body, DashboardName: d.name };
 };
@@ -84,12 +84,12 @@ export const listDashboards: OperationHandler = (input, ctx) => {
 export const deleteDashboards: OperationHandler = (input, ctx) => {
   const names = list(need(input.DashboardNames, 'DashboardNames')).map(String);
   const state = cloudWatchState(ctx.state);
-  const missing = names.filter((n) => !state.dashboards[n]);
+  const missing = names.filter((n) => !own(state.dashboards, n));
   if (missing.length > 0) {
     throw new AwsError('ResourceNotFound', `The specified dashboard does not exist. Dashboard${missing.length > 1 ? 's' : ''} not found: ${missing.join(', ')}`, 404);
   }
   for (const n of names) {
-    const d = state.dashboards[n];
+    const d = own(state.dashboards, n);
     if (d) delete state.tags[d.arn];
     delete state.dashboards[n];
   }

@@ -8,7 +8,7 @@
  * @internal
  */
 import { AwsError, type RegionState } from '../../core/types.js';
-import { partitionOf } from '../../core/util.js';
+import { own, partitionOf, setOwn } from '../../core/util.js';
 
 /** Key of the CloudWatch slice in a region's state. */
 export const CLOUDWATCH_KEY = 'monitoring';
@@ -176,7 +176,7 @@ export interface MetricDatum {
 export function putMetricDatum(regionState: RegionState, datum: MetricDatum, now: number): void {
   const state = cloudWatchState(regionState);
   const key = metricKey(datum.namespace, datum.metricName, datum.dimensions);
-  let metric = state.metrics[key];
+  let metric = own(state.metrics, key);
   if (!metric) {
     metric = { namespace: datum.namespace, metricName: datum.metricName, dimensions: sortDimensions(datum.dimensions), points: [], lastPut: now };
     state.metrics[key] = metric;
@@ -226,7 +226,7 @@ export function putMetricDatum(regionState: RegionState, datum: MetricDatum, now
 function evictMetrics(state: CloudWatchState): void {
   const keys = Object.keys(state.metrics);
   if (keys.length <= MAX_METRICS) return;
-  const oldest = keys.sort((a, b) => (state.metrics[a]?.lastPut ?? 0) - (state.metrics[b]?.lastPut ?? 0)).slice(0, keys.length - MAX_METRICS);
+  const oldest = keys.sort((a, b) => (own(state.metrics, a)?.lastPut ?? 0) - (own(state.metrics, b)?.lastPut ?? 0)).slice(0, keys.length - MAX_METRICS);
   for (const key of oldest) delete state.metrics[key];
 }
 
@@ -298,7 +298,7 @@ export function statisticValue(agg: Aggregate, stat: string): number | undefined
 
 /** The alarm or undefined. */
 export function getAlarm(regionState: RegionState, name: string): MetricAlarmRecord | undefined {
-  return cloudWatchState(regionState).alarms[name];
+  return own(cloudWatchState(regionState).alarms, name);
 }
 
 /** Appends a history item, keeping history bounded. */
@@ -325,7 +325,7 @@ export function putAlarmRecord(
   now: number,
 ): MetricAlarmRecord {
   const state = cloudWatchState(regionState);
-  const previous = state.alarms[config.AlarmName];
+  const previous = own(state.alarms, config.AlarmName);
   const alarm: MetricAlarmRecord = {
     ...config,
     AlarmArn: `arn:${partitionOf(where.region)}:cloudwatch:${where.region}:${where.accountId}:alarm:${config.AlarmName}`,
@@ -336,7 +336,7 @@ export function putAlarmRecord(
     StateUpdatedTimestamp: previous?.StateUpdatedTimestamp ?? now,
     StateTransitionedTimestamp: previous?.StateTransitionedTimestamp ?? now,
   };
-  state.alarms[alarm.AlarmName] = alarm;
+  setOwn(state.alarms, alarm.AlarmName, alarm);
   const { AlarmArn: _arn, StateValue: _s, StateReason: _r, StateReasonData: _d, StateUpdatedTimestamp: _u, StateTransitionedTimestamp: _t, ...configOnly } = alarm;
   recordHistory(regionState, {
     AlarmName: alarm.AlarmName,
@@ -353,7 +353,7 @@ export function putAlarmRecord(
 export function deleteAlarmRecords(regionState: RegionState, names: readonly string[], now: number): void {
   const state = cloudWatchState(regionState);
   for (const name of names) {
-    const alarm = state.alarms[name];
+    const alarm = own(state.alarms, name);
     if (!alarm) continue;
     delete state.alarms[name];
     delete state.tags[alarm.AlarmArn];

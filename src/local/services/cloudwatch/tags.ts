@@ -7,6 +7,7 @@
 import { AwsError, type OperationHandler, type RequestContext } from '../../core/types.js';
 import { list, need } from './common.js';
 import { cloudWatchState } from './state.js';
+import { own } from '../../core/util.js';
 
 /**
  * Reads and validates a `[{Key, Value}]` list: at most 50 tags, keys 1 to 128
@@ -33,7 +34,7 @@ export function applyTags(ctx: RequestContext, arn: string, tags: unknown): void
   const incoming = readTags(tags);
   if (Object.keys(incoming).length === 0) return;
   const state = cloudWatchState(ctx.state);
-  const current = { ...(state.tags[arn] ?? {}), ...incoming };
+  const current = { ...(own(state.tags, arn) ?? {}), ...incoming };
   if (Object.keys(current).length > 50) throw new AwsError('LimitExceededException', `A resource can have at most 50 tags; ${arn} would have ${Object.keys(current).length}.`);
   state.tags[arn] = current;
 }
@@ -53,12 +54,12 @@ export const tagResource: OperationHandler = (input, ctx) => {
 
 export const untagResource: OperationHandler = (input, ctx) => {
   const arn = resource(ctx, input);
-  const tags = cloudWatchState(ctx.state).tags[arn];
+  const tags = own(cloudWatchState(ctx.state).tags, arn);
   if (tags) for (const key of list(input.TagKeys)) delete tags[String(key)];
   return {};
 };
 
 export const listTagsForResource: OperationHandler = (input, ctx) => {
   const arn = resource(ctx, input);
-  return { Tags: Object.entries(cloudWatchState(ctx.state).tags[arn] ?? {}).map(([Key, Value]) => ({ Key, Value })) };
+  return { Tags: Object.entries(own(cloudWatchState(ctx.state).tags, arn) ?? {}).map(([Key, Value]) => ({ Key, Value })) };
 };

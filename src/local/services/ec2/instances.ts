@@ -16,7 +16,7 @@
  */
 import { createHash, randomUUID } from 'node:crypto';
 import { AwsError, type OperationHandler, type RequestContext } from '../../core/types.js';
-import { bool, hexId, num } from '../../core/util.js';
+import { bool, hexId, num, own } from '../../core/util.js';
 import { addressAt, cidrSize, parseCidr } from './cidr.js';
 import { findCatalogueImage, requireWellFormedAmi } from './images.js';
 import { checkTag, checkTagCount, filterValue, list, matchesFilters, page, strings, tagSet } from './input.js';
@@ -95,7 +95,7 @@ function launchSubnet(ctx: RequestContext, state: Ec2State, input: Record<string
   const zone = (input['Placement'] as Record<string, unknown> | undefined)?.['AvailabilityZone'] as string | undefined;
   const subnetId = (input['SubnetId'] ?? nic?.['SubnetId']) as string | undefined;
   if (subnetId !== undefined) {
-    const subnet = state.subnets[subnetId];
+    const subnet = own(state.subnets, subnetId);
     if (!subnet) throw new AwsError('InvalidSubnetID.NotFound', `The subnet ID '${subnetId}' does not exist`);
     if (zone !== undefined && zone !== subnet.availabilityZone) {
       throw new AwsError('InvalidParameterValue', `Value (${zone}) for parameter availabilityZone is invalid. Subnet '${subnet.subnetId}' is in the availability zone ${subnet.availabilityZone}`);
@@ -122,7 +122,7 @@ function launchGroups(state: Ec2State, input: Record<string, unknown>, nic: Reco
   const names = strings(input['SecurityGroup'] ?? input['SecurityGroups']);
   const groups: string[] = [];
   for (const id of ids) {
-    const group = state.securityGroups[id];
+    const group = own(state.securityGroups, id);
     if (!group) throw new AwsError('InvalidGroup.NotFound', `The security group '${id}' does not exist in VPC '${subnet.vpcId}'`);
     if (group.vpcId !== subnet.vpcId) throw new AwsError('InvalidParameter', `Security group ${id} and subnet ${subnet.subnetId} belong to different networks.`);
     if (!groups.includes(id)) groups.push(id);
@@ -204,7 +204,7 @@ export function instanceShape(ctx: Pick<RequestContext, 'region'>, state: Ec2Sta
   const current = instanceState(instance, now);
   const type = findInstanceType(instance.instanceType);
   const gone = current === 'terminated';
-  const groups = instance.groupIds.map((groupId) => ({ groupId, groupName: state.securityGroups[groupId]?.groupName ?? '' }));
+  const groups = instance.groupIds.map((groupId) => ({ groupId, groupName: own(state.securityGroups, groupId)?.groupName ?? '' }));
   const privateDns = privateDnsName(instance.privateIpAddress, ctx.region);
   const publicDns = instance.publicIpAddress && !gone ? `ec2-${instance.publicIpAddress.replaceAll('.', '-')}.${publicDnsSuffix(ctx.region)}` : '';
   const at = (ms: number) => new Date(ms).toISOString().replace('T', ' ').replace(/\.\d+Z$/, ' GMT');
@@ -237,7 +237,7 @@ export function instanceShape(ctx: Pick<RequestContext, 'region'>, state: Ec2Sta
       : [{ deviceName: '/dev/xvda', ebs: { volumeId: instance.rootVolumeId, status: 'attached', attachTime: new Date(instance.launchedAt), deleteOnTermination: true } }],
     virtualizationType: 'hvm',
     clientToken: instance.clientToken ?? '',
-    ...tagSet(state.tags[instance.instanceId]),
+    ...tagSet(own(state.tags, instance.instanceId)),
     groupSet: groups,
     sourceDestCheck: true,
     // The API's HypervisorType is ovm | xen: AWS answers xen for Nitro instances too.
@@ -427,7 +427,7 @@ function instanceFilterValues(ctx: RequestContext, state: Ec2State, instance: St
   const current = instanceState(instance, now);
   const shape = () => instanceShape(ctx, state, instance, now);
   const groups = instance.groupIds;
-  const groupNames = groups.map((g) => state.securityGroups[g]?.groupName ?? '');
+  const groupNames = groups.map((g) => own(state.securityGroups, g)?.groupName ?? '');
   const values: Record<string, () => string[]> = {
     'instance-id': () => [instance.instanceId],
     'instance-state-name': () => [current],
@@ -483,7 +483,7 @@ export const describeInstances: OperationHandler = (input: Record<string, unknow
   const matching = instancesOf(state, now).filter(
     (instance) =>
       (ids.length === 0 || ids.includes(instance.instanceId)) &&
-      matchesFilters(input, (name) => instanceFilterValues(ctx, state, instance, now, name), state.tags[instance.instanceId]),
+      matchesFilters(input, (name) => instanceFilterValues(ctx, state, instance, now, name), own(state.tags, instance.instanceId)),
   );
   const { page: shown, nextToken } = page(matching, input);
   return { reservationSet: reservations(ctx, state, shown, now), nextToken };
@@ -570,7 +570,7 @@ export const describeInstanceStatus: OperationHandler = (input: Record<string, u
         out: {
           instanceId: instance.instanceId,
           availabilityZone: instance.availabilityZone,
-          availabilityZoneId: state.subnets[instance.subnetId]?.availabilityZoneId,
+          availabilityZoneId: own(state.subnets, instance.subnetId)?.availabilityZoneId,
           instanceState: stateOut(current),
           systemStatus: summary,
           instanceStatus: summary,

@@ -6,13 +6,13 @@
  * @internal
  */
 import { AwsError, type OperationHandler } from '../../core/types.js';
-import { hexId } from '../../core/util.js';
+import { hexId, own } from '../../core/util.js';
 import { selectResources, tagSet, tagsFromSpecifications } from './input.js';
 import { ec2State, requireVpc, type Ec2State, type StoredInternetGateway } from './state.js';
 
 /** The gateway `id` names, or EC2's `InvalidInternetGatewayID.NotFound`. */
 export function requireInternetGateway(state: Ec2State, id: string | undefined): StoredInternetGateway {
-  const gateway = id ? state.internetGateways[id] : undefined;
+  const gateway = id ? own(state.internetGateways, id) : undefined;
   if (!gateway) throw new AwsError('InvalidInternetGatewayID.NotFound', `The internetGateway ID '${id ?? ''}' does not exist`);
   return gateway;
 }
@@ -96,5 +96,5 @@ export const describeInternetGateways: OperationHandler = (input: Record<string,
     }),
     tags: state.tags,
   });
-  return { internetGatewaySet: shown.map((g) => gatewayShape(g, state.tags[g.internetGatewayId])), nextToken };
+  return { internetGatewaySet: shown.map((g) => gatewayShape(g, own(state.tags, g.internetGatewayId))), nextToken };
 };

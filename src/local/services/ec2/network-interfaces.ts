@@ -21,6 +21,7 @@ import { addressAt, parseCidr } from './cidr.js';
 import { selectResources, strings, tagSet } from './input.js';
 import { instancesOf, instanceState, privateDnsName } from './instance-lifecycle.js';
 import { ec2State, type Ec2State } from './state.js';
+import { own } from '../../core/util.js';
 
 /** One network interface as EC2 describes it (wire names). */
 export interface NetworkInterface {
@@ -65,7 +66,7 @@ type Json = Record<string, unknown>;
  */
 function taskGroups(ecs: EcsState, ec2: Ec2State, task: EcsState['tasks'][string], vpcId: string): string[] {
   if (task.securityGroups?.length) return task.securityGroups;
-  const service = task.serviceArn ? ecs.services[task.serviceArn] : undefined;
+  const service = task.serviceArn ? own(ecs.services, task.serviceArn) : undefined;
   const network = (service?.deployments.find((d) => d.id === task.deploymentId)?.networkConfiguration ?? service?.networkConfiguration) as Json | undefined;
   const groups = ((network?.['awsvpcConfiguration'] as Json | undefined)?.['securityGroups'] ?? []) as string[];
   if (groups.length > 0) return groups.map(String);
@@ -111,7 +112,7 @@ function loadBalancerInterfaces(ctx: RequestContext, ec2: Ec2State): NetworkInte
   for (const lb of loadBalancerNetworks(ctx.state)) {
     const resource = lb.LoadBalancerArn.split(':loadbalancer/')[1] ?? lb.LoadBalancerName;
     for (const zone of lb.AvailabilityZones) {
-      const subnet = ec2.subnets[zone.SubnetId];
+      const subnet = own(ec2.subnets, zone.SubnetId);
       if (!subnet) continue;
       const hash = digest(`${lb.LoadBalancerArn} ${subnet.subnetId}`);
       const cidr = parseCidr(subnet.cidrBlock);
@@ -177,7 +178,7 @@ export function networkInterfaces(ctx: RequestContext): NetworkInterface[] {
 }
 
 function interfaceShape(eni: NetworkInterface, state: Ec2State) {
-  const groups = eni.groupIds.map((groupId) => ({ groupId, groupName: state.securityGroups[groupId]?.groupName ?? '' }));
+  const groups = eni.groupIds.map((groupId) => ({ groupId, groupName: own(state.securityGroups, groupId)?.groupName ?? '' }));
   return {
     networkInterfaceId: eni.networkInterfaceId,
     subnetId: eni.subnetId,
@@ -207,7 +208,7 @@ function interfaceShape(eni: NetworkInterface, state: Ec2State) {
     },
     privateIpAddressesSet: [{ privateIpAddress: eni.privateIpAddress, ...(eni.privateDnsName ? { privateDnsName: eni.privateDnsName } : {}), primary: true }],
     ipv6AddressesSet: [],
-    ...tagSet(state.tags[eni.networkInterfaceId]),
+    ...tagSet(own(state.tags, eni.networkInterfaceId)),
   };
 }
 
@@ -239,7 +240,7 @@ export const describeNetworkInterfaces: OperationHandler = (input: Record<string
       'private-dns-name': eni.privateDnsName ? [eni.privateDnsName] : [],
       'mac-address': [eni.macAddress],
       'group-id': eni.groupIds,
-      'group-name': eni.groupIds.map((id) => state.securityGroups[id]?.groupName ?? ''),
+      'group-name': eni.groupIds.map((id) => own(state.securityGroups, id)?.groupName ?? ''),
       'attachment.attachment-id': [eni.attachmentId],
       'attachment.status': ['attached'],
       'attachment.instance-id': eni.instanceId ? [eni.instanceId] : [],

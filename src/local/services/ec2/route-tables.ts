@@ -14,7 +14,7 @@
  * @internal
  */
 import { AwsError, type OperationHandler, type RequestContext } from '../../core/types.js';
-import { hexId } from '../../core/util.js';
+import { hexId, own } from '../../core/util.js';
 import { cidrContains, formatCidr, parseCidr, requireCidr } from './cidr.js';
 import { requireInternetGateway } from './internet-gateways.js';
 import { selectResources, tagSet, tagsFromSpecifications } from './input.js';
@@ -37,7 +37,7 @@ const UNSUPPORTED_TARGETS = ['LocalGatewayId', 'CarrierGatewayId', 'VpcEndpointI
 
 /** The table `id` names, or EC2's `InvalidRouteTableID.NotFound`. */
 function requireRouteTable(state: Ec2State, id: string | undefined): StoredRouteTable {
-  const table = id ? state.routeTables[id] : undefined;
+  const table = id ? own(state.routeTables, id) : undefined;
   if (!table) throw new AwsError('InvalidRouteTableID.NotFound', `The routeTable ID '${id ?? ''}' does not exist`);
   return table;
 }
@@ -54,7 +54,7 @@ function findAssociation(state: Ec2State, id: string | undefined) {
 /** A route's state: `active` while its target exists (a gateway attached to the VPC, a live ENI), else `blackhole`. */
 function routeState(route: StoredRoute, table: StoredRouteTable, state: Ec2State, enis: ReadonlySet<string>): 'active' | 'blackhole' {
   if (route.gatewayId && route.gatewayId !== 'local') {
-    const gateway = state.internetGateways[route.gatewayId];
+    const gateway = own(state.internetGateways, route.gatewayId);
     return gateway?.attachments.some((a) => a.vpcId === table.vpcId) ? 'active' : 'blackhole';
   }
   if (route.networkInterfaceId) return enis.has(route.networkInterfaceId) ? 'active' : 'blackhole';
@@ -76,7 +76,7 @@ function tableShape(table: StoredRouteTable, state: Ec2State, enis: ReadonlySet<
       associationState: { state: 'associated' },
     })),
     propagatingVgwSet: [],
-    ...tagSet(state.tags[table.routeTableId]),
+    ...tagSet(own(state.tags, table.routeTableId)),
   };
 }
 
@@ -218,7 +218,7 @@ function targetOf(ctx: RequestContext, state: Ec2State, table: StoredRouteTable,
 
 /** Refuses a gateway target for a destination inside the VPC's own block (AWS allows only interfaces and instances there). */
 function checkLocalOverlap(state: Ec2State, table: StoredRouteTable, dest: Pick<StoredRoute, 'destinationCidrBlock'>, target: RouteTarget): void {
-  const vpcCidr = parseCidr(state.vpcs[table.vpcId]?.cidrBlock ?? '');
+  const vpcCidr = parseCidr(own(state.vpcs, table.vpcId)?.cidrBlock ?? '');
   const cidr = dest.destinationCidrBlock ? parseCidr(dest.destinationCidrBlock) : undefined;
   if (vpcCidr && cidr && cidrContains(vpcCidr, cidr) && !target.networkInterfaceId) {
     throw new AwsError(

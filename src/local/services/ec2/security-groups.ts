@@ -6,7 +6,7 @@
  * @internal
  */
 import { AwsError, type OperationHandler, type RequestContext } from '../../core/types.js';
-import { hexId } from '../../core/util.js';
+import { hexId, own } from '../../core/util.js';
 import { loadBalancersUsingSecurityGroup } from '../load-balancer-network.js';
 import { list, selectResources, strings, tagSet, tagsFromSpecifications } from './input.js';
 import { instancesOf, instanceState } from './instance-lifecycle.js';
@@ -28,7 +28,7 @@ function resolveGroup(ctx: RequestContext, state: Ec2State, input: Record<string
   const groupId = input['GroupId'] as string | undefined;
   const groupName = input['GroupName'] as string | undefined;
   if (groupId) {
-    const group = state.securityGroups[groupId];
+    const group = own(state.securityGroups, groupId);
     if (!group) throw new AwsError('InvalidGroup.NotFound', `The security group '${groupId}' does not exist`);
     return group;
   }
@@ -75,7 +75,7 @@ export const createSecurityGroup: OperationHandler = (input: Record<string, unkn
   if (name.length > 255) throw new AwsError('InvalidParameterValue', `Value (${name}) for parameter GroupName is invalid. Length exceeds maximum of 255.`);
   if (/^sg-/i.test(name)) throw new AwsError('InvalidParameterValue', `Value (${name}) for parameter GroupName is invalid. Group names may not be in the format sg-*.`);
   const vpcId = (input['VpcId'] as string | undefined) ?? defaultVpc(ctx).vpcId;
-  if (!state.vpcs[vpcId]) throw new AwsError('InvalidVpcID.NotFound', `The vpc ID '${vpcId}' does not exist`);
+  if (!own(state.vpcs, vpcId)) throw new AwsError('InvalidVpcID.NotFound', `The vpc ID '${vpcId}' does not exist`);
   if (Object.values(state.securityGroups).some((g) => g.vpcId === vpcId && g.groupName === name)) {
     throw new AwsError('InvalidGroup.Duplicate', `The security group '${name}' already exists for VPC '${vpcId}'`);
   }
@@ -104,7 +104,7 @@ export const describeSecurityGroups: OperationHandler = (input: Record<string, u
   const ids = strings(input['GroupId'] ?? input['GroupIds']);
   const names = strings(input['GroupName'] ?? input['GroupNames']);
   for (const id of ids) {
-    if (!state.securityGroups[id]) throw new AwsError('InvalidGroup.NotFound', `The security group '${id}' does not exist`);
+    if (!own(state.securityGroups, id)) throw new AwsError('InvalidGroup.NotFound', `The security group '${id}' does not exist`);
   }
   if (names.length) {
     const vpc = defaultVpc(ctx);
@@ -133,7 +133,7 @@ export const describeSecurityGroups: OperationHandler = (input: Record<string, u
     }),
     tags: state.tags,
   });
-  return { securityGroupInfo: shown.map((g) => groupShape(g, ctx.region, state.tags[g.groupId])), nextToken };
+  return { securityGroupInfo: shown.map((g) => groupShape(g, ctx.region, own(state.tags, g.groupId))), nextToken };
 };
 
 /** Normalised requested permissions, from `IpPermissions.N` or the flat `IpProtocol`/`FromPort`/`CidrIp` form. */
@@ -168,7 +168,7 @@ function requestedPermissions(ctx: RequestContext, state: Ec2State, group: Store
     });
     const groups = list<{ GroupId?: string; GroupName?: string; UserId?: string; Description?: string }>(p.Groups ?? p.UserIdGroupPairs).map((pair) => {
       const target = pair.GroupId
-        ? state.securityGroups[pair.GroupId]
+        ? own(state.securityGroups, pair.GroupId)
         : Object.values(state.securityGroups).find((g) => g.groupName === pair.GroupName && g.vpcId === group.vpcId);
       if (!target) throw new AwsError('InvalidGroup.NotFound', `The security group '${pair.GroupId ?? pair.GroupName ?? ''}' does not exist`);
       return { groupId: target.groupId, userId: pair.UserId || ctx.accountId, ...(pair.Description ? { description: pair.Description } : {}) };

@@ -12,7 +12,7 @@
  */
 import type { RegionState, RequestContext } from '../../core/types.js';
 import { AwsError } from '../../core/types.js';
-import { hexId } from '../../core/util.js';
+import { hexId, own } from '../../core/util.js';
 
 /** VPC attributes (DescribeVpcAttribute / ModifyVpcAttribute). */
 export interface VpcAttributes {
@@ -279,7 +279,7 @@ function upgraded(existing: Ec2State): Ec2State | undefined {
     vpc.cidrAssociationId ??= `vpc-cidr-assoc-${vpc.vpcId.slice(4)}`;
   }
   for (const { vpcId } of vpcsWithoutMain) {
-    const vpc = state.vpcs[vpcId]!;
+    const vpc = own(state.vpcs, vpcId)!;
     if (vpc.isDefault && !Object.values(state.internetGateways).some((g) => g.attachments.some((a) => a.vpcId === vpcId))) addDefaultVpcNetwork(state, vpc, vpc.ownerId);
     else {
       const table = newRouteTable(vpc, vpc.ownerId, true);
@@ -336,17 +336,17 @@ export function defaultVpc(scope: Ec2Scope): StoredVpc {
 
 /** The subnet with this id, or undefined. */
 export function findSubnet(scope: Ec2Scope, subnetId: string): StoredSubnet | undefined {
-  return ec2State(scope).subnets[subnetId];
+  return own(ec2State(scope).subnets, subnetId);
 }
 
 /** The VPC with this id, or undefined. */
 export function findVpc(scope: Ec2Scope, vpcId: string): StoredVpc | undefined {
-  return ec2State(scope).vpcs[vpcId];
+  return own(ec2State(scope).vpcs, vpcId);
 }
 
 /** The security group with this id, or undefined. */
 export function findSecurityGroup(scope: Ec2Scope, groupId: string): StoredSecurityGroup | undefined {
-  return ec2State(scope).securityGroups[groupId];
+  return own(ec2State(scope).securityGroups, groupId);
 }
 
 /** The `default` security group of a VPC. */
@@ -356,14 +356,14 @@ export function defaultSecurityGroup(scope: Ec2Scope, vpcId: string): StoredSecu
 
 /** The VPC `id` names, or EC2's `InvalidVpcID.NotFound`. */
 export function requireVpc(state: Ec2State, id: string | undefined): StoredVpc {
-  const vpc = id ? state.vpcs[id] : undefined;
+  const vpc = id ? own(state.vpcs, id) : undefined;
   if (!vpc) throw new AwsError('InvalidVpcID.NotFound', `The vpc ID '${id ?? ''}' does not exist`);
   return vpc;
 }
 
 /** The subnet `id` names, or EC2's `InvalidSubnetID.NotFound`. */
 export function requireSubnet(state: Ec2State, id: string | undefined): StoredSubnet {
-  const subnet = id ? state.subnets[id] : undefined;
+  const subnet = id ? own(state.subnets, id) : undefined;
   if (!subnet) throw new AwsError('InvalidSubnetID.NotFound', `The subnet ID '${id ?? ''}' does not exist`);
   return subnet;
 }

@@ -4,7 +4,7 @@
  * @internal
  */
 import { AwsError, type OperationHandler, type RequestContext } from '../../core/types.js';
-import { bool, hexId } from '../../core/util.js';
+import { bool, hexId, own } from '../../core/util.js';
 import { cidrContains, cidrOverlaps, cidrSize, formatCidr, parseCidr, requireCidr } from './cidr.js';
 import { attributeBoolean, selectResources, tagSet, tagsFromSpecifications } from './input.js';
 import { networkInterfaces } from './network-interfaces.js';
@@ -156,7 +156,7 @@ export const describeSubnets: OperationHandler = (input: Record<string, unknown>
     }),
     tags: state.tags,
   });
-  return { subnetSet: shown.map((subnet) => subnetShape(ctx, subnet, inUse.get(subnet.subnetId) ?? 0, state.tags[subnet.subnetId])), nextToken };
+  return { subnetSet: shown.map((subnet) => subnetShape(ctx, subnet, inUse.get(subnet.subnetId) ?? 0, own(state.tags, subnet.subnetId))), nextToken };
 };
 
 /**

@@ -10,6 +10,7 @@ import { checkTag, checkTagCount, filterValue, list, matchesFilters, page, strin
 import { instancesOf } from './instance-lifecycle.js';
 import { networkInterfaces } from './network-interfaces.js';
 import { ec2State, type Ec2State } from './state.js';
+import { own } from '../../core/util.js';
 
 /** The EC2 resource type of an id, throwing EC2's not-found error when it does not exist. */
 function resourceType(ctx: RequestContext, state: Ec2State, id: string): string {
@@ -18,11 +19,11 @@ function resourceType(ctx: RequestContext, state: Ec2State, id: string): string 
     return 'instance';
   }
   if (id.startsWith('igw-')) {
-    if (!state.internetGateways[id]) throw new AwsError('InvalidInternetGatewayID.NotFound', `The internetGateway ID '${id}' does not exist`);
+    if (!own(state.internetGateways, id)) throw new AwsError('InvalidInternetGatewayID.NotFound', `The internetGateway ID '${id}' does not exist`);
     return 'internet-gateway';
   }
   if (id.startsWith('rtb-')) {
-    if (!state.routeTables[id]) throw new AwsError('InvalidRouteTableID.NotFound', `The routeTable ID '${id}' does not exist`);
+    if (!own(state.routeTables, id)) throw new AwsError('InvalidRouteTableID.NotFound', `The routeTable ID '${id}' does not exist`);
     return 'route-table';
   }
   if (id.startsWith('eni-')) {
@@ -30,15 +31,15 @@ function resourceType(ctx: RequestContext, state: Ec2State, id: string): string 
     return 'network-interface';
   }
   if (id.startsWith('sg-')) {
-    if (!state.securityGroups[id]) throw new AwsError('InvalidGroup.NotFound', `The security group '${id}' does not exist`);
+    if (!own(state.securityGroups, id)) throw new AwsError('InvalidGroup.NotFound', `The security group '${id}' does not exist`);
     return 'security-group';
   }
   if (id.startsWith('subnet-')) {
-    if (!state.subnets[id]) throw new AwsError('InvalidSubnetID.NotFound', `The subnet ID '${id}' does not exist`);
+    if (!own(state.subnets, id)) throw new AwsError('InvalidSubnetID.NotFound', `The subnet ID '${id}' does not exist`);
     return 'subnet';
   }
   if (id.startsWith('vpc-')) {
-    if (!state.vpcs[id]) throw new AwsError('InvalidVpcID.NotFound', `The vpc ID '${id}' does not exist`);
+    if (!own(state.vpcs, id)) throw new AwsError('InvalidVpcID.NotFound', `The vpc ID '${id}' does not exist`);
     return 'vpc';
   }
   throw new AwsError('InvalidID', `The ID '${id}' is not valid`);
@@ -52,7 +53,7 @@ export const createTags: OperationHandler = (input: Record<string, unknown>, ctx
   const tags = list<{ Key?: string; Value?: string }>(input['Tag'] ?? input['Tags']);
   for (const tag of tags) checkTag(tag);
   for (const id of ids) resourceType(ctx, state, id);
-  for (const id of ids) checkTagCount(new Set([...Object.keys(state.tags[id] ?? {}), ...tags.map((t) => t.Key ?? '')]).size, id);
+  for (const id of ids) checkTagCount(new Set([...Object.keys(own(state.tags, id) ?? {}), ...tags.map((t) => t.Key ?? '')]).size, id);
   for (const id of ids) {
     const current = (state.tags[id] ??= {});
     for (const tag of tags) current[tag.Key ?? ''] = tag.Value ?? '';
@@ -67,7 +68,7 @@ export const deleteTags: OperationHandler = (input: Record<string, unknown>, ctx
   const tags = list<{ Key?: string; Value?: string }>(input['Tag'] ?? input['Tags']);
   for (const id of ids) resourceType(ctx, state, id);
   for (const id of ids) {
-    const current = state.tags[id];
+    const current = own(state.tags, id);
     if (!current) continue;
     if (tags.length === 0) delete state.tags[id];
     for (const tag of tags) {

@@ -5,7 +5,7 @@
  * @internal
  */
 import { AwsError, type OperationHandler } from '../../core/types.js';
-import { bool } from '../../core/util.js';
+import { bool, own } from '../../core/util.js';
 import { formatCidr, requireCidr } from './cidr.js';
 import { attributeBoolean, selectResources, tagSet, tagsFromSpecifications } from './input.js';
 import { addDefaultVpc, defaultGroupFor, ec2State, findDefaultVpc, newRouteTable, newVpc, requireVpc, vpcAttributes, type Ec2State, type StoredVpc, type VpcAttributes } from './state.js';
@@ -115,7 +115,7 @@ export const describeVpcs: OperationHandler = (input: Record<string, unknown>, c
     }),
     tags: state.tags,
   });
-  return { vpcSet: shown.map((vpc) => vpcShape(vpc, state.tags[vpc.vpcId])), nextToken };
+  return { vpcSet: shown.map((vpc) => vpcShape(vpc, own(state.tags, vpc.vpcId))), nextToken };
 };
 
 const ATTRIBUTES = ['enableDnsSupport', 'enableDnsHostnames', 'enableNetworkAddressUsageMetrics'] as const satisfies readonly (keyof VpcAttributes)[];

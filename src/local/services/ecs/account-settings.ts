@@ -5,7 +5,7 @@
  * @internal
  */
 import { AwsError, type OperationHandler, type RequestContext } from '../../core/types.js';
-import { arn, paginate } from '../../core/util.js';
+import { arn, own, paginate } from '../../core/util.js';
 import { clean, stateOf } from './state.js';
 
 /** Account settings with their AWS defaults. */
@@ -31,7 +31,7 @@ function checkName(name: unknown): string {
 }
 
 function setting(ctx: RequestContext, name: string) {
-  const value = stateOf(ctx).accountSettings[name];
+  const value = own(stateOf(ctx).accountSettings, name);
   return {
     name,
     value: value ?? ACCOUNT_SETTING_DEFAULTS[name],

@@ -28,7 +28,7 @@
  * @internal
  */
 import type { RegionState } from '../../core/types.js';
-import { arn } from '../../core/util.js';
+import { arn, own } from '../../core/util.js';
 import { TimeScale } from '../../../time-scale.js';
 import { findCatalogueImage } from '../ec2/images.js';
 import { instancesOf, instanceState } from '../ec2/instance-lifecycle.js';
@@ -92,7 +92,7 @@ function register(rs: RegionState, scope: AgentSyncScope, instance: StoredInstan
   const name = config.cluster ?? 'default';
   const s = ecsState(rs);
   const clusterArn = arn({ region: scope.region, accountId: scope.accountId }, 'ecs', `cluster/${name}`);
-  let cluster = s.clusters[clusterArn];
+  let cluster = own(s.clusters, clusterArn);
   if (!cluster || cluster.status !== 'ACTIVE') {
     // The agent creates the default cluster only when ECS_CLUSTER is unset; a named cluster must exist.
     if (config.cluster !== undefined) return false;

@@ -9,7 +9,7 @@
  * @internal
  */
 import { AwsError, type OperationHandler, type RequestContext } from '../../core/types.js';
-import { arn, paginate } from '../../core/util.js';
+import { arn, own, paginate, setOwn } from '../../core/util.js';
 import { stateOf, type CapacityProviderRecord, type EcsState } from './state.js';
 
 export type { CapacityProviderRecord };
@@ -30,7 +30,7 @@ const providers = (s: EcsState): Record<string, CapacityProviderRecord> => (s.ca
 export function findCapacityProvider(s: EcsState, ref: string): CapacityProviderRecord | (typeof BUILT_IN_CAPACITY_PROVIDERS)[number] | undefined {
   const name = ref.includes(':capacity-provider/') ? ref.slice(ref.indexOf(':capacity-provider/') + ':capacity-provider/'.length) : ref;
   if ((BUILT_IN_CAPACITY_PROVIDERS as readonly string[]).includes(name)) return name as (typeof BUILT_IN_CAPACITY_PROVIDERS)[number];
-  const record = providers(s)[name];
+  const record = own(providers(s), name);
   return record?.status === 'ACTIVE' ? record : undefined;
 }
 
@@ -81,7 +81,7 @@ export const CreateCapacityProvider: OperationHandler = (input, ctx) => {
   const name = String(input.name ?? '');
   if (!NAME.test(name)) throw new AwsError('ClientException', `Invalid capacity provider name '${name}': up to 255 letters, numbers, underscores and hyphens.`);
   if (/^(aws|ecs|fargate)/i.test(name)) throw new AwsError('ClientException', `Invalid capacity provider name '${name}': a name can't begin with "aws", "ecs" or "fargate".`);
-  if (providers(s)[name]?.status === 'ACTIVE') {
+  if (own(providers(s), name)?.status === 'ACTIVE') {
     throw new AwsError('ClientException', `The specified capacity provider ${name} already exists. To change the configuration of an existing capacity provider, update the capacity provider.`);
   }
   const asg = input.autoScalingGroupProvider as Json | undefined;
@@ -104,7 +104,7 @@ export const CreateCapacityProvider: OperationHandler = (input, ctx) => {
       managedDraining: String(asg.managedDraining ?? 'ENABLED'),
     },
   };
-  providers(s)[name] = record;
+  setOwn(providers(s), name, record);
   putTags(s, record.capacityProviderArn, tags);
   return { capacityProvider: providerOut(s, record, true) };
 };

@@ -6,7 +6,7 @@
  * @internal
  */
 import { AwsError, type OperationHandler } from '../../core/types.js';
-import { arn, paginate } from '../../core/util.js';
+import { arn, own, paginate } from '../../core/util.js';
 import { clean, ecsState, requireCluster, stateOf, type ClusterRecord, type EcsState, type Json } from './state.js';
 import { putTags, tagsOf, validateTags } from './tags.js';
 import { findCapacityProvider } from './capacity-providers.js';
@@ -121,7 +121,7 @@ export const CreateCluster: OperationHandler = (input, ctx) => {
   const tags = validateTags(input.tags);
   const settings = validateSettings(input.settings) ?? [{ name: 'containerInsights', value: 'disabled' }];
   const cp = validateCapacityProviders(s, input.capacityProviders, input.defaultCapacityProviderStrategy);
-  const existing = s.clusters[clusterArn];
+  const existing = own(s.clusters, clusterArn);
   if (existing?.status === 'ACTIVE') return { cluster: clusterOut(s, existing) };
   const record: ClusterRecord = clean({
     clusterArn,
@@ -149,7 +149,7 @@ export const DescribeClusters: OperationHandler = (input, ctx) => {
   const failures: Json[] = [];
   for (const ref of refs) {
     const clusterArn = ref.startsWith('arn:') ? ref : arn(ctx, 'ecs', `cluster/${ref}`);
-    const c = s.clusters[clusterArn];
+    const c = own(s.clusters, clusterArn);
     if (c) clusters.push(clusterOut(s, c, include));
     else failures.push({ arn: clusterArn, reason: 'MISSING' });
   }

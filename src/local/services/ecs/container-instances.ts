@@ -10,7 +10,7 @@
  */
 import { cloudEndpoint } from '../../core/endpoint.js';
 import { AwsError, type OperationHandler, type RegionState, type RequestContext } from '../../core/types.js';
-import { hexId, paginate } from '../../core/util.js';
+import { hexId, own, paginate } from '../../core/util.js';
 import {
   clean,
   date,
@@ -63,7 +63,7 @@ export interface VirtualInstanceSpec {
  */
 export function registerVirtualInstances(regionState: RegionState, clusterArn: string, spec: VirtualInstanceSpec): ContainerInstanceRecord[] {
   const s = ecsState(regionState);
-  const cluster = s.clusters[clusterArn];
+  const cluster = own(s.clusters, clusterArn);
   if (!cluster || cluster.status !== 'ACTIVE') throw new Error(`ecs: no ACTIVE cluster ${clusterArn}`);
   const region = clusterArn.split(':')[3] ?? 'us-east-1';
   const out: ContainerInstanceRecord[] = [];

@@ -22,6 +22,7 @@
  * @internal
  */
 import { compileModelPattern } from '../../models/java-regex.js';
+import { own } from '../../core/util.js';
 
 /** Longest expression ECS accepts. */
 export const MAX_EXPRESSION_LENGTH = 2000;
@@ -214,7 +215,7 @@ class Parser {
       throw new QueryLanguageError(`'${subject}' is not a valid attribute name (1-128 letters, numbers, hyphens, underscores, slashes, back slashes or periods)`);
     }
     const opToken = this.peek();
-    const operator = opToken?.type === 'word' ? OPERATOR_WORDS[opToken.text] : undefined;
+    const operator = opToken?.type === 'word' ? own(OPERATOR_WORDS, opToken.text) : undefined;
     if (!operator) throw new QueryLanguageError(`an operator must follow '${subject}'${opToken ? `, got '${opToken.text}' at position ${opToken.at + 1}` : ''}`);
     this.#i++;
     const allowed = SUBJECT_OPERATORS[subject];

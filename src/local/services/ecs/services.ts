@@ -6,7 +6,7 @@
  * @internal
  */
 import { AwsError, type OperationHandler, type RequestContext } from '../../core/types.js';
-import { arn, paginate } from '../../core/util.js';
+import { arn, own, paginate } from '../../core/util.js';
 import { findService as findCloudMapService } from '../cloudmap/state.js';
 import { findSecurityGroup, findSubnet } from '../ec2/state.js';
 import { findTargetGroup } from '../elbv2/state.js';
@@ -627,7 +627,7 @@ function toMs(value: unknown): number {
 export const DescribeServiceDeployments: OperationHandler = (input, ctx) => {
   const refs = refList(input.serviceDeploymentArns, 'serviceDeploymentArns', 20, 'serviceDeploymentArns must not be empty.');
   const s = stateOf(ctx);
-  const { found: serviceDeployments, failures } = foundOrMissing(refs as string[], (ref) => s.serviceDeployments[ref], serviceDeploymentOut);
+  const { found: serviceDeployments, failures } = foundOrMissing(refs as string[], (ref) => own(s.serviceDeployments, ref), serviceDeploymentOut);
   return { serviceDeployments, failures };
 };
 
@@ -635,6 +635,6 @@ export const DescribeServiceDeployments: OperationHandler = (input, ctx) => {
 export const DescribeServiceRevisions: OperationHandler = (input, ctx) => {
   const refs = refList(input.serviceRevisionArns, 'serviceRevisionArns', 20, 'serviceRevisionArns must not be empty.');
   const s = stateOf(ctx);
-  const { found: serviceRevisions, failures } = foundOrMissing(refs as string[], (ref) => s.serviceRevisions[ref], (rev) => clean({ ...rev, createdAt: date(rev.createdAt) }));
+  const { found: serviceRevisions, failures } = foundOrMissing(refs as string[], (ref) => own(s.serviceRevisions, ref), (rev) => clean({ ...rev, createdAt: date(rev.createdAt) }));
   return { serviceRevisions, failures };
 };

@@ -7,6 +7,7 @@
  */
 import { AwsError, type OperationHandler, type RequestContext } from '../../core/types.js';
 import { findServiceByArn, parseEcsArn, stateOf, type EcsState, type EcsTag } from './state.js';
+import { own } from '../../core/util.js';
 
 /** Validates a tag list as ECS does (key required, at most 50, `aws:` reserved). */
 export function validateTags(tags: unknown): EcsTag[] {
@@ -30,7 +31,7 @@ export function validateTags(tags: unknown): EcsTag[] {
 /** Merges tags onto a resource (same key overwrites). */
 export function putTags(s: EcsState, arn: string, tags: EcsTag[]): void {
   if (tags.length === 0) return;
-  const existing = s.tags[arn] ?? [];
+  const existing = own(s.tags, arn) ?? [];
   for (const tag of tags) {
     const at = existing.findIndex((t) => t.key === tag.key);
     if (at >= 0) existing[at] = tag;
@@ -42,7 +43,7 @@ export function putTags(s: EcsState, arn: string, tags: EcsTag[]): void {
 
 /** Tags of a resource (a copy). */
 export function tagsOf(s: EcsState, arn: string): EcsTag[] {
-  return (s.tags[arn] ?? []).map((t) => ({ ...t }));
+  return (own(s.tags, arn) ?? []).map((t) => ({ ...t }));
 }
 
 function requireTaggable(ctx: RequestContext, resourceArn: unknown): string {
@@ -56,7 +57,7 @@ function requireTaggable(ctx: RequestContext, resourceArn: unknown): string {
   let exists = false;
   switch (kind) {
     case 'cluster':
-      exists = s.clusters[resourceArn]?.status === 'ACTIVE';
+      exists = own(s.clusters, resourceArn)?.status === 'ACTIVE';
       if (!exists) throw new AwsError('ClusterNotFoundException', 'Cluster not found.');
       break;
     case 'service':
@@ -66,16 +67,16 @@ function requireTaggable(ctx: RequestContext, resourceArn: unknown): string {
     case 'task-definition': {
       const familyRev = parsed.resource.slice('task-definition/'.length);
       const [family, rev] = [familyRev.slice(0, familyRev.lastIndexOf(':')), Number(familyRev.slice(familyRev.lastIndexOf(':') + 1))];
-      exists = s.taskDefinitions[family]?.[rev - 1] !== undefined;
+      exists = own(s.taskDefinitions, family)?.[rev - 1] !== undefined;
       if (!exists) throw new AwsError('ClientException', 'Unable to describe task definition.');
       break;
     }
     case 'task':
-      exists = s.tasks[resourceArn] !== undefined;
+      exists = own(s.tasks, resourceArn) !== undefined;
       if (!exists) throw new AwsError('InvalidParameterException', 'The specified task is stopped or not found.');
       break;
     case 'container-instance':
-      exists = s.containerInstances[resourceArn] !== undefined;
+      exists = own(s.containerInstances, resourceArn) !== undefined;
       if (!exists) throw new AwsError('InvalidParameterException', 'The specified container instance could not be found.');
       break;
     default:
@@ -99,7 +100,7 @@ export const UntagResource: OperationHandler = (input, ctx) => {
   const keys: unknown = input.tagKeys;
   if (!Array.isArray(keys) || keys.length === 0) throw new AwsError('InvalidParameterException', 'tagKeys must not be empty.');
   const s = stateOf(ctx);
-  const remaining = (s.tags[arn] ?? []).filter((t) => !keys.includes(t.key));
+  const remaining = (own(s.tags, arn) ?? []).filter((t) => !keys.includes(t.key));
   if (remaining.length) s.tags[arn] = remaining;
   else delete s.tags[arn];
   return {};

@@ -6,7 +6,7 @@
  * @internal
  */
 import { AwsError, type OperationHandler, type RequestContext } from '../../core/types.js';
-import { arn, paginate } from '../../core/util.js';
+import { arn, own, paginate, setOwn } from '../../core/util.js';
 import { validateTaskDefinitionConstraints } from './placement.js';
 import { checkContainerSize, checkTaskSize } from './quotas.js';
 import { clean, date, emit, EcsEvents, findTaskDefinition, refList, stateOf, type Json, type TaskDefinitionRecord } from './state.js';
@@ -278,7 +278,7 @@ export const RegisterTaskDefinition: OperationHandler = (input, ctx) => {
   const s = stateOf(ctx);
   const fields = validateTaskDefinition(input);
   const tags = validateTags(input.tags);
-  const revisions = (s.taskDefinitions[fields.family] ??= []);
+  const revisions = own(s.taskDefinitions, fields.family) ?? setOwn(s.taskDefinitions, fields.family, []);
   const revision = revisions.length + 1;
   const record: TaskDefinitionRecord = {
     ...fields,

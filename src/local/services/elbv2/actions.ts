@@ -7,7 +7,7 @@
  * @internal
  */
 import { AwsError, type RequestContext } from '../../core/types.js';
-import { bool } from '../../core/util.js';
+import { bool, own } from '../../core/util.js';
 import { list, strings, validation } from './input.js';
 import { elbv2State, type Action, type Condition, type StoredLoadBalancer } from './state.js';
 
@@ -52,7 +52,7 @@ export function normaliseActions(ctx: RequestContext, raw: unknown, lb: StoredLo
         if (tuples.length > 5) throw validation(`${path}.ForwardConfig.TargetGroups: at most 5 target groups, got ${tuples.length}`);
         if (new Set(tuples.map((t) => t.TargetGroupArn)).size !== tuples.length) throw validation(`${path}.ForwardConfig.TargetGroups: a target group can be listed only once`);
         for (const t of tuples) {
-          const tg = state.targetGroups[t.TargetGroupArn];
+          const tg = own(state.targetGroups, t.TargetGroupArn);
           if (!tg) throw new AwsError('TargetGroupNotFound', `Target group '${t.TargetGroupArn}' not found`);
           const httpTg = tg.TargetType === 'lambda' || tg.Protocol === 'HTTP' || tg.Protocol === 'HTTPS';
           if ((lb.Type === 'application') !== httpTg) {

@@ -6,7 +6,7 @@
  * @internal
  */
 import { AwsError, type OperationHandler, type RequestContext } from '../../core/types.js';
-import { arn, hexId } from '../../core/util.js';
+import { arn, hexId, own } from '../../core/util.js';
 import { normaliseActions } from './actions.js';
 import { intIn, list, need, page, strings, tagsOf, validation } from './input.js';
 import { limit } from './limits.js';
@@ -29,7 +29,7 @@ export function listenerShape(l: StoredListener) {
 
 /** The listener with this ARN, or ELBv2's `ListenerNotFound`. */
 export function requireListener(ctx: RequestContext, listenerArn: string): StoredListener {
-  const listener = elbv2State(ctx.state).listeners[listenerArn];
+  const listener = own(elbv2State(ctx.state).listeners, listenerArn);
   if (!listener) throw new AwsError('ListenerNotFound', `Listener '${listenerArn}' not found`);
   return listener;
 }
@@ -148,7 +148,7 @@ export const describeListeners: OperationHandler = (input: Record<string, unknow
     requireLoadBalancer(ctx, loadBalancerArn);
     listeners = listenersOfLoadBalancer(ctx.state, loadBalancerArn);
   } else {
-    listeners = arns.map((a) => state.listeners[a]).filter((l): l is StoredListener => l !== undefined);
+    listeners = arns.map((a) => own(state.listeners, a)).filter((l): l is StoredListener => l !== undefined);
     if (listeners.length !== new Set(arns).size) throw new AwsError('ListenerNotFound', 'One or more listeners not found');
   }
   const { items, NextMarker } = page(listeners, input);

@@ -5,7 +5,7 @@
  * @internal
  */
 import { AwsError, type OperationHandler, type RequestContext } from '../../core/types.js';
-import { arn, hexId } from '../../core/util.js';
+import { arn, hexId, own } from '../../core/util.js';
 import { defaultSecurityGroup, defaultVpc, findSecurityGroup, findSubnet } from '../ec2/state.js';
 import { attributeList, checkName, list, need, page, strings, tagsOf, validation } from './input.js';
 import { limit } from './limits.js';
@@ -62,7 +62,7 @@ export function loadBalancerShape(lb: StoredLoadBalancer, nowMs: number) {
 
 /** The load balancer with this ARN, or ELBv2's `LoadBalancerNotFound`. */
 export function requireLoadBalancer(ctx: RequestContext, loadBalancerArn: string): StoredLoadBalancer {
-  const lb = elbv2State(ctx.state).loadBalancers[loadBalancerArn];
+  const lb = own(elbv2State(ctx.state).loadBalancers, loadBalancerArn);
   if (!lb) throw new AwsError('LoadBalancerNotFound', `Load balancer '${loadBalancerArn}' not found`);
   return lb;
 }
@@ -211,7 +211,7 @@ export const describeLoadBalancers: OperationHandler = (input: Record<string, un
   if (arns.length && names.length) throw validation('Load balancer names and load balancer ARNs cannot be specified at the same time');
   let lbs = Object.values(state.loadBalancers);
   if (arns.length) {
-    lbs = arns.map((a) => state.loadBalancers[a]).filter((lb): lb is StoredLoadBalancer => lb !== undefined);
+    lbs = arns.map((a) => own(state.loadBalancers, a)).filter((lb): lb is StoredLoadBalancer => lb !== undefined);
     if (lbs.length !== new Set(arns).size) throw new AwsError('LoadBalancerNotFound', 'One or more load balancers not found');
   } else if (names.length) {
     lbs = lbs.filter((lb) => names.includes(lb.LoadBalancerName));
@@ -226,7 +226,7 @@ export const describeLoadBalancers: OperationHandler = (input: Record<string, un
 export const deleteLoadBalancer: OperationHandler = (input: Record<string, unknown>, ctx) => {
   const state = elbv2State(ctx.state);
   const loadBalancerArn = need(input['LoadBalancerArn'] as string | undefined, 'LoadBalancerArn');
-  const lb = state.loadBalancers[loadBalancerArn];
+  const lb = own(state.loadBalancers, loadBalancerArn);
   if (!lb) return {};
   if (lb.Attributes['deletion_protection.enabled'] === 'true') {
     throw new AwsError('OperationNotPermitted', `Load balancer '${loadBalancerArn}' cannot be deleted because deletion protection is enabled`);

@@ -5,7 +5,7 @@
  * @internal
  */
 import { AwsError, type OperationHandler, type RequestContext } from '../../core/types.js';
-import { arn, hexId } from '../../core/util.js';
+import { arn, hexId, own } from '../../core/util.js';
 import { normaliseActions, normaliseConditions } from './actions.js';
 import { list, need, page, strings, tagsOf, validation } from './input.js';
 import { requireListener } from './listeners.js';
@@ -28,7 +28,7 @@ function priorityOf(value: unknown, field: string): number {
 }
 
 function requireRule(ctx: RequestContext, ruleArn: string): StoredRule {
-  const rule = elbv2State(ctx.state).rules[ruleArn];
+  const rule = own(elbv2State(ctx.state).rules, ruleArn);
   if (!rule) throw new AwsError('RuleNotFound', `Rule '${ruleArn}' not found`);
   return rule;
 }
@@ -74,7 +74,7 @@ export const describeRules: OperationHandler = (input: Record<string, unknown>, 
     requireListener(ctx, listenerArn);
     rules = rulesOfListener(ctx.state, listenerArn);
   } else {
-    rules = arns.map((a) => state.rules[a]).filter((r): r is StoredRule => r !== undefined);
+    rules = arns.map((a) => own(state.rules, a)).filter((r): r is StoredRule => r !== undefined);
     if (rules.length !== new Set(arns).size) throw new AwsError('RuleNotFound', 'One or more rules not found');
   }
   const { items, NextMarker } = page(rules, input);
@@ -94,7 +94,7 @@ export const modifyRule: OperationHandler = (input: Record<string, unknown>, ctx
   rule.Conditions = conditions;
   rule.Actions = actions;
   if (rule.IsDefault) {
-    const stored = state.listeners[rule.ListenerArn];
+    const stored = own(state.listeners, rule.ListenerArn);
     if (stored) stored.DefaultActions = actions;
   }
   refreshTargetGroupLinks(ctx.state);

@@ -12,6 +12,7 @@
 import type { RegionState } from '../../core/types.js';
 import { TimeScale } from '../../../time-scale.js';
 import { ELBV2_SLICE, type LoadBalancerNetwork } from '../load-balancer-network.js';
+import { own } from '../../core/util.js';
 
 export { ELBV2_SLICE };
 
@@ -202,7 +203,7 @@ export function removeListener(state: Elbv2State, listenerArn: string): void {
 
 /** The stored target group with this ARN, or undefined. */
 export function findTargetGroup(regionState: RegionState, arn: string): StoredTargetGroup | undefined {
-  return elbv2State(regionState).targetGroups[arn];
+  return own(elbv2State(regionState).targetGroups, arn);
 }
 
 /** Numeric order of rule priorities, the default rule last. */
@@ -231,7 +232,7 @@ export function targetGroupArnsOfAction(action: Action): string[] {
 export function targetGroupsOfListener(regionState: RegionState, listenerArn: string): StoredTargetGroup[] {
   const state = elbv2State(regionState);
   const arns = new Set(rulesOfListener(regionState, listenerArn).flatMap((rule) => rule.Actions.flatMap(targetGroupArnsOfAction)));
-  return [...arns].map((arn) => state.targetGroups[arn]).filter((tg): tg is StoredTargetGroup => tg !== undefined);
+  return [...arns].map((arn) => own(state.targetGroups, arn)).filter((tg): tg is StoredTargetGroup => tg !== undefined);
 }
 
 /** The listeners of a load balancer, in creation order. */
@@ -275,7 +276,7 @@ export function refreshTargetGroupLinks(regionState: RegionState): void {
   const state = elbv2State(regionState);
   const links = new Map<string, Set<string>>();
   for (const rule of Object.values(state.rules)) {
-    const listener = state.listeners[rule.ListenerArn];
+    const listener = own(state.listeners, rule.ListenerArn);
     if (!listener) continue;
     for (const arn of rule.Actions.flatMap(targetGroupArnsOfAction)) {
       if (!links.has(arn)) links.set(arn, new Set());

@@ -7,18 +7,19 @@
 import { AwsError, type OperationHandler, type RequestContext } from '../../core/types.js';
 import { list, need, strings, tagsOf, validation } from './input.js';
 import { elbv2State } from './state.js';
+import { own } from '../../core/util.js';
 
 /** Throws the not-found error matching the kind of resource an ARN names. */
 function requireResource(ctx: RequestContext, resourceArn: string): void {
   const state = elbv2State(ctx.state);
   if (resourceArn.includes(':loadbalancer/')) {
-    if (!state.loadBalancers[resourceArn]) throw new AwsError('LoadBalancerNotFound', `Load balancer '${resourceArn}' not found`);
+    if (!own(state.loadBalancers, resourceArn)) throw new AwsError('LoadBalancerNotFound', `Load balancer '${resourceArn}' not found`);
   } else if (resourceArn.includes(':targetgroup/')) {
-    if (!state.targetGroups[resourceArn]) throw new AwsError('TargetGroupNotFound', `Target group '${resourceArn}' not found`);
+    if (!own(state.targetGroups, resourceArn)) throw new AwsError('TargetGroupNotFound', `Target group '${resourceArn}' not found`);
   } else if (resourceArn.includes(':listener-rule/')) {
-    if (!state.rules[resourceArn]) throw new AwsError('RuleNotFound', `Rule '${resourceArn}' not found`);
+    if (!own(state.rules, resourceArn)) throw new AwsError('RuleNotFound', `Rule '${resourceArn}' not found`);
   } else if (resourceArn.includes(':listener/')) {
-    if (!state.listeners[resourceArn]) throw new AwsError('ListenerNotFound', `Listener '${resourceArn}' not found`);
+    if (!own(state.listeners, resourceArn)) throw new AwsError('ListenerNotFound', `Listener '${resourceArn}' not found`);
   } else {
     throw validation(`'${resourceArn}' is not a valid Elastic Load Balancing resource ARN`);
   }
@@ -32,7 +33,7 @@ export const addTags: OperationHandler = (input: Record<string, unknown>, ctx) =
   const tags = tagsOf(need(input['Tags'], 'Tags'));
   for (const a of arns) requireResource(ctx, a);
   for (const a of arns) {
-    const current = [...(state.tags[a] ?? [])];
+    const current = [...(own(state.tags, a) ?? [])];
     for (const tag of tags) {
       const i = current.findIndex((t) => t.Key === tag.Key);
       if (i >= 0) current[i] = tag;
@@ -52,7 +53,7 @@ export const removeTags: OperationHandler = (input: Record<string, unknown>, ctx
   if (arns.length === 0) throw validation('ResourceArns must contain at least one ARN');
   for (const a of arns) requireResource(ctx, a);
   for (const a of arns) {
-    const remaining = (state.tags[a] ?? []).filter((t) => !keys.includes(t.Key));
+    const remaining = (own(state.tags, a) ?? []).filter((t) => !keys.includes(t.Key));
     if (remaining.length) state.tags[a] = remaining;
     else delete state.tags[a];
   }
@@ -66,5 +67,5 @@ export const describeTags: OperationHandler = (input: Record<string, unknown>, c
   if (arns.length === 0) throw validation('ResourceArns must contain at least one ARN');
   if (arns.length > 20) throw validation(`ResourceArns can contain at most 20 ARNs, got ${arns.length}`);
   for (const a of arns) requireResource(ctx, a);
-  return { TagDescriptions: arns.map((a) => ({ ResourceArn: a, Tags: list(state.tags[a]) })) };
+  return { TagDescriptions: arns.map((a) => ({ ResourceArn: a, Tags: list(own(state.tags, a)) })) };
 };

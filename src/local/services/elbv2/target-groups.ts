@@ -6,7 +6,7 @@
  * @internal
  */
 import { AwsError, type OperationHandler, type RequestContext } from '../../core/types.js';
-import { arn, bool, hexId } from '../../core/util.js';
+import { arn, bool, hexId, own } from '../../core/util.js';
 import { findVpc } from '../ec2/state.js';
 import { attributeList, checkName, intIn, list, need, page, strings, tagsOf, validation } from './input.js';
 import { elbv2State, type Matcher, type StoredTargetGroup } from './state.js';
@@ -77,7 +77,7 @@ export function targetGroupShape(tg: StoredTargetGroup) {
 
 /** The target group with this ARN, or ELBv2's `TargetGroupNotFound`. */
 export function requireTargetGroup(ctx: RequestContext, targetGroupArn: string): StoredTargetGroup {
-  const tg = elbv2State(ctx.state).targetGroups[targetGroupArn];
+  const tg = own(elbv2State(ctx.state).targetGroups, targetGroupArn);
   if (!tg) throw new AwsError('TargetGroupNotFound', `Target group '${targetGroupArn}' not found`);
   return tg;
 }
@@ -250,11 +250,11 @@ export const describeTargetGroups: OperationHandler = (input: Record<string, unk
   const loadBalancerArn = input['LoadBalancerArn'] as string | undefined;
   let groups = Object.values(state.targetGroups);
   if (loadBalancerArn) {
-    if (!state.loadBalancers[loadBalancerArn]) throw new AwsError('LoadBalancerNotFound', `Load balancer '${loadBalancerArn}' not found`);
+    if (!own(state.loadBalancers, loadBalancerArn)) throw new AwsError('LoadBalancerNotFound', `Load balancer '${loadBalancerArn}' not found`);
     groups = groups.filter((g) => g.LoadBalancerArns.includes(loadBalancerArn));
   }
   if (arns.length) {
-    const found = arns.map((a) => state.targetGroups[a]);
+    const found = arns.map((a) => own(state.targetGroups, a));
     if (found.some((g) => !g)) throw new AwsError('TargetGroupNotFound', 'One or more target groups not found');
     groups = groups.filter((g) => arns.includes(g.TargetGroupArn));
   }
@@ -288,7 +288,7 @@ export const modifyTargetGroup: OperationHandler = (input: Record<string, unknow
 export const deleteTargetGroup: OperationHandler = (input: Record<string, unknown>, ctx) => {
   const state = elbv2State(ctx.state);
   const targetGroupArn = need(input['TargetGroupArn'] as string | undefined, 'TargetGroupArn');
-  const tg = state.targetGroups[targetGroupArn];
+  const tg = own(state.targetGroups, targetGroupArn);
   if (!tg) return {};
   if (tg.LoadBalancerArns.length > 0) {
     throw new AwsError('ResourceInUse', `Target group '${targetGroupArn}' is currently in use by a listener or a rule`);

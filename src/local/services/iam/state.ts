@@ -9,6 +9,7 @@
  * @internal
  */
 import type { RequestContext } from '../../core/types.js';
+import { own, setOwn } from '../../core/util.js';
 
 /** Region whose state holds the (global) IAM slice. */
 export const IAM_HOME_REGION = 'us-east-1';
@@ -72,20 +73,8 @@ export function instanceProfileId(): string {
   return uniqueId('AIPA');
 }
 
-/**
- * `record[key]` when `key` is the record's own property — never an
- * `Object.prototype` member: `__proto__` and `constructor` are valid role
- * and instance profile names.
- */
-export function own<T>(record: Readonly<Record<string, T>> | undefined, key: string): T | undefined {
-  return record !== undefined && Object.hasOwn(record, key) ? record[key] : undefined;
-}
-
-/** Stores `value` as `record`'s own property `key` (also for `__proto__`, which plain assignment would take as the prototype). */
-export function setOwn<T>(record: Record<string, T>, key: string, value: T): T {
-  Object.defineProperty(record, key, { value, enumerable: true, writable: true, configurable: true });
-  return value;
-}
+/** `own` / `setOwn`: own-property lookups and writes of records keyed by user-supplied names (see core/util). */
+export { own, setOwn };
 
 /** The IAM slice of this account (created empty on first use). */
 export function iamState(ctx: Pick<RequestContext, 'stateOf' | 'accountId' | 'now'> & Partial<Pick<RequestContext, 'changed'>>): IamState {

@@ -6,7 +6,7 @@
  * @internal
  */
 import { AwsError, type RegionState } from '../../core/types.js';
-import { partitionOf } from '../../core/util.js';
+import { own, partitionOf, setOwn } from '../../core/util.js';
 import { putMetricDatum } from '../cloudwatch/state.js';
 import { compileFilterPattern } from './filter-pattern.js';
 
@@ -179,20 +179,8 @@ export interface LogsState {
 /** AWS's quota of account-scoped resource policies per Region. */
 export const MAX_ACCOUNT_RESOURCE_POLICIES = 10;
 
-/**
- * `record[key]` when `key` is the record's own property — never an
- * `Object.prototype` member: names such as `constructor` or `__proto__` are
- * valid log group, stream, filter and delivery names.
- */
-export function own<T>(record: Readonly<Record<string, T>> | undefined, key: string): T | undefined {
-  return record !== undefined && Object.hasOwn(record, key) ? record[key] : undefined;
-}
-
-/** Stores `value` as `record`'s own property `key` (also for `__proto__`, which plain assignment would treat as the prototype). */
-export function setOwn<T>(record: Record<string, T>, key: string, value: T): T {
-  Object.defineProperty(record, key, { value, enumerable: true, writable: true, configurable: true });
-  return value;
-}
+/** `own` / `setOwn`: own-property lookups and writes of records keyed by user-supplied names (see core/util). */
+export { own, setOwn };
 
 /** The Logs slice of `regionState`, created on first use. */
 export function logsState(regionState: RegionState): LogsState {

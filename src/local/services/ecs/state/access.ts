@@ -7,6 +7,7 @@
  */
 import type { RegionState } from '../../../core/types.js';
 import { type DeploymentRecord, ecsState, type ServiceRecord } from './records.js';
+import { own } from '../../../core/util.js';
 
 /** Options every runtime mutator accepts. */
 export interface MutationOptions {
@@ -19,7 +20,7 @@ export const nowOf = (o?: MutationOptions) => o?.now ?? Date.now();
 
 /** The service with this ARN; an Error when there is none. */
 export function mustService(regionState: RegionState, serviceArn: string): ServiceRecord {
-  const svc = ecsState(regionState).services[serviceArn];
+  const svc = own(ecsState(regionState).services, serviceArn);
   if (!svc) throw new Error(`ecs: no service ${serviceArn}`);
   return svc;
 }

@@ -11,6 +11,7 @@ import { alnumId, digits19, shortName, siblingArn } from './ids.js';
 import { clean, findTaskDefinition } from './lookups.js';
 import { type DeploymentRecord, type EcsState, ecsState, type Json, type RolloutState, type ServiceDeploymentRecord, type ServiceDeploymentStatus, type ServiceRecord } from './records.js';
 import { addServiceEvent, serviceEventMessage } from './tasks.js';
+import { own } from '../../../core/util.js';
 
 /** Adds `n` failed tasks to a deployment (and its circuit breaker's failure count). */
 export function recordFailedTasks(regionState: RegionState, serviceArn: string, deploymentId: string, n = 1, options?: MutationOptions): DeploymentRecord {
@@ -18,7 +19,7 @@ export function recordFailedTasks(regionState: RegionState, serviceArn: string, 
   const d = mustDeployment(svc, deploymentId);
   d.failedTasks += n;
   d.updatedAt = nowOf(options);
-  const sd = ecsState(regionState).serviceDeployments[d.serviceDeploymentArn];
+  const sd = own(ecsState(regionState).serviceDeployments, d.serviceDeploymentArn);
   if (sd) sd.deploymentCircuitBreaker.failureCount += n;
   return d;
 }
@@ -58,12 +59,12 @@ export function completeDeployment(regionState: RegionState, serviceArn: string,
   d.updatedAt = now;
   for (const other of svc.deployments) {
     if (other.id === deploymentId) continue;
-    const sd = s.serviceDeployments[other.serviceDeploymentArn];
+    const sd = own(s.serviceDeployments, other.serviceDeploymentArn);
     if (sd && !isFinal(sd.status)) finishServiceDeployment(sd, 'STOPPED', now, 'Superseded by a newer deployment.');
     if (sd?.status === 'ROLLBACK_IN_PROGRESS') finishServiceDeployment(sd, 'ROLLBACK_SUCCESSFUL', now);
   }
   svc.deployments = svc.deployments.filter((x) => x.id === deploymentId);
-  const sd = s.serviceDeployments[d.serviceDeploymentArn];
+  const sd = own(s.serviceDeployments, d.serviceDeploymentArn);
   if (sd && !isFinal(sd.status)) finishServiceDeployment(sd, 'SUCCESSFUL', now);
   // A rollback deployment completing makes the failed one ROLLBACK_SUCCESSFUL.
   for (const other of Object.values(s.serviceDeployments)) {
@@ -110,7 +111,7 @@ export function failDeployment(
   failed.rolloutState = 'FAILED';
   failed.rolloutStateReason = reason;
   failed.updatedAt = now;
-  const sd = s.serviceDeployments[failed.serviceDeploymentArn];
+  const sd = own(s.serviceDeployments, failed.serviceDeploymentArn);
   if (sd?.deploymentCircuitBreaker.status === 'MONITORING') sd.deploymentCircuitBreaker.status = 'TRIGGERED';
   addServiceEvent(regionState, serviceArn, serviceEventMessage.rollingBack(svc.serviceName, failed.id, reason), options);
   if (!options.rollback) {
@@ -153,7 +154,7 @@ function previousCompletedRevision(
     .sort((a, b) => b.createdAt - a.createdAt);
   const successful = done.find((x) => x.status === 'SUCCESSFUL');
   if (!successful) return undefined;
-  const rev = s.serviceRevisions[successful.targetServiceRevision.arn];
+  const rev = own(s.serviceRevisions, successful.targetServiceRevision.arn);
   if (!rev) return undefined;
   return {
     taskDefinition: rev.taskDefinition,
@@ -269,7 +270,7 @@ export function setDesiredCount(regionState: RegionState, serviceArn: string, de
   svc.desiredCount = desiredCount;
   const primary = svc.deployments.find((d) => d.status === 'PRIMARY');
   if (primary) primary.desiredCount = desiredCount;
-  const sd = primary ? ecsState(regionState).serviceDeployments[primary.serviceDeploymentArn] : undefined;
+  const sd = primary ? own(ecsState(regionState).serviceDeployments, primary.serviceDeploymentArn) : undefined;
   if (sd) sd.targetServiceRevision.requestedTaskCount = desiredCount;
   return svc;
 }

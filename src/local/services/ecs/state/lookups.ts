@@ -8,11 +8,12 @@
 import { AwsError, type RegionState, type RequestContext } from '../../../core/types.js';
 import { parseEcsArn, shortName } from './ids.js';
 import { type ClusterRecord, type ContainerInstanceRecord, ecsState, type Json, type ServiceRecord, type TaskDefinitionRecord, type TaskRecord } from './records.js';
+import { own } from '../../../core/util.js';
 
 /** Finds a cluster by name or ARN (any status). */
 export function findCluster(regionState: RegionState, nameOrArn = 'default'): ClusterRecord | undefined {
   const s = ecsState(regionState);
-  if (nameOrArn.startsWith('arn:')) return s.clusters[nameOrArn];
+  if (nameOrArn.startsWith('arn:')) return own(s.clusters, nameOrArn);
   const name = nameOrArn;
   return Object.values(s.clusters).find((c) => c.clusterName === name);
 }
@@ -31,13 +32,13 @@ export function findService(regionState: RegionState, clusterArn: string, nameOr
 /** Finds a service by ARN in any cluster. */
 export function findServiceByArn(regionState: RegionState, serviceArn: string): ServiceRecord | undefined {
   const s = ecsState(regionState);
-  return s.services[serviceArn] ?? Object.values(s.services).find((svc) => svc.serviceArn === serviceArn && svc.status !== 'INACTIVE');
+  return own(s.services, serviceArn) ?? Object.values(s.services).find((svc) => svc.serviceArn === serviceArn && svc.status !== 'INACTIVE');
 }
 
 /** Finds a task by id or ARN (optionally within one cluster). */
 export function findTask(regionState: RegionState, idOrArn: string, clusterArn?: string): TaskRecord | undefined {
   const s = ecsState(regionState);
-  const task = idOrArn.startsWith('arn:') ? s.tasks[idOrArn] : Object.values(s.tasks).find((t) => shortName(t.taskArn) === idOrArn);
+  const task = idOrArn.startsWith('arn:') ? own(s.tasks, idOrArn) : Object.values(s.tasks).find((t) => shortName(t.taskArn) === idOrArn);
   if (!task) return undefined;
   return clusterArn === undefined || task.clusterArn === clusterArn ? task : undefined;
 }
@@ -46,7 +47,7 @@ export function findTask(regionState: RegionState, idOrArn: string, clusterArn?:
 export function findContainerInstance(regionState: RegionState, idOrArn: string, clusterArn?: string): ContainerInstanceRecord | undefined {
   const s = ecsState(regionState);
   const ci = idOrArn.startsWith('arn:')
-    ? s.containerInstances[idOrArn]
+    ? own(s.containerInstances, idOrArn)
     : Object.values(s.containerInstances).find((c) => shortName(c.containerInstanceArn) === idOrArn);
   if (!ci) return undefined;
   return clusterArn === undefined || ci.clusterArn === clusterArn ? ci : undefined;
@@ -66,13 +67,13 @@ export function findTaskDefinition(regionState: RegionState, ref: string): TaskD
   }
   const colon = familyRev.lastIndexOf(':');
   if (colon < 0) {
-    const revisions = s.taskDefinitions[familyRev] ?? [];
+    const revisions = own(s.taskDefinitions, familyRev) ?? [];
     return revisions.filter((r) => r.status === 'ACTIVE').at(-1);
   }
   const family = familyRev.slice(0, colon);
   const revision = Number(familyRev.slice(colon + 1));
   if (!Number.isInteger(revision)) return undefined;
-  return s.taskDefinitions[family]?.[revision - 1];
+  return own(s.taskDefinitions, family)?.[revision - 1];
 }
 
 /**

@@ -12,6 +12,7 @@ import { mustDeployment, mustService, type MutationOptions, nowOf } from './acce
 import { shortName, siblingArn, taskId } from './ids.js';
 import { clean, findTaskDefinition, serviceTasks } from './lookups.js';
 import { type EcsState, ecsState, type Json, type ServiceEventRecord, type ServiceRecord, type TaskContainerRecord, type TaskDefinitionRecord, type TaskRecord } from './records.js';
+import { own } from '../../../core/util.js';
 
 /** Maximum service events kept (AWS keeps the latest 100). */
 export const MAX_SERVICE_EVENTS = 100;
@@ -232,7 +233,7 @@ export interface TaskUpdate {
  * once its last task stopped.
  */
 export function updateTask(regionState: RegionState, taskArn: string, update: TaskUpdate, options?: MutationOptions): TaskRecord {
-  const task = ecsState(regionState).tasks[taskArn];
+  const task = own(ecsState(regionState).tasks, taskArn);
   if (!task) throw new Error(`ecs: no task ${taskArn}`);
   const now = nowOf(options);
   if (update.containerInstanceArn !== undefined) task.containerInstanceArn = update.containerInstanceArn;
@@ -310,7 +311,7 @@ export function requestTaskStop(
   reason: string,
   options: MutationOptions & { stopCode?: TaskUpdate['stopCode'] } = {},
 ): TaskRecord {
-  const task = ecsState(regionState).tasks[taskArn];
+  const task = own(ecsState(regionState).tasks, taskArn);
   if (!task) throw new Error(`ecs: no task ${taskArn}`);
   if (task.lastStatus === 'STOPPED') return task;
   task.desiredStatus = 'STOPPED';
@@ -338,7 +339,7 @@ export function recountService(regionState: RegionState, serviceArn: string, opt
     if (r !== d.runningCount || p !== d.pendingCount) d.updatedAt = nowOf(options);
     d.runningCount = r;
     d.pendingCount = p;
-    const sd = s.serviceDeployments[d.serviceDeploymentArn];
+    const sd = own(s.serviceDeployments, d.serviceDeploymentArn);
     if (sd) {
       sd.targetServiceRevision.runningTaskCount = r;
       sd.targetServiceRevision.pendingTaskCount = p;
