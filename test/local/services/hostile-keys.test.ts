@@ -185,3 +185,47 @@ describe('names that are Object.prototype members are stored as ordinary records
     });
   }
 });
+
+describe('a tag whose key is an Object.prototype member is kept like any other tag', () => {
+  const state = new CloudState({ timeScale: 0.01 });
+  const call = (service: string, operation: string, input: unknown) => state.invoke(service, operation, input, { accountId: ACCOUNT });
+  const keys = [...HOSTILE, 'plain'];
+
+  test('CloudWatch TagResource / ListTagsForResource', async () => {
+    await call('monitoring', 'PutMetricAlarm', { AlarmName: 'tagged', MetricName: 'X', Namespace: 'N', Statistic: 'Sum', Period: 60, EvaluationPeriods: 1, Threshold: 1, ComparisonOperator: 'GreaterThanThreshold' });
+    const arn = `arn:aws:cloudwatch:us-east-1:${ACCOUNT}:alarm:tagged`;
+    await call('monitoring', 'TagResource', { ResourceARN: arn, Tags: keys.map((Key) => ({ Key, Value: `v-${Key}` })) });
+    const listed = (await call('monitoring', 'ListTagsForResource', { ResourceARN: arn })) as { Tags: { Key: string; Value: string }[] };
+    assert.deepEqual(listed.Tags.map((t) => [t.Key, t.Value]).sort(), keys.map((k) => [k, `v-${k}`]).sort());
+  });
+
+  test('EC2 CreateTags / DescribeTags and TagSpecifications', async () => {
+    const vpc = (await call('ec2', 'CreateVpc', { CidrBlock: '10.9.0.0/16', TagSpecification: [{ ResourceType: 'vpc', Tag: [{ Key: '__proto__', Value: 'from-spec' }] }] })) as { vpc: { vpcId: string } };
+    const id = vpc.vpc.vpcId;
+    await call('ec2', 'CreateTags', { ResourceId: [id], Tag: HOSTILE.filter((k) => k !== '__proto__').map((Key) => ({ Key, Value: `v-${Key}` })) });
+    const tags = (await call('ec2', 'DescribeTags', { Filter: [{ Name: 'resource-id', Value: [id] }] })) as { tagSet: { key: string; value: string }[] };
+    assert.deepEqual(
+      tags.tagSet.map((t) => [t.key, t.value]).sort(),
+      [['__proto__', 'from-spec'], ...HOSTILE.filter((k) => k !== '__proto__').map((k) => [k, `v-${k}`])].sort(),
+    );
+  });
+
+  test('Cloud Map TagResource / ListTagsForResource', async () => {
+    const created = (await call('servicediscovery', 'CreateHttpNamespace', { Name: 'tagged-ns', Tags: keys.map((Key) => ({ Key, Value: `v-${Key}` })) })) as { OperationId: string };
+    // The namespace is visible once its operation succeeded (as on AWS).
+    let operation: { Operation: { Status: string; Targets: { NAMESPACE: string } } };
+    const deadline = Date.now() + 10_000;
+    do {
+      operation = (await call('servicediscovery', 'GetOperation', { OperationId: created.OperationId })) as typeof operation;
+      if (operation.Operation.Status !== 'SUCCESS') await new Promise((r) => setTimeout(r, 20));
+    } while (operation.Operation.Status !== 'SUCCESS' && Date.now() < deadline);
+    const namespace = (await call('servicediscovery', 'GetNamespace', { Id: operation.Operation.Targets.NAMESPACE })) as { Namespace: { Arn: string } };
+    const listed = (await call('servicediscovery', 'ListTagsForResource', { ResourceARN: namespace.Namespace.Arn })) as { Tags: { Key: string; Value: string }[] };
+    assert.deepEqual(listed.Tags.map((t) => [t.Key, t.Value]).sort(), keys.map((k) => [k, `v-${k}`]).sort());
+  });
+
+  test('nothing reached Object.prototype', () => {
+    for (const key of keys) assert.equal(Object.hasOwn(Object.prototype, `v-${key}`), false);
+    assert.equal(({} as Record<string, unknown>)['plain'], undefined);
+  });
+});

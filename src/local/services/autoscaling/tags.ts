@@ -7,7 +7,7 @@
 import { AwsError, type OperationHandler, type RequestContext } from '../../core/types.js';
 import { autoScalingState } from './state.js';
 import { need } from './validation.js';
-import { own } from '../../core/util.js';
+import { own, setOwn } from '../../core/util.js';
 
 /** Validates a `{key: value}` tag map. */
 export function readTagMap(value: unknown): Record<string, string> {
@@ -17,7 +17,7 @@ export function readTagMap(value: unknown): Record<string, string> {
   for (const [k, v] of Object.entries(value as Record<string, unknown>)) {
     if (k.length < 1 || k.length > 128) throw new AwsError('ValidationException', `Tag key ${JSON.stringify(k)} must be 1 to 128 characters.`);
     if (String(v).length > 256) throw new AwsError('ValidationException', `Tag value for ${k} must be at most 256 characters.`);
-    tags[k] = String(v);
+    setOwn(tags, k, String(v));
   }
   return tags;
 }

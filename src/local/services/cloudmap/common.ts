@@ -4,7 +4,7 @@
  * @internal
  */
 import { AwsError, type RequestContext } from '../../core/types.js';
-import { own, paginate } from '../../core/util.js';
+import { own, paginate, setOwn } from '../../core/util.js';
 import { cloudMapState } from './state.js';
 
 /** The request's clock as the state accessors want it. */
@@ -42,7 +42,7 @@ export function applyTags(ctx: RequestContext, arn: string, tags: unknown): void
     if (typeof tag.Value !== 'string' || tag.Value.length > 256) {
       throw new AwsError('InvalidInput', `Tag value for key ${tag.Key} must be a string of at most 256 characters.`);
     }
-    current[tag.Key] = tag.Value;
+    setOwn(current, tag.Key, tag.Value);
   }
   if (Object.keys(current).length > 50) {
     throw new AwsError('TooManyTagsException', `A resource can have at most 50 tags; ${arn} would have ${Object.keys(current).length}.`);

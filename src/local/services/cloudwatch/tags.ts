@@ -7,7 +7,7 @@
 import { AwsError, type OperationHandler, type RequestContext } from '../../core/types.js';
 import { list, need } from './common.js';
 import { cloudWatchState } from './state.js';
-import { own } from '../../core/util.js';
+import { own, setOwn } from '../../core/util.js';
 
 /**
  * Reads and validates a `[{Key, Value}]` list: at most 50 tags, keys 1 to 128
@@ -24,7 +24,7 @@ export function readTags(tags: unknown, field = 'Tags'): Record<string, string> 
     if (t.Value === undefined || t.Value === null || String(t.Value).length > 256) {
       throw new AwsError('InvalidParameterValue', `${field}.member.${i + 1}.Value: the value of tag ${t.Key} is required and must be at most 256 characters.`);
     }
-    out[t.Key] = String(t.Value);
+    setOwn(out, t.Key, String(t.Value));
   });
   return out;
 }

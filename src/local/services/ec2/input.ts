@@ -5,7 +5,7 @@
  * @internal
  */
 import { AwsError } from '../../core/types.js';
-import { bool, num, paginate } from '../../core/util.js';
+import { bool, num, paginate, setOwn } from '../../core/util.js';
 
 /** A folded query list as an array (absent → empty; a lone value → one item). */
 export function list<T = unknown>(value: unknown): T[] {
@@ -108,7 +108,7 @@ export function tagsFromSpecifications(input: Record<string, unknown>, resourceT
     }
     for (const tag of list<{ Key?: string; Value?: string }>(spec['Tag'] ?? spec['Tags'])) {
       checkTag(tag);
-      tags[String(tag.Key)] = tag.Value ?? '';
+      setOwn(tags, String(tag.Key), tag.Value ?? '');
     }
   }
   checkTagCount(Object.keys(tags).length);

@@ -10,7 +10,7 @@ import { checkTag, checkTagCount, filterValue, list, matchesFilters, page, strin
 import { instancesOf } from './instance-lifecycle.js';
 import { networkInterfaces } from './network-interfaces.js';
 import { ec2State, type Ec2State } from './state.js';
-import { own } from '../../core/util.js';
+import { own, setOwn } from '../../core/util.js';
 
 /** The EC2 resource type of an id, throwing EC2's not-found error when it does not exist. */
 function resourceType(ctx: RequestContext, state: Ec2State, id: string): string {
@@ -56,7 +56,7 @@ export const createTags: OperationHandler = (input: Record<string, unknown>, ctx
   for (const id of ids) checkTagCount(new Set([...Object.keys(own(state.tags, id) ?? {}), ...tags.map((t) => t.Key ?? '')]).size, id);
   for (const id of ids) {
     const current = (state.tags[id] ??= {});
-    for (const tag of tags) current[tag.Key ?? ''] = tag.Value ?? '';
+    for (const tag of tags) setOwn(current, tag.Key ?? '', tag.Value ?? '');
   }
   return { return: true };
 };
