@@ -179,7 +179,7 @@ export interface ListenerParts {
 
 /** The cloud's request listener: AWS protocols, admin endpoints, the console and the registry, behind the guard. */
 export function cloudListener({ options, checked, opened, runtime, registry, port }: ListenerParts): RequestListener {
-  const { region, accountId, timeScale, log, adminToken, host } = checked;
+  const { region, accountId, log, adminToken, host } = checked;
   const { state, persister, applyPreset } = opened;
   return createRequestListener({
     state,
@@ -194,7 +194,7 @@ export function cloudListener({ options, checked, opened, runtime, registry, por
     },
     log,
     afterReset: applyPreset,
-    health: () => ({ region, accountId, timeScale, ...(options.preset ? { preset: options.preset } : {}), ...(runtime ? { driver: runtime.driverName } : {}), ...(persister ? { persistence: persister.status() } : {}) }),
+    health: () => ({ region, accountId, timeScale: state.timeScale, ...(options.preset ? { preset: options.preset } : {}), ...(runtime ? { driver: runtime.driverName } : {}), ...(persister ? { persistence: persister.status() } : {}) }),
     ...(options.onRequest ? { onRequest: options.onRequest } : {}),
     ...(options.console === false ? {} : { console: createConsole({ state, region, adminToken, port, log }) }),
     // `/v2/…` is the registry (docker push), behind the same guard; everything else the AWS protocols.

@@ -41,10 +41,7 @@ const isReadOnly = (operation: string) => /^(Describe|List|Get|Discover|Filter)/
 export class CloudState {
   /** Account id of every resource (default `123456789012`). */
   readonly accountId: string;
-  /** The time scale: every AWS duration the local cloud honours lasts `time.ms(seconds)` real milliseconds. */
-  readonly time: TimeScale;
-  /** Multiplies every AWS duration the local cloud honours (`time.factor`). */
-  readonly timeScale: number;
+  #time: TimeScale;
   /** Event bus: control-plane changes (`ecs:task-run-requested`, …) and `state:changed`. */
   readonly events = new EventEmitter();
   /** The clock handlers read. */
@@ -59,11 +56,44 @@ export class CloudState {
 
   constructor(options: CloudStateInit) {
     this.accountId = options.accountId ?? '123456789012';
-    this.time = new TimeScale(options.timeScale ?? REAL_TIME);
-    this.timeScale = this.time.factor;
+    this.#time = new TimeScale(options.timeScale ?? REAL_TIME);
     this.now = options.now ?? (() => new Date());
     this.services = options.services;
     this.events.setMaxListeners(0);
+  }
+
+  /** The time scale: every AWS duration the local cloud honours lasts `time.ms(seconds)` real milliseconds. */
+  get time(): TimeScale {
+    return this.#time;
+  }
+
+  /** Multiplies every AWS duration the local cloud honours (`time.factor`). */
+  get timeScale(): number {
+    return this.#time.factor;
+  }
+
+  /**
+   * Changes the time scale from now on, and emits `time-scale:changed` with
+   * `{ from, to }`. What recurs follows the new pace at once: health-check
+   * intervals, metric and alarm periods, evaluation and sampling, cooldowns,
+   * scheduled actions. A duration already under way keeps the real deadline
+   * it was given (a target draining, a pending Cloud Map operation, a task's
+   * stop timeout). A script that opened its target before the change still
+   * reads the old factor in `Target.timeScale`; it paces its own waits by the
+   * new one.
+   *
+   * @throws RangeError naming the value, as {@link TimeScale}'s constructor does.
+   * @example
+   * ```ts
+   * cloud.state.setTimeScale(0.1); // an AWS minute now lasts 6 s, not 1.2 s
+   * ```
+   */
+  setTimeScale(factor: number): void {
+    const next = new TimeScale(factor);
+    const from = this.#time.factor;
+    if (next.factor === from) return;
+    this.#time = next;
+    this.events.emit('time-scale:changed', { from, to: next.factor });
   }
 
   /** Increments on every state change; the persister watches it. */

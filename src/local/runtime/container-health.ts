@@ -111,8 +111,8 @@ export class ContainerHealthMonitor {
   constructor(
     private readonly spec: HealthCheckSpec,
     private readonly address: string,
-    /** Multiplies every duration (the local cloud's time scale). */
-    private readonly timeScale: number,
+    /** Multiplies every duration: the local cloud's time scale, or a function read at each check (the cloud's scale can change). */
+    private readonly timeScale: number | (() => number),
     private readonly onChange: (status: ContainerHealth) => void,
     /** Probe runner (tests pass a fake); `signal` aborts when the monitor stops. */
     private readonly probe: (argv: readonly string[], timeoutMs: number, signal: AbortSignal) => Promise<boolean> = (argv, timeoutMs, signal) =>
@@ -135,8 +135,12 @@ export class ContainerHealthMonitor {
     this.#abort.abort();
   }
 
+  #time(): TimeScale {
+    return new TimeScale(typeof this.timeScale === 'function' ? this.timeScale() : this.timeScale);
+  }
+
   #intervalMs() {
-    return Math.max(10, new TimeScale(this.timeScale).ms(this.spec.interval ?? 30));
+    return Math.max(10, this.#time().ms(this.spec.interval ?? 30));
   }
 
   #schedule(ms: number) {
@@ -147,10 +151,10 @@ export class ContainerHealthMonitor {
 
   async #check() {
     if (this.#stopped) return;
-    const timeoutMs = Math.max(MIN_PROBE_TIMEOUT_MS, new TimeScale(this.timeScale).ms(this.spec.timeout ?? 5));
+    const timeoutMs = Math.max(MIN_PROBE_TIMEOUT_MS, this.#time().ms(this.spec.timeout ?? 5));
     const ok = await this.probe(targetCommand(this.spec.command, this.address), timeoutMs, this.#abort.signal);
     if (this.#stopped) return;
-    const inStartPeriod = Date.now() - this.#startedAt < new TimeScale(this.timeScale).ms(this.spec.startPeriod ?? 0);
+    const inStartPeriod = Date.now() - this.#startedAt < this.#time().ms(this.spec.startPeriod ?? 0);
     if (ok) {
       this.#failures = 0;
       this.#set('HEALTHY');

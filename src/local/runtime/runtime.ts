@@ -120,7 +120,9 @@ export class Runtime {
     this.context = {
       cloud,
       controlPlane: options.controlPlane,
-      timeScale: cloud.timeScale,
+      get timeScale() {
+        return cloud.timeScale; // read at each use: `cloud.setTimeScale` changes it
+      },
       images,
       driver: new ProcessDriver(images),
       // A random first address: parallel local clouds (test files) rarely collide.

@@ -36,8 +36,9 @@ const clamp = (value: number, low: number, high: number) => Math.min(high, Math.
 
 /** The `monitoring` part of the runtime: ECS metrics, alarm evaluation, Application Auto Scaling. */
 export function monitoringComponent(context: RuntimeContext, options: MonitoringOptions = {}): RuntimeComponent {
-  const sampleEveryMs = options.sampleIntervalMs ?? clamp(context.scaledMs(60) / 4, 150, 1000);
-  const evaluateEveryMs = options.evaluateIntervalMs ?? clamp(context.scaledMs(60) / 6, 100, 10_000);
+  // Read at each tick: the cloud's time scale can change while it runs.
+  const sampleEveryMs = () => options.sampleIntervalMs ?? clamp(context.scaledMs(60) / 4, 150, 1000);
+  const evaluateEveryMs = () => options.evaluateIntervalMs ?? clamp(context.scaledMs(60) / 6, 100, 10_000);
   const metrics = new EcsMetricsPublisher(context);
   const alarms = new AlarmEvaluator(context, options.onPolicy);
   let lastSample = -Infinity;
@@ -63,11 +64,11 @@ export function monitoringComponent(context: RuntimeContext, options: Monitoring
     tick(nowMs) {
       if (stopped) return;
       // Sampling reads /proc (or runs ps): keep it off the tick loop's critical path.
-      if (!sampling && nowMs - lastSample >= sampleEveryMs) {
+      if (!sampling && nowMs - lastSample >= sampleEveryMs()) {
         lastSample = nowMs;
         sampling = sample();
       }
-      if (nowMs - lastEvaluation >= evaluateEveryMs) {
+      if (nowMs - lastEvaluation >= evaluateEveryMs()) {
         lastEvaluation = nowMs;
         if (alarms.evaluate(nowMs)) context.cloud.touch();
         if (runScheduledActions(context, nowMs, options.onScheduledAction)) context.cloud.touch();

@@ -23,15 +23,17 @@ export class ServiceScheduler {
   /**
    * How long a task must have been RUNNING before it counts for a deployment
    * (30 AWS seconds, at least 1.5 s real time: a container that crashes while
-   * it boots on a busy machine must not complete a deployment).
+   * it boots on a busy machine must not complete a deployment). Read at
+   * each use: the cloud's time scale can change.
    */
-  readonly #stableMs: number;
+  get #stableMs(): number {
+    return Math.max(1500, this.shared.context.scaledMs(30));
+  }
 
   readonly #cp: ControlPlane;
 
   constructor(private readonly shared: TasksShared) {
     this.#cp = shared.context.controlPlane;
-    this.#stableMs = Math.max(1500, shared.context.scaledMs(30));
   }
 
   /** Whether a service task counts as healthy for deployments: RUNNING, container health, every target healthy, Cloud Map registered. */

@@ -255,7 +255,7 @@ export class TaskRun {
     c.health = new ContainerHealthMonitor(
       { command: hc.command as string[], interval: hc.interval, timeout: hc.timeout, retries: hc.retries, startPeriod: hc.startPeriod },
       this.address,
-      this.context.timeScale,
+      () => this.context.timeScale,
       (status) => this.#healthChanged(c, status),
       this.context.driver.healthProbe(running),
     );
