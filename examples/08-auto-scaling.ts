@@ -20,8 +20,14 @@
  *    per minute, is `1000 / (60 × timeScale)` requests per second per healthy
  *    target in real time (833 req/s at the local cloud's 0.02; 16.7 on AWS):
  *    more than 1667 req/s to leave 2 targets, 2500 for the last step to 4.
- *    The script compares that with the capacity and says plainly when the
- *    machine cannot serve it ({@link requestTargetRates}).
+ *    The script compares that with the capacity. When the machine cannot
+ *    serve it and the local cloud runs in this process, the request phase
+ *    runs the cloud's clock slower, just enough that the capacity covers the
+ *    need with a 25 % margin (at most 5 times slower), and says so: a
+ *    CloudWatch minute then lasts longer and the same requests per second
+ *    count for more per minute ({@link requestPhaseTimeScale}). An
+ *    `ecskit local` elsewhere keeps its clock, and the script names the
+ *    `--time-scale` that would do.
  * 3. **CPU phase** on `GET /items` (forwarded to invsys: the gateway's most
  *    CPU per request), at most 75 % of the request target per healthy
  *    target, so RequestCountPerTarget stays under 1000 and a scale-out is the
@@ -59,7 +65,7 @@
  *   on AWS) and for the scale-in (`--scale-in-seconds`, 60 / 1500). A phase
  *   that does not reach its goal within its bound is reported as such.
  *
- * Run: `npx tsx examples/08-auto-scaling.ts [--load-seconds 30] [--scale-in-seconds 60] [--target aws|local] [--json]`
+ * Run: `npx tsx examples/08-auto-scaling.ts [--load-seconds 30] [--scale-in-seconds 60] [--request-time-scale 0.05] [--target aws|local] [--json]`
  */
 import { spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
@@ -89,6 +95,18 @@ export const CHEAP_ROUTE = '/health';
 export const CPU_ROUTE = '/items';
 /** The request phase drives this many times the request target per healthy target. */
 export const REQUEST_MARGIN = 1.6;
+/**
+ * What the ALB served in the capacity burst must exceed what the request
+ * policy needs for the last step to the maximum by this share: with more
+ * gateway tasks the machine shares its cores with more processes.
+ */
+export const CAPACITY_MARGIN = 1.25;
+/**
+ * On a local cloud in this process whose capacity falls short, the request
+ * phase slows the cloud's clock at most this many times ({@link requestPhaseTimeScale}):
+ * every step of the phase lasts that much longer in real time.
+ */
+export const MAX_REQUEST_PHASE_SLOWDOWN = 5;
 /** The CPU phase drives at most this share of the request target per healthy target. */
 export const CPU_PHASE_REQUEST_SHARE = 0.75;
 /**
@@ -172,6 +190,13 @@ export interface AutoScalingResult {
     readonly connections: number;
     readonly enough: boolean;
   };
+  /**
+   * The clock the request phase ran at: the target's own, or slower on a
+   * local cloud in this process when the capacity fell short
+   * ({@link requestPhaseTimeScale}); `enough` says whether the capacity
+   * covered the request policy's need at that clock.
+   */
+  readonly requestClock: { readonly timeScale: number; readonly slowdown: number; readonly enough: boolean };
   /** The phases in the order they ran. */
   readonly phases: readonly PhaseResult[];
   /** All the load of the phases together. */
@@ -248,6 +273,31 @@ export function requestTargetRates(timeScale: number, perMinute = REQUESTS_PER_T
     /** What the request phase drives at the maximum (the bound of its load). */
     drivenAtMax: round(perTarget * max * REQUEST_MARGIN),
   };
+}
+
+/**
+ * The time scale the request phase runs at, from what the ALB served in the
+ * capacity burst. At `timeScale`, the last step to the maximum needs
+ * `perMinute × (max − 1) / (60 × timeScale)` requests per second; the
+ * smallest factor at which `capacity` covers that with {@link CAPACITY_MARGIN}
+ * is `perMinute × (max − 1) × margin / (60 × capacity)`, rounded up to three
+ * decimals. When it is no larger than `timeScale`, the phase keeps the
+ * target's clock. Otherwise it is slowed to that factor, at most
+ * {@link MAX_REQUEST_PHASE_SLOWDOWN} times; `enough` says whether the
+ * capacity covers the need at the factor returned.
+ *
+ * @example
+ * ```ts
+ * requestPhaseTimeScale(6000, 0.02); // → { timeScale: 0.02, slowdown: 1, needed: 0.02, enough: true }
+ * requestPhaseTimeScale(724, 0.02);  // → { timeScale: 0.087, slowdown: 4.35, needed: 0.087, enough: true }
+ * requestPhaseTimeScale(200, 0.02);  // → { timeScale: 0.1, slowdown: 5, needed: 0.313, enough: false }
+ * ```
+ */
+export function requestPhaseTimeScale(capacity: number, timeScale: number, perMinute = REQUESTS_PER_TARGET_PER_MINUTE, max = MAX_TASKS) {
+  const exact = capacity > 0 ? (perMinute * (max - 1) * CAPACITY_MARGIN) / (60 * capacity) : Number.POSITIVE_INFINITY;
+  const needed = Number.isFinite(exact) ? Math.max(timeScale, Math.ceil(exact * 1000 - 1e-9) / 1000) : exact;
+  const chosen = Math.min(needed, timeScale * MAX_REQUEST_PHASE_SLOWDOWN);
+  return { timeScale: chosen, slowdown: Math.round((chosen / timeScale) * 100) / 100, needed: Number.isFinite(needed) ? needed : null, enough: needed <= chosen };
 }
 
 /**
@@ -464,13 +514,39 @@ const sleep = (ms: number, signal: AbortSignal) =>
     signal.addEventListener('abort', onAbort, { once: true });
   });
 
+/** Bounds and clock of {@link run}. */
+export interface AutoScalingOptions {
+  /** Bound of each load phase in seconds (default 30 on a local cloud, 600 on AWS); a slowed request phase stretches it as much. */
+  readonly loadSeconds?: number;
+  /** Bound of each wait for the scale-in in seconds (default 60 on a local cloud, 1500 on AWS). */
+  readonly scaleInSeconds?: number;
+  /**
+   * The time scale the request phase runs at, on a local cloud in this
+   * process only. Default: the cloud's own, slowed when the measured
+   * capacity falls short ({@link requestPhaseTimeScale}). Given, it is used
+   * as is, and a capacity short of it is reported.
+   */
+  readonly requestTimeScale?: number;
+}
+
+/** Refuses options this target cannot honour, before anything is created. */
+function checkOptions(lab: Lab, options: AutoScalingOptions): void {
+  if (options.requestTimeScale === undefined) return;
+  new TimeScale(options.requestTimeScale); // throws a RangeError naming a value that is not a time scale
+  if (!lab.target.local) {
+    throw new Error(
+      `requestTimeScale (--request-time-scale ${options.requestTimeScale}) needs a local cloud in this process (--target local); this target is ${lab.target.emulated ? 'an ecskit local elsewhere: start it with --time-scale instead' : 'AWS'}`,
+    );
+  }
+}
+
 /**
  * Task 8: scalable target, both target-tracking policies, the capacity
  * measured, a CPU phase and a request phase that each make their policy
  * scale out (up to the maximum), then the scale-in to the minimum.
  * Idempotent: registering and putting policies are upserts.
  */
-export async function run(lab: Lab, options: { readonly loadSeconds?: number; readonly scaleInSeconds?: number } = {}): Promise<AutoScalingResult> {
+export async function run(lab: Lab, options: AutoScalingOptions = {}): Promise<AutoScalingResult> {
   const { report, ops, names, clients } = lab;
   const { albUrl, loadBalancerArn, gatewayTargetGroupArn: targetGroupArn } = lab;
   if (!albUrl || !loadBalancerArn || !targetGroupArn) throw new Error('Task 8 needs the ALB and gateway-tg from Task 4 (lab.albUrl, lab.loadBalancerArn, lab.gatewayTargetGroupArn)');
@@ -483,6 +559,7 @@ export async function run(lab: Lab, options: { readonly loadSeconds?: number; re
   const pollMs = fast ? 250 : 10_000;
   const periodMs = new TimeScale(timeScale).ms(60);
   const resourceId = resourceIdOf(lab);
+  checkOptions(lab, options);
 
   const target = await report.step(
     'Task 8.1: register gateway-service as a scalable target (2–4)',
@@ -577,7 +654,7 @@ export async function run(lab: Lab, options: { readonly loadSeconds?: number; re
         const t = await loader.result('capacity');
         const average = Math.round(t.requests / Math.max(0.001, t.seconds));
         const requestsPerSecond = Math.max(t.bestSecond ?? 0, average);
-        const enough = requestsPerSecond >= rates.toReachMax * 1.1;
+        const enough = requestsPerSecond >= rates.toReachMax * CAPACITY_MARGIN;
         report.note(
           `capacity: ${requestsPerSecond} req/s through the ALB in the best second of a ${seconds} s burst (${t.requests} requests, ${average}/s on average; ` +
             `${connections} connections, ${PIPELINING} pipelined on each; ${t.non2xx} not 2xx)`,
@@ -587,11 +664,7 @@ export async function run(lab: Lab, options: { readonly loadSeconds?: number; re
             `(a minute lasts ${rates.minuteSeconds} s): above ${Math.round(rates.toScaleOutFromMin)} req/s to leave ${min} targets, above ${Math.round(rates.toReachMax)} req/s for the last step to ${max}`,
         );
         if (enough) report.note(`${requestsPerSecond} req/s covers that: the request phase drives ${REQUEST_MARGIN} × the target per healthy target (at most ${Math.round(rates.drivenAtMax)} req/s)`);
-        else
-          report.note(
-            `this machine serves ${requestsPerSecond} req/s, short of the ${Math.round(rates.toReachMax * 1.1)} req/s the request policy needs (with a 10 % margin) to take the count to ${max}: ` +
-              'the request phase drives what it can and says whether the policy acted',
-          );
+        else report.note(`this machine serves ${requestsPerSecond} req/s, short of the ${Math.round(rates.toReachMax * CAPACITY_MARGIN)} req/s the request policy needs (with a 25 % margin) to take the count to ${max}`);
         // A burst longer than an alarm period can put three periods in a row above a target: the policies come
         // once a whole period has passed with none of its requests (the last ones reach CloudWatch with the next
         // ALB flush), so their alarms never see it.
@@ -604,6 +677,39 @@ export async function run(lab: Lab, options: { readonly loadSeconds?: number; re
       },
       (r) => ({ task: 8, step: '8.4-capacity', ...r, requestTarget: rates }),
     );
+
+    // Short of capacity: a local cloud in this process runs its clock slower for the request phase, so that a
+    // CloudWatch minute lasts long enough for what this machine serves to cross the target.
+    const cloud = lab.target.local;
+    const wanted = requestPhaseTimeScale(capacity.requestsPerSecond, timeScale, REQUESTS_PER_TARGET_PER_MINUTE, max);
+    const requestClock =
+      options.requestTimeScale !== undefined
+        ? {
+            timeScale: options.requestTimeScale,
+            slowdown: Math.round((options.requestTimeScale / timeScale) * 100) / 100,
+            enough: capacity.requestsPerSecond >= requestTargetRates(options.requestTimeScale, REQUESTS_PER_TARGET_PER_MINUTE, min, max).toReachMax * CAPACITY_MARGIN,
+          }
+        : cloud && fast
+          ? wanted
+          : { timeScale, slowdown: 1, enough: capacity.enough };
+    const requestRates = requestTargetRates(requestClock.timeScale, REQUESTS_PER_TARGET_PER_MINUTE, min, max);
+    const pace = requestClock.slowdown >= 1 ? `${requestClock.slowdown} times slower` : `${Math.round(100 / requestClock.slowdown) / 100} times faster`;
+    const requestBound = Math.max(1, Math.round(loadSeconds * requestClock.slowdown));
+    if (requestClock.timeScale !== timeScale) {
+      report.note(
+        `the request phase runs this local cloud's clock ${pace} (time scale ${requestClock.timeScale}, from ${timeScale}): a minute lasts ${requestRates.minuteSeconds} s, ` +
+          `so ${REQUESTS_PER_TARGET_PER_MINUTE} requests per target per minute is ${requestRates.perTargetPerSecond} req/s per target and the last step to ${max} needs ${Math.round(requestRates.toReachMax)} req/s` +
+          (options.requestTimeScale !== undefined ? ' (--request-time-scale)' : '') +
+          (requestClock.enough ? '' : `, more than this machine serves with a 25 % margin (that takes time scale ${wanted.needed})`) +
+          `; the phase's bound scales with it (${requestBound} s); the clock is back at ${timeScale} after it`,
+      );
+    } else if (!capacity.enough) {
+      report.note(
+        fast && wanted.needed !== null
+          ? `the local cloud runs elsewhere, so its clock stays at ${timeScale}: the request phase drives what it can and says whether the policy acted (started with --time-scale ${wanted.needed} it would serve enough)`
+          : 'the request phase drives what it can and says whether the policy acted',
+      );
+    }
 
     const policies = await report.step(
       'Task 8.2–8.3: target tracking on 70 % CPU and 1000 requests per target',
@@ -763,20 +869,28 @@ export async function run(lab: Lab, options: { readonly loadSeconds?: number; re
 
     const requestPhase = () =>
       report.step(
-        `Task 8.4: request load (GET ${CHEAP_ROUTE}, ${REQUEST_MARGIN} × ${rates.perTargetPerSecond} req/s per healthy target): ${requestName} scales out to ${max}`,
-        () =>
-          drive(
-            'requests',
-            requestName,
-            `${requestName} scales out, desired count at ${max}`,
-            CHEAP_ROUTE,
-            rates.perTargetPerSecond * REQUEST_MARGIN,
-            loadSeconds,
-            // At the maximum there is no room left, whichever policy took the last step.
-            (c) => c.desired >= max,
-            (c) => scaleOutsBy(requestName) > 0 && c.desired >= max,
-          ),
-        (r) => ({ task: 8, step: '8.4-requests', ...r }),
+        `Task 8.4: request load (GET ${CHEAP_ROUTE}, ${REQUEST_MARGIN} × ${requestRates.perTargetPerSecond} req/s per healthy target` +
+          (requestClock.timeScale !== timeScale ? `, clock ${pace}` : '') +
+          `): ${requestName} scales out to ${max}`,
+        async () => {
+          if (requestClock.timeScale !== timeScale) cloud?.state.setTimeScale(requestClock.timeScale);
+          try {
+            return await drive(
+              'requests',
+              requestName,
+              `${requestName} scales out, desired count at ${max}`,
+              CHEAP_ROUTE,
+              requestRates.perTargetPerSecond * REQUEST_MARGIN,
+              requestBound,
+              // At the maximum there is no room left, whichever policy took the last step.
+              (c) => c.desired >= max,
+              (c) => scaleOutsBy(requestName) > 0 && c.desired >= max,
+            );
+          } finally {
+            if (requestClock.timeScale !== timeScale) cloud?.state.setTimeScale(timeScale);
+          }
+        },
+        (r) => ({ task: 8, step: '8.4-requests', ...r, timeScale: requestClock.timeScale }),
       );
 
     await cpuPhase(0.5);
@@ -823,6 +937,7 @@ export async function run(lab: Lab, options: { readonly loadSeconds?: number; re
       resourceLabel,
       requestTarget: rates,
       capacity,
+      requestClock: { timeScale: requestClock.timeScale, slowdown: requestClock.slowdown, enough: requestClock.enough },
       phases,
       load: { ...loadTotal, seconds: Math.round(loadTotal.seconds * 10) / 10, requestsPerSecond: Math.round(loadTotal.requests / Math.max(0.001, loadTotal.seconds)) },
       acted,
@@ -848,6 +963,10 @@ if (isMain(import.meta.url)) {
       options: {
         'load-seconds': { type: 'string', help: 'bound of each load phase in seconds (default 30 on the local cloud, 600 on AWS)' },
         'scale-in-seconds': { type: 'string', help: 'bound of each wait for the scale-in in seconds (default 60 local, 1500 AWS)' },
+        'request-time-scale': {
+          type: 'string',
+          help: "time scale of the request phase on a local cloud in this process (default: the cloud's, slowed when the measured capacity falls short)",
+        },
       },
     },
     async (lab) => {
@@ -860,8 +979,19 @@ if (isMain(import.meta.url)) {
       };
       const loadSeconds = seconds('load-seconds');
       const scaleInSeconds = seconds('scale-in-seconds');
+      const rawScale = lab.flags.extra['request-time-scale'];
+      const requestTimeScale = rawScale === undefined ? undefined : Number(rawScale);
+      if (requestTimeScale !== undefined && !(rawScale !== '' && Number.isFinite(requestTimeScale) && requestTimeScale > 0)) {
+        throw new Error(`--request-time-scale must be a positive number such as 0.05, got: ${JSON.stringify(rawScale)}`);
+      }
+      const options = {
+        ...(loadSeconds !== undefined && { loadSeconds }),
+        ...(scaleInSeconds !== undefined && { scaleInSeconds }),
+        ...(requestTimeScale !== undefined && { requestTimeScale }),
+      };
+      checkOptions(lab, options);
       await runTasks1to4(lab);
-      await run(lab, { ...(loadSeconds !== undefined && { loadSeconds }), ...(scaleInSeconds !== undefined && { scaleInSeconds }) });
+      await run(lab, options);
     },
   );
 }

@@ -9,7 +9,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { runTasks1to4 } from '../../../examples/04-gateway-service.ts';
-import { activitiesPerPolicy, attributeActivity, requestTargetRates, run as autoScaling } from '../../../examples/08-auto-scaling.ts';
+import { activitiesPerPolicy, attributeActivity, MAX_REQUEST_PHASE_SLOWDOWN, requestPhaseTimeScale, requestTargetRates, run as autoScaling } from '../../../examples/08-auto-scaling.ts';
 import { openLocalLab } from '../local-lab.js';
 
 test('the request policy’s 1000 requests per target per minute in requests per second, at the local time scale and on AWS', () => {
@@ -25,6 +25,27 @@ test('the request policy’s 1000 requests per target per minute in requests per
   assert.equal(aws.minuteSeconds, 60);
   assert.equal(aws.perTargetPerSecond, 16.7);
   assert.equal(aws.toReachMax, 50);
+});
+
+test('the request phase keeps the clock when the capacity covers the last step with 25 % to spare, and slows it just enough (at most 5 times) when not', () => {
+  // 2500 req/s for the last step at 0.02; × 1.25 = 3125.
+  assert.deepEqual(requestPhaseTimeScale(6000, 0.02), { timeScale: 0.02, slowdown: 1, needed: 0.02, enough: true });
+  assert.deepEqual(requestPhaseTimeScale(3125, 0.02), { timeScale: 0.02, slowdown: 1, needed: 0.02, enough: true });
+  // 1572 req/s (a Task 8 test under a CPU hog): 1000 × 3 × 1.25 / (60 × 1572) = 0.0398 → 0.04, twice as slow.
+  assert.deepEqual(requestPhaseTimeScale(1572, 0.02), { timeScale: 0.04, slowdown: 2, needed: 0.04, enough: true });
+  // 724 req/s (the container lab under a hog): 0.0863 → 0.087.
+  assert.deepEqual(requestPhaseTimeScale(724, 0.02), { timeScale: 0.087, slowdown: 4.35, needed: 0.087, enough: true });
+  // At the chosen clock the capacity covers the last step with the margin.
+  for (const capacity of [313, 625, 724, 999, 1572, 2000, 3124]) {
+    const clock = requestPhaseTimeScale(capacity, 0.02);
+    assert.ok(clock.timeScale > 0.02 && clock.slowdown <= MAX_REQUEST_PHASE_SLOWDOWN, `${capacity}: ${JSON.stringify(clock)}`);
+    if (clock.enough) assert.ok(requestTargetRates(clock.timeScale).toReachMax * 1.25 <= capacity, `${capacity}: ${JSON.stringify(clock)}`);
+  }
+  // Too little even 5 times slower: the most it may slow, and it says so.
+  assert.deepEqual(requestPhaseTimeScale(200, 0.02), { timeScale: 0.1, slowdown: 5, needed: 0.313, enough: false });
+  assert.deepEqual(requestPhaseTimeScale(0, 0.02), { timeScale: 0.1, slowdown: 5, needed: null, enough: false });
+  // AWS's pace: 50 req/s for the last step; any machine serves it.
+  assert.deepEqual(requestPhaseTimeScale(100, 1), { timeScale: 1, slowdown: 1, needed: 1, enough: true });
 });
 
 test('a scaling activity is attributed to the policy whose alarm its cause names, with its direction', () => {
@@ -50,17 +71,23 @@ test('a scaling activity is attributed to the policy whose alarm its cause names
   assert.deepEqual(counted, { 'gateway-cpu-scaling': { scaleOut: 0, scaleIn: 1 }, 'gateway-request-scaling': { scaleOut: 1, scaleIn: 0 } });
 });
 
-test('Task 8: the CPU and the request-count policies each scale the gateway out, to the maximum 4, and it comes back to 2', { timeout: 360_000 }, async () => {
+// The request phase runs on a clock 5 times slower here (--request-time-scale 0.1): the path a machine short of
+// capacity takes (the full-lab tests run the default, which slows the clock only when the capacity falls short).
+test('Task 8: the CPU and the request-count policies each scale the gateway out, to the maximum 4, and it comes back to 2 (the request phase on a slowed clock)', { timeout: 420_000 }, async () => {
   const { lab, target } = await openLocalLab();
+  const clock: { from: number; to: number }[] = [];
+  target.local!.state.events.on('time-scale:changed', (change: { from: number; to: number }) => clock.push(change));
   try {
     await runTasks1to4(lab);
-    const t8 = await autoScaling(lab);
+    const t8 = await autoScaling(lab, { requestTimeScale: 0.1 });
     const cpu = lab.names.cpuPolicy;
     const requests = lab.names.requestPolicy;
     const context = JSON.stringify({
       capacity: t8.capacity,
       phases: t8.phases.map((p) => ({ phase: p.phase, reached: p.reached, rps: p.load.requestsPerSecond, desired: `${p.desiredBefore}→${p.desiredAfter}`, peakMetric: p.peakMetric })),
       activities: t8.activities.map((a) => `${a.policy}:${a.direction}:${a.desired}`),
+      requestClock: t8.requestClock,
+      clock,
     });
     assert.deepEqual(Object.keys(t8.policies).sort(), [cpu, requests].sort());
     // The load was sized from a measured burst through the ALB.
@@ -79,6 +106,12 @@ test('Task 8: the CPU and the request-count policies each scale the gateway out,
     assert.equal(t8.finalDesired, 2, context);
     assert.ok(t8.activities.some((a) => a.direction === 'in' && a.desired === 2 && a.status === 'Successful'), context);
     for (const a of t8.activities) assert.ok(a.policy === cpu || a.policy === requests, `activity not attributed: ${JSON.stringify(a)}`);
+    // The request phase slowed the cloud's clock and put it back each time it ran.
+    assert.equal(t8.requestClock.timeScale, 0.1);
+    assert.equal(t8.requestClock.slowdown, 5);
+    assert.ok(clock.length >= 2 && clock.length % 2 === 0, context);
+    clock.forEach((change, i) => assert.deepEqual(change, i % 2 === 0 ? { from: 0.02, to: 0.1 } : { from: 0.1, to: 0.02 }, context));
+    assert.equal(target.local!.state.timeScale, 0.02);
   } finally {
     await target.close();
   }

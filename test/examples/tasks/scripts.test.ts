@@ -21,7 +21,7 @@ const tsx = (script: string, args: string[], env: Record<string, string> = {}) =
 const HELP: Record<string, RegExp[]> = {
   '06-scaling.ts': [/lab Task 6/, /--requests <value>/],
   '07-health-checks.ts': [/lab Task 7/, /health checks/],
-  '08-auto-scaling.ts': [/lab Task 8/, /--load-seconds <value>/, /--scale-in-seconds <value>/],
+  '08-auto-scaling.ts': [/lab Task 8/, /--load-seconds <value>/, /--scale-in-seconds <value>/, /--request-time-scale <value>/],
   '09-monitoring.ts': [/lab Task 9/, /dashboard, alarms, logs/],
   'cleanup.ts': [/lab cleanup/, /--dry-run/],
   '10-cloudformation.ts': [/lab Task 10/, /--out <value>/, /no AWS calls/],
@@ -44,6 +44,35 @@ describe('lab scripts for Tasks 6–10, troubleshooting and cleanup', () => {
       assert.match(error.stderr ?? '', /bogus/);
       return true;
     });
+  });
+
+  test('08-auto-scaling.ts refuses a --request-time-scale that is not a positive number, naming the value, before it creates anything', async () => {
+    for (const bad of ['abc', '0', '-0.5', 'Infinity', 'NaN', '', '1e999']) {
+      await assert.rejects(tsx('08-auto-scaling.ts', [`--request-time-scale=${bad}`, '--target', 'local']), (error: { code?: number; stderr?: string; stdout?: string }) => {
+        assert.notEqual(error.code, 0);
+        const out = `${error.stdout ?? ''}${error.stderr ?? ''}`;
+        assert.ok(out.includes(`--request-time-scale must be a positive number such as 0.05, got: ${JSON.stringify(bad)}`), `${bad}: ${out}`);
+        assert.doesNotMatch(out, /Task 1/, `${bad}: a lab task ran`);
+        return true;
+      });
+    }
+  });
+
+  test('08-auto-scaling.ts --request-time-scale against an `ecskit local` elsewhere is refused before anything is created, naming --time-scale', async () => {
+    const { startLocalCloud } = await import('../../../src/local/index.js');
+    const cloud = await startLocalCloud({ port: 0, timeScale: 0.03, runtime: false });
+    try {
+      const env = { AWS_ENDPOINT_URL: cloud.endpoint, AWS_REGION: 'us-east-1', AWS_ACCESS_KEY_ID: 'test', AWS_SECRET_ACCESS_KEY: 'test' };
+      await assert.rejects(tsx('08-auto-scaling.ts', ['--request-time-scale', '0.05'], env), (error: { code?: number; stderr?: string; stdout?: string }) => {
+        assert.notEqual(error.code, 0);
+        assert.match(`${error.stdout ?? ''}${error.stderr ?? ''}`, /needs a local cloud in this process \(--target local\); this target is an ecskit local elsewhere: start it with --time-scale instead/);
+        return true;
+      });
+      const clusters = (await cloud.state.invoke('ecs', 'ListClusters', {}, { region: 'us-east-1' })) as { clusterArns: string[] };
+      assert.deepEqual(clusters.clusterArns, []);
+    } finally {
+      await cloud.stop();
+    }
   });
 
   test('cleanup --dry-run on a fresh local cloud plans nothing, finds nothing tagged and exits 0 (JSON lines)', async () => {
