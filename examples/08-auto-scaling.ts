@@ -703,9 +703,9 @@ export async function run(lab: Lab, options: AutoScalingOptions = {}): Promise<A
           (requestClock.enough ? '' : `, more than this machine serves with a 25 % margin (that takes time scale ${wanted.needed})`) +
           `; the phase's bound scales with it (${requestBound} s); the clock is back at ${timeScale} after it`,
       );
-    } else if (!capacity.enough) {
+    } else if (!requestClock.enough) {
       report.note(
-        fast && wanted.needed !== null
+        !cloud && fast && wanted.needed !== null
           ? `the local cloud runs elsewhere, so its clock stays at ${timeScale}: the request phase drives what it can and says whether the policy acted (started with --time-scale ${wanted.needed} it would serve enough)`
           : 'the request phase drives what it can and says whether the policy acted',
       );
