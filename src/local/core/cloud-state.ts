@@ -74,13 +74,13 @@ export class CloudState {
 
   /**
    * Changes the time scale from now on, and emits `time-scale:changed` with
-   * `{ from, to }`. What recurs follows the new pace at once: health-check
-   * intervals, metric and alarm periods, evaluation and sampling, cooldowns,
-   * scheduled actions. A duration already under way keeps the real deadline
-   * it was given (a target draining, a pending Cloud Map operation, a task's
-   * stop timeout). A script that opened its target before the change still
-   * reads the old factor in `Target.timeScale`; it paces its own waits by the
-   * new one.
+   * `{ from, to }`. What recurs follows the new pace from its next round:
+   * health-check intervals, metric flushes and alarm periods, evaluation and
+   * sampling, cooldowns, scheduled actions. A duration already under way
+   * keeps the real deadline it was given (a target draining, a pending Cloud
+   * Map operation, a task's stop timeout). A script that opened its target
+   * before the change still reads the old factor in `Target.timeScale`, and
+   * must pace its own waits by the new one.
    *
    * @throws RangeError naming the value, as {@link TimeScale}'s constructor does.
    * @example
