@@ -8,7 +8,7 @@
 import { readFileSync } from 'node:fs';
 import { isAbsolute, resolve as resolvePath, dirname } from 'node:path';
 import { parseArgs } from 'node:util';
-import { ACCOUNT_PRESETS, ImageRegistry, isAccountPresetName, isTaskDriverName, startLocalCloud, TASK_DRIVERS, type LocalCloud, type LocalImage, type RequestLogEntry } from '../local/index.js';
+import { ACCOUNT_PRESETS, ImageRegistry, isAccountPresetName, isTaskDriverName, startLocalCloud, TASK_DRIVERS, type AccountPresetName, type LocalCloud, type LocalImage, type RequestLogEntry } from '../local/index.js';
 import { UsageError } from '../script/flags.js';
 import { isTimeScaleFactor } from '../time-scale.js';
 import { packageVersion, requestLine } from './common.js';
@@ -71,9 +71,10 @@ Options:
   --instance-memory <MiB> memory per virtual instance (default 3943)
   --max-tasks <n>         most tasks live at once (default: half this machine's memory
                           / 64 MiB, 8-1000); past it tasks fail to place
-  --config <file.json>    { "timeScale", "images": { "repo[:tag]": "./entry.js" |
-                          { "entry" | "command": [...], "env" } }, "containerInstances":
-                          { "count", "cpu", "memory" } } (flags win)
+  --config <file.json>    { "timeScale", "preset", "runtime", "images": { "repo[:tag]":
+                          "./entry.js" | { "entry" | "command": [...], "env" } },
+                          "containerInstances": { "count", "cpu", "memory" } } (flags win;
+                          an unknown key is refused)
   --list-images           print the local images and exit
   --credentials <KEY:SECRET>  verify every request's SigV4 signature (body and clock)
                           against these credentials; without them any signature is accepted
@@ -167,10 +168,14 @@ function parseImageFlag(value: string, baseDir: string): { name: string; image: 
 /** The `--config` file, validated. */
 interface CliConfig {
   timeScale?: number;
+  preset?: AccountPresetName;
   images: Array<{ name: string; image: LocalImage }>;
   containerInstances?: { count?: number; cpu?: number; memory?: number };
   runtime?: boolean;
 }
+
+/** The keys a `--config` file may have. */
+const CONFIG_KEYS = ['timeScale', 'preset', 'runtime', 'images', 'containerInstances'] as const;
 
 function readConfig(file: string): CliConfig {
   let raw: any;
@@ -181,7 +186,19 @@ function readConfig(file: string): CliConfig {
   }
   const bad = (field: string, value: unknown, expected: string) =>
     new UsageError(`ecskit local: --config ${file}: ${field} must be ${expected}, got: ${JSON.stringify(value)}`);
-  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) throw bad('the file', raw, 'a JSON object');
+  const isObject = (value: unknown) => typeof value === 'object' && value !== null && !Array.isArray(value);
+  if (!isObject(raw)) throw bad('the file', raw, 'a JSON object');
+  // A misspelt key ("timescale", "presets") would otherwise be ignored without a word.
+  const unknown = (where: string, value: object, known: readonly string[]) => {
+    const extra = Object.keys(value).find((key) => !known.includes(key));
+    if (extra !== undefined) throw new UsageError(`ecskit local: --config ${file}: unknown key ${JSON.stringify(extra)}${where} (known: ${known.join(', ')})`);
+  };
+  unknown('', raw, CONFIG_KEYS);
+  if (raw.images !== undefined && !isObject(raw.images)) throw bad('images', raw.images, 'an object of image name → how to run it');
+  if (raw.containerInstances !== undefined) {
+    if (!isObject(raw.containerInstances)) throw bad('containerInstances', raw.containerInstances, 'an object such as { "count": 2 }');
+    unknown(' in containerInstances', raw.containerInstances, ['count', 'cpu', 'memory']);
+  }
   const baseDir = dirname(resolvePath(file));
   const out: CliConfig = { images: [] };
   if (raw.timeScale !== undefined) {
@@ -191,6 +208,10 @@ function readConfig(file: string): CliConfig {
   if (raw.runtime !== undefined) {
     if (typeof raw.runtime !== 'boolean') throw bad('runtime', raw.runtime, 'true or false');
     out.runtime = raw.runtime;
+  }
+  if (raw.preset !== undefined) {
+    if (!isAccountPresetName(raw.preset)) throw bad('preset', raw.preset, `${Object.keys(ACCOUNT_PRESETS).join(' or ')} (leave it out for a fresh account)`);
+    out.preset = raw.preset;
   }
   for (const [name, spec] of Object.entries((raw.images ?? {}) as Record<string, any>)) {
     const env = spec?.env;
@@ -300,10 +321,10 @@ async function local(args: string[], io: CliIo): Promise<number> {
   if (driver !== undefined && values['no-runtime'] === true) throw new UsageError('ecskit local: --driver chooses what runs tasks; --no-runtime runs none. Drop one of them.');
   const runtime =
     values['no-runtime'] === true ? false : config.runtime === false ? false : { containerInstances, ...(maxTasks !== undefined ? { maxTasks } : {}), ...(driver ? { driver } : {}) };
-  const preset = values.preset;
-  if (preset !== undefined && !isAccountPresetName(preset)) {
-    throw new UsageError(`ecskit local: --preset must be ${Object.keys(ACCOUNT_PRESETS).join(' or ')}, got: ${JSON.stringify(preset)} (leave it out for a fresh account)`);
+  if (values.preset !== undefined && !isAccountPresetName(values.preset)) {
+    throw new UsageError(`ecskit local: --preset must be ${Object.keys(ACCOUNT_PRESETS).join(' or ')}, got: ${JSON.stringify(values.preset)} (leave it out for a fresh account)`);
   }
+  const preset = values.preset ?? config.preset;
   const credentials = credentialsOf(values);
   let cloud: LocalCloud;
   try {

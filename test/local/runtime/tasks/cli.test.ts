@@ -44,3 +44,50 @@ test('ecskit local --no-runtime serves the control plane only and says so', asyn
   assert.equal(await runCli(['local', '--port', '0', '--no-runtime'], value), 0);
   assert.match(out.join(''), /Control plane only \(--no-runtime\)/);
 });
+
+test('a --config file can name the preset: the account starts with the lab prerequisites', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'ecskit-cli-'));
+  const config = join(dir, 'lab.json');
+  writeFileSync(config, JSON.stringify({ preset: 'lab', timeScale: 0.5 }));
+  const out: string[] = [];
+  let health: { preset?: string; timeScale?: number } | undefined;
+  const value: CliIo = {
+    out: (s) => void out.push(s),
+    err: () => {},
+    untilSignal: async () => {
+      const endpoint = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(out.join(''))![1];
+      health = (await (await fetch(`${endpoint}/_ecskit/health`)).json()) as typeof health;
+      return 'SIGTERM';
+    },
+  };
+  assert.equal(await runCli(['local', '--port', '0', '--no-runtime', '--config', config], value), 0);
+  assert.equal(health?.preset, 'lab');
+  assert.equal(health?.timeScale, 0.5);
+});
+
+test('a --config file with an unknown key, a wrong shape or a bad preset is a usage error naming the key and the value', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'ecskit-cli-'));
+  const cases: Array<[string, RegExp]> = [
+    ['{"timescale": 0.05}', /unknown key "timescale" \(known: timeScale, preset, runtime, images, containerInstances\)/],
+    ['{"presets": "lab"}', /unknown key "presets"/],
+    ['{"__proto__": {"timeScale": 0.05}}', /unknown key "__proto__"/],
+    ['{"constructor": 1}', /unknown key "constructor"/],
+    ['{"containerInstances": {"cnt": 2}}', /unknown key "cnt" in containerInstances \(known: count, cpu, memory\)/],
+    ['{"containerInstances": 3}', /containerInstances must be an object such as \{ "count": 2 \}, got: 3/],
+    ['{"containerInstances": null}', /containerInstances must be an object such as \{ "count": 2 \}, got: null/],
+    ['{"images": "acme/api=./api.js"}', /images must be an object of image name → how to run it, got: "acme\/api=\.\/api\.js"/],
+    ['{"images": ["./api.js"]}', /images must be an object of image name → how to run it, got: \["\.\/api\.js"\]/],
+    ['{"preset": "LAB"}', /preset must be lab \(leave it out for a fresh account\), got: "LAB"/],
+    ['{"preset": "__proto__"}', /preset must be lab .*got: "__proto__"/],
+    ['{"preset": 1}', /preset must be lab .*got: 1/],
+    ['{"preset": null}', /preset must be lab .*got: null/],
+    ['[]', /the file must be a JSON object, got: \[\]/],
+  ];
+  for (const [json, expected] of cases) {
+    const config = join(dir, 'bad.json');
+    writeFileSync(config, json);
+    const { value, err } = io();
+    assert.equal(await runCli(['local', '--port', '0', '--no-runtime', '--config', config], value), 2, json);
+    assert.match(err.join(''), expected, json);
+  }
+});
