@@ -1,7 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { CloudState } from '../../../../src/local/cloud-state.js';
-import { AwsError } from '../../../../src/local/core/types.js';
 import {
   alarmCause,
   desiredCountDescription,
@@ -10,6 +9,7 @@ import {
   recordScalingActivity,
   updateScalableTargetState,
 } from '../../../../src/local/services/autoscaling/state.js';
+import { rejects } from '../rejects.js';
 
 const T0 = Date.parse('2024-05-01T10:00:00Z');
 const RESOURCE = 'service/flask-inventory-cluster/invsys-service';
@@ -35,14 +35,6 @@ function setup() {
   return { cloud, call: callWhenReady, cw, ecs, advance: (ms: number) => (now += ms), region: () => cloud.region('us-east-1') };
 }
 
-async function rejects(promise: Promise<unknown>, code: string, message?: RegExp) {
-  await assert.rejects(promise, (e: unknown) => {
-    assert.ok(e instanceof AwsError, `expected AwsError, got ${String(e)}`);
-    assert.equal(e.code, code);
-    if (message) assert.match(e.message, message);
-    return true;
-  });
-}
 
 async function registered(t = setup()) {
   const out = await t.call('RegisterScalableTarget', { ...TARGET, MinCapacity: 1, MaxCapacity: 4, RoleARN: 'arn:aws:iam::123456789012:role/ecsAutoscaleRole' });

@@ -1,7 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { CloudState } from '../../../../src/local/cloud-state.js';
-import { AwsError } from '../../../../src/local/core/types.js';
 import {
   deregisterInstance,
   findNamespace,
@@ -10,6 +9,7 @@ import {
   registerInstance,
   setInstanceHealth,
 } from '../../../../src/local/services/cloudmap/state.js';
+import { rejects } from '../rejects.js';
 
 function setup() {
   let now = Date.parse('2024-05-01T10:00:00Z');
@@ -21,14 +21,6 @@ function setup() {
   return { cloud, call, advance, region: () => cloud.region('us-east-1'), now: () => now };
 }
 
-async function rejects(promise: Promise<unknown>, code: string, message?: RegExp) {
-  await assert.rejects(promise, (e: unknown) => {
-    assert.ok(e instanceof AwsError, `expected AwsError, got ${String(e)}`);
-    assert.equal(e.code, code);
-    if (message) assert.match(e.message, message);
-    return true;
-  });
-}
 
 async function namespaceWithService(t = setup(), dns = true) {
   const { OperationId } = await t.call('CreatePrivateDnsNamespace', { Name: 'flask-inventory.local', Vpc: 'vpc-0123456789abcdef0' });

@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { CloudState } from '../../../../src/local/cloud-state.js';
-import { AwsError } from '../../../../src/local/core/types.js';
 import { evaluateAlarm, evaluateStoredAlarm } from '../../../../src/local/services/cloudwatch/evaluate.js';
 import { cloudWatchState, putMetricDatum, setAlarmState } from '../../../../src/local/services/cloudwatch/state.js';
+import { rejects } from '../rejects.js';
 
 const T0 = Date.parse('2024-05-01T10:00:00Z');
 const sec = (ms: number) => ms / 1000;
@@ -15,14 +15,6 @@ function setup(timeScale = 1) {
   return { cloud, call, advance: (ms: number) => (now += ms), now: () => now, region: () => cloud.region('us-east-1') };
 }
 
-async function rejects(promise: Promise<unknown>, code: string, message?: RegExp) {
-  await assert.rejects(promise, (e: unknown) => {
-    assert.ok(e instanceof AwsError, `expected AwsError, got ${String(e)}`);
-    assert.equal(e.code, code);
-    if (message) assert.match(e.message, message);
-    return true;
-  });
-}
 
 const cpuAlarm = {
   AlarmName: 'invsys-cpu-high',

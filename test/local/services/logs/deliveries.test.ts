@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { CloudState } from '../../../../src/local/cloud-state.js';
-import { AwsError } from '../../../../src/local/core/types.js';
+import { rejects } from '../rejects.js';
 
 const ACCOUNT = '123456789012';
 const LOGS = `arn:aws:logs:us-east-1:${ACCOUNT}`;
@@ -25,14 +25,6 @@ function setup() {
   return { cloud, call, source, destination };
 }
 
-async function rejects(promise: Promise<unknown>, code: string, message?: RegExp) {
-  await assert.rejects(promise, (e: unknown) => {
-    assert.ok(e instanceof AwsError, `expected AwsError, got ${String(e)}`);
-    assert.equal(e.code, code, e.message);
-    if (message) assert.match(e.message, message, e.message);
-    return true;
-  });
-}
 
 const names = (list: Array<{ name: string }>) => list.map((x) => x.name);
 

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { CloudState } from '../../../../src/local/cloud-state.js';
-import { AwsError } from '../../../../src/local/core/types.js';
 import { appendLogEvents, ensureLogGroup } from '../../../../src/local/services/logs/state.js';
+import { rejects } from '../rejects.js';
 
 const T0 = Date.parse('2024-05-01T10:00:00Z');
 
@@ -13,14 +13,6 @@ function setup() {
   return { cloud, call, advance: (ms: number) => (now += ms), region: () => cloud.region('us-east-1') };
 }
 
-async function rejects(promise: Promise<unknown>, code: string, message?: RegExp) {
-  await assert.rejects(promise, (e: unknown) => {
-    assert.ok(e instanceof AwsError, `expected AwsError, got ${String(e)}`);
-    assert.equal(e.code, code);
-    if (message) assert.match(e.message, message);
-    return true;
-  });
-}
 
 async function streamWith(messages: string[], t = setup()) {
   await t.call('CreateLogGroup', { logGroupName: '/ecs/flask-inventory-invsys' });

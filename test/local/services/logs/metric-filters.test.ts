@@ -6,9 +6,9 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { CloudState } from '../../../../src/local/cloud-state.js';
-import { AwsError } from '../../../../src/local/core/types.js';
 import { evaluateStoredAlarm } from '../../../../src/local/services/cloudwatch/evaluate.js';
 import { appendLogEvents } from '../../../../src/local/services/logs/state.js';
+import { rejects } from '../rejects.js';
 
 const T0 = Date.parse('2024-05-01T10:00:00Z');
 const GROUP = '/ecs/flask-inventory-gateway';
@@ -29,14 +29,6 @@ async function setup() {
   return { cloud, call, errorFilter, sum, advance: (ms: number) => (now += ms), now: () => now };
 }
 
-async function rejects(promise: Promise<unknown>, code: string, message?: RegExp) {
-  await assert.rejects(promise, (e: unknown) => {
-    assert.ok(e instanceof AwsError, `expected AwsError, got ${String(e)}`);
-    assert.equal(e.code, code);
-    if (message) assert.match(e.message, message, e.message);
-    return true;
-  });
-}
 
 describe('CloudWatch Logs metric filters', () => {
   it('publish metricValue for each matching event from PutLogEvents, and defaultValue for a batch with no match', async () => {

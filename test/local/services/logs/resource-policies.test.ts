@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { CloudState } from '../../../../src/local/cloud-state.js';
-import { AwsError } from '../../../../src/local/core/types.js';
+import { rejects } from '../rejects.js';
 
 const T0 = Date.parse('2024-05-01T10:00:00Z');
 const GROUP = '/ecs/flask-inventory-gateway';
@@ -23,14 +23,6 @@ function setup() {
   return { cloud, call, advance: (ms: number) => (now += ms) };
 }
 
-async function rejects(promise: Promise<unknown>, code: string, message?: RegExp) {
-  await assert.rejects(promise, (e: unknown) => {
-    assert.ok(e instanceof AwsError, `expected AwsError, got ${String(e)}`);
-    assert.equal(e.code, code, e.message);
-    if (message) assert.match(e.message, message, e.message);
-    return true;
-  });
-}
 
 describe('CloudWatch Logs account-scoped resource policies', () => {
   it('are put, described, replaced by name and deleted', async () => {
