@@ -7,11 +7,12 @@
  * @internal
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { checkTimeScale } from '../../time-scale.js';
 import { AwsError } from '../core/types.js';
 import { checkAdminToken } from './admin-token.js';
 import { encodeError } from './codecs.js';
 import type { GuardRefusal } from './guard.js';
-import { guessProtocol, isJson } from './incoming.js';
+import { guessProtocol, header, isJson, readBody } from './incoming.js';
 import { adminJson, send, type ListenerContext } from './respond.js';
 
 /**
@@ -95,14 +96,69 @@ function reset(l: ListenerContext, res: ServerResponse): void {
   });
 }
 
-/** `/_ecskit/*`: health is open (read-only, no secret); every other endpoint needs the admin token. */
+/** The largest `PUT /_ecskit/time-scale` body: `{"timeScale": …}` is a few dozen bytes. */
+const TIME_SCALE_BODY_LIMIT = 1024;
+
+/**
+ * `GET /_ecskit/time-scale` answers the factor in force; `PUT` with
+ * `{"timeScale": 0.05}` changes it on the running cloud (`CloudState.setTimeScale`)
+ * and answers `{ status, timeScale, previous }`. What recurs follows the new
+ * pace from its next round.
+ */
+function timeScale(l: ListenerContext, req: IncomingMessage, res: ServerResponse): void {
+  if (req.method === 'GET' || req.method === 'HEAD') {
+    req.resume();
+    return adminJson(l, res, 200, { status: 'ok', timeScale: l.state.timeScale }, req.method);
+  }
+  if (req.method !== 'PUT') {
+    req.resume();
+    return adminJson(l, res, 405, { status: 'error', code: 'MethodNotAllowed', message: `${req.method} /_ecskit/time-scale is not served; GET reads the time scale, PUT {"timeScale": 0.05} changes it.` }, req.method, { allow: 'GET, HEAD, PUT' });
+  }
+  const refuse = (status: number, code: string, message: string) => adminJson(l, res, status, { status: 'error', code, message });
+  const type = (header(req, 'content-type') ?? '').split(';')[0]!.trim().toLowerCase();
+  if (type !== 'application/json') {
+    req.resume();
+    return refuse(415, 'UnsupportedMediaType', `PUT /_ecskit/time-scale takes Content-Type: application/json, got: ${JSON.stringify(type.slice(0, 100))}; send {"timeScale": 0.05}.`);
+  }
+  void readBody(req, TIME_SCALE_BODY_LIMIT).then((read) => {
+    if (!read.ok) {
+      if (read.reason === 'too-large') res.setHeader('connection', 'close');
+      return refuse(read.reason === 'too-large' ? 413 : 400, read.reason === 'too-large' ? 'RequestEntityTooLarge' : 'IncompleteBody', read.reason === 'too-large' ? `The body is over ${TIME_SCALE_BODY_LIMIT} bytes; send {"timeScale": 0.05}.` : 'The body ended early; send {"timeScale": 0.05}.');
+    }
+    let value: unknown;
+    try {
+      value = JSON.parse(read.body.toString('utf8'));
+    } catch {
+      return refuse(400, 'InvalidJson', 'The body is not JSON; send {"timeScale": 0.05}.');
+    }
+    if (typeof value !== 'object' || value === null || Array.isArray(value)) return refuse(400, 'InvalidBody', `The body must be a JSON object, got: ${Array.isArray(value) ? 'an array' : JSON.stringify(value)?.slice(0, 100)}; send {"timeScale": 0.05}.`);
+    const unknown = Object.keys(value).filter((key) => key !== 'timeScale');
+    if (unknown.length > 0) return refuse(400, 'UnknownField', `Unknown field ${JSON.stringify(unknown[0]!.slice(0, 100))} in the body; the only field is "timeScale".`);
+    if (!Object.hasOwn(value, 'timeScale')) return refuse(400, 'MissingField', 'The body has no "timeScale"; send {"timeScale": 0.05}.');
+    const previous = l.state.timeScale;
+    try {
+      l.state.setTimeScale(checkTimeScale((value as { timeScale: unknown }).timeScale));
+    } catch (error) {
+      return refuse(400, 'InvalidTimeScale', (error as Error).message);
+    }
+    l.log(`time scale: ${previous} → ${l.state.timeScale} (PUT /_ecskit/time-scale)`);
+    return adminJson(l, res, 200, { status: 'ok', timeScale: l.state.timeScale, previous });
+  });
+}
+
+/** `/_ecskit/*`: health is open (read-only, no secret); every other endpoint needs the admin token, checked before any body is read. */
 function internal(l: ListenerContext, req: IncomingMessage, res: ServerResponse, path: string): void {
-  req.resume();
-  if (path === '/_ecskit/health' && (req.method === 'GET' || req.method === 'HEAD')) return health(l, req, res);
+  if (path === '/_ecskit/health' && (req.method === 'GET' || req.method === 'HEAD')) {
+    req.resume();
+    return health(l, req, res);
+  }
   const refused = checkAdminToken(req.headers.authorization, l.options.adminToken);
   if (refused) {
+    req.resume();
     return adminJson(l, res, refused.status, { status: 'error', code: refused.code, message: refused.message }, req.method, refused.status === 401 ? { 'www-authenticate': 'Bearer realm="ecskit-admin"' } : {});
   }
+  if (path === '/_ecskit/time-scale') return timeScale(l, req, res);
+  req.resume();
   if (path === '/_ecskit/reset' && req.method === 'POST') return reset(l, res);
-  return adminJson(l, res, 404, { status: 'error', message: `No ecskit endpoint ${req.method} ${path.slice(0, 100)}; try GET /_ecskit/health or POST /_ecskit/reset.` }, req.method);
+  return adminJson(l, res, 404, { status: 'error', message: `No ecskit endpoint ${req.method} ${path.slice(0, 100)}; try GET /_ecskit/health, POST /_ecskit/reset or GET/PUT /_ecskit/time-scale.` }, req.method);
 }

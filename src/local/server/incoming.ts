@@ -53,9 +53,11 @@ export function unknownOperation(protocol: Protocol, operation: string, service?
 const tooLarge = (p: Protocol, message: string) => new AwsError(isJson(p) ? 'RequestEntityTooLargeException' : 'RequestEntityTooLarge', message, 413);
 const malformed = (p: Protocol, message: string, status = 400) => new AwsError(isJson(p) ? 'SerializationException' : 'MalformedInput', message, status);
 
-type BodyResult = { ok: true; body: Buffer } | { ok: false; reason: 'too-large' | 'aborted' };
+/** A body read to its end within the limit, or why not. */
+export type BodyResult = { ok: true; body: Buffer } | { ok: false; reason: 'too-large' | 'aborted' };
 
-function readBody(req: IncomingMessage, limit: number): Promise<BodyResult> {
+/** Reads a request's body, stopping at `limit` bytes (a larger declared `Content-Length` is refused unread). */
+export function readBody(req: IncomingMessage, limit: number): Promise<BodyResult> {
   return new Promise((resolve) => {
     const declared = Number(req.headers['content-length']);
     let size = 0;
