@@ -10,6 +10,7 @@
  */
 import { close, connect, type Clients, type ConnectOptions } from './clients.js';
 import { EcskitError } from './errors.js';
+import { remoteClock, type SetTimeScale } from './local-clock.js';
 import { isTimeScaleFactor, LOCAL_SCRIPT_TIME_SCALE, REAL_TIME } from './time-scale.js';
 
 /** Which cloud a script talks to. */
@@ -76,6 +77,24 @@ export interface Target {
    * `ecskit local` (then the clients are the usual AWS ones, pointed at it).
    */
   readonly emulated: boolean;
+  /**
+   * Changes the time scale of the local cloud this target runs on, while it
+   * runs (`cloud.state.setTimeScale`): present for the cloud started in
+   * this process, and for an `ecskit local` at `AWS_ENDPOINT_URL` whose
+   * admin token this process has (`ECSKIT_ADMIN_TOKEN`, or the token file
+   * `ecskit local` wrote for a loopback port), through
+   * `PUT /_ecskit/time-scale`. Absent on AWS, whose clock is its own; then
+   * {@link Target.clockFixedBecause} says why. {@link Target.timeScale} keeps
+   * the factor the target was opened with.
+   *
+   * @example
+   * ```ts
+   * await target.setTimeScale?.(0.1); // an AWS minute now lasts 6 s on this cloud
+   * ```
+   */
+  readonly setTimeScale?: SetTimeScale;
+  /** Why {@link Target.setTimeScale} is absent: AWS, or an `ecskit local` elsewhere without its admin token (and how to give it). */
+  readonly clockFixedBecause?: string;
   /** The account id, from STS `GetCallerIdentity` when the target was opened. */
   readonly accountId: string;
   /**
@@ -214,11 +233,13 @@ async function openAws(options: TargetOptions, env: Env): Promise<Target> {
     );
   }
   const emulator = probe?.state === 'ecskit' ? probe.probe : undefined;
+  const clock = emulator && endpoint ? await clockOf(endpoint, env, () => close(clients)) : { clockFixedBecause: 'the target is AWS, whose clock is its own' };
   return finish(clients, {
     kind: 'aws',
     timeScale: emulator?.timeScale ?? REAL_TIME,
     emulated: emulator !== undefined,
     ...(emulator?.driver && { driver: emulator.driver }),
+    ...clock,
     close: async () => close(clients),
   });
 }
@@ -248,7 +269,19 @@ async function openLocalEndpoint(options: TargetOptions, env: Env, endpoint: str
     clients = await connect({ ...options.connect, endpoint, region, credentials: LOCAL_CREDENTIALS });
   }
   const opened = clients;
-  return finish(opened, { kind: 'aws', timeScale: probe.probe.timeScale, emulated: true, ...(probe.probe.driver && { driver: probe.probe.driver }), close: async () => close(opened) });
+  const clock = await clockOf(endpoint, env, () => close(opened));
+  return finish(opened, { kind: 'aws', timeScale: probe.probe.timeScale, emulated: true, ...(probe.probe.driver && { driver: probe.probe.driver }), ...clock, close: async () => close(opened) });
+}
+
+/** How a target on the `ecskit local` at `endpoint` changes its clock, or why it cannot; a refused `ECSKIT_ADMIN_TOKEN` closes the clients and throws. @internal */
+async function clockOf(endpoint: string, env: Env, closeClients: () => void): Promise<Pick<Target, 'setTimeScale' | 'clockFixedBecause'>> {
+  const clock = await remoteClock(endpoint, env);
+  if (clock.set) return { setTimeScale: clock.set };
+  if (clock.refused) {
+    closeClients();
+    throw new TargetError(clock.why);
+  }
+  return { clockFixedBecause: `the local cloud runs elsewhere and ${clock.why}` };
 }
 
 const LOCAL_CREDENTIALS = { accessKeyId: 'local', secretAccessKey: 'local' };
@@ -273,6 +306,7 @@ async function openInProcess(options: TargetOptions, env: Env, ignoredEnv: reado
       timeScale,
       ...(local.runtime && { driver: local.runtime.driverName }),
       emulated: true,
+      setTimeScale: async (factor) => local.state.setTimeScale(factor),
       ...(ignoredEnv.length > 0 && { ignoredEnv }),
       close: async () => {
         close(clients);

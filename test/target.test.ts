@@ -1,7 +1,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { ListClustersCommand } from '@aws-sdk/client-ecs';
+import { chmodSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { connect, close } from '../src/clients.js';
 import { detectTarget, openTarget, probeEndpoint, probeLocalCloud } from '../src/target.js';
 import { FAKE_ACCOUNT, startFakeAws } from './script/fake-aws.js';
@@ -307,5 +310,101 @@ test('probeEndpoint tells an endpoint where nothing listens from one that is som
     assert.equal((await probeEndpoint('not a url')).state, 'unreachable');
   } finally {
     await other.stop();
+  }
+});
+
+test('setTimeScale: the in-process cloud always; an `ecskit local` elsewhere only with its admin token (ECSKIT_ADMIN_TOKEN, or its token file on loopback)', async () => {
+  const inProcess = await openTarget({ target: 'local', timeScale: 0.02, env: {} });
+  try {
+    assert.equal(inProcess.clockFixedBecause, undefined);
+    await inProcess.setTimeScale!(0.1);
+    assert.equal(inProcess.local!.state.timeScale, 0.1);
+    await assert.rejects(inProcess.setTimeScale!(0), /timeScale must be a positive number, got: 0/);
+    assert.equal(inProcess.local!.state.timeScale, 0.1);
+  } finally {
+    await inProcess.close();
+  }
+
+  const { startLocalCloud } = await import('../src/local/index.js');
+  const dir = join(tmpdir(), `ecskit-${process.getuid!()}`);
+  const withFile = await startLocalCloud({ port: 0, timeScale: 0.02, runtime: false, adminTokenFile: true, log: () => {} });
+  const noFile = await startLocalCloud({ port: 0, timeScale: 0.02, runtime: false, log: () => {} });
+  try {
+    // No token: the clock is fixed, and the reason says how to give one.
+    const fixed = await openTarget({ env: { AWS_ENDPOINT_URL: noFile.endpoint } });
+    try {
+      assert.equal(fixed.setTimeScale, undefined);
+      assert.equal(fixed.clockFixedBecause, `the local cloud runs elsewhere and this process has no admin token for ${noFile.endpoint} (set ECSKIT_ADMIN_TOKEN to the admin token its \`ecskit local\` banner prints)`);
+    } finally {
+      await fixed.close();
+    }
+    // ECSKIT_ADMIN_TOKEN: the clock changes over PUT /_ecskit/time-scale, and the cloud says so.
+    const viaEnv = await openTarget({ env: { AWS_ENDPOINT_URL: noFile.endpoint, ECSKIT_ADMIN_TOKEN: noFile.adminToken } });
+    try {
+      await viaEnv.setTimeScale!(0.05);
+      assert.equal(noFile.state.timeScale, 0.05);
+      assert.equal(viaEnv.timeScale, 0.02, 'Target.timeScale keeps the factor it was opened with');
+      await assert.rejects(viaEnv.setTimeScale!(-1), /timeScale must be a positive number, got: -1/);
+      await assert.rejects(viaEnv.setTimeScale!(Number.NaN), /got: NaN/);
+      assert.equal(noFile.state.timeScale, 0.05);
+    } finally {
+      await viaEnv.close();
+    }
+    // A wrong ECSKIT_ADMIN_TOKEN is the user's mistake for this cloud: opening fails, naming it.
+    await assert.rejects(openTarget({ env: { AWS_ENDPOINT_URL: noFile.endpoint, ECSKIT_ADMIN_TOKEN: `${noFile.adminToken}x` } }), (error: Error) => {
+      assert.equal(error.name, 'TargetError');
+      assert.match(error.message, /^ECSKIT_ADMIN_TOKEN is not the admin token of the local cloud at http:\/\/127\.0\.0\.1:\d+ \(it answered 403\)/);
+      return true;
+    });
+    // On loopback, the token file `ecskit local` wrote for the port is enough (as for `ecskit console`).
+    assert.ok(withFile.adminTokenFile?.startsWith(dir));
+    const viaFile = await openTarget({ env: { AWS_ENDPOINT_URL: withFile.endpoint } });
+    try {
+      await viaFile.setTimeScale!(0.04);
+      assert.equal(withFile.state.timeScale, 0.04);
+    } finally {
+      await viaFile.close();
+    }
+    // The same cloud named as `localhost` is loopback too.
+    const viaLocalhost = await openTarget({ env: { AWS_ENDPOINT_URL: withFile.endpoint.replace('127.0.0.1', 'localhost') } });
+    try {
+      assert.ok(viaLocalhost.setTimeScale);
+    } finally {
+      await viaLocalhost.close();
+    }
+
+    // Hostile token files at the port's default path are not used: readable by others, a symlink, or stale.
+    const path = join(dir, `admin-token-${new URL(noFile.endpoint).port}`);
+    const reasonOf = async () => {
+      const target = await openTarget({ env: { AWS_ENDPOINT_URL: noFile.endpoint } });
+      await target.close();
+      return { set: target.setTimeScale !== undefined, why: target.clockFixedBecause ?? '' };
+    };
+    try {
+      writeFileSync(path, `${noFile.adminToken}\n`, { mode: 0o644 });
+      chmodSync(path, 0o644);
+      assert.deepEqual(await reasonOf(), { set: false, why: `the local cloud runs elsewhere and this process has no admin token for ${noFile.endpoint} (set ECSKIT_ADMIN_TOKEN to the admin token its \`ecskit local\` banner prints)` }, 'a token file others can read');
+      rmSync(path);
+      const real = join(dir, `elsewhere-${process.pid}`);
+      writeFileSync(real, `${noFile.adminToken}\n`, { mode: 0o600 });
+      symlinkSync(real, path);
+      try {
+        assert.equal((await reasonOf()).set, false, 'a symlink');
+      } finally {
+        rmSync(real, { force: true });
+      }
+      rmSync(path);
+      writeFileSync(path, 'a-stale-token-from-an-earlier-cloud\n', { mode: 0o600 });
+      assert.deepEqual(await reasonOf(), {
+        set: false,
+        why: `the local cloud runs elsewhere and the token file ${path} is not the admin token of the local cloud at ${noFile.endpoint} (left by an earlier cloud on that port?); set ECSKIT_ADMIN_TOKEN to the admin token its \`ecskit local\` banner prints`,
+      });
+      assert.equal(noFile.state.timeScale, 0.05, 'no hostile file moved the clock');
+    } finally {
+      rmSync(path, { force: true });
+    }
+  } finally {
+    await withFile.stop();
+    await noFile.stop();
   }
 });
