@@ -21,13 +21,15 @@
  *    target in real time (833 req/s at the local cloud's 0.02; 16.7 on AWS):
  *    more than 1667 req/s to leave 2 targets, 2500 for the last step to 4.
  *    The script compares that with the capacity. When the machine cannot
- *    serve it and the local cloud runs in this process, the request phase
- *    runs the cloud's clock slower, just enough that the capacity covers the
- *    need with a 25 % margin (at most 5 times slower), and says so: a
+ *    serve it and the script can change the local cloud's clock
+ *    ({@link Target.setTimeScale}: the cloud in this process, or an
+ *    `ecskit local` whose admin token it has), the request phase runs the
+ *    clock slower, just enough that the capacity covers the need with a 25 %
+ *    margin (at most 5 times slower), and puts it back after; it says so: a
  *    CloudWatch minute then lasts longer and the same requests per second
  *    count for more per minute ({@link requestPhaseTimeScale}). An
- *    `ecskit local` elsewhere keeps its clock, and the script names the
- *    `--time-scale` that would do.
+ *    `ecskit local` elsewhere without its token keeps its clock, and the
+ *    script names the `--time-scale` that would do and how to give the token.
  * 3. **CPU phase** on `GET /items` (forwarded to invsys: the gateway's most
  *    CPU per request), at most 75 % of the request target per healthy
  *    target, so RequestCountPerTarget stays under 1000 and a scale-out is the
@@ -521,10 +523,11 @@ export interface AutoScalingOptions {
   /** Bound of each wait for the scale-in in seconds (default 60 on a local cloud, 1500 on AWS). */
   readonly scaleInSeconds?: number;
   /**
-   * The time scale the request phase runs at, on a local cloud in this
-   * process only. Default: the cloud's own, slowed when the measured
-   * capacity falls short ({@link requestPhaseTimeScale}). Given, it is used
-   * as is, and a capacity short of it is reported.
+   * The time scale the request phase runs at, on a local cloud whose clock
+   * the script can change ({@link Target.setTimeScale}). Default: the
+   * cloud's own, slowed when the measured capacity falls short
+   * ({@link requestPhaseTimeScale}). Given, it is used as is, and a capacity
+   * short of it is reported.
    */
   readonly requestTimeScale?: number;
 }
@@ -533,9 +536,10 @@ export interface AutoScalingOptions {
 function checkOptions(lab: Lab, options: AutoScalingOptions): void {
   if (options.requestTimeScale === undefined) return;
   new TimeScale(options.requestTimeScale); // throws a RangeError naming a value that is not a time scale
-  if (!lab.target.local) {
+  if (!lab.target.setTimeScale) {
     throw new Error(
-      `requestTimeScale (--request-time-scale ${options.requestTimeScale}) needs a local cloud in this process (--target local); this target is ${lab.target.emulated ? 'an ecskit local elsewhere: start it with --time-scale instead' : 'AWS'}`,
+      `requestTimeScale (--request-time-scale ${options.requestTimeScale}) needs a local cloud whose clock this script can change: ` +
+        (lab.target.emulated ? `${lab.target.clockFixedBecause}; or start it with --time-scale instead` : 'this target is AWS'),
     );
   }
 }
@@ -678,9 +682,9 @@ export async function run(lab: Lab, options: AutoScalingOptions = {}): Promise<A
       (r) => ({ task: 8, step: '8.4-capacity', ...r, requestTarget: rates }),
     );
 
-    // Short of capacity: a local cloud in this process runs its clock slower for the request phase, so that a
-    // CloudWatch minute lasts long enough for what this machine serves to cross the target.
-    const cloud = lab.target.local;
+    // Short of capacity: a local cloud whose clock the script can change runs slower for the request phase, so
+    // that a CloudWatch minute lasts long enough for what this machine serves to cross the target.
+    const setClock = lab.target.setTimeScale;
     const wanted = requestPhaseTimeScale(capacity.requestsPerSecond, timeScale, REQUESTS_PER_TARGET_PER_MINUTE, max);
     const requestClock =
       options.requestTimeScale !== undefined
@@ -689,7 +693,7 @@ export async function run(lab: Lab, options: AutoScalingOptions = {}): Promise<A
             slowdown: Math.round((options.requestTimeScale / timeScale) * 100) / 100,
             enough: capacity.requestsPerSecond >= requestTargetRates(options.requestTimeScale, REQUESTS_PER_TARGET_PER_MINUTE, min, max).toReachMax * CAPACITY_MARGIN,
           }
-        : cloud && fast
+        : setClock && fast
           ? wanted
           : { timeScale, slowdown: 1, enough: capacity.enough };
     const requestRates = requestTargetRates(requestClock.timeScale, REQUESTS_PER_TARGET_PER_MINUTE, min, max);
@@ -705,8 +709,8 @@ export async function run(lab: Lab, options: AutoScalingOptions = {}): Promise<A
       );
     } else if (!requestClock.enough) {
       report.note(
-        !cloud && fast && wanted.needed !== null
-          ? `the local cloud runs elsewhere, so its clock stays at ${timeScale}: the request phase drives what it can and says whether the policy acted (started with --time-scale ${wanted.needed} it would serve enough)`
+        !setClock && fast && wanted.needed !== null
+          ? `${lab.target.clockFixedBecause ?? 'this script cannot change the local cloud\'s clock'}, so its clock stays at ${timeScale}: the request phase drives what it can and says whether the policy acted (started with --time-scale ${wanted.needed} it would serve enough)`
           : 'the request phase drives what it can and says whether the policy acted',
       );
     }
@@ -873,7 +877,7 @@ export async function run(lab: Lab, options: AutoScalingOptions = {}): Promise<A
           (requestClock.timeScale !== timeScale ? `, clock ${pace}` : '') +
           `): ${requestName} scales out to ${max}`,
         async () => {
-          if (requestClock.timeScale !== timeScale) cloud?.state.setTimeScale(requestClock.timeScale);
+          if (requestClock.timeScale !== timeScale) await setClock?.(requestClock.timeScale);
           try {
             return await drive(
               'requests',
@@ -887,7 +891,7 @@ export async function run(lab: Lab, options: AutoScalingOptions = {}): Promise<A
               (c) => scaleOutsBy(requestName) > 0 && c.desired >= max,
             );
           } finally {
-            if (requestClock.timeScale !== timeScale) cloud?.state.setTimeScale(timeScale);
+            if (requestClock.timeScale !== timeScale) await setClock?.(timeScale);
           }
         },
         (r) => ({ task: 8, step: '8.4-requests', ...r, timeScale: requestClock.timeScale }),
@@ -965,7 +969,8 @@ if (isMain(import.meta.url)) {
         'scale-in-seconds': { type: 'string', help: 'bound of each wait for the scale-in in seconds (default 60 local, 1500 AWS)' },
         'request-time-scale': {
           type: 'string',
-          help: "time scale of the request phase on a local cloud in this process (default: the cloud's, slowed when the measured capacity falls short)",
+          help:
+            "time scale of the request phase, on a local cloud whose clock the script can change: the one in this process, or an ecskit local with its admin token (ECSKIT_ADMIN_TOKEN, or its token file on this machine) (default: the cloud's, slowed when the measured capacity falls short)",
         },
       },
     },

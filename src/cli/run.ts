@@ -90,8 +90,10 @@ Options:
   -h, --help              show this help
 
 Then, in another shell, point the AWS CLI or SDK at it with the printed export lines.
-/_ecskit/* admin endpoints (e.g. POST /_ecskit/reset) need "Authorization: Bearer <token>"
-with the admin token the banner prints; GET /_ecskit/health is open.
+/_ecskit/* admin endpoints (POST /_ecskit/reset; GET or PUT /_ecskit/time-scale, which takes
+{"timeScale": 0.1} and changes the clock while the cloud runs) need "Authorization: Bearer <token>"
+with the admin token the banner prints; GET /_ecskit/health is open. A lab pointed here with
+AWS_ENDPOINT_URL finds the token file for this port itself, or takes ECSKIT_ADMIN_TOKEN.
 Stop with Ctrl-C.
 `;
 

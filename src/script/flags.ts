@@ -72,10 +72,10 @@ const SHARED = {
 
 /** The `--help` text. @internal */
 export function helpText(usage: ScriptUsage): string {
-  const rows = Object.entries({ ...SHARED, ...usage.options }).map(([name, o]) => {
-    const value = o.type === 'string' ? ' <value>' : '';
-    return `  --${name}${value}`.padEnd(30) + o.help;
-  });
+  const flags = Object.entries({ ...SHARED, ...usage.options }).map(([name, o]) => [`  --${name}${o.type === 'string' ? ' <value>' : ''}`, o.help] as const);
+  // The help column starts at 30, or further when a flag is longer: a flag and its help never touch.
+  const width = Math.max(30, ...flags.map(([flag]) => flag.length + 2));
+  const rows = flags.map(([flag, help]) => flag.padEnd(width) + help);
   return [usage.title, ...(usage.description ? ['', usage.description] : []), '', 'Options:', ...rows].join('\n');
 }
 

@@ -35,6 +35,8 @@ describe('lab scripts for Tasks 6–10, troubleshooting and cleanup', () => {
       for (const p of patterns) assert.match(stdout, p);
       assert.match(stdout, /--target <value>/);
       assert.match(stdout, /--json/);
+      // Every flag row keeps its help a column away, however long the flag.
+      for (const row of stdout.split('\n').filter((l) => l.startsWith('  --'))) assert.match(row, /^ {2}--[a-z-]+(?: <value>)? {2,}\S/, row);
     });
   }
 
@@ -58,16 +60,27 @@ describe('lab scripts for Tasks 6–10, troubleshooting and cleanup', () => {
     }
   });
 
-  test('08-auto-scaling.ts --request-time-scale against an `ecskit local` elsewhere is refused before anything is created, naming --time-scale', async () => {
+  test('08-auto-scaling.ts --request-time-scale against an `ecskit local` elsewhere without its admin token (or with a wrong one) is refused before anything is created, naming the fix', async () => {
     const { startLocalCloud } = await import('../../../src/local/index.js');
-    const cloud = await startLocalCloud({ port: 0, timeScale: 0.03, runtime: false });
+    const cloud = await startLocalCloud({ port: 0, timeScale: 0.03, runtime: false, log: () => {} });
     try {
       const env = { AWS_ENDPOINT_URL: cloud.endpoint, AWS_REGION: 'us-east-1', AWS_ACCESS_KEY_ID: 'test', AWS_SECRET_ACCESS_KEY: 'test' };
       await assert.rejects(tsx('08-auto-scaling.ts', ['--request-time-scale', '0.05'], env), (error: { code?: number; stderr?: string; stdout?: string }) => {
         assert.notEqual(error.code, 0);
-        assert.match(`${error.stdout ?? ''}${error.stderr ?? ''}`, /needs a local cloud in this process \(--target local\); this target is an ecskit local elsewhere: start it with --time-scale instead/);
+        assert.ok(
+          `${error.stdout ?? ''}${error.stderr ?? ''}`.includes(
+            `needs a local cloud whose clock this script can change: the local cloud runs elsewhere and this process has no admin token for ${cloud.endpoint} (set ECSKIT_ADMIN_TOKEN to the admin token its \`ecskit local\` banner prints); or start it with --time-scale instead`,
+          ),
+          `${error.stdout ?? ''}${error.stderr ?? ''}`,
+        );
         return true;
       });
+      await assert.rejects(tsx('08-auto-scaling.ts', ['--request-time-scale', '0.05'], { ...env, ECSKIT_ADMIN_TOKEN: 'not-the-token-of-this-cloud' }), (error: { code?: number; stderr?: string; stdout?: string }) => {
+        assert.notEqual(error.code, 0);
+        assert.match(`${error.stdout ?? ''}${error.stderr ?? ''}`, /ECSKIT_ADMIN_TOKEN is not the admin token of the local cloud at http:\/\/127\.0\.0\.1:\d+ \(it answered 403\)/);
+        return true;
+      });
+      assert.equal(cloud.state.timeScale, 0.03);
       const clusters = (await cloud.state.invoke('ecs', 'ListClusters', {}, { region: 'us-east-1' })) as { clusterArns: string[] };
       assert.deepEqual(clusters.clusterArns, []);
     } finally {
