@@ -31,6 +31,7 @@ import type { ContainerEngine } from '../../../containers/engine.js';
 import { stopWithGrace, type ContainerExit, type ContainerInspection, type ContainerMount, type ContainerSample, type ContainerSpec, type HealthProbe, type ImageResolution, type RunningContainer, type TaskDriver } from './driver.js';
 import { resolveContainerImage, type ContainerImage, type LocalRegistry } from './container-image.js';
 import { StatsBatcher } from './engine-stats.js';
+import { processAlive } from '../process-alive.js';
 
 /** The label every container of a local cloud carries: its cloud's id. */
 export const CLOUD_LABEL = 'ecskit.cloud';
@@ -394,20 +395,10 @@ async function removeLabelled(engine: ContainerEngine, label: string, keep: (lab
   return found.length;
 }
 
-/** Whether process `pid` exists on this machine. */
-function processAlive(pid: number): boolean {
-  if (!Number.isInteger(pid) || pid <= 0) return false;
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
-
 /**
  * Removes the containers a crashed local cloud left: labelled with a cloud
- * id, started by a process that is gone. Returns how many.
+ * id, started by a process that is gone ({@link processAlive}: a crashed cloud
+ * its parent has not reaped yet, a zombie, counts as gone). Returns how many.
  */
 export async function removeLeftovers(engine: ContainerEngine): Promise<number> {
   const removed = await removeLabelled(engine, CLOUD_LABEL, (labels) => processAlive(Number(labels[PID_LABEL])));

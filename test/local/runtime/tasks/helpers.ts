@@ -5,7 +5,6 @@
  * @internal
  */
 import { waitFor as sharedWaitFor } from '../../../wait-for.js';
-import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { DescribeTasksCommand, type ECSClient, type Task } from '@aws-sdk/client-ecs';
 import type { RuntimeOptions } from '../../../../src/local/index.js';
@@ -45,17 +44,5 @@ export async function describeTask(ecs: ECSClient, cluster: string, taskArn: str
   return task;
 }
 
-/** Whether a process with this pid exists and is not a zombie (exited, waiting to be reaped). */
-export function processAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-  } catch {
-    return false;
-  }
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) !== 'Z';
-  } catch {
-    return process.platform !== 'linux';
-  }
-}
+/** Whether a process with this pid exists and is not a zombie (exited, waiting to be reaped): the runtime's own check. */
+export { processAlive } from '../../../../src/local/runtime/process-alive.js';
