@@ -8,9 +8,10 @@
  */
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import ts from 'typescript';
+import { sourceFiles } from '../scripts/source-files.js';
 
 const root = resolve(new URL('../', import.meta.url).pathname);
 const src = join(root, 'src');
@@ -29,7 +30,9 @@ const LAYERS: { name: string; prefix: string; mayImport: string[]; mayImportType
   { name: 'waiters', prefix: 'src/waiters/', mayImport: ['errors', 'clients', 'time-scale'] },
   { name: 'operations', prefix: 'src/operations/', mayImport: ['errors', 'clients', 'waiters', 'builders', 'time-scale'] },
   // --target local starts the local cloud: the one way from the library into src/local (its entry, loaded on demand)
-  { name: 'target', prefix: 'src/target.ts', mayImport: ['errors', 'clients', 'time-scale', 'local'] },
+  // an ecskit local elsewhere is reached over HTTP only (its admin endpoint), never through src/local
+  { name: 'local-clock', prefix: 'src/local-clock.ts', mayImport: ['time-scale'] },
+  { name: 'target', prefix: 'src/target.ts', mayImport: ['errors', 'clients', 'time-scale', 'local-clock', 'local'] },
   { name: 'script', prefix: 'src/script/', mayImport: ['errors', 'clients', 'target', 'time-scale'] },
   { name: 'library', prefix: 'src/index.ts', mayImport: ['errors', 'time-scale', 'builders', 'clients', 'containers', 'waiters', 'operations', 'target', 'script'] },
   // the local cloud: uses the library core, never the other way round
@@ -49,14 +52,6 @@ const LAYERS: { name: string; prefix: string; mayImport: string[]; mayImportType
 
 function layerOf(path: string): string | undefined {
   return LAYERS.find((layer) => path === layer.prefix || (layer.prefix.endsWith('/') && path.startsWith(layer.prefix)))?.name;
-}
-
-function sourceFiles(dir: string): string[] {
-  return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
-    const path = join(dir, entry.name);
-    if (entry.isDirectory()) return sourceFiles(path);
-    return entry.name.endsWith('.ts') && !entry.name.endsWith('.d.ts') ? [path] : [];
-  });
 }
 
 /** One import of a `src/` file by another: which file, and whether only its types are used. */
