@@ -10,7 +10,7 @@
  */
 import { close, connect, type Clients, type ConnectOptions } from './clients.js';
 import { EcskitError } from './errors.js';
-import { remoteClock, type SetTimeScale } from './local-clock.js';
+import { remoteClock } from './local-clock.js';
 import { isTimeScaleFactor, LOCAL_SCRIPT_TIME_SCALE, REAL_TIME } from './time-scale.js';
 
 /** Which cloud a script talks to. */
@@ -92,7 +92,7 @@ export interface Target {
    * await target.setTimeScale?.(0.1); // an AWS minute now lasts 6 s on this cloud
    * ```
    */
-  readonly setTimeScale?: SetTimeScale;
+  readonly setTimeScale?: (factor: number) => Promise<void>;
   /** Why {@link Target.setTimeScale} is absent: AWS, or an `ecskit local` elsewhere without its admin token (and how to give it). */
   readonly clockFixedBecause?: string;
   /** The account id, from STS `GetCallerIdentity` when the target was opened. */
