@@ -161,12 +161,16 @@ export interface AlbListenerOptions {
   readonly routing: ProxyRouting;
   /** Called after each request. */
   readonly onRequest?: (record: ProxyRequestRecord) => void;
-  /** Idle timeout in ms before a 504 (ALB default 60 s, time-scaled by the caller). */
-  readonly timeoutMs?: number;
+  /**
+   * Idle timeout in ms before a 504 (ALB default 60 s, time-scaled by the
+   * caller). A function is read at each request and each new connection, so
+   * a changed `idle_timeout.timeout_seconds` or time scale applies from then on.
+   */
+  readonly timeoutMs?: number | (() => number);
   /** Serve TLS from the start (see {@link AlbListener.setTls}). */
   readonly tls?: ProxyTls;
-  /** `Expires` of the stickiness cookies, ms from now (ALB: 7 days, which the caller may time-scale). */
-  readonly cookieLifetimeMs?: number;
+  /** `Expires` of the stickiness cookies, ms from now (ALB: 7 days, which the caller may time-scale); a function is read at each cookie. */
+  readonly cookieLifetimeMs?: number | (() => number);
 }
 
 /** A running listener. */
@@ -372,8 +376,10 @@ interface ListenerShared {
   readonly agent: Agent;
   /** Round-robin position per target group. */
   readonly cursors: Map<string, number>;
-  readonly timeoutMs: number;
-  readonly cookieLifetimeMs: number;
+  /** The idle timeout in force, ms. */
+  timeoutMs(): number;
+  /** The stickiness cookies' lifetime in force, ms. */
+  cookieLifetimeMs(): number;
   readonly jar: CookieJar;
   /** The port the listener is bound to (known once it listens). */
   port(): number;
@@ -513,7 +519,7 @@ function stickyHeaders(shared: ListenerShared, action: ForwardAction, to: Destin
   const { jar } = shared;
   const { group, target, stickiness } = to;
   const out: string[] = [];
-  const expires = new Date(Date.now() + shared.cookieLifetimeMs);
+  const expires = new Date(Date.now() + shared.cookieLifetimeMs());
   if (action.stickiness) {
     const value = jar.seal({ k: 'AWSALBTG', g: group.arn, x: Date.now() + action.stickiness.durationMs });
     out.push(...stickyCookies('AWSALBTG', value, expires, encrypted, true));
@@ -555,7 +561,7 @@ function forward(shared: ListenerShared, request: Incoming, action: ForwardActio
     onRequest?.({ targetGroupArn: to.group.arn, target: to.target, status, source, ...(responded ? { targetResponseSeconds: seconds } : {}) });
   };
   const upstream = httpRequest(
-    { host: to.target.host, port: to.target.port, method: req.method, path: req.url, headers, agent: shared.agent, timeout: shared.timeoutMs },
+    { host: to.target.host, port: to.target.port, method: req.method, path: req.url, headers, agent: shared.agent, timeout: shared.timeoutMs() },
     (response) => {
       const out: Record<string, string | string[]> = {};
       for (const [key, value] of Object.entries(response.headers)) if (value !== undefined && !HOP_BY_HOP.has(key)) out[key] = value;
@@ -615,13 +621,13 @@ function tlsServer(handle: (req: IncomingMessage, res: ServerResponse) => void):
 }
 
 /** One port, both protocols: the first byte of a connection says which (0x16 = a TLS handshake record). */
-function protocolSniffer(plain: Server, secure: () => HttpsServer | undefined, timeoutMs: number, sockets: Set<Socket>): NetServer {
+function protocolSniffer(plain: Server, secure: () => HttpsServer | undefined, timeoutMs: () => number, sockets: Set<Socket>): NetServer {
   return createNetServer((socket) => {
     sockets.add(socket);
     socket.once('close', () => sockets.delete(socket));
     const onError = () => socket.destroy();
     socket.on('error', onError);
-    socket.setTimeout(Math.max(timeoutMs, 10_000), () => socket.destroy());
+    socket.setTimeout(Math.max(timeoutMs(), 10_000), () => socket.destroy());
     socket.once('data', (chunk: Buffer) => {
       socket.setTimeout(0);
       socket.removeListener('error', onError);
@@ -634,6 +640,9 @@ function protocolSniffer(plain: Server, secure: () => HttpsServer | undefined, t
   });
 }
 
+/** A setting given as a value or a function, read as a function (the default when not given). */
+const reader = (value: number | (() => number) | undefined, fallback: number): (() => number) => (typeof value === 'function' ? value : () => value ?? fallback);
+
 /** Starts one listener. */
 export async function startAlbListener(options: AlbListenerOptions): Promise<AlbListener> {
   const agent = new Agent({ keepAlive: true, maxSockets: 256, keepAliveMsecs: 1000 });
@@ -642,8 +651,8 @@ export async function startAlbListener(options: AlbListenerOptions): Promise<Alb
     options,
     agent,
     cursors: new Map(),
-    timeoutMs: options.timeoutMs ?? 60_000,
-    cookieLifetimeMs: options.cookieLifetimeMs ?? SEVEN_DAYS_MS,
+    timeoutMs: reader(options.timeoutMs, 60_000),
+    cookieLifetimeMs: reader(options.cookieLifetimeMs, SEVEN_DAYS_MS),
     jar: new CookieJar(),
     port: () => boundPort,
   };
@@ -659,7 +668,7 @@ export async function startAlbListener(options: AlbListenerOptions): Promise<Alb
   const tls = tlsServer(handle);
   if (options.tls) tls.set(options.tls);
   const sockets = new Set<Socket>();
-  const front = protocolSniffer(plain, () => tls.current(), shared.timeoutMs, sockets);
+  const front = protocolSniffer(plain, () => tls.current(), () => shared.timeoutMs(), sockets);
   await new Promise<void>((resolve, reject) => {
     front.once('error', reject);
     front.listen(options.port, options.host, () => resolve());

@@ -154,6 +154,44 @@ test('no healthy target fails open to the unhealthy ones; no target at all is 50
   }
 });
 
+test('the idle timeout and the cookie lifetime given as functions are read at each request: a changed setting applies from the next one', async () => {
+  const slow = await backend('127.0.0.1', 'slow', 300);
+  let timeoutMs = 5_000;
+  let cookieLifetimeMs = 60_000;
+  const listener = await startAlbListener({
+    host: '127.0.0.1',
+    port: 0,
+    timeoutMs: () => timeoutMs,
+    cookieLifetimeMs: () => cookieLifetimeMs,
+    routing: {
+      rules: () => [{ priority: Infinity, conditions: [], action: { type: 'forward', targetGroups: [{ arn: 'tg', weight: 1 }] } }],
+      targets: () => ({ healthy: [slow.target], failOpen: [], stickiness: { type: 'lb_cookie', durationMs: 3_600_000 } }),
+    },
+  });
+  const url = `http://127.0.0.1:${listener.port}/`;
+  const expiresIn = (response: Response) => {
+    const line = response.headers.getSetCookie().find((c) => c.startsWith('AWSALB='));
+    const expires = /Expires=([^;]+)/.exec(line ?? '')?.[1];
+    assert.ok(expires, `an AWSALB cookie with Expires: ${line}`);
+    return Date.parse(expires) - Date.now();
+  };
+  try {
+    const first = await fetch(url);
+    assert.equal(first.status, 200, 'a 300 ms answer within 5 s');
+    assert.ok(Math.abs(expiresIn(first) - 60_000) < 2_000, 'Expires about 60 s ahead');
+    timeoutMs = 100;
+    cookieLifetimeMs = 600_000;
+    assert.equal((await fetch(url)).status, 504, 'the same answer past a 100 ms idle timeout');
+    timeoutMs = 5_000;
+    const third = await fetch(url);
+    assert.equal(third.status, 200);
+    assert.ok(Math.abs(expiresIn(third) - 600_000) < 2_000, 'Expires about 600 s ahead');
+  } finally {
+    await listener.close();
+    slow.server.close();
+  }
+});
+
 test('one listener port serves plain HTTP and TLS side by side; with a protocol callback, plain HTTP to an HTTPS listener is 400', async () => {
   const { LocalCertificates, policyTls } = await import('../../../src/local/runtime/load-balancing/tls.js');
   const { request: httpsRequest } = await import('node:https');

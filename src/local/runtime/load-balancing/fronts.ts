@@ -105,16 +105,21 @@ function frontRouting(env: FrontsEnv, front: Front): ProxyRouting {
 export async function startFront(env: FrontsEnv, port: number, members: Member[], tls: FrontTls | undefined): Promise<Front & { listener: AlbListener }> {
   const { context, elb, bindHost } = env;
   const front: Front = { port, members, listener: undefined, ...(tls ? { tlsKey: tls.key } : {}) };
-  const first = members[0];
-  const idleSeconds = Number((first && elb.state(first.state).loadBalancers[first.loadBalancerArn]?.Attributes['idle_timeout.timeout_seconds']) ?? 60);
+  // The first load balancer's idle_timeout.timeout_seconds, read when it is needed: a ModifyLoadBalancerAttributes
+  // or a new time scale applies from the next request or connection on.
+  const idleSeconds = () => {
+    const first = front.members[0];
+    const value = Number((first && elb.state(first.state).loadBalancers[first.loadBalancerArn]?.Attributes['idle_timeout.timeout_seconds']) ?? 60);
+    return Number.isFinite(value) && value > 0 ? value : 60;
+  };
   const listen = (bindPort: number) =>
     startAlbListener({
       host: bindHost,
       port: bindPort,
-      timeoutMs: Math.max(env.minIdleTimeoutMs, context.scaledMs(idleSeconds)),
+      timeoutMs: () => Math.max(env.minIdleTimeoutMs, context.scaledMs(idleSeconds())),
       ...(tls ? { tls: tls.settings } : {}),
       // ALB's stickiness cookies live 7 days, time-scaled like every AWS duration.
-      cookieLifetimeMs: Math.max(60_000, context.scaledMs(7 * 24 * 3600)),
+      cookieLifetimeMs: () => Math.max(60_000, context.scaledMs(7 * 24 * 3600)),
       routing: frontRouting(env, front),
       onRequest: (record: ProxyRequestRecord) => {
         const member = memberFor(elb, front, record.host ?? '');

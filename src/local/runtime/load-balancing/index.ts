@@ -48,7 +48,7 @@
  * Local limits: a Host that names no load balancer on the port (a stale
  * `DNSName`, or another local cloud's) gets 421 Misdirected Request. The
  * proxy's idle timeout is the load balancer's `idle_timeout.timeout_seconds`,
- * time-scaled but never below 10 s.
+ * time-scaled but never below 10 s, read at each request and new connection.
  *
  * @internal
  */
