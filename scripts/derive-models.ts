@@ -8,11 +8,13 @@
  * For every service in `src/local/services/index.ts` it finds the model whose
  * signing name (and JSON target prefix, or Query API version) matches, keeps
  * only the input shapes of the operations that service serves, translates
- * the models' Java patterns to JavaScript (counting those it cannot), and
- * writes `src/local/models/data/<service>.ts` plus `data/index.ts`; and the
- * output shapes of the same operations plus the service's error codes to
- * `data/output/<service>.ts` and `data/output/index.ts` (a separate module
- * tree, so the local cloud loads it only when it checks its responses).
+ * the models' Java patterns to JavaScript (counting those it cannot), lists
+ * the operations with no output shape (their Query answer has no
+ * `<OpResult>`), and writes `src/local/models/data/<service>.ts` plus
+ * `data/index.ts`; and the output shapes of the same operations plus the
+ * service's error codes to `data/output/<service>.ts` and
+ * `data/output/index.ts` (a separate module tree, so the local cloud loads
+ * it only when it checks its responses).
  *
  * Run: `npm run models` (botocore from `python3`, or `BOTOCORE_DATA=<dir>`).
  * Nothing here runs at run time; the generated files are committed.
@@ -205,6 +207,8 @@ function derive(def: ServiceDefinition, name: string, model: RawModel, stats: St
   // code (the newer CloudWatch Logs delivery APIs): their invalid input is a ValidationException.
   const usual = constraintCode(def.signingName, protocol);
   const validationExceptionOperations: string[] = [];
+  // Operations with no output shape: AWS answers them in Query with no <OpResult> element.
+  const noOutputOperations: string[] = [];
   for (const op of Object.keys(def.operations).sort()) {
     const operation = model.operations[op];
     if (!operation) {
@@ -216,11 +220,20 @@ function derive(def: ServiceDefinition, name: string, model: RawModel, stats: St
       operations[op] = input;
       visit(input);
     } else operations[op] = '';
+    if (!operation.output) noOutputOperations.push(op);
     const errors = (operation.errors ?? []).map((e) => e.shape);
     if (usual !== 'ValidationException' && errors.includes('ValidationException') && !errors.includes(usual)) validationExceptionOperations.push(op);
   }
   return {
-    compact: { service: name, version: model.metadata.apiVersion, protocol, operations, shapes, ...(validationExceptionOperations.length > 0 && { validationExceptionOperations }) },
+    compact: {
+      service: name,
+      version: model.metadata.apiVersion,
+      protocol,
+      operations,
+      shapes,
+      ...(validationExceptionOperations.length > 0 && { validationExceptionOperations }),
+      ...(noOutputOperations.length > 0 && { noOutputOperations }),
+    },
     missing,
   };
 }

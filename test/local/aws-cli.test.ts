@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { awsCli, awsCliSkip } from './aws-cli.js';
+import { awsCli, awsCliSkip, cloudWatchOverQueryEnv } from './aws-cli.js';
 import { fakeServices } from './fake-services.js';
 import { startTestCloud, type TestCloud } from './helpers.js';
 
@@ -26,11 +26,14 @@ describe('the AWS CLI against the local cloud', () => {
     assert.ok(listed.json.clusterArns.some((a: string) => a.endsWith('cluster/cli')));
   });
 
-  test('cloudwatch describe-alarms uses the Query protocol and reads the same handlers', { skip }, async () => {
-    const r = await awsCli(t.cloud.endpoint, ['cloudwatch', 'describe-alarms', '--alarm-names', 'cpu-high']);
-    assert.equal(r.code, 0, r.stderr);
-    assert.equal(r.json.MetricAlarms[0].AlarmName, 'cpu-high');
-    assert.equal(r.json.MetricAlarms[0].Dimensions[0].Value, 'a&b<c>');
+  test('cloudwatch describe-alarms reads the same handlers over the protocol this CLI picks (JSON 1.0 for AWS CLI 1.45) and over Query (older CLIs)', { skip }, async () => {
+    for (const env of [{}, cloudWatchOverQueryEnv()]) {
+      const r = await awsCli(t.cloud.endpoint, ['--debug', 'cloudwatch', 'describe-alarms', '--alarm-names', 'cpu-high'], { env });
+      assert.equal(r.code, 0, r.stderr.slice(-2000));
+      if ('AWS_DATA_PATH' in env) assert.match(r.stderr, /'Content-Type': 'application\/x-www-form-urlencoded/);
+      assert.equal(r.json.MetricAlarms[0].AlarmName, 'cpu-high');
+      assert.equal(r.json.MetricAlarms[0].Dimensions[0].Value, 'a&b<c>');
+    }
   });
 
   test('ec2 describe-subnets parses <item> lists', { skip }, async () => {

@@ -11,6 +11,9 @@
  * @internal
  */
 import { execFile, execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 
 /** Result of one CLI run. */
 export interface AwsCliResult {
@@ -82,4 +85,30 @@ export function awsCli(endpoint: string, args: string[], options: { region?: str
       resolve(result);
     });
   });
+}
+
+let queryDataPath: string | undefined;
+
+/**
+ * Environment for {@link awsCli} that makes the CLI speak AWS Query to
+ * CloudWatch, as CLIs before CloudWatch's JSON protocol did (AWS CLI 1.45 /
+ * botocore 1.43 send JSON 1.0). botocore reads models from `AWS_DATA_PATH`
+ * first: this writes a copy of its own CloudWatch model whose only protocol
+ * is `query` to a temporary directory, once per process.
+ */
+export function cloudWatchOverQueryEnv(): Record<string, string> {
+  if (!queryDataPath) {
+    const script =
+      "import json,botocore.session\n" +
+      "m=botocore.session.get_session().get_component('data_loader').load_service_model('cloudwatch','service-2')\n" +
+      "m['metadata']['protocol']='query'; m['metadata']['protocols']=['query']\n" +
+      "print(m['metadata']['apiVersion']); print(json.dumps(m))";
+    const [version, model] = execFileSync('python3', ['-c', script], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024, timeout: 60_000 }).split('\n');
+    const dir = mkdtempSync(join(tmpdir(), 'ecskit-cli-query-'));
+    mkdirSync(join(dir, 'cloudwatch', version!), { recursive: true });
+    writeFileSync(join(dir, 'cloudwatch', version!, 'service-2.json'), model!);
+    queryDataPath = dir;
+    process.once('exit', () => rmSync(dir, { recursive: true, force: true }));
+  }
+  return { AWS_DATA_PATH: queryDataPath };
 }

@@ -13,7 +13,8 @@
  *   clients; the emulator must only send listed values);
  * - a required member missing, two members of a union set;
  * - for XML: the wrong envelope (`<OpResponse><OpResult>…`, EC2's
- *   `<OpResponse><requestId/>…`), list items not named as the model says,
+ *   `<OpResponse><requestId/>…`; an `<OpResult>` for an operation whose model
+ *   has no output shape, or none for one that has), list items not named as the model says,
  *   text where elements belong and elements where text belongs;
  * - an error code the service's model does not declare (nor the AWS common
  *   errors); one the model has, but not on this operation, is a *note*
@@ -485,9 +486,11 @@ function checkXmlSuccess(walk: Walk, root: Element, ec2: boolean): void {
     if (operation.o) walk.report(segment(wrapper), `element "${wrapper}" is missing`);
     return;
   }
-  // An operation with no output: an empty <OpResult/> is tolerated (SDKs skip it), content is not.
+  // An operation with no output shape: AWS answers ResponseMetadata only, with no <OpResult> at all
+  // (botocore and the SDKs skip it, so a stray one would go unnoticed by clients).
   if (!operation.o) {
-    if (result.children.length > 0 || !blank(result.text)) walk.report(segment(wrapper), `${op} has no output in the model, but ${wrapper} has content`);
+    const content = result.children.length > 0 || !blank(result.text) ? ' (this one has content)' : '';
+    walk.report(segment(wrapper), `unexpected element "${wrapper}"${content}: ${op} has no output in the model, and AWS answers it with ResponseMetadata only`);
     return;
   }
   checkXmlStructure(walk, operation.o, result, '', 0);

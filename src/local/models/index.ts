@@ -42,3 +42,15 @@ export function checkInput(service: ServiceDefinition, operation: string, input:
   if (error) throw error;
   return result.value;
 }
+
+/**
+ * `false` when the AWS model of `operation` declares no output shape (IAM
+ * `DeleteRole`, CloudWatch `PutMetricAlarm`): AWS answers such an operation
+ * in Query with `ResponseMetadata` only, no `<{operation}Result>`. `true`
+ * for an operation with an output shape (even one with no members, as ELBv2
+ * `DeleteTargetGroup`), and for one the model does not have.
+ */
+export function hasOutputShape(signingName: string, operation: string): boolean {
+  const model = Object.hasOwn(models, signingName) ? models[signingName] : undefined;
+  return !model?.noOutputOperations?.includes(operation);
+}

@@ -2,7 +2,8 @@
  * The compact form of an AWS service model that the local cloud validates
  * input against. `scripts/derive-models.ts` writes one per served service
  * (`src/local/models/data/*.ts`) from the published botocore models, keeping
- * only the input shapes of the operations the local cloud serves.
+ * only the input shapes of the operations the local cloud serves (and which
+ * of them have no output shape, for the Query encoder).
  *
  * @internal
  */
@@ -84,6 +85,13 @@ export interface ServiceModel {
    * usual constraint-failure code: their invalid input is a `ValidationException`.
    */
   readonly validationExceptionOperations?: readonly string[];
+  /**
+   * Operations whose model declares no `output` shape (IAM `DeleteRole`,
+   * CloudWatch `PutMetricAlarm`): their AWS Query answer has no
+   * `<{Operation}Result>` element, only `ResponseMetadata`. An operation with
+   * an output shape, even one with no members, is not listed.
+   */
+  readonly noOutputOperations?: readonly string[];
 }
 
 /**

@@ -50,12 +50,18 @@ export function encodeJson(protocol: Protocol, output: unknown, requestId: strin
   };
 }
 
-/** Success body for AWS Query (`<XResponse><XResult>…</XResult><ResponseMetadata/></XResponse>`). */
-export function encodeQuery(action: string, namespace: string, output: unknown, requestId: string): WireResponse {
-  const result = toXmlContent(output ?? {}, 'member');
+/**
+ * Success body for AWS Query: `<XResponse><XResult>…</XResult><ResponseMetadata/></XResponse>`
+ * for an operation with an output shape (`<XResult></XResult>` when it has
+ * no members), and `<XResponse><ResponseMetadata/></XResponse>` when
+ * `hasOutput` is `false` (the model declares no output: AWS sends no result
+ * element, and `output` is not sent).
+ */
+export function encodeQuery(action: string, namespace: string, output: unknown, requestId: string, hasOutput: boolean): WireResponse {
+  const result = hasOutput ? `<${action}Result>${toXmlContent(output ?? {}, 'member')}</${action}Result>` : '';
   const body =
     `<?xml version="1.0" encoding="UTF-8"?>\n<${action}Response xmlns="${escapeXml(namespace)}">` +
-    `<${action}Result>${result}</${action}Result>` +
+    result +
     `<ResponseMetadata><RequestId>${requestId}</RequestId></ResponseMetadata></${action}Response>`;
   return { status: 200, headers: { 'content-type': 'text/xml', 'x-amzn-requestid': requestId }, body };
 }

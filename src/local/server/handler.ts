@@ -12,6 +12,7 @@ import type { CloudState } from '../core/cloud-state.js';
 import { AwsError, type Protocol } from '../core/types.js';
 import type { MountedListener, RequestListenerOptions, RequestLogEntry } from './listener-options.js';
 import { uuid } from '../core/util.js';
+import { hasOutputShape } from '../models/index.js';
 import { encodeEc2, encodeError, encodeJson, encodeQuery } from './codecs.js';
 import { createRequestGuard, type GuardRefusal, type RequestGuardOptions } from './guard.js';
 import { requireSignature, verifySignature, type LocalCredentials } from './sigv4.js';
@@ -60,7 +61,7 @@ async function run(l: ListenerContext, res: ServerResponse, requestId: string, c
   const ns = service.xmlNamespace ?? '';
   if (isJson(protocol)) return send(l, res, encodeJson(protocol, output, requestId));
   if (protocol === 'ec2') return send(l, res, encodeEc2(operation, ns, output, requestId));
-  return send(l, res, encodeQuery(operation, ns, output, requestId));
+  return send(l, res, encodeQuery(operation, ns, output, requestId, hasOutputShape(service.signingName, operation)));
 }
 
 /** Calls `onRequest` once the answer to `res` is sent (a failing log sink does not break the server). */

@@ -13,7 +13,7 @@ import { DescribeScalableTargetsCommand } from '@aws-sdk/client-application-auto
 import { DescribeAlarmsCommand, PutMetricAlarmCommand } from '@aws-sdk/client-cloudwatch';
 import { CreateLogGroupCommand, DescribeLogGroupsCommand } from '@aws-sdk/client-cloudwatch-logs';
 import { CreateClusterCommand, CreateServiceCommand, DescribeClustersCommand, DescribeServicesCommand, ListTasksCommand, RegisterTaskDefinitionCommand } from '@aws-sdk/client-ecs';
-import { DescribeLoadBalancersCommand, DescribeTargetGroupsCommand } from '@aws-sdk/client-elastic-load-balancing-v2';
+import { CreateTargetGroupCommand, DeleteTargetGroupCommand, DescribeLoadBalancersCommand, DescribeTargetGroupsCommand } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { ListNamespacesCommand } from '@aws-sdk/client-servicediscovery';
 import type { ServiceDefinition } from '../../../src/local/core/types.js';
 import { awsCli, awsCliSkip } from '../aws-cli.js';
@@ -125,6 +125,21 @@ describe('response conformance of a running local cloud (ECSKIT_CONFORMANCE_LOG)
     assert.equal((await rejection(logs.send(new CreateLogGroupCommand({ logGroupName: '/ecs/conf' })))).name, 'ResourceAlreadyExistsException');
     await serviceDiscovery.send(new ListNamespacesCommand({}));
     await autoScaling.send(new DescribeScalableTargetsCommand({ ServiceNamespace: 'ecs' }));
+    // Query operations with no output shape (ResponseMetadata only) and with one that has no members (an empty <XResult>).
+    const trust = JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { Service: 'ecs-tasks.amazonaws.com' }, Action: 'sts:AssumeRole' }] });
+    for (const [service, action, params] of [
+      ['iam', 'CreateRole', { RoleName: 'conf', AssumeRolePolicyDocument: trust }],
+      ['iam', 'TagRole', { RoleName: 'conf', 'Tags.member.1.Key': 'k', 'Tags.member.1.Value': 'v' }],
+      ['iam', 'DeleteRole', { RoleName: 'conf' }],
+      ['monitoring', 'SetAlarmState', { AlarmName: 'cpu', StateValue: 'OK', StateReason: 'conformance' }],
+      ['monitoring', 'PutMetricData', { Namespace: 'Conf', 'MetricData.member.1.MetricName': 'm', 'MetricData.member.1.Value': 1 }],
+    ] as const) {
+      const r = await t.query(service, action, params);
+      assert.equal(r.status, 200, `${service} ${action}: ${r.text}`);
+    }
+    const vpcId = [vpcs.xml.DescribeSubnetsResponse.subnetSet.item].flat()[0].vpcId as string;
+    const tg = await elbv2.send(new CreateTargetGroupCommand({ Name: 'conf', Protocol: 'HTTP', Port: 80, VpcId: vpcId }));
+    await elbv2.send(new DeleteTargetGroupCommand({ TargetGroupArn: tg.TargetGroups![0]!.TargetGroupArn! }));
 
     const cli = async (args: string[], code = 0) => {
       const r = await awsCli(t.cloud.endpoint, args);

@@ -28,6 +28,13 @@ const query = (service: string, operation: string, result: string) =>
     operation,
     body: `<?xml version="1.0" encoding="UTF-8"?>\n<${operation}Response xmlns="urn:x"><${operation}Result>${result}</${operation}Result><ResponseMetadata><RequestId>r-1</RequestId></ResponseMetadata></${operation}Response>`,
   });
+/** A Query answer with ResponseMetadata only, as AWS sends for an operation with no output shape. */
+const queryNoResult = (service: string, operation: string) =>
+  problems({
+    service,
+    operation,
+    body: `<?xml version="1.0" encoding="UTF-8"?>\n<${operation}Response xmlns="urn:x"><ResponseMetadata><RequestId>r-1</RequestId></ResponseMetadata></${operation}Response>`,
+  });
 const ec2 = (operation: string, content: string) =>
   problems({ service: 'ec2', operation, body: `<?xml version="1.0" encoding="UTF-8"?>\n<${operation}Response xmlns="urn:x"><requestId>r-1</requestId>${content}</${operation}Response>` });
 
@@ -178,9 +185,23 @@ describe('response conformance: Query XML', () => {
 
   it('a conformant response has no violations', () => {
     assert.deepEqual(query('elasticloadbalancing', 'DescribeLoadBalancers', lb('<State><Code>active</Code></State><CreatedTime>2026-01-02T03:04:05.678Z</CreatedTime><AvailabilityZones><member><ZoneName>us-east-1a</ZoneName></member></AvailabilityZones>')), []);
+    // An output shape with no members: an empty result element.
     assert.deepEqual(query('elasticloadbalancing', 'DeleteLoadBalancer', ''), []);
-    // An operation with no output: an empty result element is tolerated.
-    assert.deepEqual(query('iam', 'DeleteRole', ''), []);
+    // An operation with no output shape: ResponseMetadata only.
+    assert.deepEqual(queryNoResult('iam', 'DeleteRole'), []);
+    assert.deepEqual(queryNoResult('monitoring', 'PutMetricAlarm'), []);
+  });
+
+  it('the result element: present exactly when the model has an output shape (even one with no members)', () => {
+    assert.deepEqual(query('iam', 'DeleteRole', ''), ['/DeleteRoleResult: unexpected element "DeleteRoleResult": DeleteRole has no output in the model, and AWS answers it with ResponseMetadata only']);
+    assert.deepEqual(query('monitoring', 'PutMetricAlarm', ''), ['/PutMetricAlarmResult: unexpected element "PutMetricAlarmResult": PutMetricAlarm has no output in the model, and AWS answers it with ResponseMetadata only']);
+    assert.deepEqual(queryNoResult('elasticloadbalancing', 'DeleteLoadBalancer'), ['/DeleteLoadBalancerResult: element "DeleteLoadBalancerResult" is missing']);
+    assert.deepEqual(queryNoResult('monitoring', 'TagResource'), ['/TagResourceResult: element "TagResourceResult" is missing']);
+    // A result element of another operation's name is just an unexpected element.
+    assert.deepEqual(
+      problems({ service: 'iam', operation: 'DeleteRole', body: '<DeleteRoleResponse><GetRoleResult/><ResponseMetadata><RequestId>r</RequestId></ResponseMetadata></DeleteRoleResponse>' }),
+      ['/GetRoleResult: unexpected element "GetRoleResult" in DeleteRoleResponse'],
+    );
   });
 
   it('reports unknown elements, bad enum values and wrong scalar text with wire-name paths', () => {
@@ -213,7 +234,9 @@ describe('response conformance: Query XML', () => {
       '/ResponseMetadata/Extra: unexpected element "Extra"',
       '/GetCallerIdentityResult: element "GetCallerIdentityResult" is missing',
     ]);
-    assert.deepEqual(query('iam', 'DeleteRole', '<Deleted>true</Deleted>'), ['/DeleteRoleResult: DeleteRole has no output in the model, but DeleteRoleResult has content']);
+    assert.deepEqual(query('iam', 'DeleteRole', '<Deleted>true</Deleted>'), [
+      '/DeleteRoleResult: unexpected element "DeleteRoleResult" (this one has content): DeleteRole has no output in the model, and AWS answers it with ResponseMetadata only',
+    ]);
   });
 
   it('flattened lists and maps, map entries and custom item names', () => {
