@@ -20,9 +20,10 @@ describe('EC2 instances as the capacity of a cluster, with the runtime', () => {
   let ec2: EC2Client;
   let subnets: { id: string; zone: string }[];
   let profile: { Name: string };
+  const logs: string[] = [];
   before(async () => {
     // No virtual container instances: the default of a local cloud, as on AWS.
-    t = await startRuntimeCloud({ runtime: { containerInstances: { count: 0 } } });
+    t = await startRuntimeCloud({ runtime: { containerInstances: { count: 0 } }, log: (line) => logs.push(line) });
     ec2 = new EC2Client({ endpoint: t.cloud.endpoint, region: t.cloud.region, credentials: TEST_CREDENTIALS, maxAttempts: 1 });
     subnets = ((await ec2.send(new DescribeSubnetsCommand({}))).Subnets ?? []).map((s) => ({ id: s.SubnetId!, zone: s.AvailabilityZone! }));
     // The container instance profile, as on AWS: the agent registers with its role's credentials.
@@ -101,5 +102,19 @@ describe('EC2 instances as the capacity of a cluster, with the runtime', () => {
     const svc = (await t.clients.ecs.send(new DescribeServicesCommand({ cluster: CLUSTER, services: ['web'] }))).services![0]!;
     assert.equal(svc.runningCount, 2);
     assert.equal((await t.clients.ecs.send(new DescribeClustersCommand({ clusters: [CLUSTER] }))).clusters?.[0]?.registeredContainerInstancesCount, 1);
+  });
+
+  test('an instance launched without an instance profile is not registered by the runtime\'s ticks either; the agent\'s complaint is logged once', async () => {
+    await t.clients.ecs.send(new CreateClusterCommand({ clusterName: 'no-creds' }));
+    const userData = Buffer.from('#!/bin/bash\necho ECS_CLUSTER=no-creds >> /etc/ecs/ecs.config\n').toString('base64');
+    const out = await ec2.send(new RunInstancesCommand({ ImageId: 'ami-0123456789abcdef0', InstanceType: 't3.medium', MinCount: 1, MaxCount: 1, UserData: userData }));
+    const id = out.Instances![0]!.InstanceId!;
+    // The agent is due 10 AWS seconds (200 ms here) after the instance runs; the ticks alone (no ECS call) find it has no credentials.
+    await waitFor('the agent\'s complaint', async () => logs.some((l) => l.includes(id)), 5000);
+    await new Promise((r) => setTimeout(r, 500)); // ten more ticks
+    assert.equal((await t.clients.ecs.send(new DescribeClustersCommand({ clusters: ['no-creds'] }))).clusters?.[0]?.registeredContainerInstancesCount, 0);
+    const lines = logs.filter((l) => l.includes(id));
+    assert.equal(lines.length, 1, lines.join('\n'));
+    assert.match(lines[0]!, new RegExp(`ecs agent on ${id}: cannot register with cluster no-creds: no instance profile`));
   });
 });
