@@ -184,7 +184,9 @@ function createDefaultCluster(rs: RegionState, scope: AgentSyncScope): ClusterRe
 function register(rs: RegionState, scope: AgentSyncScope, instance: StoredInstance, config: EcsAgentConfig): boolean {
   const name = config.cluster ?? 'default';
   const due = instance.runningAt + new TimeScale(scope.timeScale).ms(AGENT_REGISTER_SECONDS);
-  const problem = credentialsProblem(scope.stateOf(IAM_HOME_REGION)?.['iam'] as IamState | undefined, instance);
+  // IAM is read only for an instance with a profile (reading another region's state may create it empty).
+  const iam = instance.iamInstanceProfile ? (scope.stateOf(IAM_HOME_REGION)?.['iam'] as IamState | undefined) : undefined;
+  const problem = credentialsProblem(iam, instance);
   if (problem !== undefined) {
     // Logged once per reason, as a retrying agent's log would show it (not at every sync).
     if (instance.ecsAgentProblem !== problem) {
