@@ -66,7 +66,8 @@ Options:
                           Node module, repo[:tag]=cmd:/path/to/bin arg… runs a command
   --container-instances <n>  instant virtual container instances per new cluster (default 0:
                           none, as on AWS; EC2 instances run with ECS_CLUSTER=<cluster> in
-                          their user data join a cluster, see docs/local-cloud.md)
+                          their user data and an instance profile (ecsInstanceRole) join a
+                          cluster, see docs/local-cloud.md)
   --instance-cpu <units>  CPU units per virtual instance (default 2048)
   --instance-memory <MiB> memory per virtual instance (default 3943)
   --max-tasks <n>         most tasks live at once (default: half this machine's memory

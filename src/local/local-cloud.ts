@@ -83,7 +83,8 @@ export interface LocalCloudOptions {
    * (`containerInstances`, `tickMs`, `dnsPort`, …). A new cluster has no
    * container instances (as on AWS) unless `containerInstances.count` asks
    * for instant virtual ones: EC2 instances launched with `ECS_CLUSTER=<name>`
-   * user data register with it once they run.
+   * user data and an instance profile whose role may call ECS (the lab's
+   * `ecsInstanceRole`) register with it once they run.
    */
   runtime?: boolean | RuntimeOptions;
   /**

@@ -23,6 +23,7 @@ import { hostsForBindAddress } from './server/guard.js';
 import { createRequestListener } from './server/handler.js';
 import { StatePersister } from './server/persistence.js';
 import { createRegistry, type Registry } from './services/ecr/registry.js';
+import { AGENT_LOG_EVENT, type AgentLogEvent } from './services/ecs/agent.js';
 import { services as allServices } from './services/index.js';
 import type { LocalCloud, LocalCloudOptions } from './local-cloud.js';
 
@@ -93,6 +94,8 @@ export interface OpenedState {
 export async function openState(options: LocalCloudOptions, checked: CheckedOptions): Promise<OpenedState> {
   const { accountId, timeScale, region, log } = checked;
   const state = new CloudState({ accountId, timeScale, services: options.services ?? allServices });
+  // The ECS agents' log lines (why an EC2 instance does not register: no instance profile, …).
+  state.events.on(AGENT_LOG_EVENT, (event: AgentLogEvent) => log(`[ecskit local] ${event.line}`));
   const persister = options.stateFile ? StatePersister.open(state, options.stateFile, { log, fsync: options.fsync ?? false }) : undefined;
   const applyPreset = async () => {
     if (options.preset && state.service('ecr') && state.service('iam')) await applyAccountPreset(state, options.preset, region);

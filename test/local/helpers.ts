@@ -23,6 +23,7 @@ import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
 import { ECSClient } from '@aws-sdk/client-ecs';
 import { ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balancing-v2';
+import { AddRoleToInstanceProfileCommand, AttachRolePolicyCommand, CreateInstanceProfileCommand, CreateRoleCommand, IAMClient } from '@aws-sdk/client-iam';
 import { ServiceDiscoveryClient } from '@aws-sdk/client-servicediscovery';
 import { XMLParser } from 'fast-xml-parser';
 import { startLocalCloud, type LocalCloud, type LocalCloudOptions } from '../../src/local/index.js';
@@ -165,6 +166,29 @@ export async function startTestCloud(options: LocalCloudOptions = {}): Promise<T
       await cloud.stop();
     },
   };
+}
+
+/** The AWS-managed policy of the ECS container instance role. */
+export const ECS_INSTANCE_ROLE_POLICY = 'arn:aws:iam::aws:policy/service-role/AmazonEC2ContainerServiceforEC2Role';
+
+/**
+ * Creates, through the IAM API as a user does, the ECS container instance
+ * role `name` (trusted by EC2, {@link ECS_INSTANCE_ROLE_POLICY} attached) and
+ * the instance profile `name` holding it: what the ECS agent of an instance
+ * needs to register it. Returns the `IamInstanceProfile` for RunInstances.
+ */
+export async function createEcsInstanceProfile(cloud: Pick<LocalCloud, 'endpoint' | 'region'>, name = 'ecsInstanceRole'): Promise<{ Name: string }> {
+  const iam = new IAMClient({ endpoint: cloud.endpoint, region: cloud.region, credentials: TEST_CREDENTIALS, maxAttempts: 1 });
+  try {
+    const trust = { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { Service: 'ec2.amazonaws.com' }, Action: 'sts:AssumeRole' }] };
+    await iam.send(new CreateRoleCommand({ RoleName: name, AssumeRolePolicyDocument: JSON.stringify(trust) }));
+    await iam.send(new AttachRolePolicyCommand({ RoleName: name, PolicyArn: ECS_INSTANCE_ROLE_POLICY }));
+    await iam.send(new CreateInstanceProfileCommand({ InstanceProfileName: name }));
+    await iam.send(new AddRoleToInstanceProfileCommand({ InstanceProfileName: name, RoleName: name }));
+  } finally {
+    iam.destroy();
+  }
+  return { Name: name };
 }
 
 /** An error thrown by an SDK v3 client. */

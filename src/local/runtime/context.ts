@@ -136,7 +136,8 @@ export interface ContainerInstanceDefaults {
 
 /**
  * None by default: capacity comes from EC2 instances whose ECS agent joins
- * the cluster (RunInstances with `ECS_CLUSTER=<name>` user data), as on AWS.
+ * the cluster (RunInstances with `ECS_CLUSTER=<name>` user data and an
+ * instance profile holding the container instance role), as on AWS.
  * A count above 0 gives each new cluster instant virtual instances, each a
  * t3.medium as ECS registers it (2048 CPU units, 3943 MiB) unless sized.
  */

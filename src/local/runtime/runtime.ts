@@ -55,7 +55,8 @@ export interface RuntimeOptions {
   /**
    * Virtual EC2 container instances each new cluster gets at once, for instant
    * capacity. Default `count: 0`: none, as on AWS — launch EC2 instances whose
-   * user data sets `ECS_CLUSTER` (RunInstances) and their agents register them.
+   * user data sets `ECS_CLUSTER` (RunInstances, with an instance profile such
+   * as `ecsInstanceRole`) and their agents register them.
    * Each is 2048 CPU units and 3943 MiB (a t3.medium) unless `cpu`/`memory` say otherwise.
    */
   readonly containerInstances?: Partial<ContainerInstanceDefaults>;

@@ -124,9 +124,11 @@ export function tasksComponent(context: RuntimeContext): RuntimeComponent {
 
   /** The ECS agents of EC2 instances: instances that finished booting register, terminated ones deregister (their tasks stop). */
   function syncAgents(now: number): void {
-    for (const { accountId, region, state } of context.regions()) {
+    const regions = context.regions();
+    for (const { accountId, region, state } of regions) {
       if (!state['ec2']) continue;
-      if (port.syncContainerAgents(state, { accountId, region, now, timeScale: context.timeScale, stopTasksAtOnce: false })) shared.changed();
+      const stateOf = (name: string) => regions.find((r) => r.accountId === accountId && r.region === name)?.state;
+      if (port.syncContainerAgents(state, { accountId, region, now, timeScale: context.timeScale, stopTasksAtOnce: false, stateOf, events: context.cloud.events })) shared.changed();
     }
   }
 

@@ -138,6 +138,12 @@ export interface StoredInstance {
   /** The user data as sent (base64). */
   userData?: string;
   iamInstanceProfile?: { arn: string; id: string };
+  /**
+   * Why its ECS agent cannot register it (no instance profile, no role, …),
+   * as last logged (`services/ecs/agent.ts`, which logs each reason once);
+   * absent when it has none or the instance runs no agent.
+   */
+  ecsAgentProblem?: string;
   clientToken?: string;
   amiLaunchIndex: number;
   disableApiTermination: boolean;

@@ -17,6 +17,26 @@
  * ENI limit of the type for awsvpc tasks. An instance registers once: after
  * DeregisterContainerInstance it stays out.
  *
+ * The agent calls ECS with the instance's role credentials (the "Amazon ECS
+ * container instance IAM role"), so, as on AWS, an instance registers only
+ * when {@link credentialsProblem} finds none, checked live at each sync:
+ * it was launched with an instance profile; that profile still exists (looked
+ * up by the ARN RunInstances stored) and holds a role; that role exists; and
+ * the role has a permissions policy that may allow
+ * `ecs:RegisterContainerInstance` — at least one attached managed policy
+ * other than the AWS-managed ones whose documents are known not to
+ * (AmazonECSTaskExecutionRolePolicy, AmazonEC2ContainerServiceRole,
+ * AmazonEC2ContainerServiceAutoscaleRole; see {@link NOT_AGENT_POLICIES}).
+ * A role with no policy at all has no permissions (IAM denies by default and
+ * ECS has no resource-based policies). Policy documents are not evaluated: a
+ * customer-managed policy, or any other AWS-managed one, is taken to allow
+ * it. The local IAM has no inline policies. The trust policy is not checked
+ * either. Like the real agent, which keeps retrying, a blocked instance
+ * registers on a later sync once its profile or role is fixed. Why it does
+ * not register is logged once per instance and reason (an
+ * {@link AGENT_LOG_EVENT} event the local cloud writes to its log), as the
+ * real agent writes credential errors to its own log.
+ *
  * When the instance shuts down its agent disconnects; once it is
  * `terminated`, its tasks stop ("Host EC2 (instance i-…) terminated.") and
  * the container instance is deregistered (INACTIVE), as ECS does for a
@@ -27,13 +47,15 @@
  *
  * @internal
  */
-import type { RegionState } from '../../core/types.js';
+import type { EventEmitter } from 'node:events';
+import type { LocalCloudEvent, RegionState } from '../../core/types.js';
 import { arn, own } from '../../core/util.js';
 import { TimeScale } from '../../../time-scale.js';
 import { findCatalogueImage } from '../ec2/images.js';
 import { instancesOf, instanceState } from '../ec2/instance-lifecycle.js';
 import { ecsRegisteredResources, findInstanceType } from '../ec2/instance-types.js';
 import type { Ec2State, StoredInstance } from '../ec2/state.js';
+import { IAM_HOME_REGION, type IamState } from '../iam/state.js';
 import { decodeUserData, ecsAgentConfig, userDataText, type EcsAgentConfig } from '../ec2/user-data.js';
 import { addInstance, defaultAttributes } from './container-instances.js';
 import { ecsState, requestTaskStop, updateTask, type ClusterRecord } from './state.js';
@@ -50,6 +72,73 @@ export interface AgentSyncScope {
   readonly timeScale: number;
   /** No runtime stops tasks: a task on a terminated instance is STOPPED at once. */
   readonly stopTasksAtOnce: boolean;
+  /** The account's state in another region (IAM's lives in {@link IAM_HOME_REGION}); undefined when it has none. */
+  readonly stateOf: (region: string) => RegionState | undefined;
+  /** Where the agent's log lines go, as {@link AGENT_LOG_EVENT} events. */
+  readonly events: EventEmitter;
+}
+
+/** The event carrying one line of an ECS agent's log (`{ accountId, region, type, instanceId, line }`); the local cloud writes `line` to its log. */
+export const AGENT_LOG_EVENT = 'ecs:agent-log';
+
+/** The payload of an {@link AGENT_LOG_EVENT}. */
+export interface AgentLogEvent extends LocalCloudEvent {
+  readonly instanceId: string;
+  readonly line: string;
+}
+
+/** The AWS-managed policy the container instance role needs (AWS's documentation names it). */
+export const AGENT_POLICY_ARN = 'arn:aws:iam::aws:policy/service-role/AmazonEC2ContainerServiceforEC2Role';
+
+/**
+ * AWS-managed policies whose published documents do not allow
+ * `ecs:RegisterContainerInstance` (AWS Managed Policy Reference), so a role
+ * with only these cannot register an instance: the task execution role's
+ * (ECR pulls and log writes), the legacy ECS service role's (ELB and EC2
+ * describe/ingress) and the legacy ECS autoscale role's (DescribeServices,
+ * UpdateService and alarms). Any other policy is taken to allow it.
+ */
+export const NOT_AGENT_POLICIES: readonly string[] = [
+  'AmazonECSTaskExecutionRolePolicy',
+  'AmazonEC2ContainerServiceRole',
+  'AmazonEC2ContainerServiceAutoscaleRole',
+];
+
+const isAwsManaged = (policyArn: string) => /^arn:aws[\w-]*:iam::aws:policy\//.test(policyArn);
+
+const FIX = `launch it with an instance profile holding a role with ${AGENT_POLICY_ARN.split('/').pop()} attached (the lab's ecsInstanceRole)`;
+
+/**
+ * Why the ECS agent of `instance` gets no credentials allowed to register it
+ * (see the module docs), or undefined when it does. Read live from the
+ * account's IAM, so a profile or role fixed after launch counts.
+ */
+export function credentialsProblem(iam: IamState | undefined, instance: StoredInstance): string | undefined {
+  const association = instance.iamInstanceProfile;
+  if (!association) return `no instance profile: the ECS agent calls ECS with the instance's role credentials, and the instance was launched without IamInstanceProfile; ${FIX}`;
+  const profile = Object.values(iam?.instanceProfiles ?? {}).find((p) => p.Arn === association.arn);
+  if (!profile) return `instance profile ${association.arn} no longer exists, so the instance has no credentials; create it again with a role in it, or ${FIX}`;
+  const roleName = profile.Roles[0];
+  if (roleName === undefined) {
+    return `instance profile ${profile.InstanceProfileName} holds no role, so the instance has no credentials; add one (iam add-role-to-instance-profile --instance-profile-name ${profile.InstanceProfileName} --role-name ecsInstanceRole) with ${AGENT_POLICY_ARN.split('/').pop()} attached`;
+  }
+  const role = own(iam?.roles, roleName);
+  if (!role) return `role ${roleName} of instance profile ${profile.InstanceProfileName} does not exist, so the instance has no credentials; create it with ${AGENT_POLICY_ARN.split('/').pop()} attached`;
+  const attach = `iam attach-role-policy --role-name ${role.RoleName} --policy-arn ${AGENT_POLICY_ARN}`;
+  if (role.AttachedPolicies.length === 0) {
+    return `role ${role.RoleName} (instance profile ${profile.InstanceProfileName}) has no permissions policy, so ECS denies ecs:RegisterContainerInstance (AccessDeniedException); attach one (${attach})`;
+  }
+  const mayAllow = role.AttachedPolicies.some((p) => !isAwsManaged(p.PolicyArn) || !NOT_AGENT_POLICIES.includes(p.PolicyArn.split('/').pop() ?? ''));
+  if (!mayAllow) {
+    return `role ${role.RoleName} (instance profile ${profile.InstanceProfileName}) has only ${role.AttachedPolicies.map((p) => p.PolicyName).join(', ')}, which do not allow ecs:RegisterContainerInstance (AccessDeniedException); attach ${AGENT_POLICY_ARN.split('/').pop()} (${attach})`;
+  }
+  return undefined;
+}
+
+/** Sends one line of the agent of `instanceId`'s log. */
+function agentLog(scope: AgentSyncScope, instanceId: string, line: string): void {
+  const event: AgentLogEvent = { accountId: scope.accountId, region: scope.region, type: AGENT_LOG_EVENT, instanceId, line: `ecs agent on ${instanceId}: ${line}` };
+  scope.events.emit(AGENT_LOG_EVENT, event);
 }
 
 /** The ECS agent configuration of an instance, or undefined when it runs no agent. */
@@ -87,9 +176,26 @@ function createDefaultCluster(rs: RegionState, scope: AgentSyncScope): ClusterRe
   return record;
 }
 
-/** Registers a running instance's agent, when due and its cluster exists (or is `default`). Returns whether it did. */
+/**
+ * Registers a running instance's agent, when due, its credentials allow it
+ * and its cluster exists (or is `default`); otherwise notes (and logs, once)
+ * a credentials problem. Returns whether state changed.
+ */
 function register(rs: RegionState, scope: AgentSyncScope, instance: StoredInstance, config: EcsAgentConfig): boolean {
   const name = config.cluster ?? 'default';
+  const due = instance.runningAt + new TimeScale(scope.timeScale).ms(AGENT_REGISTER_SECONDS);
+  // IAM is read only for an instance with a profile (reading another region's state may create it empty).
+  const iam = instance.iamInstanceProfile ? (scope.stateOf(IAM_HOME_REGION)?.['iam'] as IamState | undefined) : undefined;
+  const problem = credentialsProblem(iam, instance);
+  if (problem !== undefined) {
+    // Logged once per reason, as a retrying agent's log would show it (not at every sync).
+    if (instance.ecsAgentProblem !== problem) {
+      instance.ecsAgentProblem = problem;
+      agentLog(scope, instance.instanceId, `cannot register with cluster ${name}: ${problem}`);
+      return true;
+    }
+    return false;
+  }
   const s = ecsState(rs);
   const clusterArn = arn({ region: scope.region, accountId: scope.accountId }, 'ecs', `cluster/${name}`);
   let cluster = own(s.clusters, clusterArn);
@@ -100,6 +206,12 @@ function register(rs: RegionState, scope: AgentSyncScope, instance: StoredInstan
   }
   const type = findInstanceType(instance.instanceType);
   if (!type) return false;
+  // Blocked until now: the retrying agent registers at this sync, not when the instance came up.
+  const registeredAt = instance.ecsAgentProblem !== undefined ? Math.max(due, scope.now) : due;
+  if (instance.ecsAgentProblem !== undefined) {
+    delete instance.ecsAgentProblem;
+    agentLog(scope, instance.instanceId, `credentials work now; registered with cluster ${cluster.clusterName}`);
+  }
   const { cpu, memory } = ecsRegisteredResources(type, config.reservedMemory);
   const builtIn = defaultAttributes(instance.instanceType, instance.availabilityZone, {
     amiId: instance.imageId,
@@ -113,7 +225,7 @@ function register(rs: RegionState, scope: AgentSyncScope, instance: StoredInstan
     memory,
     ec2InstanceId: instance.instanceId,
     attributes: [...builtIn, ...custom.filter((c) => !builtIn.some((b) => b.name === c.name))],
-    now: instance.runningAt + new TimeScale(scope.timeScale).ms(AGENT_REGISTER_SECONDS),
+    now: registeredAt,
     ...(config.reservedPorts ? { ports: [...config.reservedPorts] } : {}),
     maxTaskEnis: Math.max(0, type.maxEnis - 1),
   });

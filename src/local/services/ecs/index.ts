@@ -34,6 +34,8 @@ function withAgents(handler: OperationHandler): OperationHandler {
       now: ctx.now().getTime(),
       timeScale: ctx.timeScale,
       stopTasksAtOnce: !runtimeAttached(ctx.events),
+      stateOf: (region) => ctx.stateOf(region),
+      events: ctx.events,
     });
     if (changed) ctx.changed();
     return handler(input, ctx);

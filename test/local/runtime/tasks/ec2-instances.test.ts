@@ -1,6 +1,7 @@
 /**
  * EC2 instances as capacity with the runtime: a new cluster has none (the
- * default), instances launched with ECS_CLUSTER user data are registered by
+ * default), instances launched with ECS_CLUSTER user data (and the container
+ * instance profile, as on AWS) are registered by
  * the runtime's tick, a service spreads its tasks over their zones, and
  * terminating an instance stops its task process ("Host EC2 … terminated.")
  * while the scheduler replaces it on the instance left.
@@ -9,7 +10,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { CreateClusterCommand, CreateServiceCommand, DescribeClustersCommand, DescribeServicesCommand, ListTasksCommand, RegisterTaskDefinitionCommand, RunTaskCommand, type Task } from '@aws-sdk/client-ecs';
 import { DescribeSubnetsCommand, EC2Client, RunInstancesCommand, TerminateInstancesCommand } from '@aws-sdk/client-ec2';
-import { rejection, TEST_CREDENTIALS, type TestCloud } from '../../helpers.js';
+import { createEcsInstanceProfile, rejection, TEST_CREDENTIALS, type TestCloud } from '../../helpers.js';
 import { describeTask, processAlive, startRuntimeCloud, waitFor } from './helpers.js';
 
 const CLUSTER = 'on-ec2';
@@ -18,11 +19,15 @@ describe('EC2 instances as the capacity of a cluster, with the runtime', () => {
   let t: TestCloud;
   let ec2: EC2Client;
   let subnets: { id: string; zone: string }[];
+  let profile: { Name: string };
+  const logs: string[] = [];
   before(async () => {
     // No virtual container instances: the default of a local cloud, as on AWS.
-    t = await startRuntimeCloud({ runtime: { containerInstances: { count: 0 } } });
+    t = await startRuntimeCloud({ runtime: { containerInstances: { count: 0 } }, log: (line) => logs.push(line) });
     ec2 = new EC2Client({ endpoint: t.cloud.endpoint, region: t.cloud.region, credentials: TEST_CREDENTIALS, maxAttempts: 1 });
     subnets = ((await ec2.send(new DescribeSubnetsCommand({}))).Subnets ?? []).map((s) => ({ id: s.SubnetId!, zone: s.AvailabilityZone! }));
+    // The container instance profile, as on AWS: the agent registers with its role's credentials.
+    profile = await createEcsInstanceProfile(t.cloud);
   });
   after(async () => {
     ec2?.destroy();
@@ -57,7 +62,7 @@ describe('EC2 instances as the capacity of a cluster, with the runtime', () => {
     const userData = Buffer.from(`#!/bin/bash\necho ECS_CLUSTER=${CLUSTER} >> /etc/ecs/ecs.config\n`).toString('base64');
     const ids: string[] = [];
     for (const s of subnets.slice(0, 2)) {
-      const out = await ec2.send(new RunInstancesCommand({ ImageId: 'ami-0123456789abcdef0', InstanceType: 't3.medium', MinCount: 1, MaxCount: 1, SubnetId: s.id, UserData: userData }));
+      const out = await ec2.send(new RunInstancesCommand({ ImageId: 'ami-0123456789abcdef0', InstanceType: 't3.medium', MinCount: 1, MaxCount: 1, SubnetId: s.id, UserData: userData, IamInstanceProfile: profile }));
       ids.push(out.Instances![0]!.InstanceId!);
     }
     await waitFor('2 container instances', async () => (await t.clients.ecs.send(new DescribeClustersCommand({ clusters: [CLUSTER] }))).clusters?.[0]?.registeredContainerInstancesCount === 2);
@@ -97,5 +102,19 @@ describe('EC2 instances as the capacity of a cluster, with the runtime', () => {
     const svc = (await t.clients.ecs.send(new DescribeServicesCommand({ cluster: CLUSTER, services: ['web'] }))).services![0]!;
     assert.equal(svc.runningCount, 2);
     assert.equal((await t.clients.ecs.send(new DescribeClustersCommand({ clusters: [CLUSTER] }))).clusters?.[0]?.registeredContainerInstancesCount, 1);
+  });
+
+  test('an instance launched without an instance profile is not registered by the runtime\'s ticks either; the agent\'s complaint is logged once', async () => {
+    await t.clients.ecs.send(new CreateClusterCommand({ clusterName: 'no-creds' }));
+    const userData = Buffer.from('#!/bin/bash\necho ECS_CLUSTER=no-creds >> /etc/ecs/ecs.config\n').toString('base64');
+    const out = await ec2.send(new RunInstancesCommand({ ImageId: 'ami-0123456789abcdef0', InstanceType: 't3.medium', MinCount: 1, MaxCount: 1, UserData: userData }));
+    const id = out.Instances![0]!.InstanceId!;
+    // The agent is due 10 AWS seconds (200 ms here) after the instance runs; the ticks alone (no ECS call) find it has no credentials.
+    await waitFor('the agent\'s complaint', async () => logs.some((l) => l.includes(id)), 5000);
+    await new Promise((r) => setTimeout(r, 500)); // ten more ticks
+    assert.equal((await t.clients.ecs.send(new DescribeClustersCommand({ clusters: ['no-creds'] }))).clusters?.[0]?.registeredContainerInstancesCount, 0);
+    const lines = logs.filter((l) => l.includes(id));
+    assert.equal(lines.length, 1, lines.join('\n'));
+    assert.match(lines[0]!, new RegExp(`ecs agent on ${id}: cannot register with cluster no-creds: no instance profile`));
   });
 });

@@ -14,8 +14,9 @@ import { startTestCloud, type TestCloud } from '../../helpers.js';
 export const ECHO_ENTRY = fileURLToPath(new URL('./fixtures/echo-server.mjs', import.meta.url));
 
 /** A test cloud with the runtime (time scale 0.02 unless given) and the `test/echo` image. */
-export async function startRuntimeCloud(options: { timeScale?: number; runtime?: RuntimeOptions } = {}): Promise<TestCloud> {
+export async function startRuntimeCloud(options: { timeScale?: number; runtime?: RuntimeOptions; log?: (line: string) => void } = {}): Promise<TestCloud> {
   return startTestCloud({
+    ...(options.log ? { log: options.log } : {}),
     timeScale: options.timeScale ?? 0.02,
     runtime: { tickMs: 50, ...options.runtime },
     images: { 'test/echo': { kind: 'node', entry: ECHO_ENTRY } },

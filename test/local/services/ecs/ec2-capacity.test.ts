@@ -1,6 +1,7 @@
 /**
  * EC2 instances as ECS capacity on the control plane (no runtime): the
- * ECS agent of an instance registers it once it runs and deregisters it
+ * ECS agent of an instance (launched with the container instance profile,
+ * as on AWS) registers it once it runs and deregisters it
  * once it is terminated (its tasks stop); attributes; StartTask;
  * DiscoverPollEndpoint; placement constraints (memberOf in the cluster
  * query language, distinctInstance), strategies and the ENI limit; and
@@ -30,7 +31,7 @@ import {
   type ContainerInstance,
 } from '@aws-sdk/client-ecs';
 import { DescribeImagesCommand, DescribeSubnetsCommand, EC2Client, RunInstancesCommand, TerminateInstancesCommand, type RunInstancesCommandInput } from '@aws-sdk/client-ec2';
-import { rejection, startTestCloud, TEST_CREDENTIALS, type TestCloud } from '../../helpers.js';
+import { createEcsInstanceProfile, rejection, startTestCloud, TEST_CREDENTIALS, type TestCloud } from '../../helpers.js';
 import { waitFor } from '../../../wait-for.js';
 
 const b64 = (text: string) => Buffer.from(text).toString('base64');
@@ -44,12 +45,15 @@ describe('EC2 instances as ECS capacity (control plane)', () => {
   let t: TestCloud;
   let ec2: EC2Client;
   let subnets: { id: string; zone: string }[];
+  // The container instance profile every launch uses, as on AWS (the agent registers with its role's credentials).
+  let profile: { Name: string };
   const ecs = () => t.clients.ecs;
   // Time scale 0.001: an instance runs 10 ms after RunInstances and its agent registers it 10 ms later.
   before(async () => {
     t = await startTestCloud({ timeScale: 0.001 });
     ec2 = new EC2Client({ endpoint: t.cloud.endpoint, region: t.cloud.region, credentials: TEST_CREDENTIALS, maxAttempts: 1 });
     subnets = ((await ec2.send(new DescribeSubnetsCommand({}))).Subnets ?? []).map((s) => ({ id: s.SubnetId!, zone: s.AvailabilityZone! }));
+    profile = await createEcsInstanceProfile(t.cloud);
   });
   after(async () => {
     ec2?.destroy();
@@ -57,7 +61,7 @@ describe('EC2 instances as ECS capacity (control plane)', () => {
   });
 
   const launch = async (input: Partial<RunInstancesCommandInput>) =>
-    (await ec2.send(new RunInstancesCommand({ ImageId: 'ami-0123456789abcdef0', InstanceType: 't3.medium', MinCount: 1, MaxCount: 1, ...input }))).Instances!.map((i) => i.InstanceId!);
+    (await ec2.send(new RunInstancesCommand({ ImageId: 'ami-0123456789abcdef0', InstanceType: 't3.medium', MinCount: 1, MaxCount: 1, IamInstanceProfile: profile, ...input }))).Instances!.map((i) => i.InstanceId!);
   const instancesOf = async (cluster: string): Promise<ContainerInstance[]> => {
     const arns = (await ecs().send(new ListContainerInstancesCommand({ cluster }))).containerInstanceArns ?? [];
     if (arns.length === 0) return [];
