@@ -26,13 +26,16 @@ function procState(pid: number): string | undefined {
 }
 
 /**
- * A zombie: `sh` starts `sleep 0` in the background, prints its pid, then
- * execs into `sleep 30`, which never reaps it. Resolves once `/proc` shows
+ * A zombie: `sh` starts a subshell in the background, prints its pid, then
+ * execs into `sleep 30`, which never reaps it; the subshell exits once it
+ * sees its parent is `sleep`. Resolves once `/proc` shows
  * state `Z`; `holder` is the `sleep 30` to kill afterwards (then PID 1 reaps
  * the zombie).
  */
 async function makeZombie(): Promise<{ pid: number; holder: ChildProcess }> {
-  const holder = spawn('sh', ['-c', 'sleep 0 & echo $!; exec sleep 30'], { stdio: ['ignore', 'pipe', 'inherit'] });
+  // The background child exits only once its parent has become `sleep 30`: a shell still running may reap it
+  // (with `sleep 0 &` the shell sometimes did, on a busy machine, and there was no zombie to test).
+  const holder = spawn('sh', ['-c', 'p=$$; (until [ "$(cat /proc/$p/comm)" = sleep ]; do sleep 0.01; done) & echo $!; exec sleep 30'], { stdio: ['ignore', 'pipe', 'inherit'] });
   try {
     let out = '';
     holder.stdout!.setEncoding('utf8');
