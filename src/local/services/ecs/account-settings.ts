@@ -8,19 +8,24 @@ import { AwsError, type OperationHandler, type RequestContext } from '../../core
 import { arn, own, paginate } from '../../core/util.js';
 import { clean, stateOf } from './state.js';
 
-/** Account settings with their AWS defaults. */
+/**
+ * Account settings with their AWS defaults: exactly the model's
+ * `SettingName` enum (a test holds them together), so ListAccountSettings
+ * never answers a name the SDKs do not know.
+ */
 export const ACCOUNT_SETTING_DEFAULTS: Readonly<Record<string, string>> = {
   serviceLongArnFormat: 'enabled',
   taskLongArnFormat: 'enabled',
   containerInstanceLongArnFormat: 'enabled',
   awsvpcTrunking: 'disabled',
   containerInsights: 'disabled',
-  dualStackIPv6: 'disabled',
   fargateFIPSMode: 'disabled',
   tagResourceAuthorization: 'on',
   fargateTaskRetirementWaitPeriod: '7',
   guardDutyActivate: 'off',
   defaultLogDriverMode: 'blocking',
+  // Opt-in: Fargate task retirement follows the account's EC2 event windows only once enabled.
+  fargateEventWindows: 'disabled',
 };
 
 function checkName(name: unknown): string {

@@ -4,6 +4,8 @@ import { registerVirtualInstances } from '../../../../src/local/services/ecs/ind
 import { attachRuntime } from '../../../../src/local/services/ecs/runtime-attachment.js';
 import { updateTask } from '../../../../src/local/services/ecs/state.js';
 import { CLUSTER, invsysBridgeTaskDefinition, invsysTaskDefinition, labRegion, REGION, rejection } from './fixtures.js';
+import { ACCOUNT_SETTING_DEFAULTS } from '../../../../src/local/services/ecs/account-settings.js';
+import { models } from '../../../../src/local/models/data/index.js';
 
 async function withInstances() {
   const r = await labRegion();
@@ -239,5 +241,21 @@ describe('ECS tags and account settings', () => {
     const mine = await r.ecs('ListAccountSettings', {});
     assert.deepEqual(mine.settings.map((s: any) => [s.name, s.value]), [['containerInsights', 'enabled']]);
     assert.equal((await rejection(() => r.ecs('PutAccountSetting', { name: 'turbo', value: 'on' }))).code, 'InvalidParameterException');
+  });
+
+  it('knows exactly the account settings of the ECS model, so every effective setting it lists is a SettingName the SDKs know', async () => {
+    const enumOf = (models['ecs']!.shapes['SettingName'] as { e?: string[] }).e;
+    assert.ok(enumOf && enumOf.length > 0, 'the ECS model has a SettingName enum');
+    assert.deepEqual(Object.keys(ACCOUNT_SETTING_DEFAULTS).sort(), [...enumOf].sort());
+    const r = await labRegion({ cluster: false });
+    const settings: any[] = [];
+    let nextToken: string | undefined;
+    do {
+      const page = await r.ecs('ListAccountSettings', { effectiveSettings: true, maxResults: 10, ...(nextToken && { nextToken }) });
+      settings.push(...page.settings);
+      nextToken = page.nextToken;
+    } while (nextToken);
+    assert.deepEqual(settings.map((s) => s.name).sort(), [...enumOf].sort());
+    assert.ok(settings.every((s) => s.type === 'aws_managed' && typeof s.value === 'string'));
   });
 });
