@@ -9,8 +9,8 @@
  * @internal
  */
 import { lstatSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname } from 'node:path';
+import { adminTokenFilePath, privateToThisUser } from './admin-token-file.js';
 import { checkTimeScale } from './time-scale.js';
 
 /** Sets the time scale of a running local cloud; resolves once the cloud answers that it changed. */
@@ -31,14 +31,9 @@ const TIMEOUT_MS = 3000;
 
 /** The token file `ecskit local` writes for `port` (`<tmpdir>/ecskit-<uid>/admin-token-<port>`), read only when it and its directory are this user's and closed to others. */
 function tokenFile(port: string): TokenSource | undefined {
-  const uid = typeof process.getuid === 'function' ? process.getuid() : undefined;
-  const dir = join(tmpdir(), `ecskit-${uid ?? 'user'}`);
-  const file = join(dir, `admin-token-${port}`);
+  const file = adminTokenFilePath(port);
   try {
-    const d = lstatSync(dir);
-    const f = lstatSync(file);
-    const mine = (s: { uid: number }) => uid === undefined || s.uid === uid;
-    if (!d.isDirectory() || !mine(d) || (d.mode & 0o022) !== 0 || !f.isFile() || !mine(f) || (f.mode & 0o077) !== 0) return undefined;
+    if (!privateToThisUser(lstatSync(dirname(file)), 'directory', 0o022) || !privateToThisUser(lstatSync(file), 'file', 0o077)) return undefined;
     const token = readFileSync(file, 'utf8').trim();
     return token ? { token, from: file } : undefined;
   } catch {

@@ -31,7 +31,9 @@ const LAYERS: { name: string; prefix: string; mayImport: string[]; mayImportType
   { name: 'operations', prefix: 'src/operations/', mayImport: ['errors', 'clients', 'waiters', 'builders', 'time-scale'] },
   // --target local starts the local cloud: the one way from the library into src/local (its entry, loaded on demand)
   // an ecskit local elsewhere is reached over HTTP only (its admin endpoint), never through src/local
-  { name: 'local-clock', prefix: 'src/local-clock.ts', mayImport: ['time-scale'] },
+  // where `ecskit local` writes its admin token: shared by the writer, the console command and local-clock
+  { name: 'admin-token-file', prefix: 'src/admin-token-file.ts', mayImport: [] },
+  { name: 'local-clock', prefix: 'src/local-clock.ts', mayImport: ['time-scale', 'admin-token-file'] },
   { name: 'target', prefix: 'src/target.ts', mayImport: ['errors', 'clients', 'time-scale', 'local-clock', 'local'] },
   { name: 'script', prefix: 'src/script/', mayImport: ['errors', 'clients', 'target', 'time-scale'] },
   { name: 'library', prefix: 'src/index.ts', mayImport: ['errors', 'time-scale', 'builders', 'clients', 'containers', 'waiters', 'operations', 'target', 'script'] },
@@ -43,7 +45,7 @@ const LAYERS: { name: string; prefix: string; mayImport: string[]; mayImportType
   { name: 'local/services', prefix: 'src/local/services/', mayImport: ['local/types', 'local/core', 'local/models', 'errors', 'time-scale'], mayImportTypes: ['local/runtime', 'local/server'] },
   // the runtime names the control plane's records in its one interface to it (runtime/control-plane.ts), and no more
   { name: 'local/runtime', prefix: 'src/local/runtime/', mayImport: ['local/types', 'local/core', 'local/models', 'containers', 'errors', 'time-scale'], mayImportTypes: ['local/services'] },
-  { name: 'local/server', prefix: 'src/local/server/', mayImport: ['local/types', 'local/core', 'local/models', 'local/services', 'errors', 'time-scale'] },
+  { name: 'local/server', prefix: 'src/local/server/', mayImport: ['local/types', 'local/core', 'local/models', 'local/services', 'errors', 'time-scale', 'admin-token-file'] },
   { name: 'local/console', prefix: 'src/local/console/', mayImport: ['local/types', 'local/core', 'local/server', 'errors', 'time-scale'] },
   { name: 'local', prefix: 'src/local/', mayImport: ['local/types', 'local/core', 'local/models', 'local/services', 'local/server', 'local/runtime', 'local/console', 'containers', 'clients', 'errors', 'time-scale'] },
   // the CLI sits on top of everything

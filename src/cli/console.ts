@@ -6,7 +6,7 @@
  */
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { defaultAdminTokenFile } from '../local/server/admin-token.js';
+import { adminTokenFilePath } from '../admin-token-file.js';
 import { parseCommand, type CommandIo } from './common.js';
 import { UsageError } from '../script/flags.js';
 
@@ -51,7 +51,7 @@ export async function runConsole(args: string[], io: CommandIo): Promise<number>
     io.err(`ecskit console: no ecskit local cloud answers at ${base} (${(error as Error).message}). Start one with "npx ecskit local"${values.port === undefined ? ', or pass --port' : ''}.\n`);
     return 1;
   }
-  const file = values['token-file'] ?? defaultAdminTokenFile(port);
+  const file = values['token-file'] ?? adminTokenFilePath(port);
   let token: string;
   try {
     token = readFileSync(file, 'utf8').trim();

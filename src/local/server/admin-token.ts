@@ -8,8 +8,8 @@
  */
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { closeSync, fchmodSync, lstatSync, mkdirSync, openSync, constants as fs, rmSync, writeSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { dirname } from 'node:path';
+import { adminTokenDirectory, adminTokenFilePath, privateToThisUser } from '../../admin-token-file.js';
 
 /** A fresh random token: 32 bytes, base64url (43 characters). */
 export function createAdminToken(): string {
@@ -59,18 +59,14 @@ export function checkAdminToken(authorization: string | string[] | undefined, to
  * and checked: a directory another user owns or others can write is refused.
  */
 export function defaultAdminTokenFile(port: number): string {
-  const uid = typeof process.getuid === 'function' ? process.getuid() : 'user';
-  const dir = join(tmpdir(), `ecskit-${uid}`);
-  ensurePrivateDirectory(dir);
-  return join(dir, `admin-token-${port}`);
+  ensurePrivateDirectory(adminTokenDirectory());
+  return adminTokenFilePath(port);
 }
 
 /** Makes the token file's directory (0700) and refuses one another user owns or others can write. */
 function ensurePrivateDirectory(dir: string): void {
   mkdirSync(dir, { recursive: true, mode: 0o700 });
-  const stat = lstatSync(dir);
-  const uid = typeof process.getuid === 'function' ? process.getuid() : undefined;
-  if (!stat.isDirectory() || (uid !== undefined && stat.uid !== uid) || (stat.mode & 0o022) !== 0) {
+  if (!privateToThisUser(lstatSync(dir), 'directory', 0o022)) {
     throw new Error(`admin token directory ${dir} is not a directory owned by this user and closed to others; remove it or pick another file with adminTokenFile (CLI: --admin-token-file)`);
   }
 }
