@@ -89,6 +89,8 @@ export interface AgentLogEvent extends LocalCloudEvent {
 
 /** The AWS-managed policy the container instance role needs (AWS's documentation names it). */
 export const AGENT_POLICY_ARN = 'arn:aws:iam::aws:policy/service-role/AmazonEC2ContainerServiceforEC2Role';
+/** Its name, as the messages say it. */
+const AGENT_POLICY_NAME = AGENT_POLICY_ARN.slice(AGENT_POLICY_ARN.lastIndexOf('/') + 1);
 
 /**
  * AWS-managed policies whose published documents do not allow
@@ -105,8 +107,10 @@ export const NOT_AGENT_POLICIES: readonly string[] = [
 ];
 
 const isAwsManaged = (policyArn: string) => /^arn:aws[\w-]*:iam::aws:policy\//.test(policyArn);
+/** The name of a managed policy from its ARN (after the last `/`). */
+const policyName = (policyArn: string) => policyArn.slice(policyArn.lastIndexOf('/') + 1);
 
-const FIX = `launch it with an instance profile holding a role with ${AGENT_POLICY_ARN.split('/').pop()} attached (the lab's ecsInstanceRole)`;
+const FIX = `launch it with an instance profile holding a role with ${AGENT_POLICY_NAME} attached (the lab's ecsInstanceRole)`;
 
 /**
  * Why the ECS agent of `instance` gets no credentials allowed to register it
@@ -120,17 +124,17 @@ export function credentialsProblem(iam: IamState | undefined, instance: StoredIn
   if (!profile) return `instance profile ${association.arn} no longer exists, so the instance has no credentials; create it again with a role in it, or ${FIX}`;
   const roleName = profile.Roles[0];
   if (roleName === undefined) {
-    return `instance profile ${profile.InstanceProfileName} holds no role, so the instance has no credentials; add one (iam add-role-to-instance-profile --instance-profile-name ${profile.InstanceProfileName} --role-name ecsInstanceRole) with ${AGENT_POLICY_ARN.split('/').pop()} attached`;
+    return `instance profile ${profile.InstanceProfileName} holds no role, so the instance has no credentials; add one (iam add-role-to-instance-profile --instance-profile-name ${profile.InstanceProfileName} --role-name ecsInstanceRole) with ${AGENT_POLICY_NAME} attached`;
   }
   const role = own(iam?.roles, roleName);
-  if (!role) return `role ${roleName} of instance profile ${profile.InstanceProfileName} does not exist, so the instance has no credentials; create it with ${AGENT_POLICY_ARN.split('/').pop()} attached`;
+  if (!role) return `role ${roleName} of instance profile ${profile.InstanceProfileName} does not exist, so the instance has no credentials; create it with ${AGENT_POLICY_NAME} attached`;
   const attach = `iam attach-role-policy --role-name ${role.RoleName} --policy-arn ${AGENT_POLICY_ARN}`;
   if (role.AttachedPolicies.length === 0) {
     return `role ${role.RoleName} (instance profile ${profile.InstanceProfileName}) has no permissions policy, so ECS denies ecs:RegisterContainerInstance (AccessDeniedException); attach one (${attach})`;
   }
-  const mayAllow = role.AttachedPolicies.some((p) => !isAwsManaged(p.PolicyArn) || !NOT_AGENT_POLICIES.includes(p.PolicyArn.split('/').pop() ?? ''));
+  const mayAllow = role.AttachedPolicies.some((p) => !isAwsManaged(p.PolicyArn) || !NOT_AGENT_POLICIES.includes(policyName(p.PolicyArn)));
   if (!mayAllow) {
-    return `role ${role.RoleName} (instance profile ${profile.InstanceProfileName}) has only ${role.AttachedPolicies.map((p) => p.PolicyName).join(', ')}, which do not allow ecs:RegisterContainerInstance (AccessDeniedException); attach ${AGENT_POLICY_ARN.split('/').pop()} (${attach})`;
+    return `role ${role.RoleName} (instance profile ${profile.InstanceProfileName}) has only ${role.AttachedPolicies.map((p) => p.PolicyName).join(', ')}, which do not allow ecs:RegisterContainerInstance (AccessDeniedException); attach ${AGENT_POLICY_NAME} (${attach})`;
   }
   return undefined;
 }
